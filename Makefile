@@ -1,0 +1,39 @@
+# LayoffStats — the two quick-start commands are `make report` and `make test`.
+# Both install missing Debian packages first (idempotent: apt-get runs only when
+# something is missing).
+
+SWIFT        ?= swift
+APT_PACKAGES := libopenblas-dev liblapacke-dev r-mathlib pkg-config
+SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+REPORT_OUT   ?= layoffs-report.md
+
+.PHONY: deps build release report test notebooks-check clean help
+
+help:
+	@echo "make report   build (release) and write the full report on the embedded data"
+	@echo "make test     run the whole test suite (what CI runs)"
+	@echo "make deps     install the Debian packages the build needs (idempotent)"
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	else echo "Debian packages present: $(APT_PACKAGES)"; fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product layoffs
+
+report: release
+	./.build/release/layoffs report --out $(REPORT_OUT)
+
+test: deps
+	$(SWIFT) test --parallel
+
+clean:
+	rm -rf .build

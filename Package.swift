@@ -1,0 +1,72 @@
+// swift-tools-version: 6.0
+// LayoffStats: statistics for workforce-layoff data.
+//
+// Layers (arrows point down only):
+//   layoffs (executable) -> LayoffReport -> LayoffKit -> StatKit -> _CLapack, _CRmath
+import PackageDescription
+
+let package = Package(
+    name: "LayoffStats",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "StatKit", targets: ["StatKit"]),
+        .library(name: "LayoffKit", targets: ["LayoffKit"]),
+        .library(name: "LayoffReport", targets: ["LayoffReport"]),
+        .executable(name: "layoffs", targets: ["layoffs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C BLAS and LAPACKE from Debian's libopenblas-dev and liblapacke-dev. Internal.
+        .systemLibrary(
+            name: "_CLapack",
+            pkgConfig: "lapacke",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        // R's standalone distribution library, Debian's r-mathlib. Internal.
+        .systemLibrary(
+            name: "_CRmath",
+            pkgConfig: "libRmath",
+            providers: [.apt(["r-mathlib"])]
+        ),
+        .target(
+            name: "StatKit",
+            dependencies: ["_CLapack", "_CRmath"]
+        ),
+        .target(
+            name: "LayoffKit",
+            dependencies: ["StatKit"]
+        ),
+        .target(
+            name: "LayoffReport",
+            dependencies: ["StatKit", "LayoffKit"]
+        ),
+        .executableTarget(
+            name: "layoffs",
+            dependencies: [
+                "StatKit", "LayoffKit", "LayoffReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "StatKitTests",
+            dependencies: ["StatKit"],
+            resources: [.copy("Reference")]
+        ),
+        .testTarget(
+            name: "LayoffKitTests",
+            dependencies: ["LayoffKit", "StatKit"],
+            resources: [.copy("Reference")]
+        ),
+        .testTarget(
+            name: "LayoffReportTests",
+            dependencies: ["LayoffReport", "LayoffKit", "StatKit"]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["layoffs"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

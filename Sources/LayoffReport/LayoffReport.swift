@@ -1,0 +1,2 @@
+import StatKit
+import LayoffKit

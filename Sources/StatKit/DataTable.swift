@@ -1,0 +1,146 @@
+/// A numeric column: values plus an explicit presence mask. A missing value is never
+/// stored as 0 or NaN that could leak into a sum; readers check `isPresent[i]`.
+public struct NumericColumn: Sendable, Equatable {
+    /// Values; the entry at a missing position is unspecified (kept as 0) and must not be read.
+    public var values: [Double]
+    /// `true` where the value is present.
+    public var isPresent: [Bool]
+
+    public init(values: [Double], isPresent: [Bool]) {
+        precondition(values.count == isPresent.count, "values and mask differ in length")
+        self.values = values
+        self.isPresent = isPresent
+    }
+
+    /// A column from optionals (`nil` is missing).
+    public init(_ optionals: [Double?]) {
+        self.values = optionals.map { $0 ?? 0 }
+        self.isPresent = optionals.map { $0 != nil }
+    }
+
+    public init() { values = []; isPresent = [] }
+
+    public var count: Int { values.count }
+    /// Value at `i`, or `nil` when missing.
+    @inlinable public subscript(i: Int) -> Double? { isPresent[i] ? values[i] : nil }
+    /// Number of missing entries.
+    public var missingCount: Int { isPresent.reduce(0) { $0 + ($1 ? 0 : 1) } }
+
+    public mutating func append(_ v: Double?) {
+        values.append(v ?? 0)
+        isPresent.append(v != nil)
+    }
+}
+
+/// A text column, dictionary-encoded: `codes[i]` indexes `levels`, `-1` is missing.
+/// Levels are kept in order of first appearance, so encoding is deterministic.
+public struct TextColumn: Sendable, Equatable {
+    public var codes: [Int32]
+    public var levels: [String]
+    private var index: [String: Int32]
+
+    public init() { codes = []; levels = []; index = [:] }
+
+    /// A column from optionals (`nil` is missing).
+    public init(_ strings: [String?]) {
+        self.init()
+        codes.reserveCapacity(strings.count)
+        for s in strings { append(s) }
+    }
+
+    public var count: Int { codes.count }
+    /// Value at `i`, or `nil` when missing.
+    @inlinable public subscript(i: Int) -> String? {
+        let c = codes[i]
+        return c < 0 ? nil : levels[Int(c)]
+    }
+
+    /// Appends a value, adding a level if it is new.
+    public mutating func append(_ s: String?) {
+        codes.append(s.map { code(for: $0) } ?? -1)
+    }
+
+    /// The code of `s`, adding it as a level if new.
+    public mutating func code(for s: String) -> Int32 {
+        if let c = index[s] { return c }
+        let c = Int32(levels.count)
+        levels.append(s)
+        index[s] = c
+        return c
+    }
+
+    /// The code of an existing level, or `nil`.
+    public func existingCode(for s: String) -> Int32? { index[s] }
+
+    public static func == (a: TextColumn, b: TextColumn) -> Bool {
+        a.count == b.count && (0..<a.count).allSatisfy { a[$0] == b[$0] }
+    }
+}
+
+/// One column of a ``DataTable``.
+public enum Column: Sendable, Equatable {
+    case numeric(NumericColumn)
+    case text(TextColumn)
+
+    public var count: Int {
+        switch self {
+        case .numeric(let c): return c.count
+        case .text(let c): return c.count
+        }
+    }
+}
+
+/// A rectangular table of named columns, the input of formulas and models.
+///
+/// Column names are unique. Row order is significant (it is the file's order).
+public struct DataTable: Sendable, Equatable {
+    public private(set) var names: [String]
+    public private(set) var columns: [Column]
+    /// Number of rows (all columns have this length).
+    public private(set) var rowCount: Int
+
+    public init() { names = []; columns = []; rowCount = 0 }
+
+    /// A table from named columns. Throws if names repeat or lengths differ.
+    public init(_ named: [(String, Column)]) throws(DataTableError) {
+        self.init()
+        for (n, c) in named { try add(n, c) }
+    }
+
+    /// Adds a column. Throws if the name exists or the length differs.
+    public mutating func add(_ name: String, _ column: Column) throws(DataTableError) {
+        if names.contains(name) { throw .duplicateColumn(name) }
+        if !columns.isEmpty && column.count != rowCount {
+            throw .lengthMismatch(name: name, expected: rowCount, actual: column.count)
+        }
+        if columns.isEmpty { rowCount = column.count }
+        names.append(name)
+        columns.append(column)
+    }
+
+    /// The column called `name`, or `nil`.
+    public func column(named name: String) -> Column? {
+        names.firstIndex(of: name).map { columns[$0] }
+    }
+
+    /// The column called `name`; throws an error listing the columns that exist.
+    public func require(_ name: String) throws(DataTableError) -> Column {
+        guard let c = column(named: name) else { throw .missingColumn(name, available: names) }
+        return c
+    }
+}
+
+/// Errors building or reading a ``DataTable``.
+public enum DataTableError: Error, Sendable, Equatable, CustomStringConvertible {
+    case duplicateColumn(String)
+    case lengthMismatch(name: String, expected: Int, actual: Int)
+    case missingColumn(String, available: [String])
+
+    public var description: String {
+        switch self {
+        case .duplicateColumn(let n): return "duplicate column name '\(n)'"
+        case .lengthMismatch(let n, let e, let a): return "column '\(n)' has \(a) rows, expected \(e)"
+        case .missingColumn(let n, let av): return "no column named '\(n)'; the columns are: \(av.joined(separator: ", "))"
+        }
+    }
+}

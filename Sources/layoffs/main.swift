@@ -1,0 +1,6 @@
+import ArgumentParser
+import StatKit
+import LayoffKit
+import LayoffReport
+
+LayoffsCommand.main()

@@ -1,0 +1,3 @@
+import Testing
+
+@Test func LayoffReportTestsBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,3 @@
+import Testing
+
+@Test func StatKitTestsBuilds() { #expect(Bool(true)) }
