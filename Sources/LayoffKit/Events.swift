@@ -1,0 +1,121 @@
+import StatKit
+
+/// Layoff events in columnar form (DESIGN §2): one entry per announced cut.
+///
+/// Categories are dictionary-encoded ``TextColumn``s; numbers are ``NumericColumn``s
+/// with explicit presence masks (missing is missing: never 0). `line[i]` is the
+/// physical line in the source file where event `i`'s record starts (header = line 1),
+/// so every derived figure can be traced to its row.
+public struct EventTable: Sendable, Equatable {
+    public var company = TextColumn()
+    public var location = TextColumn()
+    /// Announcement day.
+    public var day: [Day] = []
+    /// Number of jobs cut (`total_laid_off`), missing when not reported.
+    public var cut = NumericColumn()
+    /// Fraction of the workforce cut, 0–1 (`percentage_laid_off`), missing when not reported.
+    public var fraction = NumericColumn()
+    public var industry = TextColumn()
+    public var source = TextColumn()
+    public var stage = TextColumn()
+    /// Funds raised in millions of US dollars (`funds_raised`), missing when not reported.
+    public var fundsRaised = NumericColumn()
+    public var country = TextColumn()
+    /// Day the tracker added the event (`date_added`), missing when not given.
+    public var dateAdded: [Day?] = []
+    /// Physical source line of each event (header = line 1).
+    public var line: [Int32] = []
+    /// Any further columns of the input, by header name, as text (usable with `--by`).
+    public var extra: [(name: String, values: TextColumn)] = []
+
+    public init() {}
+
+    /// Number of events.
+    public var count: Int { day.count }
+
+    /// The grouping column called `name`: `company`, `location`, `industry`, `source`,
+    /// `stage`, `country`, or any extra column of the input.
+    public func groupColumn(named name: String) -> TextColumn? {
+        switch name {
+        case "company": return company
+        case "location": return location
+        case "industry": return industry
+        case "source": return source
+        case "stage": return stage
+        case "country": return country
+        default: return extra.first { $0.name == name }?.values
+        }
+    }
+
+    /// Names accepted by ``groupColumn(named:)``.
+    public var groupColumnNames: [String] {
+        ["company", "location", "industry", "source", "stage", "country"] + extra.map(\.name)
+    }
+
+    public static func == (a: EventTable, b: EventTable) -> Bool {
+        a.company == b.company && a.location == b.location && a.day == b.day && a.cut == b.cut
+            && a.fraction == b.fraction && a.industry == b.industry && a.source == b.source
+            && a.stage == b.stage && a.fundsRaised == b.fundsRaised && a.country == b.country
+            && a.dateAdded == b.dateAdded && a.line == b.line
+            && a.extra.map(\.name) == b.extra.map(\.name)
+            && zip(a.extra, b.extra).allSatisfy { $0.values == $1.values }
+    }
+}
+
+/// Where an event's workforce figure came from.
+public enum WorkforceSource: UInt8, Sendable, Equatable, CaseIterable {
+    /// Employees from the fundamentals file (company and fiscal year matched).
+    case fundamentals
+    /// Implied by the event itself: cut ÷ fraction.
+    case implied
+    /// Not known.
+    case unknown
+}
+
+/// The workforce (headcount) behind each event, with its source.
+public struct Workforce: Sendable, Equatable {
+    /// Headcount per event; missing where unknown.
+    public var values: NumericColumn
+    /// Source per event.
+    public var source: [WorkforceSource]
+
+    public init(values: NumericColumn, source: [WorkforceSource]) {
+        precondition(values.count == source.count)
+        self.values = values
+        self.source = source
+    }
+
+    /// Workforce implied by each event alone: cut ÷ fraction when both are known and
+    /// the fraction is positive; unknown otherwise.
+    public static func implied(by events: EventTable) -> Workforce {
+        var v = NumericColumn()
+        var s: [WorkforceSource] = []
+        v.values.reserveCapacity(events.count)
+        for i in 0..<events.count {
+            if let c = events.cut[i], let f = events.fraction[i], f > 0 {
+                v.append(c / f); s.append(.implied)
+            } else {
+                v.append(nil); s.append(.unknown)
+            }
+        }
+        return Workforce(values: v, source: s)
+    }
+}
+
+/// Company fundamentals, one row per company and fiscal year (DESIGN §2).
+public struct FundamentalsTable: Sendable, Equatable {
+    public var company: [String] = []
+    public var fiscalYear: [Int] = []
+    public var employees = NumericColumn()
+    /// Revenue in the file's currency unit (the curated file uses millions of US dollars).
+    public var revenue = NumericColumn()
+    /// Revenue growth in percent, given or derived from consecutive revenues.
+    public var revenueGrowth = NumericColumn()
+    /// Whether `revenueGrowth[i]` was derived from consecutive revenues rather than given.
+    public var growthDerived: [Bool] = []
+    /// Physical source line (header = line 1).
+    public var line: [Int32] = []
+
+    public init() {}
+    public var count: Int { company.count }
+}
