@@ -1,6 +1,15 @@
 import ArgumentParser
-import StatKit
-import LayoffKit
-import LayoffReport
+#if canImport(Glibc)
+import Glibc
+#endif
 
-LayoffsCommand.main()
+// Entry point: parse, run, and map failures to sysexits codes with a message on stderr.
+do {
+    var command = try LayoffsCommand.parseAsRoot()
+    try command.run()
+} catch let error as CLIError {
+    printError(error.message)
+    exit(error.code)
+} catch {
+    LayoffsCommand.exit(withError: error)
+}

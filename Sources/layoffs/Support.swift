@@ -1,0 +1,85 @@
+import ArgumentParser
+import StatKit
+import LayoffKit
+import LayoffReport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Output formats shared by the commands.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case table, markdown, csv, json
+}
+
+/// Exit codes from sysexits(3), so scripts can tell a bad file from a bad flag.
+enum Exit {
+    static let usage: Int32 = 64
+    static let dataError: Int32 = 65
+    static let noInput: Int32 = 66
+    static let software: Int32 = 70
+    static let cannotCreate: Int32 = 73
+    static let ioError: Int32 = 74
+}
+
+/// An error the CLI reports on stderr with a sysexits code.
+struct CLIError: Error, CustomStringConvertible {
+    var message: String
+    var code: Int32
+    var description: String { message }
+}
+
+/// Where a command's results go. The CLI writes to stdout (or `--out`, atomically);
+/// the notebook runner collects them in memory.
+final class CommandOutput: @unchecked Sendable {
+    /// The main text result.
+    var text: String = ""
+    /// Extra files (figures) by path relative to the output's folder.
+    var files: [(path: String, bytes: [UInt8])] = []
+    /// Notes for stderr (excluded rows and the like) when not writing to a terminal table.
+    var diagnostics: [String] = []
+
+    func write(_ s: String) { text += s }
+    func line(_ s: String = "") { text += s + "\n" }
+}
+
+/// Writes to standard error.
+func printError(_ s: String) {
+    var s = s
+    if !s.hasSuffix("\n") { s += "\n" }
+    let bytes = Array(s.utf8)
+    _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
+
+/// Whether `NO_COLOR` is set or stdout is not a terminal.
+var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+var colorAllowed: Bool { stdoutIsTerminal && getenv("NO_COLOR") == nil }
+
+/// Emits `output` to stdout or to `outPath` (atomically; figures beside it).
+func emit(_ output: CommandOutput, to outPath: String?) throws {
+    if let outPath {
+        do {
+            try AtomicFile.write(output.text, to: outPath)
+            for f in output.files {
+                try AtomicFile.write(f.bytes, to: f.path)
+            }
+        } catch {
+            throw CLIError(message: "layoffs: \(error)", code: Exit.cannotCreate)
+        }
+    } else {
+        print(output.text, terminator: "")
+    }
+    for d in output.diagnostics { printError(d) }
+}
+
+/// Creates a directory (and parents) if it does not exist.
+func makeDirectory(_ path: String) throws {
+    var partial = path.hasPrefix("/") ? "/" : ""
+    for comp in path.split(separator: "/") {
+        partial += (partial.isEmpty || partial.hasSuffix("/") ? "" : "/") + comp
+        var st = stat()
+        if stat(partial, &st) == 0 { continue }
+        if mkdir(partial, 0o755) != 0 && errno != EEXIST {
+            throw CLIError(message: "layoffs: cannot create directory \(partial): \(String(cString: strerror(errno)))", code: Exit.cannotCreate)
+        }
+    }
+}
