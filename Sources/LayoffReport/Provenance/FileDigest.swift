@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Size and SHA-256 of a file, read in 1 MiB chunks.
+public struct FileDigest: Sendable, Equatable {
+    public var bytes: Int
+    public var sha256: String
+
+    /// Hashes the file at `path`; `nil` if it cannot be opened or read.
+    public static func of(path: String) -> FileDigest? {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 { return nil }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var buf = [UInt8](repeating: 0, count: 1 << 20)
+        var total = 0
+        while true {
+            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n == 0 { break }
+            buf.withUnsafeBytes { hasher.update(buffer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            total += n
+        }
+        return FileDigest(bytes: total, sha256: hex(hasher.finalize()))
+    }
+
+    /// Digest of in-memory bytes (the embedded datasets).
+    public static func of(bytes: some Sequence<UInt8>) -> FileDigest {
+        let a = Array(bytes)
+        return FileDigest(bytes: a.count, sha256: SHA256.hex(a))
+    }
+
+    static func hex(_ d: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef")
+        return String(d.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
+    }
+}

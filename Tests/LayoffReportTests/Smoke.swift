@@ -1,3 +1,0 @@
-import Testing
-
-@Test func LayoffReportTestsBuilds() { #expect(Bool(true)) }
