@@ -37,6 +37,13 @@ public struct NotebookRunSummary: Sendable, Equatable {
     public var filesWritten: [String]
     /// Number of `layoffs` blocks run.
     public var blockCount: Int
+
+    /// Creates a summary.
+    public init(notebookChanged: Bool, filesWritten: [String], blockCount: Int) {
+        self.notebookChanged = notebookChanged
+        self.filesWritten = filesWritten
+        self.blockCount = blockCount
+    }
 }
 
 /// A figure or output file that differs from what the notebook generates.
@@ -45,6 +52,12 @@ public struct NotebookFileDrift: Sendable, Equatable {
     public var name: String
     /// True if the file does not exist; false if its content differs.
     public var isMissing: Bool
+
+    /// Creates a drift record.
+    public init(name: String, isMissing: Bool) {
+        self.name = name
+        self.isMissing = isMissing
+    }
 }
 
 /// The outcome of ``NotebookRunner/check(notebookAt:)``.
@@ -53,6 +66,12 @@ public struct NotebookCheckResult: Sendable, Equatable {
     public var notebookDiff: String
     /// Figures and files that are missing or differ, in generation order.
     public var driftedFiles: [NotebookFileDrift]
+
+    /// Creates a check result.
+    public init(notebookDiff: String, driftedFiles: [NotebookFileDrift]) {
+        self.notebookDiff = notebookDiff
+        self.driftedFiles = driftedFiles
+    }
 
     /// Whether the notebook and all its files are up to date.
     public var isUpToDate: Bool { notebookDiff.isEmpty && driftedFiles.isEmpty }
@@ -100,11 +119,11 @@ public struct NotebookRunner {
     public func run(notebookAt path: String) throws(NotebookError) -> NotebookRunSummary {
         let rendering = try render(notebookAt: path)
         var written: [String] = []
-        if rendering.files.contains(where: \.isFigure) {
-            try NotebookFS.makeDirectory(rendering.figuresDirectory)
-        }
         for file in rendering.files {
             if try NotebookFS.read(file.path) == file.bytes { continue }
+            if let slash = file.path.lastIndex(of: "/"), slash != file.path.startIndex {
+                try NotebookFS.makeDirectory(String(file.path[..<slash]))
+            }
             try write(file.bytes, to: file.path)
             written.append(file.name)
         }
@@ -207,8 +226,7 @@ public struct NotebookRunner {
                     throw fail(.commandFailed, "`\(Self.display(command.arguments))` failed: \(error)")
                 }
                 var markdown = Self.trimmingTrailingNewlines(output.markdown)
-                if markdown.split(separator: "\n", omittingEmptySubsequences: false)
-                    .contains(where: { NotebookText.isMarker(Array($0.utf8), NotebookMarkers.end) }) {
+                if Self.lines(markdown).contains(where: { NotebookText.isMarker($0, NotebookMarkers.end) }) {
                     throw fail(.invalidOutput, "the output contains the end marker `\(NotebookMarkers.end)`")
                 }
                 for figure in output.figures {
@@ -242,11 +260,7 @@ public struct NotebookRunner {
                 if !markdown.isEmpty { pieces.append(markdown) }
             }
             let body = pieces.joined(separator: "\n\n")
-            sections.append(body.isEmpty ? [] : body.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-                var bytes = Array(line.utf8)
-                if bytes.last == 13 { bytes.removeLast() }
-                return bytes
-            })
+            sections.append(body.isEmpty ? [] : Self.lines(body))
         }
         return NotebookRendering(
             notebookPath: notebookPath, originalBytes: bytes, renderedBytes: document.rendered(sections: sections),
@@ -299,6 +313,15 @@ public struct NotebookRunner {
             i += 1
         }
         return result
+    }
+
+    /// Splits text at line feeds, dropping a carriage return before each.
+    static func lines(_ text: String) -> [[UInt8]] {
+        text.utf8.split(separator: 10, omittingEmptySubsequences: false).map { line in
+            var bytes = Array(line)
+            if bytes.last == 13 { bytes.removeLast() }
+            return bytes
+        }
     }
 
     static func isValidFigureName(_ name: String) -> Bool {
