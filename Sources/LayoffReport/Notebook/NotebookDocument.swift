@@ -54,6 +54,7 @@ public struct NotebookBlock: Sendable, Equatable {
     /// Zero-based indices of the start and end marker lines of the existing section.
     var section: (start: Int, end: Int)?
 
+    /// Blocks are equal when they have the same position, commands and output section.
     public static func == (a: NotebookBlock, b: NotebookBlock) -> Bool {
         a.index == b.index && a.line == b.line && a.commands == b.commands
             && a.hasOutputSection == b.hasOutputSection && a.closingLine == b.closingLine

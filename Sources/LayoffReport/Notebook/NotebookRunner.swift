@@ -97,8 +97,9 @@ public struct NotebookCheckResult: Sendable, Equatable {
 ///
 /// A run parses the whole notebook and checks every command's syntax and paths before
 /// executing anything, executes all blocks in order in memory, and only if every block
-/// succeeded writes the figures and files (each atomically, unchanged ones skipped) and
-/// finally the notebook. Figures go to `<stem>_files/` beside the notebook, where `<stem>`
+/// succeeded writes the figures and files (each atomically through `AtomicFile`, unchanged
+/// ones skipped, missing folders inside the notebook's folder created) and finally the
+/// notebook. Figures left over from earlier runs are not deleted. Figures go to `<stem>_files/` beside the notebook, where `<stem>`
 /// is the notebook's file name without its extension.
 public struct NotebookRunner {
     /// The executor commands run through.
