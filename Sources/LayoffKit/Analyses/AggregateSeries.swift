@@ -13,6 +13,7 @@ public struct AggregateRateRow: Sendable, Equatable {
     /// Trailing moving averages of ``rate``, one per entry of ``AggregateRateSeries/windows``.
     public var movingAverages: [Double?]
 
+    /// A row from its fields.
     public init(period: CalendarPeriod, layoffs: Double?, employment: Double?, rate: Double?, movingAverages: [Double?]) {
         self.period = period; self.layoffs = layoffs; self.employment = employment
         self.rate = rate; self.movingAverages = movingAverages

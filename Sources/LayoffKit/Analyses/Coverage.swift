@@ -14,6 +14,7 @@ public struct Coverage: Sendable, Hashable {
     /// Last event day.
     public var last: Day
 
+    /// The coverage `first...last`; `first` must not be after `last`.
     public init(first: Day, last: Day) {
         precondition(first <= last, "coverage must not be empty")
         self.first = first; self.last = last

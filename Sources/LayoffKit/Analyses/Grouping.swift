@@ -4,7 +4,8 @@ import StatKit
 ///
 /// Groups are reported in ascending order of their names (Swift `String` ordering), with
 /// the missing-value group, if any events lack a value, always last. Events whose group
-/// value is missing are never dropped: they are counted under ``missingLabel``.
+/// value is missing are never dropped: they are counted under ``missingLabel``, as a group of
+/// their own even if a real value happens to equal the label (pick another label then).
 public struct Grouping: Sendable, Hashable {
     /// Name of the group column, or `nil` for one overall group called ``overallLabel``.
     public var column: String?
@@ -43,6 +44,7 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A parameter is out of range.
     case invalidParameter(String)
 
+    /// A message naming the problem and, where it helps, what is accepted.
     public var description: String {
         switch self {
         case .unknownGroupColumn(let n, let av):
@@ -104,6 +106,7 @@ public struct EventTotals: Sendable, Equatable {
     /// Number of events whose cut is not known.
     public var eventsWithoutCount: Int
 
+    /// Totals from their fields.
     public init(events: Int = 0, companies: Int = 0, cut: Double = 0, eventsWithoutCount: Int = 0) {
         self.events = events; self.companies = companies; self.cut = cut
         self.eventsWithoutCount = eventsWithoutCount

@@ -10,6 +10,7 @@ public struct WorkforceSourceCounts: Sendable, Equatable {
     /// ``Workforce`` may do this; ``Workforce/implied(by:)`` never does).
     public var unlabeled: Int = 0
 
+    /// Counts from their fields.
     public init(fundamentals: Int = 0, implied: Int = 0, unlabeled: Int = 0) {
         self.fundamentals = fundamentals; self.implied = implied; self.unlabeled = unlabeled
     }
@@ -61,6 +62,7 @@ public struct RollingRateRow: Sendable, Equatable {
     /// The ``rateEvents`` by source of their workforce figure.
     public var workforceSources: WorkforceSourceCounts
 
+    /// A row from its fields.
     public init(group: String, day: Day, events: Int, companies: Int, cut: Double, eventsWithCount: Int,
                 rateEvents: Int, rateCut: Double, rateWorkforce: Double, rate: Double?,
                 workforceSources: WorkforceSourceCounts) {

@@ -17,6 +17,7 @@ public struct LargestEvent: Sendable, Equatable {
     /// Physical source line.
     public var line: Int32
 
+    /// An entry from its fields.
     public init(index: Int, company: String?, day: Day, cut: Double, fraction: Double?, industry: String?, line: Int32) {
         self.index = index; self.company = company; self.day = day; self.cut = cut
         self.fraction = fraction; self.industry = industry; self.line = line

@@ -21,6 +21,7 @@ public struct YearOverYearRow: Sendable, Equatable {
     /// `change / previousCut × 100`; `nil` when the previous period is not covered or its cut is 0.
     public var pctChange: Double?
 
+    /// A row from its fields.
     public init(group: String, period: CalendarPeriod, partial: Bool, totals: EventTotals,
                 previousPeriod: CalendarPeriod, previous: EventTotals?, previousPartial: Bool,
                 change: Double?, pctChange: Double?) {

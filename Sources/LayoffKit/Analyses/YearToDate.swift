@@ -25,6 +25,7 @@ public struct YearToDateRow: Sendable, Equatable {
     /// `change / previous cut × 100`; `nil` unless both spans are covered and the previous cut is non-zero.
     public var pctChange: Double?
 
+    /// A row from its fields.
     public init(group: String, start: Day, end: Day, previousStart: Day, previousEnd: Day,
                 current: EventTotals?, previous: EventTotals?, currentPartial: Bool, previousPartial: Bool,
                 change: Double?, pctChange: Double?) {

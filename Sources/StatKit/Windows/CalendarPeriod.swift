@@ -1,6 +1,11 @@
 /// The length of a calendar period.
 public enum PeriodUnit: String, Sendable, Hashable, CaseIterable {
-    case month, quarter, year
+    /// A calendar month, labelled `2023-01`.
+    case month
+    /// A calendar quarter (Jan–Mar is Q1), labelled `2023-Q1`.
+    case quarter
+    /// A calendar year, labelled `2023`.
+    case year
 }
 
 /// A calendar month, quarter or year, labelled `2023-01`, `2023-Q1` or `2023`.
@@ -8,7 +13,9 @@ public enum PeriodUnit: String, Sendable, Hashable, CaseIterable {
 /// Ordering is chronological within one ``unit``; comparing periods of different units
 /// orders by unit first and is only meant to make sorting deterministic.
 public struct CalendarPeriod: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Month, quarter or year.
     public var unit: PeriodUnit
+    /// Calendar year.
     public var year: Int
     /// Month 1–12, quarter 1–4, or 1 for a year.
     public var index: Int
@@ -90,6 +97,7 @@ public struct CalendarPeriod: Sendable, Hashable, Comparable, CustomStringConver
     /// Same as ``description``.
     public var label: String { description }
 
+    /// Chronological within a unit; across units, months before quarters before years.
     public static func < (a: CalendarPeriod, b: CalendarPeriod) -> Bool {
         if a.unit != b.unit { return a.unit.periodsPerYear < b.unit.periodsPerYear }
         return (a.year, a.index) < (b.year, b.index)

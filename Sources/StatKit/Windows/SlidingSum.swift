@@ -10,6 +10,7 @@ public struct SlidingSum: Sendable, Hashable {
     /// Number of terms currently in the sum.
     public private(set) var count: Int = 0
 
+    /// An empty sum.
     public init() {}
 
     /// Adds `x`.

@@ -61,6 +61,7 @@ public enum TrailingWindowError: Error, Sendable, Equatable, CustomStringConvert
     /// The text is not `<positive integer>d` or `<positive integer>m`.
     case invalid(String)
 
+    /// A message quoting the text and the accepted forms.
     public var description: String {
         switch self {
         case .invalid(let s):
