@@ -88,14 +88,7 @@ public struct YearOverYear: Sendable, Equatable {
         periods = ps
         let lag = unit.periodsPerYear
         // Period offset of each event from the first period.
-        let offset = events.day.map { d -> Int in
-            let c = d.civil
-            switch unit {
-            case .month: return (c.year - firstPeriod.year) * 12 + c.month - firstPeriod.index
-            case .quarter: return (c.year - firstPeriod.year) * 4 + (c.month - 1) / 3 + 1 - firstPeriod.index
-            case .year: return c.year - firstPeriod.year
-            }
-        }
+        let offset = events.day.map { CalendarPeriod(unit, containing: $0).ordinal - firstPeriod.ordinal }
         rows.reserveCapacity(ps.count * grouped.names.count)
         for (g, members) in grouped.members.enumerated() {
             var buckets = Array(repeating: [Int](), count: ps.count)

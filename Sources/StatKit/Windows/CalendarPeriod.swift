@@ -73,13 +73,17 @@ public struct CalendarPeriod: Sendable, Hashable, Comparable, CustomStringConver
     /// The following period of the same unit.
     public var next: CalendarPeriod { advanced(by: 1) }
 
+    /// Consecutive numbering of the periods of one unit: `year × periodsPerYear + index − 1`,
+    /// so `b.ordinal − a.ordinal` is the number of periods from `a` to `b`.
+    public var ordinal: Int { year * unit.periodsPerYear + index - 1 }
+
     /// The same period one year earlier.
     public var previousYear: CalendarPeriod { CalendarPeriod(unit: unit, year: year - 1, index: index) }
 
     /// The period `n` periods of the same unit later (earlier when `n < 0`).
     public func advanced(by n: Int) -> CalendarPeriod {
         let per = unit.periodsPerYear
-        let total = year * per + (index - 1) + n
+        let total = ordinal + n
         let y = Int((Double(total) / Double(per)).rounded(.down))
         return CalendarPeriod(unit: unit, year: y, index: total - y * per + 1)
     }
