@@ -1,0 +1,36 @@
+import StatKit
+
+/// The span of days the data covers: first to last event day, inclusive.
+///
+/// Coverage convention (used by ``YearOverYear`` and ``YearToDate``): a span of days
+/// (a calendar period, a year-to-date range) is *covered* when it intersects
+/// `[first, last]`; a covered span with no events counts as zero, an uncovered one is
+/// missing. A covered span that is not wholly inside `[first, last]` (the data starts or
+/// stops inside it) is *partial*: its totals are what the data holds, flagged so a reader
+/// does not mistake a half-observed month for a quiet one.
+public struct Coverage: Sendable, Hashable {
+    /// First event day.
+    public var first: Day
+    /// Last event day.
+    public var last: Day
+
+    /// The coverage `first...last`; `first` must not be after `last`.
+    public init(first: Day, last: Day) {
+        precondition(first <= last, "coverage must not be empty")
+        self.first = first; self.last = last
+    }
+
+    /// The coverage of `events`, `nil` when there are no events.
+    public init?(_ events: EventTable) {
+        guard let lo = events.day.min(), let hi = events.day.max() else { return nil }
+        self.init(first: lo, last: hi)
+    }
+
+    /// Whether `start...end` intersects the coverage.
+    public func intersects(_ start: Day, _ end: Day) -> Bool { start <= last && end >= first }
+
+    /// Whether `start...end` intersects the coverage without lying wholly inside it.
+    public func isPartial(_ start: Day, _ end: Day) -> Bool {
+        intersects(start, end) && (start < first || end > last)
+    }
+}

@@ -1,0 +1,202 @@
+import StatKit
+
+/// Numbers of events by the source of their workforce figure.
+public struct WorkforceSourceCounts: Sendable, Equatable {
+    /// Events whose workforce came from the fundamentals file.
+    public var fundamentals: Int = 0
+    /// Events whose workforce was implied by cut ÷ fraction.
+    public var implied: Int = 0
+    /// Events with a workforce value labelled ``WorkforceSource/unknown`` (a caller-built
+    /// ``Workforce`` may do this; ``Workforce/implied(by:)`` never does).
+    public var unlabeled: Int = 0
+
+    /// Counts from their fields.
+    public init(fundamentals: Int = 0, implied: Int = 0, unlabeled: Int = 0) {
+        self.fundamentals = fundamentals; self.implied = implied; self.unlabeled = unlabeled
+    }
+
+    /// The count for `source` (``WorkforceSource/unknown`` reads ``unlabeled``).
+    public subscript(source: WorkforceSource) -> Int {
+        get {
+            switch source {
+            case .fundamentals: return fundamentals
+            case .implied: return implied
+            case .unknown: return unlabeled
+            }
+        }
+        set {
+            switch source {
+            case .fundamentals: fundamentals = newValue
+            case .implied: implied = newValue
+            case .unknown: unlabeled = newValue
+            }
+        }
+    }
+
+    /// Total over all sources.
+    public var total: Int { fundamentals + implied + unlabeled }
+}
+
+/// One group on one evaluation day of a rolling-rate series.
+public struct RollingRateRow: Sendable, Equatable {
+    /// Group label (``Grouping/overallLabel`` when ungrouped).
+    public var group: String
+    /// Last day of the window.
+    public var day: Day
+    /// Events in the window.
+    public var events: Int
+    /// Distinct companies among the events in the window (missing company names not counted).
+    public var companies: Int
+    /// Σ cut over events in the window with a known cut.
+    public var cut: Double
+    /// Events in the window with a known cut.
+    public var eventsWithCount: Int
+    /// Events in the window with both cut and workforce known (the events behind ``rate``).
+    public var rateEvents: Int
+    /// Σ cut over the ``rateEvents``.
+    public var rateCut: Double
+    /// Σ workforce over the ``rateEvents``.
+    public var rateWorkforce: Double
+    /// `rateCut / rateWorkforce × 100`, or `nil` when `rateWorkforce` is 0 (including no rate events).
+    public var rate: Double?
+    /// The ``rateEvents`` by source of their workforce figure.
+    public var workforceSources: WorkforceSourceCounts
+
+    /// A row from its fields.
+    public init(group: String, day: Day, events: Int, companies: Int, cut: Double, eventsWithCount: Int,
+                rateEvents: Int, rateCut: Double, rateWorkforce: Double, rate: Double?,
+                workforceSources: WorkforceSourceCounts) {
+        self.group = group; self.day = day; self.events = events; self.companies = companies
+        self.cut = cut; self.eventsWithCount = eventsWithCount; self.rateEvents = rateEvents
+        self.rateCut = rateCut; self.rateWorkforce = rateWorkforce; self.rate = rate
+        self.workforceSources = workforceSources
+    }
+}
+
+/// Rolling layoff rates over a trailing window (DESIGN §3).
+///
+/// For each evaluation day `d` and group, the window holds the events with day in
+/// `(window.lowerBound(endingOn: d), d]` (see ``TrailingWindow``). Counts and cut cover
+/// every event in the window; the rate uses only events with both a known cut and a known
+/// workforce: `rate = Σcut / Σworkforce × 100` over those events, `nil` when that Σworkforce
+/// is 0. Each group gets a row for every evaluation day, including days with an empty window.
+///
+/// Complexity: one sort of the events by day, then per group one two-pointer sweep,
+/// O(n_g + days), with a per-company counter for distinct companies. Window sums use
+/// ``SlidingSum`` so removing large events does not leave rounding residue behind.
+public struct RollingRates: Sendable, Equatable {
+    /// The trailing window.
+    public var window: TrailingWindow
+    /// Daily or month-end evaluation.
+    public var schedule: EvaluationSchedule
+    /// How events were grouped.
+    public var grouping: Grouping
+    /// The evaluation days, ascending.
+    public var days: [Day]
+    /// Group labels in output order (sorted, missing-value group last).
+    public var groups: [String]
+    /// One row per group and evaluation day: all days of `groups[0]`, then of `groups[1]`, ...
+    public var rows: [RollingRateRow]
+    /// Distinct rate events (cut and workforce known) that fell in at least one evaluated
+    /// window, by the source of their workforce: what the rates are built on.
+    public var workforceSources: WorkforceSourceCounts
+
+    /// Computes rolling rates.
+    ///
+    /// - Parameters:
+    ///   - events: the events.
+    ///   - workforce: the workforce per event (e.g. ``Workforce/implied(by:)`` or a fundamentals join).
+    ///   - window: the trailing window, e.g. `try TrailingWindow(parsing: "90d")`.
+    ///   - schedule: ``EvaluationSchedule/daily`` or ``EvaluationSchedule/monthEnd``.
+    ///   - from: first day of the evaluation range; default the first event day of the table.
+    ///   - to: last day of the evaluation range; default the last event day of the table.
+    ///   - grouping: overall, or by a group column; missing group values form their own group.
+    /// - Throws: ``AnalysisError/unknownGroupColumn(_:available:)``,
+    ///   ``AnalysisError/lengthMismatch(what:expected:actual:)`` when `workforce` does not match `events`.
+    public init(events: EventTable, workforce: Workforce, window: TrailingWindow,
+                schedule: EvaluationSchedule = .daily, from: Day? = nil, to: Day? = nil,
+                grouping: Grouping = .overall) throws(AnalysisError) {
+        guard workforce.values.count == events.count else {
+            throw .lengthMismatch(what: "workforce", expected: events.count, actual: workforce.values.count)
+        }
+        self.window = window
+        self.schedule = schedule
+        self.grouping = grouping
+        let grouped = try GroupedEvents(events, by: grouping)
+        self.groups = grouped.names
+        if let lo = from ?? events.day.min(), let hi = to ?? events.day.max() {
+            self.days = schedule.days(from: lo, to: hi)
+        } else {
+            self.days = []
+        }
+        let lowers = days.map { window.lowerBound(endingOn: $0) }
+        var rows: [RollingRateRow] = []
+        rows.reserveCapacity(days.count * groups.count)
+        var sources = WorkforceSourceCounts()
+        var perCompany = [Int32](repeating: 0, count: events.company.levels.count)
+
+        for (g, members) in grouped.members.enumerated() {
+            let m = members.count
+            var l = 0, r = 0
+            var companies = 0
+            var cut = SlidingSum(), rateCut = SlidingSum(), rateWorkforce = SlidingSum()
+            var src = WorkforceSourceCounts()
+
+            for (k, d) in days.enumerated() {
+                let lo = lowers[k]
+                while r < m, events.day[members[r]] <= d {
+                    let i = members[r]
+                    let c = events.company.codes[i]
+                    if c >= 0 {
+                        if perCompany[Int(c)] == 0 { companies += 1 }
+                        perCompany[Int(c)] += 1
+                    }
+                    if let x = events.cut[i] {
+                        cut.add(x)
+                        if let w = workforce.values[i] {
+                            rateCut.add(x); rateWorkforce.add(w)
+                            src[workforce.source[i]] += 1
+                            if events.day[i] > lo { sources[workforce.source[i]] += 1 }
+                        }
+                    }
+                    r += 1
+                }
+                while l < r, events.day[members[l]] <= lo {
+                    let i = members[l]
+                    let c = events.company.codes[i]
+                    if c >= 0 {
+                        perCompany[Int(c)] -= 1
+                        if perCompany[Int(c)] == 0 { companies -= 1 }
+                    }
+                    if let x = events.cut[i] {
+                        cut.remove(x)
+                        if let w = workforce.values[i] {
+                            rateCut.remove(x); rateWorkforce.remove(w)
+                            src[workforce.source[i]] -= 1
+                        }
+                    }
+                    l += 1
+                }
+                let wf = rateWorkforce.value
+                rows.append(RollingRateRow(
+                    group: grouped.names[g], day: d, events: r - l, companies: companies,
+                    cut: cut.value, eventsWithCount: cut.count, rateEvents: rateCut.count,
+                    rateCut: rateCut.value, rateWorkforce: wf,
+                    rate: wf == 0 ? nil : rateCut.value / wf * 100, workforceSources: src))
+            }
+            // Leave the shared company counter all zero for the next group.
+            for j in l..<r {
+                let c = events.company.codes[members[j]]
+                if c >= 0 { perCompany[Int(c)] -= 1 }
+            }
+        }
+        self.rows = rows
+        self.workforceSources = sources
+    }
+
+    /// The rows of group `group`, in day order (empty for an unknown group).
+    public func rows(forGroup group: String) -> ArraySlice<RollingRateRow> {
+        guard let g = groups.firstIndex(of: group) else { return [] }
+        return rows[(g * days.count)..<((g + 1) * days.count)]
+    }
+}

@@ -1,0 +1,108 @@
+import StatKit
+
+/// One group and calendar period of a year-over-year table.
+public struct YearOverYearRow: Sendable, Equatable {
+    /// Group label (``Grouping/overallLabel`` when ungrouped).
+    public var group: String
+    /// The period (label via `period.label`: `2023-01`, `2023-Q1`, `2023`).
+    public var period: CalendarPeriod
+    /// Whether the data starts or stops inside this period (see ``Coverage``).
+    public var partial: Bool
+    /// Totals of the period (zero when no events fell in it).
+    public var totals: EventTotals
+    /// The same period one year earlier.
+    public var previousPeriod: CalendarPeriod
+    /// Totals of ``previousPeriod``; `nil` when it lies outside the data's coverage.
+    public var previous: EventTotals?
+    /// Whether ``previousPeriod`` is covered only in part.
+    public var previousPartial: Bool
+    /// `cut − previousCut`; `nil` when the previous period is not covered.
+    public var change: Double?
+    /// `change / previousCut × 100`; `nil` when the previous period is not covered or its cut is 0.
+    public var pctChange: Double?
+
+    /// A row from its fields.
+    public init(group: String, period: CalendarPeriod, partial: Bool, totals: EventTotals,
+                previousPeriod: CalendarPeriod, previous: EventTotals?, previousPartial: Bool,
+                change: Double?, pctChange: Double?) {
+        self.group = group; self.period = period; self.partial = partial; self.totals = totals
+        self.previousPeriod = previousPeriod; self.previous = previous
+        self.previousPartial = previousPartial; self.change = change; self.pctChange = pctChange
+    }
+
+    /// Period label, e.g. `2023-Q1`.
+    public var label: String { period.label }
+    /// Label of the previous-year period.
+    public var previousLabel: String { previousPeriod.label }
+    /// Events in the period.
+    public var events: Int { totals.events }
+    /// Distinct companies in the period.
+    public var companies: Int { totals.companies }
+    /// Σ known cuts in the period.
+    public var cut: Double { totals.cut }
+    /// Events in the period without a known cut.
+    public var eventsWithoutCount: Int { totals.eventsWithoutCount }
+    /// Σ known cuts one year earlier, `nil` when that period is outside coverage.
+    public var previousCut: Double? { previous?.cut }
+}
+
+/// Totals by calendar month, quarter or year, each against the same period a year earlier
+/// (DESIGN §3), overall or by group.
+///
+/// Periods run from the one containing the first event day to the one containing the last
+/// (the data's ``Coverage``), every period listed even when it has no events (a zero). The
+/// previous-year period is missing (`previous`, `change`, `pctChange` all `nil`) when it does
+/// not intersect the coverage; partial periods are flagged (see ``Coverage``). Grouped, there
+/// is one row per group and period (no total row), groups in sorted order with the
+/// missing-value group last, and every group gets every period of the coverage.
+public struct YearOverYear: Sendable, Equatable {
+    /// Month, quarter or year.
+    public var unit: PeriodUnit
+    /// How events were grouped.
+    public var grouping: Grouping
+    /// Coverage of the data, `nil` for an empty table.
+    public var coverage: Coverage?
+    /// The periods of the coverage, ascending.
+    public var periods: [CalendarPeriod]
+    /// Group labels in output order.
+    public var groups: [String]
+    /// All periods of `groups[0]`, then of `groups[1]`, ...
+    public var rows: [YearOverYearRow]
+
+    /// Computes the year-over-year table.
+    ///
+    /// - Throws: ``AnalysisError/unknownGroupColumn(_:available:)``.
+    public init(events: EventTable, unit: PeriodUnit, grouping: Grouping = .overall) throws(AnalysisError) {
+        self.unit = unit
+        self.grouping = grouping
+        let grouped = try GroupedEvents(events, by: grouping)
+        self.groups = grouped.names
+        self.rows = []
+        guard let cov = Coverage(events) else {
+            coverage = nil; periods = []; return
+        }
+        coverage = cov
+        let firstPeriod = CalendarPeriod(unit, containing: cov.first)
+        var ps: [CalendarPeriod] = [firstPeriod]
+        while ps.last!.end < cov.last { ps.append(ps.last!.next) }
+        periods = ps
+        let lag = unit.periodsPerYear
+        // Period offset of each event from the first period.
+        let offset = events.day.map { CalendarPeriod(unit, containing: $0).ordinal - firstPeriod.ordinal }
+        rows.reserveCapacity(ps.count * grouped.names.count)
+        for (g, members) in grouped.members.enumerated() {
+            var buckets = Array(repeating: [Int](), count: ps.count)
+            for i in members { buckets[offset[i]].append(i) }
+            let totals = buckets.map { EventTotals(events, $0) }
+            for (k, p) in ps.enumerated() {
+                let prev = p.previousYear
+                let prevTotals = k >= lag ? totals[k - lag] : nil
+                let (ch, pct) = change(totals[k].cut, from: prevTotals?.cut)
+                rows.append(YearOverYearRow(
+                    group: grouped.names[g], period: p, partial: cov.isPartial(p.start, p.end),
+                    totals: totals[k], previousPeriod: prev, previous: prevTotals,
+                    previousPartial: cov.isPartial(prev.start, prev.end), change: ch, pctChange: pct))
+            }
+        }
+    }
+}

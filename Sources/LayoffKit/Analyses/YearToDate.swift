@@ -1,0 +1,84 @@
+import StatKit
+
+/// Year to date for one group: Jan 1..D against Jan 1..(D one year earlier).
+public struct YearToDateRow: Sendable, Equatable {
+    /// Group label (``Grouping/overallLabel`` when ungrouped).
+    public var group: String
+    /// January 1 of the as-of year.
+    public var start: Day
+    /// The as-of day D.
+    public var end: Day
+    /// January 1 of the previous year.
+    public var previousStart: Day
+    /// `D.addingYears(-1)` (February 29 → February 28).
+    public var previousEnd: Day
+    /// Totals over `start...end`; `nil` when that span lies outside the data's coverage.
+    public var current: EventTotals?
+    /// Totals over `previousStart...previousEnd`; `nil` when that span lies outside the coverage.
+    public var previous: EventTotals?
+    /// Whether the current span is covered only in part (see ``Coverage``).
+    public var currentPartial: Bool
+    /// Whether the previous span is covered only in part.
+    public var previousPartial: Bool
+    /// Current cut − previous cut; `nil` unless both spans are covered.
+    public var change: Double?
+    /// `change / previous cut × 100`; `nil` unless both spans are covered and the previous cut is non-zero.
+    public var pctChange: Double?
+
+    /// A row from its fields.
+    public init(group: String, start: Day, end: Day, previousStart: Day, previousEnd: Day,
+                current: EventTotals?, previous: EventTotals?, currentPartial: Bool, previousPartial: Bool,
+                change: Double?, pctChange: Double?) {
+        self.group = group; self.start = start; self.end = end
+        self.previousStart = previousStart; self.previousEnd = previousEnd
+        self.current = current; self.previous = previous
+        self.currentPartial = currentPartial; self.previousPartial = previousPartial
+        self.change = change; self.pctChange = pctChange
+    }
+}
+
+/// Year to date as of a day D (DESIGN §3): January 1..D against January 1..D.addingYears(−1)
+/// of the previous year, overall or by group.
+///
+/// Each span is covered when it intersects the data's ``Coverage``; an uncovered span is
+/// `nil` (missing, not zero), and partial spans are flagged. Grouped, there is one row per
+/// group of the whole table (sorted, missing-value group last), zeros included.
+public struct YearToDate: Sendable, Equatable {
+    /// The as-of day D.
+    public var asOf: Day
+    /// How events were grouped.
+    public var grouping: Grouping
+    /// Coverage of the data, `nil` for an empty table.
+    public var coverage: Coverage?
+    /// One row per group.
+    public var rows: [YearToDateRow]
+
+    /// Computes year to date as of `asOf`.
+    ///
+    /// - Throws: ``AnalysisError/unknownGroupColumn(_:available:)``.
+    public init(events: EventTable, asOf: Day, grouping: Grouping = .overall) throws(AnalysisError) {
+        self.asOf = asOf
+        self.grouping = grouping
+        let cov = Coverage(events)
+        self.coverage = cov
+        let grouped = try GroupedEvents(events, by: grouping)
+        let start = Day(year: asOf.year, month: 1, day: 1)!
+        let prevStart = Day(year: asOf.year - 1, month: 1, day: 1)!
+        let prevEnd = asOf.addingYears(-1)
+        let curCovered = cov?.intersects(start, asOf) ?? false
+        let prevCovered = cov?.intersects(prevStart, prevEnd) ?? false
+        rows = grouped.members.enumerated().map { g, members in
+            let cur = curCovered
+                ? EventTotals(events, members.lazy.filter { events.day[$0] >= start && events.day[$0] <= asOf }) : nil
+            let prev = prevCovered
+                ? EventTotals(events, members.lazy.filter { events.day[$0] >= prevStart && events.day[$0] <= prevEnd }) : nil
+            let (ch, pct) = cur.map { change($0.cut, from: prev?.cut) } ?? (nil, nil)
+            return YearToDateRow(
+                group: grouped.names[g], start: start, end: asOf, previousStart: prevStart, previousEnd: prevEnd,
+                current: cur, previous: prev,
+                currentPartial: cov?.isPartial(start, asOf) ?? false,
+                previousPartial: cov?.isPartial(prevStart, prevEnd) ?? false,
+                change: ch, pctChange: pct)
+        }
+    }
+}
