@@ -58,6 +58,9 @@ SUFFIXES = {"inc", "incorporated", "corp", "corporation", "co", "company", "ltd"
             "technologies", "technology", "systems", "platforms", "the"}
 ALIASES = {
     "google": "alphabet",
+    "coinbase global": "coinbase",
+    "peloton interactive": "peloton",
+    "zoom video communications": "zoom",
     "walt disney": "disney",
     "international business machines": "ibm",
     "take two interactive software": "take two",
