@@ -33,10 +33,17 @@ struct CLIError: Error, CustomStringConvertible {
 final class CommandOutput: @unchecked Sendable {
     /// The main text result.
     var text: String = ""
-    /// Extra files (figures) by path relative to the output's folder.
+    /// Extra files to write (e.g. a report's figures), by path.
     var files: [(path: String, bytes: [UInt8])] = []
+    /// Figures for notebooks: a file name, its bytes and alternative text. In a shell run
+    /// commands that draw charts put them in ``files`` instead.
+    var figures: [(name: String, bytes: [UInt8], alt: String)] = []
     /// Notes for stderr (excluded rows and the like) when not writing to a terminal table.
     var diagnostics: [String] = []
+    /// The format `text` is in (notebooks wrap non-markdown output in a fence).
+    var format: OutputFormat = .markdown
+    /// A non-zero exit status to return after emitting (e.g. `validate` found problems).
+    var exitCode: Int32?
 
     func write(_ s: String) { text += s }
     func line(_ s: String = "") { text += s + "\n" }
@@ -52,6 +59,7 @@ func printError(_ s: String) {
 
 /// Whether `NO_COLOR` is set or stdout is not a terminal.
 var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 var colorAllowed: Bool { stdoutIsTerminal && getenv("NO_COLOR") == nil }
 
 /// Emits `output` to stdout or to `outPath` (atomically; figures beside it).
