@@ -55,6 +55,26 @@ enum ChartExamples {
                           xAxis: .init(title: "Fitted employees cut", unit: "people"), yAxis: .init(title: "Residual", unit: "people"))
     }
 
+    /// Long, narrow and negative cases, to check layout by eye.
+    static var stress: [(String, Chart)] {
+        let long = months(from: 2019, 1, count: 72)
+        var bars = Chart.monthlyBars(title: "Six years of monthly layoffs", months: long,
+                                     values: long.indices.map { Double(($0 * 7919) % 23000) + 500 },
+                                     previousYear: long.indices.map { $0 < 12 ? nil : Double((($0 - 12) * 7919) % 23000) + 500 },
+                                     yTitle: "Employees cut", yUnit: "people")
+        bars.height = 420
+        let daily = (0..<3650).map { Day(year: 2015, month: 3, day: 1)!.advanced(by: $0) }
+        var narrow = Chart.lines(title: "Ten years, daily, narrow", dates: daily, series: [
+            .init(name: "Net hiring", values: daily.indices.map { i in i % 400 < 30 ? nil : 2000 * sinApprox(Double(i) / 300) - 600 }),
+            .init(name: "Layoffs", values: daily.indices.map { i in 1500 + 900 * sinApprox(Double(i) / 200) }),
+        ], yAxis: .init(title: "Employees", unit: "people per day"))
+        narrow.width = 420
+        narrow.height = 320
+        let netBars = Chart.monthlyBars(title: "Net change in headcount", months: months(from: 2024, 1, count: 6),
+                                        values: [-1300, 2200, nil, -450, 800, -2600], yTitle: "Net change", yUnit: "people")
+        return [("stress-long-bars", bars), ("stress-narrow-lines", narrow), ("stress-negative-bars", netBars)]
+    }
+
     /// Small deterministic periodic function (avoids libm differences in test data).
     static func sinApprox(_ t: Double) -> Double {
         let x = t.truncatingRemainder(dividingBy: 6.283185307179586) - 3.141592653589793

@@ -14,7 +14,7 @@ import Testing
 
     @Test func examplesAreDeterministicAndWellFormed() throws {
         let dir = ProcessInfo.processInfo.environment["LAYOFFREPORT_CHART_DIR"]
-        for (name, chart) in Self.examples {
+        for (name, chart) in Self.examples + ChartExamples.stress {
             let a = chart.svg(), b = chart.svg()
             #expect(a == b, "\(name)")
             let doc = try XMLDocument(xmlString: a, options: [])

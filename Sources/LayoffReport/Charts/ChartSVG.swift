@@ -37,7 +37,9 @@ struct ChartRenderer {
         var secondary: String?
     }
 
-    func render() -> String {
+    /// Renders with room for `xLabelLines` lines of x tick labels (date axes reserve two,
+    /// and render again with one if no tick needs a year line).
+    func render(xLabelLines requestedLines: Int? = nil) -> String {
         let c = chart
         let W = c.width, H = c.height, pad = Self.pad
 
@@ -104,8 +106,12 @@ struct ChartRenderer {
         let titleBaseline = top
         var subtitleBaseline: Double? = nil
         if c.subtitle != nil { top += 22; subtitleBaseline = top }
-        let plotTop = top + 26
-        let xLabelLines = c.xScale == .date ? 2 : 1
+        // The y-axis title sits horizontally above the tick labels (no rotated text, so it
+        // fits however short the plot is).
+        var yTitleBaseline: Double? = nil
+        if c.y.label != nil { top += 24; yTitleBaseline = top }
+        let plotTop = top + (c.y.label != nil ? 16 : 26)
+        let xLabelLines = requestedLines ?? (c.xScale == .date ? 2 : 1)
         // Legend rows (bottom): wrap within the width left of the right padding.
         var legendRows: [[LegendItem]] = []
         if legendBottom {
@@ -138,7 +144,7 @@ struct ChartRenderer {
         let yLabelWidth = yLabels.map { TextMetrics.width($0, size: Self.tickSize) }.max() ?? 0
 
         // Horizontal layout.
-        let plotLeft = pad + (c.y.label != nil ? 26 : 0) + yLabelWidth + 10
+        let plotLeft = pad + yLabelWidth + 10
         var legendWidth = 0.0
         if legendRight { legendWidth = (items.map(itemWidth).max() ?? 0) + 8 }
         let plotRight = legendRight ? W - pad - legendWidth - 18 : W - pad - 16
@@ -190,6 +196,7 @@ struct ChartRenderer {
                 xTicks.append(.init(position: pos, labelPosition: labelPos, primary: label.primary, secondary: label.secondary))
             }
         }
+        if xLabelLines == 2 && !xTicks.contains(where: { $0.secondary != nil }) { return render(xLabelLines: 1) }
         if xDomain.1 <= xDomain.0 { xDomain.1 = xDomain.0 + 1 }
         let yDom = yDomain.1 > yDomain.0 ? yDomain : (yDomain.0, yDomain.0 + 1)
 
@@ -219,8 +226,8 @@ struct ChartRenderer {
             if t != 0 { s.line(plotLeft, y, plotRight, y, stroke: ChartPalette.grid) }
             s.text(plotLeft - 8, y + Self.tickSize * 0.35, label, size: Self.tickSize, fill: ChartPalette.secondary, anchor: .end)
         }
-        if let label = c.y.label {
-            s.text(pad + 13, (plotTop + plotBottom) / 2, label, size: Self.axisTitleSize, fill: ChartPalette.text, anchor: .middle, rotate: true)
+        if let label = c.y.label, let baseline = yTitleBaseline {
+            s.text(pad, baseline, label, size: Self.axisTitleSize, fill: ChartPalette.text)
         }
         s.raw("</g>")
 

@@ -100,11 +100,10 @@ struct SVGBuilder {
     enum Anchor: String { case start, middle, end }
 
     mutating func text(_ x: Double, _ y: Double, _ content: String, size: Double, fill: String = ChartPalette.text,
-                       anchor: Anchor = .start, bold: Bool = false, rotate: Bool = false) {
+                       anchor: Anchor = .start, bold: Bool = false) {
         var s = "<text x=\"\(Self.num(x))\" y=\"\(Self.num(y))\" font-size=\"\(Self.num(size))\" fill=\"\(fill)\""
         if anchor != .start { s += " text-anchor=\"\(anchor.rawValue)\"" }
         if bold { s += " font-weight=\"bold\"" }
-        if rotate { s += " transform=\"rotate(-90 \(Self.num(x)) \(Self.num(y)))\"" }
         raw(s + ">" + XMLText.escape(content) + "</text>")
     }
 }
