@@ -72,7 +72,11 @@ enum ChartExamples {
         narrow.height = 320
         let netBars = Chart.monthlyBars(title: "Net change in headcount", months: months(from: 2024, 1, count: 6),
                                         values: [-1300, 2200, nil, -450, 800, -2600], yTitle: "Net change", yUnit: "people")
-        return [("stress-long-bars", bars), ("stress-narrow-lines", narrow), ("stress-negative-bars", netBars)]
+        var wrapped = scatter
+        wrapped.width = 520
+        wrapped.title = "Layoffs rise with company size across every sector we could measure in 2024"
+        wrapped.note = "Source: WARN notices filed with state labour departments, company announcements and press reports; synthetic data."
+        return [("stress-long-bars", bars), ("stress-narrow-lines", narrow), ("stress-negative-bars", netBars), ("stress-wrapped", wrapped)]
     }
 
     /// Small deterministic periodic function (avoids libm differences in test data).

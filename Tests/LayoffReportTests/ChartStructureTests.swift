@@ -143,4 +143,34 @@ struct ParsedSVG {
         let neg = try ParsedSVG(negative.svg())
         #expect(try neg.elements("//g[@class='bars']/rect").count == 3)
     }
+
+    @Test func longTitlesAndNotesWrap() throws {
+        var chart = ChartExamples.scatter
+        chart.width = 420
+        chart.title = "Layoffs rise with company size across every sector we could measure in 2024"
+        chart.note = "Source: WARN notices filed with state labour departments, company announcements and press reports; synthetic data."
+        let svg = try ParsedSVG(chart.svg())
+        let texts = try svg.elements("/svg/text")
+        let titleLines = texts.filter { $0.attribute(forName: "font-size")?.stringValue == "20" }
+        #expect(titleLines.count >= 2)
+        #expect(titleLines.map { $0.stringValue ?? "" }.joined(separator: " ") == chart.title)
+        for t in texts {
+            let w = TextMetrics.width(t.stringValue ?? "", size: svg.number(t, "font-size"), bold: t.attribute(forName: "font-weight") != nil)
+            #expect(svg.number(t, "x") + w <= chart.width - ChartRenderer.pad + 0.5, "\(t.stringValue ?? "")")
+        }
+        let noteLines = texts.filter { $0.attribute(forName: "font-size")?.stringValue == "11" }
+        #expect(noteLines.count >= 2)
+        // The plot starts below the last title line.
+        let plot = try svg.plotRect()
+        #expect(titleLines.allSatisfy { svg.number($0, "y") < plot.y0 - 20 })
+    }
+
+    @Test func wideRightLegendMovesBelow() throws {
+        let days = ChartExamples.months(from: 2024, 1, count: 6)
+        let series = (0..<4).map { k in Chart.Series(name: "A rather long series name number \(k) for the legend", values: days.map { _ in Double(k) }) }
+        let svg = try ParsedSVG(Chart.lines(title: "Wide legend", dates: days, series: series).svg())
+        let plot = try svg.plotRect()
+        #expect(plot.x1 > 700)
+        for t in try svg.texts(inGroup: "legend") { #expect(svg.number(t, "y") > plot.y1 + 30) }
+    }
 }

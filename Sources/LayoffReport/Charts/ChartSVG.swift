@@ -76,9 +76,11 @@ struct ChartRenderer {
             }
         }
         let showLegend = c.legend != .hidden && items.count >= 2
-        let legendRight = showLegend && c.legend == .right
-        let legendBottom = showLegend && c.legend == .bottom
         func itemWidth(_ item: LegendItem) -> Double { 26 + TextMetrics.width(item.name, size: Self.legendSize) }
+        // A right-hand legend that would take more than 30% of the width goes below instead.
+        let rightFits = (items.map(itemWidth).max() ?? 0) <= W * 0.3
+        let legendRight = showLegend && c.legend == .right && rightFits
+        let legendBottom = showLegend && (c.legend == .bottom || (c.legend == .right && !rightFits))
 
         // Data extents.
         var xs: [Double] = [], ys: [Double] = []
@@ -103,9 +105,18 @@ struct ChartRenderer {
 
         // Vertical layout.
         var top = pad + 18
+        // Title, subtitle and note wrap at word boundaries to the chart width.
+        let textWidth = W - 2 * pad
+        let titleLines = TextMetrics.wrap(c.title, width: textWidth, size: Self.titleSize, bold: true)
+        let subtitleLines = c.subtitle.map { TextMetrics.wrap($0, width: textWidth, size: Self.subtitleSize) } ?? []
+        let noteLines = c.note.map { TextMetrics.wrap($0, width: textWidth, size: Self.noteSize) } ?? []
         let titleBaseline = top
+        top += 25 * Double(max(0, titleLines.count - 1))
         var subtitleBaseline: Double? = nil
-        if c.subtitle != nil { top += 22; subtitleBaseline = top }
+        if !subtitleLines.isEmpty {
+            subtitleBaseline = top + 22
+            top += 22 + 18 * Double(subtitleLines.count - 1)
+        }
         // The y-axis title sits horizontally above the tick labels (no rotated text, so it
         // fits however short the plot is).
         var yTitleBaseline: Double? = nil
@@ -128,7 +139,7 @@ struct ChartRenderer {
         if c.x.label != nil { below += 26 }
         let legendOffset = below + 26  // from plot bottom to the first legend row's midline
         if !legendRows.isEmpty { below += 14 + 22 * Double(legendRows.count) }
-        if c.note != nil { below += 24 }
+        if !noteLines.isEmpty { below += 24 + 14 * Double(noteLines.count - 1) }
         below += 12
         let plotBottom = H - below
         let plotHeight = max(40, plotBottom - plotTop)
@@ -216,8 +227,14 @@ struct ChartRenderer {
         s.rect(0, 0, W, H, fill: "#ffffff")
 
         // Titles.
-        s.text(pad, titleBaseline, c.title, size: Self.titleSize, bold: true)
-        if let sub = c.subtitle, let b = subtitleBaseline { s.text(pad, b, sub, size: Self.subtitleSize, fill: ChartPalette.secondary) }
+        for (k, line) in titleLines.enumerated() {
+            s.text(pad, titleBaseline + 25 * Double(k), line, size: Self.titleSize, bold: true)
+        }
+        if let b = subtitleBaseline {
+            for (k, line) in subtitleLines.enumerated() {
+                s.text(pad, b + 18 * Double(k), line, size: Self.subtitleSize, fill: ChartPalette.secondary)
+            }
+        }
 
         // Grid and y tick labels.
         s.raw("<g class=\"y-axis\">")
@@ -323,7 +340,7 @@ struct ChartRenderer {
                         }
                         if hitsLabel || hitsPoint { continue }
                         placedLabels.append(b)
-                        s.text(cand.x, cand.y, text, size: Self.labelSize, fill: ChartPalette.secondary, anchor: cand.anchor)
+                        s.text(cand.x, cand.y, text, size: Self.labelSize, fill: ChartPalette.secondary, anchor: cand.anchor, halo: true)
                         break
                     }
                 }
@@ -375,8 +392,8 @@ struct ChartRenderer {
             s.raw("</g>")
         }
 
-        if let note = c.note {
-            s.text(pad, H - 14, note, size: Self.noteSize, fill: ChartPalette.secondary)
+        for (k, line) in noteLines.enumerated() {
+            s.text(pad, H - 14 - 14 * Double(noteLines.count - 1 - k), line, size: Self.noteSize, fill: ChartPalette.secondary)
         }
         s.raw("</svg>")
         return s.body

@@ -60,6 +60,26 @@ enum TextMetrics {
         }
         return em * size * (bold ? 1.08 : 1.0)
     }
+
+    /// Splits `s` into lines no wider than `width` at spaces (a single word wider than
+    /// `width` stays on its own line). Line breaks in `s` are kept. Never returns no lines.
+    static func wrap(_ s: String, width: Double, size: Double, bold: Bool = false) -> [String] {
+        var lines: [String] = []
+        for paragraph in s.split(separator: "\n", omittingEmptySubsequences: false) {
+            var current = ""
+            for word in paragraph.split(separator: " ") {
+                let candidate = current.isEmpty ? String(word) : current + " " + word
+                if !current.isEmpty && self.width(candidate, size: size, bold: bold) > width {
+                    lines.append(current)
+                    current = String(word)
+                } else {
+                    current = candidate
+                }
+            }
+            lines.append(current)
+        }
+        return lines
+    }
 }
 
 /// Small deterministic SVG string builder (coordinates rounded to 0.1 px).
@@ -100,10 +120,12 @@ struct SVGBuilder {
     enum Anchor: String { case start, middle, end }
 
     mutating func text(_ x: Double, _ y: Double, _ content: String, size: Double, fill: String = ChartPalette.text,
-                       anchor: Anchor = .start, bold: Bool = false) {
+                       anchor: Anchor = .start, bold: Bool = false, halo: Bool = false) {
         var s = "<text x=\"\(Self.num(x))\" y=\"\(Self.num(y))\" font-size=\"\(Self.num(size))\" fill=\"\(fill)\""
         if anchor != .start { s += " text-anchor=\"\(anchor.rawValue)\"" }
         if bold { s += " font-weight=\"bold\"" }
+        // A white outline painted under the glyphs keeps labels legible over lines.
+        if halo { s += " stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\"" }
         raw(s + ">" + XMLText.escape(content) + "</text>")
     }
 }
