@@ -83,7 +83,9 @@ public struct Chart: Sendable, Equatable {
 
     /// An (x, y) point; `y == nil` (or non-finite) is a gap in a line.
     public struct Point: Sendable, Equatable {
+        /// Horizontal position in data units (a day number on a date axis).
         public var x: Double
+        /// Vertical position; `nil` or non-finite is missing.
         public var y: Double?
         /// A point.
         public init(x: Double, y: Double?) { self.x = x; self.y = y }
@@ -93,8 +95,11 @@ public struct Chart: Sendable, Equatable {
 
     /// A bar spanning `start..<end` on the x axis from zero to `value` (`nil`: no bar).
     public struct Bar: Sendable, Equatable {
+        /// Left edge in data units.
         public var start: Double
+        /// Right edge in data units.
         public var end: Double
+        /// Height; `nil` or non-finite draws no bar.
         public var value: Double?
         /// A bar.
         public init(start: Double, end: Double, value: Double?) { self.start = start; self.end = end; self.value = value }
@@ -109,7 +114,9 @@ public struct Chart: Sendable, Equatable {
 
     /// Bars; each bar is inset so neighbours have a gap.
     public struct BarLayer: Sendable, Equatable {
+        /// Legend name (empty: no legend entry).
         public var name: String
+        /// The bars.
         public var bars: [Bar]
         /// A CSS colour; `nil` takes the next palette colour.
         public var color: String?
@@ -124,9 +131,13 @@ public struct Chart: Sendable, Equatable {
     /// A polyline through the points in order, broken at missing values. An isolated
     /// point between two gaps is drawn as a dot.
     public struct LineLayer: Sendable, Equatable {
+        /// Legend name (empty: no legend entry).
         public var name: String
+        /// The points, in drawing order (sorted by x for a time series).
         public var points: [Point]
+        /// A CSS colour; `nil` takes the next palette colour.
         public var color: String?
+        /// Draw a dashed line.
         public var dashed: Bool
         /// Draw a marker at every present point.
         public var markers: Bool
@@ -139,10 +150,13 @@ public struct Chart: Sendable, Equatable {
     /// A scatter of points with optional text labels (placed beside the point; a label
     /// that would overlap another label or leave the plot is omitted).
     public struct PointLayer: Sendable, Equatable {
+        /// Legend name (empty: no legend entry).
         public var name: String
+        /// The points; those with a missing `y` are skipped.
         public var points: [Point]
         /// Labels parallel to `points` (`nil` or missing entries: no label).
         public var labels: [String?]
+        /// A CSS colour; `nil` takes the next palette colour.
         public var color: String?
         /// A point layer.
         public init(name: String, points: [Point], labels: [String?] = [], color: String? = nil) {
@@ -155,9 +169,13 @@ public struct Chart: Sendable, Equatable {
     public struct StraightLine: Sendable, Equatable {
         /// Legend entry; `nil` for none.
         public var name: String?
+        /// Value at `x = 0`.
         public var intercept: Double
+        /// Change in `y` per unit of `x` (per day on a date axis).
         public var slope: Double
+        /// A CSS colour; `nil` takes the next palette colour.
         public var color: String?
+        /// Draw a dashed line.
         public var dashed: Bool
         /// A straight line.
         public init(name: String? = nil, intercept: Double, slope: Double, color: String? = nil, dashed: Bool = false) {
@@ -167,9 +185,13 @@ public struct Chart: Sendable, Equatable {
 
     /// One layer of the chart.
     public enum Layer: Sendable, Equatable {
+        /// Bars from zero.
         case bars(BarLayer)
+        /// A line through points, with gaps at missing values.
         case line(LineLayer)
+        /// A scatter of points with optional labels.
         case points(PointLayer)
+        /// A straight line across the plot.
         case straightLine(StraightLine)
     }
 

@@ -35,6 +35,8 @@ public enum JSONValue: Sendable, Equatable {
     /// A string, or `null` for `nil`.
     public static func string(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
 
+    /// Structural equality; object keys must match in order. NaN numbers compare equal
+    /// (both serialize as `null`).
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true

@@ -41,7 +41,12 @@ public enum NumberStyle: Sendable, Equatable {
 public struct ReportTable: Sendable, Equatable {
     /// Horizontal alignment of a column in text and Markdown output.
     public enum Alignment: Sendable, Equatable {
-        case left, right, center
+        /// Flush left (text).
+        case left
+        /// Flush right (numbers).
+        case right
+        /// Centred.
+        case center
     }
 
     /// One column: the header shown to people, the key used in JSON, and the alignment.

@@ -45,6 +45,7 @@ public struct TerminalStyle: Sendable, Equatable {
 
     /// Foreground colours (the 8 standard ANSI colours, which terminals theme consistently).
     public enum Color: Int, Sendable {
+        /// SGR 30–37.
         case black = 30, red, green, yellow, blue, magenta, cyan, white
     }
 
