@@ -147,7 +147,7 @@ struct ChartRenderer {
         // Y scale.
         let yLo = c.y.minimum ?? ys.min() ?? 0
         let yHi = c.y.maximum ?? ys.max() ?? 1
-        let yTicksWanted = min(8, max(3, Int(plotHeight / 55) + 1))
+        let yTicksWanted = min(8, max(3, Int(plotHeight / 45) + 1))
         let yScale = NiceScale(min: yLo, max: yHi, maxTicks: yTicksWanted)
         let yDomain = (c.y.minimum ?? yScale.lower, c.y.maximum ?? yScale.upper)
         let yTicks = yScale.ticks.filter { $0 >= yDomain.0 - 1e-9 * yScale.step && $0 <= yDomain.1 + 1e-9 * yScale.step }
