@@ -125,24 +125,6 @@ public enum EventLoader {
         }
     }
 
-    private struct Key: Hashable {
-        var text: (Int32, Int32, Int32, Int32, Int32, Int32)
-        var extra: [Int32]
-        var day: Int32, added: Int32
-        var cut: UInt64, fraction: UInt64, funds: UInt64
-
-        static func == (a: Key, b: Key) -> Bool {
-            a.text == b.text && a.extra == b.extra && a.day == b.day && a.added == b.added
-                && a.cut == b.cut && a.fraction == b.fraction && a.funds == b.funds
-        }
-
-        func hash(into h: inout Hasher) {
-            h.combine(text.0); h.combine(text.1); h.combine(text.2); h.combine(text.3)
-            h.combine(text.4); h.combine(text.5); h.combine(extra); h.combine(day)
-            h.combine(added); h.combine(cut); h.combine(fraction); h.combine(funds)
-        }
-    }
-
     private struct Loader {
         let reader: CSVReader
         let options: EventLoadOptions
@@ -161,18 +143,14 @@ public enum EventLoader {
             var excluded: [String: Int] = [:]
             var duplicates: [DuplicateEvent] = []
             var dropped = 0
-            var seen: [Key: Int32] = [:]
+            var seen = RowIndex()
             var rows = 0
             let idx = layout.index
             let width = header.count
-            let missingValue: UInt64 = 0x7FF8_DEAD_0000_0001 // a NaN payload never produced by parsing
             let scale = options.percentScale
 
-            func text(_ col: Int?) -> String? {
-                guard let c = col else { return nil }
-                let v = CSVValue.trimmed(reader.field(c))
-                return v.isEmpty ? nil : String(decoding: v, as: UTF8.self)
-            }
+            // Interners for company, location, industry, source, stage, country, then extras.
+            var interners = [ByteInterner](repeating: ByteInterner(), count: 6 + layout.extras.count)
 
             while try reader.next() {
                 rows += 1
@@ -270,28 +248,38 @@ public enum EventLoader {
                 guard let day else { continue } // unreachable: a missing day is a problem
                 // Valid row: encode text and check for an exact duplicate.
                 let codes = (
-                    t.company.code(for: String(decoding: companyBytes, as: UTF8.self)),
-                    text(idx[Loader.location]).map { t.location.code(for: $0) } ?? -1,
-                    text(idx[Loader.industry]).map { t.industry.code(for: $0) } ?? -1,
-                    text(idx[Loader.source]).map { t.source.code(for: $0) } ?? -1,
-                    text(idx[Loader.stage]).map { t.stage.code(for: $0) } ?? -1,
-                    text(idx[Loader.country]).map { t.country.code(for: $0) } ?? -1
+                    interners.code(reader, ci, 0, &t.company),
+                    interners.code(reader, idx[Loader.location], 1, &t.location),
+                    interners.code(reader, idx[Loader.industry], 2, &t.industry),
+                    interners.code(reader, idx[Loader.source], 3, &t.source),
+                    interners.code(reader, idx[Loader.stage], 4, &t.stage),
+                    interners.code(reader, idx[Loader.country], 5, &t.country)
                 )
                 var extraCodes: [Int32] = []
                 if !layout.extras.isEmpty {
                     extraCodes.reserveCapacity(layout.extras.count)
                     for (k, c) in layout.extras.enumerated() {
-                        extraCodes.append(text(c).map { t.extra[k].values.code(for: $0) } ?? -1)
+                        extraCodes.append(interners.code(reader, c, 6 + k, &t.extra[k].values))
                     }
                 }
-                let key = Key(text: codes, extra: extraCodes, day: day.number, added: added?.number ?? Int32.min,
-                              cut: cut?.bitPattern ?? missingValue, fraction: fraction?.bitPattern ?? missingValue,
-                              funds: funds?.bitPattern ?? missingValue)
-                if let first = seen[key] {
-                    duplicates.append(DuplicateEvent(line: line, firstLine: Int(first)))
+                func bits(_ c: Int32) -> UInt64 { UInt64(UInt32(bitPattern: c)) }
+                func bits(_ v: Double?) -> UInt64 { v?.bitPattern ?? 0x7FF8_0000_0000_0001 } // a NaN never parsed
+                var h = RowIndex.mix(bits(codes.0) | bits(codes.1) << 32, bits(codes.2) | bits(codes.3) << 32)
+                h = RowIndex.mix(h, bits(codes.4) | bits(codes.5) << 32)
+                for v in extraCodes { h = RowIndex.mix(h, bits(v)) }
+                h = RowIndex.mix(h, bits(day.number) | (added.map { bits($0.number) } ?? 1 << 63) << 32)
+                h = RowIndex.mix(RowIndex.mix(RowIndex.mix(h, bits(cut)), bits(fraction)), bits(funds))
+                let first = seen.find(h) { r in
+                    t.company.codes[r] == codes.0 && t.location.codes[r] == codes.1 && t.industry.codes[r] == codes.2
+                        && t.source.codes[r] == codes.3 && t.stage.codes[r] == codes.4 && t.country.codes[r] == codes.5
+                        && t.day[r] == day && t.dateAdded[r] == added && t.cut[r] == cut && t.fraction[r] == fraction
+                        && t.fundsRaised[r] == funds && extraCodes.indices.allSatisfy { t.extra[$0].values.codes[r] == extraCodes[$0] }
+                }
+                if let first {
+                    duplicates.append(DuplicateEvent(line: line, firstLine: Int(t.line[first])))
                     if options.dedupe { dropped += 1; continue }
                 } else {
-                    seen[key] = Int32(truncatingIfNeeded: line)
+                    seen.insert(row: t.count, hash: h)
                 }
                 t.company.codes.append(codes.0)
                 t.location.codes.append(codes.1)
@@ -314,5 +302,58 @@ public enum EventLoader {
                                    excludedByReason: excluded, duplicates: duplicates,
                                    duplicatesDropped: dropped, rowsRead: rows)
         }
+    }
+}
+
+extension [ByteInterner] {
+    /// The code of the trimmed field `col` of the current record in interner `k`, adding
+    /// a level to `column` when new; -1 (missing) for an absent column or an empty cell.
+    mutating func code(_ reader: CSVReader, _ col: Int?, _ k: Int, _ column: inout TextColumn) -> Int32 {
+        guard let c = col else { return -1 }
+        let v = CSVValue.trimmed(reader.field(c))
+        return v.isEmpty ? -1 : self[k].code(v, in: &column)
+    }
+}
+
+/// Open-addressing index of table rows by a 64-bit hash of their fields; equality is
+/// decided by the caller against the stored row.
+struct RowIndex {
+    private var rows = [Int32](repeating: -1, count: 1024)
+    private var hashes = [UInt64](repeating: 0, count: 1024)
+    private var count = 0
+
+    static func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
+        var x = (h ^ v) &* 0x9E37_79B9_7F4A_7C15
+        x ^= x >> 31
+        return x &* 0xBF58_476D_1CE4_E5B9
+    }
+
+    /// The first stored row with hash `h` for which `equal` holds.
+    func find(_ h: UInt64, _ equal: (Int) -> Bool) -> Int? {
+        let mask = rows.count - 1
+        var i = Int(truncatingIfNeeded: h >> 7) & mask
+        while rows[i] >= 0 {
+            if hashes[i] == h && equal(Int(rows[i])) { return Int(rows[i]) }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    mutating func insert(row: Int, hash h: UInt64) {
+        if (count + 1) * 2 > rows.count { grow() }
+        let mask = rows.count - 1
+        var i = Int(truncatingIfNeeded: h >> 7) & mask
+        while rows[i] >= 0 { i = (i + 1) & mask }
+        rows[i] = Int32(truncatingIfNeeded: row)
+        hashes[i] = h
+        count += 1
+    }
+
+    private mutating func grow() {
+        let oldRows = rows, oldHashes = hashes
+        rows = [Int32](repeating: -1, count: oldRows.count * 2)
+        hashes = [UInt64](repeating: 0, count: oldRows.count * 2)
+        count = 0
+        for i in oldRows.indices where oldRows[i] >= 0 { insert(row: Int(oldRows[i]), hash: oldHashes[i]) }
     }
 }
