@@ -114,15 +114,7 @@ public enum EventLoader {
         guard options.percentScale == 1 || options.percentScale == 100 else {
             throw .invalidOptions("percent scale must be 1 (fractions) or 100 (percents), not \(options.percentScale)")
         }
-        do {
-            return try Loader(reader: reader, options: options).run()
-        } catch let e as IngestError {
-            throw e
-        } catch let e as CSVError {
-            throw .csv(e)
-        } catch {
-            throw .invalidOptions("\(error)")
-        }
+        return try Loader(reader: reader, options: options).run()
     }
 
     private struct Loader {
@@ -133,8 +125,8 @@ public enum EventLoader {
         static let company = 0, location = 1, cut = 2, date = 3, fraction = 4, industry = 5
         static let source = 6, stage = 7, funds = 8, country = 9, added = 10
 
-        func run() throws -> EventLoadResult {
-            let header = try reader.readHeader()
+        func run() throws(IngestError) -> EventLoadResult {
+            let header = try reader.checkedHeader()
             let layout = try ColumnLayout(file: reader.name, header: header, canonical: EventLoader.canonicalColumns,
                                           required: ["company", "date"], mapping: options.columnMapping)
             var checker = RowChecker(file: reader.name, header: header)
@@ -152,7 +144,7 @@ public enum EventLoader {
             // Interners for company, location, industry, source, stage, country, then extras.
             var interners = [ByteInterner](repeating: ByteInterner(), count: 6 + layout.extras.count)
 
-            while try reader.next() {
+            while try reader.checkedNext() {
                 rows += 1
                 let line = reader.recordLine
                 let before = checker.problems.count
@@ -296,7 +288,7 @@ public enum EventLoader {
                 t.line.append(Int32(truncatingIfNeeded: line))
             }
             if !checker.problems.isEmpty && !options.skipInvalid {
-                throw IngestError.invalidData(file: reader.name, problems: checker.problems)
+                throw .invalidData(file: reader.name, problems: checker.problems)
             }
             return EventLoadResult(file: reader.name, events: t, problems: checker.problems,
                                    excludedByReason: excluded, duplicates: duplicates,

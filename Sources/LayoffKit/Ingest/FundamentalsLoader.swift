@@ -68,8 +68,7 @@ public enum FundamentalsLoader {
 
     /// Loads fundamentals from a reader positioned before the header line.
     public static func load(_ reader: CSVReader, options: FundamentalsLoadOptions = .init()) throws(IngestError) -> FundamentalsLoadResult {
-        let header: [String]
-        do { header = try reader.readHeader() } catch { throw .csv(error) }
+        let header = try reader.checkedHeader()
         let hasYear = header.contains(options.columnMapping["fiscal_year"] ?? "fiscal_year")
         let layout = try ColumnLayout(file: reader.name, header: header, canonical: canonicalColumns,
                                       required: hasYear || options.fiscalYear == nil ? ["company", "fiscal_year"] : ["company"],
@@ -101,64 +100,60 @@ public enum FundamentalsLoader {
             return v
         }
 
-        do {
-            while try reader.next() {
-                rows += 1
-                let line = reader.recordLine
-                let before = checker.problems.count
-                if reader.fieldCount != header.count {
-                    checker.reportRagged(line: line, actual: reader.fieldCount)
-                    countByFirstReason(checker.problems[before...], into: &excluded)
-                    continue
-                }
-                let ci = idx[0]!
-                let company = String(decoding: CSVValue.trimmed(reader.field(ci)), as: UTF8.self)
-                if company.isEmpty {
-                    checker.report(line: line, column: ci, value: reader.field(ci), issue: "is missing",
-                                   expected: "a company name", reason: "missing company")
-                }
-                var year = options.fiscalYear
-                if let yi = idx[1] {
-                    year = nil
-                    let f = reader.field(yi)
-                    if let v = CSVValue.double(f), v.rounded() == v, v >= 1800, v <= 2200 {
-                        year = Int(v)
-                    } else {
-                        checker.report(line: line, column: yi, value: f, issue: "is not a fiscal year",
-                                       expected: "a year such as 2023", reason: "invalid fiscal year")
-                    }
-                }
-                let employees = number(idx[2], line: line, integer: true, nonNegative: true, currency: false,
-                                       expected: "a whole number of employees ≥ 0", what: "employees")
-                let revenue = number(idx[3], line: line, integer: false, nonNegative: false, currency: true,
-                                     expected: "a number such as 611289 or 611,289", what: "revenue")
-                let growth = number(idx[4], line: line, integer: false, nonNegative: false, currency: false,
-                                    expected: "a percent change such as 6.7 or -14.6", what: "revenue growth")
-                if let y = year, !company.isEmpty {
-                    if let first = firstLine[company]?[y] {
-                        let c = idx[1] ?? ci
-                        checker.report(line: line, column: c, value: reader.field(c),
-                                       issue: "repeats \(company)'s fiscal year \(y) of line \(first)",
-                                       expected: "one row per company and fiscal year", reason: "duplicate company-year")
-                    } else if checker.problems.count == before {
-                        firstLine[company, default: [:]][y] = line
-                    }
-                }
-                if checker.problems.count > before {
-                    countByFirstReason(checker.problems[before...], into: &excluded)
-                    continue
-                }
-                guard let y = year else { continue } // unreachable: a missing year is a problem
-                t.company.append(company)
-                t.fiscalYear.append(y)
-                t.employees.append(employees)
-                t.revenue.append(revenue)
-                t.revenueGrowth.append(growth)
-                t.growthDerived.append(false)
-                t.line.append(Int32(truncatingIfNeeded: line))
+        while try reader.checkedNext() {
+            rows += 1
+            let line = reader.recordLine
+            let before = checker.problems.count
+            if reader.fieldCount != header.count {
+                checker.reportRagged(line: line, actual: reader.fieldCount)
+                countByFirstReason(checker.problems[before...], into: &excluded)
+                continue
             }
-        } catch {
-            throw .csv(error)
+            let ci = idx[0]!
+            let company = String(decoding: CSVValue.trimmed(reader.field(ci)), as: UTF8.self)
+            if company.isEmpty {
+                checker.report(line: line, column: ci, value: reader.field(ci), issue: "is missing",
+                               expected: "a company name", reason: "missing company")
+            }
+            var year = options.fiscalYear
+            if let yi = idx[1] {
+                year = nil
+                let f = reader.field(yi)
+                if let v = CSVValue.double(f), v.rounded() == v, v >= 1800, v <= 2200 {
+                    year = Int(v)
+                } else {
+                    checker.report(line: line, column: yi, value: f, issue: "is not a fiscal year",
+                                   expected: "a year such as 2023", reason: "invalid fiscal year")
+                }
+            }
+            let employees = number(idx[2], line: line, integer: true, nonNegative: true, currency: false,
+                                   expected: "a whole number of employees ≥ 0", what: "employees")
+            let revenue = number(idx[3], line: line, integer: false, nonNegative: false, currency: true,
+                                 expected: "a number such as 611289 or 611,289", what: "revenue")
+            let growth = number(idx[4], line: line, integer: false, nonNegative: false, currency: false,
+                                expected: "a percent change such as 6.7 or -14.6", what: "revenue growth")
+            if let y = year, !company.isEmpty {
+                if let first = firstLine[company]?[y] {
+                    let c = idx[1] ?? ci
+                    checker.report(line: line, column: c, value: reader.field(c),
+                                   issue: "repeats \(company)'s fiscal year \(y) of line \(first)",
+                                   expected: "one row per company and fiscal year", reason: "duplicate company-year")
+                } else if checker.problems.count == before {
+                    firstLine[company, default: [:]][y] = line
+                }
+            }
+            if checker.problems.count > before {
+                countByFirstReason(checker.problems[before...], into: &excluded)
+                continue
+            }
+            guard let y = year else { continue } // unreachable: a missing year is a problem
+            t.company.append(company)
+            t.fiscalYear.append(y)
+            t.employees.append(employees)
+            t.revenue.append(revenue)
+            t.revenueGrowth.append(growth)
+            t.growthDerived.append(false)
+            t.line.append(Int32(truncatingIfNeeded: line))
         }
         if !checker.problems.isEmpty && !options.skipInvalid {
             throw .invalidData(file: reader.name, problems: checker.problems)

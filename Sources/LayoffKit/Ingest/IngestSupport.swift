@@ -133,3 +133,15 @@ func isMissingDomainValue(_ field: ArraySlice<UInt8>) -> Bool {
 func countByFirstReason(_ problems: ArraySlice<DataProblem>, into counts: inout [String: Int]) {
     if let first = problems.first { counts[first.reason, default: 0] += 1 }
 }
+
+extension CSVReader {
+    /// ``readHeader()`` with its error wrapped as ``IngestError/csv(_:)``.
+    func checkedHeader() throws(IngestError) -> [String] {
+        do { return try readHeader() } catch { throw .csv(error) }
+    }
+
+    /// ``next()`` with its error wrapped as ``IngestError/csv(_:)``.
+    func checkedNext() throws(IngestError) -> Bool {
+        do { return try next() } catch { throw .csv(error) }
+    }
+}

@@ -68,33 +68,26 @@ public struct CompanyNames: Sendable, Equatable {
     }
 
     private mutating func addAliases(_ reader: CSVReader) throws(IngestError) {
-        do {
-            let header = try reader.readHeader()
-            let layout = try ColumnLayout(file: reader.name, header: header, canonical: ["alias", "company"],
-                                          required: ["alias", "company"], mapping: [:])
-            var checker = RowChecker(file: reader.name, header: header)
-            var pairs: [(String, String)] = []
-            while try reader.next() {
-                guard reader.fieldCount == header.count else {
-                    checker.reportRagged(line: reader.recordLine, actual: reader.fieldCount)
-                    continue
-                }
-                let a = reader.record.string(layout.index[0]!), c = reader.record.string(layout.index[1]!)
-                for (col, v) in [(layout.index[0]!, a), (layout.index[1]!, c)] where CompanyNames.normalize(v).isEmpty {
-                    checker.report(line: reader.recordLine, column: col, value: reader.field(col), issue: "is empty after normalisation",
-                                   expected: "a company name", reason: "missing company")
-                }
-                pairs.append((a, c))
+        let header = try reader.checkedHeader()
+        let layout = try ColumnLayout(file: reader.name, header: header, canonical: ["alias", "company"],
+                                      required: ["alias", "company"], mapping: [:])
+        let (ai, ci) = (layout.index[0]!, layout.index[1]!)
+        var checker = RowChecker(file: reader.name, header: header)
+        var pairs: [(String, String)] = []
+        while try reader.checkedNext() {
+            guard reader.fieldCount == header.count else {
+                checker.reportRagged(line: reader.recordLine, actual: reader.fieldCount)
+                continue
             }
-            if !checker.problems.isEmpty { throw IngestError.invalidData(file: reader.name, problems: checker.problems) }
-            for (a, c) in pairs { addAlias(a, for: c) }
-        } catch let e as IngestError {
-            throw e
-        } catch let e as CSVError {
-            throw .csv(e)
-        } catch {
-            throw .invalidOptions("\(error)")
+            let record = reader.record
+            for col in [ai, ci] where CompanyNames.normalize(record.string(col)).isEmpty {
+                checker.report(line: reader.recordLine, column: col, value: record[col], issue: "is empty after normalisation",
+                               expected: "a company name", reason: "missing company")
+            }
+            pairs.append((record.string(ai), record.string(ci)))
         }
+        if !checker.problems.isEmpty { throw .invalidData(file: reader.name, problems: checker.problems) }
+        for (a, c) in pairs { addAlias(a, for: c) }
     }
 
     /// The join key of `name`: its normalisation, or the alias target of it.
