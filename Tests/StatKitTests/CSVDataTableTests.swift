@@ -124,3 +124,27 @@ private func slice(_ s: String) -> ArraySlice<UInt8> { Array(s.utf8)[...] }
         #expect(growth.missingCount == 9)
     }
 }
+
+@Suite struct TextColumnInternerTests {
+    @Test func codesMatchTextColumn() {
+        var column = TextColumn(), interner = TextColumnInterner()
+        var expected: [String?] = []
+        // Many distinct values (forces the table to grow), repeats, short and long values.
+        for i in 0..<5000 {
+            let s = i % 3 == 0 ? "https://example.com/some/long/path/\(i % 700)" : "v\(i % 37)"
+            column.codes.append(interner.code(Array(s.utf8)[...], in: &column))
+            expected.append(s)
+        }
+        #expect(column == TextColumn(expected))
+        #expect(column.levels.count == Set(expected.compactMap { $0 }).count)
+        // Same hash input length but different bytes are different levels.
+        var c2 = TextColumn(), i2 = TextColumnInterner()
+        let a = i2.code(Array("abcdefgh12345678x".utf8)[...], in: &c2)
+        let b = i2.code(Array("abcdefgh12345678y".utf8)[...], in: &c2)
+        let e = i2.code([][...], in: &c2)
+        #expect(a != b)
+        #expect(i2.code(Array("abcdefgh12345678x".utf8)[...], in: &c2) == a)
+        #expect(c2.levels == ["abcdefgh12345678x", "abcdefgh12345678y", ""])
+        #expect(i2.code([][...], in: &c2) == e)
+    }
+}

@@ -142,7 +142,7 @@ public enum EventLoader {
             let scale = options.percentScale
 
             // Interners for company, location, industry, source, stage, country, then extras.
-            var interners = [ByteInterner](repeating: ByteInterner(), count: 6 + layout.extras.count)
+            var interners = [TextColumnInterner](repeating: TextColumnInterner(), count: 6 + layout.extras.count)
 
             while try reader.checkedNext() {
                 rows += 1
@@ -297,7 +297,7 @@ public enum EventLoader {
     }
 }
 
-extension [ByteInterner] {
+extension [TextColumnInterner] {
     /// The code of the trimmed field `col` of the current record in interner `k`, adding
     /// a level to `column` when new; -1 (missing) for an absent column or an empty cell.
     mutating func code(_ reader: CSVReader, _ col: Int?, _ k: Int, _ column: inout TextColumn) -> Int32 {

@@ -63,11 +63,13 @@ extension DataTable {
         }
         if isNumeric { return .numeric(numeric) }
         var text = TextColumn()
+        var interner = TextColumnInterner()
+        text.codes.reserveCapacity(ends.count)
         start = 0
         for e in ends {
             let cell = bytes[start..<e]
             start = e
-            text.append(CSVValue.isMissingToken(cell) ? nil : String(decoding: cell, as: UTF8.self))
+            text.codes.append(CSVValue.isMissingToken(cell) ? -1 : interner.code(cell, in: &text))
         }
         return .text(text)
     }

@@ -6,11 +6,11 @@ public enum CSVValue {
     public static func isMissingToken(_ field: ArraySlice<UInt8>) -> Bool {
         let t = trimmed(field)
         if t.isEmpty { return true }
-        guard t.count <= 4 else { return false }
-        var lower: [UInt8] = []
-        for c in t { lower.append(c >= 65 && c <= 90 ? c + 32 : c) }
-        return lower == Array("na".utf8) || lower == Array("n/a".utf8) || lower == Array("nan".utf8)
-            || lower == Array("null".utf8)
+        guard t.count <= 4, let first = t.first, first | 0x20 == 0x6E else { return false } // starts with n/N
+        // Pack the lowercased bytes into one word: "na" = 0x6E61, "n/a" = 0x6E2F61, ...
+        var word: UInt32 = 0
+        for c in t { word = word << 8 | UInt32(c >= 65 && c <= 90 ? c + 32 : c) }
+        return word == 0x6E61 || word == 0x6E2F61 || word == 0x6E616E || word == 0x6E75_6C6C
     }
 
     /// `field` without leading and trailing ASCII spaces and tabs.

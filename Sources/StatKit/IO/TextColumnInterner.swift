@@ -5,20 +5,30 @@ import Darwin
 #endif
 
 /// Dictionary-encodes text cells straight from their bytes: a repeated value is found
-/// by an open-addressing table keyed by the bytes' hash, without building a `String`;
-/// only a new value becomes a `String` and a level of the ``TextColumn``.
+/// by an open-addressing table keyed by a hash of the bytes, without building a
+/// `String`; only a new value becomes a `String` and a level of the ``TextColumn``.
 ///
-/// Every level of the column must come through the same interner, so that level `k`
-/// of the column is entry `k` here.
-struct ByteInterner {
+/// Use one interner per column, starting from an empty column, and add levels to that
+/// column only through the interner (level `k` of the column is entry `k` here; adding a
+/// level another way is a programming error that stops the program).
+///
+/// ```swift
+/// var column = TextColumn(), interner = TextColumnInterner()
+/// column.codes.append(interner.code(cellBytes, in: &column))
+/// ```
+public struct TextColumnInterner: Sendable {
     private var arena: [UInt8] = []
     private var ends: [Int] = []
     private var hashes: [UInt64] = []
     private var slots = [Int32](repeating: -1, count: 64)
 
-    /// The column's code of `bytes`, adding a level when new.
-    mutating func code(_ bytes: ArraySlice<UInt8>, in column: inout TextColumn) -> Int32 {
-        let h = bytes.withUnsafeBufferPointer { ByteInterner.hash($0) }
+    /// An interner for an empty column.
+    public init() {}
+
+    /// The column's code of `bytes` (which must be valid UTF-8), adding a level when new.
+    /// Does not append the code to the column's `codes`.
+    public mutating func code(_ bytes: ArraySlice<UInt8>, in column: inout TextColumn) -> Int32 {
+        let h = bytes.withUnsafeBufferPointer { TextColumnInterner.hash($0) }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -42,7 +52,12 @@ struct ByteInterner {
         guard ends[k] - start == bytes.count else { return false }
         return arena.withUnsafeBufferPointer { a in
             bytes.withUnsafeBufferPointer { b in
-                b.isEmpty || memcmp(a.baseAddress! + start, b.baseAddress!, b.count) == 0
+                let n = b.count
+                guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+                if n > 16 { return memcmp(pa + start, pb, n) == 0 }
+                // Short values (most categories): compare inline, no call.
+                for i in 0..<n where pa[start + i] != pb[i] { return false }
+                return true
             }
         }
     }
