@@ -1,0 +1,114 @@
+/// Options of ``FundamentalsJoin``.
+public struct JoinOptions: Sendable, Equatable {
+    /// Fiscal year joined to an event = event year − `lag`. 0 (default): the event's own
+    /// year; 1: the year before.
+    public var lag: Int
+    /// Name normalisation and alias table.
+    public var names: CompanyNames
+
+    /// Options with the given values.
+    public init(lag: Int = 0, names: CompanyNames = CompanyNames()) {
+        self.lag = lag
+        self.names = names
+    }
+}
+
+/// Events joined to fundamentals by normalised company name and fiscal year.
+public struct FundamentalsJoin: Sendable, Equatable {
+    /// Per event, the index of the matched fundamentals row, or `nil`.
+    public var row: [Int?]
+    /// Per event, the fiscal year looked up (event year − lag).
+    public var fiscalYear: [Int]
+    /// Workforce per event: employees of the matched row when present, else implied by
+    /// cut ÷ fraction, else unknown; with its source.
+    public var workforce: Workforce
+    /// Companies (as written in the events) with no match, with their number of
+    /// unmatched events; most events first, then by name.
+    public var unmatchedCompanies: [(company: String, events: Int)]
+    /// Fundamentals rows whose key (normalised name, year) repeats an earlier row's; the
+    /// join uses the first. Lines of the later rows.
+    public var ambiguousFundamentalsLines: [Int]
+
+    /// Number of events with a matched fundamentals row.
+    public var matchedCount: Int { row.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+    /// Number of events without one.
+    public var unmatchedCount: Int { row.count - matchedCount }
+
+    /// Joins every event to the fundamentals row with the same company key
+    /// (``CompanyNames/key(_:)``) and fiscal year = event year − `options.lag`.
+    public init(events: EventTable, fundamentals: FundamentalsTable, options: JoinOptions = .init()) {
+        struct Key: Hashable { var name: String; var year: Int }
+        var index: [Key: Int] = [:]
+        var ambiguous: [Int] = []
+        for i in 0..<fundamentals.count {
+            let k = Key(name: options.names.key(fundamentals.company[i]), year: fundamentals.fiscalYear[i])
+            if index[k] == nil { index[k] = i } else { ambiguous.append(Int(fundamentals.line[i])) }
+        }
+        // Company keys once per level, not once per event.
+        let companyKeys = events.company.levels.map { options.names.key($0) }
+        var rows: [Int?] = []
+        var years: [Int] = []
+        rows.reserveCapacity(events.count)
+        years.reserveCapacity(events.count)
+        var unmatched: [Int32: Int] = [:]
+        let implied = Workforce.implied(by: events)
+        var wf = NumericColumn()
+        var source: [WorkforceSource] = []
+        for i in 0..<events.count {
+            let year = events.day[i].year - options.lag
+            years.append(year)
+            let code = events.company.codes[i]
+            let r = code < 0 ? nil : index[Key(name: companyKeys[Int(code)], year: year)]
+            rows.append(r)
+            if r == nil { unmatched[code, default: 0] += 1 }
+            if let r, let e = fundamentals.employees[r] {
+                wf.append(e); source.append(.fundamentals)
+            } else {
+                wf.append(implied.values[i]); source.append(implied.source[i])
+            }
+        }
+        row = rows
+        fiscalYear = years
+        workforce = Workforce(values: wf, source: source)
+        unmatchedCompanies = unmatched
+            .map { (company: $0.key < 0 ? "" : events.company.levels[Int($0.key)], events: $0.value) }
+            .sorted { $0.events != $1.events ? $0.events > $1.events : $0.company < $1.company }
+        ambiguousFundamentalsLines = ambiguous
+    }
+
+    public static func == (a: FundamentalsJoin, b: FundamentalsJoin) -> Bool {
+        a.row == b.row && a.fiscalYear == b.fiscalYear && a.workforce == b.workforce
+            && a.unmatchedCompanies.map(\.company) == b.unmatchedCompanies.map(\.company)
+            && a.unmatchedCompanies.map(\.events) == b.unmatchedCompanies.map(\.events)
+            && a.ambiguousFundamentalsLines == b.ambiguousFundamentalsLines
+    }
+
+    /// The table for regression, one row per event, in event order:
+    /// text `company`, `industry`, `country`, `stage`; numeric (missing where unknown)
+    /// `total_laid_off`, `percentage_laid_off` (fraction 0–1), `funds_raised`, `employees`,
+    /// `revenue`, `revenue_growth` (percent; from the matched fundamentals row),
+    /// `workforce` (``workforce``, whatever its source), `year` (event year).
+    ///
+    /// `events` and `fundamentals` must be the tables this join was made from; other
+    /// tables make it throw ``DataTableError/lengthMismatch(name:expected:actual:)``.
+    public func regressionTable(events: EventTable, fundamentals: FundamentalsTable) throws(DataTableError) -> DataTable {
+        func fromRow(_ column: NumericColumn) -> NumericColumn {
+            NumericColumn(row.map { r in r.flatMap { $0 < column.count ? column[$0] : nil } })
+        }
+        let columns: [(String, Column)] = [
+            ("company", .text(events.company)),
+            ("industry", .text(events.industry)),
+            ("country", .text(events.country)),
+            ("stage", .text(events.stage)),
+            ("total_laid_off", .numeric(events.cut)),
+            ("percentage_laid_off", .numeric(events.fraction)),
+            ("funds_raised", .numeric(events.fundsRaised)),
+            ("employees", .numeric(fromRow(fundamentals.employees))),
+            ("revenue", .numeric(fromRow(fundamentals.revenue))),
+            ("revenue_growth", .numeric(fromRow(fundamentals.revenueGrowth))),
+            ("workforce", .numeric(workforce.values)),
+            ("year", .numeric(NumericColumn(events.day.map { Double($0.year) }))),
+        ]
+        return try DataTable(columns)
+    }
+}

@@ -1,0 +1,436 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A malformed CSV file, or one that cannot be read, located by file, physical line and
+/// 1-based field number.
+///
+/// `description` formats:
+///
+///     cannot open FILE: REASON
+///     cannot read FILE: REASON
+///     FILE: the file is UTF-16 (little-endian), not UTF-8; convert it first: iconv -f UTF-16 -t UTF-8 FILE > FILE-utf8.csv
+///     FILE: the file is empty; expected a header line
+///     FILE:LINE:COL: quoted field is not closed before the end of the file (the quote opens on line LINE)
+///     FILE:LINE:COL: stray quote in an unquoted field; quote the whole field and double inner quotes ("a""b")
+///     FILE:LINE:COL: unexpected character after a closing quote; expected a comma or a line break
+///     FILE:LINE:COL: invalid UTF-8 in field; convert the file to UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)
+///     FILE:LINE:COL: NUL byte in field
+///     FILE:1: duplicate column names: NAME, NAME
+///     FILE:1: empty column name in column 3, 5
+///     FILE:LINE: record has 3 fields; expected 11 as in the header
+public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Kind: Sendable, Equatable {
+        /// `open(2)` failed; the reason is `strerror(errno)`.
+        case cannotOpen(reason: String)
+        /// `read(2)` failed; the reason is `strerror(errno)`.
+        case readFailed(reason: String)
+        /// The input is UTF-16 (detected by its byte-order mark or by NULs in every other
+        /// byte). UTF-16 is rejected, not decoded; the message says how to convert it.
+        case utf16(bigEndian: Bool)
+        /// The input has no header line.
+        case empty
+        /// A quoted field is still open at the end of the input; `line` is the line of
+        /// the opening quote.
+        case unterminatedQuote
+        /// A `"` inside a field that does not start with a quote.
+        case strayQuote
+        /// A character other than a comma or a line break after a closing quote.
+        case textAfterClosingQuote
+        /// A field is not valid UTF-8.
+        case invalidUTF8
+        /// A NUL byte (0x00) in a field.
+        case nulByte
+        /// Header names that occur more than once.
+        case duplicateHeader([String])
+        /// 1-based numbers of the header fields that are empty.
+        case emptyHeader([Int])
+        /// A record whose field count differs from the header's.
+        case raggedRow(expected: Int, actual: Int)
+    }
+
+    /// File name as given by the caller (a path or a display name).
+    public var file: String
+    /// Physical line (header = line 1); 0 when the error concerns the whole file.
+    public var line: Int
+    /// 1-based field number; 0 when the error concerns a whole record or file.
+    public var column: Int
+    /// What went wrong.
+    public var kind: Kind
+
+    /// An error at a location.
+    public init(file: String, line: Int, column: Int, kind: Kind) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.kind = kind
+    }
+
+    /// The `sysexits(3)` category: ``DataErrorCategory/cannotOpenInput`` when the file
+    /// cannot be opened, ``DataErrorCategory/ioError`` when reading fails,
+    /// ``DataErrorCategory/dataError`` otherwise.
+    public var category: DataErrorCategory {
+        switch kind {
+        case .cannotOpen: return .cannotOpenInput
+        case .readFailed: return .ioError
+        default: return .dataError
+        }
+    }
+
+    public var description: String {
+        var loc = file
+        if line > 0 { loc += ":\(line)" }
+        if column > 0 { loc += ":\(column)" }
+        switch kind {
+        case .cannotOpen(let r): return "cannot open \(file): \(r)"
+        case .readFailed(let r): return "cannot read \(file): \(r)"
+        case .utf16(let be):
+            return "\(file): the file is UTF-16 (\(be ? "big" : "little")-endian), not UTF-8; convert it first: "
+                + "iconv -f UTF-16 -t UTF-8 \(file) > \(file)-utf8.csv"
+        case .empty: return "\(file): the file is empty; expected a header line"
+        case .unterminatedQuote:
+            return "\(loc): quoted field is not closed before the end of the file (the quote opens on line \(line))"
+        case .strayQuote:
+            return "\(loc): stray quote in an unquoted field; quote the whole field and double inner quotes (\"a\"\"b\")"
+        case .textAfterClosingQuote:
+            return "\(loc): unexpected character after a closing quote; expected a comma or a line break"
+        case .invalidUTF8:
+            return "\(loc): invalid UTF-8 in field; convert the file to UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)"
+        case .nulByte: return "\(loc): NUL byte in field"
+        case .duplicateHeader(let names): return "\(loc): duplicate column names: \(names.joined(separator: ", "))"
+        case .emptyHeader(let cols):
+            return "\(loc): empty column name in column \(cols.map(String.init).joined(separator: ", "))"
+        case .raggedRow(let e, let a): return "\(loc): record has \(a) fields; expected \(e) as in the header"
+        }
+    }
+}
+
+/// One record of a CSV file: its fields as byte ranges of a shared buffer, after
+/// unquoting (`"a""b"` is the three bytes `a"b`).
+///
+/// A record handed out by ``CSVReader/record`` is a cheap view of the reader's reusable
+/// buffer; keeping it across ``CSVReader/next()`` makes the reader copy its buffer, so
+/// read what you need before advancing.
+public struct CSVRecord: Sendable {
+    /// Unquoted bytes of all fields, back to back.
+    public let bytes: [UInt8]
+    /// End offset in ``bytes`` of each field.
+    public let ends: [Int]
+    /// Physical line where the record starts (header = line 1).
+    public let line: Int
+
+    /// Number of fields.
+    @inlinable public var count: Int { ends.count }
+
+    /// Bytes of field `i` (0-based) as a slice of ``bytes``.
+    @inlinable public subscript(i: Int) -> ArraySlice<UInt8> {
+        bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]]
+    }
+
+    /// Field `i` (0-based) as a `String` (the reader has validated it as UTF-8).
+    public func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
+
+    /// All fields as strings.
+    public var strings: [String] { (0..<count).map(string) }
+
+    /// Calls `body` with an unsafe view of field `i`'s bytes, valid only inside `body`.
+    public func withUnsafeField<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try self[i].withUnsafeBufferPointer(body)
+    }
+}
+
+/// A streaming RFC 4180 CSV reader working on bytes.
+///
+/// The input is read in chunks (1 MiB by default, with `read(2)`) or taken from a byte
+/// array; records come out one at a time through ``next()`` and ``record``, their fields
+/// being byte ranges of a buffer that is reused from record to record. Memory is
+/// O(chunk + longest record).
+///
+/// Accepted: fields separated by `,`; quoted fields holding commas, doubled quotes and
+/// line breaks; records ended by LF, CRLF or a lone CR; a UTF-8 byte-order mark (skipped);
+/// a missing final line break. Blank lines (no bytes at all between two line breaks)
+/// are skipped but still counted as lines, so a record's ``CSVRecord/line`` is always its
+/// physical line in the file (header = line 1). Fields are not trimmed.
+///
+/// Rejected with a ``CSVError`` naming file, line and field: a quote still open at the
+/// end of the input, a stray quote inside an unquoted field, text after a closing
+/// quote, invalid UTF-8 in a field, NUL bytes. UTF-16 input (byte-order mark `FF FE` or
+/// `FE FF`, or NULs in every other byte of the start) is rejected with a message that
+/// says "UTF-16" and gives the `iconv -f UTF-16 -t UTF-8` command that converts it.
+///
+/// ```swift
+/// let reader = try CSVReader(path: "events.csv")
+/// while try reader.next() {
+///     let r = reader.record
+///     print(r.line, r.string(0))
+/// }
+/// ```
+public final class CSVReader {
+    /// File name used in errors (the path, or the display name of in-memory data).
+    public let name: String
+    private var fd: Int32
+    private let chunk: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    // Exclusivity is not checked at run time on these hot properties: the reader is not
+    // Sendable and no method of it hands out an inout reference to them, so no two
+    // accesses can overlap; the checks cost ~15% of a load.
+    @exclusivity(unchecked) private var pos = 0
+    @exclusivity(unchecked) private var end = 0
+    @exclusivity(unchecked) private var atEOF = false
+    @exclusivity(unchecked) private var started = false
+    @exclusivity(unchecked) private var line = 1
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var ends: [Int] = []
+    /// Physical line where the current record starts (0 before the first ``next()``).
+    @exclusivity(unchecked) public private(set) var recordLine = 0
+    /// Bytes consumed from the input so far.
+    public private(set) var bytesRead = 0
+
+    /// Opens `path` for streaming, reading `chunkSize` bytes at a time.
+    /// Throws ``CSVError/Kind/cannotOpen(reason:)`` if the file cannot be opened.
+    public init(path: String, chunkSize: Int = 1 << 20) throws(CSVError) {
+        name = path
+        fd = open(path, O_RDONLY)
+        if fd < 0 {
+            throw CSVError(file: path, line: 0, column: 0, kind: .cannotOpen(reason: String(cString: strerror(errno))))
+        }
+        capacity = max(chunkSize, 16)
+        chunk = .allocate(capacity: capacity)
+    }
+
+    /// Reads from bytes in memory (embedded data); `name` is used in error messages.
+    public init(bytes: [UInt8], name: String) {
+        self.name = name
+        fd = -1
+        capacity = max(bytes.count, 1)
+        chunk = .allocate(capacity: capacity)
+        bytes.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { chunk.update(from: base, count: src.count) }
+        }
+        end = bytes.count
+        bytesRead = bytes.count
+        atEOF = true
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+        chunk.deallocate()
+    }
+
+    /// The current record (valid after ``next()`` returned `true`).
+    public var record: CSVRecord { CSVRecord(bytes: buffer, ends: ends, line: recordLine) }
+
+    /// Number of fields in the current record.
+    public var fieldCount: Int { ends.count }
+
+    /// Field `i` of the current record, without building a ``CSVRecord``.
+    @inlinable public func field(_ i: Int) -> ArraySlice<UInt8> { fieldSlice(i) }
+
+    @usableFromInline func fieldSlice(_ i: Int) -> ArraySlice<UInt8> {
+        buffer[(i == 0 ? 0 : ends[i - 1])..<ends[i]]
+    }
+
+    private func error(_ kind: CSVError.Kind, line: Int, column: Int) -> CSVError {
+        CSVError(file: name, line: line, column: column, kind: kind)
+    }
+
+    private func refill() throws(CSVError) {
+        pos = 0
+        end = 0
+        if atEOF { return }
+        while true {
+            let n = read(fd, chunk, capacity)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw error(.readFailed(reason: String(cString: strerror(errno))), line: 0, column: 0)
+            }
+            if n == 0 { atEOF = true }
+            end = n
+            bytesRead += n
+            return
+        }
+    }
+
+    @inline(__always) private func peek() throws(CSVError) -> UInt8? {
+        if pos == end { try refill() }
+        return pos < end ? chunk[pos] : nil
+    }
+
+    private func start() throws(CSVError) {
+        started = true
+        if pos == end { try refill() }
+        // Top up so that the encoding checks see at least 4 bytes when the file has them.
+        while end - pos < 4 && !atEOF && end < capacity {
+            let n = read(fd, chunk + end, capacity - end)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw error(.readFailed(reason: String(cString: strerror(errno))), line: 0, column: 0)
+            }
+            if n == 0 { atEOF = true }
+            end += n
+            bytesRead += n
+        }
+        let n = end - pos
+        if n >= 2 && chunk[0] == 0xFF && chunk[1] == 0xFE { throw error(.utf16(bigEndian: false), line: 0, column: 0) }
+        if n >= 2 && chunk[0] == 0xFE && chunk[1] == 0xFF { throw error(.utf16(bigEndian: true), line: 0, column: 0) }
+        if n >= 4 && chunk[1] == 0 && chunk[3] == 0 && chunk[0] != 0 { throw error(.utf16(bigEndian: false), line: 0, column: 0) }
+        if n >= 4 && chunk[0] == 0 && chunk[2] == 0 && chunk[1] != 0 { throw error(.utf16(bigEndian: true), line: 0, column: 0) }
+        if n >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF { pos = 3 }
+    }
+
+    private func appendSpan(_ from: Int, _ to: Int) {
+        if to > from { buffer.append(contentsOf: UnsafeBufferPointer(start: chunk + from, count: to - from)) }
+    }
+
+    /// Advances to the next record. Returns `false` at the end of the input.
+    /// Throws a ``CSVError`` for malformed input or a failed read.
+    public func next() throws(CSVError) -> Bool {
+        if !started { try start() }
+        buffer.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        // Skip blank lines.
+        while true {
+            guard let c = try peek() else { return false }
+            if c == 10 { pos += 1; line += 1; continue }
+            if c == 13 {
+                pos += 1; line += 1
+                if try peek() == 10 { pos += 1 }
+                continue
+            }
+            break
+        }
+        recordLine = line
+        var high: UInt8 = 0
+        fields: while true {
+            if try peek() == 34 {
+                // Quoted field.
+                pos += 1
+                let openLine = line
+                var prevCR = false
+                while true {
+                    if pos == end {
+                        try refill()
+                        if pos == end { throw error(.unterminatedQuote, line: openLine, column: ends.count + 1) }
+                    }
+                    var i = pos
+                    var found = false
+                    while i < end {
+                        let b = chunk[i]
+                        if b == 34 { found = true; break }
+                        if b == 0 { throw error(.nulByte, line: recordLine, column: ends.count + 1) }
+                        high |= b
+                        if b == 10 { if !prevCR { line += 1 } } else if b == 13 { line += 1 }
+                        prevCR = b == 13
+                        i += 1
+                    }
+                    appendSpan(pos, i)
+                    pos = i
+                    if !found { continue }
+                    pos += 1
+                    prevCR = false
+                    if try peek() == 34 {
+                        buffer.append(34)
+                        pos += 1
+                        continue
+                    }
+                    break
+                }
+                guard let d = try peek() else { ends.append(buffer.count); break fields }
+                switch d {
+                case 44: pos += 1; ends.append(buffer.count); continue fields
+                case 10: pos += 1; line += 1; ends.append(buffer.count); break fields
+                case 13:
+                    pos += 1; line += 1
+                    if try peek() == 10 { pos += 1 }
+                    ends.append(buffer.count); break fields
+                default:
+                    throw error(.textAfterClosingQuote, line: recordLine, column: ends.count + 1)
+                }
+            }
+            // Unquoted field.
+            while true {
+                if pos == end {
+                    try refill()
+                    if pos == end { ends.append(buffer.count); break fields }
+                }
+                var i = pos
+                var stop: UInt8 = 255
+                while i < end {
+                    let b = chunk[i]
+                    if b <= 44 && (b == 44 || b == 10 || b == 13 || b == 34 || b == 0) { stop = b; break }
+                    high |= b
+                    i += 1
+                }
+                appendSpan(pos, i)
+                pos = i
+                if i == end { continue }
+                pos += 1
+                switch stop {
+                case 44: ends.append(buffer.count); continue fields
+                case 10: line += 1; ends.append(buffer.count); break fields
+                case 13:
+                    line += 1
+                    if try peek() == 10 { pos += 1 }
+                    ends.append(buffer.count); break fields
+                case 34: throw error(.strayQuote, line: recordLine, column: ends.count + 1)
+                default: throw error(.nulByte, line: recordLine, column: ends.count + 1)
+                }
+            }
+        }
+        if high >= 0x80 {
+            for f in 0..<ends.count where !UTF8Check.isValid(fieldSlice(f)) {
+                throw error(.invalidUTF8, line: recordLine, column: f + 1)
+            }
+        }
+        return true
+    }
+
+    /// Reads the header record and checks it: at least one record must exist, no
+    /// name may be empty and no name may repeat. Names are returned exactly as in the
+    /// file (not trimmed).
+    public func readHeader() throws(CSVError) -> [String] {
+        guard try next() else { throw error(.empty, line: 0, column: 0) }
+        let names = record.strings
+        let empty = names.indices.filter { names[$0].isEmpty }.map { $0 + 1 }
+        if !empty.isEmpty { throw error(.emptyHeader(empty), line: recordLine, column: 0) }
+        var seen = Set<String>(), dup: [String] = []
+        for n in names where !seen.insert(n).inserted && !dup.contains(n) { dup.append(n) }
+        if !dup.isEmpty { throw error(.duplicateHeader(dup), line: recordLine, column: 0) }
+        return names
+    }
+}
+
+/// Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF).
+enum UTF8Check {
+    static func isValid(_ s: ArraySlice<UInt8>) -> Bool {
+        var i = s.startIndex
+        let e = s.endIndex
+        while i < e {
+            let b0 = s[i]
+            if b0 < 0x80 { i += 1; continue }
+            func cont(_ k: Int) -> Bool { k < e && s[k] & 0xC0 == 0x80 }
+            if b0 >= 0xC2 && b0 <= 0xDF {
+                guard cont(i + 1) else { return false }
+                i += 2
+            } else if b0 >= 0xE0 && b0 <= 0xEF {
+                guard cont(i + 1), cont(i + 2) else { return false }
+                let b1 = s[i + 1]
+                if b0 == 0xE0 && b1 < 0xA0 { return false }
+                if b0 == 0xED && b1 >= 0xA0 { return false }
+                i += 3
+            } else if b0 >= 0xF0 && b0 <= 0xF4 {
+                guard cont(i + 1), cont(i + 2), cont(i + 3) else { return false }
+                let b1 = s[i + 1]
+                if b0 == 0xF0 && b1 < 0x90 { return false }
+                if b0 == 0xF4 && b1 >= 0x90 { return false }
+                i += 4
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Dictionary-encodes text cells straight from their bytes: a repeated value is found
+/// by an open-addressing table keyed by a hash of the bytes, without building a
+/// `String`; only a new value becomes a `String` and a level of the ``TextColumn``.
+///
+/// Use one interner per column, starting from an empty column, and add levels to that
+/// column only through the interner (level `k` of the column is entry `k` here; adding a
+/// level another way is a programming error that stops the program).
+///
+/// ```swift
+/// var column = TextColumn(), interner = TextColumnInterner()
+/// column.codes.append(interner.code(cellBytes, in: &column))
+/// ```
+public struct TextColumnInterner: Sendable {
+    private var arena: [UInt8] = []
+    private var ends: [Int] = []
+    private var hashes: [UInt64] = []
+    private var slots = [Int32](repeating: -1, count: 64)
+
+    /// An interner for an empty column.
+    public init() {}
+
+    /// The column's code of `bytes` (which must be valid UTF-8), adding a level when new.
+    /// Does not append the code to the column's `codes`.
+    public mutating func code(_ bytes: ArraySlice<UInt8>, in column: inout TextColumn) -> Int32 {
+        let h = bytes.withUnsafeBufferPointer { TextColumnInterner.hash($0) }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let c = slots[i]
+            if c < 0 { break }
+            if hashes[Int(c)] == h && equal(Int(c), bytes) { return c }
+            i = (i + 1) & mask
+        }
+        let code = column.code(for: String(decoding: bytes, as: UTF8.self))
+        precondition(Int(code) == ends.count, "a TextColumn level was added outside its interner")
+        arena.append(contentsOf: bytes)
+        ends.append(arena.count)
+        hashes.append(h)
+        slots[i] = code
+        if ends.count * 2 > slots.count { grow() }
+        return code
+    }
+
+    private func equal(_ k: Int, _ bytes: ArraySlice<UInt8>) -> Bool {
+        let start = k == 0 ? 0 : ends[k - 1]
+        guard ends[k] - start == bytes.count else { return false }
+        return arena.withUnsafeBufferPointer { a in
+            bytes.withUnsafeBufferPointer { b in
+                let n = b.count
+                guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+                if n > 16 { return memcmp(pa + start, pb, n) == 0 }
+                // Short values (most categories): compare inline, no call.
+                for i in 0..<n where pa[start + i] != pb[i] { return false }
+                return true
+            }
+        }
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for k in 0..<ends.count {
+            var i = Int(truncatingIfNeeded: hashes[k]) & mask
+            while slots[i] >= 0 { i = (i + 1) & mask }
+            slots[i] = Int32(k)
+        }
+    }
+
+    /// 64-bit FNV-1a over 8-byte words, with a final avalanche (not for adversarial input;
+    /// collisions only cost a comparison).
+    static func hash(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var i = 0
+        let n = p.count
+        if let base = p.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= n {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
+                h ^= h >> 29
+                i += 8
+            }
+            while i < n {
+                h = (h ^ UInt64(base[i])) &* 0x100_0000_01b3
+                i += 1
+            }
+        }
+        h ^= UInt64(n)
+        h ^= h >> 33
+        h = h &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        return h
+    }
+}
