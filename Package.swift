@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(
             name: "LayoffKitTests",
             dependencies: ["LayoffKit", "StatKit"],
+            exclude: ["Fixtures"],
             resources: [.copy("Reference")]
         ),
         .testTarget(
