@@ -32,6 +32,9 @@ MISSING = "(missing)"
 def load():
     df = pd.read_csv(DATA, keep_default_na=False, na_values=[""],
                      dtype={c: str for c in ["company", "location", "industry", "source", "stage", "country"]})
+    # Text is trimmed on load, as LayoffKit's EventLoader does ("Wayfair " is "Wayfair").
+    for c in ["company", "location", "industry", "source", "stage", "country"]:
+        df[c] = df[c].str.strip().replace("", None)
     df["day"] = pd.to_datetime(df["date"], format="%m/%d/%Y")
     df["industry"] = df["industry"].fillna(MISSING)
     f = df["percentage_laid_off"]
