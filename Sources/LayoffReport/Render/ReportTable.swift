@@ -9,6 +9,9 @@ public enum NumberStyle: Sendable, Equatable {
     case fixed(decimals: Int, grouping: Bool)
     /// A fraction shown as a percentage (``NumberFormat/percent(_:decimals:alwaysSign:)``).
     case percent(decimals: Int, alwaysSign: Bool)
+    /// A value already in percent (12.3 means 12.3%) shown with a `%` sign; machine
+    /// formats write the raw percent value.
+    case percentPoints(decimals: Int, alwaysSign: Bool)
     /// Significant digits (``NumberFormat/significant(_:digits:)``), e.g. for standard errors.
     case significant(digits: Int)
     /// Scientific notation (``NumberFormat/scientific(_:digits:)``).
@@ -26,6 +29,7 @@ public enum NumberStyle: Sendable, Equatable {
         case .shortest: return NumberFormat.shortest(x) ?? NumberFormat.missing
         case let .fixed(d, g): return NumberFormat.fixed(x, decimals: d, grouping: g)
         case let .percent(d, s): return NumberFormat.percent(x, decimals: d, alwaysSign: s)
+        case let .percentPoints(d, s): return NumberFormat.percent(x / 100, decimals: d, alwaysSign: s)
         case let .significant(d): return NumberFormat.significant(x, digits: d)
         case let .scientific(d): return NumberFormat.scientific(x, digits: d)
         case .pValue: return NumberFormat.pValue(x)

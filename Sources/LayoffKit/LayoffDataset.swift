@@ -1,0 +1,131 @@
+import StatKit
+
+/// One input file of a ``LayoffDataset``, for provenance.
+public struct DatasetInput: Sendable, Equatable {
+    /// What the file is (`events`, `fundamentals`, `aliases`).
+    public var role: String
+    /// Name shown in outputs (the path as given, or `Datasets/NAME (embedded)`).
+    public var displayName: String
+    /// Path on disk, or `nil` for embedded data.
+    public var path: String?
+    /// Bytes of embedded data (`nil` for files, which are hashed from disk).
+    public var embeddedBytes: [UInt8]?
+    /// Data rows read (header excluded).
+    public var rows: Int
+}
+
+/// Everything the analyses need, loaded and joined once: events, optional fundamentals,
+/// the join, the workforce behind each event, and a record of what was left out.
+///
+/// ```swift
+/// let data = try LayoffDataset.load()              // the embedded default data
+/// let ytd = try YearToDate(events: data.events, asOf: Day(parsing: "2024-04-03")!)
+/// ```
+public struct LayoffDataset: Sendable {
+    /// Events as loaded.
+    public var events: EventTable
+    /// The events load result (problems, exclusions, duplicates).
+    public var eventsLoad: EventLoadResult
+    /// Fundamentals, when given.
+    public var fundamentalsLoad: FundamentalsLoadResult?
+    /// The join of events to fundamentals, when fundamentals are given.
+    public var join: FundamentalsJoin?
+    /// Workforce per event: from fundamentals when matched, else implied by cut ÷ fraction.
+    public var workforce: Workforce
+    /// Input files, for provenance.
+    public var inputs: [DatasetInput]
+
+    /// Options for ``load(eventsPath:fundamentalsPath:aliasesPath:events:fundamentalsOptions:lag:)``.
+    public static let embeddedEventsName = "Datasets/" + EmbeddedDatasets.techLayoffsFileName + " (embedded)"
+    public static let embeddedFundamentalsName = "Datasets/" + EmbeddedDatasets.companyFundamentalsFileName + " (embedded)"
+
+    /// Loads events and fundamentals.
+    ///
+    /// - Parameters:
+    ///   - eventsPath: Events CSV; `nil` uses the embedded `Datasets/tech-layoffs.csv`.
+    ///   - fundamentalsPath: Fundamentals CSV; `nil` uses the embedded
+    ///     `Datasets/company-fundamentals.csv` when `eventsPath` is also `nil`
+    ///     (`useEmbeddedFundamentals`), and no fundamentals otherwise.
+    ///   - aliasesPath: Extra company aliases (`alias,company`).
+    ///   - eventOptions: Mapping, percent scale, skip-invalid and dedupe.
+    ///   - lag: Fiscal year joined = event year − lag.
+    ///   - displayName: Maps a path to the name shown in outputs.
+    public static func load(eventsPath: String? = nil, fundamentalsPath: String? = nil, aliasesPath: String? = nil,
+                            eventOptions: EventLoadOptions = .init(), skipInvalidFundamentals: Bool = false,
+                            lag: Int = 0, useEmbeddedFundamentals: Bool? = nil,
+                            displayName: (String) -> String = { $0 }) throws(IngestError) -> LayoffDataset {
+        var inputs: [DatasetInput] = []
+        let eventsLoad: EventLoadResult
+        if let eventsPath {
+            eventsLoad = try EventLoader.load(path: eventsPath, options: eventOptions)
+            inputs.append(DatasetInput(role: "events", displayName: displayName(eventsPath), path: eventsPath,
+                                       embeddedBytes: nil, rows: eventsLoad.rowsRead))
+        } else {
+            let bytes = Array(EmbeddedDatasets.techLayoffs.utf8)
+            eventsLoad = try EventLoader.load(bytes: bytes, name: embeddedEventsName, options: eventOptions)
+            inputs.append(DatasetInput(role: "events", displayName: embeddedEventsName, path: nil,
+                                       embeddedBytes: bytes, rows: eventsLoad.rowsRead))
+        }
+        var fundamentalsLoad: FundamentalsLoadResult?
+        let fOptions = FundamentalsLoadOptions(skipInvalid: skipInvalidFundamentals)
+        if let fundamentalsPath {
+            let f = try FundamentalsLoader.load(path: fundamentalsPath, options: fOptions)
+            fundamentalsLoad = f
+            inputs.append(DatasetInput(role: "fundamentals", displayName: displayName(fundamentalsPath),
+                                       path: fundamentalsPath, embeddedBytes: nil, rows: f.rowsRead))
+        } else if useEmbeddedFundamentals ?? (eventsPath == nil) {
+            let bytes = Array(EmbeddedDatasets.companyFundamentals.utf8)
+            let f = try FundamentalsLoader.load(bytes: bytes, name: embeddedFundamentalsName, options: fOptions)
+            fundamentalsLoad = f
+            inputs.append(DatasetInput(role: "fundamentals", displayName: embeddedFundamentalsName, path: nil,
+                                       embeddedBytes: bytes, rows: f.rowsRead))
+        }
+        var names = CompanyNames()
+        if let aliasesPath {
+            do { try names.addAliases(csvFile: aliasesPath) } catch { throw error }
+            inputs.append(DatasetInput(role: "aliases", displayName: displayName(aliasesPath), path: aliasesPath,
+                                       embeddedBytes: nil, rows: 0))
+        }
+        let events = eventsLoad.events
+        var join: FundamentalsJoin?
+        let workforce: Workforce
+        if let f = fundamentalsLoad {
+            let j = FundamentalsJoin(events: events, fundamentals: f.fundamentals, options: JoinOptions(lag: lag, names: names))
+            join = j
+            workforce = j.workforce
+        } else {
+            workforce = Workforce.implied(by: events)
+        }
+        return LayoffDataset(events: events, eventsLoad: eventsLoad, fundamentalsLoad: fundamentalsLoad,
+                             join: join, workforce: workforce, inputs: inputs)
+    }
+
+    /// Plain-language notes on what was left out or could not be matched, in a stable
+    /// order, for the data-quality sections of outputs. Empty when nothing was.
+    public var qualityNotes: [String] {
+        var notes: [String] = []
+        let e = eventsLoad
+        if e.excludedCount > 0 {
+            let reasons = e.excludedByReason.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+            notes.append("\(e.excludedCount) of \(e.rowsRead) event rows left out (--skip-invalid): \(reasons.joined(separator: ", ")).")
+        }
+        if !e.duplicates.isEmpty {
+            let lines = e.duplicates.prefix(5).map { "line \($0.line) repeats line \($0.firstLine)" }
+            notes.append("\(e.duplicates.count) exact duplicate event(s)"
+                         + (e.duplicatesDropped > 0 ? ", dropped (--dedupe)" : ", kept (use --dedupe to drop)")
+                         + ": " + lines.joined(separator: "; ") + (e.duplicates.count > 5 ? "; ..." : "") + ".")
+        }
+        if let f = fundamentalsLoad, f.problems.count > 0 || !f.excludedByReason.isEmpty {
+            let n = f.excludedByReason.values.reduce(0, +)
+            notes.append("\(n) fundamentals row(s) left out: " + f.excludedByReason.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ".")
+        }
+        let missingCut = events.cut.missingCount
+        if missingCut > 0 { notes.append("\(missingCut) of \(events.count) events have no reported count (counted as events, not in cut totals).") }
+        if let j = join {
+            notes.append("\(j.matchedCount) of \(events.count) events matched a fundamentals row; \(j.unmatchedCount) did not"
+                         + (j.unmatchedCompanies.isEmpty ? "." : " (\(j.unmatchedCompanies.count) companies, e.g. "
+                            + j.unmatchedCompanies.prefix(5).map { "\($0.company) (\($0.events))" }.joined(separator: ", ") + ")."))
+        }
+        return notes
+    }
+}

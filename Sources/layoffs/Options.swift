@@ -1,0 +1,172 @@
+import ArgumentParser
+import StatKit
+import LayoffKit
+import LayoffReport
+
+/// Input options shared by the analysis commands.
+struct InputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Events CSV in the layoffs.fyi layout (default: the embedded Datasets/tech-layoffs.csv).", valueName: "file"))
+    var data: String?
+
+    @Option(help: ArgumentHelp("Company fundamentals CSV: company,fiscal_year,employees,revenue,revenue_growth (default: the embedded Datasets/company-fundamentals.csv when --data is not given).", valueName: "file"))
+    var fundamentals: String?
+
+    @Option(help: ArgumentHelp("Extra company-name aliases, a CSV with columns alias,company.", valueName: "file"))
+    var aliases: String?
+
+    @Option(help: ArgumentHelp("Column mapping for other layouts: canonical=header pairs, comma-separated (e.g. date=notice_date,total_laid_off=jobs).", valueName: "pairs"))
+    var map: String?
+
+    @Option(name: .customLong("percent-scale"), help: "1 if percentage_laid_off holds fractions (0–1), 100 if it holds percents.")
+    var percentScale: Double = 1
+
+    @Flag(name: .customLong("skip-invalid"), help: "Leave out rows with problems (and say how many and why) instead of refusing the file.")
+    var skipInvalid = false
+
+    @Flag(help: "Drop exact duplicate events (they are reported either way).")
+    var dedupe = false
+
+    @Option(help: "Join fundamentals of fiscal year (event year − lag).")
+    var lag: Int = 0
+
+    func validate() throws {
+        guard percentScale == 1 || percentScale == 100 else { throw ValidationError("--percent-scale must be 1 or 100") }
+        guard lag >= 0 && lag <= 10 else { throw ValidationError("--lag must be between 0 and 10") }
+        _ = try parsedMapping()
+    }
+
+    /// `--map` as canonical → header.
+    func parsedMapping() throws -> [String: String] {
+        guard let map, !map.isEmpty else { return [:] }
+        var out: [String: String] = [:]
+        for pair in map.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--map expects canonical=header pairs separated by commas; got '\(pair)'")
+            }
+            out[parts[0]] = parts[1]
+        }
+        return out
+    }
+
+    /// Loads the dataset, turning ingest failures into CLI errors with sysexits codes.
+    func load(_ env: ExecutionEnvironment, wantFundamentals: Bool = true) throws -> LayoffDataset {
+        let options = EventLoadOptions(columnMapping: try parsedMapping(), percentScale: percentScale,
+                                       skipInvalid: skipInvalid, dedupe: dedupe)
+        do {
+            return try LayoffDataset.load(eventsPath: data, fundamentalsPath: wantFundamentals ? fundamentals : nil,
+                                          aliasesPath: aliases, eventOptions: options,
+                                          skipInvalidFundamentals: skipInvalid, lag: lag,
+                                          useEmbeddedFundamentals: wantFundamentals && data == nil && fundamentals == nil,
+                                          displayName: env.displayName)
+        } catch {
+            throw CLIError(message: "layoffs: " + env.scrubPaths(error.description), code: error.category.exitCode)
+        }
+    }
+}
+
+/// Output options shared by the commands that print tables.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output format: table, markdown, csv or json.")
+    var format: OutputFormat = .table
+
+    @Option(help: ArgumentHelp("Write the result to this file (atomically) instead of standard output.", valueName: "file"))
+    var out: String?
+
+    @Flag(help: "No progress or notes on standard error.")
+    var quiet = false
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs.
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+}
+
+extension ExecutionEnvironment {
+    /// In notebooks, replaces absolute paths in a message by their display names so
+    /// the notebook's bytes do not depend on where the project lives.
+    func scrubPaths(_ message: String) -> String {
+        guard let nb = notebook else { return message }
+        var m = message.replacingAll(nb.notebookDirectory + "/", with: "")
+        if let ds = nb.datasetsDirectory { m = m.replacingAll(ds + "/", with: "Datasets/") }
+        return m
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var out = ""
+        var rest = Substring(self)
+        while let r = rest.range(of: target) {
+            out += rest[..<r.lowerBound]
+            out += replacement
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
+    }
+}
+
+extension Substring {
+    func range(of target: String) -> Range<Substring.Index>? {
+        let t = Array(target.utf8)
+        let u = self.utf8
+        var i = u.startIndex
+        while i != u.endIndex {
+            var j = i, k = 0
+            while k < t.count, j != u.endIndex, u[j] == t[k] { j = u.index(after: j); k += 1 }
+            if k == t.count { return i..<j }
+            i = u.index(after: i)
+        }
+        return nil
+    }
+}
+
+/// Renders a table in the chosen format. CSV and JSON use the machine column keys;
+/// table and markdown put numbered notes under the table.
+func render(_ table: ReportTable, as format: OutputFormat, color: Bool = false) -> String {
+    switch format {
+    case .table:
+        var s = ""
+        if let t = table.title { s += (color ? TerminalStyle.ansi.bold(t) : t) + "\n" }
+        var body = table
+        body.title = nil
+        body.notes = []
+        s += body.plainText()
+        s += notesText(table.notes)
+        return s
+    case .markdown:
+        var s = ""
+        if let t = table.title { s += "**\(MarkdownText.escape(t))**\n\n" }
+        var body = table
+        body.title = nil
+        body.notes = []
+        s += body.markdown()
+        if !table.notes.isEmpty { s += "\n" + notesText(table.notes) }
+        return s
+    case .csv:
+        var machine = table
+        machine.columns = table.columns.map { ReportTable.Column($0.key, key: $0.key, alignment: $0.alignment) }
+        return machine.csv(lineEnding: "\n")
+    case .json:
+        return table.jsonValue().serialized(indent: 2) + "\n"
+    }
+}
+
+/// Numbered notes, one per line.
+func notesText(_ notes: [String]) -> String {
+    guard !notes.isEmpty else { return "" }
+    return "Notes:\n" + notes.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n") + "\n"
+}
+
+/// Parses a `YYYY-MM-DD` or `M/D/YYYY` option value.
+func parseDay(_ s: String?, option: String) throws -> Day? {
+    guard let s else { return nil }
+    guard let d = Day(parsing: s) else { throw ValidationError("\(option): '\(s)' is not a date; expected YYYY-MM-DD or M/D/YYYY") }
+    return d
+}
