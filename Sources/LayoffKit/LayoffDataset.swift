@@ -100,11 +100,36 @@ public struct LayoffDataset: Sendable {
                              join: join, workforce: workforce, inputs: inputs)
     }
 
+    /// The dataset restricted to events announced on or before `day` (a report "as of"
+    /// a date must not use later events). Load results and inputs are kept as they are.
+    public func through(_ day: Day) -> LayoffDataset {
+        let keep = events.day.indices.filter { events.day[$0] <= day }
+        if keep.count == events.count { return self }
+        var d = self
+        d.events = events.selecting(keep)
+        d.workforce = workforce.selecting(keep)
+        if let j = join {
+            var jj = j
+            jj.row = keep.map { j.row[$0] }
+            jj.fiscalYear = keep.map { j.fiscalYear[$0] }
+            jj.workforce = d.workforce
+            d.join = jj
+        }
+        d.eventsAfterCutoff = events.count - keep.count
+        return d
+    }
+
+    /// Events left out by ``through(_:)`` because they come after its date.
+    public var eventsAfterCutoff = 0
+
     /// Plain-language notes on what was left out or could not be matched, in a stable
     /// order, for the data-quality sections of outputs. Empty when nothing was.
     public var qualityNotes: [String] {
         var notes: [String] = []
         let e = eventsLoad
+        if eventsAfterCutoff > 0 {
+            notes.append("\(eventsAfterCutoff) event(s) dated after the as-of date left out.")
+        }
         if e.excludedCount > 0 {
             let reasons = e.excludedByReason.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
             notes.append("\(e.excludedCount) of \(e.rowsRead) event rows left out (--skip-invalid): \(reasons.joined(separator: ", ")).")

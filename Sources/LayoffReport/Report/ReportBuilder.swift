@@ -52,12 +52,16 @@ public enum ReportBuilder {
     static func monthName(_ p: CalendarPeriod) -> String { monthNames[p.index - 1] + " " + String(p.year) }
 
     /// Builds the report for `data`.
-    public static func build(data: LayoffDataset, options: ReportOptions) throws -> ReportDocument {
-        let events = data.events
-        guard let coverage = Coverage(events) else {
+    public static func build(data fullData: LayoffDataset, options: ReportOptions) throws -> ReportDocument {
+        guard let fullCoverage = Coverage(fullData.events) else {
             throw ReportError("the events file has no events")
         }
-        let asOf = options.asOf ?? coverage.last
+        let asOf = options.asOf ?? fullCoverage.last
+        let data = fullData.through(asOf)
+        let events = data.events
+        guard let coverage = Coverage(events) else {
+            throw ReportError("no events on or before \(asOf)")
+        }
         var md = ""
         var figures: [(name: String, svg: String)] = []
         var terminal = ""
@@ -70,7 +74,7 @@ public enum ReportBuilder {
         // Headline.
         let monthly = try YearOverYear(events: events, unit: .month)
         let ytd = try YearToDate(events: events, asOf: asOf)
-        let headline = headlineText(monthly: monthly, ytd: ytd, asOf: asOf)
+        let headline = headlineText(events: events, monthly: monthly, ytd: ytd, asOf: asOf)
         md += "## Headline\n\n" + headline.joined(separator: "\n\n") + "\n\n"
         terminal += headline.map { $0.replacingAll("**", with: "") }.joined(separator: "\n") + "\n"
 
@@ -145,32 +149,36 @@ public enum ReportBuilder {
     }
 
     /// Challenger-style headline sentences.
-    static func headlineText(monthly: YearOverYear, ytd: YearToDate, asOf: Day) -> [String] {
+    static func headlineText(events: EventTable, monthly: YearOverYear, ytd: YearToDate, asOf: Day) -> [String] {
         var out: [String] = []
         let month = CalendarPeriod(.month, containing: asOf)
         if let cur = monthly.rows.first(where: { $0.period == month }) {
-            let prev = monthly.rows.first(where: { $0.period == month.advanced(by: -1) })
-            let through = asOf == month.end ? "" : " (through \(asOf))"
-            var s = "Employers in the data announced **\(NumberFormat.grouped(Int(cur.cut)))** job cuts in \(monthName(month))\(through), in \(cur.events) event\(cur.events == 1 ? "" : "s") at \(cur.companies) compan\(cur.companies == 1 ? "y" : "ies")"
-            if let prev {
-                let pc = prev.cut
-                if pc == 0 {
-                    s += "; \(monthName(prev.period)) had none"
+            let full = asOf == month.end
+            // A month in progress is compared over the same days of the other months.
+            let day = asOf.dayOfMonth
+            func upTo(_ p: CalendarPeriod) -> Day { full ? p.end : min(p.end, p.start.advanced(by: day - 1)) }
+            let now = EventTotals.span(events, from: month.start, to: asOf)
+            let prevMonth = month.advanced(by: -1), yearAgo = month.previousYear
+            let spanText = full ? "" : " (days 1–\(day))"
+            var s = "Employers in the data announced **\(NumberFormat.grouped(Int(now.cut)))** job cuts in \(monthName(month))"
+                + (full ? "" : " through \(asOf)") + ", in \(now.events) event\(now.events == 1 ? "" : "s") at \(now.companies) compan\(now.companies == 1 ? "y" : "ies")"
+            var clauses: [String] = []
+            for (p, inData) in [(prevMonth, monthly.coverage.map { $0.intersects(prevMonth.start, upTo(prevMonth)) } ?? false),
+                                (yearAgo, cur.previous != nil)] {
+                guard inData else { clauses.append("\(monthName(p)) is outside the data"); continue }
+                let t = EventTotals.span(events, from: p.start, to: upTo(p))
+                if t.cut == 0 {
+                    clauses.append("\(monthName(p))\(spanText) had no counted cuts")
                 } else {
-                    let ch = (cur.cut - pc) / pc * 100
-                    s += "; \(direction(ch)) \(NumberFormat.percent(abs(ch) / 100, decimals: 1)) from \(NumberFormat.grouped(Int(pc))) in \(monthName(prev.period))"
+                    let ch = (now.cut - t.cut) / t.cut * 100
+                    clauses.append("\(direction(ch)) \(NumberFormat.percent(abs(ch) / 100, decimals: 1)) from \(NumberFormat.grouped(Int(t.cut))) in \(monthName(p))\(spanText)")
                 }
             }
-            if let pcut = cur.previousCut {
-                if let p = cur.pctChange {
-                    s += "; \(direction(p)) \(NumberFormat.percent(abs(p) / 100, decimals: 1)) from \(NumberFormat.grouped(Int(pcut))) in \(monthName(cur.previousPeriod))"
-                } else {
-                    s += "; \(monthName(cur.previousPeriod)) had none"
-                }
-            } else {
-                s += " (\(monthName(cur.previousPeriod)) is outside the data)"
+            s += "; " + clauses.joined(separator: "; ") + "."
+            if now.eventsWithoutCount > 0 {
+                s += " \(now.eventsWithoutCount) of this month's events had no reported count."
             }
-            out.append(s + ".")
+            out.append(s)
         }
         if let y = ytd.rows.first, let c = y.current {
             var s = "Year to date (\(y.start) to \(y.end)): **\(NumberFormat.grouped(Int(c.cut)))** cuts in \(c.events) events at \(c.companies) companies"
