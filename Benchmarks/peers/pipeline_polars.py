@@ -30,23 +30,35 @@ def text(name: str) -> pl.Expr:
 
 
 # ------------------------------------------------------------------- read
+def number(name: str) -> pl.Expr:
+    """A number read as text: trimmed; `Unknown` (any case) or empty → null; else it must parse."""
+    s = col(name).str.strip_chars()
+    return pl.when(s.str.to_lowercase() != "unknown").then(s).cast(pl.Float64).alias(name)
+
+
+def scan_events(numbers_as_text: bool) -> pl.DataFrame:
+    numbers = ["total_laid_off", "percentage_laid_off"]
+    lf = pl.scan_csv(
+        args.events,
+        schema_overrides={"company": pl.String, "industry": pl.String, "date": pl.String,
+                          **{c: pl.String if numbers_as_text else pl.Float64 for c in numbers}},
+        # Empty fields are null in every column; `Unknown` only in the numbers (in text
+        # columns it is a category of its own).
+        null_values=None if numbers_as_text else {c: "Unknown" for c in numbers})
+    return lf.select(
+        text("company"),
+        pl.coalesce(text("industry"), pl.lit(common.MISSING_LABEL)).alias("industry"),
+        col("date").str.to_date("%m/%d/%Y").alias("day"),
+        (number("total_laid_off") if numbers_as_text else col("total_laid_off")).alias("cut"),
+        (number("percentage_laid_off") if numbers_as_text else col("percentage_laid_off")).alias("frac"),
+    ).collect()
+
+
 with stages("read"):
-    ev = (
-        pl.scan_csv(args.events,
-                    schema_overrides={"company": pl.String, "industry": pl.String, "date": pl.String,
-                                      "total_laid_off": pl.Float64, "percentage_laid_off": pl.Float64},
-                    # Empty fields are null for every column; `Unknown` only for the numbers
-                    # (in text columns it is a category of its own).
-                    null_values={"total_laid_off": "Unknown", "percentage_laid_off": "Unknown"})
-        .select(
-            text("company"),
-            pl.coalesce(text("industry"), pl.lit(common.MISSING_LABEL)).alias("industry"),
-            col("date").str.to_date("%m/%d/%Y").alias("day"),
-            col("total_laid_off").alias("cut"),
-            col("percentage_laid_off").alias("frac"),
-        )
-        .collect()
-    )
+    try:  # fast path: numbers parsed by the CSV reader, exact `Unknown` as null
+        ev = scan_events(numbers_as_text=False)
+    except pl.exceptions.ComputeError:  # ` Unknown`, `unknown`, spaces: parse the text ourselves
+        ev = scan_events(numbers_as_text=True)
     fu = (
         pl.scan_csv(args.fundamentals,
                     schema_overrides={"company": pl.String, "fiscal_year": pl.Int32,

@@ -35,8 +35,9 @@ public struct LayoffDataset: Sendable {
     /// Input files, for provenance.
     public var inputs: [DatasetInput]
 
-    /// Options for ``load(eventsPath:fundamentalsPath:aliasesPath:events:fundamentalsOptions:lag:)``.
+    /// Display name of the embedded events file.
     public static let embeddedEventsName = "Datasets/" + EmbeddedDatasets.techLayoffsFileName + " (embedded)"
+    /// Display name of the embedded fundamentals file.
     public static let embeddedFundamentalsName = "Datasets/" + EmbeddedDatasets.companyFundamentalsFileName + " (embedded)"
 
     /// Loads events and fundamentals.
@@ -48,7 +49,10 @@ public struct LayoffDataset: Sendable {
     ///     (`useEmbeddedFundamentals`), and no fundamentals otherwise.
     ///   - aliasesPath: Extra company aliases (`alias,company`).
     ///   - eventOptions: Mapping, percent scale, skip-invalid and dedupe.
+    ///   - skipInvalidFundamentals: Leave out invalid fundamentals rows instead of failing.
     ///   - lag: Fiscal year joined = event year − lag.
+    ///   - useEmbeddedFundamentals: Whether to load the embedded fundamentals when
+    ///     `fundamentalsPath` is `nil` (default: only when `eventsPath` is `nil` too).
     ///   - displayName: Maps a path to the name shown in outputs.
     public static func load(eventsPath: String? = nil, fundamentalsPath: String? = nil, aliasesPath: String? = nil,
                             eventOptions: EventLoadOptions = .init(), skipInvalidFundamentals: Bool = false,
