@@ -18,8 +18,19 @@ ARBITER_RTOL from mpmath; there "expected" is mpmath's value and "source" says s
 quantiles rounded to 6 significant digits, so they are exact binary doubles that
 a reader can type.
 
-Usage:  python3 scripts/reference/distributions_reference.py
-Needs:  numpy, scipy, mpmath (see the venv line in the repository README).
+The same script also writes Tests/StatKitTests/Reference/descriptive-reference.json,
+the reference for the sample statistics in Sources/StatKit/Descriptive
+(Tests/StatKitTests/DescriptiveTests.swift).  Each data set (values with nulls for
+missing entries) is summarised by
+* pandas (Series with NaN as missing: count, number missing, min, max, quantiles),
+* numpy on the present values (mean, var/std with ddof=1, quantile method='linear'
+  = R type 7, median), and
+* Python's `statistics` module, which sums in exact rational arithmetic, for the
+  "exact" mean and sample variance (the arbiter for the ill-conditioned sets).
+
+Usage:  python3 scripts/reference/distributions_reference.py [distributions|descriptive]
+        (no argument: both files; the distribution grid takes a few minutes)
+Needs:  numpy, scipy, mpmath, pandas.
 """
 import json
 import math
@@ -28,6 +39,8 @@ import sys
 
 import mpmath as mp
 import numpy as np
+import pandas as pd
+import statistics
 import scipy
 from scipy import special, stats
 
@@ -43,6 +56,8 @@ QUANTILE_P = [0.9, 0.75, 0.25, 0.1, 1e-2, 1e-5, 1e-10, 1e-20, 1e-40, 1e-80,
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "..", "Tests", "StatKitTests", "Reference",
                    "distributions-reference.json")
+DESCRIPTIVE_OUT = os.path.join(HERE, "..", "..", "Tests", "StatKitTests", "Reference",
+                               "descriptive-reference.json")
 
 
 # --- mpmath (arbiter) -------------------------------------------------------
@@ -249,5 +264,77 @@ def add_case(cases, disagreements, name, params, fn, arg, sp, mpv):
                   "scipy": float(sp) if np.isfinite(sp) else str(sp), "mpmath": mp.nstr(mpv, 20)})
 
 
+# --- descriptive statistics of samples ----------------------------------------
+PROBS = [0.0, 0.01, 0.1, 0.25, 1 / 3, 0.5, 0.75, 0.9, 0.99, 1.0]
+
+
+def descriptive_datasets():
+    rng = np.random.default_rng(20261126)
+    yield "small_with_missing", [3, 1, None, 4, 1, 5, 9, None, 2, 6, 5, 3, 5]
+    yield "single", [42.5]
+    yield "two", [-1.0, 2.0]
+    yield "single_with_missing", [None, 7.0, None]
+    yield "ties_even", [2, 2, 2, 2, 5, 5, 7, 7]
+    yield "negative_and_fractional", [-3.75, 0.1, 0.2, -0.3, 12.125, 1e-3, -1e-3]
+    # The textbook hard case: a large common offset with small spread.
+    yield "offset_1e9_textbook", [1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16]
+    yield "offset_1e9_noise", list(1e9 + rng.standard_normal(10000))
+    yield "offset_1e15_integers", [1e15 + k for k in [1, 2, 3, 4, 5, 6]]
+    skewed = list(np.exp(rng.normal(5, 2, 997)).round(0))  # layoff counts: heavy right tail
+    for i in rng.choice(len(skewed), 60, replace=False):
+        skewed[int(i)] = None
+    yield "lognormal_counts_with_missing", skewed
+    yield "uniform_1000", list(rng.uniform(-50, 50, 1000))
+
+
+def summarise(values):
+    s = pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
+    present = np.array([float(v) for v in values if v is not None])
+    out = {
+        "count": int(s.count()),
+        "missing": int(s.isna().sum()),
+        "min": float(s.min()),
+        "max": float(s.max()),
+        "numpy_mean": float(np.mean(present)),
+        "exact_mean": float(statistics.mean(present.tolist())),
+        "numpy_median": float(np.median(present)),
+        "probabilities": PROBS,
+        "numpy_quantiles": [float(q) for q in np.quantile(present, PROBS, method="linear")],
+        "pandas_quantiles": [float(q) for q in s.quantile(PROBS)],
+    }
+    if len(present) >= 2:
+        out["numpy_variance"] = float(np.var(present, ddof=1))
+        out["numpy_sd"] = float(np.std(present, ddof=1))
+        out["exact_variance"] = float(statistics.variance(present.tolist()))
+        out["pandas_variance"] = float(s.var())
+    return out
+
+
+def descriptive_main():
+    sets = []
+    for name, values in descriptive_datasets():
+        vals = [None if v is None else float(v) for v in values]
+        sets.append({"name": name, "values": vals, "expected": summarise(vals)})
+    doc = {
+        "generator": "scripts/reference/distributions_reference.py descriptive",
+        "versions": {"python": sys.version.split()[0], "numpy": np.__version__, "pandas": pd.__version__, "statistics": "stdlib"},
+        "datasets": sets,
+    }
+    with open(DESCRIPTIVE_OUT, "w") as f:
+        json.dump(doc, f, indent=1, allow_nan=False)
+        f.write("\n")
+    print("wrote %d data sets to %s" % (len(sets), os.path.normpath(DESCRIPTIVE_OUT)))
+    for s in sets:
+        e = s["expected"]
+        if "exact_variance" in e:
+            print("%-32s numpy var rel err vs exact: %.2e" % (
+                s["name"], abs(e["numpy_variance"] - e["exact_variance"]) / e["exact_variance"]))
+
+
+
 if __name__ == "__main__":
-    main()
+    which = sys.argv[1:] or ["distributions", "descriptive"]
+    if "distributions" in which:
+        main()
+    if "descriptive" in which:
+        descriptive_main()
