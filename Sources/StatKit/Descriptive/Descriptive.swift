@@ -10,6 +10,7 @@ public enum DescriptiveError: Error, Sendable, Equatable, CustomStringConvertibl
     /// A quantile probability outside [0, 1] (or NaN).
     case probabilityOutOfRange(Double)
 
+    /// A one-line message for the user.
     public var description: String {
         switch self {
         case .nonFiniteValue(let i, let v):
@@ -105,12 +106,18 @@ public struct RunningMoments: Sendable, Equatable {
 ///
 /// Note this differs from R's `fivenum`, which uses Tukey's hinges.
 public struct FiveNumberSummary: Sendable, Equatable {
+    /// Smallest value.
     public var minimum: Double
+    /// Type-7 quantile at 1/4.
     public var lowerQuartile: Double
+    /// Type-7 quantile at 1/2.
     public var median: Double
+    /// Type-7 quantile at 3/4.
     public var upperQuartile: Double
+    /// Largest value.
     public var maximum: Double
 
+    /// A summary from its five values.
     public init(minimum: Double, lowerQuartile: Double, median: Double, upperQuartile: Double, maximum: Double) {
         self.minimum = minimum
         self.lowerQuartile = lowerQuartile
@@ -126,6 +133,7 @@ public struct DescriptiveSummary: Sendable, Equatable {
     public var count: Int
     /// Missing values skipped.
     public var missingCount: Int
+    /// Arithmetic mean.
     public var mean: Double
     /// Sample variance (divisor n − 1); `nil` when `count < 2`.
     public var variance: Double?

@@ -18,6 +18,7 @@ public enum ModelFrameError: Error, Sendable, Equatable, CustomStringConvertible
     /// Listwise deletion removed every row.
     case noRowsLeft(RowExclusions)
 
+    /// A one-line message for the user.
     public var description: String {
         switch self {
         case .formula(let e): return e.description
@@ -45,7 +46,9 @@ public enum ModelFrameError: Error, Sendable, Equatable, CustomStringConvertible
 public struct RowExclusions: Sendable, Equatable, CustomStringConvertible {
     /// One reason and its count.
     public struct Reason: Sendable, Equatable {
+        /// E.g. `"missing total_laid_off"` or `"log(employees) not finite"`.
         public let reason: String
+        /// Rows excluded for this reason.
         public let count: Int
     }
     /// Rows in the input table.
@@ -62,6 +65,7 @@ public struct RowExclusions: Sendable, Equatable, CustomStringConvertible {
     /// The counts keyed by reason.
     public var byReason: [String: Int] { Dictionary(uniqueKeysWithValues: reasons.map { ($0.reason, $0.count) }) }
 
+    /// E.g. `"15 of 120 rows excluded: missing total_laid_off: 12, log(employees) not finite: 3"`.
     public var description: String {
         if reasons.isEmpty { return "no rows excluded of \(totalRows)" }
         return "\(excludedCount) of \(totalRows) rows excluded: " + reasons.map { "\($0.reason): \($0.count)" }.joined(separator: ", ")

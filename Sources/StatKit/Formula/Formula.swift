@@ -73,6 +73,8 @@ public indirect enum FormulaExpression: Sendable, Hashable {
 /// One factor of a formula term: an expression (a column, possibly transformed) or an
 /// explicit categorical `C(column)` / `C(column, ref="level")`.
 public struct FormulaFactor: Sendable, Hashable, CustomStringConvertible {
+    /// What the factor is syntactically (whether a bare column is numeric or categorical
+    /// is decided by the table's column type when the design is built).
     public enum Kind: Sendable, Hashable {
         /// A bare column (numeric, or categorical if the column holds text) or a numeric
         /// transformation such as `log(x)` or `I(a/b)`.
@@ -80,6 +82,7 @@ public struct FormulaFactor: Sendable, Hashable, CustomStringConvertible {
         /// `C(column)` or `C(column, ref="level")`: categorical with treatment coding.
         case categorical(column: String, reference: String?)
     }
+    /// The parsed factor.
     public let kind: Kind
     /// The factor as written with whitespace removed, e.g. `log(x2)`, `I(x^2)`,
     /// `C(g,ref="b")`. Two factors with the same text are the same factor.
@@ -99,6 +102,7 @@ public struct FormulaFactor: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The factor's ``text``.
     public var description: String { text }
 }
 
@@ -106,14 +110,18 @@ public struct FormulaFactor: Sendable, Hashable, CustomStringConvertible {
 /// see ``Formula/hasIntercept``). Terms are equal when they have the same set of factors
 /// (`a:b` equals `b:a`); ``factors`` keeps the order of first appearance.
 public struct FormulaTerm: Sendable, Hashable, CustomStringConvertible {
+    /// The factors, in order of first appearance, without repeats.
     public let factors: [FormulaFactor]
 
+    /// A term of `factors` (repeats removed; the empty term is the intercept).
     public init(_ factors: [FormulaFactor]) {
         var seen = Set<FormulaFactor>()
         self.factors = factors.filter { seen.insert($0).inserted }
     }
 
+    /// Equal when the factor sets are equal (order ignored).
     public static func == (a: FormulaTerm, b: FormulaTerm) -> Bool { Set(a.factors) == Set(b.factors) }
+    /// Hashes the factor set.
     public func hash(into h: inout Hasher) { h.combine(Set(factors)) }
 
     /// `a:b` style name.
@@ -159,6 +167,7 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
         return (response.map { $0.text + " " } ?? "") + "~ " + rhs.joined(separator: " + ")
     }
 
+    /// Equal when response, terms and intercept agree (the source text may differ).
     public static func == (a: Formula, b: Formula) -> Bool {
         a.response == b.response && a.terms == b.terms && a.hasIntercept == b.hasIntercept
     }

@@ -16,6 +16,7 @@ public struct FormulaError: Error, Sendable, Equatable, CustomStringConvertible 
     /// What it found, e.g. `"'$'"` or `"end of formula"`.
     public let found: String
 
+    /// An error at 1-based `position` of `formula`.
     public init(formula: String, position: Int, expected: String, found: String) {
         self.formula = formula
         self.position = position
@@ -23,6 +24,7 @@ public struct FormulaError: Error, Sendable, Equatable, CustomStringConvertible 
         self.found = found
     }
 
+    /// `formula error at position P: expected E, found F`.
     public var description: String {
         "formula error at position \(position): expected \(expected), found \(found)"
     }
