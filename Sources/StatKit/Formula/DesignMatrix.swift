@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors building a design matrix from a formula and a table. All are thrown, never trapped.
 public enum ModelFrameError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The formula text does not parse.
@@ -163,30 +165,37 @@ public struct DesignMatrix: Sendable {
             used.append(c)
         }
 
-        // Listwise deletion and factor evaluation.
+        // Listwise deletion and factor evaluation. Factors are evaluated column-wise over
+        // all rows (values at missing positions are garbage and never used), then each row
+        // is checked: missing values first, then non-finite factor values.
+        let present = used.map { builder.presence($0) }
+        let allValues: [[Double]?] = factors.map { f in
+            if case .text = resolved[f]! { return nil }
+            return builder.evaluateColumn(resolved[f]!)
+        }
         var counts = [Int](repeating: 0, count: used.count + factors.count)
         var kept: [Int] = []
-        var values: [FormulaFactor: [Double]] = [:]   // numeric factors and numeric-source categoricals
-        var textCodes: [FormulaFactor: [Int32]] = [:]  // text categoricals: codes into the column's levels
-        let evaluated = factors.filter { if case .text = resolved[$0]! { return false } else { return true } }
         rows: for i in 0..<data.rowCount {
-            for (k, c) in used.enumerated() where builder.isMissing(c, i) {
+            for k in present.indices where !present[k][i] {
                 counts[k] += 1
                 continue rows
             }
-            var rowValues: [Double] = []
-            for f in evaluated {
-                let v = builder.evaluate(resolved[f]!, i)
-                guard v.isFinite else {
-                    counts[used.count + factors.firstIndex(of: f)!] += 1
+            for k in allValues.indices {
+                if let v = allValues[k], !v[i].isFinite {
+                    counts[used.count + k] += 1
                     continue rows
                 }
-                rowValues.append(v)
             }
             kept.append(i)
-            for (f, v) in zip(evaluated, rowValues) { values[f, default: []].append(v) }
-            for f in factors {
-                if case .text(let column) = resolved[f]! { textCodes[f, default: []].append(builder.text[column]!.codes[i]) }
+        }
+        var values: [FormulaFactor: [Double]] = [:]   // numeric factors and numeric-source categoricals
+        var textCodes: [FormulaFactor: [Int32]] = [:]  // text categoricals: codes into the column's levels
+        for (k, f) in factors.enumerated() {
+            if let v = allValues[k] {
+                values[f] = kept.map { v[$0] }
+            } else if case .text(let column) = resolved[f]! {
+                let codes = builder.text[column]!.codes
+                textCodes[f] = kept.map { codes[$0] }
             }
         }
         var reasons: [RowExclusions.Reason] = []
@@ -214,7 +223,9 @@ public struct DesignMatrix: Sendable {
                 let present = Set(codes)
                 labels = present.map { col.levels[Int($0)] }.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
                 let position = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
-                index = codes.map { position[col.levels[Int($0)]]! }
+                // code → position in the sorted labels (-1 for codes absent from kept rows)
+                let codePosition = col.levels.map { position[$0] ?? -1 }
+                index = codes.map { codePosition[Int($0)] }
             case .numericCategorical:
                 let vs = values[f]!
                 let distinct = Array(Set(vs)).sorted()
@@ -301,7 +312,10 @@ public struct DesignMatrix: Sendable {
         }
 
         self.formula = formula
-        self.x = Matrix(rows: n, columns: columns.count, columnMajor: columns.isEmpty ? [] : Array(columns.joined()))
+        var storage: [Double] = []
+        storage.reserveCapacity(n * columns.count)
+        for c in columns { storage.append(contentsOf: c) }
+        self.x = Matrix(rows: n, columns: columns.count, columnMajor: storage)
         self.y = values[response]!
         self.responseName = response.text
         self.termNames = names
@@ -402,17 +416,38 @@ struct DesignBuilder {
         }
     }
 
-    func isMissing(_ column: String, _ i: Int) -> Bool {
-        if let c = numeric[column] { return !c.isPresent[i] }
-        return text[column]!.codes[i] < 0
+    /// Presence mask of a column (`true` where a value is present).
+    func presence(_ column: String) -> [Bool] {
+        if let c = numeric[column] { return c.isPresent }
+        return text[column]!.codes.map { $0 >= 0 }
     }
 
-    /// Value of a numeric factor (or the number behind a numeric categorical) at row i.
-    func evaluate(_ r: ResolvedFactor, _ i: Int) -> Double {
+    /// A numeric factor (or the numbers behind a numeric categorical) at every row.
+    func evaluateColumn(_ r: ResolvedFactor) -> [Double] {
         switch r {
-        case .numeric(let e): return e.evaluate { numeric[$0]!.values[i] }
-        case .numericCategorical(let column): return numeric[column]!.values[i]
-        case .text: return 0
+        case .numeric(let e): return evaluate(e)
+        case .numericCategorical(let column): return numeric[column]!.values
+        case .text: return []
+        }
+    }
+
+    /// Vectorised evaluation of an expression over all rows.
+    func evaluate(_ e: FormulaExpression) -> [Double] {
+        switch e {
+        case .number(let v): return [Double](repeating: v, count: data.rowCount)
+        case .column(let n): return numeric[n]!.values
+        case .negate(let a): return evaluate(a).map { -$0 }
+        case .identity(let a): return evaluate(a)
+        case .call(let f, let a): return evaluate(a).map(f.apply)
+        case .binary(let op, let a, let b):
+            let x = evaluate(a), y = evaluate(b)
+            switch op {
+            case .add: return zip(x, y).map { $0 + $1 }
+            case .subtract: return zip(x, y).map { $0 - $1 }
+            case .multiply: return zip(x, y).map { $0 * $1 }
+            case .divide: return zip(x, y).map { $0 / $1 }
+            case .power: return zip(x, y).map { Foundation.pow($0, $1) }
+            }
         }
     }
 }
