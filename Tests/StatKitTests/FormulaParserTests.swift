@@ -31,6 +31,8 @@ import Testing
         ("y ~ 2x", 6, "an operator after the number", "'x'"),
         ("y ~ I(log(C(g)))", 11, "C() cannot be used inside an expression", "'C'"),
         ("y ~ x * / z", 9, "a term", "'/'"),
+        ("y ~ x^2", 6, "arithmetic belongs inside I()", "'^'"),
+        ("y ~ a / b", 7, "arithmetic belongs inside I()", "'/'"),
     ]
 
     @Test(arguments: errorCases)
@@ -88,6 +90,7 @@ import Testing
         #expect(f.response?.columns == ["total_laid_off"])
         #expect(f.terms.map(\.description) == ["funds.raised", "x2_b", ".hidden", "é1"])
         #expect(try Formula("~ x").response == nil)
+        #expect(try Formula("log(y) ~ I(a/b) + C(g):x + a").columnsUsed == ["y", "a", "b", "g", "x"])
     }
 
     @Test func namesAreTheTextWithoutWhitespace() throws {

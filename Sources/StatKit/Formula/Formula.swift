@@ -161,6 +161,14 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
         self.hasIntercept = !parsed.rhs.interceptRemoved
     }
 
+    /// Every column the formula references (response first), in order of first appearance.
+    public var columnsUsed: [String] {
+        var out: [String] = []
+        let factors = (response.map { [$0] } ?? []) + terms.flatMap(\.factors)
+        for f in factors { for c in f.columns where !out.contains(c) { out.append(c) } }
+        return out
+    }
+
     /// The formula rebuilt from its parts, e.g. `y ~ 1 + x + C(g) + x:C(g)`.
     public var description: String {
         let rhs = (hasIntercept ? ["1"] : ["0"]) + terms.map(\.description)
@@ -239,7 +247,12 @@ struct FormulaParser {
         }
         try expect("~")
         let rhs = try parseSum()
-        guard current.kind == .end else { throw error("an operator ('+', '-', '*', ':') or end of formula") }
+        guard current.kind == .end else {
+            if isSymbol("^") || isSymbol("/") {
+                throw error("'+', '-', '*', ':' or end of formula (arithmetic belongs inside I(), e.g. I(x^2), I(a/b))")
+            }
+            throw error("an operator ('+', '-', '*', ':') or end of formula")
+        }
         return (response, rhs)
     }
 
