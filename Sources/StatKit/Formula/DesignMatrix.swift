@@ -229,7 +229,7 @@ public struct DesignMatrix: Sendable {
             case .numericCategorical:
                 let vs = values[f]!
                 let distinct = Array(Set(vs)).sorted()
-                labels = distinct.map(formatLevel)
+                labels = distinct.map(formulaLevelLabel)
                 let position = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
                 index = vs.map { position[$0]! }
             }

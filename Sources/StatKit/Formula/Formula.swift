@@ -381,7 +381,7 @@ struct FormulaParser {
                 try expect("=")
                 switch current.kind {
                 case .string(let s): reference = s
-                case .number(let v): reference = formatLevel(v)
+                case .number(let v): reference = formulaLevelLabel(v)
                 default: throw error("a quoted level name or a number after 'ref='")
                 }
                 index += 1
@@ -470,7 +470,7 @@ struct FormulaParser {
 }
 
 /// The shortest text of a numeric level: `2` for 2.0, `2.5`, `1e-05`.
-func formatLevel(_ v: Double) -> String {
+func formulaLevelLabel(_ v: Double) -> String {
     if v == v.rounded(), Swift.abs(v) < 9.007_199_254_740_992e15 { return String(Int64(v)) }
     return "\(v)"
 }
