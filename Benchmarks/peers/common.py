@@ -25,7 +25,6 @@ import datetime as dt
 import json
 import math
 import os
-import re
 import resource
 import sys
 import time

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _CRmath
 @testable import StatKit
 
 /// One row of `Reference/distributions-reference.json`
@@ -69,16 +70,16 @@ private func agrees(_ actual: Double, _ expected: Double) -> Bool {
     return abs(actual - expected) <= relativeTolerance * abs(expected)
 }
 
-/// R's `qf` loses all digits for small lower-tail probabilities (see
-/// `FDistribution.preciseQuantile`); these cases are tracked as a known issue below.
-private func isKnownQFLowerTailCase(_ c: DistributionCase) -> Bool {
+/// Small lower-tail F quantiles, where R's own `qf` cancels catastrophically and
+/// `FDistribution.quantile` uses the Beta form instead (checked separately below).
+private func isSmallLowerTailFQuantile(_ c: DistributionCase) -> Bool {
     c.dist == "f" && c.fn == "ppf" && c.arg <= 0.01
 }
 
 @Suite struct DistributionTests {
     @Test(arguments: ["normal", "t", "f", "chisq"])
     func matchesScipyAndMpmathReference(dist: String) {
-        let cases = DistributionReference.shared.cases.filter { $0.dist == dist && !isKnownQFLowerTailCase($0) }
+        let cases = DistributionReference.shared.cases.filter { $0.dist == dist && !isSmallLowerTailFQuantile($0) }
         #expect(cases.count > 100, "reference grid for \(dist) is unexpectedly small")
         var failures: [String] = []
         for c in cases {
@@ -105,18 +106,15 @@ private func isKnownQFLowerTailCase(_ c: DistributionCase) -> Bool {
     }
 
     /// R's `qf(p, df1, df2)` for small lower-tail `p` cancels catastrophically
-    /// (e.g. qf(1e-10, 1, 10) = 0 instead of 1.65e-20). Recorded as a known issue so the
-    /// suite stays green; when `FDistribution.quantile` is fixed this test reports that the
-    /// known issue no longer occurs and the wrapper should be removed.
-    @Test func rQuantileOfFLowerTailIsInaccurate() {
-        let cases = DistributionReference.shared.cases.filter(isKnownQFLowerTailCase)
+    /// (qf(1e-10, 1, 10) = 0 instead of 1.65e-20); `FDistribution.quantile` avoids it.
+    @Test func fQuantileIsAccurateInTheLowerTail() {
+        let cases = DistributionReference.shared.cases.filter(isSmallLowerTailFQuantile)
         #expect(cases.count >= 30)
-        withKnownIssue("R's qf loses digits for small lower-tail p; use FDistribution.preciseQuantile") {
-            for c in cases {
-                let actual = evaluate(distribution(c), c)
-                #expect(agrees(actual, c.expected), "\(c): got \(actual)")
-            }
+        for c in cases {
+            let actual = evaluate(distribution(c), c)
+            #expect(agrees(actual, c.expected), "\(c): got \(actual)")
         }
+        #expect(qf(1e-10, 1, 10, 1, 0) == 0, "R's qf no longer cancels here: the workaround may be unnecessary")
     }
 
     @Test func preciseFQuantileMatchesReferenceEverywhere() {
