@@ -104,6 +104,44 @@ public struct LeastSquaresSolution: Sendable {
 ///    steps). If double-precision refinement does not settle, the problem is re-solved
 ///    with the Float80 factorization (this happens for large-residual problems such as
 ///    NIST's Wampler5).
+///
+/// ## Accuracy on the NIST StRD linear datasets
+/// Measured by `Tests/StatKitTests/NISTStRDTests.swift` (`swift test --filter StatKitTests.NISTStRDTests`,
+/// which prints these numbers) on x86_64 Linux, OpenBLAS 0.3.21, Swift 6.3.
+///
+/// LRE = −log₁₀(|x − c|/|c|) against the certified value c, capped at 15. Where c = 0
+/// (Wampler1/2: residual SD and all coefficient SDs) the absolute error is used, −log₁₀|x|
+/// (15 for an exact 0). Each cell is the minimum over that dataset's values. Requirement ≥ 10.
+///
+/// | dataset  | coefficients | coef. SDs | residual SD | R²   | path |
+/// |----------|-------------:|----------:|------------:|-----:|------|
+/// | Norris   | 14.1 | 13.9 | 14.0 | 15.0 | double QR + refinement |
+/// | Pontius  | 13.5 | 13.8 | 13.8 | 15.0 | double QR + refinement |
+/// | NoInt1   | 14.7 | 15.0 | 15.0 | 15.0 | double QR + refinement |
+/// | NoInt2   | 15.0 | 14.9 | 15.0 | 15.0 | double QR + refinement |
+/// | Filip    | 11.1 | 11.7 | 11.7 | 13.9 | Float80 QR (κ large) |
+/// | Longley  | 14.6 | 14.9 | 15.0 | 15.0 | Float80 QR (κ large) |
+/// | Wampler1 | 15.0 | 15.0 | 15.0 | 15.0 | Float80 QR (refinement fallback) |
+/// | Wampler2 | 13.2 | 14.9 | 14.9 | 15.0 | Float80 QR (refinement fallback) |
+/// | Wampler3 | 15.0 | 14.5 | 14.8 | 15.0 | Float80 QR (refinement fallback) |
+/// | Wampler4 | 15.0 | 14.5 | 14.8 | 15.0 | Float80 QR (refinement fallback) |
+/// | Wampler5 | 15.0 | 14.5 | 14.8 | 15.0 | Float80 QR (refinement fallback) |
+///
+/// ## What it takes
+///
+/// * **Column scaling** by powers of two (exact) before pivoted Householder QR.
+/// * **Precision selection**: LAPACK `dgeqp3` in double when the 1-norm condition estimate
+///   of the scaled R is ≤ 10⁴; otherwise Householder QR with column pivoting in Float80.
+///   Standard errors come from `R⁻¹` (never from inverting XᵀX).
+/// * **Iterative refinement** by the corrected seminormal equations `RᵀRδ = Xᵀr`, the
+///   residual and `Xᵀr` in Float80 (double path) or as Float80 pairs with error-free
+///   transformations (extended path). When refinement in double does not settle (the
+///   large-residual Wampler3–5, and Wampler1/2), the Float80 factorization is used.
+/// * **The design itself**: Filip's powers x^k rounded to double already limit *any* solver
+///   to LRE ≈ 7.6 (checked in 60-digit arithmetic: exact data → 14.3, double-rounded powers
+///   → 7.6). The test therefore forms x^k in Float80 and passes the design as a
+///   double-double pair (`LinearRegression(..., designLowOrder:)`, `LeastSquares.solve(_:_:lowOrder:)`).
+///   With the plain double design StatKit reproduces the LRE 7.6 that the rounded data allow.
 public enum LeastSquares {
     /// Condition-number estimate of the scaled `R` above which the Float80 path is used.
     public static let extendedPrecisionThreshold: Double = 1e4
