@@ -72,6 +72,8 @@ public struct LeastSquaresSolution: Sendable {
     public let usedExtendedPrecision: Bool
     /// Refinement steps taken.
     public let refinementSteps: Int
+    /// ``inverseFactor`` before rounding to double (column-major).
+    let inverseFactor80: [Float80]
 }
 
 /// Linear least squares by Householder QR with column pivoting.
@@ -95,7 +97,11 @@ public struct LeastSquaresSolution: Sendable {
 ///    in `Float80` (64-bit significand, ε ≈ 1.1e-19), which also decides the rank. The
 ///    error in `R⁻¹` (hence in standard errors) is about `κ·ε_work`: with κ ≤ 10⁴ in double
 ///    it stays below ~1e-12; the extended path keeps it ~1e-9 relative up to κ ≈ 10¹⁰.
-/// 5. **Aliased columns** are removed and the problem is solved again on the kept
+/// 5. **Aliased columns.** When the rank is deficient, the columns to alias are chosen
+///    as R's `lm` does: walking the columns in input order (Float80 Householder without
+///    reordering), a column whose component independent of the columns kept so far is
+///    `≤ tol·|R_11|` is aliased. So in `x1, x2, x1 + x2` the third is dropped. Aliased
+///    columns are removed and the problem is solved again on the kept
 ///    columns (never a pseudo-inverse).
 /// 6. **Iterative refinement.** With `β` from the triangular solve, the residual
 ///    `r = y − Xβ` is computed with Float80 accumulation and the correction
@@ -181,7 +187,15 @@ public enum LeastSquares {
 
         // First pass over all columns: rank, aliased set, singular values.
         let first = try factor(x, lowOrder, tol: tol)
-        let kept = first.kept.sorted()
+        var kept = first.kept.sorted()
+        if kept.count < p {
+            // Rank deficient: which columns to alias is chosen as R does, in input order
+            // (a later column that is a combination of earlier ones is the one dropped).
+            var scaled = x
+            for j in 0..<p { for i in 0..<n { scaled[i, j] *= first.d[j] } }
+            let ordered = ExtendedQR(scaled, lowOrder, scales: first.d, tol: tol, ordered: true)
+            kept = ordered.perm.prefix(ordered.rank).sorted()
+        }
         guard !kept.isEmpty else { throw RegressionError.noEstimableColumns }
         let aliased = (0..<p).filter { !kept.contains($0) }
 
@@ -207,7 +221,7 @@ public enum LeastSquares {
                                             inverseFactor: sub.inverseFactor, singularValues: first.singularValues,
                                             scaledConditionEstimate: sub.scaledConditionEstimate,
                                             usedExtendedPrecision: sub.usedExtendedPrecision || first.extended,
-                                            refinementSteps: sub.refinementSteps)
+                                            refinementSteps: sub.refinementSteps, inverseFactor80: sub.inverseFactor80)
             }
         }
 
@@ -223,7 +237,8 @@ public enum LeastSquares {
         return LeastSquaresSolution(coefficients: coefs, rank: kept.count, keptColumns: kept, aliasedColumns: aliased,
                                     residuals: resid, residualSumOfSquares: rss, inverseFactor: try core.inverseFactor(),
                                     singularValues: first.singularValues, scaledConditionEstimate: core.conditionEstimate,
-                                    usedExtendedPrecision: core.extended || first.extended, refinementSteps: steps)
+                                    usedExtendedPrecision: core.extended || first.extended, refinementSteps: steps,
+                                    inverseFactor80: try core.inverseFactor80())
     }
 
     static func checkFinite(_ x: Matrix, names: [String]) throws {
@@ -520,6 +535,12 @@ struct Factorization {
 
     /// M = D·P·R⁻¹ (rows in column order of the factored matrix).
     func inverseFactor() throws -> Matrix {
+        let m80 = try inverseFactor80()
+        return Matrix(rows: p, columns: p, columnMajor: m80.map { Double($0) })
+    }
+
+    /// M = D·P·R⁻¹ in Float80, column-major.
+    func inverseFactor80() throws -> [Float80] {
         var rinv: [[Float80]]  // rinv[i][j], upper
         if let e = ext {
             rinv = e.inverseR()
@@ -529,11 +550,11 @@ struct Factorization {
             try LAPACK.trtri(.upper, .nonUnit, &rm)
             rinv = (0..<p).map { i in (0..<p).map { j in j >= i ? Float80(rm[i, j]) : 0 } }
         }
-        var m = Matrix(rows: p, columns: p)
+        var m = [Float80](repeating: 0, count: p * p)
         for k in 0..<p {
             let row = perm[k]
             let dk = Float80(d[row])
-            for c in 0..<p { m[row, c] = Double(rinv[k][c] * dk) }
+            for c in 0..<p { m[row + c * p] = rinv[k][c] * dk }
         }
         return m
     }
@@ -556,7 +577,9 @@ struct ExtendedQR {
     /// Rows of R computed (≥ rank; = min(n,p) unless stopped early, then rank + trailing zeros).
     var fullRows: Int
 
-    init(_ x: Matrix, _ lo: Matrix?, scales d: [Double], tol: Double) {
+    /// - Parameter ordered: instead of pivoting on the largest norm, keep columns in
+    ///   input order and alias the ones that are numerically dependent on earlier ones.
+    init(_ x: Matrix, _ lo: Matrix?, scales d: [Double], tol: Double, ordered: Bool = false) {
         let n = x.rows, p = x.columns
         var a = [Float80](repeating: 0, count: n * p)
         for j in 0..<p { for i in 0..<n { a[i + j * n] = Float80(x[i, j]) } }
@@ -570,23 +593,42 @@ struct ExtendedQR {
         a.withUnsafeMutableBufferPointer { buf in
             let A = buf.baseAddress!
             while k < kmax {
-                // Pivot: largest remaining column norm.
-                var best = k
-                var bestNorm: Float80 = -1
+                // Remaining column norms.
+                var norms = [Float80](repeating: 0, count: p)
                 for j in k..<p {
                     var ss: Float80 = 0
                     let c = A + j * n
                     for i in k..<n { ss += c[i] * c[i] }
-                    if ss > bestNorm { bestNorm = ss; best = j }
+                    norms[j] = ss.squareRoot()
                 }
-                let norm = bestNorm.squareRoot()
-                if k == 0 { r11 = norm }
-                if rankFound == nil && (norm <= Float80(tol) * r11 || norm == 0) { rankFound = k }
-                if norm == 0 { break }
-                if best != k {
-                    for i in 0..<n { let t = A[i + k * n]; A[i + k * n] = A[i + best * n]; A[i + best * n] = t }
-                    perm.swapAt(k, best)
+                if k == 0 { r11 = norms.max() ?? 0 }
+                var best = k
+                if ordered {
+                    // R's convention: keep columns in input order, skipping (aliasing) each
+                    // column whose part independent of the kept ones is ≤ tol·|R_11|.
+                    guard let first = (k..<p).first(where: { norms[$0] > Float80(tol) * r11 && norms[$0] > 0 }) else {
+                        rankFound = k
+                        break
+                    }
+                    best = first
+                    var j = best
+                    while j > k {
+                        for i in 0..<n { let t = A[i + j * n]; A[i + j * n] = A[i + (j - 1) * n]; A[i + (j - 1) * n] = t }
+                        perm.swapAt(j, j - 1)
+                        j -= 1
+                    }
+                } else {
+                    // Pivot: largest remaining column norm.
+                    for j in k..<p where norms[j] > norms[best] { best = j }
+                    let norm = norms[best]
+                    if rankFound == nil && (norm <= Float80(tol) * r11 || norm == 0) { rankFound = k }
+                    if norm == 0 { break }
+                    if best != k {
+                        for i in 0..<n { let t = A[i + k * n]; A[i + k * n] = A[i + best * n]; A[i + best * n] = t }
+                        perm.swapAt(k, best)
+                    }
                 }
+                let norm = norms[best]
                 let c = A + k * n
                 let alpha = c[k]
                 var xs: Float80 = 0

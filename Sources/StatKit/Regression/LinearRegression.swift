@@ -263,6 +263,7 @@ public struct LinearRegression: Sendable {
         }
 
         let fitData = FitData(n: n, k: k, keptColumns: kept, beta: beta, xKept: xk, inverseFactor: sol.inverseFactor,
+                              inverseFactor80: sol.inverseFactor80, extended: sol.usedExtendedPrecision,
                               whitenedResiduals: wresid, sigma2: sigma2, dfResidual: dfResidual, dfModel: dfModel,
                               constIndex: constIndex, hasIntercept: hasIntercept, classicalF: classicalF(tss: tssD, rss: rss, dfModel: dfModel, dfResidual: dfResidual),
                               termNames: termNames, baseNotes: notes)
@@ -273,7 +274,7 @@ public struct LinearRegression: Sendable {
             conditionNumber: cond, durbinWatson: dw, residualSummary: FiveNumberSummary(wresid), residuals: resid,
             fitted: fitted, covarianceMatrix: Matrix(rows: k, columns: k), covarianceType: covariance,
             droppedTerms: sol.aliasedColumns.map { termNames[$0] }, level: level, clusterCount: nil, notes: [],
-            usedExtendedPrecision: sol.usedExtendedPrecision, data: fitData)
+            usedExtendedPrecision: sol.usedExtendedPrecision, data: fitData, meat: Matrix(rows: k, columns: k))
         try result.computeInference(covariance: covariance, clusters: clusters, level: level)
         return result
     }
@@ -295,6 +296,10 @@ struct FitData: Sendable {
     let xKept: Matrix
     /// `M` with `X̃_kept·M = Q`.
     let inverseFactor: Matrix
+    /// The same, unrounded (column-major k×k).
+    let inverseFactor80: [Float80]
+    /// Whether the fit needed extended precision (then Z = X·M is formed in Float80).
+    let extended: Bool
     let whitenedResiduals: [Double]
     let sigma2: Double
     let dfResidual: Int
@@ -365,6 +370,8 @@ public struct RegressionResult: Sendable {
     /// Whether the extended-precision factorization was needed.
     public let usedExtendedPrecision: Bool
     let data: FitData
+    /// The middle matrix `S` of `V = M·S·Mᵀ` (`σ̂²·I` for classical), kept for predictions.
+    var meat: Matrix
 
     /// Terms with estimates, in input order (the rows and columns of ``covarianceMatrix``).
     public var keptTerms: [String] { data.keptColumns.map { data.termNames[$0] } }
@@ -389,15 +396,32 @@ public struct RegressionResult: Sendable {
         let m = d.inverseFactor
         var notes = d.baseNotes
         var clusterCount: Int? = nil
-        var v: Matrix
+        var meat: Matrix
         switch covariance {
         case .classical:
-            v = m.syrk(.none, alpha: d.sigma2)
+            meat = Matrix(rows: k, columns: k)
+            for i in 0..<k { meat[i, i] = d.sigma2 }
             notes.insert("Standard errors assume that the covariance matrix of the errors is correctly specified.", at: 0)
         case .hc0, .hc1, .hc2, .hc3, .cluster:
-            let z = try Matrix.product(d.xKept, .none, m, .none)
+            // Z = X̃·M has orthonormal columns (thin Q); leverages are its squared row norms.
+            let z: Matrix
+            if d.extended {
+                var zz = Matrix(rows: n, columns: k)
+                var acc = [Float80](repeating: 0, count: n)
+                for c in 0..<k {
+                    for i in 0..<n { acc[i] = 0 }
+                    for j in 0..<k {
+                        let mj = d.inverseFactor80[j + c * k]
+                        let xb = j * d.xKept.leadingDimension
+                        for i in 0..<n { acc[i] += Float80(d.xKept.storage[xb + i]) * mj }
+                    }
+                    for i in 0..<n { zz.storage[i + c * zz.leadingDimension] = Double(acc[i]) }
+                }
+                z = zz
+            } else {
+                z = try Matrix.product(d.xKept, .none, m, .none)
+            }
             let e = d.whitenedResiduals
-            var meat: Matrix
             if covariance == .cluster {
                 guard let g = clusters else { throw RegressionError.clustersRequired("no cluster ids given") }
                 guard g.count == n else { throw RegressionError.clustersRequired("\(g.count) cluster ids for \(n) observations") }
@@ -445,9 +469,11 @@ public struct RegressionResult: Sendable {
                 }
                 notes.insert("Standard errors are heteroscedasticity robust (\(covariance.rawValue)).", at: 0)
             }
-            let mb = try Matrix.product(m, .none, meat, .none)
-            v = try Matrix.product(mb, .none, m, .transpose)
         }
+        // V = M·S·Mᵀ in Float80.
+        let v80 = sandwich(d.inverseFactor80, meat, k)
+        let v = Matrix(rows: k, columns: k, columnMajor: v80.map { Double($0) })
+        self.meat = meat
         self.covarianceMatrix = v
         self.covarianceType = covariance
         self.clusterCount = clusterCount
@@ -474,13 +500,14 @@ public struct RegressionResult: Sendable {
             if idx.isEmpty || (d.hasIntercept && d.constIndex == nil) {
                 (fStatistic, fPValue) = (.nan, .nan)
             } else {
-                var sub = Matrix(rows: idx.count, columns: idx.count)
-                for (a, i) in idx.enumerated() { for (b, j) in idx.enumerated() { sub[a, b] = v[i, j] } }
-                let bsub = idx.map { d.beta[$0] }
-                if let x = choleskySolve(sub, bsub) {
-                    var w = 0.0
-                    for i in 0..<idx.count { w += bsub[i] * x[i] }
-                    let f = w / Double(idx.count)
+                let q = idx.count
+                var sub = [Float80](repeating: 0, count: q * q)
+                for (a, i) in idx.enumerated() { for (b, j) in idx.enumerated() { sub[a + b * q] = v80[i + j * k] } }
+                let bsub = idx.map { Float80(d.beta[$0]) }
+                if let x = choleskySolve(sub, q, bsub) {
+                    var w: Float80 = 0
+                    for i in 0..<q { w += bsub[i] * x[i] }
+                    let f = Double(w) / Double(q)
                     fStatistic = f
                     fPValue = FDistribution(numeratorDF: Double(idx.count), denominatorDF: df).sf(f)
                 } else {
@@ -508,16 +535,22 @@ public struct RegressionResult: Sendable {
             for i in 0..<w.count where !(w[i] > 0 && w[i].isFinite) { throw RegressionError.nonPositiveWeight(row: i, value: w[i]) }
         }
         try LeastSquares.checkFinite(x0, names: data.termNames)
-        let q = StudentTDistribution(degreesOfFreedom: Double(inferenceDegreesOfFreedom)).quantile(1 - (1 - lv) / 2)
         let kept = data.keptColumns
+        // statsmodels' get_prediction uses df_resid (not the G − 1 of clustered tests).
+        let q = StudentTDistribution(degreesOfFreedom: Double(dfResidual)).quantile(1 - (1 - lv) / 2)
+        let k = kept.count
         var out: [Prediction] = []
         out.reserveCapacity(x0.rows)
         for i in 0..<x0.rows {
             let xr = kept.map { x0[i, $0] }
             var fit: Float80 = 0
             for c in 0..<kept.count { fit += Float80(xr[c]) * Float80(data.beta[c]) }
-            var s2 = 0.0
-            for a in 0..<kept.count { for b in 0..<kept.count { s2 += xr[a] * covarianceMatrix[a, b] * xr[b] } }
+            // se² = x₀ᵀ·M·S·Mᵀ·x₀ = uᵀSu with u = Mᵀx₀ in Float80 (no cancellation in x₀ᵀVx₀).
+            var u = [Float80](repeating: 0, count: k)
+            for c in 0..<k { for j in 0..<k { u[c] += Float80(xr[j]) * data.inverseFactor80[j + c * k] } }
+            var s80: Float80 = 0
+            for a in 0..<k { for b in 0..<k { s80 += u[a] * Float80(meat[a, b]) * u[b] } }
+            let s2 = Double(s80)
             let se = max(0, s2).squareRoot()
             let seObs = (max(0, s2) + data.sigma2 / (weights?[i] ?? 1)).squareRoot()
             let f = Double(fit)
@@ -528,18 +561,36 @@ public struct RegressionResult: Sendable {
     }
 }
 
-/// Solves `A·x = b` for symmetric positive definite `A` by Cholesky; `nil` if not SPD.
-func choleskySolve(_ a: Matrix, _ b: [Double]) -> [Double]? {
-    let n = a.rows
-    var l = [Double](repeating: 0, count: n * n)
+/// `M·S·Mᵀ` in Float80 (column-major `k × k` result).
+func sandwich(_ m: [Float80], _ s: Matrix, _ k: Int) -> [Float80] {
+    var ms = [Float80](repeating: 0, count: k * k)
+    for c in 0..<k { for a in 0..<k {
+        var t: Float80 = 0
+        for b in 0..<k { t += m[a + b * k] * Float80(s[b, c]) }
+        ms[a + c * k] = t
+    } }
+    var v = [Float80](repeating: 0, count: k * k)
+    for j in 0..<k { for i in 0...j {
+        var t: Float80 = 0
+        for c in 0..<k { t += ms[i + c * k] * m[j + c * k] }
+        v[i + j * k] = t
+        v[j + i * k] = t
+    } }
+    return v
+}
+
+/// Solves `A·x = b` for symmetric positive definite `A` (column-major `n × n`) by
+/// Cholesky in Float80; `nil` if `A` is not numerically positive definite.
+func choleskySolve(_ a: [Float80], _ n: Int, _ b: [Float80]) -> [Float80]? {
+    var l = [Float80](repeating: 0, count: n * n)
     for j in 0..<n {
-        var s = a[j, j]
+        var s = a[j + j * n]
         for k in 0..<j { s -= l[j + k * n] * l[j + k * n] }
         guard s > 0, s.isFinite else { return nil }
         let d = s.squareRoot()
         l[j + j * n] = d
         for i in (j + 1)..<max(j + 1, n) {
-            var t = a[i, j]
+            var t = a[i + j * n]
             for k in 0..<j { t -= l[i + k * n] * l[j + k * n] }
             l[i + j * n] = t / d
         }
