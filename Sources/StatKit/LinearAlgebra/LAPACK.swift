@@ -23,11 +23,19 @@ public enum LAPACK {
         var tau = [Double](repeating: 0, count: min(a.rows, a.columns))
         if a.isEmpty { return tau }
         let (m, n, lda) = (a.rows, a.columns, a.leadingDimension)
+        // The `_work` interface skips LAPACKE's O(mn) NaN scan (callers validate data).
         let info = a.storage.withUnsafeMutableBufferPointer { pa in
             jpvt.withUnsafeMutableBufferPointer { pj in
                 tau.withUnsafeMutableBufferPointer { pt in
-                    LAPACKE_dgeqp3(colMajor, clapack_int(m), clapack_int(n), pa.baseAddress, clapack_int(lda),
-                                   pj.baseAddress, pt.baseAddress)
+                    var query = 0.0
+                    let q = LAPACKE_dgeqp3_work(colMajor, clapack_int(m), clapack_int(n), pa.baseAddress, clapack_int(lda),
+                                                pj.baseAddress, pt.baseAddress, &query, -1)
+                    if q != 0 { return q }
+                    var work = [Double](repeating: 0, count: max(1, Int(query)))
+                    return work.withUnsafeMutableBufferPointer { pw in
+                        LAPACKE_dgeqp3_work(colMajor, clapack_int(m), clapack_int(n), pa.baseAddress, clapack_int(lda),
+                                            pj.baseAddress, pt.baseAddress, pw.baseAddress, clapack_int(pw.count))
+                    }
                 }
             }
         }
@@ -65,8 +73,18 @@ public enum LAPACK {
         let info = qr.storage.withUnsafeBufferPointer { pa in
             tau.withUnsafeBufferPointer { pt in
                 c.storage.withUnsafeMutableBufferPointer { pc in
-                    LAPACKE_dormqr(colMajor, side.lapack, trans.lapack, clapack_int(m), clapack_int(n), clapack_int(k),
-                                   pa.baseAddress, clapack_int(qr.leadingDimension), pt.baseAddress, pc.baseAddress, clapack_int(ldc))
+                    // `_work` interface: no NaN scan of the n×k reflectors on every call.
+                    var query = 0.0
+                    let q = LAPACKE_dormqr_work(colMajor, side.lapack, trans.lapack, clapack_int(m), clapack_int(n), clapack_int(k),
+                                                pa.baseAddress, clapack_int(qr.leadingDimension), pt.baseAddress, pc.baseAddress,
+                                                clapack_int(ldc), &query, -1)
+                    if q != 0 { return q }
+                    var work = [Double](repeating: 0, count: max(1, Int(query)))
+                    return work.withUnsafeMutableBufferPointer { pw in
+                        LAPACKE_dormqr_work(colMajor, side.lapack, trans.lapack, clapack_int(m), clapack_int(n), clapack_int(k),
+                                            pa.baseAddress, clapack_int(qr.leadingDimension), pt.baseAddress, pc.baseAddress,
+                                            clapack_int(ldc), pw.baseAddress, clapack_int(pw.count))
+                    }
                 }
             }
         }

@@ -169,20 +169,27 @@ public enum LeastSquares {
     ///   ``LinearAlgebraError`` if LAPACK fails.
     public static func solve(_ x: Matrix, _ y: [Double], lowOrder: Matrix? = nil, rankTolerance: Double? = nil,
                              columnNames: [String]? = nil) throws -> LeastSquaresSolution {
+        try solve(x, y, lowOrder: lowOrder, rankTolerance: rankTolerance, columnNames: columnNames, validated: false)
+    }
+
+    static func solve(_ x: Matrix, _ y: [Double], lowOrder: Matrix?, rankTolerance: Double?,
+                      columnNames: [String]?, validated: Bool) throws -> LeastSquaresSolution {
         let n = x.rows, p = x.columns
         guard p > 0 else { throw RegressionError.emptyDesign }
         guard n > 0 else { throw RegressionError.noObservations }
         guard y.count == n else { throw RegressionError.dimensionMismatch("response has \(y.count) values, design has \(n) rows") }
         let names = columnNames ?? (1...p).map { "x\($0)" }
         guard names.count == p else { throw RegressionError.dimensionMismatch("\(names.count) column names for \(p) columns") }
-        try checkFinite(x, names: names)
+        if !validated { try checkFinite(x, names: names) }
         if let lo = lowOrder {
             guard lo.rows == n && lo.columns == p else {
                 throw RegressionError.dimensionMismatch("low-order design is \(lo.rows)×\(lo.columns), design is \(n)×\(p)")
             }
             try checkFinite(lo, names: names)
         }
-        for i in 0..<n where !y[i].isFinite { throw RegressionError.nonFinite(column: "response", row: i, value: y[i]) }
+        if !validated {
+            for i in 0..<n where !y[i].isFinite { throw RegressionError.nonFinite(column: "response", row: i, value: y[i]) }
+        }
         let tol = rankTolerance ?? defaultRankTolerance(rows: n, columns: p)
 
         // First pass over all columns: rank, aliased set, singular values.
@@ -244,6 +251,15 @@ public enum LeastSquares {
     static func checkFinite(_ x: Matrix, names: [String]) throws {
         for j in 0..<x.columns {
             let s = j * x.leadingDimension
+            // Fast scan: a sum of x·0 is NaN iff some element is NaN or ±∞.
+            var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+            x.storage.withUnsafeBufferPointer { px in
+                let c = px.baseAddress! + s
+                var i = 0
+                while i + 4 <= x.rows { a0 += c[i] * 0; a1 += c[i + 1] * 0; a2 += c[i + 2] * 0; a3 += c[i + 3] * 0; i += 4 }
+                while i < x.rows { a0 += c[i] * 0; i += 1 }
+            }
+            if (a0 + a1) + (a2 + a3) == 0 { continue }
             for i in 0..<x.rows where !x.storage[s + i].isFinite {
                 throw RegressionError.nonFinite(column: names[j], row: i, value: x.storage[s + i])
             }
@@ -254,10 +270,27 @@ public enum LeastSquares {
     static func powerOfTwoScales(_ x: Matrix) -> [Double] {
         (0..<x.columns).map { j in
             let s = j * x.leadingDimension
-            var ss: Float80 = 0
-            for i in 0..<x.rows { let v = Float80(x.storage[s + i]); ss += v * v }
-            if ss == 0 { return 1 }
-            let norm = Double(ss.squareRoot())
+            // Only the binary exponent of the norm matters: a double sum of squares is
+            // enough unless it over- or underflows, then Float80 (wider exponent) is used.
+            var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+            x.storage.withUnsafeBufferPointer { px in
+                let c = px.baseAddress! + s
+                var i = 0
+                while i + 4 <= x.rows {
+                    a0 += c[i] * c[i]; a1 += c[i + 1] * c[i + 1]; a2 += c[i + 2] * c[i + 2]; a3 += c[i + 3] * c[i + 3]
+                    i += 4
+                }
+                while i < x.rows { a0 += c[i] * c[i]; i += 1 }
+            }
+            var ssd = (a0 + a1) + (a2 + a3)
+            if !ssd.isNormal {
+                var ss: Float80 = 0
+                for i in 0..<x.rows { let v = Float80(x.storage[s + i]); ss += v * v }
+                if ss == 0 { return 1 }
+                ssd = Double(ss.squareRoot())
+                return Double(sign: .plus, exponent: -ssd.exponent, significand: 1)
+            }
+            let norm = ssd.squareRoot()
             return Double(sign: .plus, exponent: -norm.exponent, significand: 1)
         }
     }
@@ -271,7 +304,6 @@ public enum LeastSquares {
             let s = j * x.leadingDimension, t = j * a.leadingDimension, dj = d[j]
             for i in 0..<n { a.storage[t + i] = x.storage[s + i] * dj }
         }
-        let scaled = a
         var jpvt = [Int32](repeating: 0, count: p)
         let tau = try LAPACK.geqp3(&a, jpvt: &jpvt)
         let perm = jpvt.map { Int($0) - 1 }
@@ -291,7 +323,9 @@ public enum LeastSquares {
             return Factorization(n: n, p: p, d: d, perm: perm, kept: perm, extended: false, conditionEstimate: cond,
                                  singularValues: sv, double: DoubleQR(qr: a, tau: tau), ext: nil)
         }
-        // Extended precision.
+        // Extended precision (rebuild the scaled matrix; dgeqp3 overwrote `a`).
+        var scaled = Matrix(rows: n, columns: p)
+        for j in 0..<p { for i in 0..<n { scaled[i, j] = x[i, j] * d[j] } }
         let e = ExtendedQR(scaled, lo, scales: d, tol: tol)
         var condE = Double.infinity
         if e.rank > 0 {
@@ -359,36 +393,106 @@ struct Factorization {
             return beta80
         }
         var steps = 0
+        var settled: ([Double], Float80)? = nil
         for _ in 0..<Self.maxRefinementSteps {
             let g: [Float80]
+            var current: ([Double], Float80)? = nil
             if extended {
                 // Error-free transformations: r and Xᵀr to ~128 bits, so the fixed point
                 // Xᵀr = 0 is not limited by Float80 rounding on large-residual problems.
                 g = Self.compensatedGradient(x, lo, y, unscaled(bs))
             } else {
-                g = Self.transposeProduct(x, lo, Self.residual(x, lo, y, unscaled(bs)))
+                let (r, rss, gg) = Self.residualAndGradient(x, lo, y, unscaled(bs))
+                g = gg
+                current = (r, rss)
             }
             var gs = [Float80](repeating: 0, count: p)
             for k in 0..<p { gs[k] = g[perm[k]] * Float80(d[perm[k]]) }
             let delta = try seminormal(gs)
             var changed = false
+            var small = true
             for k in 0..<p {
                 let old = bs[k]
                 var new = old + delta[k]
                 if !extended { new = Float80(Double(new)) }
                 if extended ? abs(delta[k]) > abs(new) * 0x1p-60 : new != old { changed = true }
+                if abs(delta[k]) > abs(new) * 0x1p-40 { small = false }
                 bs[k] = new
             }
             steps += 1
-            if !changed { break }
+            if !changed {
+                // In double, β did not move: the residual just computed is the final one.
+                settled = current
+                break
+            }
+            if !extended && steps == 1 && small && conditionEstimate <= LeastSquares.extendedPrecisionThreshold {
+                // The first correction touched only the last ~12 bits. With κ ≤ 10⁴ the
+                // next one is smaller by a factor ≤ κ²ε ≈ 2e-8, i.e. below half an ulp of β:
+                // stop and only form the final residual.
+                break
+            }
         }
         var beta = [Double](repeating: 0, count: p)
         for k in 0..<p { beta[perm[k]] = Double(bs[k] * Float80(d[perm[k]])) }
+        if let (r, rss) = settled { return (beta, r, Double(rss), steps) }
         // Residual of the rounded β (what a user recomputing y − Xβ sees).
-        let rFinal = Self.residual(x, lo, y, beta.map { Float80($0) })
+        let (rFinal, rss, _) = Self.residualAndGradient(x, lo, y, beta.map { Float80($0) })
+        return (beta, rFinal, Double(rss), steps)
+    }
+
+    /// One blocked pass: `r = y − (X + X_lo)β` and `Σr²` with Float80 accumulation, and
+    /// `g = (X + X_lo)ᵀr` from the unrounded Float80 residuals.
+    static func residualAndGradient(_ x: Matrix, _ lo: Matrix?, _ y: [Double], _ beta: [Float80])
+        -> ([Double], Float80, [Float80]) {
+        let n = x.rows, p = x.columns
+        var r = [Double](repeating: 0, count: n)
+        var g = [Float80](repeating: 0, count: p)
         var rss: Float80 = 0
-        for v in rFinal { rss += v * v }
-        return (beta, rFinal.map { Double($0) }, Double(rss), steps)
+        let block = 256
+        var buf = [Float80](repeating: 0, count: block)
+        x.storage.withUnsafeBufferPointer { px in
+            y.withUnsafeBufferPointer { py in
+                r.withUnsafeMutableBufferPointer { pr in
+                    buf.withUnsafeMutableBufferPointer { pb in
+                        var start = 0
+                        while start < n {
+                            let m = min(block, n - start)
+                            for i in 0..<m { pb[i] = Float80(py[start + i]) }
+                            for j in 0..<p {
+                                let b = beta[j]
+                                if b == 0 { continue }
+                                let col = px.baseAddress! + j * x.leadingDimension + start
+                                for i in 0..<m { pb[i] -= Float80(col[i]) * b }
+                                if let lo {
+                                    for i in 0..<m { pb[i] -= Float80(lo[start + i, j]) * b }
+                                }
+                            }
+                            var r0: Float80 = 0, r1: Float80 = 0
+                            var i = 0
+                            while i + 2 <= m {
+                                pr[start + i] = Double(pb[i]); pr[start + i + 1] = Double(pb[i + 1])
+                                r0 += pb[i] * pb[i]; r1 += pb[i + 1] * pb[i + 1]
+                                i += 2
+                            }
+                            if i < m { pr[start + i] = Double(pb[i]); r0 += pb[i] * pb[i] }
+                            rss += r0 + r1
+                            for j in 0..<p {
+                                let col = px.baseAddress! + j * x.leadingDimension + start
+                                var s: Float80 = 0, t: Float80 = 0
+                                var i = 0
+                                while i + 2 <= m { s += Float80(col[i]) * pb[i]; t += Float80(col[i + 1]) * pb[i + 1]; i += 2 }
+                                if i < m { s += Float80(col[i]) * pb[i] }
+                                s += t
+                                if let lo { for i in 0..<m { s += Float80(lo[start + i, j]) * pb[i] } }
+                                g[j] += s
+                            }
+                            start += m
+                        }
+                    }
+                }
+            }
+        }
+        return (r, rss, g)
     }
 
     /// r = y − (X + X_lo)β with Float80 accumulation, column by column.

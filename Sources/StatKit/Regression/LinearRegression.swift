@@ -48,17 +48,57 @@ public struct FiveNumberSummary: Sendable, Equatable {
     public var q3: Double
     public var max: Double
 
-    /// The summary of `values` (NaN everywhere when empty).
+    /// The summary of `values` (NaN everywhere when empty). O(n) by selection, no sort.
     public init(_ values: [Double]) {
-        let v = values.sorted()
-        func q(_ p: Double) -> Double {
-            guard !v.isEmpty else { return .nan }
-            let h = Double(v.count - 1) * p
-            let lo = Int(h.rounded(.down))
-            let hi = Swift.min(lo + 1, v.count - 1)
-            return v[lo] + (h - Double(lo)) * (v[hi] - v[lo])
+        var v = values
+        let n = v.count
+        guard n > 0 else { min = .nan; q1 = .nan; median = .nan; q3 = .nan; max = .nan; return }
+        // Type 7: h = (n − 1)p, Q = v₍⌊h⌋₎ + (h − ⌊h⌋)(v₍⌊h⌋+1₎ − v₍⌊h⌋₎) on the sorted values.
+        func order(_ k: Int, _ lo: Int, _ hi: Int) -> Double {
+            Self.select(&v, k, lo, hi)
+            return v[k]
         }
-        min = q(0); q1 = q(0.25); median = q(0.5); q3 = q(0.75); max = q(1)
+        func quantile(_ p: Double, _ lo: Int, _ hi: Int) -> Double {
+            let h = Double(n - 1) * p
+            let k = Int(h.rounded(.down))
+            let a = order(k, lo, hi)
+            let frac = h - Double(k)
+            if frac == 0 || k + 1 >= n { return a }
+            // v[k+1] is the minimum of the part above k after selection.
+            var b = Double.infinity
+            for i in (k + 1)..<n where v[i] < b { b = v[i] }
+            return a + frac * (b - a)
+        }
+        var mn = v[0], mx = v[0]
+        for x in v { if x < mn { mn = x }; if x > mx { mx = x } }
+        min = mn
+        max = mx
+        median = quantile(0.5, 0, n - 1)
+        let mid = Int((Double(n - 1) * 0.5).rounded(.down))
+        q1 = quantile(0.25, 0, mid)
+        q3 = quantile(0.75, mid, n - 1)
+    }
+
+    /// Hoare quickselect with median-of-three pivots: afterwards `v[k]` is the k-th
+    /// smallest of `v[lo...hi]`, smaller ones before it and larger ones after.
+    static func select(_ v: inout [Double], _ k: Int, _ lo: Int, _ hi: Int) {
+        var lo = lo, hi = hi
+        v.withUnsafeMutableBufferPointer { a in
+            while hi > lo {
+                let m = lo + (hi - lo) / 2
+                if a[m] < a[lo] { a.swapAt(m, lo) }
+                if a[hi] < a[lo] { a.swapAt(hi, lo) }
+                if a[hi] < a[m] { a.swapAt(hi, m) }
+                let pivot = a[m]
+                var i = lo, j = hi
+                while i <= j {
+                    while a[i] < pivot { i += 1 }
+                    while a[j] > pivot { j -= 1 }
+                    if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+                }
+                if k <= j { hi = j } else if k >= i { lo = i } else { return }
+            }
+        }
     }
 }
 
@@ -183,15 +223,12 @@ public struct LinearRegression: Sendable {
             lw = lo
             for i in 0..<n { yw[i] *= s[i] }
         }
-        let sol = try LeastSquares.solve(xw, yw, lowOrder: lw, rankTolerance: rankTolerance, columnNames: termNames)
+        let sol = try LeastSquares.solve(xw, yw, lowOrder: lw, rankTolerance: rankTolerance, columnNames: termNames,
+                                         validated: true)
         let k = sol.rank
         guard n > k else { throw RegressionError.noResidualDegreesOfFreedom(observations: n, rank: k) }
         let kept = sol.keptColumns
-        var xk = Matrix(rows: n, columns: k)
-        for (c, j) in kept.enumerated() {
-            let s = j * xw.leadingDimension, t = c * xk.leadingDimension
-            for i in 0..<n { xk.storage[t + i] = xw.storage[s + i] }
-        }
+        let xk = kept.count == p ? xw : xw.selectingColumns(kept)
         let beta = kept.map { sol.coefficients[$0]! }
 
         // Residuals on the original scale, y − Xβ (extended accumulation).
@@ -239,8 +276,12 @@ public struct LinearRegression: Sendable {
         var constIndex: Int? = nil
         if hasIntercept {
             for (c, j) in kept.enumerated() {
-                let col = design.column(j)
-                if let f = col.first, f != 0, col.allSatisfy({ $0 == f }) { constIndex = c; break }
+                let base = j * design.leadingDimension
+                let f = design.storage[base]
+                var constant = f != 0
+                var i = 1
+                while constant && i < n { constant = design.storage[base + i] == f; i += 1 }
+                if constant { constIndex = c; break }
             }
         }
 
@@ -404,7 +445,7 @@ public struct RegressionResult: Sendable {
             notes.insert("Standard errors assume that the covariance matrix of the errors is correctly specified.", at: 0)
         case .hc0, .hc1, .hc2, .hc3, .cluster:
             // Z = X̃·M has orthonormal columns (thin Q); leverages are its squared row norms.
-            let z: Matrix
+            var z: Matrix
             if d.extended {
                 var zz = Matrix(rows: n, columns: k)
                 var acc = [Float80](repeating: 0, count: n)
@@ -445,24 +486,34 @@ public struct RegressionResult: Sendable {
                 }
                 notes.insert("Standard errors are robust to cluster correlation (cluster, CR1, \(groups) clusters; t and F use \(groups - 1) df).", at: 0)
             } else {
-                var omega = e.map { $0 * $0 }
+                // √ωᵢ = |eᵢ|, |eᵢ|/√(1 − hᵢᵢ) or |eᵢ|/(1 − hᵢᵢ); hᵢᵢ = ‖zᵢ‖².
+                var root = e.map { abs($0) }
                 if covariance == .hc2 || covariance == .hc3 {
+                    var h = [Double](repeating: 0, count: n)
+                    z.storage.withUnsafeBufferPointer { pz in
+                        h.withUnsafeMutableBufferPointer { ph in
+                            for c in 0..<k {
+                                let col = pz.baseAddress! + c * z.leadingDimension
+                                for i in 0..<n { ph[i] += col[i] * col[i] }
+                            }
+                        }
+                    }
                     var bad: [Int] = []
                     for i in 0..<n {
-                        var h = 0.0
-                        for c in 0..<k { let q = z[i, c]; h += q * q }
-                        let oneMinus = 1 - h
+                        let oneMinus = 1 - h[i]
                         if oneMinus <= 1e-10 { if bad.count < 10 { bad.append(i) }; continue }
-                        omega[i] /= covariance == .hc2 ? oneMinus : oneMinus * oneMinus
+                        root[i] /= covariance == .hc2 ? oneMinus.squareRoot() : oneMinus
                     }
                     if !bad.isEmpty { throw RegressionError.leverageOne(covariance: covariance.rawValue, rows: bad) }
                 }
-                var zs = z
-                for c in 0..<k {
-                    let b = c * zs.leadingDimension
-                    for i in 0..<n { zs.storage[b + i] *= omega[i].squareRoot() }
+                let ld = z.leadingDimension
+                z.storage.withUnsafeMutableBufferPointer { pz in
+                    for c in 0..<k {
+                        let col = pz.baseAddress! + c * ld
+                        for i in 0..<n { col[i] *= root[i] }
+                    }
                 }
-                meat = zs.syrk(.transpose)
+                meat = z.syrk(.transpose)
                 if covariance == .hc1 {
                     let f = Double(n) / Double(n - k)
                     for i in meat.storage.indices { meat.storage[i] *= f }
