@@ -411,6 +411,7 @@ struct Factorization {
             let delta = try seminormal(gs)
             var changed = false
             var small = true
+            let before = bs
             for k in 0..<p {
                 let old = bs[k]
                 var new = old + delta[k]
@@ -425,11 +426,24 @@ struct Factorization {
                 settled = current
                 break
             }
-            if !extended && steps == 1 && small && conditionEstimate <= LeastSquares.extendedPrecisionThreshold {
+            if !extended && steps == 1 && small && conditionEstimate <= LeastSquares.extendedPrecisionThreshold,
+               let (r1, rss1) = current {
                 // The first correction touched only the last ~12 bits. With κ ≤ 10⁴ the
                 // next one is smaller by a factor ≤ κ²ε ≈ 2e-8, i.e. below half an ulp of β:
-                // stop and only form the final residual.
-                break
+                // stop. The final residual is r₁ − X·δ (δ tiny, so double suffices: ≤ 1.5 ulp),
+                // and ‖r₁ − Xδ‖² = ‖r₁‖² − 2δᵀXᵀr₁ + ‖Xδ‖² keeps the RSS in Float80.
+                let du80 = (0..<p).map { k -> Float80 in (bs[k] - before[k]) * Float80(d[perm[k]]) }
+                var du = [Double](repeating: 0, count: p)
+                var dg: Float80 = 0
+                for k in 0..<p { du[perm[k]] = Double(du80[k]); dg += du80[k] * g[perm[k]] }
+                let t = try x.gemv(du)
+                var r = r1
+                var tt = 0.0
+                for i in 0..<r.count { r[i] -= t[i]; tt += t[i] * t[i] }
+                let rss = rss1 - 2 * dg + Float80(tt)
+                var beta = [Double](repeating: 0, count: p)
+                for k in 0..<p { beta[perm[k]] = Double(bs[k] * Float80(d[perm[k]])) }
+                return (beta, r, Double(rss), steps)
             }
         }
         var beta = [Double](repeating: 0, count: p)
@@ -440,11 +454,71 @@ struct Factorization {
         return (beta, rFinal, Double(rss), steps)
     }
 
+    /// The same pass when β is exactly representable in double (the double path) and
+    /// there is no low-order design: each residual is accumulated in a Float80 register
+    /// row by row and split as `r = r_hi + r_lo` (two doubles), so the gradient is
+    /// `Σ x·r_hi` (Float80 accumulation of exact-ish products) `+ Σ x·r_lo` (double).
+    static func residualAndGradientDoubleBeta(_ x: Matrix, _ y: [Double], _ beta: [Double]) -> ([Double], Float80, [Float80]) {
+        let n = x.rows, p = x.columns, ld = x.leadingDimension
+        var rHi = [Double](repeating: 0, count: n)
+        var g = [Float80](repeating: 0, count: p)
+        var gLo = [Double](repeating: 0, count: p)
+        var rss: Float80 = 0
+        let block = 512
+        var lo = [Double](repeating: 0, count: block)
+        x.storage.withUnsafeBufferPointer { px in
+            y.withUnsafeBufferPointer { py in
+                rHi.withUnsafeMutableBufferPointer { pr in
+                    lo.withUnsafeMutableBufferPointer { pl in
+                        let base = px.baseAddress!
+                        var start = 0
+                        while start < n {
+                            let m = min(block, n - start)
+                            var acc: Float80 = 0
+                            for i in 0..<m {
+                                let row = start + i
+                                var s = Float80(py[row])
+                                for j in 0..<p { s -= Float80(base[row + j * ld]) * Float80(beta[j]) }
+                                let h = Double(s)
+                                pr[row] = h
+                                pl[i] = Double(s - Float80(h))
+                                acc += s * s
+                            }
+                            rss += acc
+                            for j in 0..<p {
+                                let col = base + j * ld + start
+                                var a: Float80 = 0, b: Float80 = 0
+                                var i = 0
+                                while i + 2 <= m {
+                                    a += Float80(col[i]) * Float80(pr[start + i])
+                                    b += Float80(col[i + 1]) * Float80(pr[start + i + 1])
+                                    i += 2
+                                }
+                                if i < m { a += Float80(col[i]) * Float80(pr[start + i]) }
+                                g[j] += a + b
+                                var c = 0.0
+                                for i in 0..<m { c += col[i] * pl[i] }
+                                gLo[j] += c
+                            }
+                            start += m
+                        }
+                    }
+                }
+            }
+        }
+        for j in 0..<p { g[j] += Float80(gLo[j]) }
+        return (rHi, rss, g)
+    }
+
     /// One blocked pass: `r = y − (X + X_lo)β` and `Σr²` with Float80 accumulation, and
     /// `g = (X + X_lo)ᵀr` from the unrounded Float80 residuals.
     static func residualAndGradient(_ x: Matrix, _ lo: Matrix?, _ y: [Double], _ beta: [Float80])
         -> ([Double], Float80, [Float80]) {
         let n = x.rows, p = x.columns
+        let betaD = beta.map { Double($0) }
+        if lo == nil && zip(beta, betaD).allSatisfy({ Float80($1) == $0 }) {
+            return residualAndGradientDoubleBeta(x, y, betaD)
+        }
         var r = [Double](repeating: 0, count: n)
         var g = [Float80](repeating: 0, count: p)
         var rss: Float80 = 0

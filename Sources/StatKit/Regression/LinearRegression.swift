@@ -64,9 +64,12 @@ public struct FiveNumberSummary: Sendable, Equatable {
             let a = order(k, lo, hi)
             let frac = h - Double(k)
             if frac == 0 || k + 1 >= n { return a }
-            // v[k+1] is the minimum of the part above k after selection.
+            // v[k+1] is the minimum of v[k+1...hi] after selection (everything past hi is
+            // ≥ v[hi], which lies in that range).
             var b = Double.infinity
-            for i in (k + 1)..<n where v[i] < b { b = v[i] }
+            v.withUnsafeBufferPointer { pv in
+                for i in (k + 1)...Swift.max(k + 1, hi) where pv[i] < b { b = pv[i] }
+            }
             return a + frac * (b - a)
         }
         var mn = v[0], mx = v[0]
