@@ -50,7 +50,16 @@ public enum LAPACK {
         let (m, n, lda) = (a.rows, a.columns, a.leadingDimension)
         let info = a.storage.withUnsafeMutableBufferPointer { pa in
             tau.withUnsafeMutableBufferPointer { pt in
-                LAPACKE_dgeqrf(colMajor, clapack_int(m), clapack_int(n), pa.baseAddress, clapack_int(lda), pt.baseAddress)
+                // `_work` interface: no O(mn) NaN scan.
+                var query = 0.0
+                let q = LAPACKE_dgeqrf_work(colMajor, clapack_int(m), clapack_int(n), pa.baseAddress, clapack_int(lda),
+                                            pt.baseAddress, &query, -1)
+                if q != 0 { return q }
+                var work = [Double](repeating: 0, count: max(1, Int(query)))
+                return work.withUnsafeMutableBufferPointer { pw in
+                    LAPACKE_dgeqrf_work(colMajor, clapack_int(m), clapack_int(n), pa.baseAddress, clapack_int(lda),
+                                        pt.baseAddress, pw.baseAddress, clapack_int(pw.count))
+                }
             }
         }
         try LinearAlgebraError.check(info, "dgeqrf")

@@ -48,38 +48,101 @@ public struct FiveNumberSummary: Sendable, Equatable {
     public var q3: Double
     public var max: Double
 
-    /// The summary of `values` (NaN everywhere when empty). O(n) by selection, no sort.
+    /// The summary of `values` (NaN everywhere when empty), in O(n) without sorting.
+    ///
+    /// Type 7: with `h = (n − 1)p`, `Q(p) = v₍⌊h⌋₎ + (h − ⌊h⌋)(v₍⌊h⌋+1₎ − v₍⌊h⌋₎)` on the
+    /// sorted values `v₍₀₎ ≤ … ≤ v₍ₙ₋₁₎`. Large inputs: a strided sample brackets each needed
+    /// order statistic, one pass counts the values below each bracket and collects those
+    /// inside, and a selection inside the bracket finishes (full quickselect if a bracket
+    /// misses, which only costs time).
     public init(_ values: [Double]) {
-        var v = values
-        let n = v.count
+        let n = values.count
         guard n > 0 else { min = .nan; q1 = .nan; median = .nan; q3 = .nan; max = .nan; return }
-        // Type 7: h = (n − 1)p, Q = v₍⌊h⌋₎ + (h − ⌊h⌋)(v₍⌊h⌋+1₎ − v₍⌊h⌋₎) on the sorted values.
-        func order(_ k: Int, _ lo: Int, _ hi: Int) -> Double {
-            Self.select(&v, k, lo, hi)
-            return v[k]
-        }
-        func quantile(_ p: Double, _ lo: Int, _ hi: Int) -> Double {
-            let h = Double(n - 1) * p
-            let k = Int(h.rounded(.down))
-            let a = order(k, lo, hi)
-            let frac = h - Double(k)
-            if frac == 0 || k + 1 >= n { return a }
-            // v[k+1] is the minimum of v[k+1...hi] after selection (everything past hi is
-            // ≥ v[hi], which lies in that range).
-            var b = Double.infinity
-            v.withUnsafeBufferPointer { pv in
-                for i in (k + 1)...Swift.max(k + 1, hi) where pv[i] < b { b = pv[i] }
-            }
-            return a + frac * (b - a)
-        }
-        var mn = v[0], mx = v[0]
-        for x in v { if x < mn { mn = x }; if x > mx { mx = x } }
+        var mn = values[0], mx = values[0]
+        for x in values { if x < mn { mn = x }; if x > mx { mx = x } }
         min = mn
         max = mx
-        median = quantile(0.5, 0, n - 1)
-        let mid = Int((Double(n - 1) * 0.5).rounded(.down))
-        q1 = quantile(0.25, 0, mid)
-        q3 = quantile(0.75, mid, n - 1)
+        let ps = [0.25, 0.5, 0.75]
+        let ks = ps.map { Int((Double(n - 1) * $0).rounded(.down)) }
+        let needed = ks.flatMap { [$0, Swift.min($0 + 1, n - 1)] }
+        let stats = Self.orderStatistics(values, needed)
+        func q(_ idx: Int) -> Double {
+            let h = Double(n - 1) * ps[idx]
+            let a = stats[2 * idx], b = stats[2 * idx + 1]
+            let frac = h - Double(ks[idx])
+            return frac == 0 ? a : a + frac * (b - a)
+        }
+        q1 = q(0); median = q(1); q3 = q(2)
+    }
+
+    /// The order statistics `v₍ₖ₎` for each `k` in `ranks` (zero-based).
+    static func orderStatistics(_ values: [Double], _ ranks: [Int]) -> [Double] {
+        let n = values.count
+        if n < 50_000 {
+            var v = values
+            return ranks.map { k in select(&v, k, 0, n - 1); return v[k] }
+        }
+        // Strided sample of 16384 values; bracket each rank ±4σ of the sample's rank noise.
+        let s = 16_384
+        var sample = (0..<s).map { values[Int(Double($0) * Double(n) / Double(s))] }
+        let delta = 4 * Int(Double(s).squareRoot() / 2) + 8
+        var bands: [(lo: Double, hi: Double)] = []
+        for k in ranks {
+            let t = Int(Double(k) / Double(n) * Double(s))
+            let i0 = Swift.max(0, t - delta), i1 = Swift.min(s - 1, t + delta)
+            select(&sample, i0, 0, s - 1)
+            let lo = sample[i0]
+            select(&sample, i1, 0, s - 1)
+            bands.append((lo, sample[i1]))
+        }
+        // One pass; ranks k and k + 1 usually share a bracket, so brackets are merged.
+        var merged: [(lo: Double, hi: Double)] = []
+        for b in bands {
+            if let last = merged.last, b.lo <= last.hi { merged[merged.count - 1].hi = Swift.max(last.hi, b.hi) } else { merged.append(b) }
+        }
+        // Slot 2b + 1 is "inside bracket b", slot 2b is "below bracket b, above bracket b − 1".
+        let cnt = merged.count
+        var slots = [Int](repeating: 0, count: 2 * cnt + 1)
+        var mInside = [[Double]](repeating: [], count: cnt)
+        values.withUnsafeBufferPointer { pv in
+            merged.withUnsafeBufferPointer { pb in
+                for x in pv {
+                    var b = 0
+                    while b < cnt && x > pb[b].hi { b += 1 }
+                    if b < cnt && x >= pb[b].lo {
+                        slots[2 * b + 1] += 1
+                        mInside[b].append(x)
+                    } else {
+                        slots[2 * b] += 1
+                    }
+                }
+            }
+        }
+        var mBelow = [Int](repeating: 0, count: cnt)
+        var running = 0
+        for b in 0..<cnt {
+            running += slots[2 * b]
+            mBelow[b] = running
+            running += slots[2 * b + 1]
+        }
+        // Map each rank's bracket to its merged bracket.
+        var below = [Int](), inside = [[Double]]()
+        for band in bands {
+            let idx = merged.firstIndex { $0.lo <= band.lo && band.hi <= $0.hi }!
+            below.append(mBelow[idx])
+            inside.append(mInside[idx])
+        }
+        var full: [Double]? = nil
+        return ranks.enumerated().map { (b, k) in
+            let r = k - below[b]
+            if r >= 0 && r < inside[b].count {
+                select(&inside[b], r, 0, inside[b].count - 1)
+                return inside[b][r]
+            }
+            if full == nil { full = values }
+            select(&full!, k, 0, n - 1)
+            return full![k]
+        }
     }
 
     /// Hoare quickselect with median-of-three pivots: afterwards `v[k]` is the k-th
@@ -437,7 +500,6 @@ public struct RegressionResult: Sendable {
         guard level > 0 && level < 1 else { throw RegressionError.invalidLevel(level) }
         let d = data
         let n = d.n, k = d.k
-        let m = d.inverseFactor
         var notes = d.baseNotes
         var clusterCount: Int? = nil
         var meat: Matrix
@@ -447,41 +509,22 @@ public struct RegressionResult: Sendable {
             for i in 0..<k { meat[i, i] = d.sigma2 }
             notes.insert("Standard errors assume that the covariance matrix of the errors is correctly specified.", at: 0)
         case .hc0, .hc1, .hc2, .hc3, .cluster:
-            // Z = X̃·M has orthonormal columns (thin Q); leverages are its squared row norms.
-            var z: Matrix
-            if d.extended {
-                var zz = Matrix(rows: n, columns: k)
-                var acc = [Float80](repeating: 0, count: n)
-                for c in 0..<k {
-                    for i in 0..<n { acc[i] = 0 }
-                    for j in 0..<k {
-                        let mj = d.inverseFactor80[j + c * k]
-                        let xb = j * d.xKept.leadingDimension
-                        for i in 0..<n { acc[i] += Float80(d.xKept.storage[xb + i]) * mj }
-                    }
-                    for i in 0..<n { zz.storage[i + c * zz.leadingDimension] = Double(acc[i]) }
-                }
-                z = zz
-            } else {
-                z = try Matrix.product(d.xKept, .none, m, .none)
-            }
-            let e = d.whitenedResiduals
+            var ids: [Int]? = nil
+            var groups = 0
             if covariance == .cluster {
                 guard let g = clusters else { throw RegressionError.clustersRequired("no cluster ids given") }
                 guard g.count == n else { throw RegressionError.clustersRequired("\(g.count) cluster ids for \(n) observations") }
                 var index: [Int32: Int] = [:]
-                var ids = [Int](repeating: 0, count: n)
+                var idv = [Int](repeating: 0, count: n)
                 for i in 0..<n {
-                    if let c = index[g[i]] { ids[i] = c } else { ids[i] = index.count; index[g[i]] = ids[i] }
+                    if let c = index[g[i]] { idv[i] = c } else { idv[i] = index.count; index[g[i]] = idv[i] }
                 }
-                let groups = index.count
+                groups = index.count
+                ids = idv
                 clusterCount = groups
-                var u = Matrix(rows: groups, columns: k)
-                for c in 0..<k {
-                    let zb = c * z.leadingDimension, ub = c * u.leadingDimension
-                    for i in 0..<n { u.storage[ub + ids[i]] += e[i] * z.storage[zb + i] }
-                }
-                meat = u.syrk(.transpose)
+            }
+            meat = try robustMeat(d, covariance, clusterIDs: ids, groups: groups)
+            if covariance == .cluster {
                 let factor = Double(groups) / Double(groups - 1) * Double(n - 1) / Double(n - k)
                 for i in meat.storage.indices { meat.storage[i] *= factor }
                 if groups < 2 {
@@ -489,34 +532,6 @@ public struct RegressionResult: Sendable {
                 }
                 notes.insert("Standard errors are robust to cluster correlation (cluster, CR1, \(groups) clusters; t and F use \(groups - 1) df).", at: 0)
             } else {
-                // √ωᵢ = |eᵢ|, |eᵢ|/√(1 − hᵢᵢ) or |eᵢ|/(1 − hᵢᵢ); hᵢᵢ = ‖zᵢ‖².
-                var root = e.map { abs($0) }
-                if covariance == .hc2 || covariance == .hc3 {
-                    var h = [Double](repeating: 0, count: n)
-                    z.storage.withUnsafeBufferPointer { pz in
-                        h.withUnsafeMutableBufferPointer { ph in
-                            for c in 0..<k {
-                                let col = pz.baseAddress! + c * z.leadingDimension
-                                for i in 0..<n { ph[i] += col[i] * col[i] }
-                            }
-                        }
-                    }
-                    var bad: [Int] = []
-                    for i in 0..<n {
-                        let oneMinus = 1 - h[i]
-                        if oneMinus <= 1e-10 { if bad.count < 10 { bad.append(i) }; continue }
-                        root[i] /= covariance == .hc2 ? oneMinus.squareRoot() : oneMinus
-                    }
-                    if !bad.isEmpty { throw RegressionError.leverageOne(covariance: covariance.rawValue, rows: bad) }
-                }
-                let ld = z.leadingDimension
-                z.storage.withUnsafeMutableBufferPointer { pz in
-                    for c in 0..<k {
-                        let col = pz.baseAddress! + c * ld
-                        for i in 0..<n { col[i] *= root[i] }
-                    }
-                }
-                meat = z.syrk(.transpose)
                 if covariance == .hc1 {
                     let f = Double(n) / Double(n - k)
                     for i in meat.storage.indices { meat.storage[i] *= f }
@@ -613,6 +628,88 @@ public struct RegressionResult: Sendable {
         }
         return out
     }
+}
+
+/// The middle matrix of a robust sandwich, in the orthonormal coordinates `Z = X̃·M`
+/// (so `V = M·S·Mᵀ`), in one blocked pass without storing `Z`:
+/// `S = Σᵢ ωᵢ zᵢzᵢᵀ` with `ωᵢ = eᵢ²` (HC0/HC1), `eᵢ²/(1 − hᵢᵢ)` (HC2), `eᵢ²/(1 − hᵢᵢ)²`
+/// (HC3), `hᵢᵢ = ‖zᵢ‖²`; or `S = Σ_g u_g u_gᵀ`, `u_g = Σ_{i∈g} eᵢzᵢ` (cluster). Rows of `Z`
+/// are formed in Float80 when the fit needed extended precision. Cost O(nk²).
+func robustMeat(_ d: FitData, _ covariance: CovarianceType, clusterIDs: [Int]?, groups: Int) throws -> Matrix {
+    let n = d.n, k = d.k
+    let x = d.xKept, ld = x.leadingDimension
+    let m = d.inverseFactor.storage  // column-major k×k
+    let m80 = d.inverseFactor80
+    let e = d.whitenedResiduals
+    let block = 256
+    var zb = [Double](repeating: 0, count: block * k)  // row-major within the block
+    var acc = [Double](repeating: 0, count: k * k)
+    var u = [Double](repeating: 0, count: clusterIDs == nil ? 0 : groups * k)
+    var bad: [Int] = []
+    let leverage = covariance == .hc2 || covariance == .hc3
+    x.storage.withUnsafeBufferPointer { px in
+        zb.withUnsafeMutableBufferPointer { pz in
+            acc.withUnsafeMutableBufferPointer { pa in
+                let base = px.baseAddress!
+                var start = 0
+                while start < n {
+                    let rows = min(block, n - start)
+                    // z rows of this block.
+                    if d.extended {
+                        for i in 0..<rows {
+                            for c in 0..<k {
+                                var t: Float80 = 0
+                                for j in 0..<k { t += Float80(base[start + i + j * ld]) * m80[j + c * k] }
+                                pz[i * k + c] = Double(t)
+                            }
+                        }
+                    } else {
+                        for i in 0..<rows * k { pz[i] = 0 }
+                        for j in 0..<k {
+                            let col = base + j * ld + start
+                            for c in 0..<k {
+                                let mjc = m[j + c * k]
+                                if mjc == 0 { continue }
+                                for i in 0..<rows { pz[i * k + c] += col[i] * mjc }
+                            }
+                        }
+                    }
+                    for i in 0..<rows {
+                        let row = start + i
+                        let zi = pz.baseAddress! + i * k
+                        if let ids = clusterIDs {
+                            let g = ids[row] * k
+                            for c in 0..<k { u[g + c] += e[row] * zi[c] }
+                            continue
+                        }
+                        var w = abs(e[row])
+                        if leverage {
+                            var h = 0.0
+                            for c in 0..<k { h += zi[c] * zi[c] }
+                            let oneMinus = 1 - h
+                            if oneMinus <= 1e-10 { if bad.count < 10 { bad.append(row) }; continue }
+                            w /= covariance == .hc2 ? oneMinus.squareRoot() : oneMinus
+                        }
+                        for c in 0..<k { zi[c] *= w }
+                        for b in 0..<k {
+                            let zb = zi[b]
+                            for a in 0...b { pa[a + b * k] += zi[a] * zb }
+                        }
+                    }
+                    start += rows
+                }
+            }
+        }
+    }
+    if !bad.isEmpty { throw RegressionError.leverageOne(covariance: covariance.rawValue, rows: bad) }
+    var meat = Matrix(rows: k, columns: k)
+    if clusterIDs != nil {
+        for g in 0..<groups {
+            for b in 0..<k { for a in 0...b { acc[a + b * k] += u[g * k + a] * u[g * k + b] } }
+        }
+    }
+    for b in 0..<k { for a in 0...b { meat[a, b] = acc[a + b * k]; meat[b, a] = acc[a + b * k] } }
+    return meat
 }
 
 /// `M·S·Mᵀ` in Float80 (column-major `k × k` result).
