@@ -640,67 +640,93 @@ func robustMeat(_ d: FitData, _ covariance: CovarianceType, clusterIDs: [Int]?, 
     let x = d.xKept, ld = x.leadingDimension
     let m = d.inverseFactor.storage  // column-major k×k
     let m80 = d.inverseFactor80
-    let e = d.whitenedResiduals
-    let block = 256
-    var zb = [Double](repeating: 0, count: block * k)  // row-major within the block
+    let block = 512
+    // Block of Z, column-major: zc[c·block + i].
+    var zc = [Double](repeating: 0, count: block * k)
+    var w = [Double](repeating: 0, count: block)
     var acc = [Double](repeating: 0, count: k * k)
     var u = [Double](repeating: 0, count: clusterIDs == nil ? 0 : groups * k)
     var bad: [Int] = []
     let leverage = covariance == .hc2 || covariance == .hc3
+    let hc2 = covariance == .hc2
     x.storage.withUnsafeBufferPointer { px in
-        zb.withUnsafeMutableBufferPointer { pz in
-            acc.withUnsafeMutableBufferPointer { pa in
-                let base = px.baseAddress!
-                var start = 0
-                while start < n {
-                    let rows = min(block, n - start)
-                    // z rows of this block.
-                    if d.extended {
-                        for i in 0..<rows {
-                            for c in 0..<k {
-                                var t: Float80 = 0
-                                for j in 0..<k { t += Float80(base[start + i + j * ld]) * m80[j + c * k] }
-                                pz[i * k + c] = Double(t)
-                            }
-                        }
-                    } else {
-                        for i in 0..<rows * k { pz[i] = 0 }
-                        for j in 0..<k {
-                            let col = base + j * ld + start
-                            for c in 0..<k {
-                                let mjc = m[j + c * k]
-                                if mjc == 0 { continue }
-                                for i in 0..<rows { pz[i * k + c] += col[i] * mjc }
-                            }
-                        }
-                    }
+    d.whitenedResiduals.withUnsafeBufferPointer { pe in
+    zc.withUnsafeMutableBufferPointer { pzb in
+    w.withUnsafeMutableBufferPointer { pw in
+    acc.withUnsafeMutableBufferPointer { pa in
+        let base = px.baseAddress!
+        let pz = pzb.baseAddress!
+        var start = 0
+        while start < n {
+            let rows = min(block, n - start)
+            if d.extended {
+                for c in 0..<k {
                     for i in 0..<rows {
-                        let row = start + i
-                        let zi = pz.baseAddress! + i * k
-                        if let ids = clusterIDs {
-                            let g = ids[row] * k
-                            for c in 0..<k { u[g + c] += e[row] * zi[c] }
-                            continue
-                        }
-                        var w = abs(e[row])
-                        if leverage {
-                            var h = 0.0
-                            for c in 0..<k { h += zi[c] * zi[c] }
-                            let oneMinus = 1 - h
-                            if oneMinus <= 1e-10 { if bad.count < 10 { bad.append(row) }; continue }
-                            w /= covariance == .hc2 ? oneMinus.squareRoot() : oneMinus
-                        }
-                        for c in 0..<k { zi[c] *= w }
-                        for b in 0..<k {
-                            let zb = zi[b]
-                            for a in 0...b { pa[a + b * k] += zi[a] * zb }
-                        }
+                        var t: Float80 = 0
+                        for j in 0..<k { t += Float80(base[start + i + j * ld]) * m80[j + c * k] }
+                        pz[c * block + i] = Double(t)
                     }
-                    start += rows
+                }
+            } else {
+                for c in 0..<k {
+                    let zcol = pz + c * block
+                    for i in 0..<rows { zcol[i] = 0 }
+                    for j in 0..<k {
+                        let mjc = m[j + c * k]
+                        if mjc == 0 { continue }
+                        let col = base + j * ld + start
+                        for i in 0..<rows { zcol[i] += col[i] * mjc }
+                    }
                 }
             }
+            if let ids = clusterIDs {
+                for c in 0..<k {
+                    let zcol = pz + c * block
+                    for i in 0..<rows { u[ids[start + i] * k + c] += pe[start + i] * zcol[i] }
+                }
+                start += rows
+                continue
+            }
+            for i in 0..<rows { pw[i] = abs(pe[start + i]) }
+            if leverage {
+                var h = [Double](repeating: 0, count: rows)
+                for c in 0..<k {
+                    let zcol = pz + c * block
+                    for i in 0..<rows { h[i] += zcol[i] * zcol[i] }
+                }
+                for i in 0..<rows {
+                    let oneMinus = 1 - h[i]
+                    if oneMinus <= 1e-10 {
+                        if bad.count < 10 { bad.append(start + i) }
+                        pw[i] = 0
+                        continue
+                    }
+                    pw[i] /= hc2 ? oneMinus.squareRoot() : oneMinus
+                }
+            }
+            for c in 0..<k {
+                let zcol = pz + c * block
+                for i in 0..<rows { zcol[i] *= pw[i] }
+            }
+            // S += Z_blockᵀ Z_block (upper triangle), four partial sums per dot product.
+            for bcol in 0..<k {
+                let zb = pz + bcol * block
+                for acol in 0...bcol {
+                    let za = pz + acol * block
+                    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                    var i = 0
+                    while i + 4 <= rows {
+                        s0 += za[i] * zb[i]; s1 += za[i + 1] * zb[i + 1]
+                        s2 += za[i + 2] * zb[i + 2]; s3 += za[i + 3] * zb[i + 3]
+                        i += 4
+                    }
+                    while i < rows { s0 += za[i] * zb[i]; i += 1 }
+                    pa[acol + bcol * k] += (s0 + s1) + (s2 + s3)
+                }
+            }
+            start += rows
         }
-    }
+    } } } } }
     if !bad.isEmpty { throw RegressionError.leverageOne(covariance: covariance.rawValue, rows: bad) }
     var meat = Matrix(rows: k, columns: k)
     if clusterIDs != nil {
