@@ -24,3 +24,23 @@ if let (c, h) = last {
     print("HC3 se:      ", h.coefficients.map { $0.standardError! })
     print("extended precision:", c.usedExtendedPrecision)
 }
+
+// Phase breakdown (best of `runs`), to see where the time goes.
+func best(_ label: String, _ body: () throws -> Void) rethrows {
+    var b = Double.infinity
+    for _ in 0..<runs {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        try body()
+        b = min(b, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+    }
+    print(String(format: "  %-28@ %7.1f ms", label as NSString, b))
+}
+if CommandLine.arguments.contains("--phases") {
+    let model = try LinearRegression(design: x, response: y, termNames: ["Intercept", "u1", "u2", "u3", "u4"], hasIntercept: true)
+    let fit = try model.fit()
+    try best("model init (validation)") { _ = try LinearRegression(design: x, response: y, termNames: ["a", "b", "c", "d", "e"], hasIntercept: true) }
+    try best("LeastSquares.solve") { _ = try LeastSquares.solve(x, y) }
+    try best("fit (classical)") { _ = try model.fit() }
+    try best("with(covariance: .hc3)") { _ = try fit.with(covariance: .hc3) }
+    best("FiveNumberSummary") { _ = FiveNumberSummary(fit.residuals) }
+}

@@ -75,70 +75,61 @@ public struct FiveNumberSummary: Sendable, Equatable {
         q1 = q(0); median = q(1); q3 = q(2)
     }
 
-    /// The order statistics `v₍ₖ₎` for each `k` in `ranks` (zero-based).
+    /// The order statistics `v₍ₖ₎` for each `k` in `ranks` (zero-based, ascending).
     static func orderStatistics(_ values: [Double], _ ranks: [Int]) -> [Double] {
         let n = values.count
         if n < 50_000 {
             var v = values
             return ranks.map { k in select(&v, k, 0, n - 1); return v[k] }
         }
-        // Strided sample of 16384 values; bracket each rank ±4σ of the sample's rank noise.
+        // Strided sample of 16384 values; bracket each rank by ±(4σ + 8) sample positions,
+        // σ ≤ √s/2 being the standard deviation of a sample quantile's rank.
         let s = 16_384
         var sample = (0..<s).map { values[Int(Double($0) * Double(n) / Double(s))] }
         let delta = 4 * Int(Double(s).squareRoot() / 2) + 8
-        var bands: [(lo: Double, hi: Double)] = []
+        var brackets: [(lo: Double, hi: Double)] = []
         for k in ranks {
             let t = Int(Double(k) / Double(n) * Double(s))
-            let i0 = Swift.max(0, t - delta), i1 = Swift.min(s - 1, t + delta)
+            let i0 = Swift.max(0, t - delta), i1 = Swift.min(s - 1, t + delta + 1)
             select(&sample, i0, 0, s - 1)
             let lo = sample[i0]
             select(&sample, i1, 0, s - 1)
-            bands.append((lo, sample[i1]))
-        }
-        // One pass; ranks k and k + 1 usually share a bracket, so brackets are merged.
-        var merged: [(lo: Double, hi: Double)] = []
-        for b in bands {
-            if let last = merged.last, b.lo <= last.hi { merged[merged.count - 1].hi = Swift.max(last.hi, b.hi) } else { merged.append(b) }
-        }
-        // Slot 2b + 1 is "inside bracket b", slot 2b is "below bracket b, above bracket b − 1".
-        let cnt = merged.count
-        var slots = [Int](repeating: 0, count: 2 * cnt + 1)
-        var mInside = [[Double]](repeating: [], count: cnt)
-        values.withUnsafeBufferPointer { pv in
-            merged.withUnsafeBufferPointer { pb in
-                for x in pv {
-                    var b = 0
-                    while b < cnt && x > pb[b].hi { b += 1 }
-                    if b < cnt && x >= pb[b].lo {
-                        slots[2 * b + 1] += 1
-                        mInside[b].append(x)
-                    } else {
-                        slots[2 * b] += 1
-                    }
-                }
+            let hi = sample[i1]
+            if let last = brackets.last, lo <= last.hi {
+                brackets[brackets.count - 1].hi = Swift.max(last.hi, hi)
+            } else {
+                brackets.append((lo, hi))
             }
         }
-        var mBelow = [Int](repeating: 0, count: cnt)
-        var running = 0
-        for b in 0..<cnt {
-            running += slots[2 * b]
-            mBelow[b] = running
-            running += slots[2 * b + 1]
-        }
-        // Map each rank's bracket to its merged bracket.
+        // Per bracket: one branch-free counting pass and one collecting pass.
         var below = [Int](), inside = [[Double]]()
-        for band in bands {
-            let idx = merged.firstIndex { $0.lo <= band.lo && band.hi <= $0.hi }!
-            below.append(mBelow[idx])
-            inside.append(mInside[idx])
+        values.withUnsafeBufferPointer { pv in
+            for br in brackets {
+                // Branch-free count of x < lo: the sign bit of x − lo (x = lo gives +0;
+                // only x = −0, lo = +0 would differ, and both are the same value).
+                var c: UInt64 = 0
+                let lo = br.lo
+                for x in pv { c &+= (x - lo).bitPattern >> 63 }
+                var v: [Double] = []
+                v.reserveCapacity(pv.count / 16)
+                // One well-predicted test (|x − mid| ≤ half, widened) before the exact one.
+                let mid = br.lo / 2 + br.hi / 2
+                let half = (br.hi / 2 - br.lo / 2) * (1 + 0x1p-40) + Double.leastNormalMagnitude
+                for x in pv where abs(x - mid) <= half {
+                    if x >= br.lo && x <= br.hi { v.append(x) }
+                }
+                below.append(Int(c))
+                inside.append(v)
+            }
         }
         var full: [Double]? = nil
-        return ranks.enumerated().map { (b, k) in
-            let r = k - below[b]
-            if r >= 0 && r < inside[b].count {
+        return ranks.map { k in
+            if let b = (0..<brackets.count).first(where: { below[$0] <= k && k < below[$0] + inside[$0].count }) {
+                let r = k - below[b]
                 select(&inside[b], r, 0, inside[b].count - 1)
                 return inside[b][r]
             }
+            // The sample missed (adversarial order): exact fallback.
             if full == nil { full = values }
             select(&full!, k, 0, n - 1)
             return full![k]
