@@ -519,6 +519,8 @@ public struct RegressionResult: Sendable {
                 let factor = Double(groups) / Double(groups - 1) * Double(n - 1) / Double(n - k)
                 for i in meat.storage.indices { meat.storage[i] *= factor }
                 if groups < 2 {
+                    // G/(G − 1) is undefined; u_g = X̃ᵀe ≈ 0 would otherwise give 0·∞ noise.
+                    for i in meat.storage.indices { meat.storage[i] = .nan }
                     notes.append("Only one cluster: the cluster-robust covariance is undefined (NaN).")
                 }
                 notes.insert("Standard errors are robust to cluster correlation (cluster, CR1, \(groups) clusters; t and F use \(groups - 1) df).", at: 0)
@@ -546,7 +548,7 @@ public struct RegressionResult: Sendable {
         var coefs = d.termNames.map { Coefficient(term: $0) }
         for (c, j) in d.keptColumns.enumerated() {
             let b = d.beta[c]
-            let se = max(0, v[c, c]).squareRoot()
+            let se = nonNegativeRoot(v[c, c])
             let t = b / se
             coefs[j] = Coefficient(term: d.termNames[j], estimate: b, standardError: se, t: t,
                                    pValue: tDist.twoSidedPValue(t), ciLow: b - q * se, ciHigh: b + q * se)
@@ -611,8 +613,8 @@ public struct RegressionResult: Sendable {
             var s80: Float80 = 0
             for a in 0..<k { for b in 0..<k { s80 += u[a] * Float80(meat[a, b]) * u[b] } }
             let s2 = Double(s80)
-            let se = max(0, s2).squareRoot()
-            let seObs = (max(0, s2) + data.sigma2 / (weights?[i] ?? 1)).squareRoot()
+            let se = nonNegativeRoot(s2)
+            let seObs = nonNegativeRoot(s2 + data.sigma2 / (weights?[i] ?? 1))
             let f = Double(fit)
             out.append(Prediction(fit: f, standardError: se, confidenceLow: f - q * se, confidenceHigh: f + q * se,
                                   predictionLow: f - q * seObs, predictionHigh: f + q * seObs))
@@ -728,6 +730,9 @@ func robustMeat(_ d: FitData, _ covariance: CovarianceType, clusterIDs: [Int]?, 
     for b in 0..<k { for a in 0...b { meat[a, b] = acc[a + b * k]; meat[b, a] = acc[a + b * k] } }
     return meat
 }
+
+/// `√max(0, v)` that keeps NaN (Swift's `max(0, .nan)` is 0).
+@inline(__always) func nonNegativeRoot(_ v: Double) -> Double { v.isNaN ? .nan : max(0, v).squareRoot() }
 
 /// `M·S·Mᵀ` in Float80 (column-major `k × k` result).
 func sandwich(_ m: [Float80], _ s: Matrix, _ k: Int) -> [Float80] {
