@@ -2,28 +2,40 @@ import _CLapack
 
 /// Whether an operand enters a product as is or transposed (`op(A) = A` or `Aᵀ`).
 public enum Transpose: Sendable {
-    case none, transpose
+    /// `op(A) = A`.
+    case none
+    /// `op(A) = Aᵀ`.
+    case transpose
     var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
     var lapack: CChar { CChar(UInt8(ascii: self == .none ? "N" : "T")) }
 }
 
 /// Which triangle of a matrix is referenced.
 public enum Triangle: Sendable {
-    case upper, lower
+    /// Entries with `i ≤ j`.
+    case upper
+    /// Entries with `i ≥ j`.
+    case lower
     var cblas: CBLAS_UPLO { self == .upper ? CblasUpper : CblasLower }
     var lapack: CChar { CChar(UInt8(ascii: self == .upper ? "U" : "L")) }
 }
 
 /// Which side a triangular factor multiplies from.
 public enum Side: Sendable {
-    case left, right
+    /// `op(A)` multiplies from the left.
+    case left
+    /// `op(A)` multiplies from the right.
+    case right
     var cblas: CBLAS_SIDE { self == .left ? CblasLeft : CblasRight }
     var lapack: CChar { CChar(UInt8(ascii: self == .left ? "L" : "R")) }
 }
 
 /// Whether a triangular matrix has an implicit unit diagonal.
 public enum Diagonal: Sendable {
-    case nonUnit, unit
+    /// The stored diagonal is used.
+    case nonUnit
+    /// The diagonal is taken as all ones and not referenced.
+    case unit
     var cblas: CBLAS_DIAG { self == .nonUnit ? CblasNonUnit : CblasUnit }
     var lapack: CChar { CChar(UInt8(ascii: self == .nonUnit ? "N" : "U")) }
 }

@@ -42,10 +42,15 @@ public struct Coefficient: Sendable, Equatable {
 
 /// Minimum, quartiles and maximum (quantile type 7, as R's `quantile` default and NumPy's `linear`).
 public struct FiveNumberSummary: Sendable, Equatable {
+    /// Smallest value.
     public var min: Double
+    /// First quartile `Q(0.25)`.
     public var q1: Double
+    /// Median `Q(0.5)`.
     public var median: Double
+    /// Third quartile `Q(0.75)`.
     public var q3: Double
+    /// Largest value.
     public var max: Double
 
     /// The summary of `values` (NaN everywhere when empty), in O(n) without sorting.
@@ -165,11 +170,13 @@ public struct Prediction: Sendable, Equatable {
     public var fit: Double
     /// Standard error of the mean response, `√(x₀ᵀ V x₀)` with `V` the result's covariance.
     public var standardError: Double
-    /// Confidence interval for the mean response, `ŷ₀ ∓ t·se`.
+    /// Lower limit of the confidence interval for the mean response, `ŷ₀ − t·se`.
     public var confidenceLow: Double
+    /// Upper limit of the confidence interval for the mean response, `ŷ₀ + t·se`.
     public var confidenceHigh: Double
-    /// Prediction interval for a new observation, `ŷ₀ ∓ t·√(se² + σ̂²/w₀)`.
+    /// Lower limit of the prediction interval for a new observation, `ŷ₀ − t·√(se² + σ̂²/w₀)`.
     public var predictionLow: Double
+    /// Upper limit of the prediction interval for a new observation, `ŷ₀ + t·√(se² + σ̂²/w₀)`.
     public var predictionHigh: Double
 }
 
