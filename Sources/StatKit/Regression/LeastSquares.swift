@@ -241,8 +241,13 @@ public enum LeastSquares {
         if steps >= Factorization.maxRefinementSteps && !core.extended {
             // Refinement in double did not settle (typically a large-residual problem whose
             // correction is limited by the double R): redo with the Float80 factorization.
-            core = try factor(xk, lok, tol: tol, forceExtended: true)
-            (beta, resid, rss, steps) = try core.solveRefined(xk, lok, y)
+            let ext = try factor(xk, lok, tol: tol, forceExtended: true)
+            // (If Float80 judged the kept columns rank deficient after all, the double
+            // solution stands: the rank was decided on the pivoted factorization above.)
+            if ext.kept.count == kept.count {
+                core = ext
+                (beta, resid, rss, steps) = try core.solveRefined(xk, lok, y)
+            }
         }
         var coefs = [Double?](repeating: nil, count: p)
         for (c, j) in kept.enumerated() { coefs[j] = beta[c] }
