@@ -153,6 +153,24 @@ struct RegressionEdgeCaseTests {
         #expect(abs(r.rSquared - (1 - rss / tss)) < 1e-14)
     }
 
+    @Test("prediction interval uses σ̂²/w₀ for a new observation of weight w₀ (default 1)")
+    func predictionWeights() throws {
+        let w: [Double] = [1, 2, 1, 2, 1, 2, 1, 2]
+        let r = try LinearRegression(design: Matrix(columns: [Self.ones, Self.x1]), response: Self.y, termNames: ["c", "x"],
+                                     hasIntercept: true, weights: w).fit()
+        let x0 = Matrix(rowMajor: [[1, 4.5]])
+        let p1 = try r.predict(x0)[0]
+        let p4 = try r.predict(x0, weights: [4])[0]
+        let t = StudentTDistribution(degreesOfFreedom: Double(r.dfResidual)).quantile(0.975)
+        let s2 = r.sigma * r.sigma
+        let half1 = t * (p1.standardError * p1.standardError + s2).squareRoot()
+        let half4 = t * (p4.standardError * p4.standardError + s2 / 4).squareRoot()
+        #expect(abs((p1.predictionHigh - p1.fit) - half1) <= 1e-12 * half1)
+        #expect(abs((p4.predictionHigh - p4.fit) - half4) <= 1e-12 * half4)
+        #expect(p1.standardError == p4.standardError && p1.confidenceLow == p4.confidenceLow)
+        #expect(throws: RegressionError.self) { _ = try r.predict(Matrix(rowMajor: [[1, 2, 3]])) }
+    }
+
     @Test("covariance types' raw values are the CLI names")
     func rawValues() {
         #expect(CovarianceType.allCases.map(\.rawValue) == ["classical", "HC0", "HC1", "HC2", "HC3", "cluster"])
