@@ -82,7 +82,7 @@ struct RegressionStatsmodelsTests {
         #expect(closeVector(r.fitted, fitted, atol: 1e-9 * fitted.map { abs($0) }.max()!))
         let q = StatsmodelsReference.doubles(ref["wresid_quantiles"])
         let s = r.residualSummary
-        #expect(closeVector([s.min, s.q1, s.median, s.q3, s.max], q, atol: 1e-9 * q.map { abs($0) }.max()!))
+        #expect(closeVector([s.minimum, s.lowerQuartile, s.median, s.upperQuartile, s.maximum], q, atol: 1e-9 * q.map { abs($0) }.max()!))
     }
 
     @Test("coefficients, covariance, tests and predictions for every covariance type",

@@ -29,12 +29,12 @@ struct RegressionSummaryTests {
         let sawtooth = (0..<n).map { Double($0 % 97) - Double($0) * 1e-9 }
         for v in [random, ties, sortedInput, sawtooth] {
             let s = FiveNumberSummary(v)
-            #expect([s.min, s.q1, s.median, s.q3, s.max] == Self.reference(v))
+            #expect([s.minimum, s.lowerQuartile, s.median, s.upperQuartile, s.maximum] == Self.reference(v))
         }
     }
 
     @Test func emptyIsNaN() {
         let s = FiveNumberSummary([])
-        #expect(s.min.isNaN && s.median.isNaN && s.max.isNaN)
+        #expect(s.minimum.isNaN && s.median.isNaN && s.maximum.isNaN)
     }
 }

@@ -295,3 +295,113 @@ public struct NumericSample: Sendable, Equatable {
         return s[lo] + frac * (s[hi] - s[lo])
     }
 }
+
+extension FiveNumberSummary {
+    /// The summary of `values` (NaN everywhere when empty), in O(n) without sorting.
+    ///
+    /// Type 7: with `h = (n − 1)p`, `Q(p) = v₍⌊h⌋₎ + (h − ⌊h⌋)(v₍⌊h⌋+1₎ − v₍⌊h⌋₎)` on the
+    /// sorted values `v₍₀₎ ≤ … ≤ v₍ₙ₋₁₎`. Large inputs: a strided sample brackets each needed
+    /// order statistic, one pass counts the values below each bracket and collects those
+    /// inside, and a selection inside the bracket finishes (full quickselect if a bracket
+    /// misses, which only costs time).
+    public init(_ values: [Double]) {
+        let n = values.count
+        guard n > 0 else { self.init(minimum: .nan, lowerQuartile: .nan, median: .nan, upperQuartile: .nan, maximum: .nan); return }
+        var mn = values[0], mx = values[0]
+        for x in values { if x < mn { mn = x }; if x > mx { mx = x } }
+        let ps = [0.25, 0.5, 0.75]
+        let ks = ps.map { Int((Double(n - 1) * $0).rounded(.down)) }
+        let needed = ks.flatMap { [$0, Swift.min($0 + 1, n - 1)] }
+        let stats = Self.orderStatistics(values, needed)
+        func q(_ idx: Int) -> Double {
+            let h = Double(n - 1) * ps[idx]
+            let a = stats[2 * idx], b = stats[2 * idx + 1]
+            let frac = h - Double(ks[idx])
+            return frac == 0 ? a : a + frac * (b - a)
+        }
+        self.init(minimum: mn, lowerQuartile: q(0), median: q(1), upperQuartile: q(2), maximum: mx)
+    }
+
+    /// The order statistics `v₍ₖ₎` for each `k` in `ranks` (zero-based, ascending).
+    static func orderStatistics(_ values: [Double], _ ranks: [Int]) -> [Double] {
+        let n = values.count
+        if n < 50_000 {
+            var v = values
+            return ranks.map { k in select(&v, k, 0, n - 1); return v[k] }
+        }
+        // Strided sample of 16384 values; bracket each rank by ±(4σ + 8) sample positions,
+        // σ ≤ √s/2 being the standard deviation of a sample quantile's rank.
+        let s = 16_384
+        var sample = (0..<s).map { values[Int(Double($0) * Double(n) / Double(s))] }
+        let delta = 4 * Int(Double(s).squareRoot() / 2) + 8
+        var brackets: [(lo: Double, hi: Double)] = []
+        for k in ranks {
+            let t = Int(Double(k) / Double(n) * Double(s))
+            let i0 = Swift.max(0, t - delta), i1 = Swift.min(s - 1, t + delta + 1)
+            select(&sample, i0, 0, s - 1)
+            let lo = sample[i0]
+            select(&sample, i1, 0, s - 1)
+            let hi = sample[i1]
+            if let last = brackets.last, lo <= last.hi {
+                brackets[brackets.count - 1].hi = Swift.max(last.hi, hi)
+            } else {
+                brackets.append((lo, hi))
+            }
+        }
+        // Per bracket: one branch-free counting pass and one collecting pass.
+        var below = [Int](), inside = [[Double]]()
+        values.withUnsafeBufferPointer { pv in
+            for br in brackets {
+                // Branch-free count of x < lo: the sign bit of x − lo (x = lo gives +0;
+                // only x = −0, lo = +0 would differ, and both are the same value).
+                var c: UInt64 = 0
+                let lo = br.lo
+                for x in pv { c &+= (x - lo).bitPattern >> 63 }
+                var v: [Double] = []
+                v.reserveCapacity(pv.count / 16)
+                // One well-predicted test (|x − mid| ≤ half, widened) before the exact one.
+                let mid = br.lo / 2 + br.hi / 2
+                let half = (br.hi / 2 - br.lo / 2) * (1 + 0x1p-40) + Double.leastNormalMagnitude
+                for x in pv where abs(x - mid) <= half {
+                    if x >= br.lo && x <= br.hi { v.append(x) }
+                }
+                below.append(Int(c))
+                inside.append(v)
+            }
+        }
+        var full: [Double]? = nil
+        return ranks.map { k in
+            if let b = (0..<brackets.count).first(where: { below[$0] <= k && k < below[$0] + inside[$0].count }) {
+                let r = k - below[b]
+                select(&inside[b], r, 0, inside[b].count - 1)
+                return inside[b][r]
+            }
+            // The sample missed (adversarial order): exact fallback.
+            if full == nil { full = values }
+            select(&full!, k, 0, n - 1)
+            return full![k]
+        }
+    }
+
+    /// Hoare quickselect with median-of-three pivots: afterwards `v[k]` is the k-th
+    /// smallest of `v[lo...hi]`, smaller ones before it and larger ones after.
+    static func select(_ v: inout [Double], _ k: Int, _ lo: Int, _ hi: Int) {
+        var lo = lo, hi = hi
+        v.withUnsafeMutableBufferPointer { a in
+            while hi > lo {
+                let m = lo + (hi - lo) / 2
+                if a[m] < a[lo] { a.swapAt(m, lo) }
+                if a[hi] < a[lo] { a.swapAt(hi, lo) }
+                if a[hi] < a[m] { a.swapAt(hi, m) }
+                let pivot = a[m]
+                var i = lo, j = hi
+                while i <= j {
+                    while a[i] < pivot { i += 1 }
+                    while a[j] > pivot { j -= 1 }
+                    if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+                }
+                if k <= j { hi = j } else if k >= i { lo = i } else { return }
+            }
+        }
+    }
+}
