@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["layoffs"],
-            exclude: ["BadInput"]
+            exclude: ["BadInput", "Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -16,6 +16,8 @@ same for all three:
 Run as a script it has two helper commands used by ``run_peers.sh``::
 
     python common.py compare A.json B.json [C.json ...]   # exit 1 unless all agree
+    python common.py check-layoffs LAYOFFS_BIN EVENTS FUNDAMENTALS RESULT.json
+                                                         # the project's CLI vs a peer
     python common.py table  N TOOL=TIMEFILE[=RESULT.json] ...  # the ratio table
 """
 from __future__ import annotations
@@ -100,6 +102,31 @@ def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
 
 
+def window_calendar(first: dt.date, last: dt.date) -> tuple[list[dt.date], list[dt.date]]:
+    """Which windows each day belongs to: pairs (day, E) for every day in [first, last] and
+    every evaluation day E (:func:`month_ends`) whose window (E − 90, E] holds that day,
+    i.e. day ≤ E ≤ day + 89 (two to four month ends per day). Joining events to this
+    calendar on the day and grouping by E gives every window's events: the "join on day
+    ranges" done as an equi-join on a small table (≈ 4 × days rows)."""
+    ends = month_ends(first, last)
+    days: list[dt.date] = []
+    windows: list[dt.date] = []
+    i = 0
+    d = first
+    one = dt.timedelta(days=1)
+    span = dt.timedelta(days=WINDOW_DAYS - 1)
+    while d <= last:
+        while i < len(ends) and ends[i] < d:
+            i += 1
+        k = i
+        while k < len(ends) and ends[k] <= d + span:
+            days.append(d)
+            windows.append(ends[k])
+            k += 1
+        d += one
+    return days, windows
+
+
 def months(first: dt.date, last: dt.date) -> list[dt.date]:
     """First days of the months from the month of ``first`` to the month of ``last``."""
     out = []
@@ -157,7 +184,8 @@ def ols_sandwich(y, X, clusters):
     * cluster: c·(XᵀX)⁻¹ (Σ_g X_gᵀe_g e_gᵀX_g) (XᵀX)⁻¹, c = G/(G−1)·(n−1)/(n−k)
       (statsmodels' cov_type='cluster' default; Stata's CR1).
 
-    ``clusters``: integer label per row (any integers; G = number of distinct labels).
+    ``clusters``: a label per row, e.g. dictionary codes (G = number of distinct labels;
+    small non-negative integers are used as they are, anything else is relabelled).
     """
     import numpy as np
 
@@ -174,10 +202,12 @@ def ols_sandwich(y, X, clusters):
     h = np.einsum("ij,ij->i", Q, Q)
     u = X * (e / (1.0 - h))[:, None]
     cov_hc3 = bread @ (u.T @ u) @ bread
-    _, codes = np.unique(np.asarray(clusters), return_inverse=True)
-    G = int(codes.max()) + 1
+    codes = np.asarray(clusters)
+    if codes.dtype.kind not in "iu" or codes.min() < 0 or codes.max() > 4 * n + 1024:
+        _, codes = np.unique(codes, return_inverse=True)  # relabel 0..G−1
+    G = int(np.count_nonzero(np.bincount(codes)))
     scores = X * e[:, None]
-    S = np.column_stack([np.bincount(codes, weights=scores[:, j], minlength=G) for j in range(k)])
+    S = np.column_stack([np.bincount(codes, weights=scores[:, j]) for j in range(k)])  # Σ_g X_gᵀe_g
     c = G / (G - 1) * (n - 1) / (n - k)
     cov_cluster = c * (bread @ (S.T @ S) @ bread)
     tss = float(((y - y.mean()) ** 2).sum())
@@ -409,78 +439,122 @@ def cmd_compare(paths: list[str]) -> int:
     return 1 if bad else 0
 
 
+# --------------------------------------------------------------------------- project check
+
+
+def cmd_check_layoffs(argv: list[str]) -> int:
+    """``check-layoffs LAYOFFS_BIN EVENTS FUNDAMENTALS RESULT.json``: runs the project's own
+    ``layoffs rolling`` / ``yoy`` / ``yoy --ytd`` (JSON output) on the same files and
+    compares their rows with a peer's RESULT.json (the regression is not in the CLI yet)."""
+    import subprocess
+
+    binary, events, fundamentals, result_path = argv
+    with open(result_path) as f:
+        peer = json.load(f)
+
+    def run(*extra: str) -> list[dict]:
+        cmd = [binary, *extra, "--data", events, "--fundamentals", fundamentals, "--by", "industry",
+               "--format", "json", "--quiet"]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        return json.loads(out)["rows"]
+
+    def rename(rows, names):
+        return [{names.get(k, k): v for k, v in r.items()} for r in rows]
+
+    prev = {"prev_cut": "previous_cut", "prev_events": "previous_events", "prev_companies": "previous_companies"}
+    p: list[str] = []
+    roll = rename(run("rolling", "--window", f"{WINDOW_DAYS}d", "--at", "month-end"), {"date": "day"})
+    _cmp_rows(roll, peer["rolling"]["rows"], ("group", "day"),
+              ["events", "companies", "cut", "rate_cut", "rate_workforce", "rate"], RATE_RTOL, "rolling", p)
+    yoy = rename(run("yoy", "--period", "month"), prev)
+    _cmp_rows(yoy, peer["yoy"]["rows"], ("group", "period"),
+              ["events", "companies", "cut", "previous_cut", "change", "pct_change"], RATE_RTOL, "yoy", p)
+    ytd = rename(run("yoy", "--ytd"), prev)
+    _cmp_rows(ytd, peer["ytd"]["rows"], ("group",),
+              ["events", "companies", "cut", "events_without_count", "previous_events", "previous_companies",
+               "previous_cut", "change", "pct_change"], RATE_RTOL, "ytd", p)
+    if p:
+        print(f"MISMATCH layoffs CLI vs {peer['tool']}: {len(p)} differences", file=sys.stderr)
+        for line in p[:20]:
+            print("  " + line, file=sys.stderr)
+        return 1
+    print(f"agree    layoffs CLI (rolling, yoy, yoy --ytd) vs {peer['tool']}: {len(roll)} rolling rows, "
+          f"{len(yoy)} YoY rows, {len(ytd)} YTD rows (regression: not in the CLI yet)")
+    return 0
+
+
 # --------------------------------------------------------------------------- table
 
 
-def parse_time_v(path: str) -> tuple[float | None, int | None, int | None]:
-    """(wall seconds, max RSS KiB, exit status) from a GNU ``/usr/bin/time -v`` log."""
-    wall = rss = status = None
+def parse_time_v(path: str) -> dict:
+    """wall (s), cpu (user + system s), rss (max RSS KiB) and status from a GNU
+    ``/usr/bin/time -v`` log."""
+    r = {"wall": None, "cpu": 0.0, "rss": None, "status": None}
     with open(path, errors="replace") as f:
         for line in f:
             line = line.strip()
+            value = line.rsplit(": ", 1)[-1]
             if line.startswith("Elapsed (wall clock) time"):
-                v = line.rsplit(": ", 1)[1]
-                parts = [float(x) for x in v.split(":")]
                 wall = 0.0
-                for x in parts:
-                    wall = wall * 60 + x
+                for x in value.split(":"):
+                    wall = wall * 60 + float(x)
+                r["wall"] = wall
+            elif line.startswith(("User time (seconds)", "System time (seconds)")):
+                r["cpu"] += float(value)
             elif line.startswith("Maximum resident set size"):
-                rss = int(line.rsplit(": ", 1)[1])
+                r["rss"] = int(value)
             elif line.startswith("Exit status"):
-                status = int(line.rsplit(": ", 1)[1])
-    return wall, rss, status
+                r["status"] = int(value)
+    return r
 
 
 def cmd_table(args: list[str]) -> int:
     """``table N LABEL=TIMELOG[,TIMELOG...][=RESULT.json] ...``: one row per tool; with several
-    time logs (repeats) the row shows the fastest wall time and its peak RSS."""
+    time logs (repeats) the row shows the fastest run (its wall, CPU and peak RSS)."""
     n = args[0]
     rows = []
     for spec in args[1:]:
         parts = spec.split("=")
-        label, logs = parts[0], parts[1].split(",")
+        label, logs = parts[0], [p for p in parts[1].split(",") if p]
         res = parts[2] if len(parts) > 2 else None
         runs = [parse_time_v(p) for p in logs if os.path.exists(p)]
-        runs = [r for r in runs if r[0] is not None]
-        if not runs:
-            rows.append((label, None, None, None, None, len(logs)))
-            continue
-        walls = sorted(r[0] for r in runs)
-        best = min(runs, key=lambda r: r[0])
+        runs = [r for r in runs if r["wall"] is not None and r["status"] == 0]
         inside = None
         if res and os.path.exists(res):
             with open(res) as f:
                 inside = json.load(f).get("timing_s")
-        rows.append((label, best[0], best[1], walls, inside, len(runs)))
-    ref = next((r for r in rows if r[0].lower().startswith("duckdb") and r[1]), None)
-    print(f"\nN = {n} events; wall = fastest of the runs, peak = max RSS of that run (GNU time -v)")
-    print(f"{'tool':<22} {'wall s':>8} {'peak MiB':>9} {'wall/DuckDB':>12} {'peak/DuckDB':>12}  runs (wall s)")
-    for label, wall, rss, walls, inside, nrun in rows:
-        if wall is None:
-            print(f"{label:<22} {'failed':>8}")
+        rows.append((label, min(runs, key=lambda r: r["wall"]) if runs else None,
+                     sorted(r["wall"] for r in runs), inside))
+    ref = next((r[1] for r in rows if r[0].lower().startswith("duckdb") and r[1]), None)
+    print(f"\nN = {n} events: fastest run per tool (GNU time -v: wall clock, user + system CPU, max RSS)")
+    print(f"{'tool':<22} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9} {'wall/DuckDB':>12} {'peak/DuckDB':>12}  all runs, wall s")
+    for label, best, walls, _ in rows:
+        if best is None:
+            print(f"{label:<22} {'failed':>7}")
             continue
-        mib = rss / 1024
-        rw = f"{wall / ref[1]:.2f}" if ref else "-"
-        rm = f"{rss / ref[2]:.2f}" if ref else "-"
-        runs = ", ".join(f"{w:.2f}" for w in walls)
-        print(f"{label:<22} {wall:>8.2f} {mib:>9.0f} {rw:>12} {rm:>12}  {runs}")
-    staged = [(r[0], r[4]) for r in rows if r[4]]
+        rw = f"{best['wall'] / ref['wall']:.2f}" if ref else "-"
+        rm = f"{best['rss'] / ref['rss']:.2f}" if ref else "-"
+        print(f"{label:<22} {best['wall']:>7.2f} {best['cpu']:>7.2f} {best['rss'] / 1024:>9.0f} {rw:>12} {rm:>12}  "
+              + ", ".join(f"{w:.2f}" for w in walls))
+    staged = [(r[0], r[3]) for r in rows if r[3]]
     if staged:
         names = []
         for _, t in staged:
             for k in t:
                 if k not in names and k != "total_inside":
                     names.append(k)
-        print("\nseconds inside the process by stage (last run; 'import' = importing the libraries)")
-        print(f"{'tool':<22} " + " ".join(f"{k:>8}" for k in names) + f" {'total':>8}")
+        print("\nseconds by stage inside the process (time.perf_counter; last run; import = loading the libraries)")
+        print(f"{'tool':<22} " + " ".join(f"{k:>7}" for k in names) + f" {'total':>7}")
         for label, t in staged:
-            print(f"{label:<22} " + " ".join(f"{t.get(k, 0):>8.2f}" for k in names) + f" {t['total_inside']:>8.2f}")
+            print(f"{label:<22} " + " ".join(f"{t.get(k, 0):>7.2f}" for k in names) + f" {t['total_inside']:>7.2f}")
     return 0
 
 
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "compare":
         sys.exit(cmd_compare(sys.argv[2:]))
+    if len(sys.argv) == 6 and sys.argv[1] == "check-layoffs":
+        sys.exit(cmd_check_layoffs(sys.argv[2:]))
     if len(sys.argv) >= 3 and sys.argv[1] == "table":
         sys.exit(cmd_table(sys.argv[2:]))
     print(__doc__, file=sys.stderr)

@@ -2,7 +2,7 @@
 """DuckDB (+ numpy for the regression errors) peer of the LayoffStats pipeline (see README.md).
 
 read_csv with explicit types → join to fundamentals → 90-day rolling rate by industry at
-month ends (range join of events to month-end windows) → monthly YoY by industry (lag over
+month ends (events joined to a day → window calendar) → monthly YoY by industry (lag over
 a complete month grid) → YTD by industry (filtered aggregates) → OLS in numpy with
 classical, HC3 and cluster-robust errors → RESULT.json.
 """
@@ -81,16 +81,22 @@ with stages("join"):
 
 # ------------------------------------------------------------------- rolling
 with stages("rolling"):
+    # Window membership as a calendar: (day, E) for each month end E whose window (E − 90, E]
+    # holds the day; joining the events on the day gives each window's events.
+    cal_days, cal_ends = common.window_calendar(first, last)
+    q("CREATE TABLE cal AS SELECT unnest($d::DATE[]) AS day, unnest($e::DATE[]) AS window_end",
+      d=cal_days, e=cal_ends)
     q("CREATE TABLE ends AS SELECT unnest($ends::DATE[]) AS day", ends=common.month_ends(first, last))
     q("CREATE TABLE groups AS SELECT DISTINCT industry FROM ev")
-    roll = rows(f"""
-        WITH w AS (   -- every (event, month end E) with the event in the window (E − 90, E]
-            SELECT j.industry, e.day, count(*) AS events, count(DISTINCT j.company) AS companies,
+    roll = rows("""
+        WITH w AS (
+            SELECT j.industry, cal.window_end AS day, count(*) AS events,
+                   count(DISTINCT j.company) AS companies,
                    sum(j.cut) AS cut, count(j.cut) AS events_with_count,
                    count(j.cut) FILTER (WHERE j.workforce IS NOT NULL) AS rate_events,
                    sum(j.cut) FILTER (WHERE j.workforce IS NOT NULL) AS rate_cut,
                    sum(j.workforce) FILTER (WHERE j.cut IS NOT NULL) AS rate_workforce
-            FROM j JOIN ends e ON j.day > e.day - {common.WINDOW_DAYS} AND j.day <= e.day
+            FROM j JOIN cal USING (day)
             GROUP BY ALL
         )
         SELECT g.industry AS "group", e.day,
@@ -138,12 +144,21 @@ with stages("ytd"):
 
     prev = (totals("previous_", "$ps", "$pe") if span.previous_covered else
             "NULL AS previous_events, NULL AS previous_companies, NULL AS previous_cut")
+    # Only the two spans' rows are aggregated; every group gets a row (zeros included).
     ytd = rows(f"""
-        SELECT *, cut - previous_cut AS change,
+        WITH t AS (
+            SELECT industry, {totals("", "$cs", "$ce")}, {prev}
+            FROM ev WHERE day BETWEEN $lo AND $ce GROUP BY industry
+        )
+        SELECT g.industry AS "group",
+               coalesce(events, 0) AS events, coalesce(companies, 0) AS companies,
+               coalesce(cut, 0) AS cut, coalesce(events_without_count, 0) AS events_without_count,
+               {"coalesce(previous_events, 0) AS previous_events, coalesce(previous_companies, 0) AS previous_companies, coalesce(previous_cut, 0) AS previous_cut" if span.previous_covered else "previous_events, previous_companies, previous_cut"},
+               cut - previous_cut AS change,
                CASE WHEN previous_cut <> 0 THEN (cut - previous_cut) / previous_cut * 100 END AS pct_change
-        FROM (SELECT industry AS "group", {totals("", "$cs", "$ce")}, {prev} FROM ev GROUP BY industry)
-    """, cs=span.start, ce=span.as_of, **({"ps": span.previous_start, "pe": span.previous_end}
-                                          if span.previous_covered else {}))
+        FROM groups g LEFT JOIN t USING (industry)
+    """, cs=span.start, ce=span.as_of, lo=min(span.start, span.previous_start),
+        **({"ps": span.previous_start, "pe": span.previous_end} if span.previous_covered else {}))
 
 # ------------------------------------------------------------------- OLS
 with stages("ols"):

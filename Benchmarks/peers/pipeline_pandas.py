@@ -31,9 +31,13 @@ def text(s: pd.Series) -> pd.Series:
 
 
 def number(s: pd.Series) -> pd.Series:
-    """A numeric column read as text: `Unknown` (any case, spaces around) or empty → NaN."""
-    s = s.str.strip()
-    return s.mask(s.str.lower().isin(["unknown", ""])).astype("float64")
+    """A numeric column read as text: `Unknown` (any case, spaces around) or empty → NaN,
+    anything else must parse. Each distinct text is converted once (a few thousand)."""
+    c = s.astype("category")
+    cats = c.cat.categories.str.strip()
+    values = pd.to_numeric(cats.where(~cats.str.lower().isin(["unknown", ""]))).astype("float64")
+    codes = c.cat.codes.to_numpy()
+    return pd.Series(np.where(codes >= 0, values.to_numpy()[codes], np.nan), index=s.index)
 
 
 def dates(s: pd.Series) -> pd.Series:
@@ -83,27 +87,23 @@ with stages("join"):
 
 # ------------------------------------------------------------------- rolling
 with stages("rolling"):
-    ends = pd.DatetimeIndex(common.month_ends(first.date(), last.date())).astype(j["day"].dtype)
-    # Each event falls in the windows (E−90, E] of the 2–4 month ends E in [day, day+89]:
-    # the end of its own month and of up to three following months.
-    month = j["day"].dt.to_period("M")
-    parts = []
-    for k in range(4):
-        e = (month + k).dt.end_time.dt.normalize().astype(j["day"].dtype)
-        keep = (e <= j["day"] + pd.Timedelta(days=common.WINDOW_DAYS - 1)) & (e <= last)
-        parts.append(j.loc[keep, ["industry", "company", "cut", "rate_cut", "rate_workforce"]].assign(day=e[keep]))
-    x = pd.concat(parts, ignore_index=True)
-    g = x.groupby(["industry", "day"], observed=True, sort=False)
-    roll = g.agg(events=("company", "size"), companies=("company", "nunique"),
-                 cut=("cut", "sum"), events_with_count=("cut", "count"),
-                 rate_events=("rate_cut", "count"), rate_cut=("rate_cut", "sum"),
-                 rate_workforce=("rate_workforce", "sum"))
-    del x, parts, g
+    # Window membership as a calendar: (day, E) for each month end E whose window (E − 90, E]
+    # holds the day; merging the events on the day gives each window's events.
+    cal_days, cal_ends = common.window_calendar(first.date(), last.date())
+    cal = pd.DataFrame({"day": pd.to_datetime(cal_days).astype(j["day"].dtype),
+                        "end": pd.to_datetime(cal_ends).astype(j["day"].dtype)})
+    x = j[["day", "industry", "company", "cut", "rate_cut", "rate_workforce"]].merge(cal, on="day")
+    roll = x.groupby(["industry", "end"], observed=True, sort=False).agg(
+        events=("company", "size"), companies=("company", "nunique"),
+        cut=("cut", "sum"), events_with_count=("cut", "count"),
+        rate_events=("rate_cut", "count"), rate_cut=("rate_cut", "sum"),
+        rate_workforce=("rate_workforce", "sum"))
+    del x
     groups = ev["industry"].cat.remove_unused_categories().cat.categories
-    grid = pd.MultiIndex.from_product([groups, ends], names=["industry", "day"])
-    roll = roll.reindex(grid, fill_value=0)
+    ends = pd.DatetimeIndex(common.month_ends(first.date(), last.date())).astype(j["day"].dtype)
+    roll = roll.reindex(pd.MultiIndex.from_product([groups, ends], names=["industry", "end"]), fill_value=0)
     roll["rate"] = (roll["rate_cut"] / roll["rate_workforce"] * 100).where(roll["rate_workforce"] != 0)
-    roll = roll.reset_index().rename(columns={"industry": "group"})
+    roll = roll.reset_index().rename(columns={"industry": "group", "end": "day"})
 
 # ------------------------------------------------------------------- YoY
 with stages("yoy"):

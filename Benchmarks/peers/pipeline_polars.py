@@ -46,7 +46,7 @@ def scan_events(numbers_as_text: bool) -> pl.DataFrame:
         # columns it is a category of its own).
         null_values=None if numbers_as_text else {c: "Unknown" for c in numbers})
     return lf.select(
-        text("company"),
+        text("company").cast(pl.Categorical),  # dictionary-encoded: cheap joins and n_unique
         pl.coalesce(text("industry"), pl.lit(common.MISSING_LABEL)).alias("industry"),
         col("date").str.to_date("%m/%d/%Y").alias("day"),
         (number("total_laid_off") if numbers_as_text else col("total_laid_off")).alias("cut"),
@@ -64,8 +64,7 @@ with stages("read"):
                     schema_overrides={"company": pl.String, "fiscal_year": pl.Int32,
                                       "employees": pl.Float64, "revenue": pl.Float64, "revenue_growth": pl.Float64},
                     null_values=["NA", "N/A", "NaN", "null", "Unknown"])
-        .select(text("company"), "fiscal_year", "employees", "revenue_growth")
-        .with_columns(cid=col("company").rank("dense"))  # cluster id for the regression
+        .select(text("company").cast(pl.Categorical), "fiscal_year", "employees", "revenue_growth")
         .collect()
     )
     first, last = ev["day"].min(), ev["day"].max()
@@ -87,28 +86,21 @@ with stages("join"):
 
 # ------------------------------------------------------------------- rolling
 with stages("rolling"):
-    ends = pl.DataFrame({"day": common.month_ends(first, last)})
-    groups = j.lazy().select(col("industry").unique())
-    # Each event falls in the windows (E−90, E] of the 2–4 month ends E in [day, day+89]:
-    # the end of its own month and of up to three following months.
-    own_month = col("day").dt.month_start()
-    per_window = pl.concat([
-        j.lazy()
-        .select("industry", "company", "cut", "rate_cut", "rate_workforce",
-                end=own_month.dt.offset_by(f"{k}mo").dt.month_end(),
-                last_in=col("day") + pl.duration(days=common.WINDOW_DAYS - 1))
-        .filter(col("end") <= col("last_in"), col("end") <= last)
-        for k in range(4)
-    ])
-    agg = per_window.group_by("industry", "end").agg(
+    # Window membership as a calendar: (day, E) for each month end E whose window (E − 90, E]
+    # holds the day; joining the events on the day gives each window's events.
+    cal_days, cal_ends = common.window_calendar(first, last)
+    cal = pl.LazyFrame({"day": cal_days, "end": cal_ends})
+    agg = j.lazy().join(cal, on="day").group_by("industry", "end").agg(
         events=pl.len(),
         companies=col("company").drop_nulls().n_unique(),
         cut=col("cut").sum(), events_with_count=col("cut").count(),
         rate_events=col("rate_cut").count(), rate_cut=col("rate_cut").sum(),
         rate_workforce=col("rate_workforce").sum(),
     ).rename({"end": "day"})
+    ends = pl.LazyFrame({"day": common.month_ends(first, last)})
+    groups = j.lazy().select(col("industry").unique())
     roll = (
-        groups.join(ends.lazy(), how="cross")
+        groups.join(ends, how="cross")
         .join(agg, on=["industry", "day"], how="left")
         .with_columns(pl.exclude("industry", "day").fill_null(0))
         .with_columns(rate=pl.when(col("rate_workforce") != 0).then(col("rate_cut") / col("rate_workforce") * 100))
@@ -119,14 +111,14 @@ with stages("rolling"):
 # ------------------------------------------------------------------- YoY
 with stages("yoy"):
     months = pl.DataFrame({"period": common.months(first, last)})
-    agg = j.lazy().group_by("industry", period=own_month).agg(
+    agg = j.lazy().group_by("industry", period=col("day").dt.month_start()).agg(
         events=pl.len(), companies=col("company").drop_nulls().n_unique(),
         cut=col("cut").sum(), events_without_count=col("cut").null_count().cast(pl.UInt32),
     )
     # Complete monthly grid per group, so 12 rows back is the same month a year earlier
     # (null, not zero, for the first year: outside the data's coverage).
     yoy = (
-        groups.join(months.lazy(), how="cross")
+        j.lazy().select(col("industry").unique()).join(months.lazy(), how="cross")
         .join(agg, on=["industry", "period"], how="left")
         .with_columns(pl.exclude("industry", "period").fill_null(0))
         .sort("industry", "period")
@@ -167,7 +159,8 @@ with stages("ols"):
     r = (
         j.lazy()
         .filter(col("cut") > 0, col("employees") > 0, col("revenue_growth").is_not_null())
-        .select(y=col("cut").log(), x1=col("employees").log(), x2="revenue_growth", g="cid")
+        # cluster = company, by its dictionary code
+        .select(y=col("cut").log(), x1=col("employees").log(), x2="revenue_growth", g=col("company").to_physical())
         .collect()
     )
     X = np.column_stack([np.ones(r.height), r["x1"].to_numpy(), r["x2"].to_numpy()])

@@ -13,6 +13,8 @@
 #   PEERS_TOOLS      subset of "pandas polars duckdb" (default all three)
 #   PEERS_COMPANIES  companies in generated data (default max(2000, N/50): 20,000 for 1e6)
 #   PEERS_CLEAN=1    delete each size's generated data after its runs (for 1e7: ~1.2 GB)
+#   PEERS_CHECK_PROJECT=0  skip checking a peer's numbers against the project's own CLI
+#                    (`layoffs rolling`, `yoy`, `yoy --ytd`; default on when the binary has them)
 #   LAYOFFS_BIN      the project's `layoffs` binary for `layoffs generate`; default: built with
 #                    swift build -c release --product layoffs --scratch-path /tmp/build-peers
 #   LAYOFFS_CMD      the Swift pipeline to time alongside the peers, run with `bash -c`, with
@@ -123,6 +125,10 @@ for N in "${SIZES[@]}"; do
         "$PY" "$HERE/common.py" compare "${results[@]}" || failed=1
     else
         log "fewer than two results to cross-check"
+    fi
+
+    if [ "${PEERS_CHECK_PROJECT:-1}" = 1 ] && [ ${#results[@]} -ge 1 ] && "$LAYOFFS_BIN" rolling --help >/dev/null 2>&1; then
+        "$PY" "$HERE/common.py" check-layoffs "$LAYOFFS_BIN" "$EVENTS" "$FUNDAMENTALS" "${results[0]}" || failed=1
     fi
 
     specs=()

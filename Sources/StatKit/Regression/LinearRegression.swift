@@ -347,7 +347,7 @@ public struct RegressionResult: Sendable {
     public internal(set) var level: Double
     /// Number of clusters `G` for the cluster-robust covariance, else `nil`.
     public internal(set) var clusterCount: Int?
-    /// Notes for a summary, numbered `[1] …`.
+    /// Notes for a summary (unnumbered; renderers number them).
     public internal(set) var notes: [String]
     /// Whether the extended-precision factorization was needed.
     public let usedExtendedPrecision: Bool
@@ -424,7 +424,7 @@ public struct RegressionResult: Sendable {
         self.covarianceType = covariance
         self.clusterCount = clusterCount
         self.level = level
-        self.notes = notes.enumerated().map { "[\($0.offset + 1)] \($0.element)" }
+        self.notes = notes
 
         let df = Double(covariance == .cluster ? (clusterCount ?? 1) - 1 : d.dfResidual)
         let tDist = StudentTDistribution(degreesOfFreedom: df)
