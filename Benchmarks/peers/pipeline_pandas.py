@@ -17,7 +17,7 @@ with stages("import"):
     import numpy as np
     import pandas as pd
     import statsmodels
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS  # lighter than statsmodels.api
 
 args = common.parse_args(__doc__)
 
@@ -155,7 +155,7 @@ with stages("ols"):
     X = np.column_stack([np.ones(len(r)), np.log(r["employees"].to_numpy()), r["revenue_growth"].to_numpy()])
     y = np.log(r["cut"].to_numpy())
     clusters = r["company"].cat.codes.to_numpy()
-    fit = sm.OLS(y, X).fit()
+    fit = OLS(y, X).fit()
     hc3 = fit.get_robustcov_results(cov_type="HC3")
     cl = fit.get_robustcov_results(cov_type="cluster", groups=clusters)  # CR1: G/(G−1)·(n−1)/(n−k)
     ols = {"n": int(fit.nobs), "k": X.shape[1], "clusters": int(len(np.unique(clusters))),
