@@ -1,10 +1,149 @@
 import StatKit
 import LayoffKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension ReportBuilder {
-    /// The cut-size regression section (filled in when the regression engine lands).
+    /// The cut-size regression section: the model table as `regress` prints it, robust
+    /// and clustered standard errors side by side, one plain sentence per coefficient,
+    /// diagnostics, and the scatter and residual charts.
     static func regressionSection(data: LayoffDataset, settings: RegressionSettings, options: ReportOptions,
                                   figures: inout [(name: String, svg: String)]) -> String {
-        ""
+        var md = "## Cut size against workforce and revenue growth\n\n"
+        guard let join = data.join, let f = data.fundamentalsLoad else {
+            return md + "No fundamentals were given, so there is no workforce or revenue growth to model the cut size on.\n\n"
+        }
+        let table: DataTable
+        do { table = try join.regressionTable(events: data.events, fundamentals: f.fundamentals) } catch {
+            return md + "The regression table could not be built: \(error).\n\n"
+        }
+        let fit: FormulaFit
+        do { fit = try FormulaFit(formula: settings.formula, data: table, covariance: .classical) } catch {
+            return md + "The model `\(settings.formula)` could not be fitted: \(MarkdownText.escape(error.description)).\n\n"
+        }
+        let r = fit.result
+        md += "Events joined to company fundamentals for the event's fiscal year; \(join.matchedCount) of \(data.events.count) events matched. "
+        md += "The model is fitted by least squares (Householder QR through LAPACK, with extended-precision refinement where the design is ill-conditioned).\n\n"
+        let summary = RegressionSummary(fit: fit, dataDescription: "\(data.inputs[0].displayName) joined to \(data.inputs.first { $0.role == "fundamentals" }?.displayName ?? "fundamentals")")
+        md += summary.markdown() + "\n"
+
+        // Robust and clustered errors side by side.
+        var variants: [(String, RegressionResult)] = [("classical", r)]
+        if let hc3 = try? r.with(covariance: .hc3) { variants.append(("HC3", hc3)) }
+        var clusterIDs: [Int32] = []
+        if case .text(let col)? = table.column(named: "company") {
+            var recode: [Int32: Int32] = [:]
+            clusterIDs = fit.design.keptRows.map { row in
+                let c = col.codes[row]
+                if let k = recode[c] { return k }
+                let k = Int32(recode.count); recode[c] = k; return k
+            }
+            if let cl = try? r.with(covariance: .cluster, clusters: clusterIDs) { variants.append(("cluster by company", cl)) }
+        }
+        md += "Standard errors under three covariance estimators (t and p use n − k degrees of freedom, G − 1 for the clustered ones):\n\n"
+        var cols: [ReportTable.Column] = [.init("Term", key: "term"), .init("Estimate", key: "estimate", alignment: .right)]
+        for (name, _) in variants {
+            cols.append(.init("SE \(name)", key: "se_\(name)", alignment: .right))
+            cols.append(.init("p \(name)", key: "p_\(name)", alignment: .right))
+        }
+        var t = ReportTable(columns: cols)
+        for (j, c) in r.coefficients.enumerated() {
+            var row: [ReportTable.Cell] = [.text(c.term), .number(c.estimate, .significant(digits: 4))]
+            for (_, v) in variants {
+                row.append(.number(v.coefficients[j].standardError, .significant(digits: 4)))
+                row.append(.number(v.coefficients[j].pValue, .pValue))
+            }
+            t.append(row)
+        }
+        md += t.markdown() + "\n"
+        if let cl = variants.first(where: { $0.0.hasPrefix("cluster") })?.1 {
+            md += "\(cl.clusterCount ?? 0) companies form the clusters; several events of one company are not independent draws, which is why the clustered errors are the ones to read.\n\n"
+        }
+
+        // Influence: observations that carry a large share of the fit.
+        let h = r.leverages()
+        let cutoff = 3 * Double(r.rank) / Double(max(1, r.n))
+        let high = h.indices.filter { h[$0] > cutoff }.sorted { h[$0] > h[$1] }
+        if !high.isEmpty {
+            let names: [String] = high.prefix(5).map { i in
+                let row = fit.design.keptRows[i]
+                var name = "row \(row + 1)"
+                if case .text(let col)? = table.column(named: "company"), let c = col[row] { name = c }
+                if case .numeric(let yr)? = table.column(named: "year"), let y = yr[row] { name += " \(Int(y))" }
+                return "\(name) (leverage \(NumberFormat.fixed(h[i], decimals: 2)))"
+            }
+            md += "\(high.count) observation\(high.count == 1 ? " has" : "s have") high leverage (above 3k/n = \(NumberFormat.fixed(cutoff, decimals: 3))): \(names.joined(separator: ", "))\(high.count > 5 ? ", ..." : ""). Such points pull the fit towards themselves; where the classical, HC3 and clustered standard errors disagree sharply, they are usually why.\n\n"
+        }
+
+        // Plain sentences.
+        md += "What the coefficients say (holding the other terms fixed):\n\n"
+        let reading = variants.last?.1 ?? r
+        for s in interpretation(fit: fit, result: reading, label: variants.last?.0 ?? "classical") { md += "- " + s + "\n" }
+        md += "\nThis is an association across the announced cuts in the data, not a causal effect: companies choose both how much to cut and when to announce, and only events with a reported count and a matched headcount enter the fit.\n\n"
+
+        // Charts: log workforce against log cut with the fitted line, and residuals.
+        if let xi = fit.design.termNames.firstIndex(of: "log(employees)"), fit.design.responseName == "log(total_laid_off)" {
+            let x = (0..<fit.design.x.rows).map { fit.design.x[$0, xi] }
+            let y = fit.design.y
+            // The fitted line at the mean of the other regressors.
+            var intercept = 0.0
+            for (j, c) in r.coefficients.enumerated() where j != xi {
+                guard let b = c.estimate else { continue }
+                let mean = (0..<fit.design.x.rows).reduce(0.0) { $0 + fit.design.x[$1, j] } / Double(max(1, fit.design.x.rows))
+                intercept += b * mean
+            }
+            let slope = r.coefficients[xi].estimate ?? 0
+            let labels: [String?] = fit.design.keptRows.map { row in
+                if case .text(let col)? = table.column(named: "company") { return col[row] }
+                return nil
+            }
+            let scatter = Chart.scatter(
+                title: "Cut size against workforce", subtitle: "Each point is an announced cut with a count and a matched headcount (log scales)",
+                x: x, y: y, labels: labels, pointsName: "Events", fit: (intercept: intercept, slope: slope),
+                fitName: "Fitted line (other terms at their means)",
+                xAxis: Chart.Axis(title: "log(employees)"), yAxis: Chart.Axis(title: "log(jobs cut)"),
+                note: "slope \(NumberFormat.significant(slope, digits: 3)); n = \(r.n)")
+            figures.append(("regression-scatter.svg", scatter.svg()))
+            md += "![Log cut against log workforce with the fitted line](\(options.figuresLink)/regression-scatter.svg)\n\n"
+        }
+        let resid = Chart.residuals(title: "Residuals against fitted values", subtitle: "A pattern or a funnel here would question the linear, constant-variance model",
+                                    fitted: r.fitted, residuals: r.residuals,
+                                    xAxis: Chart.Axis(title: "Fitted \(fit.design.responseName)"), yAxis: Chart.Axis(title: "Residual"))
+        figures.append(("regression-residuals.svg", resid.svg()))
+        md += "![Residuals against fitted values](\(options.figuresLink)/regression-residuals.svg)\n\n"
+        return md
+    }
+
+    /// One sentence per coefficient in plain words, e.g. "a 10% larger workforce goes with
+    /// about x% larger cuts". Log–log terms are elasticities; a level regressor on a log
+    /// response is a semi-elasticity.
+    static func interpretation(fit: FormulaFit, result r: RegressionResult, label: String) -> [String] {
+        var out: [String] = []
+        let logResponse = fit.design.responseName.hasPrefix("log(")
+        for c in r.coefficients {
+            guard let b = c.estimate, c.term != "(Intercept)" else {
+                if c.estimate == nil { out.append("`\(c.term)` is not estimable (aliased with other terms).") }
+                continue
+            }
+            let sig: String
+            if let p = c.pValue {
+                sig = p < 0.05 ? "distinguishable from zero at the 5% level (p = \(NumberFormat.pValue(p)), \(label) errors)"
+                    : "not distinguishable from zero at the 5% level (p = \(NumberFormat.pValue(p)), \(label) errors)"
+            } else { sig = "without a p-value" }
+            if logResponse && c.term.hasPrefix("log(") {
+                let pct = (pow(1.1, b) - 1) * 100
+                let inner = String(c.term.dropFirst(4).dropLast())
+                let what = ["employees": "workforce", "workforce": "workforce", "revenue": "revenue"][inner] ?? "`\(inner)`"
+                out.append("A 10% larger \(what) goes with about \(NumberFormat.fixed(abs(pct), decimals: 1))% \(pct >= 0 ? "larger" : "smaller") cuts (elasticity \(NumberFormat.significant(b, digits: 3))); \(sig).")
+            } else if logResponse {
+                let pct = (exp(b) - 1) * 100
+                let unit = c.term == "revenue_growth" ? "percentage point more revenue growth" : "unit more of `\(c.term)`"
+                out.append("Each \(unit) goes with about \(NumberFormat.fixed(abs(pct), decimals: 2))% \(pct >= 0 ? "larger" : "smaller") cuts; \(sig).")
+            } else {
+                out.append("Each unit more of `\(c.term)` goes with \(NumberFormat.significant(b, digits: 3)) more of \(fit.design.responseName); \(sig).")
+            }
+        }
+        return out
     }
 }
