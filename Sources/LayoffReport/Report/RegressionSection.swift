@@ -82,36 +82,11 @@ extension ReportBuilder {
         for s in interpretation(fit: fit, result: reading, label: variants.last?.0 ?? "classical") { md += "- " + s + "\n" }
         md += "\nThis is an association across the announced cuts in the data, not a causal effect: companies choose both how much to cut and when to announce, and only events with a reported count and a matched headcount enter the fit.\n\n"
 
-        // Charts: log workforce against log cut with the fitted line, and residuals.
-        if let xi = fit.design.termNames.firstIndex(of: "log(employees)"), fit.design.responseName == "log(total_laid_off)" {
-            let x = (0..<fit.design.x.rows).map { fit.design.x[$0, xi] }
-            let y = fit.design.y
-            // The fitted line at the mean of the other regressors.
-            var intercept = 0.0
-            for (j, c) in r.coefficients.enumerated() where j != xi {
-                guard let b = c.estimate else { continue }
-                let mean = (0..<fit.design.x.rows).reduce(0.0) { $0 + fit.design.x[$1, j] } / Double(max(1, fit.design.x.rows))
-                intercept += b * mean
-            }
-            let slope = r.coefficients[xi].estimate ?? 0
-            let labels: [String?] = fit.design.keptRows.map { row in
-                if case .text(let col)? = table.column(named: "company") { return col[row] }
-                return nil
-            }
-            let scatter = Chart.scatter(
-                title: "Cut size against workforce", subtitle: "Each point is an announced cut with a count and a matched headcount (log scales)",
-                x: x, y: y, labels: labels, pointsName: "Events", fit: (intercept: intercept, slope: slope),
-                fitName: "Fitted line (other terms at their means)",
-                xAxis: Chart.Axis(title: "log(employees)"), yAxis: Chart.Axis(title: "log(jobs cut)"),
-                note: "slope \(NumberFormat.significant(slope, digits: 3)); n = \(r.n)")
-            figures.append(("regression-scatter.svg", scatter.svg()))
-            md += "![Log cut against log workforce with the fitted line](\(options.figuresLink)/regression-scatter.svg)\n\n"
+        let charts = RegressionCharts.make(fit: fit, table: table)
+        for c in charts {
+            figures.append((c.name, c.svg))
+            md += "![\(c.alt)](\(options.figuresLink)/\(c.name))\n\n"
         }
-        let resid = Chart.residuals(title: "Residuals against fitted values", subtitle: "A pattern or a funnel here would question the linear, constant-variance model",
-                                    fitted: r.fitted, residuals: r.residuals,
-                                    xAxis: Chart.Axis(title: "Fitted \(fit.design.responseName)"), yAxis: Chart.Axis(title: "Residual"))
-        figures.append(("regression-residuals.svg", resid.svg()))
-        md += "![Residuals against fitted values](\(options.figuresLink)/regression-residuals.svg)\n\n"
         return md
     }
 
@@ -144,6 +119,49 @@ extension ReportBuilder {
                 out.append("Each unit more of `\(c.term)` goes with \(NumberFormat.significant(b, digits: 3)) more of \(fit.design.responseName); \(sig).")
             }
         }
+        return out
+    }
+}
+
+/// The regression figures: the scatter of the response against its main regressor with
+/// the fitted line (when the model has a `log(employees)`-style main term), and residuals
+/// against fitted values.
+public enum RegressionCharts {
+    /// Figures as (file name, SVG, alternative text).
+    public static func make(fit: FormulaFit, table: DataTable) -> [(name: String, svg: String, alt: String)] {
+        let r = fit.result
+        var out: [(name: String, svg: String, alt: String)] = []
+        // The main regressor: log(employees) if present, else the first non-intercept numeric term.
+        let candidates = fit.design.termNames.indices.filter { fit.design.termNames[$0] != "(Intercept)" && r.coefficients[$0].estimate != nil }
+        if let xi = fit.design.termNames.firstIndex(of: "log(employees)") ?? candidates.first {
+            let rows = fit.design.x.rows
+            let x = (0..<rows).map { fit.design.x[$0, xi] }
+            let y = fit.design.y
+            var intercept = 0.0
+            for (j, c) in r.coefficients.enumerated() where j != xi {
+                guard let b = c.estimate else { continue }
+                let mean = (0..<rows).reduce(0.0) { $0 + fit.design.x[$1, j] } / Double(max(1, rows))
+                intercept += b * mean
+            }
+            let slope = r.coefficients[xi].estimate ?? 0
+            var labels: [String?] = []
+            if case .text(let col)? = table.column(named: "company") {
+                labels = fit.design.keptRows.map { col[$0] }
+            }
+            let term = fit.design.termNames[xi]
+            let scatter = Chart.scatter(
+                title: "\(fit.design.responseName) against \(term)",
+                subtitle: "Each point is an observation used in the fit; line at the other terms' means",
+                x: x, y: y, labels: labels, pointsName: "Observations", fit: (intercept: intercept, slope: slope),
+                fitName: "Fitted line", xAxis: Chart.Axis(title: term), yAxis: Chart.Axis(title: fit.design.responseName),
+                note: "slope \(NumberFormat.significant(slope, digits: 3)); n = \(r.n)")
+            out.append(("regression-scatter.svg", scatter.svg(), "\(fit.design.responseName) against \(term) with the fitted line"))
+        }
+        let resid = Chart.residuals(title: "Residuals against fitted values",
+                                    subtitle: "A pattern or a funnel here would question the linear, constant-variance model",
+                                    fitted: r.fitted, residuals: r.residuals,
+                                    xAxis: Chart.Axis(title: "Fitted \(fit.design.responseName)"), yAxis: Chart.Axis(title: "Residual"))
+        out.append(("regression-residuals.svg", resid.svg(), "Residuals against fitted values"))
         return out
     }
 }
