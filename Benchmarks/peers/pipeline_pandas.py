@@ -64,11 +64,18 @@ with stages("read"):
     if ev["industry"].isna().any():
         ev["industry"] = ev["industry"].cat.add_categories([common.MISSING_LABEL]).fillna(common.MISSING_LABEL)
     fu = pd.read_csv(args.fundamentals, engine="pyarrow",
-                     usecols=["company", "fiscal_year", "employees", "revenue_growth"],
+                     usecols=["company", "fiscal_year", "employees", "revenue", "revenue_growth"],
                      keep_default_na=False, na_values=["", "NA", "N/A", "NaN", "null", "Unknown"],
                      dtype={"company": "str", "fiscal_year": "int64", "employees": "float64",
-                            "revenue_growth": "float64"})
+                            "revenue": "float64", "revenue_growth": "float64"})
     fu["company"] = text(fu["company"])
+    # Missing growth is derived from the company's previous fiscal year: (r_t / r_t−1 − 1) · 100.
+    before = fu[["company", "fiscal_year", "revenue"]].rename(columns={"revenue": "previous_revenue"})
+    before["fiscal_year"] += 1
+    fu = fu.merge(before, how="left", on=["company", "fiscal_year"], validate="one_to_one")
+    derived = (fu["revenue"] / fu["previous_revenue"].where(fu["previous_revenue"] != 0) - 1) * 100
+    fu["revenue_growth"] = fu["revenue_growth"].fillna(derived)
+    fu = fu.drop(columns=["revenue", "previous_revenue"])
     first, last = ev["day"].min(), ev["day"].max()
 
 # ------------------------------------------------------------------- join
