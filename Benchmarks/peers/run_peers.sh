@@ -23,6 +23,7 @@
 #                    LAYOFFS_CMD='/path/layoffs report --data "$EVENTS" --fundamentals "$FUNDAMENTALS" --out /tmp/r.md'
 #                    If it writes $RESULT (RESULT.json layout, see README.md) its numbers are
 #                    cross-checked too; otherwise it is only timed.
+#   LAYOFFS_LABEL    its name in the table (default "layoffs (Swift)")
 #
 # Exit status: 0 when every run succeeded and all results agree, 1 otherwise.
 set -euo pipefail
@@ -72,7 +73,7 @@ label() {
         pandas) echo "pandas + statsmodels" ;;
         polars) echo "polars + numpy" ;;
         duckdb) echo "duckdb + numpy" ;;
-        swift) echo "layoffs (Swift)" ;;
+        swift) echo "${LAYOFFS_LABEL:-layoffs (Swift)}" ;;
     esac
 }
 

@@ -60,7 +60,9 @@ struct InputOptions: ParsableArguments {
                                           useEmbeddedFundamentals: wantFundamentals && data == nil && fundamentals == nil,
                                           displayName: env.displayName)
         } catch {
-            throw CLIError(message: "layoffs: " + env.scrubPaths(error.description), code: error.category.exitCode)
+            let text = env.scrubPaths(error.description)
+                .replacingAll("(skip invalid rows to load the rest)", with: "(use --skip-invalid to load the rest)")
+            throw CLIError(message: "layoffs: " + text, code: error.category.exitCode)
         }
     }
 }
