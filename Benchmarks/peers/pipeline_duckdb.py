@@ -71,7 +71,9 @@ with stages("read"):
                dense_rank() OVER (ORDER BY f.company) AS cid   -- cluster id for the regression
         FROM f LEFT JOIN f AS b ON b.company = f.company AND b.fiscal_year = f.fiscal_year - 1
     """)
-    n_events, first, last = q("SELECT count(*), min(day), max(day) FROM ev").fetchone()
+    n_events, n_days, first, last = q("SELECT count(*), count(day), min(day), max(day) FROM ev").fetchone()
+    if n_days != n_events:
+        raise SystemExit("events: a date is missing (the project's loader requires one)")
     n_fund, n_keys = q("SELECT count(*), count(DISTINCT (company, fiscal_year)) FROM fu").fetchone()
     if n_fund != n_keys:
         raise SystemExit("fundamentals: a (company, fiscal_year) occurs twice (the project's loader rejects that)")

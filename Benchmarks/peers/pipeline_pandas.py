@@ -43,8 +43,11 @@ def number(s: pd.Series) -> pd.Series:
 def dates(s: pd.Series) -> pd.Series:
     """M/D/YYYY text → datetime64; each distinct text is parsed once (≈2,200 days)."""
     c = s.astype("category")
+    codes = c.cat.codes.to_numpy()
+    if (codes < 0).any():
+        raise SystemExit("events: a date is missing (the project's loader requires one)")
     parsed = pd.to_datetime(c.cat.categories, format="%m/%d/%Y")
-    return pd.Series(parsed.take(c.cat.codes.to_numpy()), index=s.index)
+    return pd.Series(parsed.take(codes), index=s.index)
 
 
 # ------------------------------------------------------------------- read

@@ -76,6 +76,8 @@ with stages("read"):
         .drop("revenue", "previous_revenue")
         .collect()
     )
+    if ev["day"].null_count():
+        raise SystemExit("events: a date is missing (the project's loader requires one)")
     first, last = ev["day"].min(), ev["day"].max()
 
 # ------------------------------------------------------------------- join
