@@ -29,4 +29,14 @@ import StatKit
         #expect(r.events.extra.count == 1)
         #expect(r.events.extra[0].values.codes == [0, 0, 0])
     }
+
+    /// Found by the bad-input corpus: year-over-year on an event dated in 9999 crashed
+    /// (the following period starts in year 10000).
+    @Test func yearOverYearAtYear9999() throws {
+        let r = try EventLoader.load(bytes: bytes("company,date,total_laid_off\nA,12/31/9999,10\nB,1/1/9998,5\n"), name: "e.csv")
+        for unit in [PeriodUnit.month, .quarter, .year] {
+            let y = try YearOverYear(events: r.events, unit: unit)
+            #expect(!y.rows.isEmpty)
+        }
+    }
 }

@@ -53,4 +53,24 @@ import Testing
     @Test func crlfInsideQuotesAcrossChunks() throws {
         #expect(try records(bytes("a,b\r\n\"x\r\ny\",\"\"\"\"\r\n")).get() == [["a", "b"], ["x\r\ny", "\""]])
     }
+
+    /// Found by the bad-input corpus: a valid date in year 9999 crashed `yoy` (the period
+    /// after it starts in year 10000, which Day could not hold: CalendarPeriod.start
+    /// force-unwraps). Days now hold years far beyond what can be parsed.
+    @Test func periodsNextToTheParseableYears() throws {
+        let last = try #require(Day(parsing: "12/31/9999"))
+        #expect(last.advanced(by: 1).description == "10000-01-01")
+        #expect(last.addingYears(1).description == "10000-12-31")
+        #expect(last.addingMonths(1).description == "10000-01-31")
+        for unit in [PeriodUnit.month, .quarter, .year] {
+            let p = CalendarPeriod(unit, containing: last)
+            #expect(p.next.start == last.advanced(by: 1))
+            #expect(p.end == last)
+        }
+        let first = try #require(Day(parsing: "0000-01-01"))
+        #expect(first.addingYears(-1).description == "-0001-01-01")
+        #expect(CalendarPeriod(.year, containing: first).advanced(by: -1).start.year == -1)
+        #expect(Day(year: 1_000_000, month: 1, day: 1) == nil)
+        #expect(Day(parsing: "10000-01-01") == nil)
+    }
 }
