@@ -16,6 +16,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation` for the DocC catalogs; build-time only.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // C BLAS and LAPACKE from Debian's libopenblas-dev and liblapacke-dev. Internal.
@@ -67,7 +69,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["layoffs"],
-            exclude: ["BadInput"]
+            exclude: ["BadInput", "Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -119,3 +119,48 @@ public struct FundamentalsTable: Sendable, Equatable {
     public init() {}
     public var count: Int { company.count }
 }
+
+extension TextColumn {
+    /// The values at `indices`, re-encoded (levels in order of first appearance).
+    public func selecting(_ indices: [Int]) -> TextColumn {
+        var out = TextColumn()
+        out.codes.reserveCapacity(indices.count)
+        for i in indices { out.append(self[i]) }
+        return out
+    }
+}
+
+extension NumericColumn {
+    /// The values at `indices`.
+    public func selecting(_ indices: [Int]) -> NumericColumn {
+        NumericColumn(values: indices.map { values[$0] }, isPresent: indices.map { isPresent[$0] })
+    }
+}
+
+extension EventTable {
+    /// The events at `indices`, in that order.
+    public func selecting(_ indices: [Int]) -> EventTable {
+        var t = EventTable()
+        t.company = company.selecting(indices)
+        t.location = location.selecting(indices)
+        t.day = indices.map { day[$0] }
+        t.cut = cut.selecting(indices)
+        t.fraction = fraction.selecting(indices)
+        t.industry = industry.selecting(indices)
+        t.source = source.selecting(indices)
+        t.stage = stage.selecting(indices)
+        t.fundsRaised = fundsRaised.selecting(indices)
+        t.country = country.selecting(indices)
+        t.dateAdded = indices.map { dateAdded[$0] }
+        t.line = indices.map { line[$0] }
+        t.extra = extra.map { (name: $0.name, values: $0.values.selecting(indices)) }
+        return t
+    }
+}
+
+extension Workforce {
+    /// The workforce entries at `indices`, in that order.
+    public func selecting(_ indices: [Int]) -> Workforce {
+        Workforce(values: values.selecting(indices), source: indices.map { source[$0] })
+    }
+}

@@ -35,8 +35,9 @@ public struct LayoffDataset: Sendable {
     /// Input files, for provenance.
     public var inputs: [DatasetInput]
 
-    /// Options for ``load(eventsPath:fundamentalsPath:aliasesPath:events:fundamentalsOptions:lag:)``.
+    /// Display name of the embedded events file.
     public static let embeddedEventsName = "Datasets/" + EmbeddedDatasets.techLayoffsFileName + " (embedded)"
+    /// Display name of the embedded fundamentals file.
     public static let embeddedFundamentalsName = "Datasets/" + EmbeddedDatasets.companyFundamentalsFileName + " (embedded)"
 
     /// Loads events and fundamentals.
@@ -48,7 +49,10 @@ public struct LayoffDataset: Sendable {
     ///     (`useEmbeddedFundamentals`), and no fundamentals otherwise.
     ///   - aliasesPath: Extra company aliases (`alias,company`).
     ///   - eventOptions: Mapping, percent scale, skip-invalid and dedupe.
+    ///   - skipInvalidFundamentals: Leave out invalid fundamentals rows instead of failing.
     ///   - lag: Fiscal year joined = event year − lag.
+    ///   - useEmbeddedFundamentals: Whether to load the embedded fundamentals when
+    ///     `fundamentalsPath` is `nil` (default: only when `eventsPath` is `nil` too).
     ///   - displayName: Maps a path to the name shown in outputs.
     public static func load(eventsPath: String? = nil, fundamentalsPath: String? = nil, aliasesPath: String? = nil,
                             eventOptions: EventLoadOptions = .init(), skipInvalidFundamentals: Bool = false,
@@ -100,11 +104,36 @@ public struct LayoffDataset: Sendable {
                              join: join, workforce: workforce, inputs: inputs)
     }
 
+    /// The dataset restricted to events announced on or before `day` (a report "as of"
+    /// a date must not use later events). Load results and inputs are kept as they are.
+    public func through(_ day: Day) -> LayoffDataset {
+        let keep = events.day.indices.filter { events.day[$0] <= day }
+        if keep.count == events.count { return self }
+        var d = self
+        d.events = events.selecting(keep)
+        d.workforce = workforce.selecting(keep)
+        if let j = join {
+            var jj = j
+            jj.row = keep.map { j.row[$0] }
+            jj.fiscalYear = keep.map { j.fiscalYear[$0] }
+            jj.workforce = d.workforce
+            d.join = jj
+        }
+        d.eventsAfterCutoff = events.count - keep.count
+        return d
+    }
+
+    /// Events left out by ``through(_:)`` because they come after its date.
+    public var eventsAfterCutoff = 0
+
     /// Plain-language notes on what was left out or could not be matched, in a stable
     /// order, for the data-quality sections of outputs. Empty when nothing was.
     public var qualityNotes: [String] {
         var notes: [String] = []
         let e = eventsLoad
+        if eventsAfterCutoff > 0 {
+            notes.append("\(eventsAfterCutoff) event(s) dated after the as-of date left out.")
+        }
         if e.excludedCount > 0 {
             let reasons = e.excludedByReason.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
             notes.append("\(e.excludedCount) of \(e.rowsRead) event rows left out (--skip-invalid): \(reasons.joined(separator: ", ")).")

@@ -72,8 +72,10 @@ public struct FDistribution: ContinuousDistribution {
     public func sf(_ x: Double) -> Double { pf(x, numeratorDF, denominatorDF, 0, 0) }
     public func logCDF(_ x: Double) -> Double { pf(x, numeratorDF, denominatorDF, 1, 1) }
     public func logSF(_ x: Double) -> Double { pf(x, numeratorDF, denominatorDF, 0, 1) }
-    public func quantile(_ p: Double) -> Double { qf(p, numeratorDF, denominatorDF, 1, 0) }
-    public func inverseSF(_ p: Double) -> Double { qf(p, numeratorDF, denominatorDF, 0, 0) }
+    /// The x with P(X ≤ x) = p. Uses the Beta form (see ``preciseQuantile(_:)``), not R's
+    /// `qf`, which cancels for small lower-tail `p` (qf(1e-10, 1, 10) returns 0, not 1.65e-20).
+    public func quantile(_ p: Double) -> Double { preciseQuantile(p) }
+    public func inverseSF(_ p: Double) -> Double { preciseInverseSF(p) }
 }
 
 /// The χ² distribution with `degreesOfFreedom`.

@@ -98,35 +98,6 @@ extension ExecutionEnvironment {
     }
 }
 
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.range(of: target) {
-            out += rest[..<r.lowerBound]
-            out += replacement
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
-    }
-}
-
-extension Substring {
-    func range(of target: String) -> Range<Substring.Index>? {
-        let t = Array(target.utf8)
-        let u = self.utf8
-        var i = u.startIndex
-        while i != u.endIndex {
-            var j = i, k = 0
-            while k < t.count, j != u.endIndex, u[j] == t[k] { j = u.index(after: j); k += 1 }
-            if k == t.count { return i..<j }
-            i = u.index(after: i)
-        }
-        return nil
-    }
-}
-
 /// Renders a table in the chosen format. CSV and JSON use the machine column keys;
 /// table and markdown put numbered notes under the table.
 func render(_ table: ReportTable, as format: OutputFormat, color: Bool = false) -> String {

@@ -139,3 +139,10 @@ func change(_ current: Double, from previous: Double?) -> (change: Double?, pct:
     let d = current - p
     return (d, p == 0 ? nil : d / p * 100)
 }
+
+extension EventTotals {
+    /// Totals over the events announced in `from...to` (both days included).
+    public static func span(_ events: EventTable, from: Day, to: Day) -> EventTotals {
+        EventTotals(events, events.day.indices.lazy.filter { events.day[$0] >= from && events.day[$0] <= to })
+    }
+}

@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+// Benchmarks for LayoffStats, kept out of the root package so `swift build`/`swift test`
+// there never compile the harness. Run from this folder:
+//   swift package --disable-sandbox benchmark            (ordo-one/benchmark)
+//   swift run -c release OLSTiming                        (plain wall-clock timing)
+//   python3 peers/ols_numpy.py                            (numpy.linalg.lstsq on the same matrix)
+import PackageDescription
+
+let package = Package(
+    name: "LayoffStatsBenchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(name: "LayoffStats", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [.product(name: "StatKit", package: "LayoffStats")]
+        ),
+        .executableTarget(
+            name: "OLSTiming",
+            dependencies: ["BenchmarkSupport", .product(name: "StatKit", package: "LayoffStats")]
+        ),
+        .executableTarget(
+            name: "OLS",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "StatKit", package: "LayoffStats"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/OLS",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

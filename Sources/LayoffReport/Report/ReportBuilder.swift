@@ -1,0 +1,304 @@
+import StatKit
+import LayoffKit
+
+/// Settings of a layoff report.
+public struct ReportOptions: Sendable {
+    /// The headline and year-to-date date (default: the last date in the data).
+    public var asOf: Day?
+    /// Group column for the rolling-rate and year-over-year sections.
+    public var groupBy: String = "industry"
+    /// Rolling window.
+    public var window: TrailingWindow = .days(90)
+    /// Number of months in the monthly trend table and chart.
+    public var trendMonths: Int = 24
+    /// Largest number of groups drawn in the rolling-rate chart (by number of events).
+    public var chartGroups: Int = 5
+    /// Folder name (relative link) where figures live, e.g. `layoffs-report-figures`.
+    public var figuresLink: String = "figures"
+    /// The exact command that produced the report, for provenance.
+    public var command: String = "layoffs report"
+    /// Tool version, for provenance.
+    public var toolVersion: String = "unknown"
+    /// Cut-size model settings; `nil` leaves the regression section out.
+    public var regression: RegressionSettings? = RegressionSettings()
+
+    public init() {}
+}
+
+/// The cut-size model of a report.
+public struct RegressionSettings: Sendable {
+    /// Model formula over the joined events (columns of ``FundamentalsJoin/regressionTable(events:fundamentals:)``).
+    public var formula: String = "log(total_laid_off) ~ log(employees) + revenue_growth"
+    public init() {}
+}
+
+/// A rendered report: markdown, its figures, and a short terminal summary.
+public struct ReportDocument: Sendable {
+    /// The markdown document.
+    public var markdown: String
+    /// Figures by file name (SVG text), linked from the markdown as `figuresLink/name`.
+    public var figures: [(name: String, svg: String)]
+    /// A few lines for the terminal.
+    public var terminalSummary: String
+}
+
+/// Builds the layoff report (DESIGN §5): headline, monthly trend with YoY, rolling rate
+/// overall and by group, year over year by group, the cut-size regression, data quality
+/// and provenance. Same inputs and options give the same bytes: no clock is read.
+public enum ReportBuilder {
+    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
+                             "September", "October", "November", "December"]
+
+    static func monthName(_ p: CalendarPeriod) -> String { monthNames[p.index - 1] + " " + String(p.year) }
+
+    /// Builds the report for `data`.
+    public static func build(data fullData: LayoffDataset, options: ReportOptions) throws -> ReportDocument {
+        guard let fullCoverage = Coverage(fullData.events) else {
+            throw ReportError("the events file has no events")
+        }
+        let asOf = options.asOf ?? fullCoverage.last
+        let data = fullData.through(asOf)
+        let events = data.events
+        guard let coverage = Coverage(events) else {
+            throw ReportError("no events on or before \(asOf)")
+        }
+        var md = ""
+        var figures: [(name: String, svg: String)] = []
+        var terminal = ""
+
+        md += "# Layoff report\n\n"
+        md += "Data: \(data.inputs[0].displayName), \(NumberFormat.grouped(events.count)) events from \(coverage.first) to \(coverage.last)"
+        if let f = data.inputs.first(where: { $0.role == "fundamentals" }) { md += "; fundamentals: \(f.displayName)" }
+        md += ". Figures are as of \(asOf).\n\n"
+
+        // Headline.
+        let monthly = try YearOverYear(events: events, unit: .month)
+        let ytd = try YearToDate(events: events, asOf: asOf)
+        let headline = headlineText(events: events, monthly: monthly, ytd: ytd, asOf: asOf)
+        md += "## Headline\n\n" + headline.joined(separator: "\n\n") + "\n\n"
+        terminal += headline.map { $0.replacingAll("**", with: "") }.joined(separator: "\n") + "\n"
+
+        // Monthly trend.
+        let asOfMonth = CalendarPeriod(.month, containing: asOf)
+        let trendRows = monthly.rows.filter { $0.period <= asOfMonth }.suffix(options.trendMonths)
+        md += "## Monthly trend\n\n"
+        var trend = ReportTable(columns: [.init("Month", key: "month"), .init("Events", key: "events"),
+                                          .init("Companies", key: "companies"), .init("Cut", key: "cut"),
+                                          .init("Same month a year earlier", key: "prev_cut"),
+                                          .init("Y/Y change", key: "change"), .init("Y/Y %", key: "pct_change")])
+        for r in trendRows {
+            trend.append([.text(r.label + (r.partial ? "*" : "")), .integer(r.events), .integer(r.companies),
+                          .number(r.cut, .count), .number(r.previousCut, .count), .number(r.change, .count),
+                          .number(r.pctChange, .percentPoints(decimals: 1, alwaysSign: true))])
+        }
+        md += trend.markdown()
+        if trendRows.contains(where: { $0.partial }) {
+            md += "\n\\* partly outside the data's coverage (\(coverage.first) to \(coverage.last)).\n"
+        }
+        let months = trendRows.map { $0.period.start }
+        let chart = Chart.monthlyBars(
+            title: "Announced job cuts by month", subtitle: "\(months.first.map { monthName(CalendarPeriod(.month, containing: $0)) } ?? "") to \(monthName(asOfMonth)); events with a reported count",
+            months: months, values: trendRows.map { $0.cut }, previousYear: trendRows.map { $0.previousCut },
+            valueName: "Cuts", previousName: "Same month a year earlier", yTitle: "Jobs cut", note: "Source: \(data.inputs[0].displayName)")
+        figures.append(("monthly-cuts.svg", chart.svg()))
+        md += "\n![Monthly job cuts with the same month a year earlier](\(options.figuresLink)/monthly-cuts.svg)\n\n"
+        terminal += "Monthly cuts, last \(trendRows.count) months: " + TextGraphics.sparkline(trendRows.map { $0.cut }) + "\n"
+
+        // Rolling rate.
+        md += try rollingSection(data: data, options: options, coverage: coverage, asOf: asOf, figures: &figures)
+
+        // Year over year by group.
+        md += try groupYoYSection(data: data, options: options, asOf: asOf)
+
+        // Regression.
+        if let settings = options.regression {
+            md += regressionSection(data: data, settings: settings, options: options, figures: &figures)
+        }
+
+        // Data quality.
+        md += "## Data quality\n\n"
+        let notes = data.qualityNotes
+        if notes.isEmpty { md += "Nothing was left out.\n\n" } else { md += notes.map { "- " + $0 }.joined(separator: "\n") + "\n\n" }
+        if let j = data.join, !j.unmatchedCompanies.isEmpty {
+            md += "Companies without a fundamentals row for the event's fiscal year (events): "
+            md += j.unmatchedCompanies.map { "\(MarkdownText.escape($0.company)) (\($0.events))" }.joined(separator: ", ") + ".\n\n"
+        }
+
+        // Provenance.
+        md += "## Provenance\n\n"
+        var prov = ReportTable(columns: [.init("Input", key: "input"), .init("Role", key: "role"), .init("Rows", key: "rows"),
+                                         .init("Bytes", key: "bytes"), .init("SHA-256", key: "sha256")])
+        for i in data.inputs {
+            let digest = i.embeddedBytes.map { FileDigest.of(bytes: $0) } ?? i.path.flatMap { FileDigest.of(path: $0) }
+            prov.append([.text(i.displayName), .text(i.role), .integer(i.role == "aliases" ? nil : i.rows),
+                         .integer(digest?.bytes), .text(digest.map { "`\($0.sha256)`" })])
+        }
+        md += prov.markdown() + "\n"
+        md += "Produced by LayoffStats \(options.toolVersion) with:\n\n```sh\n\(options.command)\n```\n"
+        return ReportDocument(markdown: md, figures: figures, terminalSummary: terminal)
+    }
+
+    static func signedPercent(_ p: Double?) -> String {
+        guard let p else { return "n/a" }
+        return NumberFormat.percent(p / 100, decimals: 1, alwaysSign: true)
+    }
+
+    static func direction(_ p: Double?) -> String {
+        guard let p else { return "" }
+        return p > 0 ? "up" : p < 0 ? "down" : "unchanged,"
+    }
+
+    /// Challenger-style headline sentences.
+    static func headlineText(events: EventTable, monthly: YearOverYear, ytd: YearToDate, asOf: Day) -> [String] {
+        var out: [String] = []
+        let month = CalendarPeriod(.month, containing: asOf)
+        if let cur = monthly.rows.first(where: { $0.period == month }) {
+            let full = asOf == month.end
+            // A month in progress is compared over the same days of the other months.
+            let day = asOf.dayOfMonth
+            func upTo(_ p: CalendarPeriod) -> Day { full ? p.end : min(p.end, p.start.advanced(by: day - 1)) }
+            let now = EventTotals.span(events, from: month.start, to: asOf)
+            let prevMonth = month.advanced(by: -1), yearAgo = month.previousYear
+            let spanText = full ? "" : " (days 1–\(day))"
+            var s = "Employers in the data announced **\(NumberFormat.grouped(Int(now.cut)))** job cuts in \(monthName(month))"
+                + (full ? "" : " through \(asOf)") + ", in \(now.events) event\(now.events == 1 ? "" : "s") at \(now.companies) compan\(now.companies == 1 ? "y" : "ies")"
+            var clauses: [String] = []
+            for (p, inData) in [(prevMonth, monthly.coverage.map { $0.intersects(prevMonth.start, upTo(prevMonth)) } ?? false),
+                                (yearAgo, cur.previous != nil)] {
+                guard inData else { clauses.append("\(monthName(p)) is outside the data"); continue }
+                let t = EventTotals.span(events, from: p.start, to: upTo(p))
+                if t.cut == 0 {
+                    clauses.append("\(monthName(p))\(spanText) had no counted cuts")
+                } else {
+                    let ch = (now.cut - t.cut) / t.cut * 100
+                    clauses.append("\(direction(ch)) \(NumberFormat.percent(abs(ch) / 100, decimals: 1)) from \(NumberFormat.grouped(Int(t.cut))) in \(monthName(p))\(spanText)")
+                }
+            }
+            s += "; " + clauses.joined(separator: "; ") + "."
+            if now.eventsWithoutCount > 0 {
+                s += " \(now.eventsWithoutCount) of this month's events had no reported count."
+            }
+            out.append(s)
+        }
+        if let y = ytd.rows.first, let c = y.current {
+            var s = "Year to date (\(y.start) to \(y.end)): **\(NumberFormat.grouped(Int(c.cut)))** cuts in \(c.events) events at \(c.companies) companies"
+            if let p = y.previous {
+                s += ", against \(NumberFormat.grouped(Int(p.cut))) in \(p.events) events at \(p.companies) companies over \(y.previousStart) to \(y.previousEnd) (\(signedPercent(y.pctChange)))"
+            } else {
+                s += "; the same span a year earlier is outside the data"
+            }
+            s += "."
+            let missing = c.eventsWithoutCount + (y.previous?.eventsWithoutCount ?? 0)
+            if missing > 0 {
+                s += " \(c.eventsWithoutCount) event\(c.eventsWithoutCount == 1 ? "" : "s") this year and \(y.previous?.eventsWithoutCount ?? 0) last year had no reported count: they count as events, not in the cut totals."
+            }
+            out.append(s)
+        }
+        return out
+    }
+
+    static func rollingSection(data: LayoffDataset, options: ReportOptions, coverage: Coverage, asOf: Day,
+                               figures: inout [(name: String, svg: String)]) throws -> String {
+        var md = "## Rolling \(windowText(options.window)) layoff rate\n\n"
+        md += "Rate = cuts ÷ workforce × 100 over the events of the \(windowPhrase(options.window)) ending on and including each month end, counting only events whose cut and workforce are both known. "
+        let f = data.workforce.source.filter { $0 == .fundamentals }.count
+        let i = data.workforce.source.filter { $0 == .implied }.count
+        md += "Workforce is the company's employees from the fundamentals file for the event's fiscal year (\(f) events) or, failing that, implied by cut ÷ reported fraction (\(i) events); \(data.events.count - f - i) events have neither and stay out of the rate.\n\n"
+        let overall = try RollingRates(events: data.events, workforce: data.workforce, window: options.window,
+                                       schedule: .monthEnd, to: asOf)
+        let grouped = try RollingRates(events: data.events, workforce: data.workforce, window: options.window,
+                                       schedule: .monthEnd, to: asOf, grouping: .by(options.groupBy))
+        // Top groups by number of events.
+        var counts: [String: Int] = [:]
+        if let col = data.events.groupColumn(named: options.groupBy) {
+            for k in 0..<col.count { counts[col[k] ?? Grouping.defaultMissingLabel, default: 0] += 1 }
+        }
+        let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(options.chartGroups).map(\.key)
+        let last12 = overall.rows.suffix(12)
+        var cols: [ReportTable.Column] = [.init("Month end", key: "date"), .init("All: events", key: "events", alignment: .right),
+                                          .init("All: rate %", key: "rate", alignment: .right)]
+        for g in top { cols.append(.init("\(g) %", key: g, alignment: .right)) }
+        var t = ReportTable(columns: cols)
+        let byGroupDay: [String: [Day: Double?]] = Dictionary(grouping: grouped.rows, by: { $0.group })
+            .mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.day, $0.rate) }) }
+        for r in last12 {
+            var row: [ReportTable.Cell] = [.text(r.day.description), .integer(r.events), .number(r.rate, .fixed(decimals: 2, grouping: false))]
+            for g in top { row.append(.number(byGroupDay[g]?[r.day] ?? nil, .fixed(decimals: 2, grouping: false))) }
+            t.append(row)
+        }
+        md += t.markdown() + "\n"
+        let days = overall.rows.map(\.day)
+        var series = [Chart.Series(name: "All", values: overall.rows.map(\.rate))]
+        for g in top { series.append(Chart.Series(name: g, values: days.map { byGroupDay[g]?[$0] ?? nil })) }
+        let chart = Chart.lines(title: "Rolling \(windowText(options.window)) layoff rate", subtitle: "Cuts as % of the workforce of the companies cutting, at month ends; largest \(options.groupBy) groups by events",
+                                dates: days, series: series, yAxis: Chart.Axis(title: "Layoff rate", unit: "%", includeZero: true),
+                                note: "n/a where no event in the window has both cut and workforce.")
+        figures.append(("rolling-rate.svg", chart.svg()))
+        md += "![Rolling layoff rate overall and by \(options.groupBy)](\(options.figuresLink)/rolling-rate.svg)\n\n"
+        md += "Read this as the typical depth of the cuts being announced, not as an economy-wide layoff rate: the workforce is that of the companies that announced cuts.\n\n"
+        return md
+    }
+
+    static func groupYoYSection(data: LayoffDataset, options: ReportOptions, asOf: Day) throws -> String {
+        var md = "## Year over year by \(options.groupBy)\n\n"
+        let y = try YearToDate(events: data.events, asOf: asOf, grouping: .by(options.groupBy))
+        guard let first = y.rows.first else { return md + "No events.\n\n" }
+        md += "Year to date \(first.start) to \(first.end) against \(first.previousStart) to \(first.previousEnd), largest first.\n\n"
+        var t = ReportTable(columns: [.init(options.groupBy.capitalizedFirst, key: "group"), .init("Events", key: "events"),
+                                      .init("Cut", key: "cut"), .init("Previous events", key: "prev_events"),
+                                      .init("Previous cut", key: "prev_cut"), .init("Change", key: "change"),
+                                      .init("Y/Y %", key: "pct_change")])
+        let rows = y.rows.filter { ($0.current?.events ?? 0) + ($0.previous?.events ?? 0) > 0 }
+            .sorted { (a, b) in
+                let ca = a.current?.cut ?? 0, cb = b.current?.cut ?? 0
+                if ca != cb { return ca > cb }
+                let pa = a.previous?.cut ?? 0, pb = b.previous?.cut ?? 0
+                return pa != pb ? pa > pb : a.group < b.group
+            }
+        for r in rows {
+            t.append([.text(r.group), .integer(r.current?.events), .number(r.current?.cut, .count),
+                      .integer(r.previous?.events), .number(r.previous?.cut, .count), .number(r.change, .count),
+                      .number(r.pctChange, .percentPoints(decimals: 1, alwaysSign: true))])
+        }
+        md += t.markdown() + "\n"
+        // Last complete calendar year against the one before.
+        let yearly = try YearOverYear(events: data.events, unit: .year, grouping: .by(options.groupBy))
+        if let lastFull = yearly.rows.filter({ !$0.partial && $0.previous != nil && !$0.previousPartial }).map(\.period).max() {
+            md += "Full year \(lastFull.label) against \(lastFull.previousYear.label):\n\n"
+            var f = ReportTable(columns: [.init(options.groupBy.capitalizedFirst, key: "group"), .init("Events", key: "events"),
+                                          .init("Cut", key: "cut"), .init("Previous cut", key: "prev_cut"),
+                                          .init("Y/Y %", key: "pct_change")])
+            for r in yearly.rows.filter({ $0.period == lastFull && ($0.events + ($0.previous?.events ?? 0)) > 0 })
+                .sorted(by: { $0.cut != $1.cut ? $0.cut > $1.cut : $0.group < $1.group }) {
+                f.append([.text(r.group), .integer(r.events), .number(r.cut, .count), .number(r.previousCut, .count),
+                          .number(r.pctChange, .percentPoints(decimals: 1, alwaysSign: true))])
+            }
+            md += f.markdown() + "\n"
+        }
+        return md
+    }
+
+    static func windowPhrase(_ w: TrailingWindow) -> String {
+        switch w {
+        case .days(let d): return "\(d) days"
+        case .months(let m): return "\(m) calendar months"
+        }
+    }
+
+    static func windowText(_ w: TrailingWindow) -> String {
+        switch w {
+        case .days(let d): return "\(d)-day"
+        case .months(let m): return "\(m)-month"
+        }
+    }
+}
+
+/// A report could not be built.
+public struct ReportError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

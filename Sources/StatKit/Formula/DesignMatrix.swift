@@ -1,0 +1,453 @@
+import Foundation
+
+/// Errors building a design matrix from a formula and a table. All are thrown, never trapped.
+public enum ModelFrameError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The formula text does not parse.
+    case formula(FormulaError)
+    /// A column is missing from the table (the wrapped `DataTableError.missingColumn` lists
+    /// the columns that exist).
+    case data(DataTableError)
+    /// A text column appears inside arithmetic or a function such as `log()`.
+    case textColumnInArithmetic(column: String, expression: String)
+    /// The response is a text column or `C(…)`; it must be numeric.
+    case categoricalResponse(String)
+    /// The formula is one-sided (`~ x`) but a response is needed.
+    case noResponse
+    /// `C(g, ref="z")` names a level that does not occur (among the rows kept).
+    case unknownReferenceLevel(factor: String, level: String, levels: [String])
+    /// A categorical factor coded by treatment contrasts has fewer than two levels left.
+    case tooFewLevels(factor: String, levels: [String])
+    /// Listwise deletion removed every row.
+    case noRowsLeft(RowExclusions)
+
+    /// A one-line message for the user.
+    public var description: String {
+        switch self {
+        case .formula(let e): return e.description
+        case .data(let e): return e.description
+        case .textColumnInArithmetic(let c, let e):
+            return "column '\(c)' holds text and cannot be used in arithmetic ('\(e)'); use it bare or as C(\(c)) for a categorical term"
+        case .categoricalResponse(let r): return "the response '\(r)' is categorical; it must be a numeric column or transformation"
+        case .noResponse: return "the formula has no response (left-hand side)"
+        case .unknownReferenceLevel(let f, let l, let ls):
+            return "reference level '\(l)' of \(f) does not occur; the levels are: \(ls.joined(separator: ", "))"
+        case .tooFewLevels(let f, let ls):
+            return "\(f) has \(ls.count) level\(ls.count == 1 ? "" : "s") (\(ls.joined(separator: ", "))) among the rows kept; at least 2 are needed"
+        case .noRowsLeft(let x): return "no rows left after listwise deletion (\(x))"
+        }
+    }
+}
+
+/// How many rows listwise deletion excluded, and why.
+///
+/// Each excluded row is counted once, under the first reason that applies, checked in
+/// this order: a missing value in a used column (response first, then the right-hand side
+/// in order of appearance, then `alsoRequire`): reason `"missing <column>"`; then a
+/// non-finite value of a factor after transformation (response first): reason
+/// `"<factor> not finite"`, e.g. `"log(employees) not finite"`.
+public struct RowExclusions: Sendable, Equatable, CustomStringConvertible {
+    /// One reason and its count.
+    public struct Reason: Sendable, Equatable {
+        /// E.g. `"missing total_laid_off"` or `"log(employees) not finite"`.
+        public let reason: String
+        /// Rows excluded for this reason.
+        public let count: Int
+    }
+    /// Rows in the input table.
+    public let totalRows: Int
+    /// Non-zero counts, in the order the checks run.
+    public let reasons: [Reason]
+
+    /// Rows excluded in total.
+    public var excludedCount: Int { reasons.reduce(0) { $0 + $1.count } }
+    /// Rows kept.
+    public var keptCount: Int { totalRows - excludedCount }
+    /// The count for one reason (0 if it never applied).
+    public subscript(reason: String) -> Int { reasons.first { $0.reason == reason }?.count ?? 0 }
+    /// The counts keyed by reason.
+    public var byReason: [String: Int] { Dictionary(uniqueKeysWithValues: reasons.map { ($0.reason, $0.count) }) }
+
+    /// E.g. `"15 of 120 rows excluded: missing total_laid_off: 12, log(employees) not finite: 3"`.
+    public var description: String {
+        if reasons.isEmpty { return "no rows excluded of \(totalRows)" }
+        return "\(excludedCount) of \(totalRows) rows excluded: " + reasons.map { "\($0.reason): \($0.count)" }.joined(separator: ", ")
+    }
+}
+
+/// A term of the design: its name and the design-matrix columns it spans.
+public struct DesignTerm: Sendable, Equatable {
+    /// `(Intercept)`, `x1`, `C(g)`, `C(g):x`…
+    public let name: String
+    /// Columns of ``DesignMatrix/x`` belonging to the term.
+    public let columns: Range<Int>
+}
+
+/// The levels of one categorical factor among the rows kept.
+public struct CategoricalLevels: Sendable, Equatable {
+    /// The factor's name stem as used in column names, e.g. `C(g)` or `g`.
+    public let factor: String
+    /// Levels in coding order (sorted: text by code point, numbers numerically).
+    public let levels: [String]
+    /// The reference level of treatment coding (the first level unless `ref=` was given).
+    public let reference: String
+}
+
+/// The model matrix X, response y and bookkeeping for a formula evaluated on a table.
+///
+/// Construction follows patsy's `dmatrices(formula, data, NA_action="drop")` and R's
+/// `model.frame`/`model.matrix` conventions:
+/// * **Listwise deletion.** A row is dropped when any used column (or one in
+///   `alsoRequire`, e.g. weights or clusters) is missing, or when a factor's value is not
+///   finite after transformation (`log(0)`, `sqrt(-1)`, `I(a/0)`). Counts by reason are in
+///   ``exclusions``; the surviving rows' indices are ``keptRows`` (ascending), so callers can
+///   align weights or cluster ids.
+/// * **Categoricals.** A text column used bare is categorical (columns `g[T.b]`), as is
+///   `C(col)` for a text or numeric column (`C(g)[T.b]`; numbers become levels written
+///   shortest, `C(n)[T.2]`). Levels are those present in the kept rows (unused levels are
+///   dropped, as R's `lm` does), sorted; the reference is the first unless `C(g, ref="b")`.
+/// * **Coding and column order** follow patsy exactly: terms are grouped by their numeric
+///   factors (purely categorical terms first), by degree within a group; a categorical
+///   factor is coded by treatment contrasts `[T.level]` when the lower-order margin is
+///   already in the model and by full dummies `[level]` otherwise (e.g. `0 + C(g)` or
+///   `x:C(g)` without `C(g)`). In an interaction the left-most factor varies fastest.
+/// * **Names**: `(Intercept)`, `x1`, `log(x2)`, `I(x^2)` (as written, without whitespace),
+///   `C(g)[T.b]`, `g[T.b]`, `a:b`, `C(g)[T.b]:x`.
+public struct DesignMatrix: Sendable {
+    /// The formula.
+    public let formula: Formula
+    /// The model matrix, `keptRows.count × termNames.count`, column-major.
+    public let x: Matrix
+    /// The response at the kept rows.
+    public let y: [Double]
+    /// The response as written, e.g. `log(total_laid_off)`.
+    public let responseName: String
+    /// One name per column of ``x``, in column order.
+    public let termNames: [String]
+    /// The terms in column order; the intercept, when present, is `terms[0]`.
+    public let terms: [DesignTerm]
+    /// For each column of ``x``, the index in ``terms`` of the term it belongs to
+    /// (R's `assign`, shifted so that it indexes ``terms``): use it to pick the columns
+    /// of a term for Wald or F tests.
+    public let assign: [Int]
+    /// Indices (0-based, ascending) of the table rows that survived listwise deletion.
+    public let keptRows: [Int]
+    /// What was excluded and why.
+    public let exclusions: RowExclusions
+    /// Levels of each categorical factor, in order of first appearance in ``terms``.
+    public let categoricalLevels: [CategoricalLevels]
+
+    /// Parses `formula` and builds the design; a syntax error is thrown as ``ModelFrameError/formula(_:)``.
+    public init(formula: String, data: DataTable, alsoRequire: [String] = []) throws(ModelFrameError) {
+        let f: Formula
+        do { f = try Formula(formula) } catch { throw .formula(error) }
+        try self.init(f, data: data, alsoRequire: alsoRequire)
+    }
+
+    /// Builds the design of `formula` on `data`. `alsoRequire` names further columns whose
+    /// missing values exclude a row (weights, cluster ids); they do not enter X.
+    public init(_ formula: Formula, data: DataTable, alsoRequire: [String] = []) throws(ModelFrameError) {
+        guard let response = formula.response else { throw .noResponse }
+        let builder = DesignBuilder(data: data)
+        let resolvedResponse = try builder.resolve(response)
+        guard case .numeric = resolvedResponse else { throw .categoricalResponse(response.text) }
+
+        // Factors in order of appearance (response first).
+        var factors: [FormulaFactor] = [response]
+        for t in formula.terms { for f in t.factors where !factors.contains(f) { factors.append(f) } }
+        var resolved: [FormulaFactor: ResolvedFactor] = [response: resolvedResponse]
+        for f in factors.dropFirst() { resolved[f] = try builder.resolve(f) }
+
+        // Columns checked for missingness, in order, then alsoRequire.
+        var used: [String] = []
+        for f in factors { for c in f.columns where !used.contains(c) { used.append(c) } }
+        for c in alsoRequire where !used.contains(c) {
+            do { _ = try data.require(c) } catch { throw .data(error) }
+            used.append(c)
+        }
+
+        // Listwise deletion and factor evaluation. Factors are evaluated column-wise over
+        // all rows (values at missing positions are garbage and never used), then each row
+        // is checked: missing values first, then non-finite factor values.
+        let present = used.map { builder.presence($0) }
+        let allValues: [[Double]?] = factors.map { f in
+            if case .text = resolved[f]! { return nil }
+            return builder.evaluateColumn(resolved[f]!)
+        }
+        var counts = [Int](repeating: 0, count: used.count + factors.count)
+        var kept: [Int] = []
+        rows: for i in 0..<data.rowCount {
+            for k in present.indices where !present[k][i] {
+                counts[k] += 1
+                continue rows
+            }
+            for k in allValues.indices {
+                if let v = allValues[k], !v[i].isFinite {
+                    counts[used.count + k] += 1
+                    continue rows
+                }
+            }
+            kept.append(i)
+        }
+        var values: [FormulaFactor: [Double]] = [:]   // numeric factors and numeric-source categoricals
+        var textCodes: [FormulaFactor: [Int32]] = [:]  // text categoricals: codes into the column's levels
+        for (k, f) in factors.enumerated() {
+            if let v = allValues[k] {
+                values[f] = kept.map { v[$0] }
+            } else if case .text(let column) = resolved[f]! {
+                let codes = builder.text[column]!.codes
+                textCodes[f] = kept.map { codes[$0] }
+            }
+        }
+        var reasons: [RowExclusions.Reason] = []
+        for (k, c) in used.enumerated() where counts[k] > 0 { reasons.append(.init(reason: "missing \(c)", count: counts[k])) }
+        for (k, f) in factors.enumerated() where counts[used.count + k] > 0 {
+            reasons.append(.init(reason: "\(f.text) not finite", count: counts[used.count + k]))
+        }
+        let exclusions = RowExclusions(totalRows: data.rowCount, reasons: reasons)
+        guard !kept.isEmpty else { throw .noRowsLeft(exclusions) }
+        let n = kept.count
+
+        // Categorical levels among kept rows: per factor, level labels and a per-row level index.
+        var catLevels: [FormulaFactor: [String]] = [:]
+        var catIndex: [FormulaFactor: [Int]] = [:]
+        var catReference: [FormulaFactor: Int] = [:]
+        for f in factors.dropFirst() {
+            let r = resolved[f]!
+            let labels: [String]
+            let index: [Int]
+            switch r {
+            case .numeric: continue
+            case .text(let column):
+                let col = builder.text[column]!
+                let codes = textCodes[f]!
+                let present = Set(codes)
+                labels = present.map { col.levels[Int($0)] }.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+                let position = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+                // code → position in the sorted labels (-1 for codes absent from kept rows)
+                let codePosition = col.levels.map { position[$0] ?? -1 }
+                index = codes.map { codePosition[Int($0)] }
+            case .numericCategorical:
+                let vs = values[f]!
+                let distinct = Array(Set(vs)).sorted()
+                labels = distinct.map(formulaLevelLabel)
+                let position = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
+                index = vs.map { position[$0]! }
+            }
+            var ref = 0
+            if case .categorical(_, let reference?) = f.kind {
+                guard let k = labels.firstIndex(of: reference) else {
+                    throw .unknownReferenceLevel(factor: f.displayName, level: reference, levels: labels)
+                }
+                ref = k
+            }
+            catLevels[f] = labels
+            catIndex[f] = index
+            catReference[f] = ref
+        }
+
+        // Term order and coding (patsy's build.py and redundancy.py).
+        let allTerms = (formula.hasIntercept ? [FormulaTerm([])] : []) + formula.terms
+        func isNumeric(_ f: FormulaFactor) -> Bool { if case .numeric = resolved[f]! { return true } else { return false } }
+        var bucketOrder: [Set<FormulaFactor>] = []
+        var buckets: [Set<FormulaFactor>: [FormulaTerm]] = [:]
+        for t in allTerms {
+            let key = Set(t.factors.filter(isNumeric))
+            if buckets[key] == nil { bucketOrder.append(key) }
+            buckets[key, default: []].append(t)
+        }
+        if let k = bucketOrder.firstIndex(of: []), k > 0 { bucketOrder.insert(bucketOrder.remove(at: k), at: 0) }
+
+        var columns: [[Double]] = []
+        var names: [String] = []
+        var designTerms: [DesignTerm] = []
+        var assign: [Int] = []
+        var levelsOut: [CategoricalLevels] = []
+        for key in bucketOrder {
+            let bucketTerms = Self.stableSortedByDegree(buckets[key]!)
+            var usedSubterms = Set<Set<ExpandedFactor>>()
+            for term in bucketTerms {
+                let start = columns.count
+                let categorical = term.factors.filter { !isNumeric($0) }
+                for coding in Self.pickContrasts(categorical, used: &usedSubterms) {
+                    // Column parts per factor (in term order): (name suffixes, per-row values).
+                    var parts: [[(String, [Double])]] = []
+                    for f in term.factors {
+                        if isNumeric(f) {
+                            parts.append([(f.displayName, values[f]!)])
+                        } else if let full = coding[f] {
+                            let labels = catLevels[f]!, idx = catIndex[f]!, ref = catReference[f]!
+                            if !full && labels.count < 2 { throw .tooFewLevels(factor: f.displayName, levels: labels) }
+                            var p: [(String, [Double])] = []
+                            for (l, label) in labels.enumerated() where full || l != ref {
+                                p.append(("\(f.displayName)[\(full ? "" : "T.")\(label)]", idx.map { $0 == l ? 1 : 0 }))
+                            }
+                            parts.append(p)
+                        }
+                    }
+                    if parts.isEmpty {
+                        columns.append([Double](repeating: 1, count: n))
+                        names.append("(Intercept)")
+                        continue
+                    }
+                    // Cartesian product, left-most factor varying fastest.
+                    var combos: [(String, [Double])] = [("", [Double](repeating: 1, count: n))]
+                    for (k, p) in parts.enumerated() {
+                        var next: [(String, [Double])] = []
+                        for (name, v) in p {
+                            for (prefix, acc) in combos {
+                                next.append((k == 0 ? name : prefix + ":" + name, zip(acc, v).map { $0 * $1 }))
+                            }
+                        }
+                        combos = next
+                    }
+                    for (name, v) in combos { names.append(name); columns.append(v) }
+                }
+                for f in term.factors where !isNumeric(f) && !levelsOut.contains(where: { $0.factor == f.displayName }) {
+                    levelsOut.append(CategoricalLevels(factor: f.displayName, levels: catLevels[f]!, reference: catLevels[f]![catReference[f]!]))
+                }
+                let termName = term.factors.isEmpty ? "(Intercept)" : term.factors.map(\.displayName).joined(separator: ":")
+                assign.append(contentsOf: [Int](repeating: designTerms.count, count: columns.count - start))
+                designTerms.append(DesignTerm(name: termName, columns: start..<columns.count))
+            }
+        }
+
+        self.formula = formula
+        var storage: [Double] = []
+        storage.reserveCapacity(n * columns.count)
+        for c in columns { storage.append(contentsOf: c) }
+        self.x = Matrix(rows: n, columns: columns.count, columnMajor: storage)
+        self.y = values[response]!
+        self.responseName = response.text
+        self.termNames = names
+        self.terms = designTerms
+        self.assign = assign
+        self.keptRows = kept
+        self.exclusions = exclusions
+        self.categoricalLevels = levelsOut
+    }
+
+    static func stableSortedByDegree(_ terms: [FormulaTerm]) -> [FormulaTerm] {
+        terms.enumerated().sorted { ($0.element.factors.count, $0.offset) < ($1.element.factors.count, $1.offset) }.map(\.element)
+    }
+
+    /// patsy's `pick_contrasts_for_term`: expand the categorical factors into all subterms
+    /// (subsets, by size then position), drop those already spanned in this bucket, and
+    /// merge greedily (`a-` absorbed by `a-:b-` gives `a-:b+`). Returns one coding per
+    /// subterm: factor → full rank (`true`, dummies) or reduced (`false`, treatment contrasts).
+    static func pickContrasts(_ categorical: [FormulaFactor], used: inout Set<Set<ExpandedFactor>>) -> [[FormulaFactor: Bool]] {
+        let k = categorical.count
+        var subsets: [[Int]] = []
+        for mask in 0..<(1 << k) { subsets.append((0..<k).filter { mask & (1 << $0) != 0 }) }
+        subsets.sort { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }
+        var subterms: [Set<ExpandedFactor>] = []
+        for s in subsets {
+            let st = Set(s.map { ExpandedFactor(factor: categorical[$0], full: false) })
+            if !used.contains(st) { subterms.append(st) }
+        }
+        used.formUnion(subterms)
+        simplify: while true {
+            for i in subterms.indices {
+                for j in (i + 1)..<subterms.count {
+                    let short = subterms[i], long = subterms[j]
+                    if long.count - short.count == 1 && long.isSuperset(of: short) {
+                        let extra = long.subtracting(short).first!
+                        var merged = short
+                        merged.insert(ExpandedFactor(factor: extra.factor, full: true))
+                        subterms[j] = merged
+                        subterms.remove(at: i)
+                        continue simplify
+                    }
+                }
+            }
+            break
+        }
+        return subterms.map { st in Dictionary(uniqueKeysWithValues: st.map { ($0.factor, $0.full) }) }
+    }
+}
+
+/// A categorical factor annotated with full-rank (`full`) or reduced coding.
+struct ExpandedFactor: Hashable {
+    let factor: FormulaFactor
+    let full: Bool
+}
+
+/// How a factor is evaluated.
+enum ResolvedFactor {
+    case numeric(FormulaExpression)
+    /// A text column used bare or in C().
+    case text(column: String)
+    /// C(numeric column): categorical over distinct values.
+    case numericCategorical(column: String)
+}
+
+/// Column lookup and evaluation helpers.
+struct DesignBuilder {
+    let data: DataTable
+    private(set) var numeric: [String: NumericColumn] = [:]
+    private(set) var text: [String: TextColumn] = [:]
+
+    init(data: DataTable) {
+        self.data = data
+        for (name, column) in zip(data.names, data.columns) {
+            switch column {
+            case .numeric(let c): numeric[name] = c
+            case .text(let c): text[name] = c
+            }
+        }
+    }
+
+    func require(_ name: String) throws(ModelFrameError) -> Column {
+        do { return try data.require(name) } catch { throw .data(error) }
+    }
+
+    func resolve(_ f: FormulaFactor) throws(ModelFrameError) -> ResolvedFactor {
+        switch f.kind {
+        case .categorical(let column, _):
+            if case .text = try require(column) { return .text(column: column) }
+            return .numericCategorical(column: column)
+        case .expression(.column(let name)):
+            if case .text = try require(name) { return .text(column: name) }
+            return .numeric(.column(name))
+        case .expression(let e):
+            for c in e.columns {
+                if case .text = try require(c) { throw .textColumnInArithmetic(column: c, expression: f.text) }
+            }
+            return .numeric(e)
+        }
+    }
+
+    /// Presence mask of a column (`true` where a value is present).
+    func presence(_ column: String) -> [Bool] {
+        if let c = numeric[column] { return c.isPresent }
+        return text[column]!.codes.map { $0 >= 0 }
+    }
+
+    /// A numeric factor (or the numbers behind a numeric categorical) at every row.
+    func evaluateColumn(_ r: ResolvedFactor) -> [Double] {
+        switch r {
+        case .numeric(let e): return evaluate(e)
+        case .numericCategorical(let column): return numeric[column]!.values
+        case .text: return []
+        }
+    }
+
+    /// Vectorised evaluation of an expression over all rows.
+    func evaluate(_ e: FormulaExpression) -> [Double] {
+        switch e {
+        case .number(let v): return [Double](repeating: v, count: data.rowCount)
+        case .column(let n): return numeric[n]!.values
+        case .negate(let a): return evaluate(a).map { -$0 }
+        case .identity(let a): return evaluate(a)
+        case .call(let f, let a): return evaluate(a).map(f.apply)
+        case .binary(let op, let a, let b):
+            let x = evaluate(a), y = evaluate(b)
+            switch op {
+            case .add: return zip(x, y).map { $0 + $1 }
+            case .subtract: return zip(x, y).map { $0 - $1 }
+            case .multiply: return zip(x, y).map { $0 * $1 }
+            case .divide: return zip(x, y).map { $0 / $1 }
+            case .power: return zip(x, y).map { Foundation.pow($0, $1) }
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import StatKit
+import LayoffKit
+import LayoffReport
+
+extension CovarianceType: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case "classical", "nonrobust": self = .classical
+        case "hc0": self = .hc0
+        case "hc1": self = .hc1
+        case "hc2": self = .hc2
+        case "hc3": self = .hc3
+        case "cluster": self = .cluster
+        default: return nil
+        }
+    }
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+/// `layoffs regress`: least squares with the inference a statistician expects.
+struct RegressCommand: LayoffsSubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regress",
+        abstract: "Fit a linear model by least squares (QR through LAPACK) and print its summary.",
+        discussion: """
+        With --data FILE alone, FILE is any CSV with a header and the formula uses its \
+        columns. With no --data (the embedded data) or with --fundamentals, events are \
+        joined to fundamentals (fiscal year of the event, --lag 1 for the year before) and \
+        the formula can use total_laid_off, percentage_laid_off, employees, revenue, \
+        revenue_growth, workforce, funds_raised, year, company, industry, country, stage.
+
+        Formulas: y ~ x1 + log(x2) + log1p(x3) + sqrt(x4) + I(x^2) + C(g) + C(g, ref="b") \
+        + a:b + a*b; "- 1" or "+ 0" drops the intercept. Rows with a missing or non-finite \
+        value in any used column are excluded and counted.
+
+        Examples:
+          layoffs regress
+          layoffs regress --cov cluster --cluster company --format json
+          layoffs regress --data longley.csv --formula "y ~ x1 + x2" --cov HC3
+        """
+    )
+    @OptionGroup var input: InputOptions
+    @Option(help: "Model formula (default for layoff data: log(total_laid_off) ~ log(employees) + revenue_growth).") var formula: String?
+    @Option(help: "Covariance: classical, HC0, HC1, HC2, HC3 or cluster.") var cov: CovarianceType = .classical
+    @Option(help: "Cluster column for --cov cluster (default for layoff data: company).") var cluster: String?
+    @Option(help: "Column of positive weights (weighted least squares).") var weights: String?
+    @Option(help: "Confidence level of the intervals.") var level: Double = 0.95
+    @Option(help: "Output format: table, markdown or json.") var format: OutputFormat = .table
+    @Option(help: ArgumentHelp("Write the result to this file (atomically).", valueName: "file")) var out: String?
+
+    var outPath: String? { out }
+
+    static let defaultFormula = RegressionSettings().formula
+
+    func validate() throws {
+        guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1 (e.g. 0.95)") }
+        if format == .csv { throw ValidationError("regress prints table, markdown or json") }
+        if cluster != nil && cov != .cluster { throw ValidationError("--cluster needs --cov cluster") }
+    }
+
+    func execute(in env: ExecutionEnvironment) throws -> CommandOutput {
+        let table: DataTable
+        let description: String
+        var extraNotes: [String] = []
+        let layoffMode = input.data == nil || input.fundamentals != nil
+        if layoffMode {
+            let data = try input.load(env)
+            guard let join = data.join, let f = data.fundamentalsLoad else {
+                throw CLIError(message: "layoffs regress: the layoff model needs fundamentals (--fundamentals FILE)", code: Exit.usage)
+            }
+            do { table = try join.regressionTable(events: data.events, fundamentals: f.fundamentals) } catch {
+                throw CLIError(message: "layoffs regress: \(error)", code: Exit.software)
+            }
+            description = "\(data.inputs[0].displayName) joined to \(data.inputs[1].displayName) (fiscal year = event year\(input.lag == 0 ? "" : " − \(input.lag)"))"
+            extraNotes.append("\(join.matchedCount) of \(data.events.count) events matched a fundamentals row; \(join.unmatchedCount) did not (their employees and revenue_growth are missing).")
+            extraNotes += data.qualityNotes.filter { !$0.contains("matched a fundamentals row") }
+        } else {
+            let path = input.data!
+            do { table = try DataTable(csvFile: path) } catch {
+                throw CLIError(message: "layoffs regress: \(env.scrubPaths(error.description))", code: error.category.exitCode)
+            }
+            description = env.displayName(path)
+        }
+        let formulaText = formula ?? (layoffMode ? Self.defaultFormula : "")
+        guard !formulaText.isEmpty else {
+            throw CLIError(message: "layoffs regress: --formula is required with a generic --data file; the columns are: \(table.names.joined(separator: ", "))", code: Exit.usage)
+        }
+        let clusterColumn = cov == .cluster ? (cluster ?? (layoffMode ? "company" : nil)) : nil
+        if cov == .cluster && clusterColumn == nil {
+            throw CLIError(message: "layoffs regress: --cov cluster needs --cluster COLUMN", code: Exit.usage)
+        }
+        let fit: FormulaFit
+        do {
+            fit = try FormulaFit(formula: formulaText, data: table, covariance: cov, cluster: clusterColumn,
+                                 weights: weights, level: level)
+        } catch {
+            var message = "layoffs regress: \(error)"
+            if case .design(.formula(let fe)) = error { message += "\n" + fe.caretDisplay }
+            throw CLIError(message: message, code: Exit.dataError)
+        }
+        let summary = RegressionSummary(fit: fit, dataDescription: description, extraNotes: extraNotes)
+        let output = CommandOutput()
+        output.format = format
+        switch format {
+        case .json: output.write(summary.json().serialized(indent: 2) + "\n")
+        case .markdown: output.write(summary.markdown())
+        default: output.write(summary.plainText())
+        }
+        return output
+    }
+}
