@@ -2,7 +2,7 @@
 // (see Fuzz/README.md).
 //
 // Every input is parsed as a formula (Formula(_:)); a formula that parses must parse
-// again from its description to an equal formula. It is then built into a ModelFrame
+// again from its description to an equal formula. It is then built into a DesignMatrix
 // on a small fixed table (numeric y, x, a, b, employees, cut, growth; text g; numeric
 // n with few values), which must return a design or throw a ModelFrameError.
 import StatKit
@@ -41,7 +41,7 @@ public func fuzz(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
         preconditionFailure("the description \(formula.description) of \(text) does not parse: \(error)")
     }
     do {
-        let frame = try ModelFrame(formula, data: table)
+        let frame = try DesignMatrix(formula, data: table)
         _ = frame.termNames
     } catch {
         _ = error.description
