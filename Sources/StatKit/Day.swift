@@ -11,10 +11,16 @@ public struct Day: Sendable, Hashable, Comparable, Strideable, CustomStringConve
     /// The day with the given serial number (days since 1970-01-01).
     @inlinable public init(number: Int32) { self.number = number }
 
-    /// The day `year-month-day`, or `nil` if no such date exists (month 13, February 30, ...).
+    /// Years a ``Day`` can hold. Parsed dates have 4-digit years (0000–9999); the range
+    /// is much wider so that period arithmetic next to them (the year after 9999-12-31,
+    /// the year before 0000-01-01) stays representable.
+    public static let yearRange = -999_999...999_999
+
+    /// The day `year-month-day`, or `nil` if no such date exists (month 13, February 30,
+    /// a year outside ``yearRange``).
     public init?(year: Int, month: Int, day: Int) {
         guard (1...12).contains(month), day >= 1, day <= Day.daysInMonth(year: year, month: month),
-              (-9999...9999).contains(year) else { return nil }
+              Day.yearRange.contains(year) else { return nil }
         self.number = Int32(Day.daysFromCivil(year: year, month: month, day: day))
     }
 

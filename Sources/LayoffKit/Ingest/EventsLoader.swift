@@ -303,7 +303,7 @@ extension [TextColumnInterner] {
     mutating func code(_ reader: CSVReader, _ col: Int?, _ k: Int, _ column: inout TextColumn) -> Int32 {
         guard let c = col else { return -1 }
         let v = CSVValue.trimmed(reader.field(c))
-        return v.isEmpty ? -1 : self[k].code(v, in: &column)
+        return v.isEmpty ? -1 : self[k].canonicalCode(v, in: &column)
     }
 }
 

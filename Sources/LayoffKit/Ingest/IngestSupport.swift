@@ -108,7 +108,21 @@ struct RowChecker {
     mutating func report(line: Int, column: Int, value: ArraySlice<UInt8>, issue: String, expected: String, reason: String) {
         problems.append(DataProblem(
             file: file, line: line, column: column + 1, columnName: header[column],
-            value: String(decoding: value, as: UTF8.self), issue: issue, expected: expected, reason: reason))
+            value: RowChecker.shown(value), issue: issue, expected: expected, reason: reason))
+    }
+
+    /// Values longer than this many bytes are shortened in problems.
+    static let longValue = 200
+
+    /// The value as shown in a problem: the field itself, or for a field longer than
+    /// ``longValue`` bytes its first 100 bytes (cut at a character boundary), `…` and its
+    /// size, `9999…[20000000 bytes]`, so a runaway field (a missing closing quote far
+    /// above, a binary blob) cannot turn one message into megabytes.
+    static func shown(_ value: ArraySlice<UInt8>) -> String {
+        guard value.count > longValue else { return String(decoding: value, as: UTF8.self) }
+        var end = value.startIndex + 100
+        while end > value.startIndex && value[end] & 0xC0 == 0x80 { end -= 1 }
+        return String(decoding: value[..<end], as: UTF8.self) + "…[\(value.count) bytes]"
     }
 
     mutating func reportRagged(line: Int, actual: Int) {

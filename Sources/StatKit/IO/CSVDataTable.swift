@@ -69,8 +69,40 @@ extension DataTable {
         for e in ends {
             let cell = bytes[start..<e]
             start = e
-            text.codes.append(CSVValue.isMissingToken(cell) ? -1 : interner.code(cell, in: &text))
+            text.codes.append(CSVValue.isMissingToken(cell) ? -1 : interner.canonicalCode(cell, in: &text))
         }
         return .text(text)
+    }
+}
+
+extension TextColumnInterner {
+    /// ``code(_:in:)`` for any valid UTF-8 text, including text that is canonically
+    /// equivalent to an earlier level but spelled with different bytes.
+    ///
+    /// `TextColumn` levels are `String`s, which compare by canonical equivalence, while
+    /// the interner matches bytes: `Café` typed precomposed (`C3 A9`) and decomposed
+    /// (`65 CC 81`, as macOS file names and some exports write it) are one level but two
+    /// byte strings, and interning the second one would add no level and stop the
+    /// program. Text with non-ASCII bytes is therefore first looked up as a `String`
+    /// (the fast byte path is kept for ASCII text). The only characters whose canonical
+    /// form is ASCII, U+212A KELVIN SIGN (`K`), U+037E GREEK QUESTION MARK (`;`) and
+    /// U+1FEF GREEK VARIA (`` ` ``), are interned under their ASCII form so that a later
+    /// ASCII spelling finds them on the byte path.
+    public mutating func canonicalCode(_ bytes: ArraySlice<UInt8>, in column: inout TextColumn) -> Int32 {
+        guard bytes.contains(where: { $0 >= 0x80 }) else { return code(bytes, in: &column) }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if let c = column.existingCode(for: text) { return c }
+        var ascii: [UInt8] = []
+        ascii.reserveCapacity(bytes.count)
+        for s in text.unicodeScalars {
+            switch s.value {
+            case 0..<0x80: ascii.append(UInt8(s.value))
+            case 0x212A: ascii.append(UInt8(ascii: "K"))
+            case 0x037E: ascii.append(UInt8(ascii: ";"))
+            case 0x1FEF: ascii.append(UInt8(ascii: "`"))
+            default: return code(bytes, in: &column)
+            }
+        }
+        return code(ascii[...], in: &column)
     }
 }

@@ -1,0 +1,75 @@
+// libFuzzer target: the layoff events loader and the fundamentals loader
+// (see Fuzz/README.md).
+//
+// Every input is loaded as an events file strictly and with skipInvalid (with and
+// without dedupe, fractions and percents), and as a fundamentals file strictly and with
+// skipInvalid (with and without a fixed fiscal year). The strict and lenient loads must
+// agree: a strict load that succeeds reports no problems and loads the same rows as
+// the lenient one; a strict load that fails with invalidData lists exactly the problems
+// the lenient load reports; a CSV syntax error is the same error both ways.
+import StatKit
+import LayoffKit
+
+private func events(_ bytes: [UInt8], _ options: EventLoadOptions) {
+    var lenient = options
+    lenient.skipInvalid = true
+    var strict = options
+    strict.skipInvalid = false
+    let l: Result<EventLoadResult, IngestError>
+    do { l = .success(try EventLoader.load(bytes: bytes, name: "events.csv", options: lenient)) } catch { l = .failure(error) }
+    let s: Result<EventLoadResult, IngestError>
+    do { s = .success(try EventLoader.load(bytes: bytes, name: "events.csv", options: strict)) } catch { s = .failure(error) }
+    switch (s, l) {
+    case (.success(let a), .success(let b)):
+        precondition(a.problems.isEmpty && b.problems.isEmpty, "a strict load succeeded with problems")
+        precondition(a.events.count == b.events.count && a.rowsRead == b.rowsRead, "strict and lenient loads differ")
+        precondition(a.events.count + a.duplicatesDropped == a.rowsRead, "rows lost without a problem")
+    case (.failure(.invalidData(_, let problems)), .success(let b)):
+        precondition(!problems.isEmpty && problems == b.problems, "strict problems differ from lenient problems")
+        precondition(b.events.count + b.duplicatesDropped + b.excludedCount == b.rowsRead, "row accounting is off")
+        for p in problems { _ = p.description }
+    case (.failure(let e), .failure(let f)):
+        precondition(e == f, "strict and lenient loads fail differently: \(e) / \(f)")
+        _ = e.description
+        _ = e.category
+    default:
+        preconditionFailure("strict and lenient loads disagree: \(s) / \(l)")
+    }
+}
+
+private func fundamentals(_ bytes: [UInt8], year: Int?) {
+    let l: Result<FundamentalsLoadResult, IngestError>
+    do {
+        l = .success(try FundamentalsLoader.load(bytes: bytes, name: "fundamentals.csv",
+                                                 options: .init(fiscalYear: year, skipInvalid: true)))
+    } catch { l = .failure(error) }
+    let s: Result<FundamentalsLoadResult, IngestError>
+    do {
+        s = .success(try FundamentalsLoader.load(bytes: bytes, name: "fundamentals.csv",
+                                                 options: .init(fiscalYear: year, skipInvalid: false)))
+    } catch { s = .failure(error) }
+    switch (s, l) {
+    case (.success(let a), .success(let b)):
+        precondition(a.problems.isEmpty && b.problems.isEmpty, "a strict load succeeded with problems")
+        precondition(a.fundamentals.count == b.fundamentals.count, "strict and lenient loads differ")
+    case (.failure(.invalidData(_, let problems)), .success(let b)):
+        precondition(!problems.isEmpty && problems == b.problems, "strict problems differ from lenient problems")
+        for p in problems { _ = p.description }
+    case (.failure(let e), .failure(let f)):
+        precondition(e == f, "strict and lenient loads fail differently: \(e) / \(f)")
+        _ = e.description
+    default:
+        preconditionFailure("strict and lenient loads disagree: \(s) / \(l)")
+    }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
+    let bytes = Array(UnsafeRawBufferPointer(start: data, count: count))
+    events(bytes, EventLoadOptions())
+    events(bytes, EventLoadOptions(percentScale: 100, dedupe: true))
+    events(bytes, EventLoadOptions(columnMapping: ["date": "notice_date", "total_laid_off": "jobs"]))
+    fundamentals(bytes, year: nil)
+    fundamentals(bytes, year: 2023)
+    return 0
+}
