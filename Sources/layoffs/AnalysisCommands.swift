@@ -380,7 +380,10 @@ struct ValidateCommand: LayoffsSubcommand {
         }
         summary.append("\(problems.count) problem(s) in \(data.eventsLoad.excludedCount + (data.fundamentalsLoad.map { $0.excludedByReason.values.reduce(0, +) } ?? 0)) row(s)")
         summary.append("\(dups.count) exact duplicate event(s)" + (dups.isEmpty ? "" : ": " + dups.prefix(10).map { "line \($0.line) repeats line \($0.firstLine)" }.joined(separator: "; ")))
-        if let j = data.join { summary.append("\(j.unmatchedCount) event(s) without fundamentals") }
+        if let j = data.join {
+            summary.append("\(j.unmatchedCount) event(s) without fundamentals for their fiscal year"
+                           + (j.unmatchedCompanies.isEmpty ? "" : ": " + j.unmatchedCompanies.map { "\($0.company) (\($0.events))" }.joined(separator: ", ")))
+        }
         switch format {
         case .json:
             out.write(JSONValue.object([
