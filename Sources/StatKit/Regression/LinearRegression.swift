@@ -432,7 +432,10 @@ public struct RegressionResult: Sendable {
         var coefs = d.termNames.map { Coefficient(term: $0) }
         for (c, j) in d.keptColumns.enumerated() {
             let b = d.beta[c]
-            let se = nonNegativeRoot(v[c, c])
+            // From the Float80 covariance: its exponent range keeps SEs of data near
+            // 1e±150 finite even where the variance itself overflows a Double.
+            let v80cc = v80[c + c * k]
+            let se = v80cc.isNaN ? .nan : Double(max(0, v80cc).squareRoot())
             let t = b / se
             coefs[j] = Coefficient(term: d.termNames[j], estimate: b, standardError: se, t: t,
                                    pValue: tDist.twoSidedPValue(t), ciLow: b - q * se, ciHigh: b + q * se)
