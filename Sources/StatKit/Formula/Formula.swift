@@ -307,10 +307,17 @@ struct FormulaParser {
         for side in [l, r] where side.intercept || side.literal != nil {
             throw error("a column or transformation (the intercept cannot be part of an interaction)", at: tokenAt(side.position))
         }
+        guard l.terms.count * r.terms.count + l.terms.count + r.terms.count <= FormulaParser.maxTerms else {
+            throw error("a formula with at most \(FormulaParser.maxTerms) terms (this product expands to more)", at: tokenAt(r.position))
+        }
         var out: [FormulaTerm] = []
         for a in l.terms { for b in r.terms { out.append(FormulaTerm(a.factors + b.factors)) } }
         return out
     }
+
+    /// Largest number of terms a product may expand to: `a*b*…` with k factors has 2^k − 1
+    /// terms, so without a cap a short formula could ask for millions of columns.
+    static let maxTerms = 256
 
     /// product := interaction ('*' interaction)*
     mutating func parseProduct() throws(FormulaError) -> TermSet {
