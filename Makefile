@@ -7,12 +7,14 @@ APT_PACKAGES := libopenblas-dev liblapacke-dev r-mathlib pkg-config
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 REPORT_OUT   ?= layoffs-report.md
 
-.PHONY: deps build release report test notebooks-check clean help
+.PHONY: deps build release report test notebooks fuzz clean help
 
 help:
 	@echo "make report   build (release) and write the full report on the embedded data"
 	@echo "make test     run the whole test suite (what CI runs)"
 	@echo "make deps     install the Debian packages the build needs (idempotent)"
+	@echo "make notebooks  re-run the notebooks in Notebooks-md/ and update their outputs"
+	@echo "make fuzz     run each libFuzzer target (SECONDS_PER_TARGET=60)"
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -34,6 +36,15 @@ report: release
 
 test: deps
 	$(SWIFT) test --parallel
+	$(SWIFT) build --product layoffs
+	./.build/debug/layoffs notebook check Notebooks-md/*.md
+
+notebooks: deps
+	$(SWIFT) build --product layoffs
+	./.build/debug/layoffs notebook run Notebooks-md/*.md
+
+fuzz: deps
+	bash scripts/fuzz.sh $(or $(SECONDS_PER_TARGET),60)
 
 clean:
 	rm -rf .build

@@ -51,6 +51,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The program shown in Notebooks-md/03-embedding-the-library.md, built and run by
+        // CLITests so the shown code cannot rot.
+        .executableTarget(
+            name: "embedding-example",
+            dependencies: ["StatKit", "LayoffKit"],
+            path: "Examples/Embedding"
+        ),
         .testTarget(
             name: "StatKitTests",
             dependencies: ["StatKit"],
@@ -68,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["layoffs"],
+            dependencies: ["layoffs", "embedding-example"],
             exclude: ["BadInput", "Fixtures"]
         ),
     ],

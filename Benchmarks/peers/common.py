@@ -18,6 +18,7 @@ Run as a script it has two helper commands used by ``run_peers.sh``::
     python common.py compare A.json B.json [C.json ...]   # exit 1 unless all agree
     python common.py check-layoffs LAYOFFS_BIN EVENTS FUNDAMENTALS RESULT.json
                                                          # the project's CLI vs a peer
+    python common.py edge-data FOLDER                    # small edge-case files in FOLDER/a, FOLDER/b
     python common.py table  N TOOL=TIMEFILE[=RESULT.json] ...  # the ratio table
 """
 from __future__ import annotations
@@ -444,19 +445,21 @@ def cmd_compare(paths: list[str]) -> int:
 
 def cmd_check_layoffs(argv: list[str]) -> int:
     """``check-layoffs LAYOFFS_BIN EVENTS FUNDAMENTALS RESULT.json``: runs the project's own
-    ``layoffs rolling`` / ``yoy`` / ``yoy --ytd`` (JSON output) on the same files and
-    compares their rows with a peer's RESULT.json (the regression is not in the CLI yet)."""
+    ``layoffs rolling`` / ``yoy`` / ``yoy --ytd`` / ``regress --cov classical|HC3|cluster``
+    (JSON output) on the same files and compares them with a peer's RESULT.json, with the
+    tolerances of ``compare``."""
     import subprocess
 
     binary, events, fundamentals, result_path = argv
     with open(result_path) as f:
         peer = json.load(f)
 
-    def run(*extra: str) -> list[dict]:
-        cmd = [binary, *extra, "--data", events, "--fundamentals", fundamentals, "--by", "industry",
-               "--format", "json", "--quiet"]
+    def run(*extra: str, table: bool = True):
+        cmd = [binary, *extra, "--data", events, "--fundamentals", fundamentals, "--format", "json"]
+        if table:
+            cmd += ["--by", "industry", "--quiet"]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-        return json.loads(out)["rows"]
+        return json.loads(out)["rows"] if table else json.loads(out)
 
     def rename(rows, names):
         return [{names.get(k, k): v for k, v in r.items()} for r in rows]
@@ -473,13 +476,81 @@ def cmd_check_layoffs(argv: list[str]) -> int:
     _cmp_rows(ytd, peer["ytd"]["rows"], ("group",),
               ["events", "companies", "cut", "events_without_count", "previous_events", "previous_companies",
                "previous_cut", "change", "pct_change"], RATE_RTOL, "ytd", p)
+    ols = peer["ols"]
+    regressed = False
+    for cov, key in (("classical", "se_classical"), ("HC3", "se_hc3"), ("cluster", "se_cluster")):
+        try:
+            fit = run("regress", "--cov", cov, table=False)
+        except subprocess.CalledProcessError:
+            break  # a binary without `layoffs regress`
+        regressed = True
+        coefs = fit["coefficients"]
+        if fit["n"] != ols["n"]:
+            p.append(f"ols.n ({cov}): {fit['n']} != {ols['n']}")
+        if cov == "cluster" and fit.get("clusters") != ols["clusters"]:
+            p.append(f"ols.clusters: {fit.get('clusters')} != {ols['clusters']}")
+        for i, c in enumerate(coefs):
+            for got, want, what in ((c["estimate"], ols["coef"][i], "coef"), (c["std_error"], ols[key][i], key)):
+                if not _close(got, want, OLS_RTOL):
+                    p.append(f"ols.{what}[{i}] ({cov}): {got!r} != {want!r}")
     if p:
         print(f"MISMATCH layoffs CLI vs {peer['tool']}: {len(p)} differences", file=sys.stderr)
         for line in p[:20]:
             print("  " + line, file=sys.stderr)
         return 1
-    print(f"agree    layoffs CLI (rolling, yoy, yoy --ytd) vs {peer['tool']}: {len(roll)} rolling rows, "
-          f"{len(yoy)} YoY rows, {len(ytd)} YTD rows (regression: not in the CLI yet)")
+    print(f"agree    layoffs CLI (rolling, yoy, yoy --ytd{', regress x3' if regressed else ''}) vs {peer['tool']}: "
+          f"{len(roll)} rolling rows, {len(yoy)} YoY rows, {len(ytd)} YTD rows, "
+          + (f"OLS n={ols['n']} coefficients and classical/HC3/cluster SEs" if regressed else "no `regress` in this binary"))
+    return 0
+
+
+# --------------------------------------------------------------------------- edge cases
+
+
+def cmd_edge_data(folder: str) -> int:
+    """``edge-data FOLDER``: writes two small files sets, FOLDER/a and FOLDER/b, that exercise
+    what the synthetic data never does: missing, blank and `Unknown` industries, padded
+    company names, `Unknown`/` Unknown`/empty counts, fractions 0 and 1 and `Unknown`,
+    companies without fundamentals (workforce implied by cut ÷ fraction), missing employees,
+    missing or `NA` revenue growth (derived from the previous year's revenue), data starting
+    mid-month and ending on 29 February (YTD against 1 Jan–28 Feb), and in b a previous YTD
+    span outside the data and a group with no events this year."""
+    import csv
+    import random
+
+    for name, first, last, early in (("a", dt.date(2023, 2, 10), dt.date(2024, 2, 29), False),
+                                     ("b", dt.date(2023, 3, 15), dt.date(2024, 2, 29), True)):
+        rng = random.Random(7)
+        out = os.path.join(folder, name)
+        os.makedirs(out, exist_ok=True)
+        companies = [f"Co {i}" for i in range(12)]
+        with open(os.path.join(out, "fundamentals.csv"), "w", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["company", "fiscal_year", "employees", "revenue", "revenue_growth"])
+            for c in companies[:10]:  # Co 10 and Co 11 have no fundamentals
+                for y in (2023, 2024):
+                    emp = rng.choice(["", str(rng.randint(50, 5000))]) if c == "Co 3" else str(rng.randint(50, 5000))
+                    g = f"{rng.uniform(-20, 30):.1f}"
+                    g = rng.choice(["", "NA", g]) if c == "Co 4" else g
+                    w.writerow([c, y, emp, f"{rng.uniform(1, 900):.1f}", g])
+        industries = ["Retail", "Finance", "", "  ", "Unknown", " Media "]
+        with open(os.path.join(out, "events.csv"), "w", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["company", "location", "total_laid_off", "date", "percentage_laid_off", "industry",
+                        "source", "stage", "funds_raised", "country", "date_added"])
+            for i in range(400):
+                d = first + dt.timedelta(days=rng.randint(0, (last - first).days))
+                d = first if i == 0 else last if i == 1 else d
+                c = rng.choice(companies)
+                if i % 11 == 3:
+                    c = "  " + c + " "
+                cut = rng.choice(["", "Unknown", " Unknown", f"{rng.randint(1, 400)}.0", f"{rng.randint(1, 400)}.0",
+                                  str(rng.randint(1, 400))])
+                frac = rng.choice(["", "0", "0.05", "0.3", "Unknown", "1"])
+                ind = rng.choice(industries)
+                if early and i % 50 == 0:
+                    ind, d = "Early", dt.date(2023, 4, 1 + i % 28)
+                w.writerow([c, "Denver, CO", cut, f"{d.month}/{d.day}/{d.year}", frac, ind, "src", "Seed", "", "US", ""])
     return 0
 
 
@@ -553,6 +624,8 @@ def cmd_table(args: list[str]) -> int:
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "compare":
         sys.exit(cmd_compare(sys.argv[2:]))
+    if len(sys.argv) == 3 and sys.argv[1] == "edge-data":
+        sys.exit(cmd_edge_data(sys.argv[2]))
     if len(sys.argv) == 6 and sys.argv[1] == "check-layoffs":
         sys.exit(cmd_check_layoffs(sys.argv[2:]))
     if len(sys.argv) >= 3 and sys.argv[1] == "table":

@@ -58,13 +58,22 @@ with stages("read"):
     """)
     q(f"""
         CREATE TABLE fu AS
-        SELECT nullif(trim(company), '') AS company, fiscal_year, employees, revenue_growth,
-               dense_rank() OVER (ORDER BY company) AS cid   -- cluster id for the regression
-        FROM read_csv({lit(args.fundamentals)}, {CSV}, nullstr = ['', 'NA', 'N/A', 'NaN', 'null', 'Unknown'],
-            columns = {{'company': 'VARCHAR', 'fiscal_year': 'INTEGER', 'employees': 'DOUBLE',
-                        'revenue': 'DOUBLE', 'revenue_growth': 'DOUBLE'}})
+        WITH f AS (
+            SELECT nullif(trim(company), '') AS company, fiscal_year, employees, revenue, revenue_growth
+            FROM read_csv({lit(args.fundamentals)}, {CSV}, nullstr = ['', 'NA', 'N/A', 'NaN', 'null', 'Unknown'],
+                columns = {{'company': 'VARCHAR', 'fiscal_year': 'INTEGER', 'employees': 'DOUBLE',
+                            'revenue': 'DOUBLE', 'revenue_growth': 'DOUBLE'}})
+        )
+        SELECT f.company, f.fiscal_year, f.employees,
+               -- missing growth is derived from the previous fiscal year: (r_t / r_t−1 − 1) · 100
+               coalesce(f.revenue_growth,
+                        CASE WHEN b.revenue <> 0 THEN (f.revenue / b.revenue - 1) * 100 END) AS revenue_growth,
+               dense_rank() OVER (ORDER BY f.company) AS cid   -- cluster id for the regression
+        FROM f LEFT JOIN f AS b ON b.company = f.company AND b.fiscal_year = f.fiscal_year - 1
     """)
-    n_events, first, last = q("SELECT count(*), min(day), max(day) FROM ev").fetchone()
+    n_events, n_days, first, last = q("SELECT count(*), count(day), min(day), max(day) FROM ev").fetchone()
+    if n_days != n_events:
+        raise SystemExit("events: a date is missing (the project's loader requires one)")
     n_fund, n_keys = q("SELECT count(*), count(DISTINCT (company, fiscal_year)) FROM fu").fetchone()
     if n_fund != n_keys:
         raise SystemExit("fundamentals: a (company, fiscal_year) occurs twice (the project's loader rejects that)")

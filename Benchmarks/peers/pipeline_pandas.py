@@ -17,7 +17,7 @@ with stages("import"):
     import numpy as np
     import pandas as pd
     import statsmodels
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS  # lighter than statsmodels.api
 
 args = common.parse_args(__doc__)
 
@@ -43,8 +43,11 @@ def number(s: pd.Series) -> pd.Series:
 def dates(s: pd.Series) -> pd.Series:
     """M/D/YYYY text → datetime64; each distinct text is parsed once (≈2,200 days)."""
     c = s.astype("category")
+    codes = c.cat.codes.to_numpy()
+    if (codes < 0).any():
+        raise SystemExit("events: a date is missing (the project's loader requires one)")
     parsed = pd.to_datetime(c.cat.categories, format="%m/%d/%Y")
-    return pd.Series(parsed.take(c.cat.codes.to_numpy()), index=s.index)
+    return pd.Series(parsed.take(codes), index=s.index)
 
 
 # ------------------------------------------------------------------- read
@@ -64,11 +67,18 @@ with stages("read"):
     if ev["industry"].isna().any():
         ev["industry"] = ev["industry"].cat.add_categories([common.MISSING_LABEL]).fillna(common.MISSING_LABEL)
     fu = pd.read_csv(args.fundamentals, engine="pyarrow",
-                     usecols=["company", "fiscal_year", "employees", "revenue_growth"],
+                     usecols=["company", "fiscal_year", "employees", "revenue", "revenue_growth"],
                      keep_default_na=False, na_values=["", "NA", "N/A", "NaN", "null", "Unknown"],
                      dtype={"company": "str", "fiscal_year": "int64", "employees": "float64",
-                            "revenue_growth": "float64"})
+                            "revenue": "float64", "revenue_growth": "float64"})
     fu["company"] = text(fu["company"])
+    # Missing growth is derived from the company's previous fiscal year: (r_t / r_t−1 − 1) · 100.
+    before = fu[["company", "fiscal_year", "revenue"]].rename(columns={"revenue": "previous_revenue"})
+    before["fiscal_year"] += 1
+    fu = fu.merge(before, how="left", on=["company", "fiscal_year"], validate="one_to_one")
+    derived = (fu["revenue"] / fu["previous_revenue"].where(fu["previous_revenue"] != 0) - 1) * 100
+    fu["revenue_growth"] = fu["revenue_growth"].fillna(derived)
+    fu = fu.drop(columns=["revenue", "previous_revenue"])
     first, last = ev["day"].min(), ev["day"].max()
 
 # ------------------------------------------------------------------- join
@@ -155,7 +165,7 @@ with stages("ols"):
     X = np.column_stack([np.ones(len(r)), np.log(r["employees"].to_numpy()), r["revenue_growth"].to_numpy()])
     y = np.log(r["cut"].to_numpy())
     clusters = r["company"].cat.codes.to_numpy()
-    fit = sm.OLS(y, X).fit()
+    fit = OLS(y, X).fit()
     hc3 = fit.get_robustcov_results(cov_type="HC3")
     cl = fit.get_robustcov_results(cov_type="cluster", groups=clusters)  # CR1: G/(G−1)·(n−1)/(n−k)
     ols = {"n": int(fit.nobs), "k": X.shape[1], "clusters": int(len(np.unique(clusters))),

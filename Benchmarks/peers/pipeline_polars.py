@@ -64,9 +64,20 @@ with stages("read"):
                     schema_overrides={"company": pl.String, "fiscal_year": pl.Int32,
                                       "employees": pl.Float64, "revenue": pl.Float64, "revenue_growth": pl.Float64},
                     null_values=["NA", "N/A", "NaN", "null", "Unknown"])
-        .select(text("company").cast(pl.Categorical), "fiscal_year", "employees", "revenue_growth")
+        .select(text("company").cast(pl.Categorical), "fiscal_year", "employees", "revenue", "revenue_growth")
+    )
+    # Missing growth is derived from the company's previous fiscal year: (r_t / r_t−1 − 1) · 100.
+    before = fu.select("company", fiscal_year=col("fiscal_year") + 1, previous_revenue="revenue")
+    fu = (
+        fu.join(before, on=["company", "fiscal_year"], how="left", validate="1:1", maintain_order="left")
+        .with_columns(revenue_growth=pl.coalesce(
+            "revenue_growth",
+            pl.when(col("previous_revenue") != 0).then((col("revenue") / col("previous_revenue") - 1) * 100)))
+        .drop("revenue", "previous_revenue")
         .collect()
     )
+    if ev["day"].null_count():
+        raise SystemExit("events: a date is missing (the project's loader requires one)")
     first, last = ev["day"].min(), ev["day"].max()
 
 # ------------------------------------------------------------------- join

@@ -4,6 +4,7 @@
 # `/usr/bin/time -v`, cross-checked against each other, and a ratio table vs DuckDB.
 #
 #   Benchmarks/peers/run_peers.sh [N ...]        # N = events per file; default: 100000 1000000
+#   Benchmarks/peers/run_peers.sh edge           # correctness only, on small edge-case files
 #
 # Environment (all optional):
 #   PEERS_VENV       virtualenv to use/create (default /tmp/venv-peers)
@@ -22,6 +23,7 @@
 #                    LAYOFFS_CMD='/path/layoffs report --data "$EVENTS" --fundamentals "$FUNDAMENTALS" --out /tmp/r.md'
 #                    If it writes $RESULT (RESULT.json layout, see README.md) its numbers are
 #                    cross-checked too; otherwise it is only timed.
+#   LAYOFFS_LABEL    its name in the table (default "layoffs (Swift)")
 #
 # Exit status: 0 when every run succeeded and all results agree, 1 otherwise.
 set -euo pipefail
@@ -71,11 +73,29 @@ label() {
         pandas) echo "pandas + statsmodels" ;;
         polars) echo "polars + numpy" ;;
         duckdb) echo "duckdb + numpy" ;;
-        swift) echo "layoffs (Swift)" ;;
+        swift) echo "${LAYOFFS_LABEL:-layoffs (Swift)}" ;;
     esac
 }
 
 failed=0
+if [ "${SIZES[0]}" = edge ]; then
+    # Correctness only: small files with the cases the synthetic data never has.
+    "$PY" "$HERE/common.py" edge-data "$DATA/edge"
+    for set in a b; do
+        dir="$DATA/edge/$set" out="$OUTROOT/edge-$set"
+        mkdir -p "$out"
+        results=()
+        for t in duckdb pandas polars; do
+            "$PY" "$HERE/pipeline_$t.py" --events "$dir/events.csv" --fundamentals "$dir/fundamentals.csv" \
+                --out "$out/$t.json" || failed=1
+            results+=("$out/$t.json")
+        done
+        echo "edge-case set $set ($dir):"
+        "$PY" "$HERE/common.py" compare "${results[@]}" || failed=1
+        "$PY" "$HERE/common.py" check-layoffs "$LAYOFFS_BIN" "$dir/events.csv" "$dir/fundamentals.csv" "${results[0]}" || failed=1
+    done
+    exit "$failed"
+fi
 for N in "${SIZES[@]}"; do
     companies="${PEERS_COMPANIES:-$(( N / 50 > 2000 ? N / 50 : 2000 ))}"
     dir="$DATA/synth-$N"

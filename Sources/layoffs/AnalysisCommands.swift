@@ -139,6 +139,7 @@ struct RollingCommand: LayoffsSubcommand {
     @Option(help: "Last evaluation date.") var to: String?
     @Option(help: ArgumentHelp("Aggregate series CSV: period,layoffs,employment.", valueName: "file")) var series: String?
     @Option(help: "Moving-average length in periods for --series (repeatable).") var ma: [Int] = []
+    @Flag(help: "Also draw rolling-rate.svg (overall, or the largest groups by events).") var chart = false
 
     var outPath: String? { output.out }
     var isQuiet: Bool { output.quiet }
@@ -178,6 +179,19 @@ struct RollingCommand: LayoffsSubcommand {
         let notes = [workforceNote(data)] + data.qualityNotes
         let out = CommandOutput()
         out.format = output.format
+        if chart {
+            let shown = Array(rr.groups.sorted { a, b in
+                let ea = rr.rows(forGroup: a).reduce(0) { $0 + $1.events }, eb = rr.rows(forGroup: b).reduce(0) { $0 + $1.events }
+                return ea != eb ? ea > eb : a < b
+            }.prefix(6))
+            let days = rr.days
+            let series = shown.map { g in Chart.Series(name: g, values: rr.rows(forGroup: g).map(\.rate)) }
+            let c = Chart.lines(title: "Rolling \(window) layoff rate" + (by.map { " by \($0)" } ?? ""),
+                                subtitle: "Cuts as % of the workforce of the companies cutting" + (rr.groups.count > shown.count ? "; largest groups by events" : ""),
+                                dates: days, series: series, yAxis: Chart.Axis(title: "Layoff rate", unit: "%", includeZero: true),
+                                note: "n/a where no event in the window has both cut and workforce.")
+            out.figures.append(("rolling-rate.svg", Array(c.svg().utf8), "Rolling layoff rate"))
+        }
         if output.format == .csv || output.format == .json {
             if output.format == .json { t.notes = notes } else if !output.quiet { out.diagnostics = notes }
         } else {
@@ -249,9 +263,14 @@ struct YoYCommand: LayoffsSubcommand {
     @Option(help: "Group column.") var by: String?
     @Flag(help: "Year to date instead of periods.") var ytd = false
     @Option(name: .customLong("as-of"), help: "Year-to-date date (default: the last date in the data).") var asOf: String?
+    @Flag(help: "Also draw monthly-cuts.svg: monthly cuts with the same month a year earlier (--period month, no --by).") var chart = false
 
     var outPath: String? { output.out }
     var isQuiet: Bool { output.quiet }
+
+    func validate() throws {
+        if chart && (period != .month || by != nil || ytd) { throw ValidationError("--chart draws monthly totals: use it with --period month and without --by or --ytd") }
+    }
 
     enum PeriodOption: String, ExpressibleByArgument, CaseIterable { case month, quarter, year }
 
@@ -296,6 +315,13 @@ struct YoYCommand: LayoffsSubcommand {
                     t.append([.text(r.label + (r.partial && output.format != .csv && output.format != .json ? "*" : "")),
                               .text(r.group), .integer(r.events), .integer(r.companies), countCell(r.cut),
                               .text(r.previousLabel), countCell(r.previousCut), countCell(r.change), pctCell(r.pctChange)])
+                }
+                if chart {
+                    let c = Chart.monthlyBars(title: "Announced job cuts by month", subtitle: "Events with a reported count; line: the same month a year earlier",
+                                              months: y.rows.map { $0.period.start }, values: y.rows.map(\.cut),
+                                              previousYear: y.rows.map(\.previousCut), valueName: "Cuts",
+                                              previousName: "Same month a year earlier", yTitle: "Jobs cut")
+                    out.figures.append(("monthly-cuts.svg", Array(c.svg().utf8), "Monthly job cuts"))
                 }
                 if y.rows.contains(where: { $0.partial }) && output.format != .csv && output.format != .json {
                     t.notes.append("* the period is only partly inside the data's coverage (\(y.coverage.map { "\($0.first)..\($0.last)" } ?? "")).")
@@ -354,7 +380,10 @@ struct ValidateCommand: LayoffsSubcommand {
         }
         summary.append("\(problems.count) problem(s) in \(data.eventsLoad.excludedCount + (data.fundamentalsLoad.map { $0.excludedByReason.values.reduce(0, +) } ?? 0)) row(s)")
         summary.append("\(dups.count) exact duplicate event(s)" + (dups.isEmpty ? "" : ": " + dups.prefix(10).map { "line \($0.line) repeats line \($0.firstLine)" }.joined(separator: "; ")))
-        if let j = data.join { summary.append("\(j.unmatchedCount) event(s) without fundamentals") }
+        if let j = data.join {
+            summary.append("\(j.unmatchedCount) event(s) without fundamentals for their fiscal year"
+                           + (j.unmatchedCompanies.isEmpty ? "" : ": " + j.unmatchedCompanies.map { "\($0.company) (\($0.events))" }.joined(separator: ", ")))
+        }
         switch format {
         case .json:
             out.write(JSONValue.object([

@@ -47,6 +47,15 @@ extension LayoffsSubcommand {
 
     func run() throws {
         let output = try execute(in: .shell(quiet: isQuiet))
+        // Outside notebooks, figures are written beside --out (or in the current folder).
+        if !output.figures.isEmpty {
+            var dir = "."
+            if let out = outPath, let slash = out.lastIndex(of: "/") { dir = String(out[..<slash]) }
+            for f in output.figures {
+                output.files.append((dir + "/" + f.name, f.bytes))
+                if !isQuiet { output.diagnostics.append("wrote \(dir)/\(f.name)") }
+            }
+        }
         try emit(output, to: outPath)
         if let code = output.exitCode { throw ExitCode(code) }
     }

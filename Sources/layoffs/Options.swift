@@ -2,6 +2,9 @@ import ArgumentParser
 import StatKit
 import LayoffKit
 import LayoffReport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Input options shared by the analysis commands.
 struct InputOptions: ParsableArguments {
@@ -53,6 +56,10 @@ struct InputOptions: ParsableArguments {
     func load(_ env: ExecutionEnvironment, wantFundamentals: Bool = true) throws -> LayoffDataset {
         let options = EventLoadOptions(columnMapping: try parsedMapping(), percentScale: percentScale,
                                        skipInvalid: skipInvalid, dedupe: dedupe)
+        // Progress on stderr for inputs that take a while (a terminal only, never --quiet).
+        let big = env.progress ? [data, wantFundamentals ? fundamentals : nil].compactMap { $0 }.filter { fileSize($0) > 32 << 20 } : []
+        for path in big { printError("layoffs: reading \(path) (\(fileSize(path) >> 20) MiB)…") }
+        defer { if !big.isEmpty { printError("layoffs: inputs read") } }
         do {
             return try LayoffDataset.load(eventsPath: data, fundamentalsPath: wantFundamentals ? fundamentals : nil,
                                           aliasesPath: aliases, eventOptions: options,
@@ -60,7 +67,9 @@ struct InputOptions: ParsableArguments {
                                           useEmbeddedFundamentals: wantFundamentals && data == nil && fundamentals == nil,
                                           displayName: env.displayName)
         } catch {
-            throw CLIError(message: "layoffs: " + env.scrubPaths(error.description), code: error.category.exitCode)
+            let text = env.scrubPaths(error.description)
+                .replacingAll("(skip invalid rows to load the rest)", with: "(use --skip-invalid to load the rest)")
+            throw CLIError(message: "layoffs: " + text, code: error.category.exitCode)
         }
     }
 }
@@ -140,4 +149,10 @@ func parseDay(_ s: String?, option: String) throws -> Day? {
     guard let s else { return nil }
     guard let d = Day(parsing: s) else { throw ValidationError("\(option): '\(s)' is not a date; expected YYYY-MM-DD or M/D/YYYY") }
     return d
+}
+
+/// Size of a file in bytes, 0 if it cannot be read.
+func fileSize(_ path: String) -> Int {
+    var st = stat()
+    return stat(path, &st) == 0 ? Int(st.st_size) : 0
 }

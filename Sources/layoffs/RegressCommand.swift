@@ -48,6 +48,7 @@ struct RegressCommand: LayoffsSubcommand {
     @Option(help: "Confidence level of the intervals.") var level: Double = 0.95
     @Option(help: "Output format: table, markdown or json.") var format: OutputFormat = .table
     @Option(help: ArgumentHelp("Write the result to this file (atomically).", valueName: "file")) var out: String?
+    @Flag(help: "Also draw regression-scatter.svg and regression-residuals.svg (beside --out, or in the notebook's figures).") var chart = false
 
     var outPath: String? { out }
 
@@ -101,6 +102,11 @@ struct RegressCommand: LayoffsSubcommand {
         }
         let summary = RegressionSummary(fit: fit, dataDescription: description, extraNotes: extraNotes)
         let output = CommandOutput()
+        if chart {
+            for c in RegressionCharts.make(fit: fit, table: table) {
+                output.figures.append((c.name, Array(c.svg.utf8), c.alt))
+            }
+        }
         output.format = format
         switch format {
         case .json: output.write(summary.json().serialized(indent: 2) + "\n")

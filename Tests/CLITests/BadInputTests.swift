@@ -76,7 +76,7 @@ import Testing
         let s = try CLI.run(["summary", "--data", "huge-date.csv"], in: dir, environment: Self.environment)
         #expect(s.status == 65)
         #expect(s.stdout == "")
-        #expect(s.stderr == "layoffs: huge-date.csv: 1 problem; nothing was loaded (skip invalid rows to load the rest):\n"
+        #expect(s.stderr == "layoffs: huge-date.csv: 1 problem; nothing was loaded (use --skip-invalid to load the rest):\n"
             + "  huge-date.csv:2:4 (date): \"\(shown)\" is not a date; expected M/D/YYYY or YYYY-MM-DD\n")
     }
 

@@ -1,10 +1,167 @@
 import StatKit
 import LayoffKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension ReportBuilder {
-    /// The cut-size regression section (filled in when the regression engine lands).
+    /// The cut-size regression section: the model table as `regress` prints it, robust
+    /// and clustered standard errors side by side, one plain sentence per coefficient,
+    /// diagnostics, and the scatter and residual charts.
     static func regressionSection(data: LayoffDataset, settings: RegressionSettings, options: ReportOptions,
                                   figures: inout [(name: String, svg: String)]) -> String {
-        ""
+        var md = "## Cut size against workforce and revenue growth\n\n"
+        guard let join = data.join, let f = data.fundamentalsLoad else {
+            return md + "No fundamentals were given, so there is no workforce or revenue growth to model the cut size on.\n\n"
+        }
+        let table: DataTable
+        do { table = try join.regressionTable(events: data.events, fundamentals: f.fundamentals) } catch {
+            return md + "The regression table could not be built: \(error).\n\n"
+        }
+        let fit: FormulaFit
+        do { fit = try FormulaFit(formula: settings.formula, data: table, covariance: .classical) } catch {
+            return md + "The model `\(settings.formula)` could not be fitted: \(MarkdownText.escape(error.description)).\n\n"
+        }
+        let r = fit.result
+        md += "Events joined to company fundamentals for the event's fiscal year; \(join.matchedCount) of \(data.events.count) events matched. "
+        md += "The model is fitted by least squares (Householder QR through LAPACK, with extended-precision refinement where the design is ill-conditioned).\n\n"
+        let summary = RegressionSummary(fit: fit, dataDescription: "\(data.inputs[0].displayName) joined to \(data.inputs.first { $0.role == "fundamentals" }?.displayName ?? "fundamentals")")
+        md += summary.markdown() + "\n"
+
+        // Robust and clustered errors side by side.
+        var variants: [(String, RegressionResult)] = [("classical", r)]
+        if let hc3 = try? r.with(covariance: .hc3) { variants.append(("HC3", hc3)) }
+        var clusterIDs: [Int32] = []
+        if case .text(let col)? = table.column(named: "company") {
+            var recode: [Int32: Int32] = [:]
+            clusterIDs = fit.design.keptRows.map { row in
+                let c = col.codes[row]
+                if let k = recode[c] { return k }
+                let k = Int32(recode.count); recode[c] = k; return k
+            }
+            if let cl = try? r.with(covariance: .cluster, clusters: clusterIDs) { variants.append(("cluster by company", cl)) }
+        }
+        md += "Standard errors under three covariance estimators (t and p use n − k degrees of freedom, G − 1 for the clustered ones):\n\n"
+        var cols: [ReportTable.Column] = [.init("Term", key: "term"), .init("Estimate", key: "estimate", alignment: .right)]
+        for (name, _) in variants {
+            cols.append(.init("SE \(name)", key: "se_\(name)", alignment: .right))
+            cols.append(.init("p \(name)", key: "p_\(name)", alignment: .right))
+        }
+        var t = ReportTable(columns: cols)
+        for (j, c) in r.coefficients.enumerated() {
+            var row: [ReportTable.Cell] = [.text(c.term), .number(c.estimate, .significant(digits: 4))]
+            for (_, v) in variants {
+                row.append(.number(v.coefficients[j].standardError, .significant(digits: 4)))
+                row.append(.number(v.coefficients[j].pValue, .pValue))
+            }
+            t.append(row)
+        }
+        md += t.markdown() + "\n"
+        if let cl = variants.first(where: { $0.0.hasPrefix("cluster") })?.1 {
+            md += "\(cl.clusterCount ?? 0) companies form the clusters; several events of one company are not independent draws, which is why the clustered errors are the ones to read.\n\n"
+        }
+
+        // Influence: observations that carry a large share of the fit.
+        let h = r.leverages()
+        let cutoff = 3 * Double(r.rank) / Double(max(1, r.n))
+        let high = h.indices.filter { h[$0] > cutoff }.sorted { h[$0] > h[$1] }
+        if !high.isEmpty {
+            let names: [String] = high.prefix(5).map { i in
+                let row = fit.design.keptRows[i]
+                var name = "row \(row + 1)"
+                if case .text(let col)? = table.column(named: "company"), let c = col[row] { name = c }
+                if case .numeric(let yr)? = table.column(named: "year"), let y = yr[row] { name += " \(Int(y))" }
+                return "\(name) (leverage \(NumberFormat.fixed(h[i], decimals: 2)))"
+            }
+            md += "\(high.count) observation\(high.count == 1 ? " has" : "s have") high leverage (above 3k/n = \(NumberFormat.fixed(cutoff, decimals: 3))): \(names.joined(separator: ", "))\(high.count > 5 ? ", ..." : ""). Such points pull the fit towards themselves; where the classical, HC3 and clustered standard errors disagree sharply, they are usually why.\n\n"
+        }
+
+        // Plain sentences.
+        md += "What the coefficients say (holding the other terms fixed):\n\n"
+        let reading = variants.last?.1 ?? r
+        for s in interpretation(fit: fit, result: reading, label: variants.last?.0 ?? "classical") { md += "- " + s + "\n" }
+        md += "\nThis is an association across the announced cuts in the data, not a causal effect: companies choose both how much to cut and when to announce, and only events with a reported count and a matched headcount enter the fit.\n\n"
+
+        let charts = RegressionCharts.make(fit: fit, table: table)
+        for c in charts {
+            figures.append((c.name, c.svg))
+            md += "![\(c.alt)](\(options.figuresLink)/\(c.name))\n\n"
+        }
+        return md
+    }
+
+    /// One sentence per coefficient in plain words, e.g. "a 10% larger workforce goes with
+    /// about x% larger cuts". Log–log terms are elasticities; a level regressor on a log
+    /// response is a semi-elasticity.
+    static func interpretation(fit: FormulaFit, result r: RegressionResult, label: String) -> [String] {
+        var out: [String] = []
+        let logResponse = fit.design.responseName.hasPrefix("log(")
+        for c in r.coefficients {
+            guard let b = c.estimate, c.term != "(Intercept)" else {
+                if c.estimate == nil { out.append("`\(c.term)` is not estimable (aliased with other terms).") }
+                continue
+            }
+            let sig: String
+            if let p = c.pValue {
+                sig = p < 0.05 ? "distinguishable from zero at the 5% level (p = \(NumberFormat.pValue(p)), \(label) errors)"
+                    : "not distinguishable from zero at the 5% level (p = \(NumberFormat.pValue(p)), \(label) errors)"
+            } else { sig = "without a p-value" }
+            if logResponse && c.term.hasPrefix("log(") {
+                let pct = (pow(1.1, b) - 1) * 100
+                let inner = String(c.term.dropFirst(4).dropLast())
+                let what = ["employees": "workforce", "workforce": "workforce", "revenue": "revenue"][inner] ?? "`\(inner)`"
+                out.append("A 10% larger \(what) goes with about \(NumberFormat.fixed(abs(pct), decimals: 1))% \(pct >= 0 ? "larger" : "smaller") cuts (elasticity \(NumberFormat.significant(b, digits: 3))); \(sig).")
+            } else if logResponse {
+                let pct = (exp(b) - 1) * 100
+                let unit = c.term == "revenue_growth" ? "percentage point more revenue growth" : "unit more of `\(c.term)`"
+                out.append("Each \(unit) goes with about \(NumberFormat.fixed(abs(pct), decimals: 2))% \(pct >= 0 ? "larger" : "smaller") cuts; \(sig).")
+            } else {
+                out.append("Each unit more of `\(c.term)` goes with \(NumberFormat.significant(b, digits: 3)) more of \(fit.design.responseName); \(sig).")
+            }
+        }
+        return out
+    }
+}
+
+/// The regression figures: the scatter of the response against its main regressor with
+/// the fitted line (when the model has a `log(employees)`-style main term), and residuals
+/// against fitted values.
+public enum RegressionCharts {
+    /// Figures as (file name, SVG, alternative text).
+    public static func make(fit: FormulaFit, table: DataTable) -> [(name: String, svg: String, alt: String)] {
+        let r = fit.result
+        var out: [(name: String, svg: String, alt: String)] = []
+        // The main regressor: log(employees) if present, else the first non-intercept numeric term.
+        let candidates = fit.design.termNames.indices.filter { fit.design.termNames[$0] != "(Intercept)" && r.coefficients[$0].estimate != nil }
+        if let xi = fit.design.termNames.firstIndex(of: "log(employees)") ?? candidates.first {
+            let rows = fit.design.x.rows
+            let x = (0..<rows).map { fit.design.x[$0, xi] }
+            let y = fit.design.y
+            var intercept = 0.0
+            for (j, c) in r.coefficients.enumerated() where j != xi {
+                guard let b = c.estimate else { continue }
+                let mean = (0..<rows).reduce(0.0) { $0 + fit.design.x[$1, j] } / Double(max(1, rows))
+                intercept += b * mean
+            }
+            let slope = r.coefficients[xi].estimate ?? 0
+            var labels: [String?] = []
+            if case .text(let col)? = table.column(named: "company") {
+                labels = fit.design.keptRows.map { col[$0] }
+            }
+            let term = fit.design.termNames[xi]
+            let scatter = Chart.scatter(
+                title: "\(fit.design.responseName) against \(term)",
+                subtitle: "Each point is an observation used in the fit; line at the other terms' means",
+                x: x, y: y, labels: labels, pointsName: "Observations", fit: (intercept: intercept, slope: slope),
+                fitName: "Fitted line", xAxis: Chart.Axis(title: term), yAxis: Chart.Axis(title: fit.design.responseName),
+                note: "slope \(NumberFormat.significant(slope, digits: 3)); n = \(r.n)")
+            out.append(("regression-scatter.svg", scatter.svg(), "\(fit.design.responseName) against \(term) with the fitted line"))
+        }
+        let resid = Chart.residuals(title: "Residuals against fitted values",
+                                    subtitle: "A pattern or a funnel here would question the linear, constant-variance model",
+                                    fitted: r.fitted, residuals: r.residuals,
+                                    xAxis: Chart.Axis(title: "Fitted \(fit.design.responseName)"), yAxis: Chart.Axis(title: "Residual"))
+        out.append(("regression-residuals.svg", resid.svg(), "Residuals against fitted values"))
+        return out
     }
 }

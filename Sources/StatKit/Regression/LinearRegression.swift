@@ -432,7 +432,10 @@ public struct RegressionResult: Sendable {
         var coefs = d.termNames.map { Coefficient(term: $0) }
         for (c, j) in d.keptColumns.enumerated() {
             let b = d.beta[c]
-            let se = nonNegativeRoot(v[c, c])
+            // From the Float80 covariance: its exponent range keeps SEs of data near
+            // 1e±150 finite even where the variance itself overflows a Double.
+            let v80cc = v80[c + c * k]
+            let se = v80cc.isNaN ? .nan : Double(max(0, v80cc).squareRoot())
             let t = b / se
             coefs[j] = Coefficient(term: d.termNames[j], estimate: b, standardError: se, t: t,
                                    pValue: tDist.twoSidedPValue(t), ciLow: b - q * se, ciHigh: b + q * se)
@@ -662,4 +665,26 @@ func choleskySolve(_ a: [Float80], _ n: Int, _ b: [Float80]) -> [Float80]? {
         y[i] /= l[i + i * n]
     }
     return y
+}
+
+extension RegressionResult {
+    /// Leverages `hᵢᵢ`, the diagonal of the hat matrix `X(XᵀWX)⁻¹XᵀW`, computed as
+    /// `‖zᵢ‖²` with `Z = X̃·R⁻¹` (whitened design times the inverse QR factor), O(nk²).
+    /// They sum to the rank; a value near 1 means the observation alone determines part of
+    /// the fit (and makes HC2/HC3 undefined). Rule of thumb: look at `hᵢᵢ > 3k/n`.
+    public func leverages() -> [Double] {
+        let d = data
+        let x = d.xKept, k = d.k, ld = x.leadingDimension
+        var h = [Double](repeating: 0, count: d.n)
+        for i in 0..<d.n {
+            var s: Float80 = 0
+            for c in 0..<k {
+                var z: Float80 = 0
+                for j in 0..<k { z += Float80(x.storage[i + j * ld]) * d.inverseFactor80[j + c * k] }
+                s += z * z
+            }
+            h[i] = Double(s)
+        }
+        return h
+    }
 }

@@ -1,0 +1,29 @@
+import StatKit
+import LayoffKit
+
+// Load the embedded default data: events joined to company fundamentals.
+let data = try LayoffDataset.load()
+print("events:", data.events.count, "matched to fundamentals:", data.join!.matchedCount)
+
+// Year to date as of 2024-04-03 against the same span of 2023.
+let asOf = Day(parsing: "2024-04-03")!
+let ytd = try YearToDate(events: data.events, asOf: asOf).rows[0]
+print("YTD cut:", Int(ytd.current!.cut), "previous:", Int(ytd.previous!.cut),
+      "change %:", (ytd.pctChange! * 10).rounded() / 10)
+
+// 90-day rolling layoff rate at the end of March 2024.
+let rates = try RollingRates(events: data.events, workforce: data.workforce, window: .days(90),
+                             schedule: .monthEnd, from: Day(parsing: "2024-03-31"), to: asOf)
+print("90-day rate at", rates.rows[0].day, "=", (rates.rows[0].rate! * 1000).rounded() / 1000, "%")
+
+// Cut size against workforce and revenue growth, cluster-robust by company.
+let table = try data.join!.regressionTable(events: data.events, fundamentals: data.fundamentalsLoad!.fundamentals)
+let fit = try FormulaFit(formula: "log(total_laid_off) ~ log(employees) + revenue_growth",
+                         data: table, covariance: .cluster, cluster: "company")
+for c in fit.result.coefficients {
+    print(c.term, "estimate", (c.estimate! * 1e4).rounded() / 1e4, "SE", (c.standardError! * 1e4).rounded() / 1e4)
+}
+print("n =", fit.result.n, "clusters =", fit.result.clusterCount!, "R² =", (fit.result.rSquared * 1e4).rounded() / 1e4)
+
+// StatKit alone: a t-test p-value far in the tail, without 1 − cdf cancellation.
+print("P(|T_30| > 20) =", StudentTDistribution(degreesOfFreedom: 30).twoSidedPValue(20))
