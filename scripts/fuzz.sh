@@ -68,6 +68,12 @@ build_module LayoffKit StatKit
 build_module LayoffReport StatKit LayoffKit
 
 declare -A DIRS=([csv]=CSVReader [loaders]=Loaders [notebook]=Notebook [formula]=Formula)
+# Known issue (see Fuzz/README.md): the formula parser expands products such as
+# a*b*c*...*p into 2^k terms, so a short formula takes seconds and gigabytes. Until the
+# parser caps the expansion, the formula target runs in fork mode and records such
+# inputs as timeouts/OOMs (listed at the end) instead of stopping at the first one;
+# crashes still stop it.
+declare -A EXTRA=([formula]="-fork=1 -ignore_timeouts=1 -ignore_ooms=1")
 declare -A MODS=([csv]="StatKit" [loaders]="StatKit LayoffKit" [notebook]="StatKit LayoffKit LayoffReport" [formula]="StatKit")
 
 targets=("$@")
@@ -90,11 +96,20 @@ for t in "${targets[@]}"; do
     echo "fuzz.sh: running $t for ${SECONDS_PER_TARGET}s (log: $log)" >&2
     set +e
     "$OUT/fuzz-$t" -max_total_time="$SECONDS_PER_TARGET" -timeout=1 -rss_limit_mb=2048 \
-        -max_len=16384 -print_final_stats=1 -artifact_prefix="$artifacts" \
+        -max_len=16384 -print_final_stats=1 -artifact_prefix="$artifacts" ${EXTRA[$t]:-} \
         "$corpus" "Fuzz/${DIRS[$t]}/seeds" >"$log" 2>&1
     rc=$?
     set -e
-    grep -E '^stat::number_of_executed_units|^Done ' "$log" | sed "s/^/fuzz.sh: $t: /" >&2 || true
+    grep -E '^stat::number_of_executed_units|^Done |^INFO: fuzzed for' "$log" | sed "s/^/fuzz.sh: $t: /" >&2 || true
+    if [[ -n "${EXTRA[$t]:-}" ]]; then
+        n=$(find "$artifacts" -name 'timeout-*' -o -name 'oom-*' | wc -l)
+        echo "fuzz.sh: $t: $n known-issue input(s) (timeouts/OOMs) in $artifacts" >&2
+        # Fork mode exits non-zero when it ignored timeouts; only a crash counts here.
+        crashes=$(grep -oE 'oom/timeout/crash: [0-9]+/[0-9]+/[0-9]+' "$log" | tail -1 | cut -d/ -f3)
+        if [[ $rc != 0 && "${crashes:-0}" == 0 ]] && ! grep -q 'ERROR: libFuzzer: deadly signal\|ERROR: AddressSanitizer' "$log"; then
+            rc=0
+        fi
+    fi
     if [[ $rc != 0 ]]; then
         crash=$(grep -oE 'Test unit written to [^ ]+' "$log" | tail -1 | sed 's/Test unit written to //')
         echo "fuzz.sh: $t FAILED (exit $rc); input: ${crash:-see $log}" >&2
