@@ -376,7 +376,7 @@ struct ValidateCommand: LayoffsSubcommand {
         }
         var summary: [String] = []
         for i in data.inputs where i.role != "aliases" {
-            summary.append("\(i.displayName): \(i.rows) rows")
+            summary.append("\(i.displayName): \(i.rows) row\(i.rows == 1 ? "" : "s")")
         }
         summary.append("\(problems.count) problem(s) in \(data.eventsLoad.excludedCount + (data.fundamentalsLoad.map { $0.excludedByReason.values.reduce(0, +) } ?? 0)) row(s)")
         summary.append("\(dups.count) exact duplicate event(s)" + (dups.isEmpty ? "" : ": " + dups.prefix(10).map { "line \($0.line) repeats line \($0.firstLine)" }.joined(separator: "; ")))

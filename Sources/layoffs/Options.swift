@@ -33,7 +33,9 @@ struct InputOptions: ParsableArguments {
     var lag: Int = 0
 
     func validate() throws {
-        guard percentScale == 1 || percentScale == 100 else { throw ValidationError("--percent-scale must be 1 or 100") }
+        guard percentScale == 1 || percentScale == 100 else {
+            throw ValidationError("--percent-scale must be 1 (fractions) or 100 (percents), not \(NumberFormat.shortest(percentScale) ?? "\(percentScale)")")
+        }
         guard lag >= 0 && lag <= 10 else { throw ValidationError("--lag must be between 0 and 10") }
         _ = try parsedMapping()
     }
@@ -46,6 +48,9 @@ struct InputOptions: ParsableArguments {
             let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces }
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw ValidationError("--map expects canonical=header pairs separated by commas; got '\(pair)'")
+            }
+            guard EventLoader.canonicalColumns.contains(parts[0]) else {
+                throw ValidationError("--map: '\(parts[0])' is not a known column; the known columns are: \(EventLoader.canonicalColumns.joined(separator: ", "))")
             }
             out[parts[0]] = parts[1]
         }

@@ -64,7 +64,7 @@ import Testing
         let ok = try CLI.run(["validate", "--data", "huge-source.csv"], in: dir, environment: Self.environment)
         #expect(ok.status == 0)
         #expect(ok.stderr == "")
-        #expect(ok.stdout == "No problems found.\n\nhuge-source.csv: 1 rows\n0 problem(s) in 0 row(s)\n0 exact duplicate event(s)\n")
+        #expect(ok.stdout == "No problems found.\n\nhuge-source.csv: 1 row\n0 problem(s) in 0 row(s)\n0 exact duplicate event(s)\n")
 
         let date = Self.header + "\nA,Austin,100," + big + ",0.1,Retail,https://x,Post-IPO,,United States,\n"
         try date.write(to: dir.appendingPathComponent("huge-date.csv"), atomically: false, encoding: .utf8)
@@ -72,7 +72,7 @@ import Testing
         let v = try CLI.run(["validate", "--data", "huge-date.csv"], in: dir, environment: Self.environment)
         #expect(v.status == 65)
         #expect(v.stdout == "huge-date.csv:2:4 (date): \"\(shown)\" is not a date; expected M/D/YYYY or YYYY-MM-DD\n\n"
-            + "huge-date.csv: 1 rows\n1 problem(s) in 1 row(s)\n0 exact duplicate event(s)\n")
+            + "huge-date.csv: 1 row\n1 problem(s) in 1 row(s)\n0 exact duplicate event(s)\n")
         let s = try CLI.run(["summary", "--data", "huge-date.csv"], in: dir, environment: Self.environment)
         #expect(s.status == 65)
         #expect(s.stdout == "")
