@@ -37,15 +37,24 @@ public struct FundamentalsJoin: Sendable, Equatable {
     /// Joins every event to the fundamentals row with the same company key
     /// (``CompanyNames/key(_:)``) and fiscal year = event year − `options.lag`.
     public init(events: EventTable, fundamentals: FundamentalsTable, options: JoinOptions = .init()) {
-        struct Key: Hashable { var name: String; var year: Int }
-        var index: [Key: Int] = [:]
+        // Company keys are numbered once (fundamentals first); the per-event lookup is then
+        // by (key number, year) packed in an Int, not by hashing a String per event.
+        var keyNumber: [String: Int] = [:]
+        func number(_ key: String) -> Int {
+            if let k = keyNumber[key] { return k }
+            let k = keyNumber.count
+            keyNumber[key] = k
+            return k
+        }
+        func packed(_ key: Int, _ year: Int) -> Int { key &<< 32 ^ (year & 0xFFFF_FFFF) }
+        var index: [Int: Int] = [:]
         var ambiguous: [Int] = []
         for i in 0..<fundamentals.count {
-            let k = Key(name: options.names.key(fundamentals.company[i]), year: fundamentals.fiscalYear[i])
+            let k = packed(number(options.names.key(fundamentals.company[i])), fundamentals.fiscalYear[i])
             if index[k] == nil { index[k] = i } else { ambiguous.append(Int(fundamentals.line[i])) }
         }
-        // Company keys once per level, not once per event.
-        let companyKeys = events.company.levels.map { options.names.key($0) }
+        // Company keys once per level, not once per event; -1 when no fundamentals row has it.
+        let companyKeys = events.company.levels.map { keyNumber[options.names.key($0)] ?? -1 }
         var rows: [Int?] = []
         var years: [Int] = []
         rows.reserveCapacity(events.count)
@@ -58,7 +67,8 @@ public struct FundamentalsJoin: Sendable, Equatable {
             let year = events.day[i].year - options.lag
             years.append(year)
             let code = events.company.codes[i]
-            let r = code < 0 ? nil : index[Key(name: companyKeys[Int(code)], year: year)]
+            let key = code < 0 ? -1 : companyKeys[Int(code)]
+            let r = key < 0 ? nil : index[packed(key, year)]
             rows.append(r)
             if r == nil { unmatched[code, default: 0] += 1 }
             if let r, let e = fundamentals.employees[r] {

@@ -49,6 +49,10 @@ public enum ReportBuilder {
     static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
                              "September", "October", "November", "December"]
 
+    /// Largest number of unmatched companies listed by name in the data-quality section
+    /// (most events first); the rest are counted.
+    public static let maxUnmatchedListed = 100
+
     static func monthName(_ p: CalendarPeriod) -> String { monthNames[p.index - 1] + " " + String(p.year) }
 
     /// Builds the report for `data`.
@@ -121,7 +125,13 @@ public enum ReportBuilder {
         if notes.isEmpty { md += "Nothing was left out.\n\n" } else { md += notes.map { "- " + $0 }.joined(separator: "\n") + "\n\n" }
         if let j = data.join, !j.unmatchedCompanies.isEmpty {
             md += "Companies without a fundamentals row for the event's fiscal year (events): "
-            md += j.unmatchedCompanies.map { "\(MarkdownText.escape($0.company)) (\($0.events))" }.joined(separator: ", ") + ".\n\n"
+            let shown = j.unmatchedCompanies.prefix(maxUnmatchedListed)
+            md += shown.map { "\(MarkdownText.escape($0.company)) (\($0.events))" }.joined(separator: ", ")
+            let rest = j.unmatchedCompanies.dropFirst(maxUnmatchedListed)
+            if !rest.isEmpty {
+                md += "; and \(NumberFormat.grouped(rest.count)) more companies with \(NumberFormat.grouped(rest.reduce(0) { $0 + $1.events })) events"
+            }
+            md += ".\n\n"
         }
 
         // Provenance.
