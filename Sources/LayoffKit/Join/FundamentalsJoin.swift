@@ -49,8 +49,16 @@ public struct FundamentalsJoin: Sendable, Equatable {
         func packed(_ key: Int, _ year: Int) -> Int { key &<< 32 ^ (year & 0xFFFF_FFFF) }
         var index: [Int: Int] = [:]
         var ambiguous: [Int] = []
+        // A company has a row per fiscal year: its name is keyed once.
+        var numberOfName: [String: Int] = [:]
         for i in 0..<fundamentals.count {
-            let k = packed(number(options.names.key(fundamentals.company[i])), fundamentals.fiscalYear[i])
+            let name = fundamentals.company[i]
+            let n: Int
+            if let known = numberOfName[name] { n = known } else {
+                n = number(options.names.key(name))
+                numberOfName[name] = n
+            }
+            let k = packed(n, fundamentals.fiscalYear[i])
             if index[k] == nil { index[k] = i } else { ambiguous.append(Int(fundamentals.line[i])) }
         }
         // Company keys once per level, not once per event; -1 when no fundamentals row has it.

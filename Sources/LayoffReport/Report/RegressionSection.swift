@@ -128,7 +128,7 @@ extension ReportBuilder {
 /// against fitted values.
 ///
 /// A fit on more than ``maxPoints`` observations draws a deterministic sample of them:
-/// every k-th observation in row order (k = ⌈n / maxPoints⌉, starting with the first),
+/// one in every k observations in row order (k = ⌈n / maxPoints⌉, starting with the first),
 /// and the chart note says so. The fitted line and `n` always describe the whole fit.
 public enum RegressionCharts {
     /// Largest number of points drawn in a regression chart.
@@ -143,7 +143,7 @@ public enum RegressionCharts {
 
     /// The sampling sentence of a chart note, or `""` when every point is drawn.
     static func sampleNote(drawn: Int, of n: Int, stride k: Int) -> String {
-        k == 1 ? "" : "; \(NumberFormat.grouped(drawn)) of \(NumberFormat.grouped(n)) points drawn (every \(k)th observation in row order)"
+        k == 1 ? "" : "; \(NumberFormat.grouped(drawn)) of \(NumberFormat.grouped(n)) points drawn, one in every \(k) observations in row order"
     }
 
     /// Figures as (file name, SVG, alternative text).
