@@ -142,16 +142,21 @@ public struct EventTotals: Sendable, Equatable {
 extension EventTotals {
     /// Totals over the events `indices` of `events` (each index once).
     init(_ events: EventTable, _ indices: some Sequence<Int>) {
-        var seen = Set<Int32>()
+        // Distinct companies by a bit per company code (no hashing per event).
+        var seen = [UInt64](repeating: 0, count: (events.company.levels.count + 63) >> 6)
+        var companies = 0
         var sum = SlidingSum()
         var n = 0, without = 0
         for i in indices {
             n += 1
             let c = events.company.codes[i]
-            if c >= 0 { seen.insert(c) }
-            if let x = events.cut[i] { sum.add(x) } else { without += 1 }
+            if c >= 0 {
+                let w = Int(c) >> 6, bit = UInt64(1) << UInt64(c & 63)
+                if seen[w] & bit == 0 { seen[w] |= bit; companies += 1 }
+            }
+            if events.cut.isPresent[i] { sum.add(events.cut.values[i]) } else { without += 1 }
         }
-        self.init(events: n, companies: seen.count, cut: sum.value, eventsWithoutCount: without)
+        self.init(events: n, companies: companies, cut: sum.value, eventsWithoutCount: without)
     }
 }
 
