@@ -109,24 +109,44 @@ public struct FundamentalsJoin: Sendable, Equatable {
     ///
     /// `events` and `fundamentals` must be the tables this join was made from; other
     /// tables make it throw ``DataTableError/lengthMismatch(name:expected:actual:)``.
-    public func regressionTable(events: EventTable, fundamentals: FundamentalsTable) throws(DataTableError) -> DataTable {
+    ///
+    /// `columns` limits the table to the named columns (in the order above; names not
+    /// listed above are ignored), so a model over a few of them does not pay for the
+    /// rest on large tables; `nil` (default) builds every column.
+    public func regressionTable(events: EventTable, fundamentals: FundamentalsTable,
+                                columns wanted: Set<String>? = nil) throws(DataTableError) -> DataTable {
+        // Values of the matched fundamentals row per event, filled in place (no
+        // per-event optionals); a missing entry is kept as 0, as NumericColumn does.
         func fromRow(_ column: NumericColumn) -> NumericColumn {
-            NumericColumn(row.map { r in r.flatMap { $0 < column.count ? column[$0] : nil } })
+            var values = [Double](repeating: 0, count: row.count)
+            var present = [Bool](repeating: false, count: row.count)
+            for (i, r) in row.enumerated() {
+                if let r, r < column.count, column.isPresent[r] { values[i] = column.values[r]; present[i] = true }
+            }
+            return NumericColumn(values: values, isPresent: present)
         }
-        let columns: [(String, Column)] = [
-            ("company", .text(events.company)),
-            ("industry", .text(events.industry)),
-            ("country", .text(events.country)),
-            ("stage", .text(events.stage)),
-            ("total_laid_off", .numeric(events.cut)),
-            ("percentage_laid_off", .numeric(events.fraction)),
-            ("funds_raised", .numeric(events.fundsRaised)),
-            ("employees", .numeric(fromRow(fundamentals.employees))),
-            ("revenue", .numeric(fromRow(fundamentals.revenue))),
-            ("revenue_growth", .numeric(fromRow(fundamentals.revenueGrowth))),
-            ("workforce", .numeric(workforce.values)),
-            ("year", .numeric(NumericColumn(events.day.map { Double($0.year) }))),
+        let all: [(String, () -> Column)] = [
+            ("company", { .text(events.company) }),
+            ("industry", { .text(events.industry) }),
+            ("country", { .text(events.country) }),
+            ("stage", { .text(events.stage) }),
+            ("total_laid_off", { .numeric(events.cut) }),
+            ("percentage_laid_off", { .numeric(events.fraction) }),
+            ("funds_raised", { .numeric(events.fundsRaised) }),
+            ("employees", { .numeric(fromRow(fundamentals.employees)) }),
+            ("revenue", { .numeric(fromRow(fundamentals.revenue)) }),
+            ("revenue_growth", { .numeric(fromRow(fundamentals.revenueGrowth)) }),
+            ("workforce", { .numeric(workforce.values) }),
+            ("year", { .numeric(NumericColumn(values: events.day.map { Double($0.year) },
+                                              isPresent: [Bool](repeating: true, count: events.count))) }),
         ]
+        let columns = all.filter { wanted?.contains($0.0) ?? true }.map { ($0.0, $0.1()) }
         return try DataTable(columns)
     }
+
+    /// The column names of ``regressionTable(events:fundamentals:columns:)``, in order.
+    public static let regressionColumnNames = [
+        "company", "industry", "country", "stage", "total_laid_off", "percentage_laid_off", "funds_raised",
+        "employees", "revenue", "revenue_growth", "workforce", "year",
+    ]
 }

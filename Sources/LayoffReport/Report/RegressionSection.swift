@@ -15,7 +15,13 @@ extension ReportBuilder {
             return md + "No fundamentals were given, so there is no workforce or revenue growth to model the cut size on.\n\n"
         }
         let table: DataTable
-        do { table = try join.regressionTable(events: data.events, fundamentals: f.fundamentals) } catch {
+        // Only the columns the model uses, plus company (clusters, labels) and year
+        // (leverage notes); a formula naming any other column gets the whole table, so
+        // its error lists every column there is.
+        let used = (try? Formula(settings.formula))?.columnsUsed ?? []
+        let wanted: Set<String>? = used.isEmpty || !used.allSatisfy(FundamentalsJoin.regressionColumnNames.contains)
+            ? nil : Set(used + ["company", "year"])
+        do { table = try join.regressionTable(events: data.events, fundamentals: f.fundamentals, columns: wanted) } catch {
             return md + "The regression table could not be built: \(error).\n\n"
         }
         let fit: FormulaFit
