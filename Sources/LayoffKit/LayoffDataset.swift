@@ -54,11 +54,19 @@ public struct LayoffDataset: Sendable {
     ///   - useEmbeddedFundamentals: Whether to load the embedded fundamentals when
     ///     `fundamentalsPath` is `nil` (default: only when `eventsPath` is `nil` too).
     ///   - displayName: Maps a path to the name shown in outputs.
+    ///   - threads: With 2 or more, a fundamentals file loads on a second thread while the
+    ///     events load; the result (and which error is thrown first) is the same as with 1.
     public static func load(eventsPath: String? = nil, fundamentalsPath: String? = nil, aliasesPath: String? = nil,
                             eventOptions: EventLoadOptions = .init(), skipInvalidFundamentals: Bool = false,
                             lag: Int = 0, useEmbeddedFundamentals: Bool? = nil,
-                            displayName: (String) -> String = { $0 }) throws(IngestError) -> LayoffDataset {
+                            displayName: (String) -> String = { $0 }, threads: Int = 1) throws(IngestError) -> LayoffDataset {
         var inputs: [DatasetInput] = []
+        let fOptions = FundamentalsLoadOptions(skipInvalid: skipInvalidFundamentals)
+        let pendingFundamentals = threads > 1 ? fundamentalsPath.map { path in
+            BackgroundWork { () -> Result<FundamentalsLoadResult, IngestError> in
+                do throws(IngestError) { return .success(try FundamentalsLoader.load(path: path, options: fOptions)) } catch { return .failure(error) }
+            }
+        } : nil
         let eventsLoad: EventLoadResult
         if let eventsPath {
             eventsLoad = try EventLoader.load(path: eventsPath, options: eventOptions)
@@ -71,9 +79,16 @@ public struct LayoffDataset: Sendable {
                                        embeddedBytes: bytes, rows: eventsLoad.rowsRead))
         }
         var fundamentalsLoad: FundamentalsLoadResult?
-        let fOptions = FundamentalsLoadOptions(skipInvalid: skipInvalidFundamentals)
         if let fundamentalsPath {
-            let f = try FundamentalsLoader.load(path: fundamentalsPath, options: fOptions)
+            let f: FundamentalsLoadResult
+            if let pendingFundamentals {
+                switch pendingFundamentals.wait() {
+                case .success(let r): f = r
+                case .failure(let e): throw e
+                }
+            } else {
+                f = try FundamentalsLoader.load(path: fundamentalsPath, options: fOptions)
+            }
             fundamentalsLoad = f
             inputs.append(DatasetInput(role: "fundamentals", displayName: displayName(fundamentalsPath),
                                        path: fundamentalsPath, embeddedBytes: nil, rows: f.rowsRead))

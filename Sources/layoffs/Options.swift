@@ -70,7 +70,7 @@ struct InputOptions: ParsableArguments {
                                           aliasesPath: aliases, eventOptions: options,
                                           skipInvalidFundamentals: skipInvalid, lag: lag,
                                           useEmbeddedFundamentals: wantFundamentals && data == nil && fundamentals == nil,
-                                          displayName: env.displayName)
+                                          displayName: env.displayName, threads: defaultThreadCount())
         } catch {
             let text = env.scrubPaths(error.description)
                 .replacingAll("(skip invalid rows to load the rest)", with: "(use --skip-invalid to load the rest)")

@@ -60,8 +60,13 @@ struct ReportCommand: LayoffsSubcommand {
     }
 
     func execute(in env: ExecutionEnvironment) throws -> CommandOutput {
-        let data = try input.load(env)
         var options = ReportOptions()
+        options.threads = defaultThreadCount()
+        if options.threads > 1 {
+            // Hash the input files for provenance while they are parsed.
+            options.digests = PendingDigests(paths: [input.data, input.fundamentals, input.aliases].compactMap { $0 })
+        }
+        let data = try input.load(env)
         options.asOf = try parseDay(asOf, option: "--as-of")
         options.groupBy = by
         options.window = try TrailingWindow(parsing: window)

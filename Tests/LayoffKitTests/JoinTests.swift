@@ -93,6 +93,11 @@ private func fundamentals(_ text: String) throws -> FundamentalsTable {
         #expect(t.column(named: "revenue_growth") == .numeric(NumericColumn([nil, nil, nil, nil, nil, nil, nil])))
         #expect(t.column(named: "workforce") == .numeric(j.workforce.values))
         #expect(t.column(named: "year") == .numeric(NumericColumn([2024, 2024, 2023, 2024, 2024, 2024, 2024])))
+        #expect(t.names == FundamentalsJoin.regressionColumnNames)
+        // A subset keeps the table's order and the same values.
+        let sub = try j.regressionTable(events: e, fundamentals: f, columns: ["year", "employees", "company", "nope"])
+        #expect(sub.names == ["company", "employees", "year"])
+        for name in sub.names { #expect(sub.column(named: name) == t.column(named: name)) }
         // Tables that are not the ones joined are refused, not read out of bounds.
         let other = try events("company,date\nA,1/1/2024\n")
         #expect(throws: DataTableError.self) { try j.regressionTable(events: other, fundamentals: f) }

@@ -84,3 +84,36 @@ import Testing
         #expect(n.key("A") == "a") // nothing of the failed file was added
     }
 }
+
+@Suite struct NormalizationFastPathTests {
+    /// The byte path for ASCII names gives exactly what the `Character` path gives.
+    @Test func asciiPathMatchesUnicodePath() {
+        var rng = SeededTestRNG(seed: 12345)
+        let pieces = ["the", "The", "Inc", "inc.", "Co", "company", "Group", "holdings", ".com", ".COM", "&", "'", ".",
+                      " ", "  ", "\t", "\r\n", "\n", "\u{0B}", "\u{0C}", "\u{1F}", "-", ",", "(", ")", "/", "A", "z",
+                      "Acme", "0", "42", "x", "_", "@", "~", "\u{7F}", "\u{01}"]
+        for _ in 0..<20_000 {
+            let n = Int(rng.next() % 7)
+            let name = (0..<n).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            #expect(CompanyNames.normalizeASCII(name) == CompanyNames.normalizeUnicode(name), "\(name.debugDescription)")
+        }
+        for c in 0..<128 {
+            let name = "A" + String(UnicodeScalar(UInt8(c))) + "b"
+            #expect(CompanyNames.normalizeASCII(name) == CompanyNames.normalizeUnicode(name), "\(name.debugDescription)")
+        }
+        #expect(CompanyNames.normalizeASCII("Café") == nil)
+    }
+}
+
+/// SplitMix64, for reproducible test inputs.
+private struct SeededTestRNG {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

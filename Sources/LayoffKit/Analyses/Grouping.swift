@@ -69,7 +69,7 @@ struct GroupedEvents {
 
     /// Splits `events` by `grouping`, after one stable sort of all events by day.
     init(_ events: EventTable, by grouping: Grouping) throws(AnalysisError) {
-        let order = (0..<events.count).sorted { (events.day[$0], $0) < (events.day[$1], $1) }
+        let order = GroupedEvents.dayOrder(events.day)
         guard let name = grouping.column else {
             names = [Grouping.overallLabel]
             members = [order]
@@ -92,6 +92,29 @@ struct GroupedEvents {
             names.append(grouping.missingLabel)
             members.append(buckets[col.levels.count])
         }
+    }
+}
+
+extension GroupedEvents {
+    /// Indices of `days` in ascending order of day, ties in index order: a stable
+    /// counting sort over the day range (O(n + range)) when the range is not much wider
+    /// than the table, else a comparison sort. Both give the same order.
+    static func dayOrder(_ days: [Day]) -> [Int] {
+        guard let lo = days.min()?.number, let hi = days.max()?.number else { return [] }
+        let range = Int(hi) - Int(lo) + 1
+        guard range <= 4 * days.count + 1024 else {
+            return days.indices.sorted { (days[$0], $0) < (days[$1], $1) }
+        }
+        var start = [Int](repeating: 0, count: range + 1)
+        for d in days { start[Int(d.number - lo) + 1] += 1 }
+        for k in 0..<range { start[k + 1] += start[k] }
+        var order = [Int](repeating: 0, count: days.count)
+        for (i, d) in days.enumerated() {
+            let k = Int(d.number - lo)
+            order[start[k]] = i
+            start[k] += 1
+        }
+        return order
     }
 }
 
@@ -119,16 +142,21 @@ public struct EventTotals: Sendable, Equatable {
 extension EventTotals {
     /// Totals over the events `indices` of `events` (each index once).
     init(_ events: EventTable, _ indices: some Sequence<Int>) {
-        var seen = Set<Int32>()
+        // Distinct companies by a bit per company code (no hashing per event).
+        var seen = [UInt64](repeating: 0, count: (events.company.levels.count + 63) >> 6)
+        var companies = 0
         var sum = SlidingSum()
         var n = 0, without = 0
         for i in indices {
             n += 1
             let c = events.company.codes[i]
-            if c >= 0 { seen.insert(c) }
-            if let x = events.cut[i] { sum.add(x) } else { without += 1 }
+            if c >= 0 {
+                let w = Int(c) >> 6, bit = UInt64(1) << UInt64(c & 63)
+                if seen[w] & bit == 0 { seen[w] |= bit; companies += 1 }
+            }
+            if events.cut.isPresent[i] { sum.add(events.cut.values[i]) } else { without += 1 }
         }
-        self.init(events: n, companies: seen.count, cut: sum.value, eventsWithoutCount: without)
+        self.init(events: n, companies: companies, cut: sum.value, eventsWithoutCount: without)
     }
 }
 

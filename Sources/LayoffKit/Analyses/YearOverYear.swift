@@ -88,7 +88,18 @@ public struct YearOverYear: Sendable, Equatable {
         periods = ps
         let lag = unit.periodsPerYear
         // Period offset of each event from the first period.
-        let offset = events.day.map { CalendarPeriod(unit, containing: $0).ordinal - firstPeriod.ordinal }
+        // (Computed once per calendar day of the coverage, not once per event, unless the
+        // coverage is much longer than the table.)
+        let firstDay = cov.first.number
+        let offset: [Int]
+        if Int(cov.last.number) - Int(firstDay) < 4 * events.count + 1024 {
+            let offsetOfDay = (firstDay...cov.last.number).map {
+                CalendarPeriod(unit, containing: Day(number: $0)).ordinal - firstPeriod.ordinal
+            }
+            offset = events.day.map { offsetOfDay[Int($0.number - firstDay)] }
+        } else {
+            offset = events.day.map { CalendarPeriod(unit, containing: $0).ordinal - firstPeriod.ordinal }
+        }
         rows.reserveCapacity(ps.count * grouped.names.count)
         for (g, members) in grouped.members.enumerated() {
             var buckets = Array(repeating: [Int](), count: ps.count)

@@ -103,6 +103,11 @@ public struct CompanyNames: Sendable, Equatable {
 
     /// The normalised form of a company name (see the type's documentation).
     public static func normalize(_ name: String) -> String {
+        normalizeASCII(name) ?? normalizeUnicode(name)
+    }
+
+    /// ``normalize(_:)`` for any text, by `Character`s.
+    static func normalizeUnicode(_ name: String) -> String {
         var s = name.lowercased()
         while let last = s.last, last.isWhitespace { s.removeLast() }
         if s.hasSuffix(".com") { s.removeLast(4) }
@@ -117,5 +122,31 @@ public struct CompanyNames: Sendable, Equatable {
         if words.count > 1 && words[0] == "the" { words.removeFirst() }
         while words.count > 1, let last = words.last, suffixes.contains(last) { words.removeLast() }
         return words.joined(separator: " ")
+    }
+
+    /// ``normalize(_:)`` for an all-ASCII name, on bytes (the same result, without the
+    /// per-`Character` Unicode work); `nil` when the name has a non-ASCII byte.
+    static func normalizeASCII(_ name: String) -> String? {
+        var bytes = Array(name.utf8)
+        guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        func isSpace(_ b: UInt8) -> Bool { b == 32 || (b >= 9 && b <= 13) }
+        for i in bytes.indices where bytes[i] >= 65 && bytes[i] <= 90 { bytes[i] |= 0x20 }
+        while let last = bytes.last, isSpace(last) { bytes.removeLast() }
+        if bytes.count >= 4 && bytes[(bytes.count - 4)...].elementsEqual(".com".utf8) { bytes.removeLast(4) }
+        var words: [ArraySlice<UInt8>] = []
+        var cleaned: [UInt8] = []
+        cleaned.reserveCapacity(bytes.count + 8)
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "'"), UInt8(ascii: "."): continue
+            case UInt8(ascii: "&"): cleaned += " and ".utf8
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): cleaned.append(b)
+            default: cleaned.append(32)
+            }
+        }
+        words = cleaned.split(separator: 32)
+        if words.count > 1 && words[0].elementsEqual("the".utf8) { words.removeFirst() }
+        while words.count > 1, let last = words.last, suffixes.contains(String(decoding: last, as: UTF8.self)) { words.removeLast() }
+        return String(decoding: Array(words.joined(separator: [32])), as: UTF8.self)
     }
 }

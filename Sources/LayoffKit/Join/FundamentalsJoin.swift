@@ -37,15 +37,32 @@ public struct FundamentalsJoin: Sendable, Equatable {
     /// Joins every event to the fundamentals row with the same company key
     /// (``CompanyNames/key(_:)``) and fiscal year = event year − `options.lag`.
     public init(events: EventTable, fundamentals: FundamentalsTable, options: JoinOptions = .init()) {
-        struct Key: Hashable { var name: String; var year: Int }
-        var index: [Key: Int] = [:]
+        // Company keys are numbered once (fundamentals first); the per-event lookup is then
+        // by (key number, year) packed in an Int, not by hashing a String per event.
+        var keyNumber: [String: Int] = [:]
+        func number(_ key: String) -> Int {
+            if let k = keyNumber[key] { return k }
+            let k = keyNumber.count
+            keyNumber[key] = k
+            return k
+        }
+        func packed(_ key: Int, _ year: Int) -> Int { key &<< 32 ^ (year & 0xFFFF_FFFF) }
+        var index: [Int: Int] = [:]
         var ambiguous: [Int] = []
+        // A company has a row per fiscal year: its name is keyed once.
+        var numberOfName: [String: Int] = [:]
         for i in 0..<fundamentals.count {
-            let k = Key(name: options.names.key(fundamentals.company[i]), year: fundamentals.fiscalYear[i])
+            let name = fundamentals.company[i]
+            let n: Int
+            if let known = numberOfName[name] { n = known } else {
+                n = number(options.names.key(name))
+                numberOfName[name] = n
+            }
+            let k = packed(n, fundamentals.fiscalYear[i])
             if index[k] == nil { index[k] = i } else { ambiguous.append(Int(fundamentals.line[i])) }
         }
-        // Company keys once per level, not once per event.
-        let companyKeys = events.company.levels.map { options.names.key($0) }
+        // Company keys once per level, not once per event; -1 when no fundamentals row has it.
+        let companyKeys = events.company.levels.map { keyNumber[options.names.key($0)] ?? -1 }
         var rows: [Int?] = []
         var years: [Int] = []
         rows.reserveCapacity(events.count)
@@ -58,7 +75,8 @@ public struct FundamentalsJoin: Sendable, Equatable {
             let year = events.day[i].year - options.lag
             years.append(year)
             let code = events.company.codes[i]
-            let r = code < 0 ? nil : index[Key(name: companyKeys[Int(code)], year: year)]
+            let key = code < 0 ? -1 : companyKeys[Int(code)]
+            let r = key < 0 ? nil : index[packed(key, year)]
             rows.append(r)
             if r == nil { unmatched[code, default: 0] += 1 }
             if let r, let e = fundamentals.employees[r] {
@@ -91,24 +109,44 @@ public struct FundamentalsJoin: Sendable, Equatable {
     ///
     /// `events` and `fundamentals` must be the tables this join was made from; other
     /// tables make it throw ``DataTableError/lengthMismatch(name:expected:actual:)``.
-    public func regressionTable(events: EventTable, fundamentals: FundamentalsTable) throws(DataTableError) -> DataTable {
+    ///
+    /// `columns` limits the table to the named columns (in the order above; names not
+    /// listed above are ignored), so a model over a few of them does not pay for the
+    /// rest on large tables; `nil` (default) builds every column.
+    public func regressionTable(events: EventTable, fundamentals: FundamentalsTable,
+                                columns wanted: Set<String>? = nil) throws(DataTableError) -> DataTable {
+        // Values of the matched fundamentals row per event, filled in place (no
+        // per-event optionals); a missing entry is kept as 0, as NumericColumn does.
         func fromRow(_ column: NumericColumn) -> NumericColumn {
-            NumericColumn(row.map { r in r.flatMap { $0 < column.count ? column[$0] : nil } })
+            var values = [Double](repeating: 0, count: row.count)
+            var present = [Bool](repeating: false, count: row.count)
+            for (i, r) in row.enumerated() {
+                if let r, r < column.count, column.isPresent[r] { values[i] = column.values[r]; present[i] = true }
+            }
+            return NumericColumn(values: values, isPresent: present)
         }
-        let columns: [(String, Column)] = [
-            ("company", .text(events.company)),
-            ("industry", .text(events.industry)),
-            ("country", .text(events.country)),
-            ("stage", .text(events.stage)),
-            ("total_laid_off", .numeric(events.cut)),
-            ("percentage_laid_off", .numeric(events.fraction)),
-            ("funds_raised", .numeric(events.fundsRaised)),
-            ("employees", .numeric(fromRow(fundamentals.employees))),
-            ("revenue", .numeric(fromRow(fundamentals.revenue))),
-            ("revenue_growth", .numeric(fromRow(fundamentals.revenueGrowth))),
-            ("workforce", .numeric(workforce.values)),
-            ("year", .numeric(NumericColumn(events.day.map { Double($0.year) }))),
+        let all: [(String, () -> Column)] = [
+            ("company", { .text(events.company) }),
+            ("industry", { .text(events.industry) }),
+            ("country", { .text(events.country) }),
+            ("stage", { .text(events.stage) }),
+            ("total_laid_off", { .numeric(events.cut) }),
+            ("percentage_laid_off", { .numeric(events.fraction) }),
+            ("funds_raised", { .numeric(events.fundsRaised) }),
+            ("employees", { .numeric(fromRow(fundamentals.employees)) }),
+            ("revenue", { .numeric(fromRow(fundamentals.revenue)) }),
+            ("revenue_growth", { .numeric(fromRow(fundamentals.revenueGrowth)) }),
+            ("workforce", { .numeric(workforce.values) }),
+            ("year", { .numeric(NumericColumn(values: events.day.map { Double($0.year) },
+                                              isPresent: [Bool](repeating: true, count: events.count))) }),
         ]
+        let columns = all.filter { wanted?.contains($0.0) ?? true }.map { ($0.0, $0.1()) }
         return try DataTable(columns)
     }
+
+    /// The column names of ``regressionTable(events:fundamentals:columns:)``, in order.
+    public static let regressionColumnNames = [
+        "company", "industry", "country", "stage", "total_laid_off", "percentage_laid_off", "funds_raised",
+        "employees", "revenue", "revenue_growth", "workforce", "year",
+    ]
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LayoffKit
 
 /// Size and SHA-256 of a file, read in 1 MiB chunks.
 public struct FileDigest: Sendable, Equatable {
@@ -35,4 +36,26 @@ public struct FileDigest: Sendable, Equatable {
         let digits = Array("0123456789abcdef")
         return String(d.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
     }
+}
+
+/// Digests of input files computed on another thread (started before the inputs are
+/// loaded, so hashing overlaps parsing); ``ReportBuilder`` takes a file's digest from
+/// here when its path is one of them, and hashes it itself otherwise.
+public final class PendingDigests: Sendable {
+    private let work: BackgroundWork<[String: FileDigest]>
+
+    /// Starts hashing the files at `paths`, one after another, on another thread.
+    public init(paths: [String]) {
+        work = BackgroundWork {
+            var out: [String: FileDigest] = [:]
+            for p in paths where out[p] == nil { out[p] = FileDigest.of(path: p) }
+            return out
+        }
+    }
+
+    /// The digest of `path` (waiting for the hashing to finish), or `nil` when `path` was
+    /// not among the paths or could not be read.
+    public func digest(path: String) -> FileDigest? { work.wait()[path] }
+    /// Whether `path` is among the paths being hashed.
+    public func covers(path: String) -> Bool { work.wait().keys.contains(path) }
 }

@@ -15,7 +15,13 @@ extension ReportBuilder {
             return md + "No fundamentals were given, so there is no workforce or revenue growth to model the cut size on.\n\n"
         }
         let table: DataTable
-        do { table = try join.regressionTable(events: data.events, fundamentals: f.fundamentals) } catch {
+        // Only the columns the model uses, plus company (clusters, labels) and year
+        // (leverage notes); a formula naming any other column gets the whole table, so
+        // its error lists every column there is.
+        let used = (try? Formula(settings.formula))?.columnsUsed ?? []
+        let wanted: Set<String>? = used.isEmpty || !used.allSatisfy(FundamentalsJoin.regressionColumnNames.contains)
+            ? nil : Set(used + ["company", "year"])
+        do { table = try join.regressionTable(events: data.events, fundamentals: f.fundamentals, columns: wanted) } catch {
             return md + "The regression table could not be built: \(error).\n\n"
         }
         let fit: FormulaFit
@@ -126,17 +132,37 @@ extension ReportBuilder {
 /// The regression figures: the scatter of the response against its main regressor with
 /// the fitted line (when the model has a `log(employees)`-style main term), and residuals
 /// against fitted values.
+///
+/// A fit on more than ``maxPoints`` observations draws a deterministic sample of them:
+/// one in every k observations in row order (k = ⌈n / maxPoints⌉, starting with the first),
+/// and the chart note says so. The fitted line and `n` always describe the whole fit.
 public enum RegressionCharts {
+    /// Largest number of points drawn in a regression chart.
+    public static let maxPoints = 2_000
+
+    /// The rows drawn for a fit on `n` observations (all of them up to ``maxPoints``),
+    /// and the stride between them.
+    static func sample(_ n: Int) -> (rows: StrideTo<Int>, stride: Int) {
+        let k = n > maxPoints ? (n + maxPoints - 1) / maxPoints : 1
+        return (Swift.stride(from: 0, to: n, by: k), k)
+    }
+
+    /// The sampling sentence of a chart note, or `""` when every point is drawn.
+    static func sampleNote(drawn: Int, of n: Int, stride k: Int) -> String {
+        k == 1 ? "" : "; \(NumberFormat.grouped(drawn)) of \(NumberFormat.grouped(n)) points drawn, one in every \(k) observations in row order"
+    }
+
     /// Figures as (file name, SVG, alternative text).
     public static func make(fit: FormulaFit, table: DataTable) -> [(name: String, svg: String, alt: String)] {
         let r = fit.result
         var out: [(name: String, svg: String, alt: String)] = []
+        let rows = fit.design.x.rows
+        let (drawn, k) = sample(rows)
         // The main regressor: log(employees) if present, else the first non-intercept numeric term.
         let candidates = fit.design.termNames.indices.filter { fit.design.termNames[$0] != "(Intercept)" && r.coefficients[$0].estimate != nil }
         if let xi = fit.design.termNames.firstIndex(of: "log(employees)") ?? candidates.first {
-            let rows = fit.design.x.rows
-            let x = (0..<rows).map { fit.design.x[$0, xi] }
-            let y = fit.design.y
+            let x = drawn.map { fit.design.x[$0, xi] }
+            let y = drawn.map { fit.design.y[$0] }
             var intercept = 0.0
             for (j, c) in r.coefficients.enumerated() where j != xi {
                 guard let b = c.estimate else { continue }
@@ -146,7 +172,7 @@ public enum RegressionCharts {
             let slope = r.coefficients[xi].estimate ?? 0
             var labels: [String?] = []
             if case .text(let col)? = table.column(named: "company") {
-                labels = fit.design.keptRows.map { col[$0] }
+                labels = drawn.map { col[fit.design.keptRows[$0]] }
             }
             let term = fit.design.termNames[xi]
             let scatter = Chart.scatter(
@@ -154,13 +180,16 @@ public enum RegressionCharts {
                 subtitle: "Each point is an observation used in the fit; line at the other terms' means",
                 x: x, y: y, labels: labels, pointsName: "Observations", fit: (intercept: intercept, slope: slope),
                 fitName: "Fitted line", xAxis: Chart.Axis(title: term), yAxis: Chart.Axis(title: fit.design.responseName),
-                note: "slope \(NumberFormat.significant(slope, digits: 3)); n = \(r.n)")
+                note: "slope \(NumberFormat.significant(slope, digits: 3)); n = \(r.n)" + sampleNote(drawn: x.count, of: rows, stride: k))
             out.append(("regression-scatter.svg", scatter.svg(), "\(fit.design.responseName) against \(term) with the fitted line"))
         }
+        let fitted = k == 1 ? r.fitted : drawn.map { r.fitted[$0] }
+        let residuals = k == 1 ? r.residuals : drawn.map { r.residuals[$0] }
         let resid = Chart.residuals(title: "Residuals against fitted values",
                                     subtitle: "A pattern or a funnel here would question the linear, constant-variance model",
-                                    fitted: r.fitted, residuals: r.residuals,
-                                    xAxis: Chart.Axis(title: "Fitted \(fit.design.responseName)"), yAxis: Chart.Axis(title: "Residual"))
+                                    fitted: fitted, residuals: residuals,
+                                    xAxis: Chart.Axis(title: "Fitted \(fit.design.responseName)"), yAxis: Chart.Axis(title: "Residual"),
+                                    note: k == 1 ? nil : "n = \(r.n)" + sampleNote(drawn: fitted.count, of: rows, stride: k))
         out.append(("regression-residuals.svg", resid.svg(), "Residuals against fitted values"))
         return out
     }

@@ -21,6 +21,13 @@ public struct ReportOptions: Sendable {
     public var toolVersion: String = "unknown"
     /// Cut-size model settings; `nil` leaves the regression section out.
     public var regression: RegressionSettings? = RegressionSettings()
+    /// Threads to use: with 2 or more, the regression section is built on a second thread
+    /// while the rolling-rate and year-over-year sections are built. The report is the
+    /// same, byte for byte, whatever the number.
+    public var threads: Int = 1
+    /// Digests of input files already being computed (see ``PendingDigests``); inputs not
+    /// covered are hashed when the provenance section is written.
+    public var digests: PendingDigests?
 
     public init() {}
 }
@@ -48,6 +55,10 @@ public struct ReportDocument: Sendable {
 public enum ReportBuilder {
     static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
                              "September", "October", "November", "December"]
+
+    /// Largest number of unmatched companies listed by name in the data-quality section
+    /// (most events first); the rest are counted.
+    public static let maxUnmatchedListed = 100
 
     static func monthName(_ p: CalendarPeriod) -> String { monthNames[p.index - 1] + " " + String(p.year) }
 
@@ -104,6 +115,19 @@ public enum ReportBuilder {
         md += "\n![Monthly job cuts with the same month a year earlier](\(options.figuresLink)/monthly-cuts.svg)\n\n"
         terminal += "Monthly cuts, last \(trendRows.count) months: " + TextGraphics.sparkline(trendRows.map { $0.cut }) + "\n"
 
+        // The regression section depends on nothing built before it: with a second
+        // thread it is built there while the rolling-rate and year-over-year sections
+        // are built here, and its text and figures are added after theirs as before.
+        typealias Section = (md: String, figures: [(name: String, svg: String)])
+        @Sendable func regression(_ settings: RegressionSettings) -> Section {
+            var f: [(name: String, svg: String)] = []
+            let text = regressionSection(data: data, settings: settings, options: options, figures: &f)
+            return (text, f)
+        }
+        let pendingRegression = options.threads > 1 ? options.regression.map { settings in
+            BackgroundWork { regression(settings) }
+        } : nil
+
         // Rolling rate.
         md += try rollingSection(data: data, options: options, coverage: coverage, asOf: asOf, figures: &figures)
 
@@ -111,8 +135,9 @@ public enum ReportBuilder {
         md += try groupYoYSection(data: data, options: options, asOf: asOf)
 
         // Regression.
-        if let settings = options.regression {
-            md += regressionSection(data: data, settings: settings, options: options, figures: &figures)
+        if let section = pendingRegression?.wait() ?? options.regression.map(regression) {
+            md += section.md
+            figures += section.figures
         }
 
         // Data quality.
@@ -121,7 +146,13 @@ public enum ReportBuilder {
         if notes.isEmpty { md += "Nothing was left out.\n\n" } else { md += notes.map { "- " + $0 }.joined(separator: "\n") + "\n\n" }
         if let j = data.join, !j.unmatchedCompanies.isEmpty {
             md += "Companies without a fundamentals row for the event's fiscal year (events): "
-            md += j.unmatchedCompanies.map { "\(MarkdownText.escape($0.company)) (\($0.events))" }.joined(separator: ", ") + ".\n\n"
+            let shown = j.unmatchedCompanies.prefix(maxUnmatchedListed)
+            md += shown.map { "\(MarkdownText.escape($0.company)) (\($0.events))" }.joined(separator: ", ")
+            let rest = j.unmatchedCompanies.dropFirst(maxUnmatchedListed)
+            if !rest.isEmpty {
+                md += "; and \(NumberFormat.grouped(rest.count)) more companies with \(NumberFormat.grouped(rest.reduce(0) { $0 + $1.events })) events"
+            }
+            md += ".\n\n"
         }
 
         // Provenance.
@@ -129,7 +160,9 @@ public enum ReportBuilder {
         var prov = ReportTable(columns: [.init("Input", key: "input"), .init("Role", key: "role"), .init("Rows", key: "rows"),
                                          .init("Bytes", key: "bytes"), .init("SHA-256", key: "sha256")])
         for i in data.inputs {
-            let digest = i.embeddedBytes.map { FileDigest.of(bytes: $0) } ?? i.path.flatMap { FileDigest.of(path: $0) }
+            let digest = i.embeddedBytes.map { FileDigest.of(bytes: $0) } ?? i.path.flatMap { path in
+                options.digests.flatMap { $0.covers(path: path) ? $0.digest(path: path) : nil } ?? FileDigest.of(path: path)
+            }
             prov.append([.text(i.displayName), .text(i.role), .integer(i.role == "aliases" ? nil : i.rows),
                          .integer(digest?.bytes), .text(digest.map { "`\($0.sha256)`" })])
         }

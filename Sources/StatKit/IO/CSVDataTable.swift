@@ -89,7 +89,8 @@ extension TextColumnInterner {
     /// U+1FEF GREEK VARIA (`` ` ``), are interned under their ASCII form so that a later
     /// ASCII spelling finds them on the byte path.
     public mutating func canonicalCode(_ bytes: ArraySlice<UInt8>, in column: inout TextColumn) -> Int32 {
-        guard bytes.contains(where: { $0 >= 0x80 }) else { return code(bytes, in: &column) }
+        let (h, isASCII) = bytes.withUnsafeBufferPointer { TextColumnInterner.hash($0) }
+        if isASCII { return code(bytes, hash: h, in: &column) }
         let text = String(decoding: bytes, as: UTF8.self)
         if let c = column.existingCode(for: text) { return c }
         var ascii: [UInt8] = []

@@ -28,21 +28,30 @@ public struct TextColumnInterner: Sendable {
     /// The column's code of `bytes` (which must be valid UTF-8), adding a level when new.
     /// Does not append the code to the column's `codes`.
     public mutating func code(_ bytes: ArraySlice<UInt8>, in column: inout TextColumn) -> Int32 {
-        let h = bytes.withUnsafeBufferPointer { TextColumnInterner.hash($0) }
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let c = slots[i]
-            if c < 0 { break }
-            if hashes[Int(c)] == h && equal(Int(c), bytes) { return c }
-            i = (i + 1) & mask
+        code(bytes, hash: bytes.withUnsafeBufferPointer { TextColumnInterner.hash($0).hash }, in: &column)
+    }
+
+    /// ``code(_:in:)`` with the hash of `bytes` already computed.
+    mutating func code(_ bytes: ArraySlice<UInt8>, hash h: UInt64, in column: inout TextColumn) -> Int32 {
+        let found: (code: Int32, slot: Int) = slots.withUnsafeBufferPointer { slots in
+            hashes.withUnsafeBufferPointer { hashes in
+                let mask = slots.count - 1
+                var i = Int(truncatingIfNeeded: h) & mask
+                while true {
+                    let c = slots[i]
+                    if c < 0 { return (-1, i) }
+                    if hashes[Int(c)] == h && equal(Int(c), bytes) { return (c, i) }
+                    i = (i + 1) & mask
+                }
+            }
         }
+        if found.code >= 0 { return found.code }
         let code = column.code(for: String(decoding: bytes, as: UTF8.self))
         precondition(Int(code) == ends.count, "a TextColumn level was added outside its interner")
         arena.append(contentsOf: bytes)
         ends.append(arena.count)
         hashes.append(h)
-        slots[i] = code
+        slots[found.slot] = code
         if ends.count * 2 > slots.count { grow() }
         return code
     }
@@ -54,9 +63,15 @@ public struct TextColumnInterner: Sendable {
             bytes.withUnsafeBufferPointer { b in
                 let n = b.count
                 guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
-                if n > 16 { return memcmp(pa + start, pb, n) == 0 }
-                // Short values (most categories): compare inline, no call.
-                for i in 0..<n where pa[start + i] != pb[i] { return false }
+                if n > 32 { return memcmp(pa + start, pb, n) == 0 }
+                // Short values (most categories): compare 8 bytes at a time, no call.
+                let ra = UnsafeRawPointer(pa + start), rb = UnsafeRawPointer(pb)
+                var i = 0
+                while i + 8 <= n {
+                    if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                    i += 8
+                }
+                while i < n { if pa[start + i] != pb[i] { return false }; i += 1 }
                 return true
             }
         }
@@ -73,19 +88,24 @@ public struct TextColumnInterner: Sendable {
     }
 
     /// 64-bit FNV-1a over 8-byte words, with a final avalanche (not for adversarial input;
-    /// collisions only cost a comparison).
-    static func hash(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    /// collisions only cost a comparison); also whether every byte is ASCII, found in the
+    /// same pass.
+    static func hash(_ p: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, ascii: Bool) {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var high: UInt64 = 0
         var i = 0
         let n = p.count
         if let base = p.baseAddress {
             let raw = UnsafeRawPointer(base)
             while i + 8 <= n {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                high |= w
+                h = (h ^ w) &* 0x100_0000_01b3
                 h ^= h >> 29
                 i += 8
             }
             while i < n {
+                high |= UInt64(base[i])
                 h = (h ^ UInt64(base[i])) &* 0x100_0000_01b3
                 i += 1
             }
@@ -94,6 +114,6 @@ public struct TextColumnInterner: Sendable {
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd
         h ^= h >> 33
-        return h
+        return (h, high & 0x8080_8080_8080_8080 == 0)
     }
 }
