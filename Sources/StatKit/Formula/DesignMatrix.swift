@@ -135,6 +135,12 @@ public struct DesignMatrix: Sendable {
     public let exclusions: RowExclusions
     /// Levels of each categorical factor, in order of first appearance in ``terms``.
     public let categoricalLevels: [CategoricalLevels]
+    /// The rounding error of ``x``: transformed columns (`I(x^10)`, `log(x)`, products) are
+    /// evaluated in Float80 as well, and `lowOrder[i, j]` is the Float80 value minus
+    /// `x[i, j]`, so `x + lowOrder` is the design to about 64 bits. `nil` when every column
+    /// is exact in double (bare columns, dummies, the intercept). ``FormulaFit`` passes it to
+    /// the solver: on NIST's Filip, powers rounded to double cap any solver at ≈ 7.6 digits.
+    public let lowOrder: Matrix?
 
     /// Parses `formula` and builds the design; a syntax error is thrown as ``ModelFrameError/formula(_:)``.
     public init(formula: String, data: DataTable, alsoRequire: [String] = []) throws(ModelFrameError) {
@@ -187,6 +193,13 @@ public struct DesignMatrix: Sendable {
                 }
             }
             kept.append(i)
+        }
+        var values80: [FormulaFactor: [Float80]] = [:]  // transformed numeric factors, unrounded
+        for f in factors.dropFirst() {
+            if case .numeric(let e)? = resolved[f], !e.isBareColumn {
+                let v = builder.evaluate80(e)
+                values80[f] = kept.map { v[$0] }
+            }
         }
         var values: [FormulaFactor: [Double]] = [:]   // numeric factors and numeric-source categoricals
         var textCodes: [FormulaFactor: [Int32]] = [:]  // text categoricals: codes into the column's levels
@@ -258,6 +271,7 @@ public struct DesignMatrix: Sendable {
         if let k = bucketOrder.firstIndex(of: []), k > 0 { bucketOrder.insert(bucketOrder.remove(at: k), at: 0) }
 
         var columns: [[Double]] = []
+        var lowParts: [Int: [Double]] = [:]  // column index → rounding error of that column
         var names: [String] = []
         var designTerms: [DesignTerm] = []
         var assign: [Int] = []
@@ -271,9 +285,11 @@ public struct DesignMatrix: Sendable {
                 for coding in Self.pickContrasts(categorical, used: &usedSubterms) {
                     // Column parts per factor (in term order): (name suffixes, per-row values).
                     var parts: [[(String, [Double])]] = []
+                    var exactParts: [[Float80]?] = []  // per part: the unrounded factor, if it differs
                     for f in term.factors {
                         if isNumeric(f) {
                             parts.append([(f.displayName, values[f]!)])
+                            exactParts.append(values80[f])
                         } else if let full = coding[f] {
                             let labels = catLevels[f]!, idx = catIndex[f]!, ref = catReference[f]!
                             if !full && labels.count < 2 { throw .tooFewLevels(factor: f.displayName, levels: labels) }
@@ -282,6 +298,7 @@ public struct DesignMatrix: Sendable {
                                 p.append(("\(f.displayName)[\(full ? "" : "T.")\(label)]", idx.map { $0 == l ? 1 : 0 }))
                             }
                             parts.append(p)
+                            exactParts.append(nil)
                         }
                     }
                     if parts.isEmpty {
@@ -289,18 +306,30 @@ public struct DesignMatrix: Sendable {
                         names.append("(Intercept)")
                         continue
                     }
-                    // Cartesian product, left-most factor varying fastest.
-                    var combos: [(String, [Double])] = [("", [Double](repeating: 1, count: n))]
+                    // Cartesian product, left-most factor varying fastest. When a factor or a
+                    // product is inexact in double, the unrounded column rides along in Float80.
+                    var combos: [(String, [Double], [Float80]?)] = [("", [Double](repeating: 1, count: n), nil)]
+                    let productsInexact = term.factors.filter(isNumeric).count > 1
                     for (k, p) in parts.enumerated() {
-                        var next: [(String, [Double])] = []
+                        var next: [(String, [Double], [Float80]?)] = []
                         for (name, v) in p {
-                            for (prefix, acc) in combos {
-                                next.append((k == 0 ? name : prefix + ":" + name, zip(acc, v).map { $0 * $1 }))
+                            for (prefix, acc, acc80) in combos {
+                                var exact: [Float80]? = nil
+                                if acc80 != nil || exactParts[k] != nil || productsInexact {
+                                    let a = acc80 ?? acc.map { Float80($0) }
+                                    let b = exactParts[k] ?? v.map { Float80($0) }
+                                    exact = zip(a, b).map { $0 * $1 }
+                                }
+                                next.append((k == 0 ? name : prefix + ":" + name, zip(acc, v).map { $0 * $1 }, exact))
                             }
                         }
                         combos = next
                     }
-                    for (name, v) in combos { names.append(name); columns.append(v) }
+                    for (name, v, exact) in combos {
+                        names.append(name)
+                        columns.append(v)
+                        if let exact { lowParts[columns.count - 1] = zip(exact, v).map { Double($0 - Float80($1)) } }
+                    }
                 }
                 for f in term.factors where !isNumeric(f) && !levelsOut.contains(where: { $0.factor == f.displayName }) {
                     levelsOut.append(CategoricalLevels(factor: f.displayName, levels: catLevels[f]!, reference: catLevels[f]![catReference[f]!]))
@@ -316,6 +345,13 @@ public struct DesignMatrix: Sendable {
         storage.reserveCapacity(n * columns.count)
         for c in columns { storage.append(contentsOf: c) }
         self.x = Matrix(rows: n, columns: columns.count, columnMajor: storage)
+        if lowParts.values.contains(where: { $0.contains { $0 != 0 && $0.isFinite } }) {
+            var lo = Matrix(rows: n, columns: columns.count)
+            for (j, part) in lowParts { for i in 0..<n where part[i].isFinite { lo[i, j] = part[i] } }
+            self.lowOrder = lo
+        } else {
+            self.lowOrder = nil
+        }
         self.y = values[response]!
         self.responseName = response.text
         self.termNames = names
@@ -429,6 +465,51 @@ struct DesignBuilder {
         case .numericCategorical(let column): return numeric[column]!.values
         case .text: return []
         }
+    }
+
+    /// Evaluation in Float80 (64-bit significand), for the low-order part of the design.
+    /// Integer powers are exact repeated products; functions use the C library's
+    /// long-double versions.
+    func evaluate80(_ e: FormulaExpression) -> [Float80] {
+        switch e {
+        case .number(let v): return [Float80](repeating: Float80(v), count: data.rowCount)
+        case .column(let n): return numeric[n]!.values.map { Float80($0) }
+        case .negate(let a): return evaluate80(a).map { -$0 }
+        case .identity(let a): return evaluate80(a)
+        case .call(let f, let a):
+            let x = evaluate80(a)
+            switch f {
+            case .log: return x.map { logl($0) }
+            case .log1p: return x.map { log1pl($0) }
+            case .log2: return x.map { log2l($0) }
+            case .log10: return x.map { log10l($0) }
+            case .sqrt: return x.map { $0.squareRoot() }
+            case .exp: return x.map { expl($0) }
+            case .abs: return x.map { Swift.abs($0) }
+            }
+        case .binary(let op, let a, let b):
+            if op == .power, case .number(let k) = b, k == k.rounded(), Swift.abs(k) <= 64 {
+                return evaluate80(a).map { Self.integerPower($0, Int(k)) }
+            }
+            let x = evaluate80(a), y = evaluate80(b)
+            switch op {
+            case .add: return zip(x, y).map { $0 + $1 }
+            case .subtract: return zip(x, y).map { $0 - $1 }
+            case .multiply: return zip(x, y).map { $0 * $1 }
+            case .divide: return zip(x, y).map { $0 / $1 }
+            case .power: return zip(x, y).map { powl($0, $1) }
+            }
+        }
+    }
+
+    static func integerPower(_ x: Float80, _ k: Int) -> Float80 {
+        var result: Float80 = 1, base = x, e = Swift.abs(k)
+        while e > 0 {
+            if e & 1 == 1 { result *= base }
+            base *= base
+            e >>= 1
+        }
+        return k < 0 ? 1 / result : result
     }
 
     /// Vectorised evaluation of an expression over all rows.

@@ -34,6 +34,9 @@ public indirect enum FormulaExpression: Sendable, Hashable {
     /// `I(…)`: protects arithmetic from formula operators; evaluates to its argument.
     case identity(FormulaExpression)
 
+    /// Whether the expression is a bare column (exact in double, no low-order part).
+    public var isBareColumn: Bool { if case .column = self { return true } else { return false } }
+
     /// Column names referenced, in order of first appearance.
     public var columns: [String] {
         var out: [String] = []

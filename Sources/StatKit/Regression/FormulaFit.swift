@@ -83,7 +83,8 @@ public struct FormulaFit: Sendable {
         }
         do {
             let model = try LinearRegression(design: design.x, response: design.y, termNames: design.termNames,
-                                             hasIntercept: design.formula.hasIntercept, weights: w)
+                                             hasIntercept: design.formula.hasIntercept, weights: w,
+                                             designLowOrder: design.lowOrder)
             self.result = try model.fit(covariance: covariance, clusters: clusters, level: level)
         } catch {
             throw .regression(error)
