@@ -3,6 +3,7 @@
 // there never compile the harness. Run from this folder:
 //   swift package --disable-sandbox benchmark            (ordo-one/benchmark)
 //   swift run -c release OLSTiming                        (plain wall-clock timing)
+//   swift run -c release PipelineTiming                   (pipeline stages at N = 1e5, 1e6)
 //   python3 peers/ols_numpy.py                            (numpy.linalg.lstsq on the same matrix)
 import PackageDescription
 
@@ -17,6 +18,32 @@ let package = Package(
         .target(
             name: "BenchmarkSupport",
             dependencies: [.product(name: "StatKit", package: "LayoffStats")]
+        ),
+        .target(
+            name: "PipelineSupport",
+            dependencies: [
+                .product(name: "LayoffKit", package: "LayoffStats"),
+                .product(name: "LayoffReport", package: "LayoffStats"),
+            ]
+        ),
+        .executableTarget(
+            name: "PipelineTiming",
+            dependencies: [
+                "PipelineSupport",
+                .product(name: "LayoffKit", package: "LayoffStats"),
+                .product(name: "LayoffReport", package: "LayoffStats"),
+            ]
+        ),
+        .executableTarget(
+            name: "Pipeline",
+            dependencies: [
+                "PipelineSupport",
+                .product(name: "LayoffKit", package: "LayoffStats"),
+                .product(name: "LayoffReport", package: "LayoffStats"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Pipeline",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
             name: "OLSTiming",
