@@ -85,6 +85,11 @@ public struct Workforce: Sendable, Equatable {
         self.source = source
     }
 
+    /// Number of events whose workforce came from `source`.
+    public func count(_ source: WorkforceSource) -> Int {
+        self.source.reduce(0) { $0 + ($1 == source ? 1 : 0) }
+    }
+
     /// Workforce implied by each event alone: cut ÷ fraction when both are known and
     /// the fraction is positive; unknown otherwise.
     public static func implied(by events: EventTable) -> Workforce {

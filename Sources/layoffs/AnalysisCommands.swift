@@ -11,9 +11,8 @@ func rateCell(_ x: Double?) -> ReportTable.Cell { .number(x, .fixed(decimals: 3,
 
 /// Where workforce figures came from, in words.
 func workforceNote(_ data: LayoffDataset) -> String {
-    let f = data.workforce.source.filter { $0 == .fundamentals }.count
-    let i = data.workforce.source.filter { $0 == .implied }.count
-    let u = data.workforce.source.count - f - i
+    let w = data.workforce
+    let (f, i, u) = (w.count(.fundamentals), w.count(.implied), w.count(.unknown))
     return "Workforce: \(f) events from fundamentals (employees), \(i) implied by cut ÷ fraction, \(u) unknown (not in rates)."
 }
 

@@ -37,15 +37,9 @@ extension ReportBuilder {
         // Robust and clustered errors side by side.
         var variants: [(String, RegressionResult)] = [("classical", r)]
         if let hc3 = try? r.with(covariance: .hc3) { variants.append(("HC3", hc3)) }
-        var clusterIDs: [Int32] = []
-        if case .text(let col)? = table.column(named: "company") {
-            var recode: [Int32: Int32] = [:]
-            clusterIDs = fit.design.keptRows.map { row in
-                let c = col.codes[row]
-                if let k = recode[c] { return k }
-                let k = Int32(recode.count); recode[c] = k; return k
-            }
-            if let cl = try? r.with(covariance: .cluster, clusters: clusterIDs) { variants.append(("cluster by company", cl)) }
+        if let company = table.column(named: "company"),
+           let cl = try? r.with(covariance: .cluster, clusters: FormulaFit.clusterCodes(company, rows: fit.design.keptRows)) {
+            variants.append(("cluster by company", cl))
         }
         md += "Standard errors under three covariance estimators (t and p use n − k degrees of freedom, G − 1 for the clustered ones):\n\n"
         var cols: [ReportTable.Column] = [.init("Term", key: "term"), .init("Estimate", key: "estimate", alignment: .right)]

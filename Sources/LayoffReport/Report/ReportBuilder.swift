@@ -234,9 +234,8 @@ public enum ReportBuilder {
                                figures: inout [(name: String, svg: String)]) throws -> String {
         var md = "## Rolling \(windowText(options.window)) layoff rate\n\n"
         md += "Rate = cuts ÷ workforce × 100 over the events of the \(windowPhrase(options.window)) ending on and including each month end, counting only events whose cut and workforce are both known. "
-        let f = data.workforce.source.filter { $0 == .fundamentals }.count
-        let i = data.workforce.source.filter { $0 == .implied }.count
-        md += "Workforce is the company's employees from the fundamentals file for the event's fiscal year (\(f) events) or, failing that, implied by cut ÷ reported fraction (\(i) events); \(data.events.count - f - i) events have neither and stay out of the rate.\n\n"
+        let w = data.workforce
+        md += "Workforce is the company's employees from the fundamentals file for the event's fiscal year (\(w.count(.fundamentals)) events) or, failing that, implied by cut ÷ reported fraction (\(w.count(.implied)) events); \(w.count(.unknown)) events have neither and stay out of the rate.\n\n"
         let overall = try RollingRates(events: data.events, workforce: data.workforce, window: options.window,
                                        schedule: .monthEnd, to: asOf)
         let grouped = try RollingRates(events: data.events, workforce: data.workforce, window: options.window,

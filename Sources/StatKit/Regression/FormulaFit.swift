@@ -62,24 +62,10 @@ public struct FormulaFit: Sendable {
         }
         var clusters: [Int32]?
         if let cluster, covariance == .cluster {
-            switch data.column(named: cluster) {
-            case .text(let col)?:
-                var recode: [Int32: Int32] = [:]
-                clusters = design.keptRows.map { r in
-                    let c = col.codes[r]
-                    if let k = recode[c] { return k }
-                    let k = Int32(recode.count); recode[c] = k; return k
-                }
-            case .numeric(let col)?:
-                var recode: [Double: Int32] = [:]
-                clusters = design.keptRows.map { r in
-                    let v = col.values[r]
-                    if let k = recode[v] { return k }
-                    let k = Int32(recode.count); recode[v] = k; return k
-                }
-            case nil:
+            guard let column = data.column(named: cluster) else {
                 throw .column("no cluster column '\(cluster)'; the columns are: \(data.names.joined(separator: ", "))")
             }
+            clusters = Self.clusterCodes(column, rows: design.keptRows)
         }
         do {
             let model = try LinearRegression(design: design.x, response: design.y, termNames: design.termNames,
@@ -93,5 +79,25 @@ public struct FormulaFit: Sendable {
         self.design = design
         self.weightsColumn = weights
         self.clusterColumn = covariance == .cluster ? cluster : nil
+    }
+
+    /// Cluster ids `0, 1, …` in order of first appearance for the values of `column` at
+    /// `rows` (text by level, numbers by value); missing values form no special cluster,
+    /// since listwise deletion has already removed them.
+    public static func clusterCodes(_ column: Column, rows: [Int]) -> [Int32] {
+        func recode<K: Hashable>(_ key: (Int) -> K) -> [Int32] {
+            var ids: [K: Int32] = [:]
+            return rows.map { r in
+                let k = key(r)
+                if let id = ids[k] { return id }
+                let id = Int32(ids.count)
+                ids[k] = id
+                return id
+            }
+        }
+        switch column {
+        case .text(let c): return recode { c.codes[$0] }
+        case .numeric(let c): return recode { c.values[$0] }
+        }
     }
 }
