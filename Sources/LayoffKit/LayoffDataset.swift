@@ -55,7 +55,9 @@ public struct LayoffDataset: Sendable {
     ///     `fundamentalsPath` is `nil` (default: only when `eventsPath` is `nil` too).
     ///   - displayName: Maps a path to the name shown in outputs.
     ///   - threads: With 2 or more, a fundamentals file loads on a second thread while the
-    ///     events load; the result (and which error is thrown first) is the same as with 1.
+    ///     events load, and a large events file is parsed in `threads` segments at once
+    ///     (``EventLoader/load(path:options:threads:)``); the result (and which error is
+    ///     thrown first) is the same as with 1.
     public static func load(eventsPath: String? = nil, fundamentalsPath: String? = nil, aliasesPath: String? = nil,
                             eventOptions: EventLoadOptions = .init(), skipInvalidFundamentals: Bool = false,
                             lag: Int = 0, useEmbeddedFundamentals: Bool? = nil,
@@ -69,7 +71,7 @@ public struct LayoffDataset: Sendable {
         } : nil
         let eventsLoad: EventLoadResult
         if let eventsPath {
-            eventsLoad = try EventLoader.load(path: eventsPath, options: eventOptions)
+            eventsLoad = try EventLoader.load(path: eventsPath, options: eventOptions, threads: threads)
             inputs.append(DatasetInput(role: "events", displayName: displayName(eventsPath), path: eventsPath,
                                        embeddedBytes: nil, rows: eventsLoad.rowsRead))
         } else {

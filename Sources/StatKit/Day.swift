@@ -50,29 +50,34 @@ public struct Day: Sendable, Hashable, Comparable, Strideable, CustomStringConve
 
     /// Byte-level parser behind ``init(parsing:)``; accepts `YYYY-MM-DD` and `M/D/YYYY`.
     public static func parse(_ b: ArraySlice<UInt8>) -> Day? {
-        func num(_ s: ArraySlice<UInt8>) -> Int? {
-            guard !s.isEmpty, s.count <= 4 else { return nil }
+        b.withUnsafeBufferPointer { parse($0) }
+    }
+
+    /// ``parse(_:)-(ArraySlice<UInt8>)`` on bytes in place.
+    public static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Day? {
+        // Digits of b[from..<to] as a number; nil unless 1–4 digits.
+        func num(_ from: Int, _ to: Int) -> Int? {
+            guard to > from, to - from <= 4 else { return nil }
             var v = 0
-            for c in s { guard c >= 48 && c <= 57 else { return nil }; v = v * 10 + Int(c - 48) }
+            for k in from..<to { let c = b[k]; guard c >= 48 && c <= 57 else { return nil }; v = v * 10 + Int(c - 48) }
             return v
         }
-        if let dash = b.firstIndex(of: UInt8(ascii: "-")) {
-            let rest = b[(dash + 1)...]
-            guard let dash2 = rest.firstIndex(of: UInt8(ascii: "-")) else { return nil }
-            let ys = b[b.startIndex..<dash], ms = b[(dash + 1)..<dash2], ds = b[(dash2 + 1)...]
-            guard ys.count == 4, (1...2).contains(ms.count), (1...2).contains(ds.count),
-                  let y = num(ys), let m = num(ms), let d = num(ds) else { return nil }
+        let n = b.count
+        var first = -1, separator: UInt8 = 0
+        for k in 0..<n where b[k] == 45 || b[k] == 47 { first = k; separator = b[k]; break }
+        guard first >= 0 else { return nil }
+        var second = -1
+        for k in (first + 1)..<max(first + 1, n) where b[k] == separator { second = k; break }
+        guard second >= 0 else { return nil }
+        if separator == 45 {
+            // YYYY-MM-DD (a slash before the first dash makes this branch fail, as before).
+            guard first == 4, (1...2).contains(second - first - 1), (1...2).contains(n - second - 1),
+                  let y = num(0, first), let m = num(first + 1, second), let d = num(second + 1, n) else { return nil }
             return Day(year: y, month: m, day: d)
         }
-        if let slash = b.firstIndex(of: UInt8(ascii: "/")) {
-            let rest = b[(slash + 1)...]
-            guard let slash2 = rest.firstIndex(of: UInt8(ascii: "/")) else { return nil }
-            let ms = b[b.startIndex..<slash], ds = b[(slash + 1)..<slash2], ys = b[(slash2 + 1)...]
-            guard ys.count == 4, (1...2).contains(ms.count), (1...2).contains(ds.count),
-                  let y = num(ys), let m = num(ms), let d = num(ds) else { return nil }
-            return Day(year: y, month: m, day: d)
-        }
-        return nil
+        guard n - second - 1 == 4, (1...2).contains(first), (1...2).contains(second - first - 1),
+              let y = num(second + 1, n), let m = num(0, first), let d = num(first + 1, second) else { return nil }
+        return Day(year: y, month: m, day: d)
     }
 
     public static func < (a: Day, b: Day) -> Bool { a.number < b.number }

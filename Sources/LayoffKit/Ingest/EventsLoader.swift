@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import StatKit
+
 /// Options of ``EventLoader``.
 public struct EventLoadOptions: Sendable, Equatable {
     /// Explicit column mapping, canonical name → header in the file, for layouts other
@@ -97,10 +104,87 @@ public enum EventLoader {
     ]
 
     /// Loads events from the CSV file at `path`.
-    public static func load(path: String, options: EventLoadOptions = .init()) throws(IngestError) -> EventLoadResult {
+    ///
+    /// With `threads` ≥ 2 and a file of at least 8 MiB, the file is parsed in `threads`
+    /// segments at once; the result,
+    /// problems and errors are the same as with one thread, byte for byte.
+    ///
+    /// Segments start after a line feed near each 1/`threads` of the file, on the guess
+    /// that the line feed is not inside a quoted field. The guess is checked: the segment
+    /// before must end exactly there. When it does not (a quoted field with a line break
+    /// straddles the split), that segment's parse is discarded and the segment before
+    /// continues through it, so a wrong guess costs time, never correctness.
+    public static func load(path: String, options: EventLoadOptions = .init(), threads: Int = 1) throws(IngestError) -> EventLoadResult {
+        try load(path: path, options: options, threads: threads, minimumSplitBytes: 8 << 20)
+    }
+
+    /// ``load(path:options:threads:)`` with the smallest file size worth splitting given
+    /// (tests split tiny files).
+    static func load(path: String, options: EventLoadOptions, threads: Int, minimumSplitBytes: Int) throws(IngestError) -> EventLoadResult {
+        try checkOptions(options)
         let reader: CSVReader
         do { reader = try CSVReader(path: path) } catch { throw .csv(error) }
-        return try load(reader, options: options)
+        let (header, layout) = try readLayout(reader, options: options)
+        let size = fileSize(path)
+        let splits = threads > 1 && size >= minimumSplitBytes
+            ? splitOffsets(path: path, from: reader.position, size: size, parts: threads) : []
+        // Room for as many events as the file could hold (a valid record has at least a
+        // comma per column, a line break, a company and an 8-byte date), reserved up front
+        // so that columns never move while growing: memory is only committed as rows are
+        // written, and segments append to the first one in place.
+        let minimumRecord = header.count + 8
+        if splits.isEmpty {
+            var part = Partial(layout: layout)
+            part.parse(reader, header: header, options: options, reserve: size / minimumRecord + 1)
+            var parts = [part]
+            part = Partial(layout: layout)
+            return try finish(&parts, header: header, options: options, name: reader.name)
+        }
+        // Segments 1..<k on other threads, segment 0 here.
+        var pending = splits.indices.map { k in
+            let start = splits[k], stop = k + 1 < splits.count ? splits[k + 1] : Int.max
+            return BackgroundWork { () -> Partial in
+                var part = Partial(layout: layout)
+                do throws(CSVError) {
+                    let r = try CSVReader(path: path, segmentStart: start, firstLine: 1)
+                    r.stop(at: stop)
+                    part.parse(r, header: header, options: options, reserve: (min(stop, size) - start) / minimumRecord + 1)
+                } catch {
+                    part.csvError = error
+                }
+                return part
+            }
+        }
+        reader.stop(at: splits[0])
+        var current = Partial(layout: layout)
+        current.parse(reader, header: header, options: options, reserve: size / minimumRecord + 1)
+        var done: [Partial] = []
+        for k in splits.indices {
+            let next = pending[k].wait()
+            if current.csvError != nil { continue } // thrown below; later segments do not matter
+            if current.stopPosition == splits[k] {
+                // The guess held: segment k starts where the one before ended.
+                var n = next
+                n.lineOffset = current.lineOffset + current.stopLine - 1
+                done.append(current)
+                current = n
+                n = Partial(layout: layout)
+            } else {
+                // A record straddles the split: go on from where the segment before stopped.
+                let stop = k + 1 < splits.count ? splits[k + 1] : Int.max
+                do throws(CSVError) {
+                    let r = try CSVReader(path: path, segmentStart: current.stopPosition, firstLine: current.stopLine)
+                    r.stop(at: stop)
+                    current.parse(r, header: header, options: options)
+                } catch {
+                    current.csvError = error
+                }
+            }
+        }
+        done.append(current)
+        current = Partial(layout: layout)
+        pending = [] // the background results are in `done` now; drop the other reference
+        return try finish(&done, header: header, options: options, name: reader.name)
     }
 
     /// Loads events from CSV bytes in memory (such as the embedded dataset); `name` is
@@ -111,40 +195,108 @@ public enum EventLoader {
 
     /// Loads events from a reader positioned before the header line.
     public static func load(_ reader: CSVReader, options: EventLoadOptions = .init()) throws(IngestError) -> EventLoadResult {
+        try checkOptions(options)
+        let (header, layout) = try readLayout(reader, options: options)
+        var part = Partial(layout: layout)
+        part.parse(reader, header: header, options: options)
+        var parts = [part]
+        part = Partial(layout: layout)
+        return try finish(&parts, header: header, options: options, name: reader.name)
+    }
+
+    private static func checkOptions(_ options: EventLoadOptions) throws(IngestError) {
         guard options.percentScale == 1 || options.percentScale == 100 else {
             throw .invalidOptions("percent scale must be 1 (fractions) or 100 (percents), not \(options.percentScale)")
         }
-        return try Loader(reader: reader, options: options).run()
     }
 
-    private struct Loader {
-        let reader: CSVReader
-        let options: EventLoadOptions
+    private static func readLayout(_ reader: CSVReader, options: EventLoadOptions) throws(IngestError) -> ([String], ColumnLayout) {
+        let header = try reader.checkedHeader()
+        let layout = try ColumnLayout(file: reader.name, header: header, canonical: EventLoader.canonicalColumns,
+                                      required: ["company", "date"], mapping: options.columnMapping)
+        return (header, layout)
+    }
+
+    private static func fileSize(_ path: String) -> Int {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : 0
+    }
+
+    /// Offsets just after the first line feed at or after each `size·k/parts` (k ≥ 1)
+    /// beyond `from`; empty when no such line feed is found within 1 MiB of a target.
+    static func splitOffsets(path: String, from: Int, size: Int, parts: Int) -> [Int] {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 { return [] }
+        defer { close(fd) }
+        var out: [Int] = []
+        var buf = [UInt8](repeating: 0, count: 1 << 16)
+        for k in 1..<parts {
+            var at = max(size * k / parts, (out.last ?? from))
+            var found: Int?
+            while found == nil && at < size && at < size * k / parts + (1 << 20) {
+                let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(at)) }
+                if n <= 0 { break }
+                if let i = buf[0..<n].firstIndex(of: 10) { found = at + i + 1 } else { at += n }
+            }
+            guard let f = found, f < size, f > out.last ?? from else { continue }
+            out.append(f)
+        }
+        return out
+    }
+
+    /// What one segment of the file produced: rows, problems and, when the segment's
+    /// CSV is malformed, the error (raised only if the segment is used).
+    struct Partial: Sendable {
+        var table = EventTable()
+        var interners: [TextColumnInterner]
+        var problems: [DataProblem] = []
+        var excluded: [String: Int] = [:]
+        var rows = 0
+        var csvError: CSVError?
+        /// File offset and line where parsing stopped (at a record boundary).
+        var stopPosition = 0
+        var stopLine = 1
+        /// Added to this segment's line numbers to make them the file's.
+        var lineOffset = 0
+        let layout: ColumnLayout
+
+        init(layout: ColumnLayout) {
+            self.layout = layout
+            interners = [TextColumnInterner](repeating: TextColumnInterner(), count: 6 + layout.extras.count)
+        }
 
         // Canonical indices.
         static let company = 0, location = 1, cut = 2, date = 3, fraction = 4, industry = 5
         static let source = 6, stage = 7, funds = 8, country = 9, added = 10
 
-        func run() throws(IngestError) -> EventLoadResult {
-            let header = try reader.checkedHeader()
-            let layout = try ColumnLayout(file: reader.name, header: header, canonical: EventLoader.canonicalColumns,
-                                          required: ["company", "date"], mapping: options.columnMapping)
+        /// Parses records until the reader stops, the input ends or the CSV is malformed.
+        mutating func parse(_ reader: CSVReader, header: [String], options: EventLoadOptions, reserve: Int = 0) {
+            if table.extra.count != layout.extras.count {
+                table.extra = layout.extras.map { (name: header[$0], values: TextColumn()) }
+            }
+            // Work on locals (moved out of self and back), so the hot loop touches no
+            // property of self.
             var checker = RowChecker(file: reader.name, header: header)
-            var t = EventTable()
-            t.extra = layout.extras.map { (name: header[$0], values: TextColumn()) }
-            var excluded: [String: Int] = [:]
-            var duplicates: [DuplicateEvent] = []
-            var dropped = 0
-            var seen = RowIndex()
-            var rows = 0
+            var t = EventTable(), interners: [TextColumnInterner] = [], excluded: [String: Int] = [:], rows = self.rows
+            swap(&checker.problems, &problems)
+            swap(&t, &table)
+            swap(&interners, &self.interners)
+            swap(&excluded, &self.excluded)
+            if reserve > t.day.capacity { t.reserveCapacity(reserve) }
+            defer {
+                swap(&checker.problems, &problems)
+                swap(&t, &table)
+                swap(&interners, &self.interners)
+                swap(&excluded, &self.excluded)
+                self.rows = rows
+                stopPosition = reader.position
+                stopLine = reader.currentLine
+            }
             let idx = layout.index
             let width = header.count
             let scale = options.percentScale
-
-            // Interners for company, location, industry, source, stage, country, then extras.
-            var interners = [TextColumnInterner](repeating: TextColumnInterner(), count: 6 + layout.extras.count)
-
-            while try reader.checkedNext() {
+            while true {
+                do { guard try reader.next() else { return } } catch { csvError = error; return }
                 rows += 1
                 let line = reader.recordLine
                 let before = checker.problems.count
@@ -153,156 +305,297 @@ public enum EventLoader {
                     countByFirstReason(checker.problems[before...], into: &excluded)
                     continue
                 }
-                // company
-                let ci = idx[Loader.company]!
-                let companyBytes = CSVValue.trimmed(reader.field(ci))
-                if companyBytes.isEmpty {
-                    checker.report(line: line, column: ci, value: reader.field(ci), issue: "is missing",
-                                   expected: "a company name", reason: "missing company")
-                }
-                // date
-                let di = idx[Loader.date]!
-                let dateBytes = CSVValue.trimmed(reader.field(di))
-                let day = Day.parse(dateBytes)
-                if day == nil {
-                    if dateBytes.isEmpty {
-                        checker.report(line: line, column: di, value: reader.field(di), issue: "is missing",
-                                       expected: "a date, M/D/YYYY or YYYY-MM-DD", reason: "missing date")
-                    } else {
-                        checker.report(line: line, column: di, value: reader.field(di), issue: "is not a date",
-                                       expected: "M/D/YYYY or YYYY-MM-DD", reason: "invalid date")
+                // The fields as views of the reader's buffer (no copies, no reference
+                // counting): valid inside this closure only.
+                reader.withFields { f in
+                    // company
+                    let ci = idx[Partial.company]!
+                    let companyBytes = CSVValue.trimmed(f[ci])
+                    if companyBytes.isEmpty {
+                        checker.report(line: line, column: ci, value: f[ci], issue: "is missing",
+                                       expected: "a company name", reason: "missing company")
                     }
-                }
-                // total_laid_off
-                var cut: Double? = nil
-                if let c = idx[Loader.cut], !isMissingDomainValue(reader.field(c)) {
-                    let f = reader.field(c)
-                    let expected = "a whole number of jobs ≥ 0 such as 16000 or 16,000"
-                    if let v = CSVValue.groupedDouble(f) {
-                        if v < 0 {
-                            checker.report(line: line, column: c, value: f, issue: "is negative", expected: expected, reason: "negative count")
-                        } else if v.rounded() != v {
-                            checker.report(line: line, column: c, value: f, issue: "is not a whole number", expected: expected, reason: "non-integer count")
+                    // date
+                    let di = idx[Partial.date]!
+                    let dateBytes = CSVValue.trimmed(f[di])
+                    let day = Day.parse(dateBytes)
+                    if day == nil {
+                        if dateBytes.isEmpty {
+                            checker.report(line: line, column: di, value: f[di], issue: "is missing",
+                                           expected: "a date, M/D/YYYY or YYYY-MM-DD", reason: "missing date")
                         } else {
-                            cut = v
+                            checker.report(line: line, column: di, value: f[di], issue: "is not a date",
+                                           expected: "M/D/YYYY or YYYY-MM-DD", reason: "invalid date")
                         }
-                    } else {
-                        checker.report(line: line, column: c, value: f, issue: "is not a number", expected: expected, reason: "invalid count")
                     }
-                }
-                // percentage_laid_off
-                var fraction: Double? = nil
-                if let c = idx[Loader.fraction], !isMissingDomainValue(reader.field(c)) {
-                    let f = reader.field(c)
-                    let expected = scale == 1
-                        ? "a fraction between 0 and 1 (for percents use percent scale 100)"
-                        : "a percent between 0 and 100"
-                    if let v = CSVValue.double(f) {
-                        let x = v / scale
-                        if x < 0 || x > 1 {
-                            checker.report(line: line, column: c, value: f, issue: "is out of range", expected: expected, reason: "fraction out of range")
+                    // total_laid_off
+                    var cut: Double? = nil
+                    if let c = idx[Partial.cut], !isMissingDomainValue(f[c]) {
+                        let f = f[c]
+                        let expected = "a whole number of jobs ≥ 0 such as 16000 or 16,000"
+                        if let v = CSVValue.groupedDouble(f) {
+                            if v < 0 {
+                                checker.report(line: line, column: c, value: f, issue: "is negative", expected: expected, reason: "negative count")
+                            } else if v.rounded() != v {
+                                checker.report(line: line, column: c, value: f, issue: "is not a whole number", expected: expected, reason: "non-integer count")
+                            } else {
+                                cut = v
+                            }
                         } else {
-                            fraction = x
+                            checker.report(line: line, column: c, value: f, issue: "is not a number", expected: expected, reason: "invalid count")
                         }
-                    } else {
-                        checker.report(line: line, column: c, value: f, issue: "is not a number", expected: expected, reason: "invalid fraction")
                     }
-                }
-                // funds_raised
-                var funds: Double? = nil
-                if let c = idx[Loader.funds], !isMissingDomainValue(reader.field(c)) {
-                    let f = reader.field(c)
-                    let expected = "millions of US dollars ≥ 0 such as 1200, 1,200 or $1,200"
-                    if let v = CSVValue.groupedDouble(f, currency: true) {
-                        if v < 0 {
-                            checker.report(line: line, column: c, value: f, issue: "is negative", expected: expected, reason: "negative funds")
+                    // percentage_laid_off
+                    var fraction: Double? = nil
+                    if let c = idx[Partial.fraction], !isMissingDomainValue(f[c]) {
+                        let f = f[c]
+                        let expected = scale == 1
+                            ? "a fraction between 0 and 1 (for percents use percent scale 100)"
+                            : "a percent between 0 and 100"
+                        if let v = CSVValue.double(f) {
+                            let x = v / scale
+                            if x < 0 || x > 1 {
+                                checker.report(line: line, column: c, value: f, issue: "is out of range", expected: expected, reason: "fraction out of range")
+                            } else {
+                                fraction = x
+                            }
                         } else {
-                            funds = v
+                            checker.report(line: line, column: c, value: f, issue: "is not a number", expected: expected, reason: "invalid fraction")
                         }
-                    } else {
-                        checker.report(line: line, column: c, value: f, issue: "is not a number", expected: expected, reason: "invalid funds")
                     }
-                }
-                // date_added
-                var added: Day? = nil
-                if let c = idx[Loader.added], !isMissingDomainValue(reader.field(c)) {
-                    let f = reader.field(c)
-                    added = Day.parse(CSVValue.trimmed(f))
-                    if added == nil {
-                        checker.report(line: line, column: c, value: f, issue: "is not a date",
-                                       expected: "M/D/YYYY or YYYY-MM-DD", reason: "invalid date_added")
+                    // funds_raised
+                    var funds: Double? = nil
+                    if let c = idx[Partial.funds], !isMissingDomainValue(f[c]) {
+                        let f = f[c]
+                        let expected = "millions of US dollars ≥ 0 such as 1200, 1,200 or $1,200"
+                        if let v = CSVValue.groupedDouble(f, currency: true) {
+                            if v < 0 {
+                                checker.report(line: line, column: c, value: f, issue: "is negative", expected: expected, reason: "negative funds")
+                            } else {
+                                funds = v
+                            }
+                        } else {
+                            checker.report(line: line, column: c, value: f, issue: "is not a number", expected: expected, reason: "invalid funds")
+                        }
                     }
-                }
-                if checker.problems.count > before {
-                    countByFirstReason(checker.problems[before...], into: &excluded)
-                    continue
-                }
-                guard let day else { continue } // unreachable: a missing day is a problem
-                // Valid row: encode text and check for an exact duplicate.
-                let codes = (
-                    interners.code(reader, ci, 0, &t.company),
-                    interners.code(reader, idx[Loader.location], 1, &t.location),
-                    interners.code(reader, idx[Loader.industry], 2, &t.industry),
-                    interners.code(reader, idx[Loader.source], 3, &t.source),
-                    interners.code(reader, idx[Loader.stage], 4, &t.stage),
-                    interners.code(reader, idx[Loader.country], 5, &t.country)
-                )
-                var extraCodes: [Int32] = []
-                if !layout.extras.isEmpty {
-                    extraCodes.reserveCapacity(layout.extras.count)
+                    // date_added
+                    var added: Day? = nil
+                    if let c = idx[Partial.added], !isMissingDomainValue(f[c]) {
+                        let f = f[c]
+                        added = Day.parse(CSVValue.trimmed(f))
+                        if added == nil {
+                            checker.report(line: line, column: c, value: f, issue: "is not a date",
+                                           expected: "M/D/YYYY or YYYY-MM-DD", reason: "invalid date_added")
+                        }
+                    }
+                    if checker.problems.count > before {
+                        countByFirstReason(checker.problems[before...], into: &excluded)
+                        return
+                    }
+                    guard let day else { return } // unreachable: a missing day is a problem
+                    t.company.codes.append(interners.code(f, ci, 0, &t.company))
+                    t.location.codes.append(interners.code(f, idx[Partial.location], 1, &t.location))
+                    t.industry.codes.append(interners.code(f, idx[Partial.industry], 2, &t.industry))
+                    t.source.codes.append(interners.code(f, idx[Partial.source], 3, &t.source))
+                    t.stage.codes.append(interners.code(f, idx[Partial.stage], 4, &t.stage))
+                    t.country.codes.append(interners.code(f, idx[Partial.country], 5, &t.country))
                     for (k, c) in layout.extras.enumerated() {
-                        extraCodes.append(interners.code(reader, c, 6 + k, &t.extra[k].values))
+                        t.extra[k].values.codes.append(interners.code(f, c, 6 + k, &t.extra[k].values))
+                    }
+                    t.day.append(day)
+                    t.cut.append(cut)
+                    t.fraction.append(fraction)
+                    t.fundsRaised.append(funds)
+                    t.dateAdded.append(added)
+                    t.line.append(Int32(truncatingIfNeeded: line))
+                }
+            }
+        }
+    }
+
+    /// Joins the segments' parts in file order (levels in order of first appearance,
+    /// line numbers made the file's), finds exact duplicates, and throws the first CSV
+    /// error or, unless invalid rows are skipped, the problems.
+    private static func finish(_ parts: inout [Partial], header: [String], options: EventLoadOptions, name: String) throws(IngestError) -> EventLoadResult {
+        for p in parts {
+            if var e = p.csvError {
+                if e.line > 0 { e.line += p.lineOffset }
+                throw .csv(e)
+            }
+        }
+        var t = parts[0].table
+        parts[0].table = EventTable() // t must hold the only reference, or appending copies
+        var problems = parts[0].problems
+        var excluded = parts[0].excluded
+        var rows = parts[0].rows
+        for k in parts.indices.dropFirst() {
+            var p = parts[k].table
+            parts[k].table = EventTable()
+            let offset = Int32(truncatingIfNeeded: parts[k].lineOffset)
+            t.company.appendRemapped(&p.company)
+            t.location.appendRemapped(&p.location)
+            t.industry.appendRemapped(&p.industry)
+            t.source.appendRemapped(&p.source)
+            t.stage.appendRemapped(&p.stage)
+            t.country.appendRemapped(&p.country)
+            for j in t.extra.indices { t.extra[j].values.appendRemapped(&p.extra[j].values) }
+            t.day.append(contentsOf: p.day); p.day = []
+            t.cut.append(contentsOf: p.cut); p.cut = NumericColumn()
+            t.fraction.append(contentsOf: p.fraction); p.fraction = NumericColumn()
+            t.fundsRaised.append(contentsOf: p.fundsRaised); p.fundsRaised = NumericColumn()
+            t.dateAdded.append(contentsOf: p.dateAdded); p.dateAdded = []
+            t.line.append(contentsOf: p.line.lazy.map { $0 &+ offset }); p.line = []
+            problems.append(contentsOf: parts[k].problems.map { var q = $0; q.line += parts[k].lineOffset; return q })
+            excluded.merge(parts[k].excluded, uniquingKeysWith: +)
+            rows += parts[k].rows
+        }
+        parts = []
+        if !problems.isEmpty && !options.skipInvalid {
+            throw .invalidData(file: name, problems: problems)
+        }
+        let (duplicates, dropped) = findDuplicates(in: &t, dedupe: options.dedupe)
+        return EventLoadResult(file: name, events: t, problems: problems,
+                               excludedByReason: excluded, duplicates: duplicates,
+                               duplicatesDropped: dropped, rowsRead: rows)
+    }
+
+    /// Exact duplicates (all fields equal to an earlier event's), in file order; with
+    /// `dedupe`, removes them from `t` (keeping the first).
+    ///
+    /// Equal events share their day, so events are bucketed by day (a counting sort,
+    /// file order kept within a day) and each day is searched with a small hash table
+    /// that stays in cache; a day range too wide for the buckets falls back to one table
+    /// over all events. Both find, for each event, the first earlier equal event.
+    private static func findDuplicates(in t: inout EventTable, dedupe: Bool) -> ([DuplicateEvent], Int) {
+        let n = t.count
+        var pairs: [(row: Int32, first: Int32)] = []
+        func bits(_ c: Int32) -> UInt64 { UInt64(UInt32(bitPattern: c)) }
+        func bits(_ v: Double?) -> UInt64 { v?.bitPattern ?? 0x7FF8_0000_0000_0001 } // a NaN never parsed
+        func hash(_ r: Int) -> UInt64 {
+            var h = RowIndex.mix(bits(t.company.codes[r]) | bits(t.location.codes[r]) << 32,
+                                 bits(t.industry.codes[r]) | bits(t.source.codes[r]) << 32)
+            h = RowIndex.mix(h, bits(t.stage.codes[r]) | bits(t.country.codes[r]) << 32)
+            for e in t.extra { h = RowIndex.mix(h, bits(e.values.codes[r])) }
+            h = RowIndex.mix(h, bits(t.day[r].number) | (t.dateAdded[r].map { bits($0.number) } ?? 1 << 63) << 32)
+            return RowIndex.mix(RowIndex.mix(RowIndex.mix(h, bits(t.cut[r])), bits(t.fraction[r])), bits(t.fundsRaised[r]))
+        }
+        func equal(_ q: Int, _ r: Int) -> Bool {
+            t.company.codes[q] == t.company.codes[r] && t.location.codes[q] == t.location.codes[r]
+                && t.industry.codes[q] == t.industry.codes[r] && t.source.codes[q] == t.source.codes[r]
+                && t.stage.codes[q] == t.stage.codes[r] && t.country.codes[q] == t.country.codes[r]
+                && t.day[q] == t.day[r] && t.dateAdded[q] == t.dateAdded[r] && t.cut[q] == t.cut[r]
+                && t.fraction[q] == t.fraction[r] && t.fundsRaised[q] == t.fundsRaised[r]
+                && t.extra.allSatisfy { $0.values.codes[q] == $0.values.codes[r] }
+        }
+        let lo = t.day.min()?.number ?? 0, hi = t.day.max()?.number ?? 0
+        let span = Int(hi) - Int(lo) + 1
+        if n > 1 && span <= max(4 * n, 1 << 16) {
+            // Counting sort by day.
+            var start = [Int32](repeating: 0, count: span + 1)
+            for d in t.day { start[Int(d.number - lo) + 1] += 1 }
+            for k in 0..<span { start[k + 1] += start[k] }
+            var order = [Int32](repeating: 0, count: n)
+            var fill = start
+            for r in 0..<n {
+                let k = Int(t.day[r].number - lo)
+                order[Int(fill[k])] = Int32(truncatingIfNeeded: r)
+                fill[k] += 1
+            }
+            fill = []
+            // Hashes in file order (a sequential pass); the buckets then read one array.
+            var hashes = [UInt64](repeating: 0, count: n)
+            for r in 0..<n { hashes[r] = hash(r) }
+            var index = RowIndex(expected: 16)
+            for k in 0..<span where start[k + 1] - start[k] > 1 {
+                let rows = order[Int(start[k])..<Int(start[k + 1])]
+                index.reset(expected: rows.count)
+                for r32 in rows {
+                    let r = Int(r32), h = hashes[r]
+                    if let first = index.find(h, { equal($0, r) }) {
+                        pairs.append((r32, Int32(truncatingIfNeeded: first)))
+                    } else {
+                        index.insert(row: r, hash: h)
                     }
                 }
-                func bits(_ c: Int32) -> UInt64 { UInt64(UInt32(bitPattern: c)) }
-                func bits(_ v: Double?) -> UInt64 { v?.bitPattern ?? 0x7FF8_0000_0000_0001 } // a NaN never parsed
-                var h = RowIndex.mix(bits(codes.0) | bits(codes.1) << 32, bits(codes.2) | bits(codes.3) << 32)
-                h = RowIndex.mix(h, bits(codes.4) | bits(codes.5) << 32)
-                for v in extraCodes { h = RowIndex.mix(h, bits(v)) }
-                h = RowIndex.mix(h, bits(day.number) | (added.map { bits($0.number) } ?? 1 << 63) << 32)
-                h = RowIndex.mix(RowIndex.mix(RowIndex.mix(h, bits(cut)), bits(fraction)), bits(funds))
-                let first = seen.find(h) { r in
-                    t.company.codes[r] == codes.0 && t.location.codes[r] == codes.1 && t.industry.codes[r] == codes.2
-                        && t.source.codes[r] == codes.3 && t.stage.codes[r] == codes.4 && t.country.codes[r] == codes.5
-                        && t.day[r] == day && t.dateAdded[r] == added && t.cut[r] == cut && t.fraction[r] == fraction
-                        && t.fundsRaised[r] == funds && extraCodes.indices.allSatisfy { t.extra[$0].values.codes[r] == extraCodes[$0] }
-                }
-                if let first {
-                    duplicates.append(DuplicateEvent(line: line, firstLine: Int(t.line[first])))
-                    if options.dedupe { dropped += 1; continue }
+            }
+            pairs.sort { $0.row < $1.row }
+        } else {
+            var index = RowIndex(expected: n)
+            for r in 0..<n {
+                let h = hash(r)
+                if let first = index.find(h, { equal($0, r) }) {
+                    pairs.append((Int32(truncatingIfNeeded: r), Int32(truncatingIfNeeded: first)))
                 } else {
-                    seen.insert(row: t.count, hash: h)
+                    index.insert(row: r, hash: h)
                 }
-                t.company.codes.append(codes.0)
-                t.location.codes.append(codes.1)
-                t.industry.codes.append(codes.2)
-                t.source.codes.append(codes.3)
-                t.stage.codes.append(codes.4)
-                t.country.codes.append(codes.5)
-                for k in extraCodes.indices { t.extra[k].values.codes.append(extraCodes[k]) }
-                t.day.append(day)
-                t.cut.append(cut)
-                t.fraction.append(fraction)
-                t.fundsRaised.append(funds)
-                t.dateAdded.append(added)
-                t.line.append(Int32(truncatingIfNeeded: line))
             }
-            if !checker.problems.isEmpty && !options.skipInvalid {
-                throw .invalidData(file: reader.name, problems: checker.problems)
-            }
-            return EventLoadResult(file: reader.name, events: t, problems: checker.problems,
-                                   excludedByReason: excluded, duplicates: duplicates,
-                                   duplicatesDropped: dropped, rowsRead: rows)
         }
+        let duplicates = pairs.map { DuplicateEvent(line: Int(t.line[Int($0.row)]), firstLine: Int(t.line[Int($0.first)])) }
+        let dropped = dedupe ? pairs.map { Int($0.row) } : []
+        if !dropped.isEmpty {
+            var keep: [Int] = []
+            keep.reserveCapacity(t.count - dropped.count)
+            var d = 0
+            for r in 0..<t.count {
+                if d < dropped.count && dropped[d] == r { d += 1 } else { keep.append(r) }
+            }
+            // Dropped rows repeat earlier ones, so they hold no level of their own: the
+            // re-encoded levels keep their order.
+            t = t.selecting(keep)
+        }
+        return (duplicates, dropped.count)
+    }
+}
+
+extension EventTable {
+    /// Reserves room for `n` events in every column.
+    mutating func reserveCapacity(_ n: Int) {
+        for k in 0..<6 {
+            switch k {
+            case 0: company.codes.reserveCapacity(n)
+            case 1: location.codes.reserveCapacity(n)
+            case 2: industry.codes.reserveCapacity(n)
+            case 3: source.codes.reserveCapacity(n)
+            case 4: stage.codes.reserveCapacity(n)
+            default: country.codes.reserveCapacity(n)
+            }
+        }
+        for j in extra.indices { extra[j].values.codes.reserveCapacity(n) }
+        day.reserveCapacity(n)
+        for c in [\EventTable.cut, \.fraction, \.fundsRaised] {
+            self[keyPath: c].values.reserveCapacity(n)
+            self[keyPath: c].isPresent.reserveCapacity(n)
+        }
+        dateAdded.reserveCapacity(n)
+        line.reserveCapacity(n)
+    }
+}
+
+extension TextColumn {
+    /// Appends `other`'s values, mapping its levels onto this column's (new ones added in
+    /// `other`'s order of first appearance); empties `other`.
+    mutating func appendRemapped(_ other: inout TextColumn) {
+        let map = other.levels.map { code(for: $0) }
+        codes.reserveCapacity(codes.count + other.codes.count)
+        for c in other.codes { codes.append(c < 0 ? -1 : map[Int(c)]) }
+        other = TextColumn()
+    }
+}
+
+extension NumericColumn {
+    /// Appends the values of `other`.
+    mutating func append(contentsOf other: NumericColumn) {
+        values.append(contentsOf: other.values)
+        isPresent.append(contentsOf: other.isPresent)
     }
 }
 
 extension [TextColumnInterner] {
-    /// The code of the trimmed field `col` of the current record in interner `k`, adding
+    /// The code of the trimmed field `col` of the record `f` in interner `k`, adding
     /// a level to `column` when new; -1 (missing) for an absent column or an empty cell.
-    mutating func code(_ reader: CSVReader, _ col: Int?, _ k: Int, _ column: inout TextColumn) -> Int32 {
+    mutating func code(_ f: CSVFields, _ col: Int?, _ k: Int, _ column: inout TextColumn) -> Int32 {
         guard let c = col else { return -1 }
-        let v = CSVValue.trimmed(reader.field(c))
+        let v = CSVValue.trimmed(f[c])
         return v.isEmpty ? -1 : self[k].canonicalCode(v, in: &column)
     }
 }
@@ -310,9 +603,29 @@ extension [TextColumnInterner] {
 /// Open-addressing index of table rows by a 64-bit hash of their fields; equality is
 /// decided by the caller against the stored row.
 struct RowIndex {
-    private var rows = [Int32](repeating: -1, count: 1024)
-    private var hashes = [UInt64](repeating: 0, count: 1024)
+    private var rows: [Int32]
+    private var hashes: [UInt64]
     private var count = 0
+
+    /// An index sized for about `expected` rows without growing.
+    init(expected: Int = 512) {
+        var n = 16
+        while n < expected * 2 { n *= 2 }
+        rows = [Int32](repeating: -1, count: n)
+        hashes = [UInt64](repeating: 0, count: n)
+    }
+
+    /// Empties the index, sizing it for about `expected` rows.
+    mutating func reset(expected: Int) {
+        var n = 16
+        while n < expected * 2 { n *= 2 }
+        if n > rows.count || n * 8 < rows.count {
+            self = RowIndex(expected: expected)
+        } else {
+            for i in rows.indices { rows[i] = -1 }
+            count = 0
+        }
+    }
 
     static func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
         var x = (h ^ v) &* 0x9E37_79B9_7F4A_7C15

@@ -105,6 +105,10 @@ struct RowChecker {
         self.header = header
     }
 
+    mutating func report(line: Int, column: Int, value: UnsafeBufferPointer<UInt8>, issue: String, expected: String, reason: String) {
+        report(line: line, column: column, value: Array(value)[...], issue: issue, expected: expected, reason: reason)
+    }
+
     mutating func report(line: Int, column: Int, value: ArraySlice<UInt8>, issue: String, expected: String, reason: String) {
         problems.append(DataProblem(
             file: file, line: line, column: column + 1, columnName: header[column],
@@ -136,6 +140,11 @@ struct RowChecker {
 /// Whether `field` (trimmed) is empty or `Unknown` in any letter case: the missing-value
 /// tokens of the layoff loaders.
 func isMissingDomainValue(_ field: ArraySlice<UInt8>) -> Bool {
+    field.withUnsafeBufferPointer { isMissingDomainValue($0) }
+}
+
+/// ``isMissingDomainValue(_:)-(ArraySlice<UInt8>)`` on bytes in place.
+func isMissingDomainValue(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
     let t = CSVValue.trimmed(field)
     if t.isEmpty { return true }
     guard t.count == 7 else { return false }

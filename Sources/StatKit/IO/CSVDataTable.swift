@@ -89,7 +89,12 @@ extension TextColumnInterner {
     /// U+1FEF GREEK VARIA (`` ` ``), are interned under their ASCII form so that a later
     /// ASCII spelling finds them on the byte path.
     public mutating func canonicalCode(_ bytes: ArraySlice<UInt8>, in column: inout TextColumn) -> Int32 {
-        let (h, isASCII) = bytes.withUnsafeBufferPointer { TextColumnInterner.hash($0) }
+        bytes.withUnsafeBufferPointer { canonicalCode($0, in: &column) }
+    }
+
+    /// ``canonicalCode(_:in:)-(ArraySlice<UInt8>,_)`` on bytes in place.
+    public mutating func canonicalCode(_ bytes: UnsafeBufferPointer<UInt8>, in column: inout TextColumn) -> Int32 {
+        let (h, isASCII) = TextColumnInterner.hash(bytes)
         if isASCII { return code(bytes, hash: h, in: &column) }
         let text = String(decoding: bytes, as: UTF8.self)
         if let c = column.existingCode(for: text) { return c }
@@ -104,6 +109,6 @@ extension TextColumnInterner {
             default: return code(bytes, in: &column)
             }
         }
-        return code(ascii[...], in: &column)
+        return ascii.withUnsafeBufferPointer { code($0, in: &column) }
     }
 }

@@ -142,6 +142,29 @@ public struct CSVRecord: Sendable {
     }
 }
 
+/// The fields of a ``CSVReader``'s current record as unsafe views of its buffer, handed
+/// to the closure of ``CSVReader/withFields(_:)`` and valid only inside it: reading
+/// fields this way copies nothing and counts no references.
+public struct CSVFields {
+    @usableFromInline let bytes: UnsafePointer<UInt8>?
+    @usableFromInline let ends: UnsafePointer<Int>?
+    /// Number of fields.
+    public let count: Int
+
+    @usableFromInline init(bytes: UnsafePointer<UInt8>?, ends: UnsafePointer<Int>?, count: Int) {
+        self.bytes = bytes
+        self.ends = ends
+        self.count = count
+    }
+
+    /// Bytes of field `i` (0-based, < ``count``).
+    @inlinable public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
+        precondition(i >= 0 && i < count, "field index out of range")
+        let a = i == 0 ? 0 : ends![i - 1]
+        return UnsafeBufferPointer(start: bytes.map { $0 + a }, count: ends![i] - a)
+    }
+}
+
 /// A streaming RFC 4180 CSV reader working on bytes.
 ///
 /// The input is read in chunks (1 MiB by default, with `read(2)`) or taken from a byte
@@ -182,16 +205,44 @@ public final class CSVReader {
     @exclusivity(unchecked) private var atEOF = false
     @exclusivity(unchecked) private var started = false
     @exclusivity(unchecked) private var line = 1
-    @exclusivity(unchecked) private var buffer: [UInt8] = []
-    @exclusivity(unchecked) private var ends: [Int] = []
+    // The current record: unquoted field bytes back to back (`buf`, `bufCount` bytes) and
+    // the end offset of each field (`endsBuf`, `endsCount` fields). Manually managed so
+    // that appending a span is a bounds check and a memcpy.
+    @exclusivity(unchecked) private var buf = UnsafeMutablePointer<UInt8>.allocate(capacity: 1024)
+    @exclusivity(unchecked) private var bufCapacity = 1024
+    @exclusivity(unchecked) private var bufCount = 0
+    @exclusivity(unchecked) private var endsBuf = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+    @exclusivity(unchecked) private var endsCapacity = 64
+    @exclusivity(unchecked) private var endsCount = 0
     /// Physical line where the current record starts (0 before the first ``next()``).
     @exclusivity(unchecked) public private(set) var recordLine = 0
     /// Bytes consumed from the input so far.
     public private(set) var bytesRead = 0
+    /// File offset of the first byte this reader reads (0 unless reading a segment).
+    private let startOffset: Int
+    /// ``next()`` returns `false` at a record boundary at or after this file offset.
+    @exclusivity(unchecked) private var stopOffset = Int.max
 
     /// Opens `path` for streaming, reading `chunkSize` bytes at a time.
     /// Throws ``CSVError/Kind/cannotOpen(reason:)`` if the file cannot be opened.
-    public init(path: String, chunkSize: Int = 1 << 20) throws(CSVError) {
+    public convenience init(path: String, chunkSize: Int = 1 << 20) throws(CSVError) {
+        try self.init(path: path, chunkSize: chunkSize, offset: 0)
+    }
+
+    /// Opens `path` for reading one segment of it: records from file offset `start`
+    /// (which must be the start of a record, or of a blank line) to the end of the file,
+    /// or to the first record boundary at or after ``stop(at:)``'s offset. Line numbers
+    /// count from `firstLine` at `start`. The encoding checks of the file's start
+    /// (byte-order marks, UTF-16) are not made: they belong to the segment at offset 0.
+    ///
+    /// Used to parse a file in parallel pieces; see ``LayoffKit``'s events loader.
+    public convenience init(path: String, segmentStart start: Int, firstLine: Int, chunkSize: Int = 1 << 20) throws(CSVError) {
+        try self.init(path: path, chunkSize: chunkSize, offset: start)
+        line = firstLine
+        started = start > 0
+    }
+
+    private init(path: String, chunkSize: Int, offset: Int) throws(CSVError) {
         name = path
         fd = open(path, O_RDONLY)
         if fd < 0 {
@@ -199,12 +250,32 @@ public final class CSVReader {
         }
         capacity = max(chunkSize, 16)
         chunk = .allocate(capacity: capacity)
+        startOffset = offset
+        if offset > 0 && lseek(fd, off_t(offset), SEEK_SET) < 0 {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            chunk.deallocate()
+            throw CSVError(file: path, line: 0, column: 0, kind: .readFailed(reason: reason))
+        }
     }
+
+    /// Makes ``next()`` return `false` when a record would start at or after file
+    /// offset `offset` (checked before blank lines are skipped), leaving the reader there;
+    /// ``position`` then tells where it stopped. `Int.max` removes the limit, and reading
+    /// continues where it stopped.
+    public func stop(at offset: Int) { stopOffset = offset }
+
+    /// File offset of the next byte to be parsed.
+    public var position: Int { startOffset + bytesRead - end + pos }
+
+    /// Physical line of the next byte to be parsed.
+    public var currentLine: Int { line }
 
     /// Reads from bytes in memory (embedded data); `name` is used in error messages.
     public init(bytes: [UInt8], name: String) {
         self.name = name
         fd = -1
+        startOffset = 0
         capacity = max(bytes.count, 1)
         chunk = .allocate(capacity: capacity)
         bytes.withUnsafeBufferPointer { src in
@@ -218,19 +289,59 @@ public final class CSVReader {
     deinit {
         if fd >= 0 { close(fd) }
         chunk.deallocate()
+        buf.deallocate()
+        endsBuf.deallocate()
     }
 
     /// The current record (valid after ``next()`` returned `true`).
-    public var record: CSVRecord { CSVRecord(bytes: buffer, ends: ends, line: recordLine) }
+    public var record: CSVRecord {
+        CSVRecord(bytes: Array(UnsafeBufferPointer(start: buf, count: bufCount)),
+                  ends: Array(UnsafeBufferPointer(start: endsBuf, count: endsCount)), line: recordLine)
+    }
 
     /// Number of fields in the current record.
-    public var fieldCount: Int { ends.count }
+    public var fieldCount: Int { endsCount }
 
     /// Field `i` of the current record, without building a ``CSVRecord``.
     @inlinable public func field(_ i: Int) -> ArraySlice<UInt8> { fieldSlice(i) }
 
+    /// Calls `body` with the current record's fields as unsafe views (see ``CSVFields``).
+    public func withFields<R>(_ body: (CSVFields) throws -> R) rethrows -> R {
+        try body(CSVFields(bytes: buf, ends: endsBuf, count: endsCount))
+    }
+
+    /// A copy of field `i`'s bytes (``withFields(_:)`` reads them without copying).
     @usableFromInline func fieldSlice(_ i: Int) -> ArraySlice<UInt8> {
-        buffer[(i == 0 ? 0 : ends[i - 1])..<ends[i]]
+        precondition(i >= 0 && i < endsCount, "field index out of range")
+        let a = i == 0 ? 0 : endsBuf[i - 1]
+        return Array(UnsafeBufferPointer(start: buf + a, count: endsBuf[i] - a))[...]
+    }
+
+    private func fieldView(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let a = i == 0 ? 0 : endsBuf[i - 1]
+        return UnsafeBufferPointer(start: buf + a, count: endsBuf[i] - a)
+    }
+
+    @inline(__always) private func endField() {
+        if endsCount == endsCapacity {
+            let bigger = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
+            bigger.update(from: endsBuf, count: endsCount)
+            endsBuf.deallocate()
+            endsBuf = bigger
+            endsCapacity *= 2
+        }
+        endsBuf[endsCount] = bufCount
+        endsCount += 1
+    }
+
+    private func reserveBuffer(_ extra: Int) {
+        var cap = bufCapacity
+        while cap - bufCount < extra { cap *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
+        bigger.update(from: buf, count: bufCount)
+        buf.deallocate()
+        buf = bigger
+        bufCapacity = cap
     }
 
     private func error(_ kind: CSVError.Kind, line: Int, column: Int) -> CSVError {
@@ -281,16 +392,32 @@ public final class CSVReader {
         if n >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF { pos = 3 }
     }
 
+    /// Whether the little-endian word `w` holds a `,`, LF, CR, `"` or NUL byte: the
+    /// has-zero-byte test, `(x − 0x01…01) & ~x & 0x80…80`, on `w` XOR each byte repeated
+    /// (exact on whether any byte matches).
+    @inline(__always) static func hasFieldBreak(_ w: UInt64) -> Bool {
+        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 {
+            (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+        }
+        return (zeroByte(w ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroByte(w ^ 0x0A0A_0A0A_0A0A_0A0A)
+                | zeroByte(w ^ 0x0D0D_0D0D_0D0D_0D0D) | zeroByte(w ^ 0x2222_2222_2222_2222) | zeroByte(w)) != 0
+    }
+
     private func appendSpan(_ from: Int, _ to: Int) {
-        if to > from { buffer.append(contentsOf: UnsafeBufferPointer(start: chunk + from, count: to - from)) }
+        let n = to - from
+        if n <= 0 { return }
+        if bufCapacity - bufCount < n { reserveBuffer(n) }
+        (buf + bufCount).update(from: chunk + from, count: n)
+        bufCount += n
     }
 
     /// Advances to the next record. Returns `false` at the end of the input.
     /// Throws a ``CSVError`` for malformed input or a failed read.
     public func next() throws(CSVError) -> Bool {
         if !started { try start() }
-        buffer.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
+        if stopOffset != Int.max && position >= stopOffset { return false }
+        bufCount = 0
+        endsCount = 0
         // Skip blank lines.
         while true {
             guard let c = try peek() else { return false }
@@ -313,14 +440,14 @@ public final class CSVReader {
                 while true {
                     if pos == end {
                         try refill()
-                        if pos == end { throw error(.unterminatedQuote, line: openLine, column: ends.count + 1) }
+                        if pos == end { throw error(.unterminatedQuote, line: openLine, column: endsCount + 1) }
                     }
                     var i = pos
                     var found = false
                     while i < end {
                         let b = chunk[i]
                         if b == 34 { found = true; break }
-                        if b == 0 { throw error(.nulByte, line: recordLine, column: ends.count + 1) }
+                        if b == 0 { throw error(.nulByte, line: recordLine, column: endsCount + 1) }
                         high |= b
                         if b == 10 { if !prevCR { line += 1 } } else if b == 13 { line += 1 }
                         prevCR = b == 13
@@ -332,32 +459,42 @@ public final class CSVReader {
                     pos += 1
                     prevCR = false
                     if try peek() == 34 {
-                        buffer.append(34)
+                        if bufCount == bufCapacity { reserveBuffer(1) }
+                        buf[bufCount] = 34
+                        bufCount += 1
                         pos += 1
                         continue
                     }
                     break
                 }
-                guard let d = try peek() else { ends.append(buffer.count); break fields }
+                guard let d = try peek() else { endField(); break fields }
                 switch d {
-                case 44: pos += 1; ends.append(buffer.count); continue fields
-                case 10: pos += 1; line += 1; ends.append(buffer.count); break fields
+                case 44: pos += 1; endField(); continue fields
+                case 10: pos += 1; line += 1; endField(); break fields
                 case 13:
                     pos += 1; line += 1
                     if try peek() == 10 { pos += 1 }
-                    ends.append(buffer.count); break fields
+                    endField(); break fields
                 default:
-                    throw error(.textAfterClosingQuote, line: recordLine, column: ends.count + 1)
+                    throw error(.textAfterClosingQuote, line: recordLine, column: endsCount + 1)
                 }
             }
             // Unquoted field.
             while true {
                 if pos == end {
                     try refill()
-                    if pos == end { ends.append(buffer.count); break fields }
+                    if pos == end { endField(); break fields }
                 }
                 var i = pos
                 var stop: UInt8 = 255
+                // Eight bytes at a time while a whole word is left, up to the word holding
+                // a byte that ends the field (the byte loop below then finds it).
+                while i + 8 <= end {
+                    let w = UnsafeRawPointer(chunk + i).loadUnaligned(as: UInt64.self)
+                    if CSVReader.hasFieldBreak(w) { break }
+                    if w & 0x8080_8080_8080_8080 != 0 { high = 0x80 }
+                    i += 8
+                }
                 while i < end {
                     let b = chunk[i]
                     if b <= 44 && (b == 44 || b == 10 || b == 13 || b == 34 || b == 0) { stop = b; break }
@@ -369,19 +506,19 @@ public final class CSVReader {
                 if i == end { continue }
                 pos += 1
                 switch stop {
-                case 44: ends.append(buffer.count); continue fields
-                case 10: line += 1; ends.append(buffer.count); break fields
+                case 44: endField(); continue fields
+                case 10: line += 1; endField(); break fields
                 case 13:
                     line += 1
                     if try peek() == 10 { pos += 1 }
-                    ends.append(buffer.count); break fields
-                case 34: throw error(.strayQuote, line: recordLine, column: ends.count + 1)
-                default: throw error(.nulByte, line: recordLine, column: ends.count + 1)
+                    endField(); break fields
+                case 34: throw error(.strayQuote, line: recordLine, column: endsCount + 1)
+                default: throw error(.nulByte, line: recordLine, column: endsCount + 1)
                 }
             }
         }
         if high >= 0x80 {
-            for f in 0..<ends.count where !UTF8Check.isValid(fieldSlice(f)) {
+            for f in 0..<endsCount where !UTF8Check.isValid(fieldView(f)) {
                 throw error(.invalidUTF8, line: recordLine, column: f + 1)
             }
         }
@@ -405,9 +542,9 @@ public final class CSVReader {
 
 /// Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF).
 enum UTF8Check {
-    static func isValid(_ s: ArraySlice<UInt8>) -> Bool {
-        var i = s.startIndex
-        let e = s.endIndex
+    static func isValid(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let e = s.count
         while i < e {
             let b0 = s[i]
             if b0 < 0x80 { i += 1; continue }

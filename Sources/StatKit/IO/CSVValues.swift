@@ -4,6 +4,11 @@ public enum CSVValue {
     /// the empty string, `NA`, `N/A`, `NaN` or `null`, in any letter case, possibly
     /// surrounded by spaces.
     public static func isMissingToken(_ field: ArraySlice<UInt8>) -> Bool {
+        field.withUnsafeBufferPointer { isMissingToken($0) }
+    }
+
+    /// ``isMissingToken(_:)-(ArraySlice<UInt8>)`` on bytes in place.
+    public static func isMissingToken(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
         let t = trimmed(field)
         if t.isEmpty { return true }
         guard t.count <= 4, let first = t.first, first | 0x20 == 0x6E else { return false } // starts with n/N
@@ -21,6 +26,15 @@ public enum CSVValue {
         return field[a..<b]
     }
 
+    /// `field` without leading and trailing ASCII spaces and tabs (a view of the same bytes).
+    @inlinable
+    public static func trimmed(_ field: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var a = 0, b = field.count
+        while a < b && (field[a] == 32 || field[a] == 9) { a += 1 }
+        while b > a && (field[b - 1] == 32 || field[b - 1] == 9) { b -= 1 }
+        return UnsafeBufferPointer(rebasing: field[a..<b])
+    }
+
     private static let exactPowers: [Double] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
@@ -32,9 +46,14 @@ public enum CSVValue {
     /// values that overflow. Correctly rounded (a fast exact path for up to 15
     /// significant digits and small exponents, the standard library otherwise).
     public static func double(_ field: ArraySlice<UInt8>) -> Double? {
+        field.withUnsafeBufferPointer { double($0) }
+    }
+
+    /// ``double(_:)-(ArraySlice<UInt8>)`` on bytes in place.
+    public static func double(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
         let s = trimmed(field)
-        var i = s.startIndex
-        let e = s.endIndex
+        var i = 0
+        let e = s.count
         guard i < e else { return nil }
         var negative = false
         if s[i] == 45 || s[i] == 43 { negative = s[i] == 45; i += 1 }
@@ -85,10 +104,15 @@ public enum CSVValue {
     /// `currency` is true, a leading `$` (`$1,200`). Separators must group exactly three
     /// digits (`1,00` is rejected). Returns `nil` for anything else.
     public static func groupedDouble(_ field: ArraySlice<UInt8>, currency: Bool = false) -> Double? {
+        field.withUnsafeBufferPointer { groupedDouble($0, currency: currency) }
+    }
+
+    /// ``groupedDouble(_:currency:)-(ArraySlice<UInt8>,_)`` on bytes in place.
+    public static func groupedDouble(_ field: UnsafeBufferPointer<UInt8>, currency: Bool = false) -> Double? {
         var s = trimmed(field)
         var negative = false
-        if let f = s.first, f == 45 { negative = true; s = s.dropFirst() }
-        if currency, let f = s.first, f == 36 { s = s.dropFirst() }
+        if let f = s.first, f == 45 { negative = true; s = UnsafeBufferPointer(rebasing: s.dropFirst()) }
+        if currency, let f = s.first, f == 36 { s = UnsafeBufferPointer(rebasing: s.dropFirst()) }
         guard !s.isEmpty else { return nil }
         if !s.contains(44) {
             if !currency && !negative { return double(s) }
@@ -111,6 +135,6 @@ public enum CSVValue {
         }
         guard groups > 0, run == 3 else { return nil }
         plain.append(contentsOf: s[intEnd...])
-        return double(plain[...]).map { negative ? -$0 : $0 }
+        return plain.withUnsafeBufferPointer { double($0) }.map { negative ? -$0 : $0 }
     }
 }

@@ -28,11 +28,16 @@ public struct TextColumnInterner: Sendable {
     /// The column's code of `bytes` (which must be valid UTF-8), adding a level when new.
     /// Does not append the code to the column's `codes`.
     public mutating func code(_ bytes: ArraySlice<UInt8>, in column: inout TextColumn) -> Int32 {
-        code(bytes, hash: bytes.withUnsafeBufferPointer { TextColumnInterner.hash($0).hash }, in: &column)
+        bytes.withUnsafeBufferPointer { code($0, in: &column) }
+    }
+
+    /// ``code(_:in:)-(ArraySlice<UInt8>,_)`` on bytes in place.
+    public mutating func code(_ bytes: UnsafeBufferPointer<UInt8>, in column: inout TextColumn) -> Int32 {
+        code(bytes, hash: TextColumnInterner.hash(bytes).hash, in: &column)
     }
 
     /// ``code(_:in:)`` with the hash of `bytes` already computed.
-    mutating func code(_ bytes: ArraySlice<UInt8>, hash h: UInt64, in column: inout TextColumn) -> Int32 {
+    mutating func code(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64, in column: inout TextColumn) -> Int32 {
         let found: (code: Int32, slot: Int) = slots.withUnsafeBufferPointer { slots in
             hashes.withUnsafeBufferPointer { hashes in
                 let mask = slots.count - 1
@@ -56,20 +61,28 @@ public struct TextColumnInterner: Sendable {
         return code
     }
 
-    private func equal(_ k: Int, _ bytes: ArraySlice<UInt8>) -> Bool {
+    private func equal(_ k: Int, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = k == 0 ? 0 : ends[k - 1]
-        guard ends[k] - start == bytes.count else { return false }
+        guard ends[k] - start == b.count else { return false }
         return arena.withUnsafeBufferPointer { a in
-            bytes.withUnsafeBufferPointer { b in
+            do {
                 let n = b.count
                 guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
                 if n > 32 { return memcmp(pa + start, pb, n) == 0 }
                 // Short values (most categories): compare 8 bytes at a time, no call.
                 let ra = UnsafeRawPointer(pa + start), rb = UnsafeRawPointer(pb)
                 var i = 0
-                while i + 8 <= n {
-                    if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
-                    i += 8
+                if n >= 8 {
+                    // Whole words, then the last eight bytes (overlapping the last word).
+                    while i + 8 < n {
+                        if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                        i += 8
+                    }
+                    return ra.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                }
+                if n >= 4 {
+                    return ra.loadUnaligned(as: UInt32.self) == rb.loadUnaligned(as: UInt32.self)
+                        && ra.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == rb.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
                 }
                 while i < n { if pa[start + i] != pb[i] { return false }; i += 1 }
                 return true
