@@ -3,6 +3,7 @@
 //
 // Layers (arrows point down only):
 //   layoffs (executable) -> LayoffReport -> LayoffKit -> StatKit -> _CLapack, _CRmath
+//                           LayoffReport -> _CSHA256
 import PackageDescription
 
 let package = Package(
@@ -32,6 +33,9 @@ let package = Package(
             pkgConfig: "libRmath",
             providers: [.apt(["r-mathlib"])]
         ),
+        // SHA-256 block compression in C (SHA-NI when the CPU has it), for LayoffReport's
+        // SHA256. Internal.
+        .target(name: "_CSHA256"),
         .target(
             name: "StatKit",
             dependencies: ["_CLapack", "_CRmath"]
@@ -42,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "LayoffReport",
-            dependencies: ["StatKit", "LayoffKit"]
+            dependencies: ["StatKit", "LayoffKit", "_CSHA256"]
         ),
         .executableTarget(
             name: "layoffs",

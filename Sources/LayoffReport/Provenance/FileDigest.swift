@@ -14,6 +14,9 @@ public struct FileDigest: Sendable, Equatable {
         if fd < 0 { return nil }
         defer { close(fd) }
         var hasher = SHA256()
+        // One 1 MiB buffer for the whole file: the loop below allocates nothing per chunk
+        // (the array stays uniquely referenced, so `withUnsafeMutableBytes` never copies),
+        // and `update(buffer:)` hashes its whole 64-byte blocks in place, in one C call.
         var buf = [UInt8](repeating: 0, count: 1 << 20)
         var total = 0
         while true {

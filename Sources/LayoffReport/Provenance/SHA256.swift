@@ -1,26 +1,41 @@
+internal import _CSHA256
+
 /// SHA-256 (FIPS 180-4), for the provenance section of reports: every input is listed
 /// with its digest so a reader can check they have the same file.
 ///
 /// A small self-contained implementation (tested against the FIPS 180-4 example
-/// vectors) keeps the dependency set free of a crypto package for one hash.
+/// vectors and Python's `hashlib`) keeps the dependency set free of a crypto package for
+/// one hash. Padding and buffering are here; the block compression is in C (the
+/// `_CSHA256` target), with the x86 SHA extensions when the CPU has them and portable
+/// C otherwise. Whole 64-byte blocks are handed to it straight from the caller's buffer,
+/// as many per call as there are.
 public struct SHA256: Sendable {
+    /// Which block compression to use. Both give the same digests; ``portable`` exists
+    /// so tests can compare the two on a CPU that has SHA-NI.
+    enum Implementation: Sendable {
+        /// x86 SHA-NI instructions (only valid when ``SHA256/hasSHANI``).
+        case shaNI
+        /// Plain C, any CPU.
+        case portable
+    }
+
+    /// Whether this CPU has the x86 SHA extensions (asked once, with `cpuid`).
+    static let hasSHANI: Bool = csha256_shani_available() != 0
+
     private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
+    private let implementation: Implementation
 
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
+    /// A hasher with nothing fed yet; uses SHA-NI when the CPU has it.
+    public init() { self.init(implementation: SHA256.hasSHANI ? .shaNI : .portable) }
 
-    public init() {}
+    /// A hasher using `implementation` (tests only; `.shaNI` needs ``hasSHANI``).
+    init(implementation: Implementation) {
+        precondition(implementation == .portable || SHA256.hasSHANI, "SHA-NI requested on a CPU without it")
+        self.implementation = implementation
+    }
 
     /// Feeds bytes.
     public mutating func update(_ bytes: some Sequence<UInt8>) {
@@ -40,13 +55,14 @@ public struct SHA256: Sendable {
             pending.append(contentsOf: buffer[0..<take])
             i = take
             if pending.count == 64 {
-                pending.withUnsafeBytes { compress($0.baseAddress!) }
+                pending.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }
                 pending.removeAll(keepingCapacity: true)
             }
         }
-        while n - i >= 64 {
-            compress(buffer.baseAddress! + i)
-            i += 64
+        let blocks = (n - i) / 64
+        if blocks > 0 {
+            compress(buffer.baseAddress! + i, blocks: blocks)
+            i += 64 * blocks
         }
         if i < n { pending.append(contentsOf: buffer[i..<n]) }
     }
@@ -60,10 +76,7 @@ public struct SHA256: Sendable {
         while copy.pending.count % 64 != 56 { copy.pending.append(0) }
         for i in (0..<8).reversed() { copy.pending.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
         let tail = copy.pending
-        tail.withUnsafeBytes { buf in
-            var i = 0
-            while i < buf.count { copy.compress(buf.baseAddress! + i); i += 64 }
-        }
+        tail.withUnsafeBytes { copy.compress($0.baseAddress!, blocks: $0.count / 64) }
         return copy.h.flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> (24 - 8 * UInt32($0))) } }
     }
 
@@ -75,32 +88,14 @@ public struct SHA256: Sendable {
         return String(s.finalize().flatMap { [hexDigits[Int($0 >> 4)], hexDigits[Int($0 & 15)]] })
     }
 
-    private mutating func compress(_ p: UnsafeRawPointer) {
-        // The message schedule lives on the stack: no allocation per 64-byte block.
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            SHA256.k.withUnsafeBufferPointer { k in
-                for t in 0..<16 {
-                    w[t] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: 4 * t, as: UInt32.self))
-                }
-                for t in 16..<64 {
-                    let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                    let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-                    w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-                }
-                var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-                for t in 0..<64 {
-                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                    let ch = (e & f) ^ (~e & g)
-                    let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
-                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                    let maj = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ maj
-                    hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-                }
-                h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
+    /// Compresses `blocks` consecutive 64-byte blocks at `p` into the state.
+    private mutating func compress(_ p: UnsafeRawPointer, blocks: Int) {
+        let implementation = implementation
+        h.withUnsafeMutableBufferPointer { state in
+            switch implementation {
+            case .shaNI: csha256_compress_shani(state.baseAddress!, p, blocks)
+            case .portable: csha256_compress_portable(state.baseAddress!, p, blocks)
             }
         }
     }
-
-    @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 }
