@@ -24,7 +24,7 @@ mkdir -p "$OUT/modules"
 export SWIFT_BACKTRACE=enable=no
 
 SAN=(-sanitize=fuzzer,address -O -g -parse-as-library -swift-version 6 -use-ld=lld)
-CINC=(-I Sources/_CLapack -I Sources/_CRmath)
+CINC=(-I Sources/_CLapack -I Sources/_CRmath -I Sources/_CSHA256/include)
 LIBS=(-llapacke -lopenblas -lRmath)
 
 # build_module NAME DEPS...: compiles Sources/NAME into $OUT/modules/NAME.{o,swiftmodule}
@@ -63,6 +63,12 @@ build_target() {
     swiftc "${SAN[@]}" "${CINC[@]}" -I "$OUT/modules" "Fuzz/$dir/main.swift" "${objs[@]}" "${LIBS[@]}" -o "$bin"
 }
 
+# The C SHA-256 target LayoffReport imports, compiled with clang (no Swift sources).
+if [[ ! -f "$OUT/modules/_CSHA256.o" || Sources/_CSHA256/sha256.c -nt "$OUT/modules/_CSHA256.o" ]]; then
+    echo "fuzz.sh: compiling _CSHA256" >&2
+    clang -O2 -g -fsanitize=address -I Sources/_CSHA256/include -c Sources/_CSHA256/sha256.c -o "$OUT/modules/_CSHA256.o"
+fi
+
 build_module StatKit
 build_module LayoffKit StatKit
 build_module LayoffReport StatKit LayoffKit
@@ -74,7 +80,7 @@ declare -A DIRS=([csv]=CSVReader [loaders]=Loaders [notebook]=Notebook [formula]
 # inputs as timeouts/OOMs (listed at the end) instead of stopping at the first one;
 # crashes still stop it.
 declare -A EXTRA=([formula]="-fork=1 -ignore_timeouts=1 -ignore_ooms=1")
-declare -A MODS=([csv]="StatKit" [loaders]="StatKit LayoffKit" [notebook]="StatKit LayoffKit LayoffReport" [formula]="StatKit")
+declare -A MODS=([csv]="StatKit" [loaders]="StatKit LayoffKit" [notebook]="StatKit LayoffKit LayoffReport _CSHA256" [formula]="StatKit")
 
 targets=("$@")
 if [[ ${#targets[@]} == 0 ]]; then
