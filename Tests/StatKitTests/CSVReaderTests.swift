@@ -93,6 +93,24 @@ private func csvError(_ text: String) -> CSVError? { csvError(Array(text.utf8)) 
         }
     }
 
+    /// Records read in place (the fast path: plain and simply quoted fields, LF endings,
+    /// inside one chunk) and records read by the general path (tiny chunks, CRLF, doubled
+    /// quotes, line breaks in quotes) must agree; wide records grow the field arrays in
+    /// the middle of a record (a fuzzer found the fast path losing fields there).
+    @Test func fastAndGeneralPathsAgree() throws {
+        let wide = (0..<300).map { $0 % 7 == 0 ? "\"f,\($0)\"" : "f\($0)" }.joined(separator: ",")
+        let text = "a,b\n" + wide + "\n\"x\",y\n\"p\"\"q\",r\n\"m\nn\",o\r\nlast,\"é\"\n\"\",\n"
+        let expected: [(Int, [String])] = [
+            (1, ["a", "b"]), (2, (0..<300).map { $0 % 7 == 0 ? "f,\($0)" : "f\($0)" }), (3, ["x", "y"]),
+            (4, ["p\"q", "r"]), (5, ["m\nn", "o"]), (7, ["last", "é"]), (8, ["", ""]),
+        ]
+        for chunk in [nil, 7, 64, 1 << 20] as [Int?] {
+            let got = try records(text, chunk: chunk)
+            #expect(got.map(\.line) == expected.map(\.0), "chunk \(chunk ?? 0)")
+            #expect(got.map(\.fields) == expected.map(\.1), "chunk \(chunk ?? 0)")
+        }
+    }
+
     @Test func unterminatedQuote() {
         let e = csvError("a,b\n1,\"open\nstill open\n")
         #expect(e == CSVError(file: "t.csv", line: 2, column: 2, kind: .unterminatedQuote))

@@ -146,22 +146,24 @@ public struct CSVRecord: Sendable {
 /// to the closure of ``CSVReader/withFields(_:)`` and valid only inside it: reading
 /// fields this way copies nothing and counts no references.
 public struct CSVFields {
-    @usableFromInline let bytes: UnsafePointer<UInt8>?
-    @usableFromInline let ends: UnsafePointer<Int>?
+    @usableFromInline let base: UnsafePointer<UInt8>
+    @usableFromInline let starts: UnsafePointer<Int>
+    @usableFromInline let ends: UnsafePointer<Int>
     /// Number of fields.
     public let count: Int
 
-    @usableFromInline init(bytes: UnsafePointer<UInt8>?, ends: UnsafePointer<Int>?, count: Int) {
-        self.bytes = bytes
-        self.ends = ends
+    @usableFromInline init(base: UnsafeMutablePointer<UInt8>, starts: UnsafeMutablePointer<Int>,
+                           ends: UnsafeMutablePointer<Int>, count: Int) {
+        self.base = UnsafePointer(base)
+        self.starts = UnsafePointer(starts)
+        self.ends = UnsafePointer(ends)
         self.count = count
     }
 
     /// Bytes of field `i` (0-based, < ``count``).
     @inlinable public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
         precondition(i >= 0 && i < count, "field index out of range")
-        let a = i == 0 ? 0 : ends![i - 1]
-        return UnsafeBufferPointer(start: bytes.map { $0 + a }, count: ends![i] - a)
+        return UnsafeBufferPointer(start: base + starts[i], count: ends[i] - starts[i])
     }
 }
 
@@ -212,8 +214,13 @@ public final class CSVReader {
     @exclusivity(unchecked) private var bufCapacity = 1024
     @exclusivity(unchecked) private var bufCount = 0
     @exclusivity(unchecked) private var endsBuf = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+    @exclusivity(unchecked) private var startsBuf = UnsafeMutablePointer<Int>.allocate(capacity: 64)
     @exclusivity(unchecked) private var endsCapacity = 64
     @exclusivity(unchecked) private var endsCount = 0
+    // Where the current record's fields are: `buf` (the general path, fields unquoted and
+    // back to back) or `chunk` (the fast path, fields in place in the input), with field
+    // `i` at offsets `startsBuf[i]..<endsBuf[i]` of it.
+    @exclusivity(unchecked) private var fieldBase: UnsafeMutablePointer<UInt8>
     /// Physical line where the current record starts (0 before the first ``next()``).
     @exclusivity(unchecked) public private(set) var recordLine = 0
     /// Bytes consumed from the input so far.
@@ -250,6 +257,7 @@ public final class CSVReader {
         }
         capacity = max(chunkSize, 16)
         chunk = .allocate(capacity: capacity)
+        fieldBase = buf
         startOffset = offset
         if offset > 0 && lseek(fd, off_t(offset), SEEK_SET) < 0 {
             let reason = String(cString: strerror(errno))
@@ -278,6 +286,7 @@ public final class CSVReader {
         startOffset = 0
         capacity = max(bytes.count, 1)
         chunk = .allocate(capacity: capacity)
+        fieldBase = buf
         bytes.withUnsafeBufferPointer { src in
             if let base = src.baseAddress { chunk.update(from: base, count: src.count) }
         }
@@ -291,12 +300,17 @@ public final class CSVReader {
         chunk.deallocate()
         buf.deallocate()
         endsBuf.deallocate()
+        startsBuf.deallocate()
     }
 
     /// The current record (valid after ``next()`` returned `true`).
     public var record: CSVRecord {
-        CSVRecord(bytes: Array(UnsafeBufferPointer(start: buf, count: bufCount)),
-                  ends: Array(UnsafeBufferPointer(start: endsBuf, count: endsCount)), line: recordLine)
+        var bytes: [UInt8] = [], ends: [Int] = []
+        for i in 0..<endsCount {
+            bytes.append(contentsOf: fieldView(i))
+            ends.append(bytes.count)
+        }
+        return CSVRecord(bytes: bytes, ends: ends, line: recordLine)
     }
 
     /// Number of fields in the current record.
@@ -307,31 +321,115 @@ public final class CSVReader {
 
     /// Calls `body` with the current record's fields as unsafe views (see ``CSVFields``).
     public func withFields<R>(_ body: (CSVFields) throws -> R) rethrows -> R {
-        try body(CSVFields(bytes: buf, ends: endsBuf, count: endsCount))
+        try body(CSVFields(base: fieldBase, starts: startsBuf, ends: endsBuf, count: endsCount))
     }
 
     /// A copy of field `i`'s bytes (``withFields(_:)`` reads them without copying).
     @usableFromInline func fieldSlice(_ i: Int) -> ArraySlice<UInt8> {
         precondition(i >= 0 && i < endsCount, "field index out of range")
-        let a = i == 0 ? 0 : endsBuf[i - 1]
-        return Array(UnsafeBufferPointer(start: buf + a, count: endsBuf[i] - a))[...]
+        return Array(fieldView(i))[...]
     }
 
     private func fieldView(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        let a = i == 0 ? 0 : endsBuf[i - 1]
-        return UnsafeBufferPointer(start: buf + a, count: endsBuf[i] - a)
+        UnsafeBufferPointer(start: fieldBase + startsBuf[i], count: endsBuf[i] - startsBuf[i])
     }
 
+    /// Doubles the field arrays, keeping their first `kept` entries.
+    private func growFields(keeping kept: Int) {
+        let biggerEnds = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
+        let biggerStarts = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
+        biggerEnds.update(from: endsBuf, count: kept)
+        biggerStarts.update(from: startsBuf, count: kept)
+        endsBuf.deallocate()
+        startsBuf.deallocate()
+        endsBuf = biggerEnds
+        startsBuf = biggerStarts
+        endsCapacity *= 2
+    }
+
+    /// Ends a field of the general path: it runs from the previous field's end to the
+    /// end of `buf`.
     @inline(__always) private func endField() {
-        if endsCount == endsCapacity {
-            let bigger = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
-            bigger.update(from: endsBuf, count: endsCount)
-            endsBuf.deallocate()
-            endsBuf = bigger
-            endsCapacity *= 2
-        }
+        if endsCount == endsCapacity { growFields(keeping: endsCount) }
+        startsBuf[endsCount] = endsCount == 0 ? 0 : endsBuf[endsCount - 1]
         endsBuf[endsCount] = bufCount
         endsCount += 1
+    }
+
+    /// Bytes of `w` equal to `b` (a repeated byte), as the high bit of each such byte;
+    /// exact for every byte (no borrows across bytes).
+    @inline(__always) static func bytesEqual(_ w: UInt64, _ b: UInt64) -> UInt64 {
+        let x = w ^ b
+        return ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
+    }
+
+    /// The fast path of ``next()``: a record that ends with a line feed inside the current
+    /// chunk, whose fields are plain or simply quoted (`"a, b"`: no doubled quote, no line
+    /// break inside), with no carriage return or NUL, is split in place (no copy): each
+    /// field is a range of the chunk. Returns `false`, having consumed nothing, for any
+    /// other record, which the general path then reads (and reports, if malformed).
+    @inline(__always) private func fastRecord() -> Bool {
+        var i = pos
+        var fieldStart = pos
+        var count = 0
+        var high: UInt64 = 0
+        @inline(__always) func add(_ from: Int, _ to: Int) {
+            if count == endsCapacity { growFields(keeping: count) }
+            startsBuf[count] = from
+            endsBuf[count] = to
+            count += 1
+        }
+        @inline(__always) func finish(_ next: Int) -> Bool {
+            endsCount = count
+            fieldBase = chunk
+            pos = next
+            line += 1
+            // A high bit anywhere in the bytes read (some of the next record's included)
+            // asks for the exact UTF-8 check of the fields.
+            fastHigh = high & 0x8080_8080_8080_8080 != 0
+            return true
+        }
+        while i + 8 <= end {
+            let w = UnsafeRawPointer(chunk + i).loadUnaligned(as: UInt64.self)
+            high |= w
+            var m = CSVReader.bytesEqual(w, 0x2C2C_2C2C_2C2C_2C2C) | CSVReader.bytesEqual(w, 0x0A0A_0A0A_0A0A_0A0A)
+                | CSVReader.bytesEqual(w, 0x2222_2222_2222_2222) | CSVReader.bytesEqual(w, 0x0D0D_0D0D_0D0D_0D0D)
+                | CSVReader.bytesEqual(w, 0)
+            var next = i + 8
+            while m != 0 {
+                let at = i + m.trailingZeroBitCount >> 3
+                let b = chunk[at]
+                if b == 44 {
+                    add(fieldStart, at)
+                    fieldStart = at + 1
+                } else if b == 10 {
+                    add(fieldStart, at)
+                    return finish(at + 1)
+                } else if b == 34 && at == fieldStart {
+                    // A quoted field: to the next quote, which must be followed by a comma
+                    // or a line feed (a doubled quote or a line break inside: general path).
+                    var c = at + 1
+                    while c < end {
+                        let x = chunk[c]
+                        if x == 34 || x == 10 || x == 13 || x == 0 { break }
+                        high |= UInt64(x)
+                        c += 1
+                    }
+                    guard c + 1 < end, chunk[c] == 34 else { return false }
+                    add(at + 1, c)
+                    if chunk[c + 1] == 10 { return finish(c + 2) }
+                    guard chunk[c + 1] == 44 else { return false }
+                    fieldStart = c + 2
+                    next = c + 2
+                    break
+                } else {
+                    return false
+                }
+                m &= m &- 1
+            }
+            i = next
+        }
+        return false
     }
 
     private func reserveBuffer(_ extra: Int) {
@@ -342,6 +440,7 @@ public final class CSVReader {
         buf.deallocate()
         buf = bigger
         bufCapacity = cap
+        fieldBase = buf // only the general path grows `buf`, and its fields live there
     }
 
     private func error(_ kind: CSVError.Kind, line: Int, column: Int) -> CSVError {
@@ -411,6 +510,8 @@ public final class CSVReader {
         bufCount += n
     }
 
+    @exclusivity(unchecked) private var fastHigh = false
+
     /// Advances to the next record. Returns `false` at the end of the input.
     /// Throws a ``CSVError`` for malformed input or a failed read.
     public func next() throws(CSVError) -> Bool {
@@ -430,6 +531,15 @@ public final class CSVReader {
             break
         }
         recordLine = line
+        if fastRecord() {
+            if fastHigh {
+                for f in 0..<endsCount where !UTF8Check.isValid(fieldView(f)) {
+                    throw error(.invalidUTF8, line: recordLine, column: f + 1)
+                }
+            }
+            return true
+        }
+        fieldBase = buf
         var high: UInt8 = 0
         fields: while true {
             if try peek() == 34 {

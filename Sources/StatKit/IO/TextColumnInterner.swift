@@ -100,7 +100,8 @@ public struct TextColumnInterner: Sendable {
         }
     }
 
-    /// 64-bit FNV-1a over 8-byte words, with a final avalanche (not for adversarial input;
+    /// 64-bit FNV-1a-like mixing of 8-byte words (short values in one word, the tail as
+    /// an overlapping last word) and the length, with a final avalanche (not for adversarial input;
     /// collisions only cost a comparison); also whether every byte is ASCII, found in the
     /// same pass.
     static func hash(_ p: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, ascii: Bool) {
@@ -110,17 +111,25 @@ public struct TextColumnInterner: Sendable {
         let n = p.count
         if let base = p.baseAddress {
             let raw = UnsafeRawPointer(base)
-            while i + 8 <= n {
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            @inline(__always) func mix(_ w: UInt64) {
                 high |= w
                 h = (h ^ w) &* 0x100_0000_01b3
                 h ^= h >> 29
-                i += 8
             }
-            while i < n {
-                high |= UInt64(base[i])
-                h = (h ^ UInt64(base[i])) &* 0x100_0000_01b3
-                i += 1
+            if n >= 8 {
+                // Whole words, then the last eight bytes (overlapping the last word).
+                while i + 8 < n {
+                    mix(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    i += 8
+                }
+                mix(raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+            } else if n >= 4 {
+                mix(UInt64(raw.loadUnaligned(as: UInt32.self))
+                    | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32)
+            } else {
+                var w: UInt64 = 0
+                while i < n { w = w << 8 | UInt64(base[i]); i += 1 }
+                mix(w)
             }
         }
         h ^= UInt64(n)
