@@ -20,7 +20,15 @@ public struct TextColumnInterner: Sendable {
     private var arena: [UInt8] = []
     private var ends: [Int] = []
     private var hashes: [UInt64] = []
-    private var slots = [Int32](repeating: -1, count: 64)
+    /// Open-addressing table: per slot, the level's code in the low 32 bits and the high
+    /// 32 bits of its hash above them (so a probe rejects other values without reading
+    /// `hashes`), or `emptySlot`.
+    private var slots = [UInt64](repeating: emptySlot, count: 64)
+    private static let emptySlot = UInt64.max
+
+    @inline(__always) private static func slot(code: Int32, hash h: UInt64) -> UInt64 {
+        (h & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: code))
+    }
 
     /// An interner for an empty column.
     public init() {}
@@ -39,15 +47,15 @@ public struct TextColumnInterner: Sendable {
     /// ``code(_:in:)`` with the hash of `bytes` already computed.
     mutating func code(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64, in column: inout TextColumn) -> Int32 {
         let found: (code: Int32, slot: Int) = slots.withUnsafeBufferPointer { slots in
-            hashes.withUnsafeBufferPointer { hashes in
-                let mask = slots.count - 1
-                var i = Int(truncatingIfNeeded: h) & mask
-                while true {
-                    let c = slots[i]
-                    if c < 0 { return (-1, i) }
-                    if hashes[Int(c)] == h && equal(Int(c), bytes) { return (c, i) }
-                    i = (i + 1) & mask
-                }
+            let mask = slots.count - 1
+            let tag = h & 0xFFFF_FFFF_0000_0000
+            var i = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let s = slots[i]
+                if s == TextColumnInterner.emptySlot { return (-1, i) }
+                let c = Int32(truncatingIfNeeded: s)
+                if s & 0xFFFF_FFFF_0000_0000 == tag && hashes[Int(c)] == h && equal(Int(c), bytes) { return (c, i) }
+                i = (i + 1) & mask
             }
         }
         if found.code >= 0 { return found.code }
@@ -56,7 +64,7 @@ public struct TextColumnInterner: Sendable {
         arena.append(contentsOf: bytes)
         ends.append(arena.count)
         hashes.append(h)
-        slots[found.slot] = code
+        slots[found.slot] = TextColumnInterner.slot(code: code, hash: h)
         if ends.count * 2 > slots.count { grow() }
         return code
     }
@@ -91,12 +99,12 @@ public struct TextColumnInterner: Sendable {
     }
 
     private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
+        slots = [UInt64](repeating: TextColumnInterner.emptySlot, count: slots.count * 2)
         let mask = slots.count - 1
         for k in 0..<ends.count {
             var i = Int(truncatingIfNeeded: hashes[k]) & mask
-            while slots[i] >= 0 { i = (i + 1) & mask }
-            slots[i] = Int32(k)
+            while slots[i] != TextColumnInterner.emptySlot { i = (i + 1) & mask }
+            slots[i] = TextColumnInterner.slot(code: Int32(k), hash: hashes[k])
         }
     }
 
