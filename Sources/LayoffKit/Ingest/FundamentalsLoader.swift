@@ -80,10 +80,10 @@ public enum FundamentalsLoader {
         var rows = 0
         var firstLine: [String: [Int: Int]] = [:]
 
-        func number(_ col: Int?, line: Int, integer: Bool, nonNegative: Bool, currency: Bool,
+        func number(_ fields: CSVFields, _ col: Int?, line: Int, integer: Bool, nonNegative: Bool, currency: Bool,
                     expected: String, what: String) -> Double? {
             guard let c = col else { return nil }
-            let f = reader.field(c)
+            let f = fields[c]
             if CSVValue.isMissingToken(f) || isMissingDomainValue(f) { return nil }
             guard let v = CSVValue.groupedDouble(f, currency: currency) else {
                 checker.report(line: line, column: c, value: f, issue: "is not a number", expected: expected, reason: "invalid \(what)")
@@ -109,51 +109,53 @@ public enum FundamentalsLoader {
                 countByFirstReason(checker.problems[before...], into: &excluded)
                 continue
             }
-            let ci = idx[0]!
-            let company = String(decoding: CSVValue.trimmed(reader.field(ci)), as: UTF8.self)
-            if company.isEmpty {
-                checker.report(line: line, column: ci, value: reader.field(ci), issue: "is missing",
-                               expected: "a company name", reason: "missing company")
-            }
-            var year = options.fiscalYear
-            if let yi = idx[1] {
-                year = nil
-                let f = reader.field(yi)
-                if let v = CSVValue.double(f), v.rounded() == v, v >= 1800, v <= 2200 {
-                    year = Int(v)
-                } else {
-                    checker.report(line: line, column: yi, value: f, issue: "is not a fiscal year",
-                                   expected: "a year such as 2023", reason: "invalid fiscal year")
+            reader.withFields { f in
+                let ci = idx[0]!
+                let company = String(decoding: CSVValue.trimmed(f[ci]), as: UTF8.self)
+                if company.isEmpty {
+                    checker.report(line: line, column: ci, value: f[ci], issue: "is missing",
+                                   expected: "a company name", reason: "missing company")
                 }
-            }
-            let employees = number(idx[2], line: line, integer: true, nonNegative: true, currency: false,
-                                   expected: "a whole number of employees ≥ 0", what: "employees")
-            let revenue = number(idx[3], line: line, integer: false, nonNegative: false, currency: true,
-                                 expected: "a number such as 611289 or 611,289", what: "revenue")
-            let growth = number(idx[4], line: line, integer: false, nonNegative: false, currency: false,
-                                expected: "a percent change such as 6.7 or -14.6", what: "revenue growth")
-            if let y = year, !company.isEmpty {
-                if let first = firstLine[company]?[y] {
-                    let c = idx[1] ?? ci
-                    checker.report(line: line, column: c, value: reader.field(c),
-                                   issue: "repeats \(company)'s fiscal year \(y) of line \(first)",
-                                   expected: "one row per company and fiscal year", reason: "duplicate company-year")
-                } else if checker.problems.count == before {
-                    firstLine[company, default: [:]][y] = line
+                var year = options.fiscalYear
+                if let yi = idx[1] {
+                    year = nil
+                    let f = f[yi]
+                    if let v = CSVValue.double(f), v.rounded() == v, v >= 1800, v <= 2200 {
+                        year = Int(v)
+                    } else {
+                        checker.report(line: line, column: yi, value: f, issue: "is not a fiscal year",
+                                       expected: "a year such as 2023", reason: "invalid fiscal year")
+                    }
                 }
+                let employees = number(f, idx[2], line: line, integer: true, nonNegative: true, currency: false,
+                                       expected: "a whole number of employees ≥ 0", what: "employees")
+                let revenue = number(f, idx[3], line: line, integer: false, nonNegative: false, currency: true,
+                                     expected: "a number such as 611289 or 611,289", what: "revenue")
+                let growth = number(f, idx[4], line: line, integer: false, nonNegative: false, currency: false,
+                                    expected: "a percent change such as 6.7 or -14.6", what: "revenue growth")
+                if let y = year, !company.isEmpty {
+                    if let first = firstLine[company]?[y] {
+                        let c = idx[1] ?? ci
+                        checker.report(line: line, column: c, value: f[c],
+                                       issue: "repeats \(company)'s fiscal year \(y) of line \(first)",
+                                       expected: "one row per company and fiscal year", reason: "duplicate company-year")
+                    } else if checker.problems.count == before {
+                        firstLine[company, default: [:]][y] = line
+                    }
+                }
+                if checker.problems.count > before {
+                    countByFirstReason(checker.problems[before...], into: &excluded)
+                    return
+                }
+                guard let y = year else { return } // unreachable: a missing year is a problem
+                t.company.append(company)
+                t.fiscalYear.append(y)
+                t.employees.append(employees)
+                t.revenue.append(revenue)
+                t.revenueGrowth.append(growth)
+                t.growthDerived.append(false)
+                t.line.append(Int32(truncatingIfNeeded: line))
             }
-            if checker.problems.count > before {
-                countByFirstReason(checker.problems[before...], into: &excluded)
-                continue
-            }
-            guard let y = year else { continue } // unreachable: a missing year is a problem
-            t.company.append(company)
-            t.fiscalYear.append(y)
-            t.employees.append(employees)
-            t.revenue.append(revenue)
-            t.revenueGrowth.append(growth)
-            t.growthDerived.append(false)
-            t.line.append(Int32(truncatingIfNeeded: line))
         }
         if !checker.problems.isEmpty && !options.skipInvalid {
             throw .invalidData(file: reader.name, problems: checker.problems)

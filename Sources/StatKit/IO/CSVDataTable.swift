@@ -34,9 +34,11 @@ extension DataTable {
                 throw CSVError(file: reader.name, line: reader.recordLine, column: 0,
                                kind: .raggedRow(expected: width, actual: reader.fieldCount))
             }
-            for j in 0..<width {
-                raw[j].append(contentsOf: reader.field(j))
-                ends[j].append(raw[j].count)
+            reader.withFields { f in
+                for j in 0..<width {
+                    raw[j].append(contentsOf: f[j])
+                    ends[j].append(raw[j].count)
+                }
             }
         }
         self.init()
