@@ -305,10 +305,13 @@ private func legacyJoin(_ events: EventTable, _ f: FundamentalsTable, _ options:
 }
 
 extension AnalysesFastPathTests {
-    @Test(arguments: [(UInt64(11), 0), (12, 1), (13, 0), (14, 2)])
-    func joinMatchesReplacedImplementation(_ seed: UInt64, _ lag: Int) throws {
+    /// (seed, lag, day span): events over ~5 years (a dense (key, year) table) or over
+    /// ~820 years (more keys × years than the dense table takes: linear search per key).
+    @Test(arguments: [(UInt64(11), 0, 2000), (12, 1, 2000), (13, 0, 2000), (14, 2, 2000), (15, 0, 300_000), (16, 1, 300_000)])
+    func joinMatchesReplacedImplementation(_ seed: UInt64, _ lag: Int, _ span: Int) throws {
         var g = SeededGenerator(seed: seed)
-        let (t, _) = fastPathTable(seed: seed, n: 3000, groups: 5, companies: 120, span: 2000, dayCount: 700)
+        let (t, _) = fastPathTable(seed: seed, n: 3000, groups: 5, companies: 120, span: span, dayCount: 700,
+                                   start: Day(year: 2016, month: 3, day: 1)!)
         // Fundamentals: most companies, under variant spellings (suffixes, case, aliases),
         // years in any order, some (company, year) repeated, some employees missing.
         var f = FundamentalsTable()

@@ -65,8 +65,16 @@ public struct FundamentalsJoin: Sendable, Equatable {
         let sortedRows = (0..<fundamentals.count).sorted {
             (fundamentalsKey[$0], fundamentals.fiscalYear[$0], $0) < (fundamentalsKey[$1], fundamentals.fiscalYear[$1], $1)
         }
+        // One packed entry per (key, year) (years in `tableYear`): row and employees.
+        struct Entry {
+            var employees: Double
+            /// `row << 1 | 1` when the row has employees, `row << 1` when not; -1 for no row.
+            var rowAndFlag: Int
+        }
         var keyStart = [Int32](repeating: 0, count: keyNumber.count + 1)
-        var tableYear: [Int] = [], tableRow: [Int32] = []
+        var table: [Entry] = [], tableYear: [Int] = []
+        table.reserveCapacity(fundamentals.count)
+        tableYear.reserveCapacity(fundamentals.count)
         var ambiguousRows: [Int] = []
         for (j, r) in sortedRows.enumerated() {
             if j > 0, fundamentalsKey[sortedRows[j - 1]] == fundamentalsKey[r],
@@ -75,50 +83,75 @@ public struct FundamentalsJoin: Sendable, Equatable {
                 continue
             }
             keyStart[Int(fundamentalsKey[r]) + 1] += 1
-            tableYear.append(fundamentals.fiscalYear[r]); tableRow.append(Int32(r))
+            let known = fundamentals.employees.isPresent[r]
+            table.append(Entry(employees: known ? fundamentals.employees.values[r] : 0, rowAndFlag: r << 1 | (known ? 1 : 0)))
+            tableYear.append(fundamentals.fiscalYear[r])
         }
         for k in 0..<keyNumber.count { keyStart[k + 1] += keyStart[k] }
         let ambiguous = ambiguousRows.sorted().map { Int(fundamentals.line[$0]) }
 
-        // Per company code (not per event), the key's run of the table; empty when no
-        // fundamentals row has the key. Slot levels.count: missing company.
+        // Per company code (not per event), its key; -1 when no fundamentals row has it.
+        // Slot levels.count: missing company.
         let levels = events.company.levels
-        var runStart = [Int32](repeating: 0, count: levels.count + 1)
-        var runEnd = [Int32](repeating: 0, count: levels.count + 1)
+        let missing = levels.count
+        var keyOfSlot = [Int32](repeating: -1, count: levels.count + 1)
         for (c, name) in levels.enumerated() {
-            if let k = keyNumber[options.names.key(name)] {
-                runStart[c] = keyStart[Int(k)]; runEnd[c] = keyStart[Int(k) + 1]
-            }
+            // A name spelled as in the fundamentals has that name's key: no normalising.
+            if let k = numberOfName[name] ?? keyNumber[options.names.key(name)] { keyOfSlot[c] = k }
         }
         // Event year from a table over the day range (unless it is much wider than the table).
         let n = events.count
         let lo = events.day.min()?.number ?? 0, hi = events.day.max()?.number ?? 0
         let yearOfDay: [Int]? = n > 0 && Int(hi) - Int(lo) < 4 * n + 1024
             ? (lo...hi).map { Day(number: $0).year } : nil
+        // The years an event can look up are few (the events' years, less the lag): when
+        // keys × years is small, one dense slot per (key, event year) makes the lookup a
+        // single array access; else a short linear search in the key's run of `table`.
+        let firstYear = n > 0 ? Day(number: lo).year : 0
+        let years = n > 0 ? Day(number: hi).year - firstYear + 1 : 0
+        let denseSize = keyNumber.count * years
+        let dense: [Entry]? = denseSize <= max(4 * table.count, 1 << 16) ? {
+            var d = [Entry](repeating: Entry(employees: 0, rowAndFlag: -1), count: denseSize)
+            for k in 0..<keyNumber.count {
+                for j in Int(keyStart[k])..<Int(keyStart[k + 1]) {
+                    let y = tableYear[j] + options.lag - firstYear
+                    if y >= 0 && y < years { d[k * years + y] = table[j] }
+                }
+            }
+            return d
+        }() : nil
         var unmatched = [Int](repeating: 0, count: levels.count + 1)
         var rows = [Int?](repeating: nil, count: n)
-        var years = [Int](repeating: 0, count: n)
+        var fiscal = [Int](repeating: 0, count: n)
         var wfValue = [Double](repeating: 0, count: n)
         var wfKnown = [Bool](repeating: false, count: n)
         var source = [WorkforceSource](repeating: .unknown, count: n)
-        let missing = levels.count
         for i in 0..<n {
             let day = events.day[i]
-            let year = (yearOfDay.map { $0[Int(day.number - lo)] } ?? day.year) - options.lag
-            years[i] = year
+            let eventYear = yearOfDay.map { $0[Int(day.number - lo)] } ?? day.year
+            let year = eventYear - options.lag
+            fiscal[i] = year
             let code = events.company.codes[i]
             let slot = code < 0 ? missing : Int(code)
-            // The run holds a handful of years: a linear search.
-            var r: Int?
-            var j = Int(runStart[slot])
-            let end = Int(runEnd[slot])
-            while j < end, tableYear[j] < year { j += 1 }
-            if j < end, tableYear[j] == year { r = Int(tableRow[j]) }
-            rows[i] = r
-            if let r, fundamentals.employees.isPresent[r] {
-                wfValue[i] = fundamentals.employees.values[r]; wfKnown[i] = true; source[i] = .fundamentals
+            let key = Int(keyOfSlot[slot])
+            var entry: Entry?
+            if key >= 0 {
+                if let dense {
+                    let e = dense[key * years + eventYear - firstYear]
+                    if e.rowAndFlag >= 0 { entry = e }
+                } else {
+                    // A key's run holds a handful of years: a linear search.
+                    var j = Int(keyStart[key])
+                    let end = Int(keyStart[key + 1])
+                    while j < end, tableYear[j] < year { j += 1 }
+                    if j < end, tableYear[j] == year { entry = table[j] }
+                }
+            }
+            rows[i] = entry.map { $0.rowAndFlag >> 1 }
+            if let entry, entry.rowAndFlag & 1 != 0 {
+                wfValue[i] = entry.employees; wfKnown[i] = true; source[i] = .fundamentals
             } else {
-                if r == nil { unmatched[slot] += 1 }
+                if entry == nil { unmatched[slot] += 1 }
                 // Implied by the event: cut ÷ fraction (as ``Workforce/implied(by:)``).
                 if events.cut.isPresent[i], events.fraction.isPresent[i], events.fraction.values[i] > 0 {
                     wfValue[i] = events.cut.values[i] / events.fraction.values[i]; wfKnown[i] = true
@@ -127,7 +160,7 @@ public struct FundamentalsJoin: Sendable, Equatable {
             }
         }
         row = rows
-        fiscalYear = years
+        fiscalYear = fiscal
         workforce = Workforce(values: NumericColumn(values: wfValue, isPresent: wfKnown), source: source)
         unmatchedCompanies = unmatched.indices.filter { unmatched[$0] > 0 }
             .map { (company: $0 == missing ? "" : levels[$0], events: unmatched[$0]) }
