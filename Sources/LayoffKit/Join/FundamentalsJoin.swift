@@ -126,38 +126,53 @@ public struct FundamentalsJoin: Sendable, Equatable {
         var wfValue = [Double](repeating: 0, count: n)
         var wfKnown = [Bool](repeating: false, count: n)
         var source = [WorkforceSource](repeating: .unknown, count: n)
-        for i in 0..<n {
-            let day = events.day[i]
-            let eventYear = yearOfDay.map { $0[Int(day.number - lo)] } ?? day.year
-            let year = eventYear - options.lag
-            fiscal[i] = year
-            let code = events.company.codes[i]
-            let slot = code < 0 ? missing : Int(code)
-            let key = Int(keyOfSlot[slot])
-            var entry: Entry?
-            if key >= 0 {
-                if let dense {
-                    let e = dense[key * years + eventYear - firstYear]
-                    if e.rowAndFlag >= 0 { entry = e }
+        let none = Entry(employees: 0, rowAndFlag: -1)
+        let chunkSize = 4096
+        var found = [Entry](repeating: none, count: min(n, chunkSize))
+        var chunk = 0
+        while chunk < n {
+            let end = min(n, chunk + chunkSize)
+            // Look the chunk's events up first, in a short loop whose scattered reads of the
+            // table overlap, then fill the outputs.
+            for i in chunk..<end {
+                let day = events.day[i]
+                let eventYear = yearOfDay.map { $0[Int(day.number - lo)] } ?? day.year
+                let year = eventYear - options.lag
+                fiscal[i] = year
+                let code = events.company.codes[i]
+                let key = Int(keyOfSlot[code < 0 ? missing : Int(code)])
+                var entry = none
+                if key >= 0 {
+                    if let dense {
+                        entry = dense[key * years + eventYear - firstYear]
+                    } else {
+                        // A key's run holds a handful of years: a linear search.
+                        var j = Int(keyStart[key])
+                        let end = Int(keyStart[key + 1])
+                        while j < end, tableYear[j] < year { j += 1 }
+                        if j < end, tableYear[j] == year { entry = table[j] }
+                    }
+                }
+                found[i - chunk] = entry
+            }
+            for i in chunk..<end {
+                let entry = found[i - chunk]
+                if entry.rowAndFlag >= 0 { rows[i] = entry.rowAndFlag >> 1 }
+                if entry.rowAndFlag >= 0 && entry.rowAndFlag & 1 != 0 {
+                    wfValue[i] = entry.employees; wfKnown[i] = true; source[i] = .fundamentals
                 } else {
-                    // A key's run holds a handful of years: a linear search.
-                    var j = Int(keyStart[key])
-                    let end = Int(keyStart[key + 1])
-                    while j < end, tableYear[j] < year { j += 1 }
-                    if j < end, tableYear[j] == year { entry = table[j] }
+                    if entry.rowAndFlag < 0 {
+                        let code = events.company.codes[i]
+                        unmatched[code < 0 ? missing : Int(code)] += 1
+                    }
+                    // Implied by the event: cut ÷ fraction (as ``Workforce/implied(by:)``).
+                    if events.cut.isPresent[i], events.fraction.isPresent[i], events.fraction.values[i] > 0 {
+                        wfValue[i] = events.cut.values[i] / events.fraction.values[i]; wfKnown[i] = true
+                        source[i] = .implied
+                    }
                 }
             }
-            rows[i] = entry.map { $0.rowAndFlag >> 1 }
-            if let entry, entry.rowAndFlag & 1 != 0 {
-                wfValue[i] = entry.employees; wfKnown[i] = true; source[i] = .fundamentals
-            } else {
-                if entry == nil { unmatched[slot] += 1 }
-                // Implied by the event: cut ÷ fraction (as ``Workforce/implied(by:)``).
-                if events.cut.isPresent[i], events.fraction.isPresent[i], events.fraction.values[i] > 0 {
-                    wfValue[i] = events.cut.values[i] / events.fraction.values[i]; wfKnown[i] = true
-                    source[i] = .implied
-                }
-            }
+            chunk = end
         }
         row = rows
         fiscalYear = fiscal
