@@ -173,7 +173,7 @@ extension EventTotals {
 
     /// Totals over `records`, counting distinct companies with `distinct` (reset first).
     /// The cut is summed in the order of `records`.
-    init(_ records: ArraySlice<EventRecord>, distinct: inout DistinctCounter) {
+    init(_ records: ArraySlice<some PackedEvent>, distinct: inout DistinctCounter) {
         distinct.reset()
         var sum = SlidingSum()
         var without = 0
@@ -200,22 +200,46 @@ extension EventTotals {
     }
 }
 
-/// What the analyses read of one event, packed in 24 bytes so that the events of a group,
-/// in day order, lie in one contiguous run of memory.
-struct EventRecord {
+/// What an analysis reads of one event, packed, so that the events of a group, in day
+/// order, lie in one contiguous run of memory.
+protocol PackedEvent {
+    /// Announcement day number.
+    var day: Int32 { get }
+    /// Company code, −1 when missing.
+    var company: Int32 { get }
+    /// Whether the cut is known.
+    var hasCut: Bool { get }
     /// Cut (unspecified when not known).
+    var cut: Double { get }
+}
+
+/// `(company code + 1) << 4 | flags` for a packed event.
+@inline(__always) func packCompany(_ code: Int32, flags: UInt32) -> UInt32 {
+    UInt32(bitPattern: code + 1) << 4 | flags
+}
+
+/// What the totals (year over year, year to date) read of an event: 16 bytes.
+struct TotalsRecord: PackedEvent {
+    var cut: Double
+    var day: Int32
+    /// `(company code + 1) << 4 | flags`, bit 0 of the flags: cut known.
+    var companyAndFlags: UInt32
+
+    @inline(__always) var company: Int32 { Int32(bitPattern: companyAndFlags >> 4) - 1 }
+    @inline(__always) var hasCut: Bool { companyAndFlags & 1 != 0 }
+}
+
+/// What rolling rates read of an event: 24 bytes.
+struct RateRecord: PackedEvent {
     var cut: Double
     /// Workforce (unspecified unless ``isRateEvent``).
     var workforce: Double
-    /// Announcement day number.
     var day: Int32
     /// `(company code + 1) << 4 | flags`: bit 0 cut known, bit 1 cut and workforce known,
     /// bits 2–3 the raw value of the workforce source.
     var companyAndFlags: UInt32
 
-    /// Company code, −1 when missing.
     @inline(__always) var company: Int32 { Int32(bitPattern: companyAndFlags >> 4) - 1 }
-    /// Whether the cut is known.
     @inline(__always) var hasCut: Bool { companyAndFlags & 1 != 0 }
     /// Whether cut and workforce are both known (the event counts in a rate).
     @inline(__always) var isRateEvent: Bool { companyAndFlags & 2 != 0 }
@@ -223,25 +247,24 @@ struct EventRecord {
     @inline(__always) var source: WorkforceSource { WorkforceSource(rawValue: UInt8(truncatingIfNeeded: companyAndFlags >> 2) & 3)! }
 }
 
-/// The events split into groups, each group's events as ``EventRecord``s in ascending
-/// order of day (ties in table order): group `g`, labelled `names[g]`, is
+/// The events split into groups, each group's events as packed records in ascending order
+/// of day (ties in table order): group `g`, labelled `names[g]`, is
 /// `records[start[g]..<start[g + 1]]`.
 ///
-/// The records are written in table order (every column read sequentially) straight into
-/// their places: found by one counting sort on the (group, day) key when its range is
-/// small (few groups, days not much more than events), else by ``EventOrder/positions(_:days:)``.
-/// Both give the same records.
-struct GroupedRecords {
+/// The records are made in table order (every column read sequentially) and written
+/// straight into their places: found by one counting sort on the (group, day) key when its
+/// range is small (few groups, days not much more than events), else by
+/// ``EventOrder/positions(_:days:)``. Both give the same records.
+struct GroupedRecords<Record: PackedEvent> {
     var names: [String]
-    var records: [EventRecord]
+    var records: [Record]
     var start: [Int]
 
     /// The records of group `g`.
-    func members(_ g: Int) -> ArraySlice<EventRecord> { records[start[g]..<start[g + 1]] }
+    func members(_ g: Int) -> ArraySlice<Record> { records[start[g]..<start[g + 1]] }
 
-    /// Splits `events` by `grouping`; `workforce` (when given, one entry per event) fills
-    /// the records' workforce and source.
-    init(_ events: EventTable, workforce: Workforce?, by grouping: Grouping) throws(AnalysisError) {
+    /// Splits `events` by `grouping`, event `i` packed as `record(i)`.
+    init(_ events: EventTable, by grouping: Grouping, record: (Int) -> Record) throws(AnalysisError) {
         let n = events.count
         precondition(n < Int(Int32.max) && events.company.levels.count < 1 << 27,
                      "too many events or companies for 32-bit records")
@@ -264,30 +287,8 @@ struct GroupedRecords {
             for k in 0..<(groups * range) { next[k + 1] += next[k] }
         }
         let positions: [Int32] = scatter ? [] : EventOrder.positions(keys, days: events.day)
-        let hasWorkforce = workforce != nil
-        let wf = workforce ?? Workforce(values: NumericColumn(), source: [])
-        records = [EventRecord](unsafeUninitializedCapacity: n) { out, initialized in
+        records = [Record](unsafeUninitializedCapacity: n) { out, initialized in
             events.day.withUnsafeBufferPointer { day in
-            events.company.codes.withUnsafeBufferPointer { company in
-            events.cut.values.withUnsafeBufferPointer { cut in
-            events.cut.isPresent.withUnsafeBufferPointer { cutKnown in
-            wf.values.values.withUnsafeBufferPointer { wValue in
-            wf.values.isPresent.withUnsafeBufferPointer { wKnown in
-            wf.source.withUnsafeBufferPointer { wSource in
-                @inline(__always) func record(_ i: Int) -> EventRecord {
-                    let known = cutKnown[i]
-                    var flags = UInt32(known ? 1 : 0)
-                    var w = 0.0
-                    if hasWorkforce {
-                        w = wValue[i]
-                        if known && wKnown[i] { flags |= 2 }
-                        flags |= UInt32(wSource[i].rawValue) << 2
-                    }
-                    return EventRecord(cut: cut[i], workforce: w, day: day[i].number,
-                                       companyAndFlags: UInt32(bitPattern: company[i] + 1) << 4 | flags)
-                }
-                // Table order: every column is read sequentially; each record is written
-                // straight into its place.
                 if scatter {
                     for i in 0..<n {
                         let k = Int(keys.group(i)) * range + Int(day[i].number - lo)
@@ -298,8 +299,32 @@ struct GroupedRecords {
                 } else {
                     for i in 0..<n { (out.baseAddress! + Int(positions[i])).initialize(to: record(i)) }
                 }
-            }}}}}}}
+            }
             initialized = n
+        }
+    }
+}
+
+extension GroupedRecords where Record == TotalsRecord {
+    /// Splits `events` by `grouping` into ``TotalsRecord``s.
+    init(totalsOf events: EventTable, by grouping: Grouping) throws(AnalysisError) {
+        let (day, company, cut, cutKnown) = (events.day, events.company.codes, events.cut.values, events.cut.isPresent)
+        try self.init(events, by: grouping) { i in
+            TotalsRecord(cut: cut[i], day: day[i].number, companyAndFlags: packCompany(company[i], flags: cutKnown[i] ? 1 : 0))
+        }
+    }
+}
+
+extension GroupedRecords where Record == RateRecord {
+    /// Splits `events` by `grouping` into ``RateRecord``s with `workforce` (one entry per event).
+    init(ratesOf events: EventTable, workforce: Workforce, by grouping: Grouping) throws(AnalysisError) {
+        let (day, company, cut, cutKnown) = (events.day, events.company.codes, events.cut.values, events.cut.isPresent)
+        let (wValue, wKnown, wSource) = (workforce.values.values, workforce.values.isPresent, workforce.source)
+        try self.init(events, by: grouping) { i in
+            let known = cutKnown[i]
+            let flags = (known ? 1 : 0) | (known && wKnown[i] ? 2 : 0) | UInt32(wSource[i].rawValue) << 2
+            return RateRecord(cut: cut[i], workforce: wValue[i], day: day[i].number,
+                              companyAndFlags: packCompany(company[i], flags: flags))
         }
     }
 }

@@ -123,7 +123,7 @@ public struct RollingRates: Sendable, Equatable {
         self.window = window
         self.schedule = schedule
         self.grouping = grouping
-        let grouped = try GroupedRecords(events, workforce: workforce, by: grouping)
+        let grouped = try GroupedRecords(ratesOf: events, workforce: workforce, by: grouping)
         self.groups = grouped.names
         if let lo = from ?? events.day.min(), let hi = to ?? events.day.max() {
             self.days = schedule.days(from: lo, to: hi)

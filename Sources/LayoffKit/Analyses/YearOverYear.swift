@@ -75,7 +75,7 @@ public struct YearOverYear: Sendable, Equatable {
     public init(events: EventTable, unit: PeriodUnit, grouping: Grouping = .overall) throws(AnalysisError) {
         self.unit = unit
         self.grouping = grouping
-        let grouped = try GroupedRecords(events, workforce: nil, by: grouping)
+        let grouped = try GroupedRecords(totalsOf: events, by: grouping)
         self.groups = grouped.names
         self.rows = []
         guard let cov = Coverage(events) else {
@@ -97,7 +97,7 @@ public struct YearOverYear: Sendable, Equatable {
         // Totals per period of one group: its events come in day order, so each period's
         // events are one run of them, summed in the order the per-period buckets had.
         var distinct = DistinctCounter(codes: events.company.levels.count)
-        func periodTotals(_ members: ArraySlice<EventRecord>) -> [EventTotals] {
+        func periodTotals(_ members: ArraySlice<TotalsRecord>) -> [EventTotals] {
             var totals = [EventTotals](repeating: EventTotals(), count: ps.count)
             var current = -1
             var sum = SlidingSum()

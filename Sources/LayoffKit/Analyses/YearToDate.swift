@@ -61,7 +61,7 @@ public struct YearToDate: Sendable, Equatable {
         self.grouping = grouping
         let cov = Coverage(events)
         self.coverage = cov
-        let grouped = try GroupedRecords(events, workforce: nil, by: grouping)
+        let grouped = try GroupedRecords(totalsOf: events, by: grouping)
         let start = Day(year: asOf.year, month: 1, day: 1)!
         let prevStart = Day(year: asOf.year - 1, month: 1, day: 1)!
         let prevEnd = asOf.addingYears(-1)
@@ -70,7 +70,7 @@ public struct YearToDate: Sendable, Equatable {
         // Each group's events are in day order: a span's events are one run of them, found
         // by binary search, and summed in that order.
         var distinct = DistinctCounter(codes: events.company.levels.count)
-        func span(_ members: ArraySlice<EventRecord>, _ from: Day, _ to: Day) -> ArraySlice<EventRecord> {
+        func span(_ members: ArraySlice<TotalsRecord>, _ from: Day, _ to: Day) -> ArraySlice<TotalsRecord> {
             func firstAfter(_ limit: Day, strictly: Bool) -> Int {
                 let limit = limit.number
                 var lo = members.startIndex, hi = members.endIndex
