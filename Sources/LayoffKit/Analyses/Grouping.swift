@@ -61,60 +61,72 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The events split into groups: `members[g]` are the event indices of group `g`, in
-/// ascending order of day (ties in table order), and `names[g]` its label.
-struct GroupedEvents {
-    var names: [String]
-    var members: [[Int]]
-
-    /// Splits `events` by `grouping`, after one stable sort of all events by day.
-    init(_ events: EventTable, by grouping: Grouping) throws(AnalysisError) {
-        let order = GroupedEvents.dayOrder(events.day)
-        guard let name = grouping.column else {
-            names = [Grouping.overallLabel]
-            members = [order]
-            return
+/// Stable sorting of events by (group, day), for tables whose (group, day) key range is too
+/// wide for ``GroupedRecords`` to sort in one counting pass.
+enum EventOrder {
+    /// The position of each event once the events are ordered by (group, day, index), the
+    /// group of event `i` being `keys.group(i)`: `positions[i]`.
+    ///
+    /// Stable counting sorts by day and then by group when the day range is not much wider
+    /// than the table (O(n + range + groups)), else a comparison sort. Both give the same
+    /// positions.
+    static func positions(_ keys: GroupKeys, days: [Day]) -> [Int32] {
+        let n = days.count
+        guard let lo = days.min()?.number, let hi = days.max()?.number else { return [] }
+        let range = Int(hi) - Int(lo) + 1
+        var positions = [Int32](repeating: 0, count: n)
+        if range > 4 * n + 1024 {
+            let order = (0..<n).sorted { a, b in
+                let ga = keys.group(a), gb = keys.group(b)
+                if ga != gb { return ga < gb }
+                return (days[a], a) < (days[b], b)
+            }
+            for (p, i) in order.enumerated() { positions[i] = Int32(p) }
+            return positions
         }
-        guard let col = events.groupColumn(named: name) else {
-            throw .unknownGroupColumn(name, available: events.groupColumnNames)
+        // By day, carrying each event's group along; then, in day order, each event takes
+        // the next place of its group.
+        var next = [Int32](repeating: 0, count: range + 1)
+        for d in days { next[Int(d.number - lo) + 1] += 1 }
+        for k in 0..<range { next[k + 1] += next[k] }
+        var byDay = [Int32](repeating: 0, count: n)
+        var groupByDay = [Int32](repeating: 0, count: n)
+        for i in 0..<n {
+            let k = Int(days[i].number - lo)
+            let p = Int(next[k])
+            byDay[p] = Int32(i)
+            groupByDay[p] = keys.group(i)
+            next[k] += 1
         }
-        // Bucket by code (index levels.count holds the missing group), then order buckets by name.
-        var buckets = Array(repeating: [Int](), count: col.levels.count + 1)
-        for i in order {
-            let c = col.codes[i]
-            buckets[c < 0 ? col.levels.count : Int(c)].append(i)
+        var at = keys.start.map { Int32($0) }
+        for p in 0..<n {
+            let g = Int(groupByDay[p])
+            positions[Int(byDay[p])] = at[g]
+            at[g] += 1
         }
-        let present = (0..<col.levels.count).filter { !buckets[$0].isEmpty }
-            .sorted { col.levels[$0] < col.levels[$1] }
-        names = present.map { col.levels[$0] }
-        members = present.map { buckets[$0] }
-        if !buckets[col.levels.count].isEmpty {
-            names.append(grouping.missingLabel)
-            members.append(buckets[col.levels.count])
-        }
+        return positions
     }
 }
 
-extension GroupedEvents {
-    /// Indices of `days` in ascending order of day, ties in index order: a stable
-    /// counting sort over the day range (O(n + range)) when the range is not much wider
-    /// than the table, else a comparison sort. Both give the same order.
-    static func dayOrder(_ days: [Day]) -> [Int] {
-        guard let lo = days.min()?.number, let hi = days.max()?.number else { return [] }
-        let range = Int(hi) - Int(lo) + 1
-        guard range <= 4 * days.count + 1024 else {
-            return days.indices.sorted { (days[$0], $0) < (days[$1], $1) }
-        }
-        var start = [Int](repeating: 0, count: range + 1)
-        for d in days { start[Int(d.number - lo) + 1] += 1 }
-        for k in 0..<range { start[k + 1] += start[k] }
-        var order = [Int](repeating: 0, count: days.count)
-        for (i, d) in days.enumerated() {
-            let k = Int(d.number - lo)
-            order[start[k]] = i
-            start[k] += 1
-        }
-        return order
+/// Distinct values among runs of small non-negative codes (company codes): a stamp per
+/// code instead of a hash set or a bit set per run, so counting the distinct companies of
+/// many runs costs O(codes) once plus O(1) per event.
+struct DistinctCounter {
+    private var stamp: [Int]
+    private var current = 1
+    /// Distinct codes inserted since the last ``reset()``.
+    private(set) var count = 0
+
+    /// A counter for codes `0..<codes`.
+    init(codes: Int) { stamp = [Int](repeating: 0, count: codes) }
+
+    /// Starts a new, empty run.
+    mutating func reset() { current += 1; count = 0 }
+
+    /// Adds `code` to the current run; negative codes (missing) are ignored.
+    @inline(__always) mutating func insert(_ code: Int32) {
+        guard code >= 0 else { return }
+        if stamp[Int(code)] != current { stamp[Int(code)] = current; count += 1 }
     }
 }
 
@@ -158,6 +170,19 @@ extension EventTotals {
         }
         self.init(events: n, companies: companies, cut: sum.value, eventsWithoutCount: without)
     }
+
+    /// Totals over `records`, counting distinct companies with `distinct` (reset first).
+    /// The cut is summed in the order of `records`.
+    init(_ records: ArraySlice<some PackedEvent>, distinct: inout DistinctCounter) {
+        distinct.reset()
+        var sum = SlidingSum()
+        var without = 0
+        for e in records {
+            distinct.insert(e.company)
+            if e.hasCut { sum.add(e.cut) } else { without += 1 }
+        }
+        self.init(events: records.count, companies: distinct.count, cut: sum.value, eventsWithoutCount: without)
+    }
 }
 
 /// Change from `previous` to `current` and its percentage; the percentage is `nil` when the
@@ -172,5 +197,185 @@ extension EventTotals {
     /// Totals over the events announced in `from...to` (both days included).
     public static func span(_ events: EventTable, from: Day, to: Day) -> EventTotals {
         EventTotals(events, events.day.indices.lazy.filter { events.day[$0] >= from && events.day[$0] <= to })
+    }
+}
+
+/// What an analysis reads of one event, packed, so that the events of a group, in day
+/// order, lie in one contiguous run of memory.
+protocol PackedEvent {
+    /// Announcement day number.
+    var day: Int32 { get }
+    /// Company code, −1 when missing.
+    var company: Int32 { get }
+    /// Whether the cut is known.
+    var hasCut: Bool { get }
+    /// Cut (unspecified when not known).
+    var cut: Double { get }
+}
+
+/// `(company code + 1) << 4 | flags` for a packed event.
+@inline(__always) func packCompany(_ code: Int32, flags: UInt32) -> UInt32 {
+    UInt32(bitPattern: code + 1) << 4 | flags
+}
+
+/// What the totals (year over year, year to date) read of an event: 16 bytes.
+struct TotalsRecord: PackedEvent {
+    var cut: Double
+    var day: Int32
+    /// `(company code + 1) << 4 | flags`, bit 0 of the flags: cut known.
+    var companyAndFlags: UInt32
+
+    @inline(__always) var company: Int32 { Int32(bitPattern: companyAndFlags >> 4) - 1 }
+    @inline(__always) var hasCut: Bool { companyAndFlags & 1 != 0 }
+}
+
+/// What rolling rates read of an event: 24 bytes.
+struct RateRecord: PackedEvent {
+    var cut: Double
+    /// Workforce (unspecified unless ``isRateEvent``).
+    var workforce: Double
+    var day: Int32
+    /// `(company code + 1) << 4 | flags`: bit 0 cut known, bit 1 cut and workforce known,
+    /// bits 2–3 the raw value of the workforce source.
+    var companyAndFlags: UInt32
+
+    @inline(__always) var company: Int32 { Int32(bitPattern: companyAndFlags >> 4) - 1 }
+    @inline(__always) var hasCut: Bool { companyAndFlags & 1 != 0 }
+    /// Whether cut and workforce are both known (the event counts in a rate).
+    @inline(__always) var isRateEvent: Bool { companyAndFlags & 2 != 0 }
+    /// Source of the workforce figure.
+    @inline(__always) var source: WorkforceSource { WorkforceSource(rawValue: UInt8(truncatingIfNeeded: companyAndFlags >> 2) & 3)! }
+}
+
+/// The events split into groups, each group's events as packed records in ascending order
+/// of day (ties in table order): group `g`, labelled `names[g]`, is
+/// `records[start[g]..<start[g + 1]]`.
+///
+/// The records are made in table order (every column read sequentially) and written
+/// straight into their places: found by one counting sort on the (group, day) key when its
+/// range is small (few groups, days not much more than events), else by
+/// ``EventOrder/positions(_:days:)``. Both give the same records.
+struct GroupedRecords<Record: PackedEvent> {
+    var names: [String]
+    var records: [Record]
+    var start: [Int]
+
+    /// The records of group `g`.
+    func members(_ g: Int) -> ArraySlice<Record> { records[start[g]..<start[g + 1]] }
+
+    /// Splits `events` by `grouping`, event `i` packed as `record(i)`.
+    init(_ events: EventTable, by grouping: Grouping, record: (Int) -> Record) throws(AnalysisError) {
+        let n = events.count
+        precondition(n < Int(Int32.max) && events.company.levels.count < 1 << 27,
+                     "too many events or companies for 32-bit records")
+        let keys = try GroupKeys(events, by: grouping)
+        names = keys.names
+        start = keys.start
+        let groups = names.count
+        guard let lo = events.day.min()?.number, let hi = events.day.max()?.number else {
+            records = []
+            return
+        }
+        let range = Int(hi) - Int(lo) + 1
+        let scatter = range <= 4 * n + 1024 && groups * range <= max(2 * n, 1 << 16)
+        var next: [Int32] = []
+        if scatter {
+            next = [Int32](repeating: 0, count: groups * range + 1)
+            events.day.withUnsafeBufferPointer { day in
+                for i in 0..<n { next[Int(keys.group(i)) * range + Int(day[i].number - lo) + 1] += 1 }
+            }
+            for k in 0..<(groups * range) { next[k + 1] += next[k] }
+        }
+        let positions: [Int32] = scatter ? [] : EventOrder.positions(keys, days: events.day)
+        records = [Record](unsafeUninitializedCapacity: n) { out, initialized in
+            events.day.withUnsafeBufferPointer { day in
+                if scatter {
+                    for i in 0..<n {
+                        let k = Int(keys.group(i)) * range + Int(day[i].number - lo)
+                        let p = Int(next[k])
+                        next[k] = Int32(p + 1)
+                        (out.baseAddress! + p).initialize(to: record(i))
+                    }
+                } else {
+                    for i in 0..<n { (out.baseAddress! + Int(positions[i])).initialize(to: record(i)) }
+                }
+            }
+            initialized = n
+        }
+    }
+}
+
+extension GroupedRecords where Record == TotalsRecord {
+    /// Splits `events` by `grouping` into ``TotalsRecord``s.
+    init(totalsOf events: EventTable, by grouping: Grouping) throws(AnalysisError) {
+        let (day, company, cut, cutKnown) = (events.day, events.company.codes, events.cut.values, events.cut.isPresent)
+        try self.init(events, by: grouping) { i in
+            TotalsRecord(cut: cut[i], day: day[i].number, companyAndFlags: packCompany(company[i], flags: cutKnown[i] ? 1 : 0))
+        }
+    }
+}
+
+extension GroupedRecords where Record == RateRecord {
+    /// Splits `events` by `grouping` into ``RateRecord``s with `workforce` (one entry per event).
+    init(ratesOf events: EventTable, workforce: Workforce, by grouping: Grouping) throws(AnalysisError) {
+        let (day, company, cut, cutKnown) = (events.day, events.company.codes, events.cut.values, events.cut.isPresent)
+        let (wValue, wKnown, wSource) = (workforce.values.values, workforce.values.isPresent, workforce.source)
+        try self.init(events, by: grouping) { i in
+            let known = cutKnown[i]
+            let flags = (known ? 1 : 0) | (known && wKnown[i] ? 2 : 0) | UInt32(wSource[i].rawValue) << 2
+            return RateRecord(cut: cut[i], workforce: wValue[i], day: day[i].number,
+                              companyAndFlags: packCompany(company[i], flags: flags))
+        }
+    }
+}
+
+/// Group of each event: labels in output order (present values by name, then the missing
+/// group), each code's output group, and the groups' sizes as run starts.
+struct GroupKeys {
+    var names: [String]
+    /// Codes of the group column (empty when ungrouped: one group).
+    var codes: [Int32]
+    /// `rank[code]`: output group of a code; `rank[rank.count - 1]`: of the missing value.
+    var rank: [Int32]
+    /// `start[g]..<start[g + 1]`: the positions of group `g` once sorted.
+    var start: [Int]
+
+    init(_ events: EventTable, by grouping: Grouping) throws(AnalysisError) {
+        guard let name = grouping.column else {
+            names = [Grouping.overallLabel]
+            codes = []
+            rank = [0]
+            start = [0, events.count]
+            return
+        }
+        guard let col = events.groupColumn(named: name) else {
+            throw .unknownGroupColumn(name, available: events.groupColumnNames)
+        }
+        let missing = col.levels.count
+        var counts = [Int](repeating: 0, count: missing + 1)
+        for c in col.codes { counts[c < 0 ? missing : Int(c)] += 1 }
+        var slots = (0..<missing).filter { counts[$0] > 0 }.sorted { col.levels[$0] < col.levels[$1] }
+        names = slots.map { col.levels[$0] }
+        if counts[missing] > 0 {
+            names.append(grouping.missingLabel)
+            slots.append(missing)
+        }
+        var rank = [Int32](repeating: 0, count: missing + 1)
+        var start = [0]
+        start.reserveCapacity(slots.count + 1)
+        for (g, s) in slots.enumerated() {
+            rank[s] = Int32(g)
+            start.append(start[g] + counts[s])
+        }
+        self.codes = col.codes
+        self.rank = rank
+        self.start = start
+    }
+
+    /// Output group of event `i`.
+    @inline(__always) func group(_ i: Int) -> Int32 {
+        if codes.isEmpty { return 0 }
+        let c = codes[i]
+        return rank[c < 0 ? rank.count - 1 : Int(c)]
     }
 }

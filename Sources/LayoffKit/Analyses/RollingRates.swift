@@ -81,8 +81,9 @@ public struct RollingRateRow: Sendable, Equatable {
 /// workforce: `rate = Σcut / Σworkforce × 100` over those events, `nil` when that Σworkforce
 /// is 0. Each group gets a row for every evaluation day, including days with an empty window.
 ///
-/// Complexity: one sort of the events by day, then per group one two-pointer sweep,
-/// O(n_g + days), with a per-company counter for distinct companies. Window sums use
+/// Complexity: one counting sort of the events by (group, day) into compact records, then
+/// per group one two-pointer sweep, O(n_g + days), over the group's contiguous records,
+/// with a per-company counter (no hashing) for distinct companies. Window sums use
 /// ``SlidingSum`` so removing large events does not leave rounding residue behind.
 public struct RollingRates: Sendable, Equatable {
     /// The trailing window.
@@ -122,73 +123,71 @@ public struct RollingRates: Sendable, Equatable {
         self.window = window
         self.schedule = schedule
         self.grouping = grouping
-        let grouped = try GroupedEvents(events, by: grouping)
+        let grouped = try GroupedRecords(ratesOf: events, workforce: workforce, by: grouping)
         self.groups = grouped.names
         if let lo = from ?? events.day.min(), let hi = to ?? events.day.max() {
             self.days = schedule.days(from: lo, to: hi)
         } else {
             self.days = []
         }
-        let lowers = days.map { window.lowerBound(endingOn: $0) }
+        let ends = days.map(\.number)
+        let lowers = days.map { window.lowerBound(endingOn: $0).number }
         var rows: [RollingRateRow] = []
         rows.reserveCapacity(days.count * groups.count)
         var sources = WorkforceSourceCounts()
         var perCompany = [Int32](repeating: 0, count: events.company.levels.count)
-
-        for (g, members) in grouped.members.enumerated() {
-            let m = members.count
+        for g in 0..<groups.count {
+            let members = grouped.members(g)
+            let base = members.startIndex, m = members.count
             var l = 0, r = 0
             var companies = 0
             var cut = SlidingSum(), rateCut = SlidingSum(), rateWorkforce = SlidingSum()
             var src = WorkforceSourceCounts()
 
-            for (k, d) in days.enumerated() {
-                let lo = lowers[k]
-                while r < m, events.day[members[r]] <= d {
-                    let i = members[r]
-                    let c = events.company.codes[i]
+            for k in 0..<days.count {
+                let d = ends[k], lo = lowers[k]
+                while r < m, members[base + r].day <= d {
+                    let e = members[base + r]
+                    let c = e.company
                     if c >= 0 {
                         if perCompany[Int(c)] == 0 { companies += 1 }
                         perCompany[Int(c)] += 1
                     }
-                    if let x = events.cut[i] {
-                        cut.add(x)
-                        if let w = workforce.values[i] {
-                            rateCut.add(x); rateWorkforce.add(w)
-                            src[workforce.source[i]] += 1
-                            if events.day[i] > lo { sources[workforce.source[i]] += 1 }
+                    if e.hasCut {
+                        cut.add(e.cut)
+                        if e.isRateEvent {
+                            rateCut.add(e.cut); rateWorkforce.add(e.workforce)
+                            src[e.source] += 1
+                            if e.day > lo { sources[e.source] += 1 }
                         }
                     }
                     r += 1
                 }
-                while l < r, events.day[members[l]] <= lo {
-                    let i = members[l]
-                    let c = events.company.codes[i]
+                while l < r, members[base + l].day <= lo {
+                    let e = members[base + l]
+                    let c = e.company
                     if c >= 0 {
                         perCompany[Int(c)] -= 1
                         if perCompany[Int(c)] == 0 { companies -= 1 }
                     }
-                    if let x = events.cut[i] {
-                        cut.remove(x)
-                        if let w = workforce.values[i] {
-                            rateCut.remove(x); rateWorkforce.remove(w)
-                            src[workforce.source[i]] -= 1
+                    if e.hasCut {
+                        cut.remove(e.cut)
+                        if e.isRateEvent {
+                            rateCut.remove(e.cut); rateWorkforce.remove(e.workforce)
+                            src[e.source] -= 1
                         }
                     }
                     l += 1
                 }
                 let wf = rateWorkforce.value
                 rows.append(RollingRateRow(
-                    group: grouped.names[g], day: d, events: r - l, companies: companies,
+                    group: grouped.names[g], day: days[k], events: r - l, companies: companies,
                     cut: cut.value, eventsWithCount: cut.count, rateEvents: rateCut.count,
                     rateCut: rateCut.value, rateWorkforce: wf,
                     rate: wf == 0 ? nil : rateCut.value / wf * 100, workforceSources: src))
             }
             // Leave the shared company counter all zero for the next group.
-            for j in l..<r {
-                let c = events.company.codes[members[j]]
-                if c >= 0 { perCompany[Int(c)] -= 1 }
-            }
+            for j in l..<r where members[base + j].company >= 0 { perCompany[Int(members[base + j].company)] -= 1 }
         }
         self.rows = rows
         self.workforceSources = sources
@@ -200,3 +199,4 @@ public struct RollingRates: Sendable, Equatable {
         return rows[(g * days.count)..<((g + 1) * days.count)]
     }
 }
+

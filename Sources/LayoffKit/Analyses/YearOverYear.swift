@@ -75,7 +75,7 @@ public struct YearOverYear: Sendable, Equatable {
     public init(events: EventTable, unit: PeriodUnit, grouping: Grouping = .overall) throws(AnalysisError) {
         self.unit = unit
         self.grouping = grouping
-        let grouped = try GroupedEvents(events, by: grouping)
+        let grouped = try GroupedRecords(totalsOf: events, by: grouping)
         self.groups = grouped.names
         self.rows = []
         guard let cov = Coverage(events) else {
@@ -87,24 +87,46 @@ public struct YearOverYear: Sendable, Equatable {
         while ps.last!.end < cov.last { ps.append(ps.last!.next) }
         periods = ps
         let lag = unit.periodsPerYear
-        // Period offset of each event from the first period.
-        // (Computed once per calendar day of the coverage, not once per event, unless the
-        // coverage is much longer than the table.)
+        // Period offset from the first period, per calendar day of the coverage (unless the
+        // coverage is much longer than the table: then per event, as it is met).
         let firstDay = cov.first.number
-        let offset: [Int]
-        if Int(cov.last.number) - Int(firstDay) < 4 * events.count + 1024 {
-            let offsetOfDay = (firstDay...cov.last.number).map {
-                CalendarPeriod(unit, containing: Day(number: $0)).ordinal - firstPeriod.ordinal
+        let offsetOfDay: [Int32]? = Int(cov.last.number) - Int(firstDay) < 4 * events.count + 1024
+            ? (firstDay...cov.last.number).map {
+                Int32(CalendarPeriod(unit, containing: Day(number: $0)).ordinal - firstPeriod.ordinal)
+            } : nil
+        // Totals per period of one group: its events come in day order, so each period's
+        // events are one run of them, summed in the order the per-period buckets had.
+        var distinct = DistinctCounter(codes: events.company.levels.count)
+        func periodTotals(_ members: ArraySlice<TotalsRecord>) -> [EventTotals] {
+            var totals = [EventTotals](repeating: EventTotals(), count: ps.count)
+            var current = -1
+            var sum = SlidingSum()
+            func close() {
+                guard current >= 0 else { return }
+                totals[current].companies = distinct.count
+                totals[current].cut = sum.value
             }
-            offset = events.day.map { offsetOfDay[Int($0.number - firstDay)] }
-        } else {
-            offset = events.day.map { CalendarPeriod(unit, containing: $0).ordinal - firstPeriod.ordinal }
+            for e in members {
+                let day = e.day
+                let p = offsetOfDay.map { Int($0[Int(day - firstDay)]) }
+                    ?? CalendarPeriod(unit, containing: Day(number: day)).ordinal - firstPeriod.ordinal
+                if p != current {
+                    close()
+                    current = p
+                    distinct.reset()
+                    sum = SlidingSum()
+                }
+                totals[p].events += 1
+                distinct.insert(e.company)
+                if e.hasCut { sum.add(e.cut) } else { totals[p].eventsWithoutCount += 1 }
+            }
+            close()
+            return totals
         }
         rows.reserveCapacity(ps.count * grouped.names.count)
-        for (g, members) in grouped.members.enumerated() {
-            var buckets = Array(repeating: [Int](), count: ps.count)
-            for i in members { buckets[offset[i]].append(i) }
-            let totals = buckets.map { EventTotals(events, $0) }
+        for g in 0..<grouped.names.count {
+            let members = grouped.members(g)
+            let totals = periodTotals(members)
             for (k, p) in ps.enumerated() {
                 let prev = p.previousYear
                 let prevTotals = k >= lag ? totals[k - lag] : nil

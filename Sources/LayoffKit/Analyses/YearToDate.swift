@@ -61,17 +61,33 @@ public struct YearToDate: Sendable, Equatable {
         self.grouping = grouping
         let cov = Coverage(events)
         self.coverage = cov
-        let grouped = try GroupedEvents(events, by: grouping)
+        let grouped = try GroupedRecords(totalsOf: events, by: grouping)
         let start = Day(year: asOf.year, month: 1, day: 1)!
         let prevStart = Day(year: asOf.year - 1, month: 1, day: 1)!
         let prevEnd = asOf.addingYears(-1)
         let curCovered = cov?.intersects(start, asOf) ?? false
         let prevCovered = cov?.intersects(prevStart, prevEnd) ?? false
-        rows = grouped.members.enumerated().map { g, members in
-            let cur = curCovered
-                ? EventTotals(events, members.lazy.filter { events.day[$0] >= start && events.day[$0] <= asOf }) : nil
-            let prev = prevCovered
-                ? EventTotals(events, members.lazy.filter { events.day[$0] >= prevStart && events.day[$0] <= prevEnd }) : nil
+        // Each group's events are in day order: a span's events are one run of them, found
+        // by binary search, and summed in that order.
+        var distinct = DistinctCounter(codes: events.company.levels.count)
+        func span(_ members: ArraySlice<TotalsRecord>, _ from: Day, _ to: Day) -> ArraySlice<TotalsRecord> {
+            func firstAfter(_ limit: Day, strictly: Bool) -> Int {
+                let limit = limit.number
+                var lo = members.startIndex, hi = members.endIndex
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    let d = members[mid].day
+                    if strictly ? d <= limit : d < limit { lo = mid + 1 } else { hi = mid }
+                }
+                return lo
+            }
+            guard from <= to else { return members[members.startIndex..<members.startIndex] }
+            return members[firstAfter(from, strictly: false)..<firstAfter(to, strictly: true)]
+        }
+        rows = (0..<grouped.names.count).map { g in
+            let members = grouped.members(g)
+            let cur = curCovered ? EventTotals(span(members, start, asOf), distinct: &distinct) : nil
+            let prev = prevCovered ? EventTotals(span(members, prevStart, prevEnd), distinct: &distinct) : nil
             let (ch, pct) = cur.map { change($0.cut, from: prev?.cut) } ?? (nil, nil)
             return YearToDateRow(
                 group: grouped.names[g], start: start, end: asOf, previousStart: prevStart, previousEnd: prevEnd,

@@ -37,59 +37,148 @@ public struct FundamentalsJoin: Sendable, Equatable {
     /// Joins every event to the fundamentals row with the same company key
     /// (``CompanyNames/key(_:)``) and fiscal year = event year − `options.lag`.
     public init(events: EventTable, fundamentals: FundamentalsTable, options: JoinOptions = .init()) {
-        // Company keys are numbered once (fundamentals first); the per-event lookup is then
-        // by (key number, year) packed in an Int, not by hashing a String per event.
-        var keyNumber: [String: Int] = [:]
-        func number(_ key: String) -> Int {
-            if let k = keyNumber[key] { return k }
-            let k = keyNumber.count
-            keyNumber[key] = k
-            return k
-        }
-        func packed(_ key: Int, _ year: Int) -> Int { key &<< 32 ^ (year & 0xFFFF_FFFF) }
-        var index: [Int: Int] = [:]
-        var ambiguous: [Int] = []
-        // A company has a row per fiscal year: its name is keyed once.
-        var numberOfName: [String: Int] = [:]
+        // Company keys are numbered once, in order of first appearance in the fundamentals.
+        // A company has a row per fiscal year, usually on consecutive rows: its name is
+        // keyed once.
+        var keyNumber: [String: Int32] = [:]
+        var numberOfName: [String: Int32] = [:]
+        var fundamentalsKey = [Int32](repeating: 0, count: fundamentals.count)
+        var lastName: String?
+        var lastNumber: Int32 = 0
         for i in 0..<fundamentals.count {
             let name = fundamentals.company[i]
-            let n: Int
-            if let known = numberOfName[name] { n = known } else {
-                n = number(options.names.key(name))
-                numberOfName[name] = n
+            if name != lastName {
+                if let known = numberOfName[name] { lastNumber = known } else {
+                    let key = options.names.key(name)
+                    if let k = keyNumber[key] { lastNumber = k } else {
+                        lastNumber = Int32(keyNumber.count)
+                        keyNumber[key] = lastNumber
+                    }
+                    numberOfName[name] = lastNumber
+                }
+                lastName = name
             }
-            let k = packed(n, fundamentals.fiscalYear[i])
-            if index[k] == nil { index[k] = i } else { ambiguous.append(Int(fundamentals.line[i])) }
+            fundamentalsKey[i] = lastNumber
         }
-        // Company keys once per level, not once per event; -1 when no fundamentals row has it.
-        let companyKeys = events.company.levels.map { keyNumber[options.names.key($0)] ?? -1 }
-        var rows: [Int?] = []
-        var years: [Int] = []
-        rows.reserveCapacity(events.count)
-        years.reserveCapacity(events.count)
-        var unmatched: [Int32: Int] = [:]
-        let implied = Workforce.implied(by: events)
-        var wf = NumericColumn()
-        var source: [WorkforceSource] = []
-        for i in 0..<events.count {
-            let year = events.day[i].year - options.lag
-            years.append(year)
-            let code = events.company.codes[i]
-            let key = code < 0 ? -1 : companyKeys[Int(code)]
-            let r = key < 0 ? nil : index[packed(key, year)]
-            rows.append(r)
-            if r == nil { unmatched[code, default: 0] += 1 }
-            if let r, let e = fundamentals.employees[r] {
-                wf.append(e); source.append(.fundamentals)
-            } else {
-                wf.append(implied.values[i]); source.append(implied.source[i])
+        // Fundamentals rows by (key, fiscal year, row): per key, its years ascending, each
+        // with its first row; later rows of the same key and year are ambiguous.
+        let sortedRows = (0..<fundamentals.count).sorted {
+            (fundamentalsKey[$0], fundamentals.fiscalYear[$0], $0) < (fundamentalsKey[$1], fundamentals.fiscalYear[$1], $1)
+        }
+        // One packed entry per (key, year) (years in `tableYear`): row and employees.
+        struct Entry {
+            var employees: Double
+            /// `row << 1 | 1` when the row has employees, `row << 1` when not; -1 for no row.
+            var rowAndFlag: Int
+        }
+        var keyStart = [Int32](repeating: 0, count: keyNumber.count + 1)
+        var table: [Entry] = [], tableYear: [Int] = []
+        table.reserveCapacity(fundamentals.count)
+        tableYear.reserveCapacity(fundamentals.count)
+        var ambiguousRows: [Int] = []
+        for (j, r) in sortedRows.enumerated() {
+            if j > 0, fundamentalsKey[sortedRows[j - 1]] == fundamentalsKey[r],
+               fundamentals.fiscalYear[sortedRows[j - 1]] == fundamentals.fiscalYear[r] {
+                ambiguousRows.append(r)
+                continue
             }
+            keyStart[Int(fundamentalsKey[r]) + 1] += 1
+            let known = fundamentals.employees.isPresent[r]
+            table.append(Entry(employees: known ? fundamentals.employees.values[r] : 0, rowAndFlag: r << 1 | (known ? 1 : 0)))
+            tableYear.append(fundamentals.fiscalYear[r])
+        }
+        for k in 0..<keyNumber.count { keyStart[k + 1] += keyStart[k] }
+        let ambiguous = ambiguousRows.sorted().map { Int(fundamentals.line[$0]) }
+
+        // Per company code (not per event), its key; -1 when no fundamentals row has it.
+        // Slot levels.count: missing company.
+        let levels = events.company.levels
+        let missing = levels.count
+        var keyOfSlot = [Int32](repeating: -1, count: levels.count + 1)
+        for (c, name) in levels.enumerated() {
+            // A name spelled as in the fundamentals has that name's key: no normalising.
+            if let k = numberOfName[name] ?? keyNumber[options.names.key(name)] { keyOfSlot[c] = k }
+        }
+        // Event year from a table over the day range (unless it is much wider than the table).
+        let n = events.count
+        let lo = events.day.min()?.number ?? 0, hi = events.day.max()?.number ?? 0
+        let yearOfDay: [Int]? = n > 0 && Int(hi) - Int(lo) < 4 * n + 1024
+            ? (lo...hi).map { Day(number: $0).year } : nil
+        // The years an event can look up are few (the events' years, less the lag): when
+        // keys × years is small, one dense slot per (key, event year) makes the lookup a
+        // single array access; else a short linear search in the key's run of `table`.
+        let firstYear = n > 0 ? Day(number: lo).year : 0
+        let years = n > 0 ? Day(number: hi).year - firstYear + 1 : 0
+        let denseSize = keyNumber.count * years
+        let dense: [Entry]? = denseSize <= max(4 * table.count, 1 << 16) ? {
+            var d = [Entry](repeating: Entry(employees: 0, rowAndFlag: -1), count: denseSize)
+            for k in 0..<keyNumber.count {
+                for j in Int(keyStart[k])..<Int(keyStart[k + 1]) {
+                    let y = tableYear[j] + options.lag - firstYear
+                    if y >= 0 && y < years { d[k * years + y] = table[j] }
+                }
+            }
+            return d
+        }() : nil
+        var unmatched = [Int](repeating: 0, count: levels.count + 1)
+        var rows = [Int?](repeating: nil, count: n)
+        var fiscal = [Int](repeating: 0, count: n)
+        var wfValue = [Double](repeating: 0, count: n)
+        var wfKnown = [Bool](repeating: false, count: n)
+        var source = [WorkforceSource](repeating: .unknown, count: n)
+        let none = Entry(employees: 0, rowAndFlag: -1)
+        let chunkSize = 4096
+        var found = [Entry](repeating: none, count: min(n, chunkSize))
+        var chunk = 0
+        while chunk < n {
+            let end = min(n, chunk + chunkSize)
+            // Look the chunk's events up first, in a short loop whose scattered reads of the
+            // table overlap, then fill the outputs.
+            for i in chunk..<end {
+                let day = events.day[i]
+                let eventYear = yearOfDay.map { $0[Int(day.number - lo)] } ?? day.year
+                let year = eventYear - options.lag
+                fiscal[i] = year
+                let code = events.company.codes[i]
+                let key = Int(keyOfSlot[code < 0 ? missing : Int(code)])
+                var entry = none
+                if key >= 0 {
+                    if let dense {
+                        entry = dense[key * years + eventYear - firstYear]
+                    } else {
+                        // A key's run holds a handful of years: a linear search.
+                        var j = Int(keyStart[key])
+                        let end = Int(keyStart[key + 1])
+                        while j < end, tableYear[j] < year { j += 1 }
+                        if j < end, tableYear[j] == year { entry = table[j] }
+                    }
+                }
+                found[i - chunk] = entry
+            }
+            for i in chunk..<end {
+                let entry = found[i - chunk]
+                if entry.rowAndFlag >= 0 { rows[i] = entry.rowAndFlag >> 1 }
+                if entry.rowAndFlag >= 0 && entry.rowAndFlag & 1 != 0 {
+                    wfValue[i] = entry.employees; wfKnown[i] = true; source[i] = .fundamentals
+                } else {
+                    if entry.rowAndFlag < 0 {
+                        let code = events.company.codes[i]
+                        unmatched[code < 0 ? missing : Int(code)] += 1
+                    }
+                    // Implied by the event: cut ÷ fraction (as ``Workforce/implied(by:)``).
+                    if events.cut.isPresent[i], events.fraction.isPresent[i], events.fraction.values[i] > 0 {
+                        wfValue[i] = events.cut.values[i] / events.fraction.values[i]; wfKnown[i] = true
+                        source[i] = .implied
+                    }
+                }
+            }
+            chunk = end
         }
         row = rows
-        fiscalYear = years
-        workforce = Workforce(values: wf, source: source)
-        unmatchedCompanies = unmatched
-            .map { (company: $0.key < 0 ? "" : events.company.levels[Int($0.key)], events: $0.value) }
+        fiscalYear = fiscal
+        workforce = Workforce(values: NumericColumn(values: wfValue, isPresent: wfKnown), source: source)
+        unmatchedCompanies = unmatched.indices.filter { unmatched[$0] > 0 }
+            .map { (company: $0 == missing ? "" : levels[$0], events: unmatched[$0]) }
             .sorted { $0.events != $1.events ? $0.events > $1.events : $0.company < $1.company }
         ambiguousFundamentalsLines = ambiguous
     }
