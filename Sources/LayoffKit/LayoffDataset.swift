@@ -124,8 +124,8 @@ public struct LayoffDataset: Sendable {
     /// The dataset restricted to events announced on or before `day` (a report "as of"
     /// a date must not use later events). Load results and inputs are kept as they are.
     public func through(_ day: Day) -> LayoffDataset {
+        if !events.day.contains(where: { $0 > day }) { return self }
         let keep = events.day.indices.filter { events.day[$0] <= day }
-        if keep.count == events.count { return self }
         var d = self
         d.events = events.selecting(keep)
         d.workforce = workforce.selecting(keep)

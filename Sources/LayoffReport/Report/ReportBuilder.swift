@@ -243,7 +243,11 @@ public enum ReportBuilder {
         // Top groups by number of events.
         var counts: [String: Int] = [:]
         if let col = data.events.groupColumn(named: options.groupBy) {
-            for k in 0..<col.count { counts[col[k] ?? Grouping.defaultMissingLabel, default: 0] += 1 }
+            var byCode = [Int](repeating: 0, count: col.levels.count + 1) // missing (-1) first
+            for c in col.codes { byCode[Int(c) + 1] += 1 }
+            for (k, n) in byCode.enumerated() where n > 0 {
+                counts[k == 0 ? Grouping.defaultMissingLabel : col.levels[k - 1], default: 0] += n
+            }
         }
         let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(options.chartGroups).map(\.key)
         let last12 = overall.rows.suffix(12)

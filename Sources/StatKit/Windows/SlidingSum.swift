@@ -5,31 +5,33 @@
 /// error is of order ε² · Σ|x| rather than ε · max|x|, and ``count`` tracks the number of
 /// terms so an empty window reads exactly 0.
 public struct SlidingSum: Sendable, Hashable {
-    private var sum: Double = 0
-    private var compensation: Double = 0
+    // Inlinable (the rolling-rate sweeps call add/remove per event from another module).
+    @usableFromInline var sum: Double = 0
+    @usableFromInline var compensation: Double = 0
     /// Number of terms currently in the sum.
-    public private(set) var count: Int = 0
+    @inlinable public var count: Int { terms }
+    @usableFromInline var terms: Int = 0
 
     /// An empty sum.
-    public init() {}
+    @inlinable public init() {}
 
     /// Adds `x`.
-    public mutating func add(_ x: Double) { accumulate(x); count += 1 }
+    @inlinable public mutating func add(_ x: Double) { accumulate(x); terms += 1 }
 
     /// Removes a term `x` previously added.
-    public mutating func remove(_ x: Double) {
-        count -= 1
-        if count == 0 { reset() } else { accumulate(-x) }
+    @inlinable public mutating func remove(_ x: Double) {
+        terms -= 1
+        if terms == 0 { reset() } else { accumulate(-x) }
     }
 
     /// The sum of the terms currently held (exactly 0 when there are none).
-    public var value: Double { count == 0 ? 0 : sum + compensation }
+    @inlinable public var value: Double { count == 0 ? 0 : sum + compensation }
 
-    private mutating func accumulate(_ x: Double) {
+    @inlinable mutating func accumulate(_ x: Double) {
         let t = sum + x
         if abs(sum) >= abs(x) { compensation += (sum - t) + x } else { compensation += (x - t) + sum }
         sum = t
     }
 
-    private mutating func reset() { sum = 0; compensation = 0; count = 0 }
+    @inlinable mutating func reset() { sum = 0; compensation = 0; terms = 0 }
 }
