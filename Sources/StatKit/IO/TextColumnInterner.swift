@@ -20,14 +20,20 @@ public struct TextColumnInterner: Sendable {
     private var arena: [UInt8] = []
     private var ends: [Int] = []
     private var hashes: [UInt64] = []
-    /// Open-addressing table: per slot, the level's code in the low 32 bits and the high
-    /// 32 bits of its hash above them (so a probe rejects other values without reading
-    /// `hashes`), or `emptySlot`.
-    private var slots = [UInt64](repeating: emptySlot, count: 64)
-    private static let emptySlot = UInt64.max
+    /// Open-addressing table. A slot holds the level's code (low 32 bits of `tagCode`)
+    /// under the high 32 bits of its hash, and where its bytes are in `arena`: a probe
+    /// touches the slot and, when the tag matches, the bytes — nothing else (two cache
+    /// misses at most per lookup, which is what matters once a column has 10⁵ levels).
+    private struct Slot {
+        var tagCode: UInt64
+        var start: Int
+        var count: Int
+    }
+    private var slots = [Slot](repeating: emptySlot, count: 64)
+    private static let emptySlot = Slot(tagCode: UInt64.max, start: 0, count: 0)
 
-    @inline(__always) private static func slot(code: Int32, hash h: UInt64) -> UInt64 {
-        (h & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: code))
+    @inline(__always) private static func slot(code: Int32, hash h: UInt64, start: Int, count: Int) -> Slot {
+        Slot(tagCode: (h & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: code)), start: start, count: count)
     }
 
     /// An interner for an empty column.
@@ -52,27 +58,28 @@ public struct TextColumnInterner: Sendable {
             var i = Int(truncatingIfNeeded: h) & mask
             while true {
                 let s = slots[i]
-                if s == TextColumnInterner.emptySlot { return (-1, i) }
-                let c = Int32(truncatingIfNeeded: s)
-                if s & 0xFFFF_FFFF_0000_0000 == tag && hashes[Int(c)] == h && equal(Int(c), bytes) { return (c, i) }
+                if s.tagCode == UInt64.max { return (-1, i) }
+                if s.tagCode & 0xFFFF_FFFF_0000_0000 == tag && s.count == bytes.count && equal(s.start, bytes) {
+                    return (Int32(truncatingIfNeeded: s.tagCode), i)
+                }
                 i = (i + 1) & mask
             }
         }
         if found.code >= 0 { return found.code }
         let code = column.code(for: String(decoding: bytes, as: UTF8.self))
         precondition(Int(code) == ends.count, "a TextColumn level was added outside its interner")
+        let start = arena.count
         arena.append(contentsOf: bytes)
         ends.append(arena.count)
         hashes.append(h)
-        slots[found.slot] = TextColumnInterner.slot(code: code, hash: h)
+        slots[found.slot] = TextColumnInterner.slot(code: code, hash: h, start: start, count: bytes.count)
         if ends.count * 2 > slots.count { grow() }
         return code
     }
 
-    private func equal(_ k: Int, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = k == 0 ? 0 : ends[k - 1]
-        guard ends[k] - start == b.count else { return false }
-        return arena.withUnsafeBufferPointer { a in
+    /// Whether `arena[start..<start + b.count]` equals `b`.
+    private func equal(_ start: Int, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        arena.withUnsafeBufferPointer { a in
             do {
                 let n = b.count
                 guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
@@ -99,12 +106,13 @@ public struct TextColumnInterner: Sendable {
     }
 
     private mutating func grow() {
-        slots = [UInt64](repeating: TextColumnInterner.emptySlot, count: slots.count * 2)
+        slots = [Slot](repeating: TextColumnInterner.emptySlot, count: slots.count * 2)
         let mask = slots.count - 1
         for k in 0..<ends.count {
             var i = Int(truncatingIfNeeded: hashes[k]) & mask
-            while slots[i] != TextColumnInterner.emptySlot { i = (i + 1) & mask }
-            slots[i] = TextColumnInterner.slot(code: Int32(k), hash: hashes[k])
+            while slots[i].tagCode != UInt64.max { i = (i + 1) & mask }
+            let start = k == 0 ? 0 : ends[k - 1]
+            slots[i] = TextColumnInterner.slot(code: Int32(k), hash: hashes[k], start: start, count: ends[k] - start)
         }
     }
 
