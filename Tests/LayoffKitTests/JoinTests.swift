@@ -35,7 +35,7 @@ private func fundamentals(_ text: String) throws -> FundamentalsTable {
         let f = try fundamentals(Self.fundamentalsCSV)
         let j = FundamentalsJoin(events: e, fundamentals: f)
         // Google -> Alphabet 2024, Acme Inc. -> Acme Corporation 2024, Acme 2023; Meta has no 2024 row.
-        #expect(j.row == [1, 3, 2, nil, nil, nil, nil])
+        #expect(j.row == [1, 3, 2, -1, -1, -1, -1])
         #expect(j.fiscalYear == [2024, 2024, 2023, 2024, 2024, 2024, 2024])
         #expect(j.matchedCount == 3)
         #expect(j.unmatchedCount == 4)
@@ -52,7 +52,7 @@ private func fundamentals(_ text: String) throws -> FundamentalsTable {
         let f = try fundamentals(Self.fundamentalsCSV)
         let j = FundamentalsJoin(events: e, fundamentals: f, options: .init(lag: 1))
         // Google 2024 -> Alphabet 2023; Acme 2024 -> 2023; Acme 2023 -> 2022 (absent); Meta 2024 -> 2023.
-        #expect(j.row == [0, 2, nil, nil, nil, 4, nil])
+        #expect(j.row == [0, 2, -1, -1, -1, 4, -1])
         #expect(j.fiscalYear == [2023, 2023, 2022, 2023, 2023, 2023, 2023])
         #expect(j.matchedCount == 3)
         #expect(j.workforce.source == [.fundamentals, .fundamentals, .unknown, .implied, .unknown, .fundamentals, .unknown])
@@ -113,7 +113,7 @@ private func fundamentals(_ text: String) throws -> FundamentalsTable {
         #expect(f.count == 1000)
         // Fortune 2023 holds fiscal 2022: events of 2023 with lag 1.
         let j = FundamentalsJoin(events: e, fundamentals: f, options: .init(lag: 1))
-        let matchedCompanies = Set((0..<e.count).filter { j.row[$0] != nil }.compactMap { e.company[$0] })
+        let matchedCompanies = Set((0..<e.count).filter { j.row[$0] >= 0 }.compactMap { e.company[$0] })
         for c in ["Amazon", "Meta", "Google", "Microsoft", "Salesforce", "Cisco", "Intel", "Dell"] {
             #expect(matchedCompanies.contains(c), "\(c)")
         }
