@@ -33,7 +33,7 @@ public enum StreamingFitError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Data that can be read block by block, from the start, as many times as needed (once per pass).
-public protocol TableBlockSource {
+public protocol TableBlockSource: Sendable {
     /// Name used in error messages (a file name).
     var name: String { get }
     /// The names of the columns, in order.
@@ -278,13 +278,24 @@ public struct StreamingFormulaFit: Sendable {
     /// The precision the accumulator ended in.
     public let precision: QRAccumulator.Precision
 
+    /// One evaluated block on its way from the reading stage to the accumulator.
+    struct Block: Sendable {
+        var x: Matrix
+        var low: Matrix?
+        var response: [Double]
+        var weights: [Double]?
+        var clusters: [Int]?
+        /// Names of the accumulated columns this block introduces.
+        var newColumns: [String]
+    }
+
     /// Fits `formula` over a CSV file read in blocks of `blockRows` rows (see ``CSVBlockSource``).
     public init(formula: String, csvFile path: String, displayName: String? = nil, covariance: CovarianceType = .classical,
                 cluster: String? = nil, weights: String? = nil, level: Double = 0.95, residualSummary: Bool = false,
-                precision: QRAccumulator.Precision? = nil, blockRows: Int = 4096) throws(StreamingFitError) {
+                precision: QRAccumulator.Precision? = nil, blockRows: Int = 4096, threads: Int = 1) throws(StreamingFitError) {
         try self.init(formula: formula, source: CSVBlockSource(path: path, name: displayName, blockRows: blockRows),
                       covariance: covariance, cluster: cluster, weights: weights, level: level,
-                      residualSummary: residualSummary, precision: precision)
+                      residualSummary: residualSummary, precision: precision, threads: threads)
     }
 
     /// Fits `formula` over the blocks of `source`.
@@ -296,9 +307,12 @@ public struct StreamingFormulaFit: Sendable {
     ///   - weights: column of positive WLS weights.
     ///   - residualSummary: make a second pass that stores the residuals for their five-number summary.
     ///   - precision: `nil` for Float80 up to ``extendedPrecisionColumnLimit`` columns, then double.
+    ///   - threads: 2 reads and evaluates blocks on a second thread while the calling thread
+    ///     folds them in; the blocks are processed in the same order as with 1, so the
+    ///     result is the same to the last bit.
     public init(formula: String, source: some TableBlockSource, covariance: CovarianceType = .classical,
                 cluster: String? = nil, weights: String? = nil, level: Double = 0.95, residualSummary: Bool = false,
-                precision: QRAccumulator.Precision? = nil) throws(StreamingFitError) {
+                precision: QRAccumulator.Precision? = nil, threads: Int = 1) throws(StreamingFitError) {
         if covariance == .cluster && cluster == nil {
             throw .column("cluster-robust standard errors need a cluster column")
         }
@@ -312,26 +326,33 @@ public struct StreamingFormulaFit: Sendable {
         }
         let columns = frame.used
         let file = source.name
+        let box = ProducerState(frame)
 
         // Pass 1: the R factor of [X | y] over the accumulated columns.
         var acc = QRAccumulator(columns: 0, weighted: weights != nil, precision: precision ?? .extended)
-        try source.forEachBlock(columns: columns) { (block, lines) throws(StreamingFitError) in
-            let rows = try frame.evaluate(block, lines: lines, file: file, wantClusters: false)
-            if rows.rows.isEmpty { return }
+        try StreamingPipeline.run(threads: threads, produce: { (emit: (Block) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
+            var announced = 0
+            try source.forEachBlock(columns: columns) { (block, lines) throws(StreamingFitError) in
+                let rows = try box.value.evaluate(block, lines: lines, file: file, wantClusters: false)
+                if rows.rows.isEmpty { return }
+                let width = box.value.accumulatedColumns
+                let names = (announced..<width).map { box.value.termName(box.value.columnKeys[$0]) }
+                announced = width
+                let (x, lo) = box.value.matrices(rows, width: width)
+                try emit(Block(x: x, low: lo, response: rows.response, weights: rows.weights, clusters: nil, newColumns: names))
+            }
+        }, consume: { (b: Block) throws(StreamingFitError) in
             do {
-                while acc.columns < frame.accumulatedColumns {
-                    try acc.appendColumn(name: frame.termName(frame.columnKeys[acc.columns]))
-                }
+                for name in b.newColumns { try acc.appendColumn(name: name) }
                 if precision == nil && acc.precision == .extended && acc.columns > Self.extendedPrecisionColumnLimit {
                     acc = acc.converted(to: .double)
                 }
-                let (x, lo) = frame.matrices(rows, width: acc.columns)
-                try acc.add(x, response: rows.response, weights: rows.weights, lowOrder: lo)
+                try acc.add(b.x, response: b.response, weights: b.weights, lowOrder: b.low)
             } catch { throw .regression(error) }
-        }
-        let exclusions = frame.exclusions
+        })
+        let exclusions = box.value.exclusions
         let layout: StreamingModelFrame.Layout
-        do { layout = try frame.finish() } catch { throw .design(error) }
+        do { layout = try box.value.finish() } catch { throw .design(error) }
         let fit: StreamingFit
         do {
             let final = try acc.selecting(layout.source, names: layout.names)
@@ -344,14 +365,20 @@ public struct StreamingFormulaFit: Sendable {
         if covariance != .classical || residualSummary {
             passes = 2
             var second = fit.residualAccumulator(covariance: covariance, keepResiduals: residualSummary)
-            try source.forEachBlock(columns: columns) { (block, lines) throws(StreamingFitError) in
-                let rows = try frame.evaluate(block, lines: lines, file: file, wantClusters: covariance == .cluster)
-                if rows.rows.isEmpty { return }
-                let (x, lo) = frame.matrices(rows, width: layout.names.count)
+            let width = layout.names.count
+            try StreamingPipeline.run(threads: threads, produce: { (emit: (Block) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
+                try source.forEachBlock(columns: columns) { (block, lines) throws(StreamingFitError) in
+                    let rows = try box.value.evaluate(block, lines: lines, file: file, wantClusters: covariance == .cluster)
+                    if rows.rows.isEmpty { return }
+                    let (x, lo) = box.value.matrices(rows, width: width)
+                    try emit(Block(x: x, low: lo, response: rows.response, weights: rows.weights, clusters: rows.clusters, newColumns: []))
+                }
+            }, consume: { (b: Block) throws(StreamingFitError) in
                 do {
-                    try second.add(x, response: rows.response, weights: rows.weights, clusters: rows.clusters, lowOrder: lo)
+                    try second.add(b.x, response: b.response, weights: b.weights, clusters: b.clusters, lowOrder: b.low)
                 } catch { throw .regression(error) }
-            }
+            })
+            let frame = box.value
             guard frame.keptRows == fit.n, frame.exclusions == exclusions else {
                 throw .inconsistentInput("the second pass read \(frame.totalRows) rows and kept \(frame.keptRows), the first \(exclusions.totalRows) and \(fit.n) (did the file change?)")
             }

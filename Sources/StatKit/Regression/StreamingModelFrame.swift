@@ -62,6 +62,8 @@ struct StreamingModelFrame {
 
     private(set) var columnKeys: [ColumnKey] = []
     private(set) var columnIndex: [ColumnKey: Int] = [:]
+    /// Per coding: packed level ids → accumulated column (a fast path of ``columnIndex``).
+    private var fastIndex: [[Int: Int]] = []
     /// After ``finish()``: accumulated column → final design column.
     private(set) var frozen: [Int?]? = nil
 
@@ -169,6 +171,7 @@ struct StreamingModelFrame {
                 orderedTerms.append((term, start..<codings.count))
             }
         }
+        fastIndex = [[Int: Int]](repeating: [:], count: codings.count)
     }
 
     // MARK: Blocks
@@ -317,43 +320,62 @@ struct StreamingModelFrame {
             }
         }
         let q = codings.count
-        out.column = [Int](repeating: 0, count: out.rows.count * q)
-        out.value = [Double](repeating: 0, count: out.rows.count * q)
-        out.low = [Double](repeating: 0, count: out.rows.count * q)
+        let kept = out.rows.count
+        out.column = [Int](repeating: 0, count: kept * q)
+        out.value = [Double](repeating: 0, count: kept * q)
+        out.low = [Double](repeating: 0, count: kept * q)
         let factorIndex = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1, $0) })
-        for (r, i) in out.rows.enumerated() {
-            for (ci, coding) in codings.enumerated() {
-                var key = ColumnKey(coding: ci, levels: [])
-                var v = 1.0
-                var v80: Float80 = 1
-                for part in coding.parts {
-                    switch part {
-                    case .numeric(let f):
-                        let x = values[factorIndex[f]!]![i]
-                        v *= x
-                        if coding.inexact { v80 *= values80[f]?[i] ?? Float80(x) }
-                    case .categorical(let f, _):
-                        let c: String
-                        switch resolved[f]! {
-                        case .text(let col), .numericCategorical(let col): c = col
-                        case .numeric: preconditionFailure("numeric factor coded as categorical")
-                        }
-                        key.levels.append(levelIDs[c]![r])
+        for (ci, coding) in codings.enumerated() {
+            // The coding's parts as arrays: numeric values (and Float80 values), level ids.
+            var numeric: [[Double]] = [], numeric80: [[Float80]?] = []
+            var levels: [[Int]] = []
+            for part in coding.parts {
+                switch part {
+                case .numeric(let f):
+                    numeric.append(values[factorIndex[f]!]!)
+                    numeric80.append(values80[f])
+                case .categorical(let f, _):
+                    switch resolved[f]! {
+                    case .text(let c), .numericCategorical(let c): levels.append(levelIDs[c]!)
+                    case .numeric: preconditionFailure("numeric factor coded as categorical")
                     }
                 }
+            }
+            for (r, i) in out.rows.enumerated() {
+                var v = 1.0
+                var v80: Float80 = 1
+                for (k, col) in numeric.enumerated() {
+                    let x = col[i]
+                    v *= x
+                    if coding.inexact { v80 *= numeric80[k]?[i] ?? Float80(x) }
+                }
+                // Level ids packed into one Int (ids stay below the column cap, 11 bits each).
+                var packed = 0
+                var packable = levels.count <= 5
+                for ids in levels {
+                    let id = ids[r]
+                    if id >= 2048 { packable = false }
+                    packed = packed &* 2048 &+ id
+                }
                 let index: Int
-                if let j = columnIndex[key] { index = j } else {
-                    if frozen != nil { throw .inconsistentInput("a level combination appeared in the second pass only (did the file change?)") }
-                    guard columnKeys.count < QRAccumulator.maximumColumns else {
-                        throw .tooManyColumns(limit: QRAccumulator.maximumColumns)
+                if packable, let j = fastIndex[ci][packed] {
+                    index = j
+                } else {
+                    let key = ColumnKey(coding: ci, levels: levels.map { $0[r] })
+                    if let j = columnIndex[key] { index = j } else {
+                        if frozen != nil { throw .inconsistentInput("a level combination appeared in the second pass only (did the file change?)") }
+                        guard columnKeys.count < QRAccumulator.maximumColumns else {
+                            throw .tooManyColumns(limit: QRAccumulator.maximumColumns)
+                        }
+                        index = columnKeys.count
+                        columnIndex[key] = index
+                        columnKeys.append(key)
                     }
-                    index = columnKeys.count
-                    columnIndex[key] = index
-                    columnKeys.append(key)
+                    if packable { fastIndex[ci][packed] = index }
                 }
                 if !v.isFinite {
                     throw .located(file: file, line: lines?[i] ?? 0, column: 0,
-                                   message: "the design value of \(termName(key)) is \(v) (overflow in a product)")
+                                   message: "the design value of \(termName(columnKeys[index])) is \(v) (overflow in a product)")
                 }
                 out.column[r * q + ci] = index
                 out.value[r * q + ci] = v
