@@ -55,54 +55,104 @@ enum Streaming {
 }
 
 /// The NIST StRD linear datasets through ``QRAccumulator``: certified values after feeding
-/// the rows in blocks of 1, 3 and 7 rows and after random merge trees of small chunks.
+/// the rows in blocks of 1, 3 and 7 rows (and a mix) and after random merge trees of small
+/// chunks.
 ///
-/// Thresholds: the in-memory solver reaches LRE ≥ 10 everywhere (``NISTStRDTests``) thanks to
-/// iterative refinement against the data; an accumulator cannot refine (it never sees a row
-/// twice), so its accuracy is that of a backward-stable QR in its working precision,
-/// about `κ·ε` (plus `κ²·ε·‖r‖/‖X‖‖β‖` for large residuals). With Float80 updates
-/// (ε ≈ 5.4e-20) the minimum LRE measured over coefficients, their SDs, residual SD and R² is
-/// printed by the test; required here:
-/// - ≥ 10 on every dataset except Filip (LRE ≥ 7, κ ≈ 1.8e15 for the unscaled design: the
-///   Float80 QR of a design whose columns differ by 10 orders of magnitude), and the
-///   double-precision path on the hard datasets (Longley, Filip, Wampler3–5) — see
-///   ``doubleThresholds``.
+/// An accumulator cannot refine against the data as the in-memory solver does (it never
+/// sees a row twice), so its accuracy is that of a backward-stable QR in its working
+/// precision: about `κ·ε`, plus `κ²·ε·‖r‖/(‖X‖‖β‖)` for large residuals. Minimum LRE over
+/// coefficients, their SDs, residual SD and R², measured (x86_64, this test prints them):
+///
+/// | dataset  | Float80 (`extended`) | double (`dtpqrt`) |
+/// |----------|------------:|-----------:|
+/// | Norris   | 13.9 | 11.8 |
+/// | Pontius  | 13.5 | 11.7 |
+/// | NoInt1/2 | 14.7 | 14.0 |
+/// | Longley  | 14.2 | 11.1 |
+/// | Filip    | 10.2 | 6.5 |
+/// | Wampler1 | 12.2 | 9.5 |
+/// | Wampler2 | 13.2 | 12.7 |
+/// | Wampler3 | 12.2 | 9.2 |
+/// | Wampler4 | 11.4 | 8.0 |
+/// | Wampler5 | 9.4 (coefficients; SDs, σ, R² ≥ 13.8) | 6.0 |
+///
+/// Required: the in-memory threshold, LRE ≥ 10, everywhere in Float80 except Wampler5's
+/// coefficients (≥ 9: its residuals are 10⁴ times its signal, the `κ²ε‖r‖` term); in
+/// double, the thresholds in ``doubleThreshold``.
 @Suite("Streaming fit: NIST StRD", .enabled(if: NIST.available, "NIST StRD files not found in ../shared/reference/nist-strd"))
 struct StreamingNISTTests {
-    static func score(_ d: NIST.Dataset, _ acc: QRAccumulator) throws -> (NIST.Score, StreamingRegressionResult) {
-        let fit = try acc.fit(hasIntercept: d.intercept)
-        let r = try fit.result()
+    static func score(_ d: NIST.Dataset, _ r: some RegressionStatistics) -> NIST.Score {
         var lc = 15.0, ls = 15.0
         for (j, coef) in r.coefficients.enumerated() {
             lc = min(lc, NIST.lre(coef.estimate ?? .nan, d.coefficients[j]))
             ls = min(ls, NIST.lre(coef.standardError ?? .nan, d.coefficientSD[j]))
         }
-        return (NIST.Score(coefficients: lc, sd: ls, sigma: NIST.lre(r.sigma, d.residualSD), r2: NIST.lre(r.rSquared, d.rSquared)), r)
+        return NIST.Score(coefficients: lc, sd: ls, sigma: NIST.lre(r.sigma, d.residualSD), r2: NIST.lre(r.rSquared, d.rSquared))
+    }
+
+    /// Minimum LRE required of the double-precision accumulator.
+    static let doubleThreshold: [String: Double] = [
+        "Norris": 11, "Pontius": 11, "NoInt1": 13, "NoInt2": 13, "Longley": 10.5, "Filip": 6,
+        "Wampler1": 9, "Wampler2": 12, "Wampler3": 8.5, "Wampler4": 7.5, "Wampler5": 5.5,
+    ]
+
+    static func check(_ name: String, _ s: NIST.Score, _ precision: QRAccumulator.Precision, _ label: String,
+                      sourceLocation: SourceLocation = #_sourceLocation) {
+        if precision == .double {
+            #expect(s.min >= doubleThreshold[name]!, "\(name) double \(label): min LRE \(s.min)", sourceLocation: sourceLocation)
+        } else if name == "Wampler5" {
+            #expect(s.coefficients >= 9 && min(s.sd, s.sigma, s.r2) >= 10, "\(name) \(label): \(s)", sourceLocation: sourceLocation)
+        } else {
+            #expect(s.min >= 10, "\(name) \(label): \(s)", sourceLocation: sourceLocation)
+        }
     }
 
     @Test("certified values through the accumulator", arguments: NIST.datasets)
     func certified(_ name: String) throws {
         let d = try NIST.load(name)
-        var worst = 15.0
         var report: [String] = []
         for precision in QRAccumulator.Precision.allCases {
+            var worst = NIST.Score(coefficients: 15, sd: 15, sigma: 15, r2: 15)
+            func note(_ s: NIST.Score) {
+                worst = NIST.Score(coefficients: min(worst.coefficients, s.coefficients), sd: min(worst.sd, s.sd),
+                                   sigma: min(worst.sigma, s.sigma), r2: min(worst.r2, s.r2))
+            }
             for sizes in [[1], [3], [7], [1, 3, 7, 2]] {
                 let acc = try Streaming.accumulate(d.design, d.y, lowOrder: d.low, names: d.terms,
                                                    blocks: Streaming.chunks(d.y.count, sizes: sizes), precision: precision)
-                let (s, r) = try Self.score(d, acc)
+                let r = try acc.fit(hasIntercept: d.intercept).result()
                 #expect(r.droppedTerms.isEmpty, "\(name) \(precision) \(sizes): no term may be dropped")
-                report.append(String(format: "%@ blocks %@: %.1f/%.1f/%.1f/%.1f", precision.rawValue, "\(sizes)", s.coefficients, s.sd, s.sigma, s.r2))
-                if precision == .extended { worst = min(worst, s.min) }
+                let s = Self.score(d, r)
+                Self.check(name, s, precision, "blocks \(sizes)")
+                note(s)
             }
             for seed: UInt64 in [1, 2, 3] {
                 let acc = try Streaming.mergeTree(d.design, d.y, lowOrder: d.low, names: d.terms,
                                                   chunks: Streaming.chunks(d.y.count, sizes: [5, 1, 9, 2]), seed: seed, precision: precision)
-                let (s, _) = try Self.score(d, acc)
-                report.append(String(format: "%@ tree %d: %.1f/%.1f/%.1f/%.1f", precision.rawValue, Int(seed), s.coefficients, s.sd, s.sigma, s.r2))
-                if precision == .extended { worst = min(worst, s.min) }
+                let s = Self.score(d, try acc.fit(hasIntercept: d.intercept).result())
+                Self.check(name, s, precision, "merge tree \(seed)")
+                note(s)
             }
+            report.append(String(format: "%@ coefficients %.1f, SDs %.1f, residual SD %.1f, R² %.1f",
+                                 precision.rawValue, worst.coefficients, worst.sd, worst.sigma, worst.r2))
         }
-        print("NIST streaming \(name): " + report.joined(separator: "; "))
-        #expect(worst >= 0)
+        print("NIST streaming \(name): min LRE " + report.joined(separator: "; "))
+    }
+
+    /// The polynomial datasets as a user writes them, streamed through the formula
+    /// interface in blocks of 7 rows: powers are formed in Float80 per block, as
+    /// ``DesignMatrix`` does, and folded in at full width.
+    @Test("polynomials through StreamingFormulaFit", arguments: ["Filip", "Pontius", "Wampler1", "Wampler2", "Wampler3", "Wampler4", "Wampler5"])
+    func polynomialThroughFormula(_ name: String) throws {
+        let d = try NIST.load(name)
+        let x = d.design.column(1), degree = d.terms.count - 1
+        let table = try DataTable([("y", .numeric(NumericColumn(d.y.map { $0 }))), ("x", .numeric(NumericColumn(x.map { $0 })))])
+        let formula = "y ~ x" + (degree >= 2 ? (2...degree).map { " + I(x^\($0))" }.joined() : "")
+        let fit = try StreamingFormulaFit(formula: formula, source: DataTableBlockSource(table, blockRows: 7))
+        #expect(fit.result.droppedTerms.isEmpty)
+        let s = Self.score(d, fit.result)
+        print(String(format: "NIST streaming formula %@: min LRE coefficients %.1f, SDs %.1f, residual SD %.1f, R² %.1f",
+                     name, s.coefficients, s.sd, s.sigma, s.r2))
+        Self.check(name, s, .extended, "formula")
     }
 }
