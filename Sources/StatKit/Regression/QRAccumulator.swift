@@ -311,17 +311,26 @@ public struct QRAccumulator: Sendable {
     /// Adds a design column, zero in every row seen so far, after the existing ones.
     /// - Throws: ``RegressionError/dimensionMismatch(_:)`` beyond ``maximumColumns``.
     public mutating func appendColumn(name: String? = nil) throws {
-        guard columns < Self.maximumColumns else {
+        try appendColumns(names: [name ?? "x\(columns + 1)"])
+    }
+
+    /// Adds one design column per name (zero in every row seen so far), re-laying out the
+    /// factors once.
+    /// - Throws: ``RegressionError/dimensionMismatch(_:)`` beyond ``maximumColumns``.
+    public mutating func appendColumns(names: [String]) throws {
+        if names.isEmpty { return }
+        guard columns + names.count <= Self.maximumColumns else {
             throw RegressionError.dimensionMismatch("more than \(Self.maximumColumns) design columns")
         }
-        let p = columns
-        r.insertZero(at: p)
-        rDiff?.insertZero(at: p)
-        firstRow?.insert(0, at: p)
-        lastRow?.insert(0, at: p)
-        constancy.append(count > 0 ? .constant(0) : .unset)
-        columnNames.append(name ?? "x\(p + 1)")
-        columns += 1
+        let p = columns, k = names.count
+        r.insertZeros(at: p, count: k)
+        rDiff?.insertZeros(at: p, count: k)
+        let zeros = [Float80](repeating: 0, count: k)
+        firstRow?.insert(contentsOf: zeros, at: p)
+        lastRow?.insert(contentsOf: zeros, at: p)
+        constancy.append(contentsOf: [Constancy](repeating: count > 0 ? .constant(0) : .unset, count: k))
+        columnNames.append(contentsOf: names)
+        columns += k
     }
 
     /// The accumulator of the design made of the listed columns, in that order (a subset,
@@ -410,11 +419,11 @@ struct TriangularFactor: Sendable {
         try update(a, rows: m, stride: m)
     }
 
-    /// Inserts a zero row and column at index `j` (the factor of the design with a zero
-    /// column inserted at `j`).
-    mutating func insertZero(at j: Int) {
-        let n = m + 1
-        func map(_ i: Int) -> Int { i < j ? i : i + 1 }
+    /// Inserts `count` zero rows and columns at index `j` (the factor of the design with
+    /// zero columns inserted at `j`).
+    mutating func insertZeros(at j: Int, count k: Int) {
+        let n = m + k
+        func map(_ i: Int) -> Int { i < j ? i : i + k }
         if extended {
             var out = [Float80](repeating: 0, count: n * n)
             for c in 0..<m { for i in 0...c { out[map(i) + map(c) * n] = e[i + c * m] } }

@@ -343,7 +343,7 @@ public struct StreamingFormulaFit: Sendable {
             }
         }, consume: { (b: Block) throws(StreamingFitError) in
             do {
-                for name in b.newColumns { try acc.appendColumn(name: name) }
+                try acc.appendColumns(names: b.newColumns)
                 if precision == nil && acc.precision == .extended && acc.columns > Self.extendedPrecisionColumnLimit {
                     acc = acc.converted(to: .double)
                 }
