@@ -21,7 +21,8 @@ public enum StreamingFitError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .csv(let e): return e.description
         case let .located(file, line, column, message):
-            return "\(file)\(line > 0 ? ":\(line)" : "")\(column > 0 ? ":\(column)" : ""): \(message)"
+            // Without a line (blocks from memory) a field number alone would read as a line.
+            return "\(file)\(line > 0 ? ":\(line)" : "")\(line > 0 && column > 0 ? ":\(column)" : ""): \(message)"
         case .design(let e): return e.description
         case .regression(let e): return "\(e)"
         case .column(let m): return m
