@@ -128,13 +128,22 @@ struct StreamingCSVTests {
         #expect(double.precision == .double)
         StreamingFitTests.compare(double.result, memory.result, "double precision")
         // 70 levels: more than 64 accumulated columns, so the accumulator rounds to double on the way.
-        var y: [Double] = [], g: [String] = [], x: [Double] = []
+        // The robust second pass forms Z = X̃M by BLAS for more than 16 columns.
+        var y: [Double] = [], g: [String] = [], x: [Double] = [], firm: [String] = []
         var r = SeededGenerator(seed: 4)
-        for i in 0..<2000 { let l = i % 70; g.append("L\(l)"); let v = r.nextNormal(); x.append(v); y.append(Double(l) * 0.01 + v + r.nextNormal()) }
+        for i in 0..<2000 {
+            let l = i % 70; g.append("L\(l)"); firm.append("F\(r.nextInt(below: 30))")
+            let v = r.nextNormal(); x.append(v); y.append(Double(l) * 0.01 + v + r.nextNormal() * (1 + abs(v)))
+        }
         let wide = try DataTable([("y", .numeric(NumericColumn(y.map { $0 }))), ("x", .numeric(NumericColumn(x.map { $0 }))),
-                                  ("g", .text(TextColumn(g.map { $0 })))])
-        let s = try StreamingFormulaFit(formula: "y ~ x + g", source: DataTableBlockSource(wide, blockRows: 128))
-        #expect(s.precision == .double && s.accumulatedColumns == 72)
-        StreamingFitTests.compare(s.result, try FormulaFit(formula: "y ~ x + g", data: wide).result, "70 levels")
+                                  ("g", .text(TextColumn(g.map { $0 }))), ("firm", .text(TextColumn(firm.map { $0 })))])
+        for cov in [CovarianceType.classical, .hc3, .cluster] {
+            let cluster = cov == .cluster ? "firm" : nil
+            let s = try StreamingFormulaFit(formula: "y ~ x + g", source: DataTableBlockSource(wide, blockRows: 128),
+                                            covariance: cov, cluster: cluster, residualSummary: true)
+            #expect(s.precision == .double && s.accumulatedColumns == 72)
+            StreamingFitTests.compare(s.result, try FormulaFit(formula: "y ~ x + g", data: wide, covariance: cov, cluster: cluster).result,
+                                      "70 levels \(cov.rawValue)", residualSummary: true)
+        }
     }
 }

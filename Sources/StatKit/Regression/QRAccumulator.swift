@@ -231,37 +231,48 @@ public struct QRAccumulator: Sendable {
             }
             constancy[j] = c
         }
-        // Whitened augmented rows in Float80, column-major b × m.
-        var a = [Float80](repeating: 0, count: b * m)
+        // Whitened augmented rows, column-major b × m: Float80 for the extended path, rounded
+        // once to double for LAPACK (the differences for Durbin–Watson in Float80 either way).
+        let extended = precision == .extended
+        var a80 = [Float80](repeating: 0, count: extended ? b * m : 0)
+        var a = Matrix(rows: extended ? 0 : b, columns: extended ? 0 : m)
+        let track = rDiff != nil
+        var previous: [Float80]? = track ? lastRow : nil
+        var current = [Float80](repeating: 0, count: m)
+        var diff = Matrix(rows: track ? b : 0, columns: track ? m : 0)
+        var diffRows = 0
         for i in 0..<b {
             let s: Float80 = w.map { Float80($0[start + i]).squareRoot() } ?? 1
-            for j in 0..<p {
-                var v = Float80(x[start + i, j])
-                if let lo { v += Float80(lo[start + i, j]) }
-                a[i + j * b] = v * s
-            }
-            a[i + p * b] = Float80(y[start + i]) * s
-        }
-        if precision == .double {
-            // What the double path sees: the rows rounded once.
-            for k in a.indices { a[k] = Float80(Double(a[k])) }
-        }
-        if rDiff != nil {
-            var d = [Float80](repeating: 0, count: b * m)
-            var rows = 0
-            for i in 0..<b {
-                if i == 0 && lastRow == nil { continue }
-                for j in 0..<m {
-                    let prev = i == 0 ? lastRow![j] : a[i - 1 + j * b]
-                    d[rows + j * b] = a[i + j * b] - prev
+            for j in 0...p {
+                var v: Float80
+                if j < p {
+                    v = Float80(x[start + i, j])
+                    if let lo { v += Float80(lo[start + i, j]) }
+                } else {
+                    v = Float80(y[start + i])
                 }
-                rows += 1
+                v *= s
+                if extended { a80[i + j * b] = v } else { let d = Double(v); a[i, j] = d; v = Float80(d) }
+                current[j] = v
             }
-            if rows > 0 { try rDiff!.update(d, rows: rows, stride: b) }
-            if firstRow == nil { firstRow = (0..<m).map { a[0 + $0 * b] } }
-            lastRow = (0..<m).map { a[b - 1 + $0 * b] }
+            if track {
+                if let prev = previous {
+                    for j in 0..<m { diff[diffRows, j] = Double(current[j] - prev[j]) }
+                    diffRows += 1
+                } else {
+                    firstRow = current
+                }
+                previous = current
+            }
         }
-        try r.update(a, rows: b, stride: b)
+        if track {
+            lastRow = previous
+            if diffRows > 0 {
+                if diffRows < b { diff = Matrix(rows: diffRows, columns: m, columnMajor: (0..<m).flatMap { j in (0..<diffRows).map { diff[$0, j] } }) }
+                try rDiff!.fold(double: &diff)
+            }
+        }
+        if extended { r.fold(extended: &a80, rows: b) } else { try r.fold(double: &a) }
         count += b
     }
 
@@ -409,6 +420,22 @@ struct TriangularFactor: Sendable {
             try LAPACK.tpqrt(&d, &b, l: 0)
             // dtpqrt leaves the strict lower triangle of A untouched (zeros here).
         }
+    }
+
+    /// Folds in a Float80 block (`rows × m`, column-major, overwritten).
+    mutating func fold(extended block: inout [Float80], rows: Int) {
+        precondition(extended)
+        let mm = m
+        e.withUnsafeMutableBufferPointer { pr in
+            block.withUnsafeMutableBufferPointer { pb in Self.householder(pr.baseAddress!, mm, pb.baseAddress!, rows) }
+        }
+    }
+
+    /// Folds in a double block (`rows × m`, overwritten) with LAPACK `dtpqrt`.
+    mutating func fold(double block: inout Matrix) throws {
+        precondition(!extended && block.columns == m)
+        if block.rows == 0 { return }
+        try LAPACK.tpqrt(&d, &block, l: 0)
     }
 
     /// Stacks `other` below and re-factors.

@@ -206,7 +206,8 @@ public struct StreamingFit: Sendable {
     ///
     /// `classical` uses `σ̂²` as ``result(level:)`` does (the pass then only supplied the
     /// residual summary); HC0–HC3 and cluster use the accumulated meat, scaled as
-    /// ``CovarianceType`` describes.
+    /// ``CovarianceType`` describes. Durbin–Watson comes from the residuals of this pass
+    /// (exact, in the order the rows were added), not from the differenced factor.
     /// - Throws: ``RegressionError/dimensionMismatch(_:)`` when the pass saw another number
     ///   of rows; ``RegressionError/leverageOne(covariance:rows:)`` for HC2/HC3 with `hᵢᵢ = 1`.
     public func result(residuals: ResidualAccumulator, level: Double = 0.95) throws -> StreamingRegressionResult {
@@ -214,21 +215,23 @@ public struct StreamingFit: Sendable {
             throw RegressionError.dimensionMismatch("the second pass saw \(residuals.count) rows, the fit \(n)")
         }
         let summary = residuals.keepsResiduals ? FiveNumberSummary(residuals.residuals) : nil
+        let dw = Double(residuals.dwNumerator / Float80(residualSumOfSquares))
         let covariance = residuals.covariance
         if covariance == .classical {
             let k = rank
             var meat = Matrix(rows: k, columns: k)
             for i in 0..<k { meat[i, i] = sigma2 }
-            return try makeResult(covariance: .classical, meat: meat, clusterCount: nil, residualSummary: summary, level: level)
+            return try makeResult(covariance: .classical, meat: meat, clusterCount: nil, residualSummary: summary,
+                                  durbinWatson: dw, level: level)
         }
         let (meat, groups) = try residuals.meat()
         return try makeResult(covariance: covariance, meat: meat, clusterCount: covariance == .cluster ? groups : nil,
-                              residualSummary: summary, level: level)
+                              residualSummary: summary, durbinWatson: dw, level: level)
     }
 
     /// `computeInference` of ``RegressionResult``, on the streaming state.
     func makeResult(covariance: CovarianceType, meat raw: Matrix, clusterCount: Int?, residualSummary: FiveNumberSummary?,
-                    level: Double) throws -> StreamingRegressionResult {
+                    durbinWatson dw: Double? = nil, level: Double) throws -> StreamingRegressionResult {
         guard level > 0 && level < 1 else { throw RegressionError.invalidLevel(level) }
         let k = rank
         var meat = raw
@@ -293,7 +296,7 @@ public struct StreamingFit: Sendable {
             adjustedRSquared: adjustedRSquared, isUncentered: !hasIntercept, sigma: sigma, fStatistic: fStatistic,
             fPValue: fPValue, logLikelihood: logLikelihood, aic: -2 * logLikelihood + 2 * Double(k),
             bic: -2 * logLikelihood + Foundation.log(nD) * Double(k), conditionNumber: conditionNumber,
-            durbinWatson: durbinWatson, residualSummary: residualSummary, covarianceMatrix: v, covarianceType: covariance,
+            durbinWatson: dw ?? durbinWatson, residualSummary: residualSummary, covarianceMatrix: v, covarianceType: covariance,
             droppedTerms: aliasedColumns.map { termNames[$0] }, level: level, clusterCount: clusterCount, notes: notes,
             usedExtendedPrecision: usedExtendedPrecision, keptTerms: keptColumns.map { termNames[$0] })
     }
@@ -306,7 +309,9 @@ public struct StreamingFit: Sendable {
 /// of the orthonormal basis `zᵢ = x̃ᵢᵀM` (so `hᵢᵢ = ‖zᵢ‖²`), and
 /// - HC0/HC1: `S += ẽᵢ²·zᵢzᵢᵀ`; HC2: `ẽᵢ²/(1 − hᵢᵢ)`; HC3: `ẽᵢ²/(1 − hᵢᵢ)²`
 ///   (rows with `1 − hᵢᵢ ≤ 10⁻¹⁰` are reported, as ``LinearRegression`` does);
-/// - cluster: `u_g += ẽᵢ·zᵢ` per cluster, `S = Σ_g u_g u_gᵀ` in order of first appearance.
+/// - cluster: `u_g += ẽᵢ·zᵢ` per cluster, `S = Σ_g u_g u_gᵀ` in order of first appearance;
+/// - Durbin–Watson: `Σ(ẽᵢ − ẽᵢ₋₁)²` in the order the rows come (the last residual of a
+///   block, or of a merged accumulator, is carried over to the next).
 ///
 /// `V = M·S·Mᵀ`, scaled as ``CovarianceType`` says — the same sandwich as the in-memory
 /// fit, in the same coordinates. Accumulators over consecutive chunks combine with
@@ -323,11 +328,18 @@ public struct ResidualAccumulator: Sendable {
     let beta: [Float80]
     let m80: [Float80]
     let isWeighted: Bool
+    /// Whether rows of `Z = X̃M` must be formed in Float80 (the fit needed extended precision).
+    let zExtended: Bool
+    let mDouble: Matrix
     var s: [Float80]
     var clusterSlot: [Int: Int] = [:]
     var u: [Float80] = []
     var bad: [Int] = []
     var residuals: [Double] = []
+    /// Durbin–Watson numerator `Σ(ẽᵢ − ẽᵢ₋₁)²` and the residuals at both ends (to bridge merges).
+    var dwNumerator: Float80 = 0
+    var firstResidual: Float80?
+    var lastResidual: Float80?
 
     init(fit: StreamingFit, covariance: CovarianceType, keepResiduals: Bool) {
         self.covariance = covariance
@@ -337,6 +349,8 @@ public struct ResidualAccumulator: Sendable {
         beta = fit.beta80
         m80 = fit.inverseFactor80
         isWeighted = fit.isWeighted
+        zExtended = fit.usedExtendedPrecision
+        mDouble = Matrix(rows: kept.count, columns: kept.count, columnMajor: fit.inverseFactor80.map { Double($0) })
         s = [Float80](repeating: 0, count: kept.count * kept.count)
     }
 
@@ -379,6 +393,21 @@ public struct ResidualAccumulator: Sendable {
             for j in 0..<k { for i in 0...j { s[i + j * k] += Float80(g[i, j]) } }
             filled = 0
         }
+        // Wide, well-conditioned designs: Z = X̃_kept·M for the whole block by BLAS (double),
+        // as the in-memory fit does; otherwise row by row in Float80.
+        var zBLAS: Matrix? = nil
+        if needZ && k > 16 && !zExtended && b > 0 {
+            var xk = Matrix(rows: b, columns: k)
+            for (c, j) in kept.enumerated() {
+                for i in 0..<b {
+                    var v = x[i, j]
+                    if let lo = lowOrder { v += lo[i, j] }
+                    if let w = weights { v = Double(Float80(v) * Float80(w[i]).squareRoot()) }
+                    xk[i, c] = v
+                }
+            }
+            zBLAS = try Matrix.product(xk, .none, mDouble, .none)
+        }
         for i in 0..<b {
             let sw: Float80 = weights.map { Float80($0[i]).squareRoot() } ?? 1
             var e = Float80(response[i])
@@ -389,8 +418,13 @@ public struct ResidualAccumulator: Sendable {
             }
             e *= sw
             if keepsResiduals { residuals.append(Double(e)) }
+            if let last = lastResidual { dwNumerator += (e - last) * (e - last) } else { firstResidual = e }
+            lastResidual = e
             guard needZ else { continue }
             for c in 0..<k { z[c] = 0 }
+            if let zb = zBLAS {
+                for c in 0..<k { z[c] = Float80(zb[i, c]) }
+            } else {
             for (a, j) in kept.enumerated() {
                 var v = Float80(x[i, j])
                 if let lo = lowOrder { v += Float80(lo[i, j]) }
@@ -398,6 +432,7 @@ public struct ResidualAccumulator: Sendable {
                 if v == 0 { continue }
                 // z_c = Σ_a x̃_a M[a, c], M upper triangular: only c ≥ a.
                 for c in a..<k { z[c] += v * m80[a + c * k] }
+            }
             }
             if covariance == .cluster {
                 let key = clusters![i]
@@ -449,6 +484,10 @@ public struct ResidualAccumulator: Sendable {
             for c in 0..<k { u[mine * k + c] += other.u[slot * k + c] }
         }
         bad = Array((bad + other.bad.map { $0 + count }).prefix(10))
+        dwNumerator += other.dwNumerator
+        if let last = lastResidual, let first = other.firstResidual { dwNumerator += (first - last) * (first - last) }
+        firstResidual = firstResidual ?? other.firstResidual
+        lastResidual = other.lastResidual ?? lastResidual
         if keepsResiduals { residuals += other.residuals }
         count += other.count
     }

@@ -240,7 +240,9 @@ public struct DataTableBlockSource: TableBlockSource, Sendable {
 /// **Passes.** Classical inference needs one pass. `HC0`–`HC3` and `cluster` need the
 /// residuals, hence a second pass once `β̂` and `R` are known (``ResidualAccumulator``);
 /// `residualSummary: true` also makes a second pass, storing the `n` whitened residuals
-/// (8 bytes each) for the exact five-number summary. Durbin–Watson needs no second pass.
+/// (8 bytes each) for the exact five-number summary. Durbin–Watson needs no second pass
+/// (``QRAccumulator`` keeps a factor of the differenced rows); when a second pass is made
+/// anyway, it is computed there from the residuals and the factor is not kept.
 /// The cluster-robust covariance holds `G × p` sums for `G` clusters.
 ///
 /// ```swift
@@ -278,6 +280,10 @@ public struct StreamingFormulaFit: Sendable {
     public let accumulatedColumns: Int
     /// The precision the accumulator ended in.
     public let precision: QRAccumulator.Precision
+
+    /// Design entries per block handed to the accumulator at most (8 MB of doubles): wide
+    /// designs (hundreds of level columns) are passed on in fewer rows at a time.
+    static let blockElements = 1 << 20
 
     /// One evaluated block on its way from the reading stage to the accumulator.
     struct Block: Sendable {
@@ -330,17 +336,24 @@ public struct StreamingFormulaFit: Sendable {
         let box = ProducerState(frame)
 
         // Pass 1: the R factor of [X | y] over the accumulated columns.
-        var acc = QRAccumulator(columns: 0, weighted: weights != nil, precision: precision ?? .extended)
+        // Durbin–Watson comes from the differenced factor in a one-pass fit, from the
+        // residuals when there is a second pass anyway (then the factor is not kept).
+        let secondPass = covariance != .classical || residualSummary
+        var acc = QRAccumulator(columns: 0, weighted: weights != nil, precision: precision ?? .extended,
+                                durbinWatson: !secondPass)
         try StreamingPipeline.run(threads: threads, produce: { (emit: (Block) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
             var announced = 0
             try source.forEachBlock(columns: columns) { (block, lines) throws(StreamingFitError) in
                 let rows = try box.value.evaluate(block, lines: lines, file: file, wantClusters: false)
                 if rows.rows.isEmpty { return }
                 let width = box.value.accumulatedColumns
-                let names = (announced..<width).map { box.value.termName(box.value.columnKeys[$0]) }
+                var names = (announced..<width).map { box.value.termName(box.value.columnKeys[$0]) }
                 announced = width
-                let (x, lo) = box.value.matrices(rows, width: width)
-                try emit(Block(x: x, low: lo, response: rows.response, weights: rows.weights, clusters: nil, newColumns: names))
+                for part in rows.split(maxElements: Self.blockElements, width: width) {
+                    let (x, lo) = box.value.matrices(part, width: width)
+                    try emit(Block(x: x, low: lo, response: part.response, weights: part.weights, clusters: nil, newColumns: names))
+                    names = []
+                }
             }
         }, consume: { (b: Block) throws(StreamingFitError) in
             do {
@@ -363,7 +376,7 @@ public struct StreamingFormulaFit: Sendable {
         // Pass 2 (robust covariance or residual summary): residuals with β̂ and R known.
         var passes = 1
         let result: StreamingRegressionResult
-        if covariance != .classical || residualSummary {
+        if secondPass {
             passes = 2
             var second = fit.residualAccumulator(covariance: covariance, keepResiduals: residualSummary)
             let width = layout.names.count
@@ -371,8 +384,10 @@ public struct StreamingFormulaFit: Sendable {
                 try source.forEachBlock(columns: columns) { (block, lines) throws(StreamingFitError) in
                     let rows = try box.value.evaluate(block, lines: lines, file: file, wantClusters: covariance == .cluster)
                     if rows.rows.isEmpty { return }
-                    let (x, lo) = box.value.matrices(rows, width: width)
-                    try emit(Block(x: x, low: lo, response: rows.response, weights: rows.weights, clusters: rows.clusters, newColumns: []))
+                    for part in rows.split(maxElements: Self.blockElements, width: width) {
+                        let (x, lo) = box.value.matrices(part, width: width)
+                        try emit(Block(x: x, low: lo, response: part.response, weights: part.weights, clusters: part.clusters, newColumns: []))
+                    }
                 }
             }, consume: { (b: Block) throws(StreamingFitError) in
                 do {

@@ -189,6 +189,31 @@ struct StreamingModelFrame {
         var weights: [Double]? = nil
         var clusters: [Int]? = nil
         var hasLow = false
+
+        /// The rows in consecutive parts of at most `maxElements / width` rows (one part
+        /// when that is all of them).
+        func split(maxElements: Int, width: Int) -> [BlockRows] {
+            let step = max(1, maxElements / max(1, width))
+            if rows.count <= step { return [self] }
+            let q = rows.isEmpty ? 0 : column.count / rows.count
+            var parts: [BlockRows] = []
+            var start = 0
+            while start < rows.count {
+                let end = min(rows.count, start + step)
+                var p = BlockRows()
+                p.rows = Array(rows[start..<end])
+                p.column = Array(column[(start * q)..<(end * q)])
+                p.value = Array(value[(start * q)..<(end * q)])
+                p.low = Array(low[(start * q)..<(end * q)])
+                p.response = Array(response[start..<end])
+                p.weights = weights.map { Array($0[start..<end]) }
+                p.clusters = clusters.map { Array($0[start..<end]) }
+                p.hasLow = hasLow
+                parts.append(p)
+                start = end
+            }
+            return parts
+        }
     }
 
     /// Evaluates one block: counts exclusions and returns the kept rows' design entries,
