@@ -328,9 +328,6 @@ public struct ResidualAccumulator: Sendable {
     let beta: [Float80]
     let m80: [Float80]
     let isWeighted: Bool
-    /// Whether rows of `Z = X̃M` must be formed in Float80 (the fit needed extended precision).
-    let zExtended: Bool
-    let mDouble: Matrix
     var s: [Float80]
     var clusterSlot: [Int: Int] = [:]
     var u: [Float80] = []
@@ -349,8 +346,6 @@ public struct ResidualAccumulator: Sendable {
         beta = fit.beta80
         m80 = fit.inverseFactor80
         isWeighted = fit.isWeighted
-        zExtended = fit.usedExtendedPrecision
-        mDouble = Matrix(rows: kept.count, columns: kept.count, columnMajor: fit.inverseFactor80.map { Double($0) })
         s = [Float80](repeating: 0, count: kept.count * kept.count)
     }
 
@@ -393,21 +388,6 @@ public struct ResidualAccumulator: Sendable {
             for j in 0..<k { for i in 0...j { s[i + j * k] += Float80(g[i, j]) } }
             filled = 0
         }
-        // Wide, well-conditioned designs: Z = X̃_kept·M for the whole block by BLAS (double),
-        // as the in-memory fit does; otherwise row by row in Float80.
-        var zBLAS: Matrix? = nil
-        if needZ && k > 16 && !zExtended && b > 0 {
-            var xk = Matrix(rows: b, columns: k)
-            for (c, j) in kept.enumerated() {
-                for i in 0..<b {
-                    var v = x[i, j]
-                    if let lo = lowOrder { v += lo[i, j] }
-                    if let w = weights { v = Double(Float80(v) * Float80(w[i]).squareRoot()) }
-                    xk[i, c] = v
-                }
-            }
-            zBLAS = try Matrix.product(xk, .none, mDouble, .none)
-        }
         for i in 0..<b {
             let sw: Float80 = weights.map { Float80($0[i]).squareRoot() } ?? 1
             var e = Float80(response[i])
@@ -422,9 +402,7 @@ public struct ResidualAccumulator: Sendable {
             lastResidual = e
             guard needZ else { continue }
             for c in 0..<k { z[c] = 0 }
-            if let zb = zBLAS {
-                for c in 0..<k { z[c] = Float80(zb[i, c]) }
-            } else {
+            // Zero entries (dummies of other levels) cost nothing: a row costs nnz·k.
             for (a, j) in kept.enumerated() {
                 var v = Float80(x[i, j])
                 if let lo = lowOrder { v += Float80(lo[i, j]) }
@@ -432,7 +410,6 @@ public struct ResidualAccumulator: Sendable {
                 if v == 0 { continue }
                 // z_c = Σ_a x̃_a M[a, c], M upper triangular: only c ≥ a.
                 for c in a..<k { z[c] += v * m80[a + c * k] }
-            }
             }
             if covariance == .cluster {
                 let key = clusters![i]
