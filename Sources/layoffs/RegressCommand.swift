@@ -34,10 +34,20 @@ struct RegressCommand: LayoffsSubcommand {
         + a:b + a*b; "- 1" or "+ 0" drops the intercept. Rows with a missing or non-finite \
         value in any used column are excluded and counted.
 
+        --stream fits a CSV larger than memory: the file is read once in blocks of \
+        4,096 rows and folded into the R factor of [X | y] (Householder QR, memory \
+        independent of the number of rows); categorical levels are discovered on the way. \
+        Classical inference needs that one pass; --cov HC0..HC3 or cluster make a second \
+        pass for the residuals (and cluster keeps one sum per cluster). The output has the \
+        same layout, without the residual quantiles unless --residual-summary (a second \
+        pass that keeps every residual, 8 bytes per row). Needs --data; a column's type is \
+        decided by its first non-missing value.
+
         Examples:
           layoffs regress
           layoffs regress --cov cluster --cluster company --format json
           layoffs regress --data longley.csv --formula "y ~ x1 + x2" --cov HC3
+          layoffs regress --stream --data big.csv --formula "log(y) ~ log(x) + C(region)" --cov HC1
         """
     )
     @OptionGroup var input: InputOptions
@@ -49,6 +59,8 @@ struct RegressCommand: LayoffsSubcommand {
     @Option(help: "Output format: table, markdown or json.") var format: OutputFormat = .table
     @Option(help: ArgumentHelp("Write the result to this file (atomically).", valueName: "file")) var out: String?
     @Flag(help: "Also draw regression-scatter.svg and regression-residuals.svg (beside --out, or in the notebook's figures).") var chart = false
+    @Flag(help: "Stream --data in blocks: one pass, memory independent of the file's length (a second pass for --cov HC0..HC3/cluster).") var stream = false
+    @Flag(name: .customLong("residual-summary"), help: "With --stream: a second pass that keeps the residuals for their five-number summary.") var residualSummary = false
 
     var outPath: String? { out }
 
@@ -58,9 +70,17 @@ struct RegressCommand: LayoffsSubcommand {
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1 (e.g. 0.95)") }
         if format == .csv { throw ValidationError("regress prints table, markdown or json") }
         if cluster != nil && cov != .cluster { throw ValidationError("--cluster needs --cov cluster") }
+        if residualSummary && !stream { throw ValidationError("--residual-summary goes with --stream (the in-memory fit always prints the residual summary)") }
+        if stream {
+            if input.data == nil || input.fundamentals != nil {
+                throw ValidationError("--stream reads one CSV given with --data whose columns the formula uses; joining events to fundamentals (--fundamentals, or the embedded data) needs the tables in memory")
+            }
+            if chart { throw ValidationError("--chart needs every residual and fitted value: run without --stream") }
+        }
     }
 
     func execute(in env: ExecutionEnvironment) throws -> CommandOutput {
+        if stream { return try executeStreaming(in: env) }
         let table: DataTable
         let description: String
         var extraNotes: [String] = []
@@ -114,5 +134,185 @@ struct RegressCommand: LayoffsSubcommand {
         default: output.write(summary.plainText())
         }
         return output
+    }
+}
+
+extension RegressCommand {
+    /// `--stream`: ``StreamingFormulaFit`` over the CSV, rendered like ``RegressionSummary``.
+    func executeStreaming(in env: ExecutionEnvironment) throws -> CommandOutput {
+        let path = input.data!
+        let name = env.displayName(path)
+        guard let formulaText = formula, !formulaText.isEmpty else {
+            let columns = (try? CSVBlockSource(path: path, name: name).columnNames()) ?? []
+            throw CLIError(message: "layoffs regress: --formula is required with --stream" + (columns.isEmpty ? "" : "; the columns are: \(columns.joined(separator: ", "))"), code: Exit.usage)
+        }
+        if cov == .cluster && cluster == nil {
+            throw CLIError(message: "layoffs regress: --cov cluster needs --cluster COLUMN", code: Exit.usage)
+        }
+        let size = fileSize(path)
+        let passes = cov != .classical || residualSummary ? 2 : 1
+        let showProgress = env.progress && size > 32 << 20
+        if showProgress { printError("layoffs: streaming \(path) (\(size >> 20) MiB), \(passes) pass\(passes == 1 ? "" : "es")…") }
+        // Many small LAPACK updates: OpenBLAS threads would only spin between them.
+        let blasThreads = NativeLibraries.blasThreads
+        NativeLibraries.setBLASThreads(1)
+        defer { NativeLibraries.setBLASThreads(blasThreads) }
+        let fit: StreamingFormulaFit
+        do {
+            fit = try StreamingFormulaFit(formula: formulaText, csvFile: path, displayName: name, covariance: cov,
+                                          cluster: cov == .cluster ? cluster : nil, weights: weights, level: level,
+                                          residualSummary: residualSummary, threads: defaultThreadCount())
+        } catch {
+            var message = "layoffs regress: \(env.scrubPaths(error.description))"
+            if case .design(.formula(let fe)) = error { message += "\n" + fe.caretDisplay }
+            let code: Int32
+            switch error {
+            case .csv(let e): code = e.category.exitCode
+            default: code = Exit.dataError
+            }
+            throw CLIError(message: message, code: code)
+        }
+        if showProgress { printError("layoffs: done") }
+        var notes: [String] = []
+        let how = fit.precision == .extended ? "Householder QR in Float80" : "Householder QR (LAPACK dtpqrt)"
+        if fit.passes == 1 {
+            notes.append("Streaming fit: one pass over the file in blocks of 4,096 rows, folded into the R factor of [X | y] (\(how)); memory does not grow with the number of rows.")
+        } else {
+            let why = [cov != .classical ? "the residuals for the \(cov.rawValue) covariance" : nil,
+                       residualSummary ? "the residual quantiles (keeping every residual)" : nil].compactMap { $0 }.joined(separator: " and ")
+            notes.append("Streaming fit: two passes over the file in blocks of 4,096 rows: the first folds the rows into the R factor of [X | y] (\(how)), the second computes \(why).")
+        }
+        if fit.result.residualSummary == nil {
+            notes.append("Residual quantiles are not computed in streaming mode (they need every residual); --residual-summary adds a pass that keeps them (8 bytes per row).")
+        }
+        let summary = StreamedRegressionSummary(fit: fit, dataDescription: name, streamingNotes: notes)
+        let output = CommandOutput()
+        output.format = format
+        switch format {
+        case .json: output.write(summary.json().serialized(indent: 2) + "\n")
+        case .markdown: output.write(summary.markdown())
+        default: output.write(summary.plainText())
+        }
+        return output
+    }
+}
+
+/// ``RegressionSummary``'s layout for a streamed fit: the same header, tables, statistics
+/// and notes (the residual table only when the quantiles were computed), with the streaming
+/// notes after the model's own so the common notes keep their numbers.
+struct StreamedRegressionSummary {
+    var fit: StreamingFormulaFit
+    var dataDescription: String
+    var streamingNotes: [String]
+
+    var r: StreamingRegressionResult { fit.result }
+
+    var notes: [String] {
+        var out: [String] = []
+        let ex = fit.exclusions
+        if ex.excludedCount > 0 {
+            out.append("\(ex.excludedCount) of \(ex.totalRows) rows excluded (listwise deletion): "
+                       + ex.reasons.map { "\($0.count) \($0.reason)" }.joined(separator: ", ") + ".")
+        }
+        if r.isUncentered {
+            out.append("The model has no intercept: R² is uncentered (computed about 0, not about the mean).")
+        }
+        if let w = fit.weightsColumn { out.append("Weighted least squares with weights from '\(w)'.") }
+        out += r.notes
+        out += streamingNotes
+        return out
+    }
+
+    var levelText: String { NumberFormat.fixed(r.level * 100, decimals: r.level * 100 == (r.level * 100).rounded() ? 0 : 1) + "%" }
+
+    var coefficientTable: ReportTable {
+        let lo = NumberFormat.fixed((1 - r.level) / 2, decimals: 3), hi = NumberFormat.fixed(1 - (1 - r.level) / 2, decimals: 3)
+        var t = ReportTable(columns: [.init("Term", key: "term"), .init("Estimate", key: "estimate", alignment: .right),
+                                      .init("Std. Error", key: "std_error", alignment: .right),
+                                      .init("t", key: "t", alignment: .right), .init("P>|t|", key: "p_value", alignment: .right),
+                                      .init("[\(lo)", key: "ci_low", alignment: .right), .init("\(hi)]", key: "ci_high", alignment: .right)])
+        for c in r.coefficients {
+            t.append([.text(c.term), .number(c.estimate, .significant(digits: 5)), .number(c.standardError, .significant(digits: 4)),
+                      .number(c.t, .fixed(decimals: 3, grouping: false)), .number(c.pValue, .pValue),
+                      .number(c.ciLow, .significant(digits: 4)), .number(c.ciHigh, .significant(digits: 4))])
+        }
+        return t
+    }
+
+    var statisticsLines: [String] {
+        let s4 = { (x: Double) in NumberFormat.significant(x, digits: 4) }
+        var lines: [String] = []
+        lines.append("Residual standard error: \(s4(r.sigma)) on \(r.dfResidual) degrees of freedom")
+        lines.append("R-squared\(r.isUncentered ? " (uncentered)" : ""): \(NumberFormat.fixed(r.rSquared, decimals: 4)),  Adjusted R-squared: \(NumberFormat.fixed(r.adjustedRSquared, decimals: 4))")
+        let fdf2 = r.covarianceType == .cluster ? (r.clusterCount ?? 1) - 1 : r.dfResidual
+        lines.append("F-statistic\(r.covarianceType == .classical ? "" : " (Wald, \(r.covarianceType.rawValue))"): \(s4(r.fStatistic)) on \(r.dfModel) and \(fdf2) DF,  p-value: \(NumberFormat.pValue(r.fPValue))")
+        lines.append("Log-likelihood: \(NumberFormat.fixed(r.logLikelihood, decimals: 2)),  AIC: \(NumberFormat.fixed(r.aic, decimals: 2)),  BIC: \(NumberFormat.fixed(r.bic, decimals: 2))")
+        lines.append("Condition number: \(s4(r.conditionNumber)),  Durbin-Watson: \(NumberFormat.fixed(r.durbinWatson, decimals: 3))")
+        lines.append("Observations: \(r.n),  parameters estimated: \(r.rank)" + (r.droppedTerms.isEmpty ? "" : " (\(r.droppedTerms.count) not defined because of singularities)"))
+        return lines
+    }
+
+    var residualTable: ReportTable? {
+        guard let s = r.residualSummary else { return nil }
+        return ReportTable(columns: [.init("Min", key: "min"), .init("1Q", key: "q1"), .init("Median", key: "median"),
+                                     .init("3Q", key: "q3"), .init("Max", key: "max")],
+                           rows: [[s.minimum, s.lowerQuartile, s.median, s.upperQuartile, s.maximum].map { .number($0, .significant(digits: 4)) }])
+    }
+
+    var header: [String] {
+        [(fit.weightsColumn == nil ? "OLS" : "WLS") + " regression: \(fit.formula)",
+         "Data: \(dataDescription); \(r.n) of \(fit.exclusions.totalRows) rows used",
+         "Standard errors: \(RegressionSummary.covarianceText(r.covarianceType, clusters: r.clusterCount, column: fit.clusterColumn)); confidence intervals at \(levelText)"]
+    }
+
+    func plainText() -> String {
+        var s = header.joined(separator: "\n") + "\n"
+        if let t = residualTable { s += "\nResiduals:\n" + t.plainText(border: .ascii) }
+        s += "\nCoefficients:\n" + coefficientTable.plainText(border: .ascii)
+        s += "\n" + statisticsLines.joined(separator: "\n") + "\n"
+        let n = notes
+        if !n.isEmpty { s += "\nNotes:\n" + n.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n") + "\n" }
+        return s
+    }
+
+    func markdown() -> String {
+        var s = header.map { MarkdownText.escape($0) + "  " }.joined(separator: "\n") + "\n\n"
+        if let t = residualTable { s += "Residuals:\n\n" + t.markdown() + "\n" }
+        s += coefficientTable.markdown() + "\n"
+        s += statisticsLines.map { MarkdownText.escape($0) + "  " }.joined(separator: "\n") + "\n"
+        let n = notes
+        if !n.isEmpty { s += "\nNotes:\n\n" + n.enumerated().map { "\($0.offset + 1). \(MarkdownText.escape($0.element))" }.joined(separator: "\n") + "\n" }
+        return s
+    }
+
+    func json() -> JSONValue {
+        let residuals: JSONValue = r.residualSummary.map { s in
+            .object([("min", .number(s.minimum)), ("q1", .number(s.lowerQuartile)), ("median", .number(s.median)),
+                     ("q3", .number(s.upperQuartile)), ("max", .number(s.maximum))])
+        } ?? .null
+        return .object([
+            ("formula", .string(fit.formula)),
+            ("method", .string(fit.weightsColumn == nil ? "OLS" : "WLS")),
+            ("n", .int(r.n)), ("rows_total", .int(fit.exclusions.totalRows)),
+            ("rows_excluded", .int(fit.exclusions.excludedCount)),
+            ("excluded_by_reason", .object(fit.exclusions.reasons.map { (key: $0.reason, value: .int($0.count)) })),
+            ("df_model", .int(r.dfModel)), ("df_resid", .int(r.dfResidual)), ("rank", .int(r.rank)),
+            ("r_squared", .number(r.rSquared)), ("adj_r_squared", .number(r.adjustedRSquared)),
+            ("r_squared_uncentered", .bool(r.isUncentered)),
+            ("sigma", .number(r.sigma)), ("f_statistic", .number(r.fStatistic)), ("f_p_value", .number(r.fPValue)),
+            ("log_likelihood", .number(r.logLikelihood)), ("aic", .number(r.aic)), ("bic", .number(r.bic)),
+            ("condition_number", .number(r.conditionNumber)), ("durbin_watson", .number(r.durbinWatson)),
+            ("cov_type", .string(r.covarianceType.rawValue)), ("cluster_column", .string(fit.clusterColumn)),
+            ("clusters", .int(r.clusterCount)), ("weights_column", .string(fit.weightsColumn)), ("level", .number(r.level)),
+            ("dropped_terms", .array(r.droppedTerms.map { .string($0) })),
+            ("residuals", residuals),
+            ("coefficients", .array(r.coefficients.map { c in
+                .object([("term", .string(c.term)), ("estimate", .number(c.estimate)), ("std_error", .number(c.standardError)),
+                         ("t", .number(c.t)), ("p_value", .number(c.pValue)), ("ci_low", .number(c.ciLow)), ("ci_high", .number(c.ciHigh))])
+            })),
+            ("notes", .array(notes.map { .string($0) })),
+            ("streaming", .object([("passes", .int(fit.passes)), ("precision", .string(fit.precision.rawValue)),
+                                   ("accumulated_columns", .int(fit.accumulatedColumns))])),
+        ])
     }
 }

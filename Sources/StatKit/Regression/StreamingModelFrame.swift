@@ -1,0 +1,560 @@
+/// The design of a formula evaluated block by block, with categorical levels discovered
+/// on the way: the streaming counterpart of ``DesignMatrix``.
+///
+/// Per row it applies ``DesignMatrix``'s rules (the same expression evaluator, listwise
+/// deletion in the same order with the same reasons). Because the levels of a categorical
+/// factor are only known at the end, it accumulates one column per *combination seen*
+/// (`coding × levels`) — a new level is a new zero-history column of the
+/// ``QRAccumulator`` — and at the end selects and orders the columns exactly as
+/// ``DesignMatrix`` would (reference levels dropped, patsy's term order, left-most factor
+/// fastest) by re-factoring `R`.
+struct StreamingModelFrame {
+    /// One way a term is coded (patsy's subterm): its parts in term order.
+    struct Coding {
+        enum Part {
+            case numeric(FormulaFactor)
+            case categorical(FormulaFactor, full: Bool)
+        }
+        var term: Int
+        var parts: [Part]
+        /// Whether the product of the numeric parts can be inexact in double (a transformed
+        /// factor, or more than one numeric factor), so the Float80 value rides along.
+        var inexact: Bool
+    }
+
+    /// An accumulated column: a coding and the level ids of its categorical parts.
+    struct ColumnKey: Hashable {
+        var coding: Int
+        var levels: [Int]
+    }
+
+    /// The column type a used column turned out to have.
+    enum Kind: Equatable { case numeric, text }
+
+    let formula: Formula
+    let response: FormulaFactor
+    /// Response first, then right-hand-side factors in order of appearance.
+    let factors: [FormulaFactor]
+    /// Columns checked for missingness, in order (formula columns, then `alsoRequire`).
+    let used: [String]
+    let available: [String]
+    let weightsColumn: String?
+    let clusterColumn: String?
+
+    private(set) var kinds: [String: Kind] = [:]
+    private(set) var resolved: [FormulaFactor: ResolvedFactor]? = nil
+    private(set) var codings: [Coding] = []
+    /// Ordered terms (patsy order) and the range of `codings` each one spans.
+    private(set) var orderedTerms: [(term: FormulaTerm, codings: Range<Int>)] = []
+
+    private(set) var counts: [Int]
+    private(set) var totalRows = 0
+    private(set) var keptRows = 0
+
+    /// Levels by column, in order of first appearance among kept rows.
+    private(set) var textLevelID: [String: [String: Int]] = [:]
+    private(set) var textLabels: [String: [String]] = [:]
+    private(set) var numberLevelID: [String: [Double: Int]] = [:]
+    private(set) var numberLevels: [String: [Double]] = [:]
+    /// Cluster keys (second pass), by first appearance.
+    private var clusterText: [String: Int] = [:]
+    private var clusterNumber: [Double: Int] = [:]
+
+    private(set) var columnKeys: [ColumnKey] = []
+    private(set) var columnIndex: [ColumnKey: Int] = [:]
+    /// Per coding: packed level ids → accumulated column (a fast path of ``columnIndex``).
+    private var fastIndex: [[Int: Int]] = []
+    /// After ``finish()``: accumulated column → final design column.
+    private(set) var frozen: [Int?]? = nil
+
+    init(formula: Formula, columns available: [String], weights: String?, cluster: String?) throws(ModelFrameError) {
+        guard let response = formula.response else { throw .noResponse }
+        var factors: [FormulaFactor] = [response]
+        for t in formula.terms { for f in t.factors where !factors.contains(f) { factors.append(f) } }
+        // Missing columns, in the order DesignMatrix meets them (factors, then alsoRequire).
+        for f in factors {
+            for c in f.columns where !available.contains(c) {
+                throw .data(.missingColumn(c, available: available))
+            }
+        }
+        var used: [String] = []
+        for f in factors { for c in f.columns where !used.contains(c) { used.append(c) } }
+        for c in [weights, cluster].compactMap({ $0 }) where !used.contains(c) {
+            guard available.contains(c) else { throw .data(.missingColumn(c, available: available)) }
+            used.append(c)
+        }
+        self.formula = formula
+        self.response = response
+        self.factors = factors
+        self.used = used
+        self.available = available
+        self.weightsColumn = weights
+        self.clusterColumn = cluster
+        self.counts = [Int](repeating: 0, count: used.count + factors.count)
+    }
+
+    /// Number of accumulated columns.
+    var accumulatedColumns: Int { columnKeys.count }
+
+    // MARK: Types and resolution
+
+    /// Records the types of the used columns in `block` (all-missing columns say nothing);
+    /// a column whose type changes is an error.
+    mutating func noteTypes(_ block: DataTable) throws(StreamingFitError) {
+        for c in used {
+            guard let col = block.column(named: c) else {
+                throw .inconsistentInput("a block has no column '\(c)'")
+            }
+            let kind: Kind?
+            switch col {
+            case .numeric(let n): kind = n.isPresent.contains(true) ? .numeric : nil
+            case .text(let t): kind = t.codes.contains { $0 >= 0 } ? .text : nil
+            }
+            guard let kind else { continue }
+            if let k = kinds[c], k != kind {
+                throw .inconsistentInput("column '\(c)' holds \(k == .numeric ? "numbers" : "text") in earlier rows and \(kind == .numeric ? "numbers" : "text") later")
+            }
+            kinds[c] = kind
+        }
+    }
+
+    /// A zero-row table with the decided types (undecided columns numeric, as an all-missing
+    /// CSV column is), to resolve factors exactly as ``DesignMatrix`` does.
+    private func template() -> DataTable {
+        var t = DataTable()
+        for c in used {
+            let col: Column = kinds[c] == .text ? .text(TextColumn()) : .numeric(NumericColumn())
+            do { try t.add(c, col) } catch { preconditionFailure("\(error)") }
+        }
+        return t
+    }
+
+    /// Fixes the factor kinds and the column layout (once every used column has a type).
+    mutating func resolve() throws(ModelFrameError) {
+        if resolved != nil { return }
+        let builder = DesignBuilder(data: template())
+        let r0 = try builder.resolve(response)
+        guard case .numeric = r0 else { throw .categoricalResponse(response.text) }
+        var res: [FormulaFactor: ResolvedFactor] = [response: r0]
+        for f in factors.dropFirst() { res[f] = try builder.resolve(f) }
+        resolved = res
+        func isNumeric(_ f: FormulaFactor) -> Bool { if case .numeric = res[f]! { return true } else { return false } }
+        // patsy's term order and codings, as DesignMatrix.
+        let allTerms = (formula.hasIntercept ? [FormulaTerm([])] : []) + formula.terms
+        var bucketOrder: [Set<FormulaFactor>] = []
+        var buckets: [Set<FormulaFactor>: [FormulaTerm]] = [:]
+        for t in allTerms {
+            let key = Set(t.factors.filter(isNumeric))
+            if buckets[key] == nil { bucketOrder.append(key) }
+            buckets[key, default: []].append(t)
+        }
+        if let k = bucketOrder.firstIndex(of: []), k > 0 { bucketOrder.insert(bucketOrder.remove(at: k), at: 0) }
+        for key in bucketOrder {
+            var usedSubterms = Set<Set<ExpandedFactor>>()
+            for term in DesignMatrix.stableSortedByDegree(buckets[key]!) {
+                let start = codings.count
+                let categorical = term.factors.filter { !isNumeric($0) }
+                let numericCount = term.factors.filter(isNumeric).count
+                for coding in DesignMatrix.pickContrasts(categorical, used: &usedSubterms) {
+                    var parts: [Coding.Part] = []
+                    var inexact = numericCount > 1
+                    for f in term.factors {
+                        if isNumeric(f) {
+                            parts.append(.numeric(f))
+                            if case .numeric(let e)? = res[f], !e.isBareColumn { inexact = true }
+                        } else if let full = coding[f] {
+                            parts.append(.categorical(f, full: full))
+                        }
+                    }
+                    codings.append(Coding(term: orderedTerms.count, parts: parts, inexact: inexact))
+                }
+                orderedTerms.append((term, start..<codings.count))
+            }
+        }
+        fastIndex = [[Int: Int]](repeating: [:], count: codings.count)
+    }
+
+    // MARK: Blocks
+
+    /// The rows of one block that survive listwise deletion, with the design values.
+    struct BlockRows {
+        /// Row indices (in the block) kept.
+        var rows: [Int] = []
+        /// Per kept row and coding (row-major, `rows.count × codings`): the accumulated
+        /// column, its value and low-order part.
+        var column: [Int] = []
+        var value: [Double] = []
+        var low: [Double] = []
+        var response: [Double] = []
+        var weights: [Double]? = nil
+        var clusters: [Int]? = nil
+        var hasLow = false
+
+        /// The rows in consecutive parts of at most `maxElements / width` rows (one part
+        /// when that is all of them).
+        func split(maxElements: Int, width: Int) -> [BlockRows] {
+            let step = max(1, maxElements / max(1, width))
+            if rows.count <= step { return [self] }
+            let q = rows.isEmpty ? 0 : column.count / rows.count
+            var parts: [BlockRows] = []
+            var start = 0
+            while start < rows.count {
+                let end = min(rows.count, start + step)
+                var p = BlockRows()
+                p.rows = Array(rows[start..<end])
+                p.column = Array(column[(start * q)..<(end * q)])
+                p.value = Array(value[(start * q)..<(end * q)])
+                p.low = Array(low[(start * q)..<(end * q)])
+                p.response = Array(response[start..<end])
+                p.weights = weights.map { Array($0[start..<end]) }
+                p.clusters = clusters.map { Array($0[start..<end]) }
+                p.hasLow = hasLow
+                parts.append(p)
+                start = end
+            }
+            return parts
+        }
+    }
+
+    /// Evaluates one block: counts exclusions and returns the kept rows' design entries,
+    /// registering new level combinations (pass 1) or rejecting them (pass 2, after
+    /// ``finish()``). `lines` (optional) locate rows in errors.
+    mutating func evaluate(_ block: DataTable, lines: [Int]?, file: String,
+                           wantClusters: Bool) throws(StreamingFitError) -> BlockRows {
+        try noteTypes(block)
+        let n = block.rowCount
+        totalRows += n
+        var out = BlockRows()
+        let present: [[Bool]] = used.map { c in
+            switch block.column(named: c)! {
+            case .numeric(let col): return col.isPresent
+            case .text(let col): return col.codes.map { $0 >= 0 }
+            }
+        }
+        // Rows with a missing used column are excluded whatever the types; if some used
+        // column has no type yet, every row of this block is missing it.
+        if resolved == nil && used.allSatisfy({ kinds[$0] != nil }) {
+            do { try resolve() } catch { throw .design(error) }
+        }
+        guard let resolved else {
+            rows: for i in 0..<n {
+                for k in present.indices where !present[k][i] { counts[k] += 1; continue rows }
+                preconditionFailure("a row with every used column present before the types are known")
+            }
+            return out
+        }
+        let builder = DesignBuilder(data: block)
+        let values: [[Double]?] = factors.map { f in
+            switch resolved[f]! {
+            case .text: return nil
+            case .numeric(let e): return builder.evaluate(e)
+            case .numericCategorical(let c):
+                if case .numeric(let col) = block.column(named: c)! { return col.values }
+                return [Double](repeating: 0, count: n)  // all missing in this block
+            }
+        }
+        rows: for i in 0..<n {
+            for k in present.indices where !present[k][i] { counts[k] += 1; continue rows }
+            for k in values.indices {
+                if let v = values[k], !v[i].isFinite { counts[used.count + k] += 1; continue rows }
+            }
+            out.rows.append(i)
+        }
+        keptRows += out.rows.count
+        if out.rows.isEmpty { return out }
+        out.response = out.rows.map { values[0]![$0] }
+        if let w = weightsColumn {
+            guard case .numeric(let col) = block.column(named: w)! else {
+                throw .column("the weights column '\(w)' must be numeric")
+            }
+            var ws: [Double] = []
+            for i in out.rows {
+                let v = col.values[i]
+                guard v > 0 && v.isFinite else {
+                    throw .located(file: file, line: lines?[i] ?? 0, column: (available.firstIndex(of: w) ?? -1) + 1,
+                                   message: "weight \(v) in column '\(w)' is not strictly positive and finite")
+                }
+                ws.append(v)
+            }
+            out.weights = ws
+        }
+        if wantClusters, let c = clusterColumn {
+            out.clusters = out.rows.map { i -> Int in
+                switch block.column(named: c)! {
+                case .text(let col):
+                    let label = col.levels[Int(col.codes[i])]
+                    if let id = clusterText[label] { return id }
+                    clusterText[label] = clusterText.count
+                    return clusterText.count - 1
+                case .numeric(let col):
+                    let v = col.values[i]
+                    if let id = clusterNumber[v] { return id }
+                    clusterNumber[v] = clusterNumber.count
+                    return clusterNumber.count - 1
+                }
+            }
+        }
+        // Level ids of the categorical factors' columns at the kept rows.
+        var levelIDs: [String: [Int]] = [:]
+        for f in factors.dropFirst() {
+            switch resolved[f]! {
+            case .numeric: continue
+            case .text(let c):
+                if levelIDs[c] != nil { continue }
+                guard case .text(let col) = block.column(named: c)! else { preconditionFailure("kept row with a missing value") }
+                var map = [Int](repeating: -1, count: col.levels.count)
+                var ids: [Int] = []
+                ids.reserveCapacity(out.rows.count)
+                for i in out.rows {
+                    let code = Int(col.codes[i])
+                    if map[code] < 0 {
+                        let label = col.levels[code]
+                        if let id = textLevelID[c]?[label] { map[code] = id } else {
+                            if frozen != nil { throw .inconsistentInput("level '\(label)' of '\(c)' appeared in the second pass only (did the file change?)") }
+                            let id = textLabels[c, default: []].count
+                            textLevelID[c, default: [:]][label] = id
+                            textLabels[c, default: []].append(label)
+                            map[code] = id
+                        }
+                    }
+                    ids.append(map[code])
+                }
+                levelIDs[c] = ids
+            case .numericCategorical(let c):
+                if levelIDs[c] != nil { continue }
+                let v = values[factors.firstIndex(of: f)!]!
+                var ids: [Int] = []
+                for i in out.rows {
+                    if let id = numberLevelID[c]?[v[i]] { ids.append(id); continue }
+                    if frozen != nil { throw .inconsistentInput("level '\(formulaLevelLabel(v[i]))' of '\(c)' appeared in the second pass only (did the file change?)") }
+                    let id = numberLevels[c, default: []].count
+                    numberLevelID[c, default: [:]][v[i]] = id
+                    numberLevels[c, default: []].append(v[i])
+                    ids.append(id)
+                }
+                levelIDs[c] = ids
+            }
+        }
+        // Float80 values of transformed factors (for the low-order parts).
+        var values80: [FormulaFactor: [Float80]] = [:]
+        for c in codings where c.inexact {
+            for part in c.parts {
+                if case .numeric(let f) = part, values80[f] == nil, case .numeric(let e) = resolved[f]!, !e.isBareColumn {
+                    values80[f] = builder.evaluate80(e)
+                }
+            }
+        }
+        let q = codings.count
+        let kept = out.rows.count
+        out.column = [Int](repeating: 0, count: kept * q)
+        out.value = [Double](repeating: 0, count: kept * q)
+        out.low = [Double](repeating: 0, count: kept * q)
+        let factorIndex = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1, $0) })
+        for (ci, coding) in codings.enumerated() {
+            // The coding's parts as arrays: numeric values (and Float80 values), level ids.
+            var numeric: [[Double]] = [], numeric80: [[Float80]?] = []
+            var levels: [[Int]] = []
+            for part in coding.parts {
+                switch part {
+                case .numeric(let f):
+                    numeric.append(values[factorIndex[f]!]!)
+                    numeric80.append(values80[f])
+                case .categorical(let f, _):
+                    switch resolved[f]! {
+                    case .text(let c), .numericCategorical(let c): levels.append(levelIDs[c]!)
+                    case .numeric: preconditionFailure("numeric factor coded as categorical")
+                    }
+                }
+            }
+            for (r, i) in out.rows.enumerated() {
+                var v = 1.0
+                var v80: Float80 = 1
+                for (k, col) in numeric.enumerated() {
+                    let x = col[i]
+                    v *= x
+                    if coding.inexact { v80 *= numeric80[k]?[i] ?? Float80(x) }
+                }
+                // Level ids packed into one Int (ids stay below the column cap, 11 bits each).
+                var packed = 0
+                var packable = levels.count <= 5
+                for ids in levels {
+                    let id = ids[r]
+                    if id >= 2048 { packable = false }
+                    packed = packed &* 2048 &+ id
+                }
+                let index: Int
+                if packable, let j = fastIndex[ci][packed] {
+                    index = j
+                } else {
+                    let key = ColumnKey(coding: ci, levels: levels.map { $0[r] })
+                    if let j = columnIndex[key] { index = j } else {
+                        if frozen != nil { throw .inconsistentInput("a level combination appeared in the second pass only (did the file change?)") }
+                        guard columnKeys.count < QRAccumulator.maximumColumns else {
+                            throw .tooManyColumns(limit: QRAccumulator.maximumColumns)
+                        }
+                        index = columnKeys.count
+                        columnIndex[key] = index
+                        columnKeys.append(key)
+                    }
+                    if packable { fastIndex[ci][packed] = index }
+                }
+                if !v.isFinite {
+                    throw .located(file: file, line: lines?[i] ?? 0, column: 0,
+                                   message: "the design value of \(termName(columnKeys[index])) is \(v) (overflow in a product)")
+                }
+                out.column[r * q + ci] = index
+                out.value[r * q + ci] = v
+                if coding.inexact {
+                    let lo = Double(v80 - Float80(v))
+                    if lo != 0 && lo.isFinite { out.low[r * q + ci] = lo; out.hasLow = true }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The dense block (kept rows × `width` columns) of `rows`, in accumulated column order
+    /// (pass 1) or final design order (after ``finish()``).
+    func matrices(_ rows: BlockRows, width: Int) -> (Matrix, Matrix?) {
+        let q = codings.count
+        var x = Matrix(rows: rows.rows.count, columns: width)
+        var lo: Matrix? = rows.hasLow ? Matrix(rows: rows.rows.count, columns: width) : nil
+        for r in 0..<rows.rows.count {
+            for ci in 0..<q {
+                let acc = rows.column[r * q + ci]
+                guard let j = frozen.map({ $0[acc] }) ?? acc else { continue }
+                x[r, j] = rows.value[r * q + ci]
+                if lo != nil { lo![r, j] = rows.low[r * q + ci] }
+            }
+        }
+        return (x, lo)
+    }
+
+    /// A readable name of an accumulated column (for errors).
+    func termName(_ key: ColumnKey) -> String {
+        var names: [String] = []
+        var l = 0
+        for part in codings[key.coding].parts {
+            switch part {
+            case .numeric(let f): names.append(f.displayName)
+            case .categorical(let f, _):
+                names.append("\(f.displayName)[\(levelLabel(f, key.levels[l]))]")
+                l += 1
+            }
+        }
+        return names.isEmpty ? "(Intercept)" : names.joined(separator: ":")
+    }
+
+    func levelLabel(_ f: FormulaFactor, _ id: Int) -> String {
+        switch resolved?[f] {
+        case .text(let c)?: return textLabels[c]![id]
+        case .numericCategorical(let c)?: return formulaLevelLabel(numberLevels[c]![id])
+        default: return "?"
+        }
+    }
+
+    /// Exclusion counts by reason, as ``DesignMatrix/exclusions``.
+    var exclusions: RowExclusions {
+        var reasons: [RowExclusions.Reason] = []
+        for (k, c) in used.enumerated() where counts[k] > 0 { reasons.append(.init(reason: "missing \(c)", count: counts[k])) }
+        for (k, f) in factors.enumerated() where counts[used.count + k] > 0 {
+            reasons.append(.init(reason: "\(f.text) not finite", count: counts[used.count + k]))
+        }
+        return RowExclusions(totalRows: totalRows, reasons: reasons)
+    }
+
+    // MARK: The final design
+
+    /// The design as ``DesignMatrix`` lays it out.
+    struct Layout {
+        var names: [String]
+        /// Accumulated column of each final column (`nil`: a combination never seen, all zero).
+        var source: [Int?]
+        var terms: [DesignTerm]
+        var assign: [Int]
+        var levels: [CategoricalLevels]
+    }
+
+    /// Sorts levels, picks references, drops them where coding is by treatment contrasts
+    /// and orders the columns; freezes the frame for a second pass.
+    mutating func finish() throws(ModelFrameError) -> Layout {
+        if resolved == nil { try resolve() }   // the same resolution errors as in memory
+        guard keptRows > 0, let resolved else { throw .noRowsLeft(exclusions) }
+        // Per categorical factor: sorted labels with their ids, and the reference.
+        var sortedLevels: [FormulaFactor: [(label: String, id: Int)]] = [:]
+        var reference: [FormulaFactor: Int] = [:]
+        for f in factors.dropFirst() {
+            var pairs: [(label: String, id: Int)]
+            switch resolved[f]! {
+            case .numeric: continue
+            case .text(let c):
+                pairs = (textLabels[c] ?? []).enumerated().map { ($1, $0) }
+                pairs.sort { $0.label.unicodeScalars.lexicographicallyPrecedes($1.label.unicodeScalars) }
+            case .numericCategorical(let c):
+                let vs = numberLevels[c] ?? []
+                let order = vs.indices.sorted { vs[$0] < vs[$1] }
+                pairs = order.map { (formulaLevelLabel(vs[$0]), $0) }
+            }
+            var ref = 0
+            if case .categorical(_, let r?) = f.kind {
+                guard let k = pairs.firstIndex(where: { $0.label == r }) else {
+                    throw .unknownReferenceLevel(factor: f.displayName, level: r, levels: pairs.map(\.label))
+                }
+                ref = k
+            }
+            sortedLevels[f] = pairs
+            reference[f] = ref
+        }
+        var layout = Layout(names: [], source: [], terms: [], assign: [], levels: [])
+        for (term, range) in orderedTerms {
+            let start = layout.names.count
+            for ci in range {
+                let coding = codings[ci]
+                // (name, level ids of the categorical parts so far), left-most part fastest.
+                var combos: [(String, [Int])] = [("", [])]
+                for (k, part) in coding.parts.enumerated() {
+                    var options: [(String, Int?)] = []
+                    switch part {
+                    case .numeric(let f): options = [(f.displayName, nil)]
+                    case .categorical(let f, let full):
+                        let labels = sortedLevels[f]!
+                        if !full && labels.count < 2 { throw .tooFewLevels(factor: f.displayName, levels: labels.map(\.label)) }
+                        for (l, lv) in labels.enumerated() where full || l != reference[f]! {
+                            options.append(("\(f.displayName)[\(full ? "" : "T.")\(lv.label)]", lv.id))
+                        }
+                    }
+                    var next: [(String, [Int])] = []
+                    for (name, id) in options {
+                        for (prefix, ids) in combos {
+                            next.append((k == 0 ? name : prefix + ":" + name, id.map { ids + [$0] } ?? ids))
+                        }
+                    }
+                    combos = next
+                }
+                for (name, ids) in combos {
+                    layout.names.append(coding.parts.isEmpty ? "(Intercept)" : name)
+                    layout.source.append(columnIndex[ColumnKey(coding: ci, levels: ids)])
+                }
+            }
+            for f in term.factors where !isNumericFactor(f) && !layout.levels.contains(where: { $0.factor == f.displayName }) {
+                let labels = sortedLevels[f]!.map(\.label)
+                layout.levels.append(CategoricalLevels(factor: f.displayName, levels: labels, reference: labels[reference[f]!]))
+            }
+            let termName = term.factors.isEmpty ? "(Intercept)" : term.factors.map(\.displayName).joined(separator: ":")
+            layout.assign.append(contentsOf: [Int](repeating: layout.terms.count, count: layout.names.count - start))
+            layout.terms.append(DesignTerm(name: termName, columns: start..<layout.names.count))
+        }
+        var map = [Int?](repeating: nil, count: columnKeys.count)
+        for (j, s) in layout.source.enumerated() { if let s { map[s] = j } }
+        frozen = map
+        // A second pass starts counting again.
+        counts = [Int](repeating: 0, count: counts.count)
+        totalRows = 0
+        keptRows = 0
+        return layout
+    }
+
+    private func isNumericFactor(_ f: FormulaFactor) -> Bool {
+        if case .numeric? = resolved?[f] { return true } else { return false }
+    }
+}

@@ -1,0 +1,102 @@
+import Dispatch
+import Foundation
+
+/// Two-stage pipeline for streaming passes: a producer (reading and evaluating blocks, in
+/// order) and a consumer (folding them into an accumulator, in the same order), on two
+/// threads or, with one thread, one after the other for each item.
+///
+/// Every item is produced and consumed in the same order either way, and each stage's
+/// state is touched by one thread only, so the results are the same bytes with one thread
+/// or two: the second thread only overlaps the stages in time.
+enum StreamingPipeline {
+    /// Runs `produce`, which calls `emit` for each item, and `consume` on every item.
+    /// - Parameter threads: 1 for inline, ≥ 2 for a producer thread and a bounded queue.
+    static func run<Item: Sendable>(threads: Int,
+                                    produce: @escaping @Sendable (_ emit: (Item) throws(StreamingFitError) -> Void) throws(StreamingFitError) -> Void,
+                                    consume: (Item) throws(StreamingFitError) -> Void) throws(StreamingFitError) {
+        if threads <= 1 {
+            try produce { (item: Item) throws(StreamingFitError) in try consume(item) }
+            return
+        }
+        let channel = Channel<Item>(capacity: 4)
+        let done = DispatchGroup()
+        done.enter()
+        DispatchQueue.global().async {
+            do throws(StreamingFitError) {
+                try produce { (item: Item) throws(StreamingFitError) in
+                    guard channel.push(item) else { throw StreamingFitError.inconsistentInput("cancelled") }
+                }
+                channel.finish(nil)
+            } catch {
+                channel.finish(error)
+            }
+            done.leave()
+        }
+        var failure: StreamingFitError? = nil
+        while let item = channel.pop() {
+            do { try consume(item) } catch {
+                failure = error
+                channel.cancel()
+                break
+            }
+        }
+        done.wait()
+        if let failure { throw failure }
+        if let e = channel.error { throw e }
+    }
+
+    /// A bounded FIFO between the two threads.
+    final class Channel<Item: Sendable>: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var items: [Item] = []
+        private var finished = false
+        private var cancelled = false
+        private(set) var error: StreamingFitError?
+        let capacity: Int
+
+        init(capacity: Int) { self.capacity = capacity }
+
+        /// Blocks while full; `false` when the consumer gave up.
+        func push(_ item: Item) -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            while items.count >= capacity && !cancelled { condition.wait() }
+            if cancelled { return false }
+            items.append(item)
+            condition.broadcast()
+            return true
+        }
+
+        /// Blocks while empty; `nil` at the end (or after an error).
+        func pop() -> Item? {
+            condition.lock()
+            defer { condition.unlock() }
+            while items.isEmpty && !finished { condition.wait() }
+            if items.isEmpty { return nil }
+            let item = items.removeFirst()  // at most `capacity` items: cheap, and no stale references
+            condition.broadcast()
+            return item
+        }
+
+        func finish(_ e: StreamingFitError?) {
+            condition.lock()
+            error = e
+            finished = true
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        func cancel() {
+            condition.lock()
+            cancelled = true
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+}
+
+/// State owned by the producer stage, read back by the caller after the pass ends.
+final class ProducerState<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
+}
