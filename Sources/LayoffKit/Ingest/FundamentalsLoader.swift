@@ -78,7 +78,7 @@ public enum FundamentalsLoader {
         var t = FundamentalsTable()
         var excluded: [String: Int] = [:]
         var rows = 0
-        var firstLine: [String: [Int: Int]] = [:]
+        var firstLine: [CompanyYear: Int] = [:]
 
         func number(_ fields: CSVFields, _ col: Int?, line: Int, integer: Bool, nonNegative: Bool, currency: Bool,
                     expected: String, what: String) -> Double? {
@@ -134,13 +134,13 @@ public enum FundamentalsLoader {
                 let growth = number(f, idx[4], line: line, integer: false, nonNegative: false, currency: false,
                                     expected: "a percent change such as 6.7 or -14.6", what: "revenue growth")
                 if let y = year, !company.isEmpty {
-                    if let first = firstLine[company]?[y] {
+                    if let first = firstLine[CompanyYear(company: company, year: y)] {
                         let c = idx[1] ?? ci
                         checker.report(line: line, column: c, value: f[c],
                                        issue: "repeats \(company)'s fiscal year \(y) of line \(first)",
                                        expected: "one row per company and fiscal year", reason: "duplicate company-year")
                     } else if checker.problems.count == before {
-                        firstLine[company, default: [:]][y] = line
+                        firstLine[CompanyYear(company: company, year: y)] = line
                     }
                 }
                 if checker.problems.count > before {
@@ -170,13 +170,13 @@ public enum FundamentalsLoader {
     /// number of values derived.
     @discardableResult
     public static func deriveGrowth(_ t: inout FundamentalsTable) -> Int {
-        var row: [String: [Int: Int]] = [:]
-        for i in 0..<t.count where row[t.company[i]]?[t.fiscalYear[i]] == nil {
-            row[t.company[i], default: [:]][t.fiscalYear[i]] = i
+        var row: [CompanyYear: Int] = [:]
+        for i in 0..<t.count where row[CompanyYear(company: t.company[i], year: t.fiscalYear[i])] == nil {
+            row[CompanyYear(company: t.company[i], year: t.fiscalYear[i])] = i
         }
         var n = 0
         for i in 0..<t.count where t.revenueGrowth[i] == nil {
-            guard let r = t.revenue[i], let p = row[t.company[i]]?[t.fiscalYear[i] - 1],
+            guard let r = t.revenue[i], let p = row[CompanyYear(company: t.company[i], year: t.fiscalYear[i] - 1)],
                   let rp = t.revenue[p], rp != 0 else { continue }
             t.revenueGrowth.values[i] = (r / rp - 1) * 100
             t.revenueGrowth.isPresent[i] = true
@@ -185,4 +185,10 @@ public enum FundamentalsLoader {
         }
         return n
     }
+}
+
+/// A company name and fiscal year, the key of a fundamentals row (one hash per lookup).
+struct CompanyYear: Hashable {
+    var company: String
+    var year: Int
 }
