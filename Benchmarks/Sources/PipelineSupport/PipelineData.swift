@@ -43,9 +43,9 @@ public struct PipelineData: Sendable {
 public enum PipelineStages {
     public static let formula = "log(total_laid_off) ~ log(employees) + revenue_growth"
 
-    /// Ingest: the events file alone through EventLoader.
-    public static func ingest(_ d: PipelineData) throws -> EventLoadResult {
-        try EventLoader.load(path: d.eventsPath)
+    /// Ingest: the events file alone through EventLoader, parsed in `threads` segments.
+    public static func ingest(_ d: PipelineData, threads: Int = 1) throws -> EventLoadResult {
+        try EventLoader.load(path: d.eventsPath, threads: threads)
     }
 
     /// Load + join: events and fundamentals loaded and joined (LayoffDataset).

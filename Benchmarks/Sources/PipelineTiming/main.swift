@@ -56,6 +56,9 @@ for n in sizes {
     let rowsRead = ingest.last.rowsRead
     add("ingest (EventLoader)", (ingest.best, ingest.median),
         String(format: "%.0f MB/s, %.2f M rows/s", Double(bytes) / 1e6 / (ingest.best / 1e3), Double(rowsRead) / 1e6 / (ingest.best / 1e3)))
+    let ingest2 = try time { try PipelineStages.ingest(d, threads: 2) }
+    add("ingest, 2 threads (segments)", (ingest2.best, ingest2.median),
+        String(format: "%.0f MB/s", Double(bytes) / 1e6 / (ingest2.best / 1e3)))
     let load = try time { try PipelineStages.loadJoined(d) }
     let data = load.last
     add("load + join (LayoffDataset)", (load.best, load.median),
