@@ -98,3 +98,30 @@ import Testing
         #expect(EventLoader.splitOffsets(path: flat, from: 2, size: 1002, parts: 4).isEmpty)
     }
 }
+
+@Suite struct DayCacheTests {
+    /// The cache must answer exactly what `Day.parse` answers, for valid and invalid text
+    /// of every length it keys (8–10 bytes) and others, with many collisions in its
+    /// 1,024 entries.
+    @Test func cacheEqualsParse() {
+        var g = SeededGenerator(seed: 7)
+        var cache = DayCache()
+        let alphabet = Array("0123456789/-/-x 1".utf8)
+        var inputs: [[UInt8]] = []
+        for _ in 0..<20_000 {
+            if Bool.random(using: &g) {
+                let y = Int.random(in: 1990...2030, using: &g), m = Int.random(in: 0...13, using: &g), d = Int.random(in: 0...32, using: &g)
+                inputs.append(Array((Bool.random(using: &g) ? "\(m)/\(d)/\(y)" : "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)").utf8))
+            } else {
+                inputs.append((0..<Int.random(in: 0...12, using: &g)).map { _ in alphabet.randomElement(using: &g)! })
+            }
+        }
+        for _ in 0..<2 {
+            for b in inputs {
+                let want = b.withUnsafeBufferPointer { Day.parse($0) }
+                let got = b.withUnsafeBufferPointer { cache.parse($0) }
+                #expect(got == want, "\(String(decoding: b, as: UTF8.self))")
+            }
+        }
+    }
+}

@@ -295,6 +295,7 @@ public enum EventLoader {
             let idx = layout.index
             let width = header.count
             let scale = options.percentScale
+            var days = DayCache()
             while true {
                 do { guard try reader.next() else { return } } catch { csvError = error; return }
                 rows += 1
@@ -318,7 +319,7 @@ public enum EventLoader {
                     // date
                     let di = idx[Partial.date]!
                     let dateBytes = CSVValue.trimmed(f[di])
-                    let day = Day.parse(dateBytes)
+                    let day = days.parse(dateBytes)
                     if day == nil {
                         if dateBytes.isEmpty {
                             checker.report(line: line, column: di, value: f[di], issue: "is missing",
@@ -382,7 +383,7 @@ public enum EventLoader {
                     var added: Day? = nil
                     if let c = idx[Partial.added], !isMissingDomainValue(f[c]) {
                         let f = f[c]
-                        added = Day.parse(CSVValue.trimmed(f))
+                        added = days.parse(CSVValue.trimmed(f))
                         if added == nil {
                             checker.report(line: line, column: c, value: f, issue: "is not a date",
                                            expected: "M/D/YYYY or YYYY-MM-DD", reason: "invalid date_added")
@@ -544,6 +545,33 @@ public enum EventLoader {
             t = t.selecting(keep)
         }
         return (duplicates, dropped.count)
+    }
+}
+
+/// Parsed dates by their bytes: an event file repeats a few thousand distinct dates over
+/// millions of rows, so a small direct-mapped cache answers most of them without parsing.
+/// Results are those of ``Day/parse(_:)-(UnsafeBufferPointer<UInt8>)`` (a miss parses).
+struct DayCache {
+    // 8–10 bytes (every M/D/YYYY and YYYY-MM-DD) are keyed exactly by their first eight
+    // and last two bytes and their length.
+    private var keys = [UInt64](repeating: 0, count: 2 * 1024)
+    private var values = [Day?](repeating: nil, count: 1024)
+
+    mutating func parse(_ b: UnsafeBufferPointer<UInt8>) -> Day? {
+        let n = b.count
+        guard n >= 8 && n <= 10, let base = b.baseAddress else { return Day.parse(b) }
+        let raw = UnsafeRawPointer(base)
+        let k0 = raw.loadUnaligned(as: UInt64.self)
+        let k1 = UInt64(raw.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)) | UInt64(n) << 16 | 1 << 32
+        var h = (k0 ^ k1 &* 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 29
+        let i = Int(truncatingIfNeeded: h) & 1023
+        if keys[2 * i] == k0 && keys[2 * i + 1] == k1 { return values[i] }
+        let d = Day.parse(b)
+        keys[2 * i] = k0
+        keys[2 * i + 1] = k1
+        values[i] = d
+        return d
     }
 }
 
