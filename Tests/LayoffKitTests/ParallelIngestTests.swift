@@ -74,6 +74,18 @@ import Testing
         }
     }
 
+    /// Large enough (≥ 65,536 events) for the duplicate search to split its work over two
+    /// threads too.
+    @Test func largeFileWithDuplicatesOnTwoThreads() throws {
+        let path = try Self.write(Self.trickyFile(rows: 70_000, seed: 5, badRows: false))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for options in [EventLoadOptions(), EventLoadOptions(dedupe: true)] {
+            let reference = Self.outcome(path, threads: 1, options: options)
+            #expect(reference.contains("dups [\""))
+            #expect(Self.outcome(path, threads: 2, options: options) == reference)
+        }
+    }
+
     @Test func malformedCSVInALaterSegmentIsTheSameError() throws {
         var text = Self.trickyFile(rows: 300, seed: 9, badRows: false)
         text += "Acme,City,10,1/2/2024,0.1,Tech,src,A,1,US,1/2/2024,bad\"quote\n"

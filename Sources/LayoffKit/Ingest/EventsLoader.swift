@@ -184,7 +184,7 @@ public enum EventLoader {
         done.append(current)
         current = Partial(layout: layout)
         pending = [] // the background results are in `done` now; drop the other reference
-        return try finish(&done, header: header, options: options, name: reader.name)
+        return try finish(&done, header: header, options: options, name: reader.name, threads: threads)
     }
 
     /// Loads events from CSV bytes in memory (such as the embedded dataset); `name` is
@@ -417,7 +417,8 @@ public enum EventLoader {
     /// Joins the segments' parts in file order (levels in order of first appearance,
     /// line numbers made the file's), finds exact duplicates, and throws the first CSV
     /// error or, unless invalid rows are skipped, the problems.
-    private static func finish(_ parts: inout [Partial], header: [String], options: EventLoadOptions, name: String) throws(IngestError) -> EventLoadResult {
+    private static func finish(_ parts: inout [Partial], header: [String], options: EventLoadOptions, name: String,
+                               threads: Int = 1) throws(IngestError) -> EventLoadResult {
         for p in parts {
             if var e = p.csvError {
                 if e.line > 0 { e.line += p.lineOffset }
@@ -454,7 +455,7 @@ public enum EventLoader {
         if !problems.isEmpty && !options.skipInvalid {
             throw .invalidData(file: name, problems: problems)
         }
-        let (duplicates, dropped) = findDuplicates(in: &t, dedupe: options.dedupe)
+        let (duplicates, dropped) = findDuplicates(in: &t, dedupe: options.dedupe, threads: threads)
         return EventLoadResult(file: name, events: t, problems: problems,
                                excludedByReason: excluded, duplicates: duplicates,
                                duplicatesDropped: dropped, rowsRead: rows)
@@ -467,27 +468,9 @@ public enum EventLoader {
     /// file order kept within a day) and each day is searched with a small hash table
     /// that stays in cache; a day range too wide for the buckets falls back to one table
     /// over all events. Both find, for each event, the first earlier equal event.
-    private static func findDuplicates(in t: inout EventTable, dedupe: Bool) -> ([DuplicateEvent], Int) {
+    private static func findDuplicates(in t: inout EventTable, dedupe: Bool, threads: Int = 1) -> ([DuplicateEvent], Int) {
         let n = t.count
         var pairs: [(row: Int32, first: Int32)] = []
-        func bits(_ c: Int32) -> UInt64 { UInt64(UInt32(bitPattern: c)) }
-        func bits(_ v: Double?) -> UInt64 { v?.bitPattern ?? 0x7FF8_0000_0000_0001 } // a NaN never parsed
-        func hash(_ r: Int) -> UInt64 {
-            var h = RowIndex.mix(bits(t.company.codes[r]) | bits(t.location.codes[r]) << 32,
-                                 bits(t.industry.codes[r]) | bits(t.source.codes[r]) << 32)
-            h = RowIndex.mix(h, bits(t.stage.codes[r]) | bits(t.country.codes[r]) << 32)
-            for e in t.extra { h = RowIndex.mix(h, bits(e.values.codes[r])) }
-            h = RowIndex.mix(h, bits(t.day[r].number) | (t.dateAdded[r].map { bits($0.number) } ?? 1 << 63) << 32)
-            return RowIndex.mix(RowIndex.mix(RowIndex.mix(h, bits(t.cut[r])), bits(t.fraction[r])), bits(t.fundsRaised[r]))
-        }
-        func equal(_ q: Int, _ r: Int) -> Bool {
-            t.company.codes[q] == t.company.codes[r] && t.location.codes[q] == t.location.codes[r]
-                && t.industry.codes[q] == t.industry.codes[r] && t.source.codes[q] == t.source.codes[r]
-                && t.stage.codes[q] == t.stage.codes[r] && t.country.codes[q] == t.country.codes[r]
-                && t.day[q] == t.day[r] && t.dateAdded[q] == t.dateAdded[r] && t.cut[q] == t.cut[r]
-                && t.fraction[q] == t.fraction[r] && t.fundsRaised[q] == t.fundsRaised[r]
-                && t.extra.allSatisfy { $0.values.codes[q] == $0.values.codes[r] }
-        }
         let lo = t.day.min()?.number ?? 0, hi = t.day.max()?.number ?? 0
         let span = Int(hi) - Int(lo) + 1
         if n > 1 && span <= max(4 * n, 1 << 16) {
@@ -503,28 +486,31 @@ public enum EventLoader {
                 fill[k] += 1
             }
             fill = []
-            // Hashes in file order (a sequential pass); the buckets then read one array.
-            var hashes = [UInt64](repeating: 0, count: n)
-            for r in 0..<n { hashes[r] = hash(r) }
-            var index = RowIndex(expected: 16)
-            for k in 0..<span where start[k + 1] - start[k] > 1 {
-                let rows = order[Int(start[k])..<Int(start[k + 1])]
-                index.reset(expected: rows.count)
-                for r32 in rows {
-                    let r = Int(r32), h = hashes[r]
-                    if let first = index.find(h, { equal($0, r) }) {
-                        pairs.append((r32, Int32(truncatingIfNeeded: first)))
-                    } else {
-                        index.insert(row: r, hash: h)
-                    }
-                }
+            let table = t, days = start, byDay = order
+            // Hashes in file order (sequential passes over the columns); the day buckets
+            // then read this one array instead of every column at random.
+            let hashes: [UInt64]
+            if threads > 1 && n >= 1 << 16 {
+                // Two halves on two threads (hashes by rows, then the search by days); each
+                // half's work is independent and the pairs are sorted by row afterwards,
+                // so the result does not depend on which half finishes first.
+                let secondHashes = BackgroundWork { (n / 2..<n).map { rowHash(table, $0) } }
+                var h = (0..<n / 2).map { rowHash(table, $0) }
+                h += secondHashes.wait()
+                hashes = h
+                let half = BackgroundWork { scanDays(table, hashes: hashes, days: days, order: byDay, span / 2..<span) }
+                pairs = scanDays(table, hashes: hashes, days: days, order: byDay, 0..<span / 2)
+                pairs += half.wait()
+            } else {
+                hashes = (0..<n).map { rowHash(table, $0) }
+                pairs = scanDays(table, hashes: hashes, days: days, order: byDay, 0..<span)
             }
             pairs.sort { $0.row < $1.row }
         } else {
             var index = RowIndex(expected: n)
             for r in 0..<n {
-                let h = hash(r)
-                if let first = index.find(h, { equal($0, r) }) {
+                let h = rowHash(t, r)
+                if let first = index.find(h, { rowsEqual(t, $0, r) }) {
                     pairs.append((Int32(truncatingIfNeeded: r), Int32(truncatingIfNeeded: first)))
                 } else {
                     index.insert(row: r, hash: h)
@@ -545,6 +531,51 @@ public enum EventLoader {
             t = t.selecting(keep)
         }
         return (duplicates, dropped.count)
+    }
+
+    /// Duplicate pairs (row, first earlier equal row) among the events of days `range`
+    /// (offsets into `days`, the counting-sort starts; `order` the rows by day, file
+    /// order within a day; `hashes` the ``rowHash(_:_:)`` of every row). Equal events share their day, so each day is searched alone,
+    /// with a small hash table that stays in cache.
+    private static func scanDays(_ t: EventTable, hashes: [UInt64], days start: [Int32], order: [Int32],
+                                 _ range: Range<Int>) -> [(row: Int32, first: Int32)] {
+        var pairs: [(row: Int32, first: Int32)] = []
+        var index = RowIndex(expected: 16)
+        for k in range where start[k + 1] - start[k] > 1 {
+            let rows = order[Int(start[k])..<Int(start[k + 1])]
+            index.reset(expected: rows.count)
+            for r32 in rows {
+                let r = Int(r32), h = hashes[r]
+                if let first = index.find(h, { rowsEqual(t, $0, r) }) {
+                    pairs.append((r32, Int32(truncatingIfNeeded: first)))
+                } else {
+                    index.insert(row: r, hash: h)
+                }
+            }
+        }
+        return pairs
+    }
+
+    /// A hash of every field of event `r` (equal events hash equal).
+    private static func rowHash(_ t: EventTable, _ r: Int) -> UInt64 {
+        func bits(_ c: Int32) -> UInt64 { UInt64(UInt32(bitPattern: c)) }
+        func bits(_ v: Double?) -> UInt64 { v?.bitPattern ?? 0x7FF8_0000_0000_0001 } // a NaN never parsed
+        var h = RowIndex.mix(bits(t.company.codes[r]) | bits(t.location.codes[r]) << 32,
+                             bits(t.industry.codes[r]) | bits(t.source.codes[r]) << 32)
+        h = RowIndex.mix(h, bits(t.stage.codes[r]) | bits(t.country.codes[r]) << 32)
+        for e in t.extra { h = RowIndex.mix(h, bits(e.values.codes[r])) }
+        h = RowIndex.mix(h, bits(t.day[r].number) | (t.dateAdded[r].map { bits($0.number) } ?? 1 << 63) << 32)
+        return RowIndex.mix(RowIndex.mix(RowIndex.mix(h, bits(t.cut[r])), bits(t.fraction[r])), bits(t.fundsRaised[r]))
+    }
+
+    /// Whether events `q` and `r` are equal field for field.
+    private static func rowsEqual(_ t: EventTable, _ q: Int, _ r: Int) -> Bool {
+        t.company.codes[q] == t.company.codes[r] && t.location.codes[q] == t.location.codes[r]
+            && t.industry.codes[q] == t.industry.codes[r] && t.source.codes[q] == t.source.codes[r]
+            && t.stage.codes[q] == t.stage.codes[r] && t.country.codes[q] == t.country.codes[r]
+            && t.day[q] == t.day[r] && t.dateAdded[q] == t.dateAdded[r] && t.cut[q] == t.cut[r]
+            && t.fraction[q] == t.fraction[r] && t.fundsRaised[q] == t.fundsRaised[r]
+            && t.extra.allSatisfy { $0.values.codes[q] == $0.values.codes[r] }
     }
 }
 
