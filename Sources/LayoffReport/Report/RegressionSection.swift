@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// What the cut-size regression section prints, computed either by streaming the joined
-/// events (``ReportBuilder/streamedRegression(data:join:fundamentals:formula:blockRows:)``)
+/// events (``ReportBuilder/streamedRegression(data:join:fundamentals:formula:blockRows:threads:)``)
 /// or from an in-memory ``FormulaFit`` over the regression table.
 struct RegressionSectionModel: Sendable {
     /// The model summary (classical covariance).
@@ -33,7 +33,7 @@ extension ReportBuilder {
     /// diagnostics, and the scatter and residual charts.
     ///
     /// The model is fitted by streaming the joined events in blocks
-    /// (``streamedRegression(data:join:fundamentals:formula:blockRows:)``), so memory does
+    /// (``streamedRegression(data:join:fundamentals:formula:blockRows:threads:)``), so memory does
     /// not grow with a copy of the design; a formula with categorical terms, or any failure
     /// of the streamed fit, takes the in-memory path, whose errors are the ones reported.
     static func regressionSection(data: LayoffDataset, settings: RegressionSettings, options: ReportOptions,
@@ -43,7 +43,8 @@ extension ReportBuilder {
             return md + "No fundamentals were given, so there is no workforce or revenue growth to model the cut size on.\n\n"
         }
         let model: RegressionSectionModel
-        if let m = streamedRegression(data: data, join: join, fundamentals: f.fundamentals, formula: settings.formula) {
+        if let m = streamedRegression(data: data, join: join, fundamentals: f.fundamentals, formula: settings.formula,
+                                       threads: options.threads) {
             model = m
         } else {
             switch inMemoryRegression(data: data, join: join, fundamentals: f.fundamentals, formula: settings.formula) {
@@ -157,17 +158,21 @@ extension ReportBuilder {
     ///    give the high-leverage count and top five, the design column means, and the
     ///    charts' sampled points (one in every k rows, as ``RegressionCharts`` draws them).
     ///
+    /// With `threads` ≥ 2 the first pass evaluates blocks on a second thread while this one
+    /// folds them in, in the same order: the numbers do not depend on `threads`.
+    ///
     /// Returns `nil` when the formula has categorical terms (their levels are known only at
     /// the end of the first pass, so a block's design could not be rebuilt alone) or when
     /// anything fails; the caller then fits in memory.
     static func streamedRegression(data: LayoffDataset, join: FundamentalsJoin, fundamentals: FundamentalsTable,
-                                   formula: String, blockRows: Int = regressionBlockRows) -> RegressionSectionModel? {
+                                   formula: String, blockRows: Int = regressionBlockRows,
+                                   threads: Int = 1) -> RegressionSectionModel? {
         guard let parsed = try? Formula(formula) else { return nil }
         let used = parsed.columnsUsed
         guard !used.isEmpty, used.allSatisfy(FundamentalsJoin.regressionColumnNames.contains) else { return nil }
         let events = data.events
         let source = RegressionBlockSource(events: events, fundamentals: fundamentals, join: join, blockRows: blockRows)
-        guard let sfit = try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical),
+        guard let sfit = try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical, threads: threads),
               sfit.categoricalLevels.isEmpty, let classical0 = try? sfit.fit.result() else { return nil }
         let fit = sfit.fit
         guard fit.sigma > 0 else { return nil }
