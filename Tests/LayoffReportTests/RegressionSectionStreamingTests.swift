@@ -36,6 +36,16 @@ import LayoffKit
         let join = try #require(data.join), fundamentals = try #require(data.fundamentalsLoad).fundamentals
         let model = try #require(ReportBuilder.streamedRegression(data: data, join: join, fundamentals: fundamentals,
                                                                    formula: Self.formula, blockRows: blockRows))
+        // Blocks built on a second thread: the same numbers to the last bit.
+        let model2 = try #require(ReportBuilder.streamedRegression(data: data, join: join, fundamentals: fundamentals,
+                                                                    formula: Self.formula, blockRows: blockRows, threads: 2))
+        for (a, b) in zip(model.variants, model2.variants) {
+            #expect(a.name == b.name && a.result.coefficients == b.result.coefficients)
+            #expect(a.result.durbinWatson == b.result.durbinWatson && a.result.residualFiveNumberSummary == b.result.residualFiveNumberSummary)
+        }
+        #expect(model.highLeverageCount == model2.highLeverageCount)
+        #expect(model.topLeverage.map(\.name) == model2.topLeverage.map(\.name) && model.topLeverage.map(\.leverage) == model2.topLeverage.map(\.leverage))
+        #expect(model.charts.fitted == model2.charts.fitted && model.charts.residuals == model2.charts.residuals && model.charts.means == model2.charts.means)
         // The reference: the whole table and design in memory.
         let table = try join.regressionTable(events: data.events, fundamentals: fundamentals)
         let fit = try FormulaFit(formula: Self.formula, data: table, covariance: .classical)

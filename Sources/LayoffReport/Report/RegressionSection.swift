@@ -206,17 +206,36 @@ extension ReportBuilder {
         var seen = 0, offset = 0
         let columns = used
         var xk = [Float80](repeating: 0, count: k)
-        do {
-            try source.forEachBlock(columns: columns) { (block, _) throws(StreamingFitError) in
-                defer { offset += block.rowCount }
-                let dm: DesignMatrix
-                do throws(ModelFrameError) { dm = try DesignMatrix(parsed, data: block) } catch {
-                    if case .noRowsLeft = error { return }
-                    throw .design(error)
-                }
-                guard dm.termNames == fit.termNames else { throw .inconsistentInput("block design columns differ") }
-                responseName = responseName ?? dm.responseName
-                let clusters = dm.keptRows.map { Int(events.company.codes[offset + $0]) }
+        // Each block (table, design, cluster keys) is built on a second thread, one block
+        // ahead, while this one feeds the previous block to the accumulators: the blocks
+        // are consumed in the same order, so every number is the same with one thread.
+        struct Built: Sendable { var design: DesignMatrix?; var clusters: [Int]; var rows: Int; var failed: Bool }
+        let totalRows = events.count
+        let blockCount = (totalRows + blockRows - 1) / blockRows
+        @Sendable func build(_ b: Int) -> Built {
+            let range = b * blockRows ..< min(totalRows, (b + 1) * blockRows)
+            let block = source.block(range, columns: columns)
+            do throws(ModelFrameError) {
+                let dm = try DesignMatrix(parsed, data: block)
+                return Built(design: dm, clusters: dm.keptRows.map { Int(events.company.codes[range.lowerBound + $0]) },
+                             rows: range.count, failed: false)
+            } catch {
+                // A block whose every row is excluded adds nothing; anything else fails the pass.
+                if case .noRowsLeft = error { return Built(design: nil, clusters: [], rows: range.count, failed: false) }
+                return Built(design: nil, clusters: [], rows: range.count, failed: true)
+            }
+        }
+        var pending: BackgroundWork<Built>? = nil
+        for b in 0..<blockCount {
+            let built = pending?.wait() ?? build(b)
+            pending = threads > 1 && b + 1 < blockCount ? BackgroundWork { build(b + 1) } : nil
+            defer { offset += built.rows }
+            if built.failed { return nil }
+            guard let dm = built.design else { continue }
+            guard dm.termNames == fit.termNames else { return nil }
+            responseName = responseName ?? dm.responseName
+            let clusters = built.clusters
+            do {
                 if !hc3Failed {
                     do { try hc3Acc.add(dm.x, response: dm.y, lowOrder: dm.lowOrder) } catch { hc3Failed = true }
                 }
@@ -265,7 +284,7 @@ extension ReportBuilder {
                 }
                 seen += x.rows
             }
-        } catch { return nil }
+        }
         guard seen == n, let responseName else { return nil }
         // Classical inference from the factor; Durbin–Watson and the residual quantiles
         // from this pass's residuals (as the in-memory fit computes them).
