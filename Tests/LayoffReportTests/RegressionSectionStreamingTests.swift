@@ -106,6 +106,14 @@ import LayoffKit
         #expect(zip(c.coefficients, mc.coefficients).allSatisfy { Self.close($0.estimate, $1.estimate) })
     }
 
+    /// The report on the embedded data takes the streamed path (not the in-memory fallback).
+    @Test func embeddedDataIsStreamed() throws {
+        let data = try LayoffDataset.load()
+        let join = try #require(data.join), fundamentals = try #require(data.fundamentalsLoad).fundamentals
+        let model = try #require(ReportBuilder.streamedRegression(data: data, join: join, fundamentals: fundamentals, formula: Self.formula))
+        #expect(model.variants.map(\.name) == ["classical", "HC3", "cluster by company"])
+    }
+
     /// A formula with a categorical term cannot be rebuilt block by block: the section falls
     /// back to the in-memory fit and still prints the model.
     @Test func categoricalFormulaFallsBackToTheInMemoryFit() throws {
