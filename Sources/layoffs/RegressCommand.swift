@@ -185,7 +185,9 @@ extension RegressCommand {
         if fit.result.residualSummary == nil {
             notes.append("Residual quantiles are not computed in streaming mode (they need every residual); --residual-summary adds a pass that keeps them (8 bytes per row).")
         }
-        let summary = StreamedRegressionSummary(fit: fit, dataDescription: name, streamingNotes: notes)
+        var summary = RegressionSummary(fit: fit, dataDescription: name, trailingNotes: notes)
+        summary.extraJSON = [("streaming", .object([("passes", .int(fit.passes)), ("precision", .string(fit.precision.rawValue)),
+                                                     ("accumulated_columns", .int(fit.accumulatedColumns))]))]
         let output = CommandOutput()
         output.format = format
         switch format {
@@ -194,125 +196,5 @@ extension RegressCommand {
         default: output.write(summary.plainText())
         }
         return output
-    }
-}
-
-/// ``RegressionSummary``'s layout for a streamed fit: the same header, tables, statistics
-/// and notes (the residual table only when the quantiles were computed), with the streaming
-/// notes after the model's own so the common notes keep their numbers.
-struct StreamedRegressionSummary {
-    var fit: StreamingFormulaFit
-    var dataDescription: String
-    var streamingNotes: [String]
-
-    var r: StreamingRegressionResult { fit.result }
-
-    var notes: [String] {
-        var out: [String] = []
-        let ex = fit.exclusions
-        if ex.excludedCount > 0 {
-            out.append("\(ex.excludedCount) of \(ex.totalRows) rows excluded (listwise deletion): "
-                       + ex.reasons.map { "\($0.count) \($0.reason)" }.joined(separator: ", ") + ".")
-        }
-        if r.isUncentered {
-            out.append("The model has no intercept: R² is uncentered (computed about 0, not about the mean).")
-        }
-        if let w = fit.weightsColumn { out.append("Weighted least squares with weights from '\(w)'.") }
-        out += r.notes
-        out += streamingNotes
-        return out
-    }
-
-    var levelText: String { NumberFormat.fixed(r.level * 100, decimals: r.level * 100 == (r.level * 100).rounded() ? 0 : 1) + "%" }
-
-    var coefficientTable: ReportTable {
-        let lo = NumberFormat.fixed((1 - r.level) / 2, decimals: 3), hi = NumberFormat.fixed(1 - (1 - r.level) / 2, decimals: 3)
-        var t = ReportTable(columns: [.init("Term", key: "term"), .init("Estimate", key: "estimate", alignment: .right),
-                                      .init("Std. Error", key: "std_error", alignment: .right),
-                                      .init("t", key: "t", alignment: .right), .init("P>|t|", key: "p_value", alignment: .right),
-                                      .init("[\(lo)", key: "ci_low", alignment: .right), .init("\(hi)]", key: "ci_high", alignment: .right)])
-        for c in r.coefficients {
-            t.append([.text(c.term), .number(c.estimate, .significant(digits: 5)), .number(c.standardError, .significant(digits: 4)),
-                      .number(c.t, .fixed(decimals: 3, grouping: false)), .number(c.pValue, .pValue),
-                      .number(c.ciLow, .significant(digits: 4)), .number(c.ciHigh, .significant(digits: 4))])
-        }
-        return t
-    }
-
-    var statisticsLines: [String] {
-        let s4 = { (x: Double) in NumberFormat.significant(x, digits: 4) }
-        var lines: [String] = []
-        lines.append("Residual standard error: \(s4(r.sigma)) on \(r.dfResidual) degrees of freedom")
-        lines.append("R-squared\(r.isUncentered ? " (uncentered)" : ""): \(NumberFormat.fixed(r.rSquared, decimals: 4)),  Adjusted R-squared: \(NumberFormat.fixed(r.adjustedRSquared, decimals: 4))")
-        let fdf2 = r.covarianceType == .cluster ? (r.clusterCount ?? 1) - 1 : r.dfResidual
-        lines.append("F-statistic\(r.covarianceType == .classical ? "" : " (Wald, \(r.covarianceType.rawValue))"): \(s4(r.fStatistic)) on \(r.dfModel) and \(fdf2) DF,  p-value: \(NumberFormat.pValue(r.fPValue))")
-        lines.append("Log-likelihood: \(NumberFormat.fixed(r.logLikelihood, decimals: 2)),  AIC: \(NumberFormat.fixed(r.aic, decimals: 2)),  BIC: \(NumberFormat.fixed(r.bic, decimals: 2))")
-        lines.append("Condition number: \(s4(r.conditionNumber)),  Durbin-Watson: \(NumberFormat.fixed(r.durbinWatson, decimals: 3))")
-        lines.append("Observations: \(r.n),  parameters estimated: \(r.rank)" + (r.droppedTerms.isEmpty ? "" : " (\(r.droppedTerms.count) not defined because of singularities)"))
-        return lines
-    }
-
-    var residualTable: ReportTable? {
-        guard let s = r.residualSummary else { return nil }
-        return ReportTable(columns: [.init("Min", key: "min"), .init("1Q", key: "q1"), .init("Median", key: "median"),
-                                     .init("3Q", key: "q3"), .init("Max", key: "max")],
-                           rows: [[s.minimum, s.lowerQuartile, s.median, s.upperQuartile, s.maximum].map { .number($0, .significant(digits: 4)) }])
-    }
-
-    var header: [String] {
-        [(fit.weightsColumn == nil ? "OLS" : "WLS") + " regression: \(fit.formula)",
-         "Data: \(dataDescription); \(r.n) of \(fit.exclusions.totalRows) rows used",
-         "Standard errors: \(RegressionSummary.covarianceText(r.covarianceType, clusters: r.clusterCount, column: fit.clusterColumn)); confidence intervals at \(levelText)"]
-    }
-
-    func plainText() -> String {
-        var s = header.joined(separator: "\n") + "\n"
-        if let t = residualTable { s += "\nResiduals:\n" + t.plainText(border: .ascii) }
-        s += "\nCoefficients:\n" + coefficientTable.plainText(border: .ascii)
-        s += "\n" + statisticsLines.joined(separator: "\n") + "\n"
-        let n = notes
-        if !n.isEmpty { s += "\nNotes:\n" + n.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n") + "\n" }
-        return s
-    }
-
-    func markdown() -> String {
-        var s = header.map { MarkdownText.escape($0) + "  " }.joined(separator: "\n") + "\n\n"
-        if let t = residualTable { s += "Residuals:\n\n" + t.markdown() + "\n" }
-        s += coefficientTable.markdown() + "\n"
-        s += statisticsLines.map { MarkdownText.escape($0) + "  " }.joined(separator: "\n") + "\n"
-        let n = notes
-        if !n.isEmpty { s += "\nNotes:\n\n" + n.enumerated().map { "\($0.offset + 1). \(MarkdownText.escape($0.element))" }.joined(separator: "\n") + "\n" }
-        return s
-    }
-
-    func json() -> JSONValue {
-        let residuals: JSONValue = r.residualSummary.map { s in
-            .object([("min", .number(s.minimum)), ("q1", .number(s.lowerQuartile)), ("median", .number(s.median)),
-                     ("q3", .number(s.upperQuartile)), ("max", .number(s.maximum))])
-        } ?? .null
-        return .object([
-            ("formula", .string(fit.formula)),
-            ("method", .string(fit.weightsColumn == nil ? "OLS" : "WLS")),
-            ("n", .int(r.n)), ("rows_total", .int(fit.exclusions.totalRows)),
-            ("rows_excluded", .int(fit.exclusions.excludedCount)),
-            ("excluded_by_reason", .object(fit.exclusions.reasons.map { (key: $0.reason, value: .int($0.count)) })),
-            ("df_model", .int(r.dfModel)), ("df_resid", .int(r.dfResidual)), ("rank", .int(r.rank)),
-            ("r_squared", .number(r.rSquared)), ("adj_r_squared", .number(r.adjustedRSquared)),
-            ("r_squared_uncentered", .bool(r.isUncentered)),
-            ("sigma", .number(r.sigma)), ("f_statistic", .number(r.fStatistic)), ("f_p_value", .number(r.fPValue)),
-            ("log_likelihood", .number(r.logLikelihood)), ("aic", .number(r.aic)), ("bic", .number(r.bic)),
-            ("condition_number", .number(r.conditionNumber)), ("durbin_watson", .number(r.durbinWatson)),
-            ("cov_type", .string(r.covarianceType.rawValue)), ("cluster_column", .string(fit.clusterColumn)),
-            ("clusters", .int(r.clusterCount)), ("weights_column", .string(fit.weightsColumn)), ("level", .number(r.level)),
-            ("dropped_terms", .array(r.droppedTerms.map { .string($0) })),
-            ("residuals", residuals),
-            ("coefficients", .array(r.coefficients.map { c in
-                .object([("term", .string(c.term)), ("estimate", .number(c.estimate)), ("std_error", .number(c.standardError)),
-                         ("t", .number(c.t)), ("p_value", .number(c.pValue)), ("ci_low", .number(c.ciLow)), ("ci_high", .number(c.ciHigh))])
-            })),
-            ("notes", .array(notes.map { .string($0) })),
-            ("streaming", .object([("passes", .int(fit.passes)), ("precision", .string(fit.precision.rawValue)),
-                                   ("accumulated_columns", .int(fit.accumulatedColumns))])),
-        ])
     }
 }

@@ -3,21 +3,64 @@ import StatKit
 /// Renders a fitted model in the R `summary.lm` / statsmodels tradition: residual
 /// five-number summary, coefficient table with the covariance type named, fit statistics
 /// and numbered notes (aliased terms, large condition number, excluded rows).
+///
+/// It renders any ``RegressionStatistics``: an in-memory ``FormulaFit`` or a streamed
+/// ``StreamingFormulaFit`` print the same way. A streamed fit without residual quantiles
+/// (``RegressionStatistics/residualFiveNumberSummary`` `nil`) has no residual table and
+/// `null` residuals in JSON.
 public struct RegressionSummary: Sendable {
-    /// The fit.
-    public var fit: FormulaFit
+    /// The statistics printed.
+    public var statistics: any RegressionStatistics
+    /// The formula as given.
+    public var formula: String
+    /// Rows read and excluded (listwise deletion).
+    public var exclusions: RowExclusions
+    /// Name of the weights column of a WLS fit.
+    public var weightsColumn: String?
+    /// Name of the cluster column of a cluster-robust covariance.
+    public var clusterColumn: String?
     /// What the data were, e.g. `events.csv joined to fundamentals.csv`.
     public var dataDescription: String
     /// Extra notes placed before the model's own (e.g. join counts).
     public var extraNotes: [String]
+    /// Notes placed after the model's own (e.g. how a streamed fit was made), so the
+    /// common notes keep their numbers.
+    public var trailingNotes: [String]
+    /// Members appended to the JSON object (e.g. `streaming`).
+    public var extraJSON: [(key: String, value: JSONValue)]
 
+    /// A summary of an in-memory fit.
     public init(fit: FormulaFit, dataDescription: String, extraNotes: [String] = []) {
-        self.fit = fit
-        self.dataDescription = dataDescription
-        self.extraNotes = extraNotes
+        self.init(statistics: fit.result, formula: fit.formula, exclusions: fit.design.exclusions,
+                  weightsColumn: fit.weightsColumn, clusterColumn: fit.clusterColumn,
+                  dataDescription: dataDescription, extraNotes: extraNotes)
     }
 
-    var r: RegressionResult { fit.result }
+    /// A summary of a streamed fit: its own ``StreamingFormulaFit/result`` unless
+    /// `statistics` gives another inference of the same fit.
+    public init(fit: StreamingFormulaFit, statistics: (any RegressionStatistics)? = nil, dataDescription: String,
+                extraNotes: [String] = [], trailingNotes: [String] = []) {
+        self.init(statistics: statistics ?? fit.result, formula: fit.formula, exclusions: fit.exclusions,
+                  weightsColumn: fit.weightsColumn, clusterColumn: fit.clusterColumn,
+                  dataDescription: dataDescription, extraNotes: extraNotes, trailingNotes: trailingNotes)
+    }
+
+    /// A summary from its parts.
+    public init(statistics: any RegressionStatistics, formula: String, exclusions: RowExclusions,
+                weightsColumn: String? = nil, clusterColumn: String? = nil, dataDescription: String,
+                extraNotes: [String] = [], trailingNotes: [String] = [], extraJSON: [(key: String, value: JSONValue)] = []) {
+        self.statistics = statistics
+        self.formula = formula
+        self.exclusions = exclusions
+        self.weightsColumn = weightsColumn
+        self.clusterColumn = clusterColumn
+        self.dataDescription = dataDescription
+        self.extraNotes = extraNotes
+        self.trailingNotes = trailingNotes
+        self.extraJSON = extraJSON
+    }
+
+    var r: any RegressionStatistics { statistics }
 
     /// A sentence naming the covariance estimator.
     public static func covarianceText(_ c: CovarianceType, clusters: Int?, column: String?) -> String {
@@ -34,7 +77,7 @@ public struct RegressionSummary: Sendable {
     /// The numbered notes: exclusions, then the caller's, then the model's.
     public var notes: [String] {
         var out: [String] = []
-        let ex = fit.design.exclusions
+        let ex = exclusions
         if ex.excludedCount > 0 {
             out.append("\(ex.excludedCount) of \(ex.totalRows) rows excluded (listwise deletion): "
                        + ex.reasons.map { "\($0.count) \($0.reason)" }.joined(separator: ", ") + ".")
@@ -43,8 +86,9 @@ public struct RegressionSummary: Sendable {
         if r.isUncentered {
             out.append("The model has no intercept: R² is uncentered (computed about 0, not about the mean).")
         }
-        if let w = fit.weightsColumn { out.append("Weighted least squares with weights from '\(w)'.") }
+        if let w = weightsColumn { out.append("Weighted least squares with weights from '\(w)'.") }
         out += r.notes
+        out += trailingNotes
         return out
     }
 
@@ -79,23 +123,24 @@ public struct RegressionSummary: Sendable {
         return lines
     }
 
-    /// The residual five-number summary table.
-    public var residualTable: ReportTable {
-        let s = r.residualSummary
+    /// The residual five-number summary table (`nil` when the quantiles were not computed).
+    public var residualTable: ReportTable? {
+        guard let s = r.residualFiveNumberSummary else { return nil }
         return ReportTable(columns: [.init("Min", key: "min"), .init("1Q", key: "q1"), .init("Median", key: "median"),
                                      .init("3Q", key: "q3"), .init("Max", key: "max")],
                            rows: [[s.minimum, s.lowerQuartile, s.median, s.upperQuartile, s.maximum].map { .number($0, .significant(digits: 4)) }])
     }
 
     var header: [String] {
-        [(fit.weightsColumn == nil ? "OLS" : "WLS") + " regression: \(fit.formula)",
-         "Data: \(dataDescription); \(r.n) of \(fit.design.exclusions.totalRows) rows used",
-         "Standard errors: \(Self.covarianceText(r.covarianceType, clusters: r.clusterCount, column: fit.clusterColumn)); confidence intervals at \(levelText)"]
+        [(weightsColumn == nil ? "OLS" : "WLS") + " regression: \(formula)",
+         "Data: \(dataDescription); \(r.n) of \(exclusions.totalRows) rows used",
+         "Standard errors: \(Self.covarianceText(r.covarianceType, clusters: r.clusterCount, column: clusterColumn)); confidence intervals at \(levelText)"]
     }
 
     /// Plain text for a terminal.
     public func plainText() -> String {
-        var s = header.joined(separator: "\n") + "\n\nResiduals:\n" + residualTable.plainText(border: .ascii)
+        var s = header.joined(separator: "\n") + "\n"
+        if let t = residualTable { s += "\nResiduals:\n" + t.plainText(border: .ascii) }
         s += "\nCoefficients:\n" + coefficientTable.plainText(border: .ascii)
         s += "\n" + statisticsLines.joined(separator: "\n") + "\n"
         let n = notes
@@ -106,7 +151,8 @@ public struct RegressionSummary: Sendable {
     /// GitHub markdown.
     public func markdown() -> String {
         var s = header.map { MarkdownText.escape($0) + "  " }.joined(separator: "\n") + "\n\n"
-        s += "Residuals:\n\n" + residualTable.markdown() + "\n" + coefficientTable.markdown() + "\n"
+        if let t = residualTable { s += "Residuals:\n\n" + t.markdown() + "\n" }
+        s += coefficientTable.markdown() + "\n"
         s += statisticsLines.map { MarkdownText.escape($0) + "  " }.joined(separator: "\n") + "\n"
         let n = notes
         if !n.isEmpty { s += "\nNotes:\n\n" + n.enumerated().map { "\($0.offset + 1). \(MarkdownText.escape($0.element))" }.joined(separator: "\n") + "\n" }
@@ -115,29 +161,31 @@ public struct RegressionSummary: Sendable {
 
     /// JSON with every number in shortest round-trip form.
     public func json() -> JSONValue {
-        let s = r.residualSummary
+        let residuals: JSONValue = r.residualFiveNumberSummary.map { s in
+            .object([("min", .number(s.minimum)), ("q1", .number(s.lowerQuartile)), ("median", .number(s.median)),
+                     ("q3", .number(s.upperQuartile)), ("max", .number(s.maximum))])
+        } ?? .null
         return .object([
-            ("formula", .string(fit.formula)),
-            ("method", .string(fit.weightsColumn == nil ? "OLS" : "WLS")),
-            ("n", .int(r.n)), ("rows_total", .int(fit.design.exclusions.totalRows)),
-            ("rows_excluded", .int(fit.design.exclusions.excludedCount)),
-            ("excluded_by_reason", .object(fit.design.exclusions.reasons.map { (key: $0.reason, value: .int($0.count)) })),
+            ("formula", .string(formula)),
+            ("method", .string(weightsColumn == nil ? "OLS" : "WLS")),
+            ("n", .int(r.n)), ("rows_total", .int(exclusions.totalRows)),
+            ("rows_excluded", .int(exclusions.excludedCount)),
+            ("excluded_by_reason", .object(exclusions.reasons.map { (key: $0.reason, value: .int($0.count)) })),
             ("df_model", .int(r.dfModel)), ("df_resid", .int(r.dfResidual)), ("rank", .int(r.rank)),
             ("r_squared", .number(r.rSquared)), ("adj_r_squared", .number(r.adjustedRSquared)),
             ("r_squared_uncentered", .bool(r.isUncentered)),
             ("sigma", .number(r.sigma)), ("f_statistic", .number(r.fStatistic)), ("f_p_value", .number(r.fPValue)),
             ("log_likelihood", .number(r.logLikelihood)), ("aic", .number(r.aic)), ("bic", .number(r.bic)),
             ("condition_number", .number(r.conditionNumber)), ("durbin_watson", .number(r.durbinWatson)),
-            ("cov_type", .string(r.covarianceType.rawValue)), ("cluster_column", .string(fit.clusterColumn)),
-            ("clusters", .int(r.clusterCount)), ("weights_column", .string(fit.weightsColumn)), ("level", .number(r.level)),
+            ("cov_type", .string(r.covarianceType.rawValue)), ("cluster_column", .string(clusterColumn)),
+            ("clusters", .int(r.clusterCount)), ("weights_column", .string(weightsColumn)), ("level", .number(r.level)),
             ("dropped_terms", .array(r.droppedTerms.map { .string($0) })),
-            ("residuals", .object([("min", .number(s.minimum)), ("q1", .number(s.lowerQuartile)), ("median", .number(s.median)),
-                                   ("q3", .number(s.upperQuartile)), ("max", .number(s.maximum))])),
+            ("residuals", residuals),
             ("coefficients", .array(r.coefficients.map { c in
                 .object([("term", .string(c.term)), ("estimate", .number(c.estimate)), ("std_error", .number(c.standardError)),
                          ("t", .number(c.t)), ("p_value", .number(c.pValue)), ("ci_low", .number(c.ciLow)), ("ci_high", .number(c.ciHigh))])
             })),
             ("notes", .array(notes.map { .string($0) })),
-        ])
+        ] + extraJSON)
     }
 }

@@ -4,43 +4,61 @@ import LayoffKit
 import Glibc
 #endif
 
+/// What the cut-size regression section prints, computed either by streaming the joined
+/// events (``ReportBuilder/streamedRegression(data:join:fundamentals:formula:blockRows:threads:)``)
+/// or from an in-memory ``FormulaFit`` over the regression table.
+struct RegressionSectionModel: Sendable {
+    /// The model summary (classical covariance).
+    var summary: RegressionSummary
+    /// `log(total_laid_off)` and the like.
+    var responseName: String
+    /// Classical, then HC3 and cluster by company when they could be computed.
+    var variants: [(name: String, result: any RegressionStatistics)]
+    /// `3k/n`.
+    var leverageCutoff: Double
+    /// Observations whose leverage exceeds the cutoff.
+    var highLeverageCount: Int
+    /// The (at most 5) largest of them, by decreasing leverage (ties in row order).
+    var topLeverage: [(name: String, leverage: Double)]
+    /// What the charts draw.
+    var charts: RegressionChartData
+}
+
 extension ReportBuilder {
+    /// Rows per block of the streamed fit.
+    static let regressionBlockRows = 8192
+
     /// The cut-size regression section: the model table as `regress` prints it, robust
     /// and clustered standard errors side by side, one plain sentence per coefficient,
     /// diagnostics, and the scatter and residual charts.
+    ///
+    /// The model is fitted by streaming the joined events in blocks
+    /// (``streamedRegression(data:join:fundamentals:formula:blockRows:threads:)``), so memory does
+    /// not grow with a copy of the design; a formula with categorical terms, or any failure
+    /// of the streamed fit, takes the in-memory path, whose errors are the ones reported.
     static func regressionSection(data: LayoffDataset, settings: RegressionSettings, options: ReportOptions,
                                   figures: inout [(name: String, svg: String)]) -> String {
         var md = "## Cut size against workforce and revenue growth\n\n"
         guard let join = data.join, let f = data.fundamentalsLoad else {
             return md + "No fundamentals were given, so there is no workforce or revenue growth to model the cut size on.\n\n"
         }
-        let table: DataTable
-        // Only the columns the model uses, plus company (clusters, labels) and year
-        // (leverage notes); a formula naming any other column gets the whole table, so
-        // its error lists every column there is.
-        let used = (try? Formula(settings.formula))?.columnsUsed ?? []
-        let wanted: Set<String>? = used.isEmpty || !used.allSatisfy(FundamentalsJoin.regressionColumnNames.contains)
-            ? nil : Set(used + ["company", "year"])
-        do { table = try join.regressionTable(events: data.events, fundamentals: f.fundamentals, columns: wanted) } catch {
-            return md + "The regression table could not be built: \(error).\n\n"
+        let model: RegressionSectionModel
+        if let m = streamedRegression(data: data, join: join, fundamentals: f.fundamentals, formula: settings.formula,
+                                       threads: options.threads) {
+            model = m
+        } else {
+            switch inMemoryRegression(data: data, join: join, fundamentals: f.fundamentals, formula: settings.formula) {
+            case .success(let m): model = m
+            case .failure(let message): return md + message
+            }
         }
-        let fit: FormulaFit
-        do { fit = try FormulaFit(formula: settings.formula, data: table, covariance: .classical) } catch {
-            return md + "The model `\(settings.formula)` could not be fitted: \(MarkdownText.escape(error.description)).\n\n"
-        }
-        let r = fit.result
         md += "Events joined to company fundamentals for the event's fiscal year; \(join.matchedCount) of \(data.events.count) events matched. "
         md += "The model is fitted by least squares (Householder QR through LAPACK, with extended-precision refinement where the design is ill-conditioned).\n\n"
-        let summary = RegressionSummary(fit: fit, dataDescription: "\(data.inputs[0].displayName) joined to \(data.inputs.first { $0.role == "fundamentals" }?.displayName ?? "fundamentals")")
-        md += summary.markdown() + "\n"
+        md += model.summary.markdown() + "\n"
 
         // Robust and clustered errors side by side.
-        var variants: [(String, RegressionResult)] = [("classical", r)]
-        if let hc3 = try? r.with(covariance: .hc3) { variants.append(("HC3", hc3)) }
-        if let company = table.column(named: "company"),
-           let cl = try? r.with(covariance: .cluster, clusters: FormulaFit.clusterCodes(company, rows: fit.design.keptRows)) {
-            variants.append(("cluster by company", cl))
-        }
+        let variants = model.variants
+        let r = variants[0].result
         md += "Standard errors under three covariance estimators (t and p use n − k degrees of freedom, G − 1 for the clustered ones):\n\n"
         var cols: [ReportTable.Column] = [.init("Term", key: "term"), .init("Estimate", key: "estimate", alignment: .right)]
         for (name, _) in variants {
@@ -57,45 +75,247 @@ extension ReportBuilder {
             t.append(row)
         }
         md += t.markdown() + "\n"
-        if let cl = variants.first(where: { $0.0.hasPrefix("cluster") })?.1 {
+        if let cl = variants.first(where: { $0.name.hasPrefix("cluster") })?.result {
             md += "\(cl.clusterCount ?? 0) companies form the clusters; several events of one company are not independent draws, which is why the clustered errors are the ones to read.\n\n"
         }
 
         // Influence: observations that carry a large share of the fit.
-        let h = r.leverages()
-        let cutoff = 3 * Double(r.rank) / Double(max(1, r.n))
-        let high = h.indices.filter { h[$0] > cutoff }.sorted { h[$0] > h[$1] }
-        if !high.isEmpty {
-            let names: [String] = high.prefix(5).map { i in
-                let row = fit.design.keptRows[i]
-                var name = "row \(row + 1)"
-                if case .text(let col)? = table.column(named: "company"), let c = col[row] { name = c }
-                if case .numeric(let yr)? = table.column(named: "year"), let y = yr[row] { name += " \(Int(y))" }
-                return "\(name) (leverage \(NumberFormat.fixed(h[i], decimals: 2)))"
-            }
-            md += "\(high.count) observation\(high.count == 1 ? " has" : "s have") high leverage (above 3k/n = \(NumberFormat.fixed(cutoff, decimals: 3))): \(names.joined(separator: ", "))\(high.count > 5 ? ", ..." : ""). Such points pull the fit towards themselves; where the classical, HC3 and clustered standard errors disagree sharply, they are usually why.\n\n"
+        if model.highLeverageCount > 0 {
+            let count = model.highLeverageCount
+            let names = model.topLeverage.map { "\($0.name) (leverage \(NumberFormat.fixed($0.leverage, decimals: 2)))" }
+            md += "\(count) observation\(count == 1 ? " has" : "s have") high leverage (above 3k/n = \(NumberFormat.fixed(model.leverageCutoff, decimals: 3))): \(names.joined(separator: ", "))\(count > 5 ? ", ..." : ""). Such points pull the fit towards themselves; where the classical, HC3 and clustered standard errors disagree sharply, they are usually why.\n\n"
         }
 
         // Plain sentences.
         md += "What the coefficients say (holding the other terms fixed):\n\n"
-        let reading = variants.last?.1 ?? r
-        for s in interpretation(fit: fit, result: reading, label: variants.last?.0 ?? "classical") { md += "- " + s + "\n" }
+        let reading = variants.last!
+        for s in interpretation(responseName: model.responseName, result: reading.result, label: reading.name) { md += "- " + s + "\n" }
         md += "\nThis is an association across the announced cuts in the data, not a causal effect: companies choose both how much to cut and when to announce, and only events with a reported count and a matched headcount enter the fit.\n\n"
 
-        let charts = RegressionCharts.make(fit: fit, table: table)
-        for c in charts {
+        for c in RegressionCharts.make(model.charts) {
             figures.append((c.name, c.svg))
             md += "![\(c.alt)](\(options.figuresLink)/\(c.name))\n\n"
         }
         return md
     }
 
+    /// The description of the data in the model summary.
+    static func regressionDataDescription(_ data: LayoffDataset) -> String {
+        "\(data.inputs[0].displayName) joined to \(data.inputs.first { $0.role == "fundamentals" }?.displayName ?? "fundamentals")"
+    }
+
+    enum InMemoryOutcome { case success(RegressionSectionModel), failure(String) }
+
+    /// The section's numbers from an in-memory ``FormulaFit`` over the regression table
+    /// (the design, residuals and leverages of all rows in memory).
+    static func inMemoryRegression(data: LayoffDataset, join: FundamentalsJoin, fundamentals: FundamentalsTable,
+                                   formula: String) -> InMemoryOutcome {
+        let table: DataTable
+        // Only the columns the model uses, plus company (clusters, labels) and year
+        // (leverage notes); a formula naming any other column gets the whole table, so
+        // its error lists every column there is.
+        let used = (try? Formula(formula))?.columnsUsed ?? []
+        let wanted: Set<String>? = used.isEmpty || !used.allSatisfy(FundamentalsJoin.regressionColumnNames.contains)
+            ? nil : Set(used + ["company", "year"])
+        do { table = try join.regressionTable(events: data.events, fundamentals: fundamentals, columns: wanted) } catch {
+            return .failure("The regression table could not be built: \(error).\n\n")
+        }
+        let fit: FormulaFit
+        do { fit = try FormulaFit(formula: formula, data: table, covariance: .classical) } catch {
+            return .failure("The model `\(formula)` could not be fitted: \(MarkdownText.escape(error.description)).\n\n")
+        }
+        let r = fit.result
+        var variants: [(name: String, result: any RegressionStatistics)] = [("classical", r)]
+        if let hc3 = try? r.with(covariance: .hc3) { variants.append(("HC3", hc3)) }
+        if let company = table.column(named: "company"),
+           let cl = try? r.with(covariance: .cluster, clusters: FormulaFit.clusterCodes(company, rows: fit.design.keptRows)) {
+            variants.append(("cluster by company", cl))
+        }
+        let h = r.leverages()
+        let cutoff = 3 * Double(r.rank) / Double(max(1, r.n))
+        let high = h.indices.filter { h[$0] > cutoff }.sorted { h[$0] != h[$1] ? h[$0] > h[$1] : $0 < $1 }
+        let top: [(name: String, leverage: Double)] = high.prefix(5).map { i in
+            let row = fit.design.keptRows[i]
+            var name = "row \(row + 1)"
+            if case .text(let col)? = table.column(named: "company"), let c = col[row] { name = c }
+            if case .numeric(let yr)? = table.column(named: "year"), let y = yr[row] { name += " \(Int(y))" }
+            return (name, h[i])
+        }
+        return .success(RegressionSectionModel(
+            summary: RegressionSummary(fit: fit, dataDescription: regressionDataDescription(data)),
+            responseName: fit.design.responseName, variants: variants, leverageCutoff: cutoff,
+            highLeverageCount: high.count, topLeverage: top, charts: RegressionChartData(fit: fit, table: table)))
+    }
+
+    /// The section's numbers from two passes over the joined events in blocks of
+    /// `blockRows` rows (``RegressionBlockSource``), never holding the `n`-row table or design:
+    ///
+    /// 1. ``StreamingFormulaFit`` folds the blocks into the R factor of `[X | y]` (classical fit).
+    /// 2. Each block's design is rebuilt (``DesignMatrix`` over the block, same columns) and fed
+    ///    to two ``ResidualAccumulator``s, HC3 and cluster by company, while each row's
+    ///    residual `yᵢ − xᵢᵀβ̂` (Float80; kept, 8 bytes per row, for the five-number summary,
+    ///    with Durbin–Watson) and leverage `hᵢᵢ = xᵢᵀ(XᵀX)⁻¹xᵢ` (Float80, `(XᵀX)⁻¹ = V/σ̂²`)
+    ///    give the high-leverage count and top five, the design column means, and the
+    ///    charts' sampled points (one in every k rows, as ``RegressionCharts`` draws them).
+    ///
+    /// With `threads` ≥ 2 the first pass evaluates blocks on a second thread while this one
+    /// folds them in, in the same order: the numbers do not depend on `threads`.
+    ///
+    /// Returns `nil` when the formula has categorical terms (their levels are known only at
+    /// the end of the first pass, so a block's design could not be rebuilt alone) or when
+    /// anything fails; the caller then fits in memory.
+    static func streamedRegression(data: LayoffDataset, join: FundamentalsJoin, fundamentals: FundamentalsTable,
+                                   formula: String, blockRows: Int = regressionBlockRows,
+                                   threads: Int = 1) -> RegressionSectionModel? {
+        guard let parsed = try? Formula(formula) else { return nil }
+        let used = parsed.columnsUsed
+        guard !used.isEmpty, used.allSatisfy(FundamentalsJoin.regressionColumnNames.contains) else { return nil }
+        let events = data.events
+        let source = RegressionBlockSource(events: events, fundamentals: fundamentals, join: join, blockRows: blockRows)
+        guard let sfit = try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical, threads: threads),
+              sfit.categoricalLevels.isEmpty, let classical0 = try? sfit.fit.result() else { return nil }
+        let fit = sfit.fit
+        guard fit.sigma > 0 else { return nil }
+        let n = fit.n, p = fit.columns, kept = fit.keptColumns, k = kept.count
+        var beta = [Float80](repeating: 0, count: p)
+        for (j, b) in fit.coefficients.enumerated() { beta[j] = Float80(b ?? 0) }
+        // (XᵀX)⁻¹ over the kept columns, from the classical covariance σ̂²(XᵀX)⁻¹.
+        let s2 = Float80(fit.sigma) * Float80(fit.sigma)
+        let v = classical0.covarianceMatrix
+        var inv = [Float80](repeating: 0, count: k * k)
+        for a in 0..<k { for b in 0..<k { inv[a + b * k] = Float80(v[a, b]) / s2 } }
+        let cutoff = 3 * Double(k) / Double(max(1, n))
+
+        var hc3Acc = fit.residualAccumulator(covariance: .hc3)
+        var clusterAcc = fit.residualAccumulator(covariance: .cluster)
+        var hc3Failed = false, clusterFailed = false
+        var responseName: String? = nil
+        var highCount = 0
+        var top: [(row: Int, event: Int, h: Double)] = []
+        var sums = [Double](repeating: 0, count: p)
+        let (drawn, stride) = RegressionCharts.sample(n)
+        let candidates = (0..<p).filter { fit.termNames[$0] != "(Intercept)" && fit.coefficients[$0] != nil }
+        let xi = fit.termNames.firstIndex(of: "log(employees)") ?? candidates.first
+        var points = (x: [Double](), y: [Double](), labels: [String?](), fitted: [Double](), residuals: [Double]())
+        let capacity = drawn.underestimatedCount
+        points.x.reserveCapacity(capacity); points.y.reserveCapacity(capacity); points.labels.reserveCapacity(capacity)
+        points.fitted.reserveCapacity(capacity); points.residuals.reserveCapacity(capacity)
+        var residuals: [Double] = []
+        residuals.reserveCapacity(n)
+        var dwNumerator: Float80 = 0, lastResidual: Float80? = nil
+        var seen = 0, offset = 0
+        let columns = used
+        var xk = [Float80](repeating: 0, count: k)
+        // Each block (table, design, cluster keys) is built on a second thread, one block
+        // ahead, while this one feeds the previous block to the accumulators: the blocks
+        // are consumed in the same order, so every number is the same with one thread.
+        struct Built: Sendable { var design: DesignMatrix?; var clusters: [Int]; var rows: Int; var failed: Bool }
+        let totalRows = events.count
+        let blockCount = (totalRows + blockRows - 1) / blockRows
+        @Sendable func build(_ b: Int) -> Built {
+            let range = b * blockRows ..< min(totalRows, (b + 1) * blockRows)
+            let block = source.block(range, columns: columns)
+            do throws(ModelFrameError) {
+                let dm = try DesignMatrix(parsed, data: block)
+                return Built(design: dm, clusters: dm.keptRows.map { Int(events.company.codes[range.lowerBound + $0]) },
+                             rows: range.count, failed: false)
+            } catch {
+                // A block whose every row is excluded adds nothing; anything else fails the pass.
+                if case .noRowsLeft = error { return Built(design: nil, clusters: [], rows: range.count, failed: false) }
+                return Built(design: nil, clusters: [], rows: range.count, failed: true)
+            }
+        }
+        var pending: BackgroundWork<Built>? = nil
+        for b in 0..<blockCount {
+            let built = pending?.wait() ?? build(b)
+            pending = threads > 1 && b + 1 < blockCount ? BackgroundWork { build(b + 1) } : nil
+            defer { offset += built.rows }
+            if built.failed { return nil }
+            guard let dm = built.design else { continue }
+            guard dm.termNames == fit.termNames else { return nil }
+            responseName = responseName ?? dm.responseName
+            let clusters = built.clusters
+            do {
+                if !hc3Failed {
+                    do { try hc3Acc.add(dm.x, response: dm.y, lowOrder: dm.lowOrder) } catch { hc3Failed = true }
+                }
+                if !clusterFailed {
+                    do { try clusterAcc.add(dm.x, response: dm.y, clusters: clusters, lowOrder: dm.lowOrder) } catch { clusterFailed = true }
+                }
+                let x = dm.x, lo = dm.lowOrder
+                for i in 0..<x.rows {
+                    let g = seen + i
+                    for j in 0..<p { sums[j] += x[i, j] }
+                    var e = Float80(dm.y[i])
+                    for (c, j) in kept.enumerated() {
+                        var xv = Float80(x[i, j])
+                        if let lo { xv += Float80(lo[i, j]) }
+                        xk[c] = Float80(x[i, j])
+                        e -= xv * beta[j]
+                    }
+                    residuals.append(Double(e))
+                    if let last = lastResidual { dwNumerator += (e - last) * (e - last) }
+                    lastResidual = e
+                    var h: Float80 = 0
+                    for b in 0..<k {
+                        var s: Float80 = 0
+                        for a in 0..<k { s += xk[a] * inv[a + b * k] }
+                        h += s * xk[b]
+                    }
+                    let hd = Double(h)
+                    if hd > cutoff {
+                        highCount += 1
+                        let event = offset + dm.keptRows[i]
+                        if top.count < 5 || hd > top[top.count - 1].h {
+                            // Ties keep row order: a later row goes after equal ones.
+                            let at = top.firstIndex { hd > $0.h } ?? top.count
+                            top.insert((g, event, hd), at: at)
+                            if top.count > 5 { top.removeLast() }
+                        }
+                    }
+                    if g % stride == 0 {
+                        let resid = Double(e)
+                        points.residuals.append(resid)
+                        points.fitted.append(dm.y[i] - resid)
+                        points.y.append(dm.y[i])
+                        if let xi { points.x.append(x[i, xi]) }
+                        points.labels.append(events.company[offset + dm.keptRows[i]])
+                    }
+                }
+                seen += x.rows
+            }
+        }
+        guard seen == n, let responseName else { return nil }
+        // Classical inference from the factor; Durbin–Watson and the residual quantiles
+        // from this pass's residuals (as the in-memory fit computes them).
+        let classical = ClassicalStreamedStatistics(base: classical0,
+                                                    durbinWatson: Double(dwNumerator / Float80(fit.residualSumOfSquares)),
+                                                    residualFiveNumberSummary: FiveNumberSummary(residuals))
+        var variants: [(name: String, result: any RegressionStatistics)] = [("classical", classical)]
+        if !hc3Failed, let hc3 = try? fit.result(residuals: hc3Acc) { variants.append(("HC3", hc3)) }
+        if !clusterFailed, let cl = try? fit.result(residuals: clusterAcc) { variants.append(("cluster by company", cl)) }
+        let topNamed: [(name: String, leverage: Double)] = top.map { t in
+            var name = "row \(t.event + 1)"
+            if let c = events.company[t.event] { name = c }
+            name += " \(events.day[t.event].year)"
+            return (name, t.h)
+        }
+        let charts = RegressionChartData(
+            responseName: responseName, termNames: fit.termNames, coefficients: classical.coefficients, n: n, rows: n,
+            stride: stride, mainTerm: xi, means: sums.map { $0 / Double(max(1, n)) },
+            x: points.x, y: points.y, labels: points.labels, fitted: points.fitted, residuals: points.residuals)
+        let summary = RegressionSummary(fit: sfit, statistics: classical, dataDescription: regressionDataDescription(data))
+        return RegressionSectionModel(summary: summary, responseName: responseName, variants: variants,
+                                      leverageCutoff: cutoff, highLeverageCount: highCount, topLeverage: topNamed,
+                                      charts: charts)
+    }
+
     /// One sentence per coefficient in plain words, e.g. "a 10% larger workforce goes with
     /// about x% larger cuts". Log–log terms are elasticities; a level regressor on a log
     /// response is a semi-elasticity.
-    static func interpretation(fit: FormulaFit, result r: RegressionResult, label: String) -> [String] {
+    static func interpretation(responseName: String, result r: any RegressionStatistics, label: String) -> [String] {
         var out: [String] = []
-        let logResponse = fit.design.responseName.hasPrefix("log(")
+        let logResponse = responseName.hasPrefix("log(")
         for c in r.coefficients {
             guard let b = c.estimate, c.term != "(Intercept)" else {
                 if c.estimate == nil { out.append("`\(c.term)` is not estimable (aliased with other terms).") }
@@ -116,10 +336,108 @@ extension ReportBuilder {
                 let unit = c.term == "revenue_growth" ? "percentage point more revenue growth" : "unit more of `\(c.term)`"
                 out.append("Each \(unit) goes with about \(NumberFormat.fixed(abs(pct), decimals: 2))% \(pct >= 0 ? "larger" : "smaller") cuts; \(sig).")
             } else {
-                out.append("Each unit more of `\(c.term)` goes with \(NumberFormat.significant(b, digits: 3)) more of \(fit.design.responseName); \(sig).")
+                out.append("Each unit more of `\(c.term)` goes with \(NumberFormat.significant(b, digits: 3)) more of \(responseName); \(sig).")
             }
         }
         return out
+    }
+}
+
+/// The classical inference of a streamed fit (``StreamingFit/result(level:)``) with the
+/// Durbin–Watson statistic and residual five-number summary of the report's second pass.
+struct ClassicalStreamedStatistics: RegressionStatistics {
+    var base: StreamingRegressionResult
+    var durbinWatson: Double
+    var residualFiveNumberSummary: FiveNumberSummary?
+
+    var coefficients: [Coefficient] { base.coefficients }
+    var n: Int { base.n }
+    var rank: Int { base.rank }
+    var dfModel: Int { base.dfModel }
+    var dfResidual: Int { base.dfResidual }
+    var rSquared: Double { base.rSquared }
+    var adjustedRSquared: Double { base.adjustedRSquared }
+    var isUncentered: Bool { base.isUncentered }
+    var sigma: Double { base.sigma }
+    var fStatistic: Double { base.fStatistic }
+    var fPValue: Double { base.fPValue }
+    var logLikelihood: Double { base.logLikelihood }
+    var aic: Double { base.aic }
+    var bic: Double { base.bic }
+    var conditionNumber: Double { base.conditionNumber }
+    var covarianceMatrix: Matrix { base.covarianceMatrix }
+    var covarianceType: CovarianceType { base.covarianceType }
+    var droppedTerms: [String] { base.droppedTerms }
+    var level: Double { base.level }
+    var clusterCount: Int? { base.clusterCount }
+    var notes: [String] { base.notes }
+    var usedExtendedPrecision: Bool { base.usedExtendedPrecision }
+    var keptTerms: [String] { base.keptTerms }
+}
+
+/// What the regression charts draw: the sampled points (one in every ``stride`` rows, see
+/// ``RegressionCharts``) and the whole-fit numbers behind the line and notes.
+struct RegressionChartData: Sendable {
+    /// The response, e.g. `log(total_laid_off)`.
+    var responseName: String
+    /// The design's column names.
+    var termNames: [String]
+    /// The fit's coefficients (any covariance: only the estimates are used).
+    var coefficients: [Coefficient]
+    /// Observations in the fit (the `n` of the notes).
+    var n: Int
+    /// Rows of the design (the sampling runs over them).
+    var rows: Int
+    /// One drawn point in every `stride` rows.
+    var stride: Int
+    /// The column drawn on the scatter's x axis, if any.
+    var mainTerm: Int?
+    /// Mean of each design column over all rows.
+    var means: [Double]
+    /// Main regressor, response, company label, fitted value and residual of the drawn rows
+    /// (`x` empty without a main term, `labels` empty without a company column).
+    var x: [Double]
+    var y: [Double]
+    var labels: [String?]
+    var fitted: [Double]
+    var residuals: [Double]
+
+    init(responseName: String, termNames: [String], coefficients: [Coefficient], n: Int, rows: Int, stride: Int,
+         mainTerm: Int?, means: [Double], x: [Double], y: [Double], labels: [String?], fitted: [Double], residuals: [Double]) {
+        self.responseName = responseName
+        self.termNames = termNames
+        self.coefficients = coefficients
+        self.n = n
+        self.rows = rows
+        self.stride = stride
+        self.mainTerm = mainTerm
+        self.means = means
+        self.x = x
+        self.y = y
+        self.labels = labels
+        self.fitted = fitted
+        self.residuals = residuals
+    }
+
+    /// The chart data of an in-memory fit (labels from `table`'s `company` column).
+    init(fit: FormulaFit, table: DataTable) {
+        let r = fit.result
+        let d = fit.design
+        let rows = d.x.rows
+        let (drawn, k) = RegressionCharts.sample(rows)
+        // The main regressor: log(employees) if present, else the first non-intercept numeric term.
+        let candidates = d.termNames.indices.filter { d.termNames[$0] != "(Intercept)" && r.coefficients[$0].estimate != nil }
+        let xi = d.termNames.firstIndex(of: "log(employees)") ?? candidates.first
+        var labels: [String?] = []
+        if case .text(let col)? = table.column(named: "company") {
+            labels = drawn.map { col[d.keptRows[$0]] }
+        }
+        let means = (0..<d.x.columns).map { j in (0..<rows).reduce(0.0) { $0 + d.x[$1, j] } / Double(max(1, rows)) }
+        self.init(responseName: d.responseName, termNames: d.termNames, coefficients: r.coefficients, n: r.n, rows: rows,
+                  stride: k, mainTerm: xi, means: means, x: xi.map { xi in drawn.map { d.x[$0, xi] } } ?? [],
+                  y: drawn.map { d.y[$0] }, labels: labels,
+                  fitted: k == 1 ? r.fitted : drawn.map { r.fitted[$0] },
+                  residuals: k == 1 ? r.residuals : drawn.map { r.residuals[$0] })
     }
 }
 
@@ -148,42 +466,34 @@ public enum RegressionCharts {
 
     /// Figures as (file name, SVG, alternative text).
     public static func make(fit: FormulaFit, table: DataTable) -> [(name: String, svg: String, alt: String)] {
-        let r = fit.result
+        make(RegressionChartData(fit: fit, table: table))
+    }
+
+    /// Figures from sampled chart data.
+    static func make(_ d: RegressionChartData) -> [(name: String, svg: String, alt: String)] {
         var out: [(name: String, svg: String, alt: String)] = []
-        let rows = fit.design.x.rows
-        let (drawn, k) = sample(rows)
-        // The main regressor: log(employees) if present, else the first non-intercept numeric term.
-        let candidates = fit.design.termNames.indices.filter { fit.design.termNames[$0] != "(Intercept)" && r.coefficients[$0].estimate != nil }
-        if let xi = fit.design.termNames.firstIndex(of: "log(employees)") ?? candidates.first {
-            let x = drawn.map { fit.design.x[$0, xi] }
-            let y = drawn.map { fit.design.y[$0] }
+        let k = d.stride, rows = d.rows
+        if let xi = d.mainTerm {
             var intercept = 0.0
-            for (j, c) in r.coefficients.enumerated() where j != xi {
+            for (j, c) in d.coefficients.enumerated() where j != xi {
                 guard let b = c.estimate else { continue }
-                let mean = (0..<rows).reduce(0.0) { $0 + fit.design.x[$1, j] } / Double(max(1, rows))
-                intercept += b * mean
+                intercept += b * d.means[j]
             }
-            let slope = r.coefficients[xi].estimate ?? 0
-            var labels: [String?] = []
-            if case .text(let col)? = table.column(named: "company") {
-                labels = drawn.map { col[fit.design.keptRows[$0]] }
-            }
-            let term = fit.design.termNames[xi]
+            let slope = d.coefficients[xi].estimate ?? 0
+            let term = d.termNames[xi]
             let scatter = Chart.scatter(
-                title: "\(fit.design.responseName) against \(term)",
+                title: "\(d.responseName) against \(term)",
                 subtitle: "Each point is an observation used in the fit; line at the other terms' means",
-                x: x, y: y, labels: labels, pointsName: "Observations", fit: (intercept: intercept, slope: slope),
-                fitName: "Fitted line", xAxis: Chart.Axis(title: term), yAxis: Chart.Axis(title: fit.design.responseName),
-                note: "slope \(NumberFormat.significant(slope, digits: 3)); n = \(r.n)" + sampleNote(drawn: x.count, of: rows, stride: k))
-            out.append(("regression-scatter.svg", scatter.svg(), "\(fit.design.responseName) against \(term) with the fitted line"))
+                x: d.x, y: d.y, labels: d.labels, pointsName: "Observations", fit: (intercept: intercept, slope: slope),
+                fitName: "Fitted line", xAxis: Chart.Axis(title: term), yAxis: Chart.Axis(title: d.responseName),
+                note: "slope \(NumberFormat.significant(slope, digits: 3)); n = \(d.n)" + sampleNote(drawn: d.x.count, of: rows, stride: k))
+            out.append(("regression-scatter.svg", scatter.svg(), "\(d.responseName) against \(term) with the fitted line"))
         }
-        let fitted = k == 1 ? r.fitted : drawn.map { r.fitted[$0] }
-        let residuals = k == 1 ? r.residuals : drawn.map { r.residuals[$0] }
         let resid = Chart.residuals(title: "Residuals against fitted values",
                                     subtitle: "A pattern or a funnel here would question the linear, constant-variance model",
-                                    fitted: fitted, residuals: residuals,
-                                    xAxis: Chart.Axis(title: "Fitted \(fit.design.responseName)"), yAxis: Chart.Axis(title: "Residual"),
-                                    note: k == 1 ? nil : "n = \(r.n)" + sampleNote(drawn: fitted.count, of: rows, stride: k))
+                                    fitted: d.fitted, residuals: d.residuals,
+                                    xAxis: Chart.Axis(title: "Fitted \(d.responseName)"), yAxis: Chart.Axis(title: "Residual"),
+                                    note: k == 1 ? nil : "n = \(d.n)" + sampleNote(drawn: d.fitted.count, of: rows, stride: k))
         out.append(("regression-residuals.svg", resid.svg(), "Residuals against fitted values"))
         return out
     }

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import StatKit
+import LayoffKit
+@testable import LayoffReport
+
+/// The report's cut-size regression is streamed over the joined events in blocks
+/// (``ReportBuilder/streamedRegression(data:join:fundamentals:formula:blockRows:)``). Its
+/// numbers are checked against the in-memory ``FormulaFit`` on the regression table of the
+/// same join (LAPACK QR with refinement, all residuals and leverages in memory — the path
+/// the report used before, itself checked against statsmodels in StatKitTests).
+@Suite struct RegressionSectionStreamingTests {
+    static let formula = RegressionSettings().formula
+
+    /// Relative difference, with an absolute floor of `tol` for values near zero.
+    static func close(_ a: Double?, _ b: Double?, _ tol: Double = 1e-10) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        if a.isNaN || b.isNaN { return a.isNaN && b.isNaN }
+        return abs(a - b) <= tol * max(1, max(abs(a), abs(b)))
+    }
+
+    static func dataset(events: Int, companies: Int, seed: UInt64) throws -> LayoffDataset {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("regsection-\(seed)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p = SyntheticLayoffs.Parameters(events: events, companies: companies, seed: seed)
+        let e = dir.appendingPathComponent("events.csv").path, f = dir.appendingPathComponent("fundamentals.csv").path
+        try SyntheticLayoffs(p).write(eventsPath: e, fundamentalsPath: f)
+        return try LayoffDataset.load(eventsPath: e, fundamentalsPath: f)
+    }
+
+    // Blocks of 3 rows include blocks where every row is excluded (15% of counts missing).
+    @Test(arguments: [(UInt64(11), 3), (UInt64(11), 512), (UInt64(23), 8192)])
+    func streamedSectionMatchesInMemoryFit(seed: UInt64, blockRows: Int) throws {
+        let data = try Self.dataset(events: 4_000, companies: 150, seed: seed)
+        let join = try #require(data.join), fundamentals = try #require(data.fundamentalsLoad).fundamentals
+        let model = try #require(ReportBuilder.streamedRegression(data: data, join: join, fundamentals: fundamentals,
+                                                                   formula: Self.formula, blockRows: blockRows))
+        // Blocks built on a second thread: the same numbers to the last bit.
+        let model2 = try #require(ReportBuilder.streamedRegression(data: data, join: join, fundamentals: fundamentals,
+                                                                    formula: Self.formula, blockRows: blockRows, threads: 2))
+        for (a, b) in zip(model.variants, model2.variants) {
+            #expect(a.name == b.name && a.result.coefficients == b.result.coefficients)
+            #expect(a.result.durbinWatson == b.result.durbinWatson && a.result.residualFiveNumberSummary == b.result.residualFiveNumberSummary)
+        }
+        #expect(model.highLeverageCount == model2.highLeverageCount)
+        #expect(model.topLeverage.map(\.name) == model2.topLeverage.map(\.name) && model.topLeverage.map(\.leverage) == model2.topLeverage.map(\.leverage))
+        #expect(model.charts.fitted == model2.charts.fitted && model.charts.residuals == model2.charts.residuals && model.charts.means == model2.charts.means)
+        // The reference: the whole table and design in memory.
+        let table = try join.regressionTable(events: data.events, fundamentals: fundamentals)
+        let fit = try FormulaFit(formula: Self.formula, data: table, covariance: .classical)
+        let r = fit.result
+        let hc3 = try r.with(covariance: .hc3)
+        let company = try #require(table.column(named: "company"))
+        let cl = try r.with(covariance: .cluster, clusters: FormulaFit.clusterCodes(company, rows: fit.design.keptRows))
+        let reference: [(String, RegressionResult)] = [("classical", r), ("HC3", hc3), ("cluster by company", cl)]
+
+        #expect(model.variants.map(\.name) == reference.map(\.0))
+        for ((_, s), (name, m)) in zip(model.variants, reference) {
+            #expect(s.n == m.n && s.rank == m.rank && s.covarianceType == m.covarianceType && s.clusterCount == m.clusterCount)
+            for (a, b) in zip(s.coefficients, m.coefficients) {
+                #expect(a.term == b.term)
+                #expect(Self.close(a.estimate, b.estimate), "\(name) \(a.term) estimate \(a.estimate ?? .nan) vs \(b.estimate ?? .nan)")
+                #expect(Self.close(a.standardError, b.standardError), "\(name) \(a.term) SE \(a.standardError ?? .nan) vs \(b.standardError ?? .nan)")
+                #expect(Self.close(a.t, b.t) && Self.close(a.pValue, b.pValue, 1e-8), "\(name) \(a.term) t/p")
+            }
+            #expect(Self.close(s.fStatistic, m.fStatistic) && Self.close(s.fPValue, m.fPValue, 1e-8))
+        }
+        // The summary's fit statistics (classical).
+        let s = model.variants[0].result
+        #expect(Self.close(s.sigma, r.sigma) && Self.close(s.rSquared, r.rSquared) && Self.close(s.adjustedRSquared, r.adjustedRSquared))
+        #expect(Self.close(s.logLikelihood, r.logLikelihood) && Self.close(s.aic, r.aic) && Self.close(s.bic, r.bic))
+        #expect(Self.close(s.durbinWatson, r.durbinWatson) && Self.close(s.conditionNumber, r.conditionNumber, 1e-9))
+        let q = try #require(s.residualFiveNumberSummary), rq = r.residualSummary
+        for (a, b) in zip([q.minimum, q.lowerQuartile, q.median, q.upperQuartile, q.maximum],
+                          [rq.minimum, rq.lowerQuartile, rq.median, rq.upperQuartile, rq.maximum]) {
+            #expect(Self.close(a, b))
+        }
+        #expect(model.summary.exclusions == fit.design.exclusions)
+        #expect(model.responseName == fit.design.responseName)
+
+        // The leverage sentence: count above 3k/n and the five largest, named company + year.
+        let h = r.leverages()
+        let cutoff = 3 * Double(r.rank) / Double(r.n)
+        #expect(model.leverageCutoff == cutoff)
+        let high = h.indices.filter { h[$0] > cutoff }.sorted { h[$0] != h[$1] ? h[$0] > h[$1] : $0 < $1 }
+        #expect(high.count > 5)
+        #expect(model.highLeverageCount == high.count)
+        #expect(model.topLeverage.count == 5)
+        for (t, i) in zip(model.topLeverage, high.prefix(5)) {
+            let row = fit.design.keptRows[i]
+            guard case .text(let names) = company, case .numeric(let years)? = table.column(named: "year") else {
+                Issue.record("company or year column"); continue
+            }
+            #expect(t.name == "\(names[row]!) \(Int(years[row]!))")
+            #expect(Self.close(t.leverage, h[i]), "leverage \(t.leverage) vs \(h[i])")
+        }
+
+        // The charts' points and line.
+        let c = model.charts, mc = RegressionChartData(fit: fit, table: table)
+        #expect(c.n == mc.n && c.rows == mc.rows && c.stride == mc.stride && c.mainTerm == mc.mainTerm)
+        #expect(c.x == mc.x && c.y == mc.y && c.labels == mc.labels && c.means == mc.means)
+        #expect(c.fitted.count == mc.fitted.count && c.residuals.count == mc.residuals.count)
+        #expect(zip(c.fitted, mc.fitted).allSatisfy { Self.close($0, $1) })
+        #expect(zip(c.residuals, mc.residuals).allSatisfy { Self.close($0, $1) })
+        #expect(zip(c.coefficients, mc.coefficients).allSatisfy { Self.close($0.estimate, $1.estimate) })
+    }
+
+    /// The report on the embedded data takes the streamed path (not the in-memory fallback).
+    @Test func embeddedDataIsStreamed() throws {
+        let data = try LayoffDataset.load()
+        let join = try #require(data.join), fundamentals = try #require(data.fundamentalsLoad).fundamentals
+        let model = try #require(ReportBuilder.streamedRegression(data: data, join: join, fundamentals: fundamentals, formula: Self.formula))
+        #expect(model.variants.map(\.name) == ["classical", "HC3", "cluster by company"])
+    }
+
+    /// A formula with a categorical term cannot be rebuilt block by block: the section falls
+    /// back to the in-memory fit and still prints the model.
+    @Test func categoricalFormulaFallsBackToTheInMemoryFit() throws {
+        let data = try Self.dataset(events: 1_500, companies: 60, seed: 5)
+        let join = try #require(data.join), fundamentals = try #require(data.fundamentalsLoad).fundamentals
+        let f = "log(total_laid_off) ~ log(employees) + C(industry)"
+        #expect(ReportBuilder.streamedRegression(data: data, join: join, fundamentals: fundamentals, formula: f) == nil)
+        var settings = RegressionSettings()
+        settings.formula = f
+        var figures: [(name: String, svg: String)] = []
+        let md = ReportBuilder.regressionSection(data: data, settings: settings, options: ReportOptions(), figures: &figures)
+        #expect(md.contains("OLS regression: log(total\\_laid\\_off) ~ log(employees) + C(industry)") || md.contains("C(industry)[T."))
+        #expect(md.contains("cluster by company"))
+        #expect(figures.count == 2)
+    }
+}
