@@ -78,7 +78,10 @@ public enum FundamentalsLoader {
         var t = FundamentalsTable()
         var excluded: [String: Int] = [:]
         var rows = 0
-        var firstLine: [CompanyYear: Int] = [:]
+        // First line of each (company, year), the company by its interned code (canonically
+        // equivalent spellings share a code, as equal Strings would).
+        var firstLine: [CodeYear: Int] = [:]
+        var names = TextColumn(), interner = TextColumnInterner()
 
         func number(_ fields: CSVFields, _ col: Int?, line: Int, integer: Bool, nonNegative: Bool, currency: Bool,
                     expected: String, what: String) -> Double? {
@@ -111,7 +114,8 @@ public enum FundamentalsLoader {
             }
             reader.withFields { f in
                 let ci = idx[0]!
-                let company = String(decoding: CSVValue.trimmed(f[ci]), as: UTF8.self)
+                let companyBytes = CSVValue.trimmed(f[ci])
+                let company = String(decoding: companyBytes, as: UTF8.self)
                 if company.isEmpty {
                     checker.report(line: line, column: ci, value: f[ci], issue: "is missing",
                                    expected: "a company name", reason: "missing company")
@@ -134,13 +138,14 @@ public enum FundamentalsLoader {
                 let growth = number(f, idx[4], line: line, integer: false, nonNegative: false, currency: false,
                                     expected: "a percent change such as 6.7 or -14.6", what: "revenue growth")
                 if let y = year, !company.isEmpty {
-                    if let first = firstLine[CompanyYear(company: company, year: y)] {
+                    let key = CodeYear(code: interner.canonicalCode(companyBytes, in: &names), year: y)
+                    if let first = firstLine[key] {
                         let c = idx[1] ?? ci
                         checker.report(line: line, column: c, value: f[c],
                                        issue: "repeats \(company)'s fiscal year \(y) of line \(first)",
                                        expected: "one row per company and fiscal year", reason: "duplicate company-year")
                     } else if checker.problems.count == before {
-                        firstLine[CompanyYear(company: company, year: y)] = line
+                        firstLine[key] = line
                     }
                 }
                 if checker.problems.count > before {
@@ -171,6 +176,7 @@ public enum FundamentalsLoader {
     @discardableResult
     public static func deriveGrowth(_ t: inout FundamentalsTable) -> Int {
         var row: [CompanyYear: Int] = [:]
+        row.reserveCapacity(t.count)
         for i in 0..<t.count where row[CompanyYear(company: t.company[i], year: t.fiscalYear[i])] == nil {
             row[CompanyYear(company: t.company[i], year: t.fiscalYear[i])] = i
         }
@@ -185,6 +191,12 @@ public enum FundamentalsLoader {
         }
         return n
     }
+}
+
+/// A company (interned code) and fiscal year.
+struct CodeYear: Hashable {
+    var code: Int32
+    var year: Int
 }
 
 /// A company name and fiscal year, the key of a fundamentals row (one hash per lookup).
