@@ -226,23 +226,9 @@ public struct LinearRegression: Sendable {
             }
         }
 
-        var notes: [String] = []
-        if !sol.aliasedColumns.isEmpty {
-            let names = sol.aliasedColumns.map { termNames[$0] }
-            notes.append("\(names.count) coefficient\(names.count == 1 ? " is" : "s are") not defined because of singularities (aliased, no estimate): \(names.joined(separator: ", ")). The model was refitted on the \(k) remaining columns.")
-        }
-        if cond > 1000 {
-            notes.append("The condition number is large, \(String(format: "%.3g", cond)). This might indicate that there are strong multicollinearity or other numerical problems.")
-        }
-        if !(tssD > 0) {
-            notes.append(hasIntercept ? "The response is constant: R² and adjusted R² are undefined (NaN)." : "The response is identically zero: R² is undefined (NaN).")
-        }
-        if rss == 0 {
-            notes.append("The residuals are all zero (perfect fit): σ̂ = 0, so standard errors are 0 and t statistics undefined.")
-        }
-        if sol.usedExtendedPrecision {
-            notes.append("The design is ill-conditioned (scaled condition estimate \(String(format: "%.3g", sol.scaledConditionEstimate))): the least-squares problem was solved with an extended-precision (Float80) QR factorization.")
-        }
+        let notes = FitNotes.notes(aliased: sol.aliasedColumns.map { termNames[$0] }, keptColumns: k,
+                                   conditionNumber: cond, totalSumOfSquares: tssD, hasIntercept: hasIntercept,
+                                   residualSumOfSquares: rss, solution: sol)
 
         let fitData = FitData(n: n, k: k, keptColumns: kept, beta: beta, xKept: xk, inverseFactor: sol.inverseFactor,
                               inverseFactor80: sol.inverseFactor80, extended: sol.usedExtendedPrecision,
@@ -686,5 +672,32 @@ extension RegressionResult {
             h[i] = Double(s)
         }
         return h
+    }
+}
+
+/// The notes every least-squares fit prints about itself (aliased columns, conditioning,
+/// a constant response, a perfect fit, extended precision), shared by the in-memory and
+/// streaming fits so that both say the same thing in the same words.
+enum FitNotes {
+    static func notes(aliased names: [String], keptColumns k: Int, conditionNumber cond: Double,
+                      totalSumOfSquares tss: Double, hasIntercept: Bool, residualSumOfSquares rss: Double,
+                      solution sol: LeastSquaresSolution) -> [String] {
+        var notes: [String] = []
+        if !names.isEmpty {
+            notes.append("\(names.count) coefficient\(names.count == 1 ? " is" : "s are") not defined because of singularities (aliased, no estimate): \(names.joined(separator: ", ")). The model was refitted on the \(k) remaining columns.")
+        }
+        if cond > 1000 {
+            notes.append("The condition number is large, \(String(format: "%.3g", cond)). This might indicate that there are strong multicollinearity or other numerical problems.")
+        }
+        if !(tss > 0) {
+            notes.append(hasIntercept ? "The response is constant: R² and adjusted R² are undefined (NaN)." : "The response is identically zero: R² is undefined (NaN).")
+        }
+        if rss == 0 {
+            notes.append("The residuals are all zero (perfect fit): σ̂ = 0, so standard errors are 0 and t statistics undefined.")
+        }
+        if sol.usedExtendedPrecision {
+            notes.append("The design is ill-conditioned (scaled condition estimate \(String(format: "%.3g", sol.scaledConditionEstimate))): the least-squares problem was solved with an extended-precision (Float80) QR factorization.")
+        }
+        return notes
     }
 }

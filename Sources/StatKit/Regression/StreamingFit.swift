@@ -94,23 +94,9 @@ extension QRAccumulator {
             }
         }
 
-        var notes: [String] = []
-        if !sol.aliasedColumns.isEmpty {
-            let names = sol.aliasedColumns.map { columnNames[$0] }
-            notes.append("\(names.count) coefficient\(names.count == 1 ? " is" : "s are") not defined because of singularities (aliased, no estimate): \(names.joined(separator: ", ")). The model was refitted on the \(k) remaining columns.")
-        }
-        if cond > 1000 {
-            notes.append("The condition number is large, \(String(format: "%.3g", cond)). This might indicate that there are strong multicollinearity or other numerical problems.")
-        }
-        if !(tss > 0) {
-            notes.append(hasIntercept ? "The response is constant: R² and adjusted R² are undefined (NaN)." : "The response is identically zero: R² is undefined (NaN).")
-        }
-        if rss == 0 {
-            notes.append("The residuals are all zero (perfect fit): σ̂ = 0, so standard errors are 0 and t statistics undefined.")
-        }
-        if sol.usedExtendedPrecision {
-            notes.append("The design is ill-conditioned (scaled condition estimate \(String(format: "%.3g", sol.scaledConditionEstimate))): the least-squares problem was solved with an extended-precision (Float80) QR factorization.")
-        }
+        let notes = FitNotes.notes(aliased: sol.aliasedColumns.map { columnNames[$0] }, keptColumns: k,
+                                   conditionNumber: cond, totalSumOfSquares: tss, hasIntercept: hasIntercept,
+                                   residualSumOfSquares: rss, solution: sol)
         var coefs = [Double?](repeating: nil, count: p)
         for (c, j) in kept.enumerated() { coefs[j] = Double(beta[c]) }
         var classicalF = (Double.nan, Double.nan)
