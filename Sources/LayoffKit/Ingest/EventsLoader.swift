@@ -668,16 +668,21 @@ struct RowIndex {
 
     /// An index sized for about `expected` rows without growing.
     init(expected: Int = 512) {
-        var n = 16
-        while n < expected * 2 { n *= 2 }
+        let n = RowIndex.slots(for: expected)
         rows = [Int32](repeating: -1, count: n)
         hashes = [UInt64](repeating: 0, count: n)
     }
 
-    /// Empties the index, sizing it for about `expected` rows.
-    mutating func reset(expected: Int) {
+    /// Table size for about `expected` rows: a power of two, at most half full.
+    private static func slots(for expected: Int) -> Int {
         var n = 16
         while n < expected * 2 { n *= 2 }
+        return n
+    }
+
+    /// Empties the index, sizing it for about `expected` rows.
+    mutating func reset(expected: Int) {
+        let n = RowIndex.slots(for: expected)
         if n > rows.count || n * 8 < rows.count {
             self = RowIndex(expected: expected)
         } else {

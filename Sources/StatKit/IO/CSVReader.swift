@@ -363,6 +363,13 @@ public final class CSVReader {
         return ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
     }
 
+    /// The bytes of `w` that end or complicate an unquoted field — `,`, LF, CR, `"` and
+    /// NUL — as the high bit of each (both record paths scan eight bytes at a time with it).
+    @inline(__always) static func fieldBreaks(_ w: UInt64) -> UInt64 {
+        bytesEqual(w, 0x2C2C_2C2C_2C2C_2C2C) | bytesEqual(w, 0x0A0A_0A0A_0A0A_0A0A)
+            | bytesEqual(w, 0x2222_2222_2222_2222) | bytesEqual(w, 0x0D0D_0D0D_0D0D_0D0D) | bytesEqual(w, 0)
+    }
+
     /// The fast path of ``next()``: a record that ends with a line feed inside the current
     /// chunk, whose fields are plain or simply quoted (`"a, b"`: no doubled quote, no line
     /// break inside), with no carriage return or NUL, is split in place (no copy): each
@@ -392,9 +399,7 @@ public final class CSVReader {
         while i + 8 <= end {
             let w = UnsafeRawPointer(chunk + i).loadUnaligned(as: UInt64.self)
             high |= w
-            var m = CSVReader.bytesEqual(w, 0x2C2C_2C2C_2C2C_2C2C) | CSVReader.bytesEqual(w, 0x0A0A_0A0A_0A0A_0A0A)
-                | CSVReader.bytesEqual(w, 0x2222_2222_2222_2222) | CSVReader.bytesEqual(w, 0x0D0D_0D0D_0D0D_0D0D)
-                | CSVReader.bytesEqual(w, 0)
+            var m = CSVReader.fieldBreaks(w)
             var next = i + 8
             while m != 0 {
                 let at = i + m.trailingZeroBitCount >> 3
@@ -489,17 +494,6 @@ public final class CSVReader {
         if n >= 4 && chunk[1] == 0 && chunk[3] == 0 && chunk[0] != 0 { throw error(.utf16(bigEndian: false), line: 0, column: 0) }
         if n >= 4 && chunk[0] == 0 && chunk[2] == 0 && chunk[1] != 0 { throw error(.utf16(bigEndian: true), line: 0, column: 0) }
         if n >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF { pos = 3 }
-    }
-
-    /// Whether the little-endian word `w` holds a `,`, LF, CR, `"` or NUL byte: the
-    /// has-zero-byte test, `(x − 0x01…01) & ~x & 0x80…80`, on `w` XOR each byte repeated
-    /// (exact on whether any byte matches).
-    @inline(__always) static func hasFieldBreak(_ w: UInt64) -> Bool {
-        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 {
-            (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
-        }
-        return (zeroByte(w ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroByte(w ^ 0x0A0A_0A0A_0A0A_0A0A)
-                | zeroByte(w ^ 0x0D0D_0D0D_0D0D_0D0D) | zeroByte(w ^ 0x2222_2222_2222_2222) | zeroByte(w)) != 0
     }
 
     private func appendSpan(_ from: Int, _ to: Int) {
@@ -601,7 +595,7 @@ public final class CSVReader {
                 // a byte that ends the field (the byte loop below then finds it).
                 while i + 8 <= end {
                     let w = UnsafeRawPointer(chunk + i).loadUnaligned(as: UInt64.self)
-                    if CSVReader.hasFieldBreak(w) { break }
+                    if CSVReader.fieldBreaks(w) != 0 { break }
                     if w & 0x8080_8080_8080_8080 != 0 { high = 0x80 }
                     i += 8
                 }
