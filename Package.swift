@@ -4,6 +4,7 @@
 // Layers (arrows point down only):
 //   layoffs (executable) -> LayoffReport -> LayoffKit -> StatKit -> _CLapack, _CRmath
 //                           LayoffReport -> _CSHA256
+//   layoffs -> _CMalloc
 import PackageDescription
 
 let package = Package(
@@ -36,6 +37,8 @@ let package = Package(
         // SHA-256 block compression in C (SHA-NI when the CPU has it), for LayoffReport's
         // SHA256. Internal.
         .target(name: "_CSHA256"),
+        // glibc's <malloc.h> (mallopt), for the executable's allocator setting. Internal.
+        .systemLibrary(name: "_CMalloc"),
         .target(
             name: "StatKit",
             dependencies: ["_CLapack", "_CRmath"]
@@ -51,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "layoffs",
             dependencies: [
-                "StatKit", "LayoffKit", "LayoffReport",
+                "StatKit", "LayoffKit", "LayoffReport", "_CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

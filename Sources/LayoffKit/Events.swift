@@ -21,8 +21,9 @@ public struct EventTable: Sendable, Equatable {
     /// Funds raised in millions of US dollars (`funds_raised`), missing when not reported.
     public var fundsRaised = NumericColumn()
     public var country = TextColumn()
-    /// Day the tracker added the event (`date_added`), missing when not given.
-    public var dateAdded: [Day?] = []
+    /// Day the tracker added the event (`date_added`), missing when not given
+    /// (4 bytes per event).
+    public var dateAdded = OptionalDayColumn()
     /// Physical source line of each event (header = line 1).
     public var line: [Int32] = []
     /// Any further columns of the input, by header name, as text (usable with `--by`).
@@ -156,7 +157,7 @@ extension EventTable {
         t.stage = stage.selecting(indices)
         t.fundsRaised = fundsRaised.selecting(indices)
         t.country = country.selecting(indices)
-        t.dateAdded = indices.map { dateAdded[$0] }
+        t.dateAdded = OptionalDayColumn(indices.map { dateAdded[$0] })
         t.line = indices.map { line[$0] }
         t.extra = extra.map { (name: $0.name, values: $0.values.selecting(indices)) }
         return t
@@ -168,4 +169,34 @@ extension Workforce {
     public func selecting(_ indices: [Int]) -> Workforce {
         Workforce(values: values.selecting(indices), source: indices.map { source[$0] })
     }
+}
+
+/// A column of optional days stored in 4 bytes per entry (`[Day?]` takes 8): a missing
+/// day is kept as `Int32.min`, which no ``Day`` the loaders accept can be (years 1–9999).
+///
+/// Reads like `[Day?]`: `column[i]` is `nil` where the value is missing.
+public struct OptionalDayColumn: RandomAccessCollection, MutableCollection, RangeReplaceableCollection,
+                                 ExpressibleByArrayLiteral, Sendable, Equatable {
+    @usableFromInline static let missing = Int32.min
+    @usableFromInline var numbers: [Int32]
+
+    public init() { numbers = [] }
+    public init(arrayLiteral elements: Day?...) { numbers = elements.map { $0?.number ?? Self.missing } }
+    public init<S: Sequence>(_ elements: S) where S.Element == Day? { numbers = elements.map { $0?.number ?? Self.missing } }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { numbers.count }
+
+    @inlinable public subscript(i: Int) -> Day? {
+        get { let v = numbers[i]; return v == Self.missing ? nil : Day(number: v) }
+        set { numbers[i] = newValue?.number ?? Self.missing }
+    }
+
+    public mutating func replaceSubrange<C: Collection>(_ r: Range<Int>, with c: C) where C.Element == Day? {
+        numbers.replaceSubrange(r, with: c.map { $0?.number ?? Self.missing })
+    }
+
+    public mutating func reserveCapacity(_ n: Int) { numbers.reserveCapacity(n) }
+    @inlinable public mutating func append(_ d: Day?) { numbers.append(d?.number ?? Self.missing) }
+    public mutating func append(contentsOf other: OptionalDayColumn) { numbers.append(contentsOf: other.numbers) }
 }

@@ -445,7 +445,7 @@ public enum EventLoader {
             t.cut.append(contentsOf: p.cut); p.cut = NumericColumn()
             t.fraction.append(contentsOf: p.fraction); p.fraction = NumericColumn()
             t.fundsRaised.append(contentsOf: p.fundsRaised); p.fundsRaised = NumericColumn()
-            t.dateAdded.append(contentsOf: p.dateAdded); p.dateAdded = []
+            t.dateAdded.append(contentsOf: p.dateAdded); p.dateAdded = OptionalDayColumn()
             t.line.append(contentsOf: p.line.lazy.map { $0 &+ offset }); p.line = []
             problems.append(contentsOf: parts[k].problems.map { var q = $0; q.line += parts[k].lineOffset; return q })
             excluded.merge(parts[k].excluded, uniquingKeysWith: +)

@@ -1,0 +1,4 @@
+// glibc's allocator tuning (mallopt), for the layoffs executable. Internal.
+#if defined(__linux__)
+#include <malloc.h>
+#endif
