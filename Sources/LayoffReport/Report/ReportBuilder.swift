@@ -73,6 +73,20 @@ public enum ReportBuilder {
         guard let coverage = Coverage(events) else {
             throw ReportError("no events on or before \(asOf)")
         }
+        // The regression section depends on nothing built before it: with a second
+        // thread it is started first and built there while the headline, trend,
+        // rolling-rate and year-over-year sections are built here (it is the longest
+        // section), and its text and figures are added after theirs as before.
+        typealias Section = (md: String, figures: [(name: String, svg: String)])
+        @Sendable func regression(_ settings: RegressionSettings) -> Section {
+            var f: [(name: String, svg: String)] = []
+            let text = regressionSection(data: data, settings: settings, options: options, figures: &f)
+            return (text, f)
+        }
+        let pendingRegression = options.threads > 1 ? options.regression.map { settings in
+            BackgroundWork { regression(settings) }
+        } : nil
+
         var md = ""
         var figures: [(name: String, svg: String)] = []
         var terminal = ""
@@ -115,18 +129,6 @@ public enum ReportBuilder {
         md += "\n![Monthly job cuts with the same month a year earlier](\(options.figuresLink)/monthly-cuts.svg)\n\n"
         terminal += "Monthly cuts, last \(trendRows.count) months: " + TextGraphics.sparkline(trendRows.map { $0.cut }) + "\n"
 
-        // The regression section depends on nothing built before it: with a second
-        // thread it is built there while the rolling-rate and year-over-year sections
-        // are built here, and its text and figures are added after theirs as before.
-        typealias Section = (md: String, figures: [(name: String, svg: String)])
-        @Sendable func regression(_ settings: RegressionSettings) -> Section {
-            var f: [(name: String, svg: String)] = []
-            let text = regressionSection(data: data, settings: settings, options: options, figures: &f)
-            return (text, f)
-        }
-        let pendingRegression = options.threads > 1 ? options.regression.map { settings in
-            BackgroundWork { regression(settings) }
-        } : nil
 
         // Rolling rate.
         md += try rollingSection(data: data, options: options, coverage: coverage, asOf: asOf, figures: &figures)
