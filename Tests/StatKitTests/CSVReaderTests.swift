@@ -207,40 +207,50 @@ private func csvError(_ text: String) -> CSVError? { csvError(Array(text.utf8)) 
         #expect(r.bytesRead == 10)
     }
 
-    /// Random records written per RFC 4180 (random quoting, CRLF or LF, multi-line and
-    /// non-ASCII fields) read back identically, with correct lines, at several chunk sizes.
+    /// Random records written per RFC 4180 (random quoting, records ended by CR LF, LF or a
+    /// lone CR, multi-line and non-ASCII fields) read back identically, with correct lines,
+    /// at chunk sizes that split records, CR LF pairs and quoted fields anywhere. Two in
+    /// three records are plain (no quoting needed), so the fast record path runs too.
     @Test func randomRoundTrip() throws {
         var rng = SplitMix(seed: 42)
         let alphabet: [String] = ["a", "b", "Z", "0", "9", " ", ",", "\"", "\n", "\r\n", "é", "€", "😀", "x"]
-        for trial in 0..<40 {
+        let needsQuotes = { (f: String) in f.contains(",") || f.contains("\"") || f.contains("\n") || f.contains("\r") }
+        for trial in 0..<60 {
             var text = ""
             var expected: [(Int, [String])] = []
             var line = 1
             let width = Int(rng.next() % 4) + 1
             for _ in 0..<(Int(rng.next() % 30) + 1) {
                 var fields: [String] = []
+                let plain = rng.next() % 3 != 0
+                let pool = plain ? alphabet.filter { !needsQuotes($0) } : alphabet
                 for _ in 0..<width {
                     var f = ""
-                    for _ in 0..<Int(rng.next() % 6) { f += alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+                    for _ in 0..<Int(rng.next() % 6) { f += pool[Int(rng.next() % UInt64(pool.count))] }
                     fields.append(f)
                 }
                 // A record of one empty field would be a blank line, which is skipped.
                 if width == 1 && fields[0].isEmpty { fields[0] = "e" }
                 expected.append((line, fields))
-                let needsQuotes = { (f: String) in f.contains(",") || f.contains("\"") || f.contains("\n") || f.contains("\r") }
                 text += fields.map { f in
-                    needsQuotes(f) || rng.next() % 5 == 0 ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+                    needsQuotes(f) || (!plain && rng.next() % 5 == 0) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
                 }.joined(separator: ",")
                 line += fields.reduce(0) { $0 + $1.filter { $0 == "\n" || $0 == "\r\n" }.count } + 1
-                text += rng.next() % 2 == 0 ? "\r\n" : "\n"
+                switch rng.next() % 5 {
+                case 0, 1: text += "\r\n"
+                case 2: text += "\r"
+                default: text += "\n"
+                }
             }
             if rng.next() % 2 == 0 { text.removeLast() } // no final line break
             let whole = try records(text)
             #expect(whole.map(\.fields) == expected.map(\.1), "trial \(trial)")
             #expect(whole.map(\.line) == expected.map(\.0), "trial \(trial)")
-            let chunked = try records(text, chunk: 16 + trial)
-            #expect(chunked.map(\.fields) == expected.map(\.1), "trial \(trial) chunked")
-            #expect(chunked.map(\.line) == expected.map(\.0), "trial \(trial) chunked")
+            for chunk in [5, 16 + trial, 61] {
+                let chunked = try records(text, chunk: chunk)
+                #expect(chunked.map(\.fields) == expected.map(\.1), "trial \(trial) chunk \(chunk)")
+                #expect(chunked.map(\.line) == expected.map(\.0), "trial \(trial) chunk \(chunk)")
+            }
         }
     }
 }

@@ -144,7 +144,10 @@ func isMissingDomainValue(_ field: ArraySlice<UInt8>) -> Bool {
 }
 
 /// ``isMissingDomainValue(_:)-(ArraySlice<UInt8>)`` on bytes in place.
+@inline(__always)
 func isMissingDomainValue(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+    // Most values start with a digit: not missing, without trimming.
+    if let f = field.first, f &- 48 < 10 { return false }
     let t = CSVValue.trimmed(field)
     if t.isEmpty { return true }
     guard t.count == 7 else { return false }

@@ -370,9 +370,9 @@ public final class CSVReader {
             | bytesEqual(w, 0x2222_2222_2222_2222) | bytesEqual(w, 0x0D0D_0D0D_0D0D_0D0D) | bytesEqual(w, 0)
     }
 
-    /// The fast path of ``next()``: a record that ends with a line feed inside the current
-    /// chunk, whose fields are plain or simply quoted (`"a, b"`: no doubled quote, no line
-    /// break inside), with no carriage return or NUL, is split in place (no copy): each
+    /// The fast path of ``next()``: a record that ends with a line feed (or CR LF) inside the
+    /// current chunk, whose fields are plain or simply quoted (`"a, b"`: no doubled quote, no
+    /// line break inside), with no other carriage return and no NUL, is split in place (no copy): each
     /// field is a range of the chunk. Returns `false`, having consumed nothing, for any
     /// other record, which the general path then reads (and reports, if malformed).
     @inline(__always) private func fastRecord() -> Bool {
@@ -410,6 +410,11 @@ public final class CSVReader {
                 } else if b == 10 {
                     add(fieldStart, at)
                     return finish(at + 1)
+                } else if b == 13 {
+                    // CR LF ends the record as LF does; a lone CR is the general path's.
+                    guard at + 1 < end, chunk[at + 1] == 10 else { return false }
+                    add(fieldStart, at)
+                    return finish(at + 2)
                 } else if b == 34 && at == fieldStart {
                     // A quoted field: to the next quote, which must be followed by a comma
                     // or a line feed (a doubled quote or a line break inside: general path).
@@ -423,6 +428,7 @@ public final class CSVReader {
                     guard c + 1 < end, chunk[c] == 34 else { return false }
                     add(at + 1, c)
                     if chunk[c + 1] == 10 { return finish(c + 2) }
+                    if chunk[c + 1] == 13 && c + 2 < end && chunk[c + 2] == 10 { return finish(c + 3) }
                     guard chunk[c + 1] == 44 else { return false }
                     fieldStart = c + 2
                     next = c + 2
