@@ -23,7 +23,8 @@ mkdir -p "$OUT/modules"
 # Swift's crash backtracer can hang after libFuzzer has caught a crash.
 export SWIFT_BACKTRACE=enable=no
 
-SAN=(-sanitize=fuzzer,address -O -g -parse-as-library -swift-version 6 -use-ld=lld)
+# -enable-testing: the loaders target reaches the segmented parse's internal split size.
+SAN=(-sanitize=fuzzer,address -O -g -parse-as-library -swift-version 6 -use-ld=lld -enable-testing)
 CINC=(-I Sources/_CLapack -I Sources/_CRmath -I Sources/_CSHA256/include)
 LIBS=(-llapacke -lopenblas -lRmath)
 

@@ -7,8 +7,15 @@
 // agree: a strict load that succeeds reports no problems and loads the same rows as
 // the lenient one; a strict load that fails with invalidData lists exactly the problems
 // the lenient load reports; a CSV syntax error is the same error both ways.
+//
+// Each input is also written to a file and loaded from there in 2 and 3 segments on
+// threads (splits forced whatever the size): rows, levels, lines, problems, exclusions,
+// duplicates and the error must equal the one-thread load of the same bytes.
 import StatKit
-import LayoffKit
+@testable import LayoffKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 private func events(_ bytes: [UInt8], _ options: EventLoadOptions) {
     var lenient = options
@@ -63,12 +70,45 @@ private func fundamentals(_ bytes: [UInt8], year: Int?) {
     }
 }
 
+/// The parts of a load result that must not depend on how the file was split.
+private func same(_ a: Result<EventLoadResult, IngestError>, _ b: Result<EventLoadResult, IngestError>) -> Bool {
+    switch (a, b) {
+    case (.success(let x), .success(let y)):
+        return x.events == y.events && x.events.company.levels == y.events.company.levels
+            && x.events.location.levels == y.events.location.levels
+            && x.problems == y.problems && x.excludedByReason == y.excludedByReason
+            && x.duplicates == y.duplicates
+            && x.duplicatesDropped == y.duplicatesDropped && x.rowsRead == y.rowsRead
+    case (.failure(let e), .failure(let f)):
+        return e == f
+    default:
+        return false
+    }
+}
+
+private let segmentPath = "/tmp/layoffs-fuzz-loaders-\(getpid()).csv"
+
+private func segmented(_ bytes: [UInt8], _ options: EventLoadOptions) {
+    let one: Result<EventLoadResult, IngestError>
+    do { one = .success(try EventLoader.load(bytes: bytes, name: segmentPath, options: options)) } catch { one = .failure(error) }
+    do { try AtomicFile.write(bytes, to: segmentPath) } catch { preconditionFailure("cannot write \(segmentPath): \(error)") }
+    for threads in [2, 3] {
+        let many: Result<EventLoadResult, IngestError>
+        do {
+            many = .success(try EventLoader.load(path: segmentPath, options: options, threads: threads, minimumSplitBytes: 0))
+        } catch { many = .failure(error) }
+        precondition(same(one, many), "\(threads) segments differ from one: \(many) / \(one)")
+    }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: data, count: count))
     events(bytes, EventLoadOptions())
     events(bytes, EventLoadOptions(percentScale: 100, dedupe: true))
     events(bytes, EventLoadOptions(columnMapping: ["date": "notice_date", "total_laid_off": "jobs"]))
+    segmented(bytes, EventLoadOptions(skipInvalid: true, dedupe: true))
+    segmented(bytes, EventLoadOptions())
     fundamentals(bytes, year: nil)
     fundamentals(bytes, year: 2023)
     return 0
