@@ -40,6 +40,7 @@ let package = Package(
             dependencies: [
                 "PipelineSupport",
                 .product(name: "LayoffKit", package: "LayoffStats"),
+                .product(name: "LayoffReport", package: "LayoffStats"),
                 .product(name: "StatKit", package: "LayoffStats"),
             ]
         ),

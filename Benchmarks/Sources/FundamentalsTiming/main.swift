@@ -1,6 +1,7 @@
 // Wall-clock and CPU timing of the fundamentals side of a load, on generated data (best of R):
 // FundamentalsLoader.load, FundamentalsLoader.deriveGrowth on the loaded table with its growth
-// cleared, and FundamentalsJoin at lag 0 and 1 (and with two threads).
+// cleared, and FundamentalsJoin at lag 0 and 1 (and with two threads); then the provenance
+// SHA-256 of the events file (FileDigest), which a report computes on another thread.
 //
 //   swift run -c release FundamentalsTiming                  N = 1e6 (160,000 fundamentals rows), 5 runs
 //   swift run -c release FundamentalsTiming 100000 --runs 9
@@ -8,6 +9,7 @@
 // Data: /tmp/layoffstats-pipeline/..., as PipelineTiming (generated once per N).
 import Foundation
 import LayoffKit
+import LayoffReport
 import PipelineSupport
 import StatKit
 
@@ -64,3 +66,6 @@ _ = time("FundamentalsJoin lag 0, 2 threads", { (j: FundamentalsJoin) in "\(j.ma
     FundamentalsJoin(events: events, fundamentals: loaded.fundamentals, options: JoinOptions(lag: 0), threads: 2)
 }
 
+_ = time("FileDigest.of(events file)", { (d: FileDigest?) in String(format: "%.0f MB", Double(d?.bytes ?? 0) / 1e6) }) {
+    FileDigest.of(path: d.eventsPath)
+}

@@ -75,8 +75,8 @@ public enum FundamentalsLoader {
     }
 
     /// A guess at the bytes per row of a fundamentals file, to size the tables of a load
-    /// from the file size (rows such as `Company 00001,2019,4481,1092.7,-5.6` take ~36).
-    static let expectedRowBytes = 24
+    /// from the file size (rows such as `Company 00001,2019,4481,1092.7,-5.6` take 36).
+    static let expectedRowBytes = 32
 
     /// Loads fundamentals from a reader positioned before the header line.
     public static func load(_ reader: CSVReader, options: FundamentalsLoadOptions = .init()) throws(IngestError) -> FundamentalsLoadResult {
@@ -149,11 +149,21 @@ public enum FundamentalsLoader {
             self.fiscalYear = fiscalYear
             self.checker = checker
             firstRow = CodeYearIndex(expected: expectedRows)
+            company.reserveCapacity(expectedRows); year.reserveCapacity(expectedRows)
+            line.reserveCapacity(expectedRows); codes.reserveCapacity(expectedRows)
+            employees.reserveCapacity(expectedRows); revenue.reserveCapacity(expectedRows)
+            growth.reserveCapacity(expectedRows)
         }
 
         /// The column of numbers read, NaN marking missing.
         static func column(_ values: [Double]) -> NumericColumn {
-            NumericColumn(values: values.map { $0.isNaN ? 0 : $0 }, isPresent: values.map { !$0.isNaN })
+            var values = values
+            var present = [Bool](repeating: true, count: values.count)
+            for i in values.indices where values[i].isNaN {
+                values[i] = 0
+                present[i] = false
+            }
+            return NumericColumn(values: values, isPresent: present)
         }
 
         mutating func add(_ f: CSVFields, line: Int) {
