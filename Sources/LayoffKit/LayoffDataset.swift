@@ -116,6 +116,8 @@ public struct LayoffDataset: Sendable {
                                      threads: threads)
             join = j
             workforce = j.workforce
+            // The loader's company codes served the join; the dataset does not keep them.
+            fundamentalsLoad?.fundamentals.companyCodes = nil
         } else {
             workforce = Workforce.implied(by: events)
         }

@@ -50,21 +50,15 @@ public struct FundamentalsJoin: Sendable, Equatable {
         var keyNumber: [String: Int32] = [:]
         keyNumber.reserveCapacity(companies.codeCount)
         var keyOfCode = [Int32](repeating: -1, count: companies.codeCount)
-        var rowKey = [Int32](repeating: 0, count: nf)
-        for i in 0..<nf {
-            let c = Int(companies.codes[i])
-            var k = keyOfCode[c]
-            if k < 0 {
-                let key = options.names.key(fundamentals.company[i])
-                if let known = keyNumber[key] { k = known } else {
-                    k = Int32(keyNumber.count)
-                    keyNumber[key] = k
-                }
-                keyOfCode[c] = k
+        for i in 0..<nf where keyOfCode[Int(companies.codes[i])] < 0 {
+            let key = options.names.key(fundamentals.company[i])
+            if let known = keyNumber[key] { keyOfCode[Int(companies.codes[i])] = known } else {
+                keyOfCode[Int(companies.codes[i])] = Int32(keyNumber.count)
+                keyNumber[key] = Int32(keyNumber.count)
             }
-            rowKey[i] = k
         }
-        let table = KeyYearTable(keys: rowKey, keyCount: keyNumber.count, years: fundamentals.fiscalYear)
+        let table = KeyYearTable(codes: companies.codes, keyOfCode: keyOfCode, keyCount: keyNumber.count,
+                                 years: fundamentals.fiscalYear)
         let ambiguous = table.ambiguousRows.map { Int(fundamentals.line[Int($0)]) }
 
         // Per company code of the events (not per event), its key; -1 when no fundamentals
@@ -305,22 +299,27 @@ struct KeyYearTable: Sendable {
     /// Rows whose (key, year) repeats an earlier row's, ascending.
     var ambiguousRows: [Int32]
 
-    /// The table of rows with keys `keys` (`0..<keyCount`) and years `years`.
-    init(keys: [Int32], keyCount: Int, years: [Int]) {
-        let n = keys.count
+    /// The table of rows whose keys are `keyOfCode[codes[i]]` (`0..<keyCount`) and years
+    /// `years[i]`.
+    init(codes: [Int32], keyOfCode: [Int32], keyCount: Int, years: [Int]) {
+        let n = codes.count
         var runStart = [Int](repeating: 0, count: keyCount + 1)
-        for k in keys { runStart[Int(k) + 1] += 1 }
+        for c in codes { runStart[Int(keyOfCode[Int(c)]) + 1] += 1 }
         for k in 0..<keyCount { runStart[k + 1] += runStart[k] }
+        // Rows by key; then, in place, each key's distinct years' first rows.
         var order = [Int32](repeating: 0, count: n)
-        var fill = runStart
-        for (i, k) in keys.enumerated() {
-            order[fill[Int(k)]] = Int32(truncatingIfNeeded: i)
-            fill[Int(k)] += 1
+        do {
+            var fill = runStart
+            for (i, c) in codes.enumerated() {
+                let k = Int(keyOfCode[Int(c)])
+                order[fill[k]] = Int32(truncatingIfNeeded: i)
+                fill[k] += 1
+            }
         }
         start = [Int32](repeating: 0, count: keyCount + 1)
         year = []; year.reserveCapacity(n)
-        row = []; row.reserveCapacity(n)
         ambiguousRows = []
+        var kept = 0
         for k in 0..<keyCount {
             let a = runStart[k], b = runStart[k + 1]
             var sorted = true
@@ -328,17 +327,22 @@ struct KeyYearTable: Sendable {
             // Rows are in row order within the run: sorting by (year, row) keeps that order
             // among equal years.
             if !sorted { order[a..<b].sort { (years[Int($0)], $0) < (years[Int($1)], $1) } }
+            var previous: Int?
             for j in a..<b {
                 let r = order[j], y = years[Int(r)]
-                if j > a && years[Int(order[j - 1])] == y {
+                if y == previous {
                     ambiguousRows.append(r)
                 } else {
                     year.append(y)
-                    row.append(r)
+                    order[kept] = r   // kept ≤ j: an entry already read
+                    kept += 1
+                    previous = y
                 }
             }
-            start[k + 1] = Int32(truncatingIfNeeded: year.count)
+            start[k + 1] = Int32(truncatingIfNeeded: kept)
         }
+        order.removeLast(n - kept)
+        row = order
         ambiguousRows.sort()
     }
 
