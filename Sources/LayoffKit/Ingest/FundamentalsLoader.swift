@@ -66,17 +66,21 @@ public enum FundamentalsLoader {
         do { reader = try CSVReader(path: path) } catch { throw .csv(error) }
         var info = stat()
         let size = stat(path, &info) == 0 ? Int(info.st_size) : 0
-        return try load(reader, options: options, expectedRows: size / expectedRowBytes)
+        return try load(reader, options: options, expectedRows: min(size / expectedRowBytes, maxExpectedRows))
     }
 
     /// Loads fundamentals from CSV bytes in memory; `name` is used in messages.
     public static func load(bytes: [UInt8], name: String, options: FundamentalsLoadOptions = .init()) throws(IngestError) -> FundamentalsLoadResult {
-        try load(CSVReader(bytes: bytes, name: name), options: options, expectedRows: bytes.count / expectedRowBytes)
+        try load(CSVReader(bytes: bytes, name: name), options: options,
+                 expectedRows: min(bytes.count / expectedRowBytes, maxExpectedRows))
     }
 
-    /// A guess at the bytes per row of a fundamentals file, to size the tables of a load
-    /// from the file size (rows such as `Company 00001,2019,4481,1092.7,-5.6` take 36).
+    /// A guess at the bytes per row of a fundamentals file, to size the working tables of
+    /// a load from the file size (rows such as `Company 00001,2019,4481,1092.7,-5.6` take
+    /// 36). Only tables dropped after the load are sized so (a file of long rows must not
+    /// leave oversized columns), and at most for ``maxExpectedRows`` rows.
     static let expectedRowBytes = 32
+    static let maxExpectedRows = 1 << 20
 
     /// Loads fundamentals from a reader positioned before the header line.
     public static func load(_ reader: CSVReader, options: FundamentalsLoadOptions = .init()) throws(IngestError) -> FundamentalsLoadResult {
@@ -148,14 +152,14 @@ public enum FundamentalsLoader {
             self.index = index
             self.fiscalYear = fiscalYear
             self.checker = checker
+            // The number arrays become columns by a copy (``column(_:)``) and the index is
+            // dropped after the load: sizing them cannot leave oversized columns behind.
             firstRow = CodeYearIndex(expected: expectedRows)
-            company.reserveCapacity(expectedRows); year.reserveCapacity(expectedRows)
-            line.reserveCapacity(expectedRows); codes.reserveCapacity(expectedRows)
             employees.reserveCapacity(expectedRows); revenue.reserveCapacity(expectedRows)
             growth.reserveCapacity(expectedRows)
         }
 
-        /// The column of numbers read, NaN marking missing.
+        /// The column of numbers read, NaN marking missing (a copy of exactly their count).
         static func column(_ values: [Double]) -> NumericColumn {
             var values = values
             var present = [Bool](repeating: true, count: values.count)
