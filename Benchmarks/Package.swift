@@ -4,6 +4,7 @@
 //   swift package --disable-sandbox benchmark            (ordo-one/benchmark)
 //   swift run -c release OLSTiming                        (plain wall-clock timing)
 //   swift run -c release PipelineTiming                   (pipeline stages at N = 1e5, 1e6)
+//   swift run -c release FundamentalsTiming               (fundamentals load, growth, join at N = 1e6)
 //   python3 peers/ols_numpy.py                            (numpy.linalg.lstsq on the same matrix)
 import PackageDescription
 
@@ -32,6 +33,15 @@ let package = Package(
                 "PipelineSupport",
                 .product(name: "LayoffKit", package: "LayoffStats"),
                 .product(name: "LayoffReport", package: "LayoffStats"),
+            ]
+        ),
+        .executableTarget(
+            name: "FundamentalsTiming",
+            dependencies: [
+                "PipelineSupport",
+                .product(name: "LayoffKit", package: "LayoffStats"),
+                .product(name: "LayoffReport", package: "LayoffStats"),
+                .product(name: "StatKit", package: "LayoffStats"),
             ]
         ),
         .executableTarget(

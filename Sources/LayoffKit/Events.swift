@@ -110,7 +110,8 @@ public struct Workforce: Sendable, Equatable {
 
 /// Company fundamentals, one row per company and fiscal year (DESIGN §2).
 public struct FundamentalsTable: Sendable, Equatable {
-    public var company: [String] = []
+    /// Company name per row, as written (trimmed).
+    public var company: [String] = [] { didSet { companyCodes = nil } }
     public var fiscalYear: [Int] = []
     public var employees = NumericColumn()
     /// Revenue in the file's currency unit (the curated file uses millions of US dollars).
@@ -122,8 +123,21 @@ public struct FundamentalsTable: Sendable, Equatable {
     /// Physical source line (header = line 1).
     public var line: [Int32] = []
 
+    /// The companies as numbered by ``FundamentalsLoader`` (equal names, one code), which
+    /// lets growth derivation and joins work on integers; dropped whenever ``company`` is
+    /// set or changed in any way, after which they number the names themselves.
+    var companyCodes: CompanyCodes?
+
     public init() {}
     public var count: Int { company.count }
+
+    /// Equal when every public column is (the loader's company codes are a cache of
+    /// ``company``, not compared).
+    public static func == (a: FundamentalsTable, b: FundamentalsTable) -> Bool {
+        a.company == b.company && a.fiscalYear == b.fiscalYear && a.employees == b.employees
+            && a.revenue == b.revenue && a.revenueGrowth == b.revenueGrowth
+            && a.growthDerived == b.growthDerived && a.line == b.line
+    }
 }
 
 extension TextColumn {

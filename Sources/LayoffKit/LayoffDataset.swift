@@ -56,8 +56,9 @@ public struct LayoffDataset: Sendable {
     ///   - displayName: Maps a path to the name shown in outputs.
     ///   - threads: With 2 or more, a fundamentals file loads on a second thread while the
     ///     events load, and a large events file is parsed in `threads` segments at once
-    ///     (``EventLoader/load(path:options:threads:)``); the result (and which error is
-    ///     thrown first) is the same as with 1.
+    ///     (``EventLoader/load(path:options:threads:)``), and the events are joined to the
+    ///     fundamentals in two halves at once; the result (and which error is thrown
+    ///     first) is the same as with 1.
     public static func load(eventsPath: String? = nil, fundamentalsPath: String? = nil, aliasesPath: String? = nil,
                             eventOptions: EventLoadOptions = .init(), skipInvalidFundamentals: Bool = false,
                             lag: Int = 0, useEmbeddedFundamentals: Bool? = nil,
@@ -111,9 +112,12 @@ public struct LayoffDataset: Sendable {
         var join: FundamentalsJoin?
         let workforce: Workforce
         if let f = fundamentalsLoad {
-            let j = FundamentalsJoin(events: events, fundamentals: f.fundamentals, options: JoinOptions(lag: lag, names: names))
+            let j = FundamentalsJoin(events: events, fundamentals: f.fundamentals, options: JoinOptions(lag: lag, names: names),
+                                     threads: threads)
             join = j
             workforce = j.workforce
+            // The loader's company codes served the join; the dataset does not keep them.
+            fundamentalsLoad?.fundamentals.companyCodes = nil
         } else {
             workforce = Workforce.implied(by: events)
         }

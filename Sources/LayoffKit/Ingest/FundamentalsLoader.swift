@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Options of ``FundamentalsLoader``.
 public struct FundamentalsLoadOptions: Sendable, Equatable {
     /// Explicit column mapping, canonical name → header in the file, e.g. for the Fortune
@@ -58,37 +64,186 @@ public enum FundamentalsLoader {
     public static func load(path: String, options: FundamentalsLoadOptions = .init()) throws(IngestError) -> FundamentalsLoadResult {
         let reader: CSVReader
         do { reader = try CSVReader(path: path) } catch { throw .csv(error) }
-        return try load(reader, options: options)
+        var info = stat()
+        let size = stat(path, &info) == 0 ? Int(info.st_size) : 0
+        return try load(reader, options: options, expectedRows: min(size / expectedRowBytes, maxExpectedRows))
     }
 
     /// Loads fundamentals from CSV bytes in memory; `name` is used in messages.
     public static func load(bytes: [UInt8], name: String, options: FundamentalsLoadOptions = .init()) throws(IngestError) -> FundamentalsLoadResult {
-        try load(CSVReader(bytes: bytes, name: name), options: options)
+        try load(CSVReader(bytes: bytes, name: name), options: options,
+                 expectedRows: min(bytes.count / expectedRowBytes, maxExpectedRows))
     }
+
+    /// A guess at the bytes per row of a fundamentals file, to size the working tables of
+    /// a load from the file size (rows such as `Company 00001,2019,4481,1092.7,-5.6` take
+    /// 36). Only tables dropped after the load are sized so (a file of long rows must not
+    /// leave oversized columns), and at most for ``maxExpectedRows`` rows.
+    static let expectedRowBytes = 32
+    static let maxExpectedRows = 1 << 20
 
     /// Loads fundamentals from a reader positioned before the header line.
     public static func load(_ reader: CSVReader, options: FundamentalsLoadOptions = .init()) throws(IngestError) -> FundamentalsLoadResult {
+        try load(reader, options: options, expectedRows: 0)
+    }
+
+    /// ``load(_:options:)`` with the tables sized for `expectedRows` rows (a guess: they
+    /// grow past it).
+    static func load(_ reader: CSVReader, options: FundamentalsLoadOptions, expectedRows: Int) throws(IngestError) -> FundamentalsLoadResult {
         let header = try reader.checkedHeader()
         let hasYear = header.contains(options.columnMapping["fiscal_year"] ?? "fiscal_year")
         let layout = try ColumnLayout(file: reader.name, header: header, canonical: canonicalColumns,
                                       required: hasYear || options.fiscalYear == nil ? ["company", "fiscal_year"] : ["company"],
                                       mapping: options.columnMapping)
-        let idx = layout.index
-        var checker = RowChecker(file: reader.name, header: header)
+        var rows = RowBuilder(index: layout.index, fiscalYear: options.fiscalYear,
+                              checker: RowChecker(file: reader.name, header: header), expectedRows: expectedRows)
+        var read = 0
+        while try reader.checkedNext() {
+            read += 1
+            let line = reader.recordLine
+            if reader.fieldCount != header.count {
+                let before = rows.checker.problems.count
+                rows.checker.reportRagged(line: line, actual: reader.fieldCount)
+                countByFirstReason(rows.checker.problems[before...], into: &rows.excluded)
+                continue
+            }
+            reader.withFields { rows.add($0, line: line) }
+        }
+        if !rows.checker.problems.isEmpty && !options.skipInvalid {
+            throw .invalidData(file: reader.name, problems: rows.checker.problems)
+        }
         var t = FundamentalsTable()
-        var excluded: [String: Int] = [:]
-        var rows = 0
-        // First line of each (company, year), the company by its interned code (canonically
-        // equivalent spellings share a code, as equal Strings would).
-        var firstLine: [CodeYear: Int] = [:]
-        var names = TextColumn(), interner = TextColumnInterner()
+        t.company = rows.company
+        t.fiscalYear = rows.year
+        t.employees = RowBuilder.column(rows.employees)
+        t.revenue = RowBuilder.column(rows.revenue)
+        t.revenueGrowth = RowBuilder.column(rows.growth)
+        t.growthDerived = [Bool](repeating: false, count: rows.company.count)
+        t.line = rows.line
+        let codes = CompanyCodes(codes: rows.codes, names: rows.names)
+        t.companyCodes = codes
+        // `rows.firstRow` holds every row (a repeated company-year is a problem that keeps
+        // the row out), so it is the index the derivation needs.
+        let derived = deriveGrowth(&t, codes: codes.codes, firstRow: rows.firstRow)
+        return FundamentalsLoadResult(file: reader.name, fundamentals: t, problems: rows.checker.problems,
+                                      excludedByReason: rows.excluded, rowsRead: read, derivedGrowthCount: derived)
+    }
 
-        func number(_ fields: CSVFields, _ col: Int?, line: Int, integer: Bool, nonNegative: Bool, currency: Bool,
-                    expected: String, what: String) -> Double? {
+    /// The rows of a load, checked and stored one at a time (one value, so the record
+    /// callback touches a single variable).
+    private struct RowBuilder {
+        let index: [Int?]
+        let fiscalYear: Int?
+        var checker: RowChecker
+        var excluded: [String: Int] = [:]
+        var company: [String] = [], year: [Int] = [], line: [Int32] = [], codes: [Int32] = []
+        /// Numbers with NaN for missing (no number read is NaN), made columns at the end:
+        /// one array per column while reading rather than two.
+        var employees: [Double] = [], revenue: [Double] = [], growth: [Double] = []
+        /// Company codes: canonically equivalent spellings share a code, as equal Strings would.
+        var names = TextColumn(), interner = TextColumnInterner()
+        /// Row of each (company, year) stored.
+        var firstRow: CodeYearIndex
+        /// The previous record's company: files list a company's years together, so most
+        /// records repeat it and take its `String` and code without interning.
+        var lastBytes: [UInt8] = [], lastCompany = "", lastCode: Int32 = -1
+
+        init(index: [Int?], fiscalYear: Int?, checker: RowChecker, expectedRows: Int) {
+            self.index = index
+            self.fiscalYear = fiscalYear
+            self.checker = checker
+            // The number arrays become columns by a copy (``column(_:)``) and the index is
+            // dropped after the load: sizing them cannot leave oversized columns behind.
+            firstRow = CodeYearIndex(expected: expectedRows)
+            employees.reserveCapacity(expectedRows); revenue.reserveCapacity(expectedRows)
+            growth.reserveCapacity(expectedRows)
+        }
+
+        /// The column of numbers read, NaN marking missing (a copy of exactly their count).
+        static func column(_ values: [Double]) -> NumericColumn {
+            var values = values
+            var present = [Bool](repeating: true, count: values.count)
+            for i in values.indices where values[i].isNaN {
+                values[i] = 0
+                present[i] = false
+            }
+            return NumericColumn(values: values, isPresent: present)
+        }
+
+        mutating func add(_ f: CSVFields, line: Int) {
+            let before = checker.problems.count
+            let ci = index[0]!
+            let companyBytes = CSVValue.trimmed(f[ci])
+            var company = "", code: Int32 = -1
+            if companyBytes.isEmpty {
+                checker.report(line: line, column: ci, value: f[ci], issue: "is missing",
+                               expected: "a company name", reason: "missing company")
+            } else if lastCode >= 0 && companyBytes.count == lastBytes.count
+                        && lastBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, companyBytes.baseAddress!, $0.count) }) == 0 {
+                company = lastCompany
+                code = lastCode
+            } else {
+                company = String(decoding: companyBytes, as: UTF8.self)
+                code = interner.canonicalCode(companyBytes, in: &names)
+                lastBytes.removeAll(keepingCapacity: true)
+                lastBytes.append(contentsOf: companyBytes)
+                lastCompany = company
+                lastCode = code
+            }
+            var year = fiscalYear
+            if let yi = index[1] {
+                year = FundamentalsLoader.fiscalYear(f[yi])
+                if year == nil {
+                    checker.report(line: line, column: yi, value: f[yi], issue: "is not a fiscal year",
+                                   expected: "a year such as 2023", reason: "invalid fiscal year")
+                }
+            }
+            let employees = number(f, index[2], line: line, integer: true, nonNegative: true, currency: false,
+                                   expected: "a whole number of employees ≥ 0", what: "employees")
+            let revenue = number(f, index[3], line: line, integer: false, nonNegative: false, currency: true,
+                                 expected: "a number such as 611289 or 611,289", what: "revenue")
+            let growth = number(f, index[4], line: line, integer: false, nonNegative: false, currency: false,
+                                expected: "a percent change such as 6.7 or -14.6", what: "revenue growth")
+            if let y = year, code >= 0 {
+                // A row with no problem so far is stored under its key (it will be kept).
+                let first = checker.problems.count == before
+                    ? firstRow.insertIfAbsent(code: code, year: y, row: Int32(truncatingIfNeeded: self.company.count))
+                    : firstRow.find(code: code, year: y)
+                if first >= 0 {
+                    let c = index[1] ?? ci
+                    checker.report(line: line, column: c, value: f[c],
+                                   issue: "repeats \(company)'s fiscal year \(y) of line \(self.line[Int(first)])",
+                                   expected: "one row per company and fiscal year", reason: "duplicate company-year")
+                }
+            }
+            if checker.problems.count > before {
+                countByFirstReason(checker.problems[before...], into: &excluded)
+                return
+            }
+            guard let y = year else { return } // unreachable: a missing year is a problem
+            precondition(self.company.count < Int(Int32.max), "too many fundamentals rows")
+            self.company.append(company)
+            self.year.append(y)
+            codes.append(code)
+            self.employees.append(employees ?? .nan)
+            self.revenue.append(revenue ?? .nan)
+            self.growth.append(growth ?? .nan)
+            self.line.append(Int32(truncatingIfNeeded: line))
+        }
+
+        /// The number in column `col`, `nil` when missing or invalid (an invalid one is reported).
+        mutating func number(_ fields: CSVFields, _ col: Int?, line: Int, integer: Bool, nonNegative: Bool, currency: Bool,
+                             expected: String, what: String) -> Double? {
             guard let c = col else { return nil }
             let f = fields[c]
-            if CSVValue.isMissingToken(f) || isMissingDomainValue(f) { return nil }
-            guard let v = CSVValue.groupedDouble(f, currency: currency) else {
+            let parsed: Double?
+            if FundamentalsLoader.isPlainNumber(f) {
+                parsed = CSVValue.double(f)
+            } else {
+                if CSVValue.isMissingToken(f) || isMissingDomainValue(f) { return nil }
+                parsed = CSVValue.groupedDouble(f, currency: currency)
+            }
+            guard let v = parsed else {
                 checker.report(line: line, column: c, value: f, issue: "is not a number", expected: expected, reason: "invalid \(what)")
                 return nil
             }
@@ -102,88 +257,65 @@ public enum FundamentalsLoader {
             }
             return v
         }
+    }
 
-        while try reader.checkedNext() {
-            rows += 1
-            let line = reader.recordLine
-            let before = checker.problems.count
-            if reader.fieldCount != header.count {
-                checker.reportRagged(line: line, actual: reader.fieldCount)
-                countByFirstReason(checker.problems[before...], into: &excluded)
-                continue
-            }
-            reader.withFields { f in
-                let ci = idx[0]!
-                let companyBytes = CSVValue.trimmed(f[ci])
-                let company = String(decoding: companyBytes, as: UTF8.self)
-                if company.isEmpty {
-                    checker.report(line: line, column: ci, value: f[ci], issue: "is missing",
-                                   expected: "a company name", reason: "missing company")
-                }
-                var year = options.fiscalYear
-                if let yi = idx[1] {
-                    year = nil
-                    let f = f[yi]
-                    if let v = CSVValue.double(f), v.rounded() == v, v >= 1800, v <= 2200 {
-                        year = Int(v)
-                    } else {
-                        checker.report(line: line, column: yi, value: f, issue: "is not a fiscal year",
-                                       expected: "a year such as 2023", reason: "invalid fiscal year")
-                    }
-                }
-                let employees = number(f, idx[2], line: line, integer: true, nonNegative: true, currency: false,
-                                       expected: "a whole number of employees ≥ 0", what: "employees")
-                let revenue = number(f, idx[3], line: line, integer: false, nonNegative: false, currency: true,
-                                     expected: "a number such as 611289 or 611,289", what: "revenue")
-                let growth = number(f, idx[4], line: line, integer: false, nonNegative: false, currency: false,
-                                    expected: "a percent change such as 6.7 or -14.6", what: "revenue growth")
-                if let y = year, !company.isEmpty {
-                    let key = CodeYear(code: interner.canonicalCode(companyBytes, in: &names), year: y)
-                    if let first = firstLine[key] {
-                        let c = idx[1] ?? ci
-                        checker.report(line: line, column: c, value: f[c],
-                                       issue: "repeats \(company)'s fiscal year \(y) of line \(first)",
-                                       expected: "one row per company and fiscal year", reason: "duplicate company-year")
-                    } else if checker.problems.count == before {
-                        firstLine[key] = line
-                    }
-                }
-                if checker.problems.count > before {
-                    countByFirstReason(checker.problems[before...], into: &excluded)
-                    return
-                }
-                guard let y = year else { return } // unreachable: a missing year is a problem
-                t.company.append(company)
-                t.fiscalYear.append(y)
-                t.employees.append(employees)
-                t.revenue.append(revenue)
-                t.revenueGrowth.append(growth)
-                t.growthDerived.append(false)
-                t.line.append(Int32(truncatingIfNeeded: line))
+    /// Whether `field` starts with a digit, or `-` and a digit, and holds no `,`: then it
+    /// is no missing-value token, and `CSVValue.groupedDouble(field, currency:)` (with or
+    /// without currency) is `CSVValue.double(field)`, which is cheaper to call. (A `$`
+    /// cannot follow the first digit in a number either way.)
+    @inline(__always) static func isPlainNumber(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = field.count
+        guard n > 0 else { return false }
+        var i = 0
+        if field[0] == UInt8(ascii: "-") {
+            guard n > 1 else { return false }
+            i = 1
+        }
+        guard field[i] &- UInt8(ascii: "0") < 10 else { return false }
+        while i < n {
+            if field[i] == UInt8(ascii: ",") { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// The fiscal year in `field`: a whole number 1800–2200 as `CSVValue.double` reads it,
+    /// else `nil`. Four plain digits (nearly every value) are read directly.
+    static func fiscalYear(_ field: UnsafeBufferPointer<UInt8>) -> Int? {
+        if field.count == 4 {
+            let d0 = Int(field[0] &- 48), d1 = Int(field[1] &- 48), d2 = Int(field[2] &- 48), d3 = Int(field[3] &- 48)
+            if d0 < 10 && d1 < 10 && d2 < 10 && d3 < 10 {
+                let y = ((d0 * 10 + d1) * 10 + d2) * 10 + d3
+                return y >= 1800 && y <= 2200 ? y : nil
             }
         }
-        if !checker.problems.isEmpty && !options.skipInvalid {
-            throw .invalidData(file: reader.name, problems: checker.problems)
-        }
-        let derived = deriveGrowth(&t)
-        return FundamentalsLoadResult(file: reader.name, fundamentals: t, problems: checker.problems,
-                                      excludedByReason: excluded, rowsRead: rows, derivedGrowthCount: derived)
+        if let v = CSVValue.double(field), v.rounded() == v, v >= 1800, v <= 2200 { return Int(v) }
+        return nil
     }
 
     /// Fills missing revenue growth from the same company's previous fiscal year:
     /// (r_t / r_{t−1} − 1) · 100, marking ``FundamentalsTable/growthDerived``. Returns the
-    /// number of values derived.
+    /// number of values derived. When a company-year has several rows, the first is used.
     @discardableResult
     public static func deriveGrowth(_ t: inout FundamentalsTable) -> Int {
-        var row: [CompanyYear: Int] = [:]
-        row.reserveCapacity(t.count)
-        for i in 0..<t.count where row[CompanyYear(company: t.company[i], year: t.fiscalYear[i])] == nil {
-            row[CompanyYear(company: t.company[i], year: t.fiscalYear[i])] = i
+        let codes = t.companyCodesOrEncoded
+        var firstRow = CodeYearIndex(expected: t.count)
+        precondition(t.count < Int(Int32.max), "too many fundamentals rows")
+        for i in 0..<t.count {
+            _ = firstRow.insertIfAbsent(code: codes.codes[i], year: t.fiscalYear[i], row: Int32(truncatingIfNeeded: i))
         }
+        return deriveGrowth(&t, codes: codes.codes, firstRow: firstRow)
+    }
+
+    /// ``deriveGrowth(_:)`` with the companies' codes and the first row of each
+    /// (company, year) already known.
+    static func deriveGrowth(_ t: inout FundamentalsTable, codes: [Int32], firstRow: CodeYearIndex) -> Int {
         var n = 0
-        for i in 0..<t.count where t.revenueGrowth[i] == nil {
-            guard let r = t.revenue[i], let p = row[CompanyYear(company: t.company[i], year: t.fiscalYear[i] - 1)],
-                  let rp = t.revenue[p], rp != 0 else { continue }
+        for i in 0..<t.count where !t.revenueGrowth.isPresent[i] && t.revenue.isPresent[i] {
+            let p = Int(firstRow.find(code: codes[i], year: t.fiscalYear[i] - 1))
+            guard p >= 0, t.revenue.isPresent[p] else { continue }
+            let r = t.revenue.values[i], rp = t.revenue.values[p]
+            guard rp != 0 else { continue }
             t.revenueGrowth.values[i] = (r / rp - 1) * 100
             t.revenueGrowth.isPresent[i] = true
             t.growthDerived[i] = true
@@ -193,14 +325,3 @@ public enum FundamentalsLoader {
     }
 }
 
-/// A company (interned code) and fiscal year.
-struct CodeYear: Hashable {
-    var code: Int32
-    var year: Int
-}
-
-/// A company name and fiscal year, the key of a fundamentals row (one hash per lookup).
-struct CompanyYear: Hashable {
-    var company: String
-    var year: Int
-}

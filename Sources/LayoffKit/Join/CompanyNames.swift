@@ -124,29 +124,100 @@ public struct CompanyNames: Sendable, Equatable {
         return words.joined(separator: " ")
     }
 
+    /// Whether `word` (no spaces) is one of ``suffixes`` (the same list, by length).
+    private static func isSuffix(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        @inline(__always) func equals(_ s: StaticString) -> Bool {
+            guard s.utf8CodeUnitCount == word.count else { return false }
+            let p = s.utf8Start
+            for j in 0..<word.count where word[j] != p[j] { return false }
+            return true
+        }
+        switch word.count {
+        case 2: return equals("co") || equals("ag") || equals("sa")
+        case 3: return equals("inc") || equals("ltd") || equals("llc") || equals("plc")
+        case 4: return equals("corp") || equals("gmbh")
+        case 5: return equals("group")
+        case 7: return equals("company") || equals("limited") || equals("holding")
+        case 8: return equals("holdings")
+        case 11: return equals("corporation")
+        case 12: return equals("incorporated")
+        default: return false
+        }
+    }
+
     /// ``normalize(_:)`` for an all-ASCII name, on bytes (the same result, without the
     /// per-`Character` Unicode work); `nil` when the name has a non-ASCII byte.
+    ///
+    /// One pass writes the cleaned bytes (step 2) to a buffer on the stack; the words are
+    /// then never split out: dropping a leading `the` or a trailing suffix moves the ends
+    /// of the region that holds them, and the region is copied into the result with its
+    /// runs of spaces collapsed. The only allocation is the result's.
     static func normalizeASCII(_ name: String) -> String? {
-        var bytes = Array(name.utf8)
-        guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
-        func isSpace(_ b: UInt8) -> Bool { b == 32 || (b >= 9 && b <= 13) }
-        for i in bytes.indices where bytes[i] >= 65 && bytes[i] <= 90 { bytes[i] |= 0x20 }
-        while let last = bytes.last, isSpace(last) { bytes.removeLast() }
-        if bytes.count >= 4 && bytes[(bytes.count - 4)...].elementsEqual(".com".utf8) { bytes.removeLast(4) }
-        var words: [ArraySlice<UInt8>] = []
-        var cleaned: [UInt8] = []
-        cleaned.reserveCapacity(bytes.count + 8)
-        for b in bytes {
-            switch b {
-            case UInt8(ascii: "'"), UInt8(ascii: "."): continue
-            case UInt8(ascii: "&"): cleaned += " and ".utf8
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): cleaned.append(b)
-            default: cleaned.append(32)
-            }
+        if let s = name.utf8.withContiguousStorageIfAvailable({ normalizeASCII(bytes: $0) }) { return s }
+        return Array(name.utf8).withUnsafeBufferPointer { normalizeASCII(bytes: $0) }
+    }
+
+    /// ``normalizeASCII(_:)`` on the UTF-8 bytes of a name.
+    private static func normalizeASCII(bytes src: UnsafeBufferPointer<UInt8>) -> String? {
+        let n = src.count
+        for b in src where b >= 0x80 { return nil }
+        @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 32 || (b >= 9 && b <= 13) }
+        @inline(__always) func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
+        var end = n
+        while end > 0 && isSpace(src[end - 1]) { end -= 1 }
+        if end >= 4 && src[end - 4] == UInt8(ascii: ".") && lower(src[end - 3]) == UInt8(ascii: "c")
+            && lower(src[end - 2]) == UInt8(ascii: "o") && lower(src[end - 1]) == UInt8(ascii: "m") {
+            end -= 4
         }
-        words = cleaned.split(separator: 32)
-        if words.count > 1 && words[0].elementsEqual("the".utf8) { words.removeFirst() }
-        while words.count > 1, let last = words.last, suffixes.contains(String(decoding: last, as: UTF8.self)) { words.removeLast() }
-        return String(decoding: Array(words.joined(separator: [32])), as: UTF8.self)
+        // `&` becomes five bytes, every other byte at most one.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 5 * end + 1) { buf -> String in
+            var m = 0
+            for j in 0..<end {
+                let b = lower(src[j])
+                switch b {
+                case UInt8(ascii: "'"), UInt8(ascii: "."): continue
+                case UInt8(ascii: "&"):
+                    for c in " and ".utf8 { buf[m] = c; m += 1 }
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    buf[m] = b; m += 1
+                default:
+                    buf[m] = 32; m += 1
+                }
+            }
+            // The words are the region lo..<hi, trimmed of spaces; more than one word
+            // when it holds a space.
+            var lo = 0, hi = m
+            while lo < hi && buf[lo] == 32 { lo += 1 }
+            while hi > lo && buf[hi - 1] == 32 { hi -= 1 }
+            var q = lo
+            while q < hi && buf[q] != 32 { q += 1 }
+            if q < hi && q - lo == 3 && buf[lo] == UInt8(ascii: "t") && buf[lo + 1] == UInt8(ascii: "h")
+                && buf[lo + 2] == UInt8(ascii: "e") {
+                lo = q
+                while buf[lo] == 32 { lo += 1 }
+            }
+            while true {
+                var p = hi - 1
+                while p > lo && buf[p] != 32 { p -= 1 }
+                guard p > lo, isSuffix(UnsafeBufferPointer(rebasing: buf[(p + 1)..<hi])) else { break }
+                hi = p
+                while buf[hi - 1] == 32 { hi -= 1 }
+            }
+            // Runs of spaces collapsed in place.
+            var k = lo
+            var afterSpace = false
+            for j in lo..<max(lo, hi) {
+                let b = buf[j]
+                if b == 32 {
+                    if afterSpace { continue }
+                    afterSpace = true
+                } else {
+                    afterSpace = false
+                }
+                buf[k] = b
+                k += 1
+            }
+            return String(decoding: UnsafeMutableBufferPointer(rebasing: buf[lo..<k]), as: UTF8.self)
+        }
     }
 }

@@ -38,68 +38,41 @@ public struct FundamentalsJoin: Sendable, Equatable {
 
     /// Joins every event to the fundamentals row with the same company key
     /// (``CompanyNames/key(_:)``) and fiscal year = event year − `options.lag`.
-    public init(events: EventTable, fundamentals: FundamentalsTable, options: JoinOptions = .init()) {
-        // Company keys are numbered once, in order of first appearance in the fundamentals.
-        // A company has a row per fiscal year, usually on consecutive rows: its name is
-        // keyed once.
+    ///
+    /// With `threads` ≥ 2 and many events, the events are looked up in two halves at once;
+    /// the result is the same as with 1.
+    public init(events: EventTable, fundamentals: FundamentalsTable, options: JoinOptions = .init(), threads: Int = 1) {
+        let nf = fundamentals.count
+        precondition(nf < 1 << 30, "too many fundamentals rows")
+        // Company keys are numbered once per company (by its code: equal names share one),
+        // in order of first appearance in the fundamentals, from the first row's spelling.
+        let companies = fundamentals.companyCodesOrEncoded
         var keyNumber: [String: Int32] = [:]
-        var numberOfName: [String: Int32] = [:]
-        var fundamentalsKey = [Int32](repeating: 0, count: fundamentals.count)
-        var lastName: String?
-        var lastNumber: Int32 = 0
-        for i in 0..<fundamentals.count {
-            let name = fundamentals.company[i]
-            if name != lastName {
-                if let known = numberOfName[name] { lastNumber = known } else {
-                    let key = options.names.key(name)
-                    if let k = keyNumber[key] { lastNumber = k } else {
-                        lastNumber = Int32(keyNumber.count)
-                        keyNumber[key] = lastNumber
-                    }
-                    numberOfName[name] = lastNumber
-                }
-                lastName = name
+        keyNumber.reserveCapacity(companies.codeCount)
+        var keyOfCode = [Int32](repeating: -1, count: companies.codeCount)
+        for i in 0..<nf where keyOfCode[Int(companies.codes[i])] < 0 {
+            let key = options.names.key(fundamentals.company[i])
+            if let known = keyNumber[key] { keyOfCode[Int(companies.codes[i])] = known } else {
+                keyOfCode[Int(companies.codes[i])] = Int32(keyNumber.count)
+                keyNumber[key] = Int32(keyNumber.count)
             }
-            fundamentalsKey[i] = lastNumber
         }
-        // Fundamentals rows by (key, fiscal year, row): per key, its years ascending, each
-        // with its first row; later rows of the same key and year are ambiguous.
-        let sortedRows = (0..<fundamentals.count).sorted {
-            (fundamentalsKey[$0], fundamentals.fiscalYear[$0], $0) < (fundamentalsKey[$1], fundamentals.fiscalYear[$1], $1)
-        }
-        // One packed entry per (key, year) (years in `tableYear`): row and employees.
-        struct Entry {
-            var employees: Double
-            /// `row << 1 | 1` when the row has employees, `row << 1` when not; -1 for no row.
-            var rowAndFlag: Int
-        }
-        var keyStart = [Int32](repeating: 0, count: keyNumber.count + 1)
-        var table: [Entry] = [], tableYear: [Int] = []
-        table.reserveCapacity(fundamentals.count)
-        tableYear.reserveCapacity(fundamentals.count)
-        var ambiguousRows: [Int] = []
-        for (j, r) in sortedRows.enumerated() {
-            if j > 0, fundamentalsKey[sortedRows[j - 1]] == fundamentalsKey[r],
-               fundamentals.fiscalYear[sortedRows[j - 1]] == fundamentals.fiscalYear[r] {
-                ambiguousRows.append(r)
-                continue
-            }
-            keyStart[Int(fundamentalsKey[r]) + 1] += 1
-            let known = fundamentals.employees.isPresent[r]
-            table.append(Entry(employees: known ? fundamentals.employees.values[r] : 0, rowAndFlag: r << 1 | (known ? 1 : 0)))
-            tableYear.append(fundamentals.fiscalYear[r])
-        }
-        for k in 0..<keyNumber.count { keyStart[k + 1] += keyStart[k] }
-        let ambiguous = ambiguousRows.sorted().map { Int(fundamentals.line[$0]) }
+        let table = KeyYearTable(codes: companies.codes, keyOfCode: keyOfCode, keyCount: keyNumber.count,
+                                 years: fundamentals.fiscalYear)
+        let ambiguous = table.ambiguousRows.map { Int(fundamentals.line[Int($0)]) }
 
-        // Per company code (not per event), its key; -1 when no fundamentals row has it.
-        // Slot levels.count: missing company.
+        // Per company code of the events (not per event), its key; -1 when no fundamentals
+        // row has it.
         let levels = events.company.levels
-        let missing = levels.count
-        var keyOfSlot = [Int32](repeating: -1, count: levels.count + 1)
+        var keyOfLevel = [Int32](repeating: -1, count: levels.count)
         for (c, name) in levels.enumerated() {
-            // A name spelled as in the fundamentals has that name's key: no normalising.
-            if let k = numberOfName[name] ?? keyNumber[options.names.key(name)] { keyOfSlot[c] = k }
+            // A name spelled as in the fundamentals (equal `String`s) has that name's key: no
+            // normalising.
+            if let f = companies.names.existingCode(for: name), keyOfCode[Int(f)] >= 0 {
+                keyOfLevel[c] = keyOfCode[Int(f)]
+            } else if let k = keyNumber[options.names.key(name)] {
+                keyOfLevel[c] = k
+            }
         }
         // Event year from a table over the day range (unless it is much wider than the table).
         let n = events.count
@@ -107,75 +80,67 @@ public struct FundamentalsJoin: Sendable, Equatable {
         let yearOfDay: [Int]? = n > 0 && Int(hi) - Int(lo) < 4 * n + 1024
             ? (lo...hi).map { Day(number: $0).year } : nil
         // The years an event can look up are few (the events' years, less the lag): when
-        // keys × years is small, one dense slot per (key, event year) makes the lookup a
-        // single array access; else a short linear search in the key's run of `table`.
+        // keys × years is small, one dense slot per (key, event year) holds the match, so an
+        // event's lookup is one access to a table that stays in cache; else a binary search
+        // in the key's run of `table`.
         let firstYear = n > 0 ? Day(number: lo).year : 0
         let years = n > 0 ? Day(number: hi).year - firstYear + 1 : 0
+        let employees = fundamentals.employees
+        var packed = true
         let denseSize = keyNumber.count * years
-        let dense: [Entry]? = denseSize <= max(4 * table.count, 1 << 16) ? {
-            var d = [Entry](repeating: Entry(employees: 0, rowAndFlag: -1), count: denseSize)
+        let dense: [UInt64]? = denseSize <= max(4 * table.year.count, 1 << 16) ? {
+            var d = [UInt64](repeating: EventMatcher.none, count: denseSize)
             for k in 0..<keyNumber.count {
-                for j in Int(keyStart[k])..<Int(keyStart[k + 1]) {
-                    let y = tableYear[j] + options.lag - firstYear
-                    if y >= 0 && y < years { d[k * years + y] = table[j] }
+                for j in Int(table.start[k])..<Int(table.start[k + 1]) {
+                    let y = table.year[j] + options.lag - firstYear
+                    guard y >= 0 && y < years else { continue }
+                    let r = Int(table.row[j])
+                    var entry = UInt64(r)
+                    if employees.isPresent[r] {
+                        entry |= EventMatcher.hasEmployees
+                        let v = employees.values[r]
+                        if let u = UInt32(exactly: v), Double(u).bitPattern == v.bitPattern {
+                            entry |= UInt64(u) << 32
+                        } else {
+                            packed = false
+                        }
+                    }
+                    d[k * years + y] = entry
                 }
             }
             return d
         }() : nil
-        var unmatched = [Int](repeating: 0, count: levels.count + 1)
+        let matcher = EventMatcher(events: events, employees: employees, lag: options.lag, keyOfLevel: keyOfLevel,
+                                   table: table, dense: dense ?? [], useDense: dense != nil, packed: packed,
+                                   years: years, firstYear: firstYear, yearOfDay: yearOfDay ?? [], lo: lo)
         var rows = [Int32](repeating: -1, count: n)
         var fiscal = [Int32](repeating: 0, count: n)
         var wfValue = [Double](repeating: 0, count: n)
         var wfKnown = [Bool](repeating: false, count: n)
         var source = [WorkforceSource](repeating: .unknown, count: n)
-        let none = Entry(employees: 0, rowAndFlag: -1)
-        let chunkSize = 4096
-        var found = [Entry](repeating: none, count: min(n, chunkSize))
-        var chunk = 0
-        while chunk < n {
-            let end = min(n, chunk + chunkSize)
-            // Look the chunk's events up first, in a short loop whose scattered reads of the
-            // table overlap, then fill the outputs.
-            for i in chunk..<end {
-                let day = events.day[i]
-                let eventYear = yearOfDay.map { $0[Int(day.number - lo)] } ?? day.year
-                let year = eventYear - options.lag
-                fiscal[i] = Int32(truncatingIfNeeded: year)
-                let code = events.company.codes[i]
-                let key = Int(keyOfSlot[code < 0 ? missing : Int(code)])
-                var entry = none
-                if key >= 0 {
-                    if let dense {
-                        entry = dense[key * years + eventYear - firstYear]
-                    } else {
-                        // A key's run holds a handful of years: a linear search.
-                        var j = Int(keyStart[key])
-                        let end = Int(keyStart[key + 1])
-                        while j < end, tableYear[j] < year { j += 1 }
-                        if j < end, tableYear[j] == year { entry = table[j] }
-                    }
-                }
-                found[i - chunk] = entry
-            }
-            for i in chunk..<end {
-                let entry = found[i - chunk]
-                if entry.rowAndFlag >= 0 { rows[i] = Int32(truncatingIfNeeded: entry.rowAndFlag >> 1) }
-                if entry.rowAndFlag >= 0 && entry.rowAndFlag & 1 != 0 {
-                    wfValue[i] = entry.employees; wfKnown[i] = true; source[i] = .fundamentals
-                } else {
-                    if entry.rowAndFlag < 0 {
-                        let code = events.company.codes[i]
-                        unmatched[code < 0 ? missing : Int(code)] += 1
-                    }
-                    // Implied by the event: cut ÷ fraction (as ``Workforce/implied(by:)``).
-                    if events.cut.isPresent[i], events.fraction.isPresent[i], events.fraction.values[i] > 0 {
-                        wfValue[i] = events.cut.values[i] / events.fraction.values[i]; wfKnown[i] = true
-                        source[i] = .implied
+        var unmatched: [Int] = []
+        rows.withUnsafeMutableBufferPointer { r in
+            fiscal.withUnsafeMutableBufferPointer { f in
+                wfValue.withUnsafeMutableBufferPointer { v in
+                    wfKnown.withUnsafeMutableBufferPointer { k in
+                        source.withUnsafeMutableBufferPointer { s in
+                            let out = EventMatcher.Outputs(row: r.baseAddress, fiscalYear: f.baseAddress, workforce: v.baseAddress,
+                                                           known: k.baseAddress, source: s.baseAddress)
+                            if threads > 1 && n >= 1 << 16 {
+                                // Two halves, each writing its own events; the unmatched
+                                // counts are added up, so the result is the same as with one.
+                                let second = BackgroundWork { matcher.run(n / 2..<n, into: out) }
+                                unmatched = matcher.run(0..<n / 2, into: out)
+                                for (c, u) in second.wait().enumerated() { unmatched[c] += u }
+                            } else {
+                                unmatched = matcher.run(0..<n, into: out)
+                            }
+                        }
                     }
                 }
             }
-            chunk = end
         }
+        let missing = levels.count
         row = rows
         fiscalYear = fiscal
         workforce = Workforce(values: NumericColumn(values: wfValue, isPresent: wfKnown), source: source)
@@ -241,4 +206,153 @@ public struct FundamentalsJoin: Sendable, Equatable {
         "company", "industry", "country", "stage", "total_laid_off", "percentage_laid_off", "funds_raised",
         "employees", "revenue", "revenue_growth", "workforce", "year",
     ]
+}
+
+/// The per-event part of ``FundamentalsJoin``: everything an event's lookup reads, so a
+/// range of events can be matched on any thread.
+private struct EventMatcher: Sendable {
+    let events: EventTable
+    let employees: NumericColumn
+    let lag: Int
+    /// Key per event company code, or -1.
+    let keyOfLevel: [Int32]
+    /// Each key's years and their first rows; searched when `useDense` is false.
+    let table: KeyYearTable
+    /// Per (key, event year − `firstYear`): the matched row (low 30 bits),
+    /// ``hasEmployees`` when the row has employees, and with `packed` the employees
+    /// themselves (high 32 bits; every matched count is a whole number below 2³², the
+    /// usual case), so that an event reads one 8-byte entry of a table that stays in
+    /// cache rather than also the employees column at random; ``none`` for no row.
+    /// Used when `useDense` is true.
+    let dense: [UInt64]
+    let useDense: Bool
+    let packed: Bool
+    static let none = UInt64.max
+    static let hasEmployees: UInt64 = 1 << 31
+    let years: Int
+    let firstYear: Int
+    /// Year of day `lo + i`, or empty (then computed per event).
+    let yearOfDay: [Int]
+    let lo: Int32
+
+    /// Where the events' results go: arrays of the events' length, each element written
+    /// by the one ``run(_:into:)`` call whose range holds it.
+    struct Outputs: @unchecked Sendable {
+        let row: UnsafeMutablePointer<Int32>?
+        let fiscalYear: UnsafeMutablePointer<Int32>?
+        let workforce: UnsafeMutablePointer<Double>?
+        let known: UnsafeMutablePointer<Bool>?
+        let source: UnsafeMutablePointer<WorkforceSource>?
+    }
+
+    /// Matches the events in `range`, writing their results; returns the number of
+    /// unmatched events per company code (the last entry: events without a company).
+    func run(_ range: Range<Int>, into out: Outputs) -> [Int] {
+        let missing = events.company.levels.count
+        var unmatched = [Int](repeating: 0, count: missing + 1)
+        guard !range.isEmpty, let rowOut = out.row, let fiscalOut = out.fiscalYear, let wfOut = out.workforce,
+              let knownOut = out.known, let sourceOut = out.source else { return unmatched }
+        let codes = events.company.codes, day = events.day
+        let cut = events.cut, fraction = events.fraction
+        for i in range {
+            let d = day[i]
+            let eventYear = yearOfDay.isEmpty ? d.year : yearOfDay[Int(d.number - lo)]
+            let year = eventYear - lag
+            fiscalOut[i] = Int32(truncatingIfNeeded: year)
+            let code = Int(codes[i])
+            var entry = EventMatcher.none
+            let key = code >= 0 ? Int(keyOfLevel[code]) : -1
+            if key >= 0 {
+                if useDense {
+                    entry = dense[key * years + eventYear - firstYear]
+                } else if let r = table.firstRow(key: key, year: year) {
+                    entry = UInt64(r) | (employees.isPresent[Int(r)] ? EventMatcher.hasEmployees : 0)
+                }
+            }
+            if entry != EventMatcher.none { rowOut[i] = Int32(truncatingIfNeeded: entry & 0x3FFF_FFFF) }
+            if entry != EventMatcher.none && entry & EventMatcher.hasEmployees != 0 {
+                wfOut[i] = packed && useDense ? Double(UInt32(truncatingIfNeeded: entry >> 32))
+                    : employees.values[Int(entry & 0x3FFF_FFFF)]
+                knownOut[i] = true; sourceOut[i] = .fundamentals
+            } else {
+                if entry == EventMatcher.none { unmatched[code < 0 ? missing : code] += 1 }
+                // Implied by the event: cut ÷ fraction (as ``Workforce/implied(by:)``).
+                if cut.isPresent[i], fraction.isPresent[i], fraction.values[i] > 0 {
+                    wfOut[i] = cut.values[i] / fraction.values[i]; knownOut[i] = true
+                    sourceOut[i] = .implied
+                }
+            }
+        }
+        return unmatched
+    }
+}
+
+/// Fundamentals rows by (key, fiscal year): per key, its years ascending, each with its
+/// first row. Built by a counting sort of the rows by key (stable, so a key's rows stay in
+/// row order), then a sort of each key's run by year where it is not in order already.
+struct KeyYearTable: Sendable {
+    /// Key `k`'s entries are `start[k]..<start[k + 1]`.
+    var start: [Int32]
+    /// Per entry, its year (ascending within a key) and first row.
+    var year: [Int]
+    var row: [Int32]
+    /// Rows whose (key, year) repeats an earlier row's, ascending.
+    var ambiguousRows: [Int32]
+
+    /// The table of rows whose keys are `keyOfCode[codes[i]]` (`0..<keyCount`) and years
+    /// `years[i]`.
+    init(codes: [Int32], keyOfCode: [Int32], keyCount: Int, years: [Int]) {
+        let n = codes.count
+        var runStart = [Int](repeating: 0, count: keyCount + 1)
+        for c in codes { runStart[Int(keyOfCode[Int(c)]) + 1] += 1 }
+        for k in 0..<keyCount { runStart[k + 1] += runStart[k] }
+        // Rows by key; then, in place, each key's distinct years' first rows.
+        var order = [Int32](repeating: 0, count: n)
+        do {
+            var fill = runStart
+            for (i, c) in codes.enumerated() {
+                let k = Int(keyOfCode[Int(c)])
+                order[fill[k]] = Int32(truncatingIfNeeded: i)
+                fill[k] += 1
+            }
+        }
+        start = [Int32](repeating: 0, count: keyCount + 1)
+        year = []; year.reserveCapacity(n)
+        ambiguousRows = []
+        var kept = 0
+        for k in 0..<keyCount {
+            let a = runStart[k], b = runStart[k + 1]
+            var sorted = true
+            for j in a..<b where j > a && years[Int(order[j])] < years[Int(order[j - 1])] { sorted = false; break }
+            // Rows are in row order within the run: sorting by (year, row) keeps that order
+            // among equal years.
+            if !sorted { order[a..<b].sort { (years[Int($0)], $0) < (years[Int($1)], $1) } }
+            var previous: Int?
+            for j in a..<b {
+                let r = order[j], y = years[Int(r)]
+                if y == previous {
+                    ambiguousRows.append(r)
+                } else {
+                    year.append(y)
+                    order[kept] = r   // kept ≤ j: an entry already read
+                    kept += 1
+                    previous = y
+                }
+            }
+            start[k + 1] = Int32(truncatingIfNeeded: kept)
+        }
+        order.removeLast(n - kept)
+        row = order
+        ambiguousRows.sort()
+    }
+
+    /// The first row of (`key`, `year`), or `nil`.
+    func firstRow(key: Int, year y: Int) -> Int32? {
+        var a = Int(start[key]), b = Int(start[key + 1])
+        while a < b {
+            let m = (a + b) / 2
+            if year[m] < y { a = m + 1 } else { b = m }
+        }
+        return a < Int(start[key + 1]) && year[a] == y ? row[a] : nil
+    }
 }
