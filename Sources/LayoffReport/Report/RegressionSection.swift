@@ -173,7 +173,9 @@ extension ReportBuilder {
         guard !used.isEmpty, used.allSatisfy(FundamentalsJoin.regressionColumnNames.contains) else { return nil }
         let events = data.events
         let source = RegressionBlockSource(events: events, fundamentals: fundamentals, join: join, blockRows: blockRows)
-        guard let sfit = try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical, threads: threads),
+        // Durbin–Watson comes from the second pass's residuals: the first needs no differenced factor.
+        guard let sfit = try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical, threads: threads,
+                                                  durbinWatson: false),
               sfit.categoricalLevels.isEmpty, let classical0 = try? sfit.fit.result() else { return nil }
         let fit = sfit.fit
         guard fit.sigma > 0 else { return nil }

@@ -197,8 +197,7 @@ public struct DesignMatrix: Sendable {
         var values80: [FormulaFactor: [Float80]] = [:]  // transformed numeric factors, unrounded
         for f in factors.dropFirst() {
             if case .numeric(let e)? = resolved[f], !e.isBareColumn {
-                let v = builder.evaluate80(e)
-                values80[f] = kept.map { v[$0] }
+                values80[f] = builder.evaluate80(e, at: kept)
             }
         }
         var values: [FormulaFactor: [Double]] = [:]   // numeric factors and numeric-source categoricals
@@ -470,14 +469,21 @@ struct DesignBuilder {
     /// Evaluation in Float80 (64-bit significand), for the low-order part of the design.
     /// Integer powers are exact repeated products; functions use the C library's
     /// long-double versions.
-    func evaluate80(_ e: FormulaExpression) -> [Float80] {
+    func evaluate80(_ e: FormulaExpression) -> [Float80] { evaluate80(e, at: nil) }
+
+    /// ``evaluate80(_:)`` at the listed rows only (`nil`: every row), in their order: the
+    /// same values, without the long-double work for rows that are not used.
+    func evaluate80(_ e: FormulaExpression, at rows: [Int]?) -> [Float80] {
         switch e {
-        case .number(let v): return [Float80](repeating: Float80(v), count: data.rowCount)
-        case .column(let n): return numeric[n]!.values.map { Float80($0) }
-        case .negate(let a): return evaluate80(a).map { -$0 }
-        case .identity(let a): return evaluate80(a)
+        case .number(let v): return [Float80](repeating: Float80(v), count: rows?.count ?? data.rowCount)
+        case .column(let n):
+            let values = numeric[n]!.values
+            guard let rows else { return values.map { Float80($0) } }
+            return values.withUnsafeBufferPointer { v in rows.map { Float80(v[$0]) } }
+        case .negate(let a): return evaluate80(a, at: rows).map { -$0 }
+        case .identity(let a): return evaluate80(a, at: rows)
         case .call(let f, let a):
-            let x = evaluate80(a)
+            let x = evaluate80(a, at: rows)
             switch f {
             case .log: return x.map { logl($0) }
             case .log1p: return x.map { log1pl($0) }
@@ -489,9 +495,9 @@ struct DesignBuilder {
             }
         case .binary(let op, let a, let b):
             if op == .power, case .number(let k) = b, k == k.rounded(), Swift.abs(k) <= 64 {
-                return evaluate80(a).map { Self.integerPower($0, Int(k)) }
+                return evaluate80(a, at: rows).map { Self.integerPower($0, Int(k)) }
             }
-            let x = evaluate80(a), y = evaluate80(b)
+            let x = evaluate80(a, at: rows), y = evaluate80(b, at: rows)
             switch op {
             case .add: return zip(x, y).map { $0 + $1 }
             case .subtract: return zip(x, y).map { $0 - $1 }

@@ -335,12 +335,12 @@ struct StreamingModelFrame {
                 levelIDs[c] = ids
             }
         }
-        // Float80 values of transformed factors (for the low-order parts).
+        // Float80 values of transformed factors at the kept rows (for the low-order parts).
         var values80: [FormulaFactor: [Float80]] = [:]
         for c in codings where c.inexact {
             for part in c.parts {
                 if case .numeric(let f) = part, values80[f] == nil, case .numeric(let e) = resolved[f]!, !e.isBareColumn {
-                    values80[f] = builder.evaluate80(e)
+                    values80[f] = builder.evaluate80(e, at: out.rows)
                 }
             }
         }
@@ -366,14 +366,8 @@ struct StreamingModelFrame {
                     }
                 }
             }
-            for (r, i) in out.rows.enumerated() {
-                var v = 1.0
-                var v80: Float80 = 1
-                for (k, col) in numeric.enumerated() {
-                    let x = col[i]
-                    v *= x
-                    if coding.inexact { v80 *= numeric80[k]?[i] ?? Float80(x) }
-                }
+            // The accumulated column of kept row `r` (registered if new, in pass 1).
+            func columnOf(_ r: Int) throws(StreamingFitError) -> Int {
                 // Level ids packed into one Int (ids stay below the column cap, 11 bits each).
                 var packed = 0
                 var packable = levels.count <= 5
@@ -382,21 +376,36 @@ struct StreamingModelFrame {
                     if id >= 2048 { packable = false }
                     packed = packed &* 2048 &+ id
                 }
+                if packable, let j = fastIndex[ci][packed] { return j }
                 let index: Int
-                if packable, let j = fastIndex[ci][packed] {
-                    index = j
-                } else {
-                    let key = ColumnKey(coding: ci, levels: levels.map { $0[r] })
-                    if let j = columnIndex[key] { index = j } else {
-                        if frozen != nil { throw .inconsistentInput("a level combination appeared in the second pass only (did the file change?)") }
-                        guard columnKeys.count < QRAccumulator.maximumColumns else {
-                            throw .tooManyColumns(limit: QRAccumulator.maximumColumns)
-                        }
-                        index = columnKeys.count
-                        columnIndex[key] = index
-                        columnKeys.append(key)
+                let key = ColumnKey(coding: ci, levels: levels.map { $0[r] })
+                if let j = columnIndex[key] { index = j } else {
+                    if frozen != nil { throw .inconsistentInput("a level combination appeared in the second pass only (did the file change?)") }
+                    guard columnKeys.count < QRAccumulator.maximumColumns else {
+                        throw .tooManyColumns(limit: QRAccumulator.maximumColumns)
                     }
-                    if packable { fastIndex[ci][packed] = index }
+                    index = columnKeys.count
+                    columnIndex[key] = index
+                    columnKeys.append(key)
+                }
+                if packable { fastIndex[ci][packed] = index }
+                return index
+            }
+            // A coding without categorical parts has one column: looked up (or registered)
+            // at the first kept row, as the row loop would.
+            var constantIndex: Int? = nil
+            for (r, i) in out.rows.enumerated() {
+                var v = 1.0
+                var v80: Float80 = 1
+                for (k, col) in numeric.enumerated() {
+                    let x = col[i]
+                    v *= x
+                    if coding.inexact { v80 *= numeric80[k]?[r] ?? Float80(x) }
+                }
+                let index: Int
+                if let j = constantIndex { index = j } else {
+                    index = try columnOf(r)
+                    if levels.isEmpty { constantIndex = index }
                 }
                 if !v.isFinite {
                     throw .located(file: file, line: lines?[i] ?? 0, column: 0,
