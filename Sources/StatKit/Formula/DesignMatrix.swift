@@ -181,19 +181,7 @@ public struct DesignMatrix: Sendable {
         }
         var counts = [Int](repeating: 0, count: used.count + factors.count)
         var kept: [Int] = []
-        rows: for i in 0..<data.rowCount {
-            for k in present.indices where !present[k][i] {
-                counts[k] += 1
-                continue rows
-            }
-            for k in allValues.indices {
-                if let v = allValues[k], !v[i].isFinite {
-                    counts[used.count + k] += 1
-                    continue rows
-                }
-            }
-            kept.append(i)
-        }
+        Self.listwise(rows: data.rowCount, present: present, values: allValues, counts: &counts, into: &kept)
         var values80: [FormulaFactor: [Float80]] = [:]  // transformed numeric factors, unrounded
         for f in factors.dropFirst() {
             if case .numeric(let e)? = resolved[f], !e.isBareColumn {
@@ -359,6 +347,37 @@ public struct DesignMatrix: Sendable {
         self.keptRows = kept
         self.exclusions = exclusions
         self.categoricalLevels = levelsOut
+    }
+
+    /// Listwise deletion: the rows (ascending, in `kept`, which is emptied first) where every
+    /// `present` mask is `true` and every `values` column is finite. Each other row is
+    /// counted once in `counts`, under the first check that fails: mask `k` at index `k`,
+    /// then value column `k` at `present.count + k` (masks and columns hold at least `rows`
+    /// entries).
+    static func listwise(rows n: Int, present: [[Bool]], values: [[Double]?], counts: inout [Int],
+                         into kept: inout [Int]) {
+        // The first failing check of each row (-1: none), found check by check.
+        var reason = [Int32](repeating: -1, count: n)
+        reason.withUnsafeMutableBufferPointer { r in
+            for (k, mask) in present.enumerated() {
+                mask.withUnsafeBufferPointer { m in
+                    for i in 0..<n where r[i] < 0 && !m[i] { r[i] = Int32(k) }
+                }
+            }
+            for (k, column) in values.enumerated() {
+                guard let column else { continue }
+                let code = Int32(present.count + k)
+                column.withUnsafeBufferPointer { v in
+                    for i in 0..<n where r[i] < 0 && !v[i].isFinite { r[i] = code }
+                }
+            }
+        }
+        kept.removeAll(keepingCapacity: true)
+        kept.reserveCapacity(n)
+        for i in 0..<n {
+            let c = reason[i]
+            if c < 0 { kept.append(i) } else { counts[Int(c)] += 1 }
+        }
     }
 
     static func stableSortedByDegree(_ terms: [FormulaTerm]) -> [FormulaTerm] {

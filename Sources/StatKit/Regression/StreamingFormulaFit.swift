@@ -349,8 +349,9 @@ public struct StreamingFormulaFit: Sendable {
                                 durbinWatson: durbinWatson && !secondPass)
         try StreamingPipeline.run(threads: threads, produce: { (emit: (Block) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
             var announced = 0
+            var rows = StreamingModelFrame.BlockRows()   // reused from block to block
             try source.forEachBlock(columns: columns) { (block, lines) throws(StreamingFitError) in
-                let rows = try box.value.evaluate(block, lines: lines, file: file, wantClusters: false)
+                try box.value.evaluate(block, lines: lines, file: file, wantClusters: false, into: &rows)
                 if rows.rows.isEmpty { return }
                 let width = box.value.accumulatedColumns
                 var names = (announced..<width).map { box.value.termName(box.value.columnKeys[$0]) }
@@ -387,8 +388,9 @@ public struct StreamingFormulaFit: Sendable {
             var second = fit.residualAccumulator(covariance: covariance, keepResiduals: residualSummary)
             let width = layout.names.count
             try StreamingPipeline.run(threads: threads, produce: { (emit: (Block) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
+                var rows = StreamingModelFrame.BlockRows()
                 try source.forEachBlock(columns: columns) { (block, lines) throws(StreamingFitError) in
-                    let rows = try box.value.evaluate(block, lines: lines, file: file, wantClusters: covariance == .cluster)
+                    try box.value.evaluate(block, lines: lines, file: file, wantClusters: covariance == .cluster, into: &rows)
                     if rows.rows.isEmpty { return }
                     for part in rows.split(maxElements: Self.blockElements, width: width) {
                         let (x, lo) = box.value.matrices(part, width: width)

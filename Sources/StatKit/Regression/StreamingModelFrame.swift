@@ -190,6 +190,18 @@ struct StreamingModelFrame {
         var clusters: [Int]? = nil
         var hasLow = false
 
+        /// Empties the arrays, keeping their storage for the next block.
+        mutating func reset() {
+            rows.removeAll(keepingCapacity: true)
+            column.removeAll(keepingCapacity: true)
+            value.removeAll(keepingCapacity: true)
+            low.removeAll(keepingCapacity: true)
+            response.removeAll(keepingCapacity: true)
+            weights = nil
+            clusters = nil
+            hasLow = false
+        }
+
         /// The rows in consecutive parts of at most `maxElements / width` rows (one part
         /// when that is all of them).
         func split(maxElements: Int, width: Int) -> [BlockRows] {
@@ -221,10 +233,19 @@ struct StreamingModelFrame {
     /// ``finish()``). `lines` (optional) locate rows in errors.
     mutating func evaluate(_ block: DataTable, lines: [Int]?, file: String,
                            wantClusters: Bool) throws(StreamingFitError) -> BlockRows {
+        var out = BlockRows()
+        try evaluate(block, lines: lines, file: file, wantClusters: wantClusters, into: &out)
+        return out
+    }
+
+    /// ``evaluate(_:lines:file:wantClusters:)`` into `out`, whose arrays are reused (a
+    /// caller that keeps one `BlockRows` from block to block allocates them once).
+    mutating func evaluate(_ block: DataTable, lines: [Int]?, file: String, wantClusters: Bool,
+                           into out: inout BlockRows) throws(StreamingFitError) {
+        out.reset()
         try noteTypes(block)
         let n = block.rowCount
         totalRows += n
-        var out = BlockRows()
         let present: [[Bool]] = used.map { c in
             switch block.column(named: c)! {
             case .numeric(let col): return col.isPresent
@@ -241,7 +262,7 @@ struct StreamingModelFrame {
                 for k in present.indices where !present[k][i] { counts[k] += 1; continue rows }
                 preconditionFailure("a row with every used column present before the types are known")
             }
-            return out
+            return
         }
         let builder = DesignBuilder(data: block)
         let values: [[Double]?] = factors.map { f in
@@ -253,16 +274,11 @@ struct StreamingModelFrame {
                 return [Double](repeating: 0, count: n)  // all missing in this block
             }
         }
-        rows: for i in 0..<n {
-            for k in present.indices where !present[k][i] { counts[k] += 1; continue rows }
-            for k in values.indices {
-                if let v = values[k], !v[i].isFinite { counts[used.count + k] += 1; continue rows }
-            }
-            out.rows.append(i)
-        }
+        DesignMatrix.listwise(rows: n, present: present, values: values, counts: &counts, into: &out.rows)
         keptRows += out.rows.count
-        if out.rows.isEmpty { return out }
-        out.response = out.rows.map { values[0]![$0] }
+        if out.rows.isEmpty { return }
+        let response = values[0]!
+        for i in out.rows { out.response.append(response[i]) }
         if let w = weightsColumn {
             guard case .numeric(let col) = block.column(named: w)! else {
                 throw .column("the weights column '\(w)' must be numeric")
@@ -279,14 +295,24 @@ struct StreamingModelFrame {
             out.weights = ws
         }
         if wantClusters, let c = clusterColumn {
-            out.clusters = out.rows.map { i -> Int in
-                switch block.column(named: c)! {
-                case .text(let col):
-                    let label = col.levels[Int(col.codes[i])]
-                    if let id = clusterText[label] { return id }
-                    clusterText[label] = clusterText.count
-                    return clusterText.count - 1
-                case .numeric(let col):
+            switch block.column(named: c)! {
+            case .text(let col):
+                // Per block, each code's label is looked up once.
+                var byCode = [Int](repeating: -1, count: col.levels.count)
+                out.clusters = out.rows.map { i -> Int in
+                    let code = Int(col.codes[i])
+                    if byCode[code] >= 0 { return byCode[code] }
+                    let label = col.levels[code]
+                    let id: Int
+                    if let known = clusterText[label] { id = known } else {
+                        id = clusterText.count
+                        clusterText[label] = id
+                    }
+                    byCode[code] = id
+                    return id
+                }
+            case .numeric(let col):
+                out.clusters = out.rows.map { i -> Int in
                     let v = col.values[i]
                     if let id = clusterNumber[v] { return id }
                     clusterNumber[v] = clusterNumber.count
@@ -346,9 +372,9 @@ struct StreamingModelFrame {
         }
         let q = codings.count
         let kept = out.rows.count
-        out.column = [Int](repeating: 0, count: kept * q)
-        out.value = [Double](repeating: 0, count: kept * q)
-        out.low = [Double](repeating: 0, count: kept * q)
+        out.column.append(contentsOf: repeatElement(0, count: kept * q))
+        out.value.append(contentsOf: repeatElement(0, count: kept * q))
+        out.low.append(contentsOf: repeatElement(0, count: kept * q))
         let factorIndex = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1, $0) })
         for (ci, coding) in codings.enumerated() {
             // The coding's parts as arrays: numeric values (and Float80 values), level ids.
@@ -419,7 +445,6 @@ struct StreamingModelFrame {
                 }
             }
         }
-        return out
     }
 
     /// The dense block (kept rows × `width` columns) of `rows`, in accumulated column order
