@@ -118,3 +118,72 @@ struct ResidualAccumulatorTests {
         #expect(covariances.allSatisfy { $0 == covariances[0] })
     }
 }
+
+/// The one-row-at-a-time path for designs of at most 4 estimated columns against the
+/// general path (the same bits) and the in-memory fit (tolerances as above).
+@Suite("ResidualAccumulator: narrow designs")
+struct ResidualAccumulatorNarrowTests {
+    @Test("1 to 4 columns, weighted or not, with a low-order part: the same bits as the general path", arguments: [1, 2, 3, 4])
+    func narrowEqualsGeneral(columns k: Int) throws {
+        let d = QRAccumulatorTests.data(n: 600, seed: 41)
+        let n = d.y.count
+        // Intercept, a, the 0/1 dummy (zero entries skip work), b.
+        let pick = Array([0, 1, 4, 2].prefix(k))
+        let x = d.x.selectingColumns(pick), names = pick.map { d.names[$0] }
+        // A low-order part as a transformed column would have (tiny, nonzero).
+        var lo = Matrix(rows: n, columns: k)
+        if k > 1 { for i in 0..<n { lo[i, 1] = x[i, 1] * 0x1p-60 } }
+        for weighted in [false, true] {
+            let w = weighted ? d.w : nil
+            let fit = try Streaming.accumulate(x, d.y, weights: w, lowOrder: lo, names: names,
+                                               blocks: Streaming.chunks(n, sizes: [100])).fit(hasIntercept: true)
+            let covariances: [CovarianceType] = [.hc3, .cluster, .hc0, .hc2]
+            var narrow = fit.residualAccumulator(covariances: covariances, keepResiduals: true)
+            var general = narrow
+            general.narrowLimit = 0
+            var out = (r: [Double](), h: [Double]()), outGeneral = (r: [Double](), h: [Double]())
+            for r in Streaming.chunks(n, sizes: [530, 70]) {
+                let block = Streaming.rows(x, r), loBlock = Streaming.rows(lo, r)
+                let g = d.g[r].map { Int($0) }
+                try narrow.add(block, response: Array(d.y[r]), weights: w.map { Array($0[r]) }, clusters: g,
+                               lowOrder: loBlock, residuals: &out.r, leverages: &out.h)
+                try general.add(block, response: Array(d.y[r]), weights: w.map { Array($0[r]) }, clusters: g,
+                                lowOrder: loBlock, residuals: &outGeneral.r, leverages: &outGeneral.h)
+            }
+            #expect(out.r == outGeneral.r && out.h == outGeneral.h, "k \(k) weighted \(weighted): per-row output")
+            let memory = try LinearRegression(design: x, response: d.y, termNames: names, hasIntercept: true, weights: w)
+            for cov in covariances {
+                let a = try fit.result(residuals: narrow, covariance: cov)
+                let b = try fit.result(residuals: general, covariance: cov)
+                #expect(a.covarianceMatrix == b.covarianceMatrix && a.durbinWatson == b.durbinWatson
+                        && a.residualFiveNumberSummary == b.residualFiveNumberSummary, "k \(k) weighted \(weighted) \(cov.rawValue)")
+                // The in-memory fit never saw the low-order part (2⁻⁶⁰ relative): far below the tolerance.
+                let m = try memory.fit(covariance: cov, clusters: cov == .cluster ? d.g : nil)
+                if k > 1 {
+                    StreamingFitTests.compare(a, m, "k \(k) weighted \(weighted) \(cov.rawValue)", residualSummary: true)
+                } else {
+                    // Intercept only: R² is 0 up to rounding (no relative comparison); the estimate and SE.
+                    #expect(StreamingFitTests.close(a.coefficients[0].estimate, m.coefficients[0].estimate)
+                            && StreamingFitTests.close(a.coefficients[0].standardError, m.coefficients[0].standardError),
+                            "intercept only, weighted \(weighted) \(cov.rawValue)")
+                }
+            }
+        }
+    }
+
+    @Test("a row with leverage 1 is reported by HC2/HC3 on both paths")
+    func leverageOne() throws {
+        let d = QRAccumulatorTests.data(n: 200, seed: 3)
+        var x = Matrix(rows: 200, columns: 3)
+        for i in 0..<200 { x[i, 0] = 1; x[i, 1] = d.x[i, 1]; x[i, 2] = i == 17 ? 1 : 0 }
+        let fit = try Streaming.accumulate(x, d.y, blocks: [0..<200]).fit(hasIntercept: true)
+        for limit in [4, 0] {
+            var acc = fit.residualAccumulator(covariances: [.hc3, .hc2, .hc1])
+            acc.narrowLimit = limit
+            try acc.add(x, response: d.y)
+            #expect(throws: RegressionError.leverageOne(covariance: "HC3", rows: [17])) { _ = try fit.result(residuals: acc) }
+            #expect(throws: RegressionError.leverageOne(covariance: "HC2", rows: [17])) { _ = try fit.result(residuals: acc, covariance: .hc2) }
+            _ = try fit.result(residuals: acc, covariance: .hc1)
+        }
+    }
+}

@@ -348,6 +348,9 @@ public struct ResidualAccumulator: Sendable {
     var dwNumerator: Float80 = 0
     var firstResidual: Float80?
     var lastResidual: Float80?
+    /// Designs of up to this many estimated columns take the one-row-at-a-time path in
+    /// registers (`accumulateNarrow`); tests set 0 to compare it with the general path.
+    var narrowLimit = 4
 
     init(fit: StreamingFit, covariances: [CovarianceType], keepResiduals: Bool) {
         precondition(!covariances.isEmpty, "ResidualAccumulator: at least one covariance type")
@@ -441,6 +444,11 @@ public struct ResidualAccumulator: Sendable {
             let before = clusterSlots.count
             for i in 0..<b { slotOf[i] = clusterSlots.slot(keys[i]) * k }
             u.append(contentsOf: repeatElement(0, count: (clusterSlots.count - before) * k))
+        }
+        if needZ && k <= narrowLimit {
+            accumulateNarrow(x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut,
+                             hcIndices: hcIndices, clustered: clustered)
+            return
         }
         let chunk = Swift.min(b, Self.chunkRows)
         // Per chunk: ẽᵢ, the design rows x̃ᵢ and zᵢ (column-major, chunk × k), hᵢᵢ, √wᵢ.
@@ -575,6 +583,148 @@ public struct ResidualAccumulator: Sendable {
             start += rows
         }
         for (t, e) in hcIndices.enumerated() { bad[e] = hcBad[t] }
+        count += b
+    }
+
+    /// `accumulate` for designs of at most 4 estimated columns, one row at a
+    /// time with `x̃ᵢ`, `ẽᵢ`, `zᵢ` and `hᵢᵢ` in local variables (x87 registers, not memory):
+    /// the same operations in the same order, so the same bits.
+    private mutating func accumulateNarrow(_ x: Matrix, _ response: [Double], _ weights: [Double]?, _ slotOf: [Int],
+                                           _ lowOrder: Matrix?, _ residualsOut: UnsafeMutablePointer<Double>?,
+                                           _ leveragesOut: UnsafeMutablePointer<Double>?,
+                                           hcIndices: [Int], clustered: Bool) {
+        let b = x.rows, k = kept.count
+        precondition(k >= 1 && k <= 4)
+        let kinds = hcIndices.map { covariances[$0] }
+        let q = kinds.count
+        // β and M = R⁻¹ (upper triangular, m[a + 4c]) padded with zeros to 4 columns.
+        var b4 = [Float80](repeating: 0, count: 4), m4 = [Float80](repeating: 0, count: 16)
+        for c in 0..<k { b4[c] = beta[c]; for a in 0...c { m4[a + 4 * c] = m80[a + c * k] } }
+        let (b0, b1, b2, b3) = (b4[0], b4[1], b4[2], b4[3])
+        let (m00, m01, m02, m03) = (m4[0], m4[4], m4[8], m4[12])
+        let (m11, m12, m13) = (m4[5], m4[9], m4[13])
+        let (m22, m23, m33) = (m4[10], m4[14], m4[15])
+        // Offsets of the kept columns in the design and low-order storage (column 0 for padding).
+        let ldx = x.leadingDimension, ldl = lowOrder?.leadingDimension ?? 0
+        let ox = (0..<4).map { $0 < k ? kept[$0] * ldx : 0 }
+        let ol = (0..<4).map { $0 < k ? kept[$0] * ldl : 0 }
+        let low = lowOrder?.storage ?? []
+        let hasLow = lowOrder != nil
+        let chunk = Swift.min(b, Self.chunkRows)
+        // ẽᵢ·ωᵢ·zᵢ per HC estimator (column-major chunk × k blocks, one per estimator).
+        var zs = [Double](repeating: 0, count: Swift.max(1, q * chunk * k))
+        var hcBad = hcIndices.map { bad[$0] }
+        var uu = u; u = []
+        var kr = keptResiduals; keptResiduals = []
+        var last = lastResidual, first = firstResidual
+        var dw = dwNumerator
+        let keep = keepsResiduals
+        let firstRow = count
+        var start = 0
+        while start < b {
+            let rows = Swift.min(chunk, b - start)
+            x.storage.withUnsafeBufferPointer { px in
+            low.withUnsafeBufferPointer { pl in
+            response.withUnsafeBufferPointer { py in
+            slotOf.withUnsafeBufferPointer { so in
+            uu.withUnsafeMutableBufferPointer { up in
+            zs.withUnsafeMutableBufferPointer { zsp in
+                for r in 0..<rows {
+                    let i = start + r
+                    // x̃ᵢ at full width, ẽᵢ = yᵢ − Σ_c x_ic β_c.
+                    var x0 = Float80(px[i + ox[0]]), x1: Float80 = 0, x2: Float80 = 0, x3: Float80 = 0
+                    if hasLow { x0 += Float80(pl[i + ol[0]]) }
+                    var e = Float80(py[i])
+                    e -= x0 * b0
+                    if k > 1 {
+                        x1 = Float80(px[i + ox[1]])
+                        if hasLow { x1 += Float80(pl[i + ol[1]]) }
+                        e -= x1 * b1
+                    }
+                    if k > 2 {
+                        x2 = Float80(px[i + ox[2]])
+                        if hasLow { x2 += Float80(pl[i + ol[2]]) }
+                        e -= x2 * b2
+                    }
+                    if k > 3 {
+                        x3 = Float80(px[i + ox[3]])
+                        if hasLow { x3 += Float80(pl[i + ol[3]]) }
+                        e -= x3 * b3
+                    }
+                    if let weights {
+                        let sw = Float80(weights[i]).squareRoot()
+                        e *= sw
+                        x0 *= sw; x1 *= sw; x2 *= sw; x3 *= sw
+                    }
+                    if keep { kr.append(Double(e)) }
+                    if let l = last { dw += (e - l) * (e - l) } else { first = e }
+                    last = e
+                    residualsOut?[i] = Double(e)
+                    // zᵢ = x̃ᵢᵀM (zero entries cost nothing), hᵢᵢ = ‖zᵢ‖².
+                    var z0: Float80 = 0, z1: Float80 = 0, z2: Float80 = 0, z3: Float80 = 0
+                    if x0 != 0 {
+                        z0 += x0 * m00
+                        if k > 1 { z1 += x0 * m01 }
+                        if k > 2 { z2 += x0 * m02 }
+                        if k > 3 { z3 += x0 * m03 }
+                    }
+                    if k > 1 && x1 != 0 {
+                        z1 += x1 * m11
+                        if k > 2 { z2 += x1 * m12 }
+                        if k > 3 { z3 += x1 * m13 }
+                    }
+                    if k > 2 && x2 != 0 {
+                        z2 += x2 * m22
+                        if k > 3 { z3 += x2 * m23 }
+                    }
+                    if k > 3 && x3 != 0 { z3 += x3 * m33 }
+                    var h: Float80 = 0
+                    h += z0 * z0
+                    if k > 1 { h += z1 * z1 }
+                    if k > 2 { h += z2 * z2 }
+                    if k > 3 { h += z3 * z3 }
+                    leveragesOut?[i] = Double(h)
+                    if clustered {
+                        let base = so[i]
+                        up[base] += e * z0
+                        if k > 1 { up[base + 1] += e * z1 }
+                        if k > 2 { up[base + 2] += e * z2 }
+                        if k > 3 { up[base + 3] += e * z3 }
+                    }
+                    for t in 0..<q {
+                        var omega = Swift.abs(e)
+                        let kind = kinds[t]
+                        if kind == .hc2 || kind == .hc3 {
+                            let oneMinus = 1 - h
+                            if oneMinus <= 1e-10 {
+                                if hcBad[t].count < 10 { hcBad[t].append(firstRow + i) }
+                                omega = 0
+                            } else {
+                                omega /= kind == .hc2 ? oneMinus.squareRoot() : oneMinus
+                            }
+                        }
+                        let zt = zsp.baseAddress! + t * chunk * k + r
+                        zt[0] = Double(z0 * omega)
+                        if k > 1 { zt[rows] = Double(z1 * omega) }
+                        if k > 2 { zt[2 * rows] = Double(z2 * omega) }
+                        if k > 3 { zt[3 * rows] = Double(z3 * omega) }
+                    }
+                }
+            } } } } } }
+            for t in 0..<q {
+                let from = t * chunk * k
+                let g = Matrix(rows: rows, columns: k, columnMajor: Array(zs[from..<(from + rows * k)])).syrk(.transpose)
+                let e = hcIndices[t]
+                for j in 0..<k { for i in 0...j { s[e][i + j * k] += Float80(g[i, j]) } }
+            }
+            start += rows
+        }
+        for (t, e) in hcIndices.enumerated() { bad[e] = hcBad[t] }
+        u = uu
+        keptResiduals = kr
+        lastResidual = last
+        firstResidual = first
+        dwNumerator = dw
         count += b
     }
 
