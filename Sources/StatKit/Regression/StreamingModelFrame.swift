@@ -372,9 +372,15 @@ struct StreamingModelFrame {
         }
         let q = codings.count
         let kept = out.rows.count
-        out.column.append(contentsOf: repeatElement(0, count: kept * q))
-        out.value.append(contentsOf: repeatElement(0, count: kept * q))
-        out.low.append(contentsOf: repeatElement(0, count: kept * q))
+        // The entries are written into local arrays (moved out of `out`, so still unique).
+        var columnOut: [Int] = [], valueOut: [Double] = [], lowOut: [Double] = []
+        swap(&columnOut, &out.column)
+        swap(&valueOut, &out.value)
+        swap(&lowOut, &out.low)
+        var hasLow = false
+        columnOut.append(contentsOf: repeatElement(0, count: kept * q))
+        valueOut.append(contentsOf: repeatElement(0, count: kept * q))
+        lowOut.append(contentsOf: repeatElement(0, count: kept * q))
         let factorIndex = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1, $0) })
         for (ci, coding) in codings.enumerated() {
             // The coding's parts as arrays: numeric values (and Float80 values), level ids.
@@ -437,31 +443,44 @@ struct StreamingModelFrame {
                     throw .located(file: file, line: lines?[i] ?? 0, column: 0,
                                    message: "the design value of \(termName(columnKeys[index])) is \(v) (overflow in a product)")
                 }
-                out.column[r * q + ci] = index
-                out.value[r * q + ci] = v
+                columnOut[r * q + ci] = index
+                valueOut[r * q + ci] = v
                 if coding.inexact {
                     let lo = Double(v80 - Float80(v))
-                    if lo != 0 && lo.isFinite { out.low[r * q + ci] = lo; out.hasLow = true }
+                    if lo != 0 && lo.isFinite { lowOut[r * q + ci] = lo; hasLow = true }
                 }
             }
         }
+        out.column = columnOut
+        out.value = valueOut
+        out.low = lowOut
+        out.hasLow = hasLow
     }
 
     /// The dense block (kept rows × `width` columns) of `rows`, in accumulated column order
     /// (pass 1) or final design order (after ``finish()``).
     func matrices(_ rows: BlockRows, width: Int) -> (Matrix, Matrix?) {
-        let q = codings.count
-        var x = Matrix(rows: rows.rows.count, columns: width)
-        var lo: Matrix? = rows.hasLow ? Matrix(rows: rows.rows.count, columns: width) : nil
-        for r in 0..<rows.rows.count {
-            for ci in 0..<q {
-                let acc = rows.column[r * q + ci]
-                guard let j = frozen.map({ $0[acc] }) ?? acc else { continue }
-                x[r, j] = rows.value[r * q + ci]
-                if lo != nil { lo![r, j] = rows.low[r * q + ci] }
+        let q = codings.count, n = rows.rows.count
+        // Design column of each accumulated column (-1: none).
+        let target = frozen.map { f in f.map { $0 ?? -1 } } ?? Array(0..<columnKeys.count)
+        func scatter(_ entries: [Double]) -> Matrix {
+            var m = Matrix(rows: n, columns: width)
+            let ld = m.leadingDimension
+            m.storage.withUnsafeMutableBufferPointer { mp in
+                rows.column.withUnsafeBufferPointer { cp in
+                    entries.withUnsafeBufferPointer { ep in
+                        for r in 0..<n {
+                            for ci in 0..<q {
+                                let j = target[cp[r * q + ci]]
+                                if j >= 0 { mp[r + j * ld] = ep[r * q + ci] }
+                            }
+                        }
+                    }
+                }
             }
+            return m
         }
-        return (x, lo)
+        return (scatter(rows.value), rows.hasLow ? scatter(rows.low) : nil)
     }
 
     /// A readable name of an accumulated column (for errors).
