@@ -295,10 +295,19 @@ public struct DesignMatrix: Sendable {
                     }
                     // Cartesian product, left-most factor varying fastest. When a factor or a
                     // product is inexact in double, the unrounded column rides along in Float80.
-                    var combos: [(String, [Double], [Float80]?)] = [("", [Double](repeating: 1, count: n), nil)]
+                    var combos: [(String, [Double], [Float80]?)] = []
                     let productsInexact = term.factors.filter(isNumeric).count > 1
                     for (k, p) in parts.enumerated() {
                         var next: [(String, [Double], [Float80]?)] = []
+                        if k == 0 {
+                            // The first part times a column of ones is the part itself (1·x = x exactly).
+                            for (name, v) in p {
+                                let exact = exactParts[0] ?? (productsInexact ? v.map { Float80($0) } : nil)
+                                next.append((name, v, exact))
+                            }
+                            combos = next
+                            continue
+                        }
                         for (name, v) in p {
                             for (prefix, acc, acc80) in combos {
                                 var exact: [Float80]? = nil

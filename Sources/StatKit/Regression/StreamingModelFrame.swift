@@ -381,76 +381,80 @@ struct StreamingModelFrame {
         columnOut.append(contentsOf: repeatElement(0, count: kept * q))
         valueOut.append(contentsOf: repeatElement(0, count: kept * q))
         lowOut.append(contentsOf: repeatElement(0, count: kept * q))
-        let factorIndex = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1, $0) })
-        for (ci, coding) in codings.enumerated() {
-            // The coding's parts as arrays: numeric values (and Float80 values), level ids.
-            var numeric: [[Double]] = [], numeric80: [[Float80]?] = []
-            var levels: [[Int]] = []
-            for part in coding.parts {
-                switch part {
-                case .numeric(let f):
-                    numeric.append(values[factorIndex[f]!]!)
-                    numeric80.append(values80[f])
-                case .categorical(let f, _):
-                    switch resolved[f]! {
-                    case .text(let c), .numericCategorical(let c): levels.append(levelIDs[c]!)
-                    case .numeric: preconditionFailure("numeric factor coded as categorical")
+        try columnOut.withUnsafeMutableBufferPointer { (cp) throws(StreamingFitError) in
+        try valueOut.withUnsafeMutableBufferPointer { (vp) throws(StreamingFitError) in
+        try lowOut.withUnsafeMutableBufferPointer { (lp) throws(StreamingFitError) in
+            let factorIndex = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1, $0) })
+            for (ci, coding) in codings.enumerated() {
+                // The coding's parts as arrays: numeric values (and Float80 values), level ids.
+                var numeric: [[Double]] = [], numeric80: [[Float80]?] = []
+                var levels: [[Int]] = []
+                for part in coding.parts {
+                    switch part {
+                    case .numeric(let f):
+                        numeric.append(values[factorIndex[f]!]!)
+                        numeric80.append(values80[f])
+                    case .categorical(let f, _):
+                        switch resolved[f]! {
+                        case .text(let c), .numericCategorical(let c): levels.append(levelIDs[c]!)
+                        case .numeric: preconditionFailure("numeric factor coded as categorical")
+                        }
+                    }
+                }
+                // The accumulated column of kept row `r` (registered if new, in pass 1).
+                func columnOf(_ r: Int) throws(StreamingFitError) -> Int {
+                    // Level ids packed into one Int (ids stay below the column cap, 11 bits each).
+                    var packed = 0
+                    var packable = levels.count <= 5
+                    for ids in levels {
+                        let id = ids[r]
+                        if id >= 2048 { packable = false }
+                        packed = packed &* 2048 &+ id
+                    }
+                    if packable, let j = fastIndex[ci][packed] { return j }
+                    let index: Int
+                    let key = ColumnKey(coding: ci, levels: levels.map { $0[r] })
+                    if let j = columnIndex[key] { index = j } else {
+                        if frozen != nil { throw .inconsistentInput("a level combination appeared in the second pass only (did the file change?)") }
+                        guard columnKeys.count < QRAccumulator.maximumColumns else {
+                            throw .tooManyColumns(limit: QRAccumulator.maximumColumns)
+                        }
+                        index = columnKeys.count
+                        columnIndex[key] = index
+                        columnKeys.append(key)
+                    }
+                    if packable { fastIndex[ci][packed] = index }
+                    return index
+                }
+                // A coding without categorical parts has one column: looked up (or registered)
+                // at the first kept row, as the row loop would.
+                var constantIndex: Int? = nil
+                for (r, i) in out.rows.enumerated() {
+                    var v = 1.0
+                    var v80: Float80 = 1
+                    for (k, col) in numeric.enumerated() {
+                        let x = col[i]
+                        v *= x
+                        if coding.inexact { v80 *= numeric80[k]?[r] ?? Float80(x) }
+                    }
+                    let index: Int
+                    if let j = constantIndex { index = j } else {
+                        index = try columnOf(r)
+                        if levels.isEmpty { constantIndex = index }
+                    }
+                    if !v.isFinite {
+                        throw .located(file: file, line: lines?[i] ?? 0, column: 0,
+                                       message: "the design value of \(termName(columnKeys[index])) is \(v) (overflow in a product)")
+                    }
+                    cp[r * q + ci] = index
+                    vp[r * q + ci] = v
+                    if coding.inexact {
+                        let lo = Double(v80 - Float80(v))
+                        if lo != 0 && lo.isFinite { lp[r * q + ci] = lo; hasLow = true }
                     }
                 }
             }
-            // The accumulated column of kept row `r` (registered if new, in pass 1).
-            func columnOf(_ r: Int) throws(StreamingFitError) -> Int {
-                // Level ids packed into one Int (ids stay below the column cap, 11 bits each).
-                var packed = 0
-                var packable = levels.count <= 5
-                for ids in levels {
-                    let id = ids[r]
-                    if id >= 2048 { packable = false }
-                    packed = packed &* 2048 &+ id
-                }
-                if packable, let j = fastIndex[ci][packed] { return j }
-                let index: Int
-                let key = ColumnKey(coding: ci, levels: levels.map { $0[r] })
-                if let j = columnIndex[key] { index = j } else {
-                    if frozen != nil { throw .inconsistentInput("a level combination appeared in the second pass only (did the file change?)") }
-                    guard columnKeys.count < QRAccumulator.maximumColumns else {
-                        throw .tooManyColumns(limit: QRAccumulator.maximumColumns)
-                    }
-                    index = columnKeys.count
-                    columnIndex[key] = index
-                    columnKeys.append(key)
-                }
-                if packable { fastIndex[ci][packed] = index }
-                return index
-            }
-            // A coding without categorical parts has one column: looked up (or registered)
-            // at the first kept row, as the row loop would.
-            var constantIndex: Int? = nil
-            for (r, i) in out.rows.enumerated() {
-                var v = 1.0
-                var v80: Float80 = 1
-                for (k, col) in numeric.enumerated() {
-                    let x = col[i]
-                    v *= x
-                    if coding.inexact { v80 *= numeric80[k]?[r] ?? Float80(x) }
-                }
-                let index: Int
-                if let j = constantIndex { index = j } else {
-                    index = try columnOf(r)
-                    if levels.isEmpty { constantIndex = index }
-                }
-                if !v.isFinite {
-                    throw .located(file: file, line: lines?[i] ?? 0, column: 0,
-                                   message: "the design value of \(termName(columnKeys[index])) is \(v) (overflow in a product)")
-                }
-                columnOut[r * q + ci] = index
-                valueOut[r * q + ci] = v
-                if coding.inexact {
-                    let lo = Double(v80 - Float80(v))
-                    if lo != 0 && lo.isFinite { lowOut[r * q + ci] = lo; hasLow = true }
-                }
-            }
-        }
+        } } }
         out.column = columnOut
         out.value = valueOut
         out.low = lowOut
