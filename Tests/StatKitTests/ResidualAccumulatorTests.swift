@@ -187,3 +187,30 @@ struct ResidualAccumulatorNarrowTests {
         }
     }
 }
+
+/// `StreamingFormulaFit(durbinWatson: false)` against the in-memory ``FormulaFit``: the same
+/// fit (tolerances of ``StreamingFitTests``), Durbin–Watson left NaN in a one-pass fit and
+/// still computed by a second pass.
+@Suite("StreamingFormulaFit without the Durbin–Watson factor")
+struct StreamingWithoutDurbinWatsonTests {
+    @Test func sameFitNoDurbinWatson() throws {
+        let table = try StreamingFitTests.table(n: 1500, seed: 31)
+        let formula = "y ~ x1 * C(g) + log(x2)"
+        for cov in [CovarianceType.classical, .hc3] {
+            let memory = try FormulaFit(formula: formula, data: table, covariance: cov)
+            let s = try StreamingFormulaFit(formula: formula, source: DataTableBlockSource(table, blockRows: 100),
+                                            covariance: cov, durbinWatson: false)
+            if cov == .classical {
+                #expect(s.result.durbinWatson.isNaN && s.fit.durbinWatson.isNaN)
+                // Everything else as the in-memory fit.
+                for (a, b) in zip(s.result.coefficients, memory.result.coefficients) {
+                    #expect(StreamingFitTests.close(a.estimate, b.estimate) && StreamingFitTests.close(a.standardError, b.standardError))
+                }
+                #expect(StreamingFitTests.close(s.result.rSquared, memory.result.rSquared)
+                        && StreamingFitTests.close(s.result.logLikelihood, memory.result.logLikelihood))
+            } else {
+                StreamingFitTests.compare(s.result, memory.result, "durbinWatson: false, \(cov.rawValue)")
+            }
+        }
+    }
+}
