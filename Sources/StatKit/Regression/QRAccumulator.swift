@@ -273,8 +273,11 @@ public struct QRAccumulator: Sendable {
         if rDiff != nil {
             let last = lastRow
             let diffRows = last == nil ? b - 1 : b
-            var diff = diffWork.map { $0.rows == diffRows && $0.columns == m } == true ? diffWork! : Matrix(rows: diffRows, columns: m)
-            diffWork = nil
+            var diff: Matrix
+            if let kept = diffWork, kept.rows == diffRows, kept.columns == m { diff = kept } else {
+                diff = Matrix(rows: diffRows, columns: m)
+            }
+            diffWork = nil   // `diff` is then the only reference: written in place
             var edge = [[Float80]](repeating: [Float80](repeating: 0, count: m), count: 2)
             work80.withUnsafeBufferPointer { a80 in
                 a.storage.withUnsafeBufferPointer { ad in

@@ -437,7 +437,7 @@ public struct ResidualAccumulator: Sendable {
         let clustered = covariances.contains(.cluster)
         let needZ = !kinds.isEmpty || clustered || leveragesOut != nil
         let needH = leveragesOut != nil || kinds.contains { $0 == .hc2 || $0 == .hc3 }
-        // Cluster slots of the block's rows, in row order (first appearance numbers them).
+        // Where each row's cluster sums start in `u` (slots numbered by first appearance, in row order).
         var slotOf: [Int] = []
         if clustered, let keys = clusters {
             slotOf = [Int](repeating: 0, count: b)

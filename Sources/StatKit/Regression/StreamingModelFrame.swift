@@ -228,18 +228,10 @@ struct StreamingModelFrame {
         }
     }
 
-    /// Evaluates one block: counts exclusions and returns the kept rows' design entries,
-    /// registering new level combinations (pass 1) or rejecting them (pass 2, after
-    /// ``finish()``). `lines` (optional) locate rows in errors.
-    mutating func evaluate(_ block: DataTable, lines: [Int]?, file: String,
-                           wantClusters: Bool) throws(StreamingFitError) -> BlockRows {
-        var out = BlockRows()
-        try evaluate(block, lines: lines, file: file, wantClusters: wantClusters, into: &out)
-        return out
-    }
-
-    /// ``evaluate(_:lines:file:wantClusters:)`` into `out`, whose arrays are reused (a
-    /// caller that keeps one `BlockRows` from block to block allocates them once).
+    /// Evaluates one block: counts exclusions and puts the kept rows' design entries in
+    /// `out`, registering new level combinations (pass 1) or rejecting them (pass 2, after
+    /// ``finish()``). `lines` (optional) locate rows in errors. `out`'s arrays are emptied
+    /// and reused: a caller that keeps one `BlockRows` from block to block allocates them once.
     mutating func evaluate(_ block: DataTable, lines: [Int]?, file: String, wantClusters: Bool,
                            into out: inout BlockRows) throws(StreamingFitError) {
         out.reset()
