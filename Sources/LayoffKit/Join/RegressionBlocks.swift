@@ -63,18 +63,27 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
             .numeric(NumericColumn(values: Array(c.values[range]), isPresent: Array(c.isPresent[range])))
         }
         func fromRow(_ c: NumericColumn) -> Column {
-            var values = [Double](repeating: 0, count: range.count)
+            let limit = c.count, start = range.lowerBound
             var present = [Bool](repeating: false, count: range.count)
-            let limit = c.count
-            join.row.withUnsafeBufferPointer { rows in
-                c.values.withUnsafeBufferPointer { cv in
-                    c.isPresent.withUnsafeBufferPointer { cp in
-                        for i in range {
-                            let r = Int(rows[i])
-                            if r >= 0, r < limit, cp[r] { values[i - range.lowerBound] = cv[r]; present[i - range.lowerBound] = true }
+            let values = [Double](unsafeUninitializedCapacity: range.count) { out, initialized in
+                join.row.withUnsafeBufferPointer { rows in
+                    c.values.withUnsafeBufferPointer { cv in
+                        c.isPresent.withUnsafeBufferPointer { cp in
+                            present.withUnsafeMutableBufferPointer { pp in
+                                for i in range {
+                                    let r = Int(rows[i])
+                                    if r >= 0, r < limit, cp[r] {
+                                        out[i - start] = cv[r]
+                                        pp[i - start] = true
+                                    } else {
+                                        out[i - start] = 0
+                                    }
+                                }
+                            }
                         }
                     }
                 }
+                initialized = range.count
             }
             return .numeric(NumericColumn(values: values, isPresent: present))
         }

@@ -152,11 +152,12 @@ extension ReportBuilder {
     ///
     /// 1. ``StreamingFormulaFit`` folds the blocks into the R factor of `[X | y]` (classical fit).
     /// 2. Each block's design is rebuilt (``DesignMatrix`` over the block, same columns) and fed
-    ///    to two ``ResidualAccumulator``s, HC3 and cluster by company, while each row's
-    ///    residual `yᵢ − xᵢᵀβ̂` (Float80; kept, 8 bytes per row, for the five-number summary,
-    ///    with Durbin–Watson) and leverage `hᵢᵢ = xᵢᵀ(XᵀX)⁻¹xᵢ` (Float80, `(XᵀX)⁻¹ = V/σ̂²`)
-    ///    give the high-leverage count and top five, the design column means, and the
-    ///    charts' sampled points (one in every k rows, as ``RegressionCharts`` draws them).
+    ///    to one ``ResidualAccumulator`` for HC3 and cluster by company, which also hands back
+    ///    each row's residual `yᵢ − xᵢᵀβ̂` (Float80, rounded once; kept, 8 bytes per row, for
+    ///    the five-number summary; Durbin–Watson from the accumulator) and leverage
+    ///    `hᵢᵢ = ‖zᵢ‖² = xᵢᵀ(XᵀX)⁻¹xᵢ`: they give the high-leverage count and top five, and
+    ///    with the design, the column means and the charts' sampled points (one in every k
+    ///    rows, as ``RegressionCharts`` draws them).
     ///
     /// With `threads` ≥ 2 the first pass evaluates blocks on a second thread while this one
     /// folds them in, in the same order: the numbers do not depend on `threads`.
@@ -172,23 +173,18 @@ extension ReportBuilder {
         guard !used.isEmpty, used.allSatisfy(FundamentalsJoin.regressionColumnNames.contains) else { return nil }
         let events = data.events
         let source = RegressionBlockSource(events: events, fundamentals: fundamentals, join: join, blockRows: blockRows)
-        guard let sfit = try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical, threads: threads),
+        // Durbin–Watson comes from the second pass's residuals: the first needs no differenced factor.
+        guard let sfit = try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical, threads: threads,
+                                                  durbinWatson: false),
               sfit.categoricalLevels.isEmpty, let classical0 = try? sfit.fit.result() else { return nil }
         let fit = sfit.fit
         guard fit.sigma > 0 else { return nil }
-        let n = fit.n, p = fit.columns, kept = fit.keptColumns, k = kept.count
-        var beta = [Float80](repeating: 0, count: p)
-        for (j, b) in fit.coefficients.enumerated() { beta[j] = Float80(b ?? 0) }
-        // (XᵀX)⁻¹ over the kept columns, from the classical covariance σ̂²(XᵀX)⁻¹.
-        let s2 = Float80(fit.sigma) * Float80(fit.sigma)
-        let v = classical0.covarianceMatrix
-        var inv = [Float80](repeating: 0, count: k * k)
-        for a in 0..<k { for b in 0..<k { inv[a + b * k] = Float80(v[a, b]) / s2 } }
+        let n = fit.n, p = fit.columns, k = fit.keptColumns.count
         let cutoff = 3 * Double(k) / Double(max(1, n))
 
-        var hc3Acc = fit.residualAccumulator(covariance: .hc3)
-        var clusterAcc = fit.residualAccumulator(covariance: .cluster)
-        var hc3Failed = false, clusterFailed = false
+        // One accumulator for both robust estimators; it also hands out each row's residual
+        // (kept, 8 bytes per row, for the five-number summary) and leverage.
+        var acc = fit.residualAccumulator(covariances: [.hc3, .cluster])
         var responseName: String? = nil
         var highCount = 0
         var top: [(row: Int, event: Int, h: Double)] = []
@@ -202,12 +198,12 @@ extension ReportBuilder {
         points.fitted.reserveCapacity(capacity); points.residuals.reserveCapacity(capacity)
         var residuals: [Double] = []
         residuals.reserveCapacity(n)
-        var dwNumerator: Float80 = 0, lastResidual: Float80? = nil
+        var leverages: [Double] = []
+        leverages.reserveCapacity(blockRows)
         var seen = 0, offset = 0
         let columns = used
-        var xk = [Float80](repeating: 0, count: k)
         // Each block (table, design, cluster keys) is built on a second thread, one block
-        // ahead, while this one feeds the previous block to the accumulators: the blocks
+        // ahead, while this one feeds the previous block to the accumulator: the blocks
         // are consumed in the same order, so every number is the same with one thread.
         struct Built: Sendable { var design: DesignMatrix?; var clusters: [Int]; var rows: Int; var failed: Bool }
         let totalRows = events.count
@@ -217,7 +213,8 @@ extension ReportBuilder {
             let block = source.block(range, columns: columns)
             do throws(ModelFrameError) {
                 let dm = try DesignMatrix(parsed, data: block)
-                return Built(design: dm, clusters: dm.keptRows.map { Int(events.company.codes[range.lowerBound + $0]) },
+                let codes = events.company.codes
+                return Built(design: dm, clusters: dm.keptRows.map { Int(codes[range.lowerBound + $0]) },
                              rows: range.count, failed: false)
             } catch {
                 // A block whose every row is excluded adds nothing; anything else fails the pass.
@@ -234,66 +231,44 @@ extension ReportBuilder {
             guard let dm = built.design else { continue }
             guard dm.termNames == fit.termNames else { return nil }
             responseName = responseName ?? dm.responseName
-            let clusters = built.clusters
+            leverages.removeAll(keepingCapacity: true)
             do {
-                if !hc3Failed {
-                    do { try hc3Acc.add(dm.x, response: dm.y, lowOrder: dm.lowOrder) } catch { hc3Failed = true }
-                }
-                if !clusterFailed {
-                    do { try clusterAcc.add(dm.x, response: dm.y, clusters: clusters, lowOrder: dm.lowOrder) } catch { clusterFailed = true }
-                }
-                let x = dm.x, lo = dm.lowOrder
-                for i in 0..<x.rows {
-                    let g = seen + i
-                    for j in 0..<p { sums[j] += x[i, j] }
-                    var e = Float80(dm.y[i])
-                    for (c, j) in kept.enumerated() {
-                        var xv = Float80(x[i, j])
-                        if let lo { xv += Float80(lo[i, j]) }
-                        xk[c] = Float80(x[i, j])
-                        e -= xv * beta[j]
-                    }
-                    residuals.append(Double(e))
-                    if let last = lastResidual { dwNumerator += (e - last) * (e - last) }
-                    lastResidual = e
-                    var h: Float80 = 0
-                    for b in 0..<k {
-                        var s: Float80 = 0
-                        for a in 0..<k { s += xk[a] * inv[a + b * k] }
-                        h += s * xk[b]
-                    }
-                    let hd = Double(h)
-                    if hd > cutoff {
-                        highCount += 1
-                        let event = offset + dm.keptRows[i]
-                        if top.count < 5 || hd > top[top.count - 1].h {
-                            // Ties keep row order: a later row goes after equal ones.
-                            let at = top.firstIndex { hd > $0.h } ?? top.count
-                            top.insert((g, event, hd), at: at)
-                            if top.count > 5 { top.removeLast() }
-                        }
-                    }
-                    if g % stride == 0 {
-                        let resid = Double(e)
-                        points.residuals.append(resid)
-                        points.fitted.append(dm.y[i] - resid)
-                        points.y.append(dm.y[i])
-                        if let xi { points.x.append(x[i, xi]) }
-                        points.labels.append(events.company[offset + dm.keptRows[i]])
+                try acc.add(dm.x, response: dm.y, clusters: built.clusters, lowOrder: dm.lowOrder,
+                            residuals: &residuals, leverages: &leverages)
+            } catch { return nil }
+            let x = dm.x, rows = x.rows
+            for j in 0..<p { for i in 0..<rows { sums[j] += x[i, j] } }
+            for i in 0..<rows {
+                let g = seen + i
+                let hd = leverages[i]
+                if hd > cutoff {
+                    highCount += 1
+                    if top.count < 5 || hd > top[top.count - 1].h {
+                        // Ties keep row order: a later row goes after equal ones.
+                        let at = top.firstIndex { hd > $0.h } ?? top.count
+                        top.insert((g, offset + dm.keptRows[i], hd), at: at)
+                        if top.count > 5 { top.removeLast() }
                     }
                 }
-                seen += x.rows
+                if g % stride == 0 {
+                    let resid = residuals[g]
+                    points.residuals.append(resid)
+                    points.fitted.append(dm.y[i] - resid)
+                    points.y.append(dm.y[i])
+                    if let xi { points.x.append(x[i, xi]) }
+                    points.labels.append(events.company[offset + dm.keptRows[i]])
+                }
             }
+            seen += rows
         }
-        guard seen == n, let responseName else { return nil }
+        guard seen == n, let responseName, let pass = try? fit.result(residuals: acc, covariance: .classical) else { return nil }
         // Classical inference from the factor; Durbin–Watson and the residual quantiles
         // from this pass's residuals (as the in-memory fit computes them).
-        let classical = ClassicalStreamedStatistics(base: classical0,
-                                                    durbinWatson: Double(dwNumerator / Float80(fit.residualSumOfSquares)),
+        let classical = ClassicalStreamedStatistics(base: classical0, durbinWatson: pass.durbinWatson,
                                                     residualFiveNumberSummary: FiveNumberSummary(residuals))
         var variants: [(name: String, result: any RegressionStatistics)] = [("classical", classical)]
-        if !hc3Failed, let hc3 = try? fit.result(residuals: hc3Acc) { variants.append(("HC3", hc3)) }
-        if !clusterFailed, let cl = try? fit.result(residuals: clusterAcc) { variants.append(("cluster by company", cl)) }
+        if let hc3 = try? fit.result(residuals: acc, covariance: .hc3) { variants.append(("HC3", hc3)) }
+        if let cl = try? fit.result(residuals: acc, covariance: .cluster) { variants.append(("cluster by company", cl)) }
         let topNamed: [(name: String, leverage: Double)] = top.map { t in
             var name = "row \(t.event + 1)"
             if let c = events.company[t.event] { name = c }

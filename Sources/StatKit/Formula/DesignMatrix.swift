@@ -181,24 +181,11 @@ public struct DesignMatrix: Sendable {
         }
         var counts = [Int](repeating: 0, count: used.count + factors.count)
         var kept: [Int] = []
-        rows: for i in 0..<data.rowCount {
-            for k in present.indices where !present[k][i] {
-                counts[k] += 1
-                continue rows
-            }
-            for k in allValues.indices {
-                if let v = allValues[k], !v[i].isFinite {
-                    counts[used.count + k] += 1
-                    continue rows
-                }
-            }
-            kept.append(i)
-        }
+        Self.listwise(rows: data.rowCount, present: present, values: allValues, counts: &counts, into: &kept)
         var values80: [FormulaFactor: [Float80]] = [:]  // transformed numeric factors, unrounded
         for f in factors.dropFirst() {
             if case .numeric(let e)? = resolved[f], !e.isBareColumn {
-                let v = builder.evaluate80(e)
-                values80[f] = kept.map { v[$0] }
+                values80[f] = builder.evaluate80(e, at: kept)
             }
         }
         var values: [FormulaFactor: [Double]] = [:]   // numeric factors and numeric-source categoricals
@@ -308,10 +295,19 @@ public struct DesignMatrix: Sendable {
                     }
                     // Cartesian product, left-most factor varying fastest. When a factor or a
                     // product is inexact in double, the unrounded column rides along in Float80.
-                    var combos: [(String, [Double], [Float80]?)] = [("", [Double](repeating: 1, count: n), nil)]
+                    var combos: [(String, [Double], [Float80]?)] = []
                     let productsInexact = term.factors.filter(isNumeric).count > 1
                     for (k, p) in parts.enumerated() {
                         var next: [(String, [Double], [Float80]?)] = []
+                        if k == 0 {
+                            // The first part times a column of ones is the part itself (1·x = x exactly).
+                            for (name, v) in p {
+                                let exact = exactParts[0] ?? (productsInexact ? v.map { Float80($0) } : nil)
+                                next.append((name, v, exact))
+                            }
+                            combos = next
+                            continue
+                        }
                         for (name, v) in p {
                             for (prefix, acc, acc80) in combos {
                                 var exact: [Float80]? = nil
@@ -360,6 +356,37 @@ public struct DesignMatrix: Sendable {
         self.keptRows = kept
         self.exclusions = exclusions
         self.categoricalLevels = levelsOut
+    }
+
+    /// Listwise deletion: the rows (ascending, in `kept`, which is emptied first) where every
+    /// `present` mask is `true` and every `values` column is finite. Each other row is
+    /// counted once in `counts`, under the first check that fails: mask `k` at index `k`,
+    /// then value column `k` at `present.count + k` (masks and columns hold at least `rows`
+    /// entries).
+    static func listwise(rows n: Int, present: [[Bool]], values: [[Double]?], counts: inout [Int],
+                         into kept: inout [Int]) {
+        // The first failing check of each row (-1: none), found check by check.
+        var reason = [Int32](repeating: -1, count: n)
+        reason.withUnsafeMutableBufferPointer { r in
+            for (k, mask) in present.enumerated() {
+                mask.withUnsafeBufferPointer { m in
+                    for i in 0..<n where r[i] < 0 && !m[i] { r[i] = Int32(k) }
+                }
+            }
+            for (k, column) in values.enumerated() {
+                guard let column else { continue }
+                let code = Int32(present.count + k)
+                column.withUnsafeBufferPointer { v in
+                    for i in 0..<n where r[i] < 0 && !v[i].isFinite { r[i] = code }
+                }
+            }
+        }
+        kept.removeAll(keepingCapacity: true)
+        kept.reserveCapacity(n)
+        for i in 0..<n {
+            let c = reason[i]
+            if c < 0 { kept.append(i) } else { counts[Int(c)] += 1 }
+        }
     }
 
     static func stableSortedByDegree(_ terms: [FormulaTerm]) -> [FormulaTerm] {
@@ -470,14 +497,21 @@ struct DesignBuilder {
     /// Evaluation in Float80 (64-bit significand), for the low-order part of the design.
     /// Integer powers are exact repeated products; functions use the C library's
     /// long-double versions.
-    func evaluate80(_ e: FormulaExpression) -> [Float80] {
+    func evaluate80(_ e: FormulaExpression) -> [Float80] { evaluate80(e, at: nil) }
+
+    /// ``evaluate80(_:)`` at the listed rows only (`nil`: every row), in their order: the
+    /// same values, without the long-double work for rows that are not used.
+    func evaluate80(_ e: FormulaExpression, at rows: [Int]?) -> [Float80] {
         switch e {
-        case .number(let v): return [Float80](repeating: Float80(v), count: data.rowCount)
-        case .column(let n): return numeric[n]!.values.map { Float80($0) }
-        case .negate(let a): return evaluate80(a).map { -$0 }
-        case .identity(let a): return evaluate80(a)
+        case .number(let v): return [Float80](repeating: Float80(v), count: rows?.count ?? data.rowCount)
+        case .column(let n):
+            let values = numeric[n]!.values
+            guard let rows else { return values.map { Float80($0) } }
+            return values.withUnsafeBufferPointer { v in rows.map { Float80(v[$0]) } }
+        case .negate(let a): return evaluate80(a, at: rows).map { -$0 }
+        case .identity(let a): return evaluate80(a, at: rows)
         case .call(let f, let a):
-            let x = evaluate80(a)
+            let x = evaluate80(a, at: rows)
             switch f {
             case .log: return x.map { logl($0) }
             case .log1p: return x.map { log1pl($0) }
@@ -489,9 +523,9 @@ struct DesignBuilder {
             }
         case .binary(let op, let a, let b):
             if op == .power, case .number(let k) = b, k == k.rounded(), Swift.abs(k) <= 64 {
-                return evaluate80(a).map { Self.integerPower($0, Int(k)) }
+                return evaluate80(a, at: rows).map { Self.integerPower($0, Int(k)) }
             }
-            let x = evaluate80(a), y = evaluate80(b)
+            let x = evaluate80(a, at: rows), y = evaluate80(b, at: rows)
             switch op {
             case .add: return zip(x, y).map { $0 + $1 }
             case .subtract: return zip(x, y).map { $0 - $1 }

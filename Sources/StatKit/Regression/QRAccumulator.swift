@@ -92,6 +92,10 @@ public struct QRAccumulator: Sendable {
     var meanY: Float80 = 0
     var m2Y: Float80 = 0
     var constancy: [Constancy]
+    /// Work arrays reused from block to block (the whitened block in Float80, the differenced
+    /// rows): a block's arrays would otherwise be allocated, and their pages faulted in, anew.
+    var work80: [Float80] = []
+    var diffWork: Matrix?
 
     /// The constancy of a column over the rows seen.
     enum Constancy: Sendable, Equatable {
@@ -231,48 +235,78 @@ public struct QRAccumulator: Sendable {
             }
             constancy[j] = c
         }
-        // Whitened augmented rows, column-major b × m: Float80 for the extended path, rounded
-        // once to double for LAPACK (the differences for Durbin–Watson in Float80 either way).
+        // Whitened augmented rows, column-major b × m: Float80 for the extended path (in a
+        // work array kept between blocks), rounded once to double for LAPACK. Column by
+        // column; each value is the one the row-by-row definition gives.
         let extended = precision == .extended
-        var a80 = [Float80](repeating: 0, count: extended ? b * m : 0)
+        if extended && work80.count < b * m { work80 = [Float80](repeating: 0, count: b * m) }
         var a = Matrix(rows: extended ? 0 : b, columns: extended ? 0 : m)
-        let track = rDiff != nil
-        var previous: [Float80]? = track ? lastRow : nil
-        var current = [Float80](repeating: 0, count: m)
-        var diff = Matrix(rows: track ? b : 0, columns: track ? m : 0)
-        var diffRows = 0
-        for i in 0..<b {
-            let s: Float80 = w.map { Float80($0[start + i]).squareRoot() } ?? 1
-            for j in 0...p {
-                var v: Float80
-                if j < p {
-                    v = Float80(x[start + i, j])
-                    if let lo { v += Float80(lo[start + i, j]) }
-                } else {
-                    v = Float80(y[start + i])
+        let scale: [Float80]? = w.map { w in (0..<b).map { Float80(w[start + $0]).squareRoot() } }
+        let ldx = x.leadingDimension, ldl = lo?.leadingDimension ?? 0
+        let low = lo?.storage ?? []
+        let hasLow = lo != nil
+        work80.withUnsafeMutableBufferPointer { a80 in
+            a.storage.withUnsafeMutableBufferPointer { ad in
+                x.storage.withUnsafeBufferPointer { px in
+                    low.withUnsafeBufferPointer { pl in
+                        y.withUnsafeBufferPointer { py in
+                            for j in 0...p {
+                                for i in 0..<b {
+                                    var v: Float80
+                                    if j < p {
+                                        v = Float80(px[start + i + j * ldx])
+                                        if hasLow { v += Float80(pl[start + i + j * ldl]) }
+                                    } else {
+                                        v = Float80(py[start + i])
+                                    }
+                                    if let scale { v *= scale[i] }
+                                    if extended { a80[i + j * b] = v } else { ad[i + j * b] = Double(v) }
+                                }
+                            }
+                        }
+                    }
                 }
-                v *= s
-                if extended { a80[i + j * b] = v } else { let d = Double(v); a[i, j] = d; v = Float80(d) }
-                current[j] = v
-            }
-            if track {
-                if let prev = previous {
-                    for j in 0..<m { diff[diffRows, j] = Double(current[j] - prev[j]) }
-                    diffRows += 1
-                } else {
-                    firstRow = current
-                }
-                previous = current
             }
         }
-        if track {
-            lastRow = previous
+        // Durbin–Watson: differences of consecutive rows (Float80 values as folded in, so the
+        // double ones widened), the first after the previous block's last row.
+        if rDiff != nil {
+            let last = lastRow
+            let diffRows = last == nil ? b - 1 : b
+            var diff: Matrix
+            if let kept = diffWork, kept.rows == diffRows, kept.columns == m { diff = kept } else {
+                diff = Matrix(rows: diffRows, columns: m)
+            }
+            diffWork = nil   // `diff` is then the only reference: written in place
+            var edge = [[Float80]](repeating: [Float80](repeating: 0, count: m), count: 2)
+            work80.withUnsafeBufferPointer { a80 in
+                a.storage.withUnsafeBufferPointer { ad in
+                    diff.storage.withUnsafeMutableBufferPointer { dp in
+                        for j in 0..<m {
+                            @inline(__always) func cur(_ i: Int) -> Float80 { extended ? a80[i + j * b] : Float80(ad[i + j * b]) }
+                            var at = 0
+                            if let last {
+                                dp[j * diffRows] = Double(cur(0) - last[j])
+                                at = 1
+                            }
+                            for i in 1..<Swift.max(1, b) {
+                                dp[at + j * diffRows] = Double(cur(i) - cur(i - 1))
+                                at += 1
+                            }
+                            edge[0][j] = cur(0)
+                            edge[1][j] = cur(b - 1)
+                        }
+                    }
+                }
+            }
+            if last == nil { firstRow = edge[0] }
+            lastRow = edge[1]
             if diffRows > 0 {
-                if diffRows < b { diff = Matrix(rows: diffRows, columns: m, columnMajor: (0..<m).flatMap { j in (0..<diffRows).map { diff[$0, j] } }) }
                 try rDiff!.fold(double: &diff)
+                diffWork = diff
             }
         }
-        if extended { r.fold(extended: &a80, rows: b) } else { try r.fold(double: &a) }
+        if extended { r.fold(extended: &work80, rows: b) } else { try r.fold(double: &a) }
         count += b
     }
 

@@ -121,7 +121,7 @@ extension QRAccumulator {
 /// Classical inference needs nothing more (``result(level:)``). Robust covariances need the
 /// residuals, hence a second pass over the data: make a ``ResidualAccumulator`` with
 /// ``residualAccumulator(covariance:keepResiduals:)``, feed it the same rows in the same
-/// order, and call ``result(residuals:level:)``.
+/// order, and call ``result(residuals:covariance:level:)``.
 public struct StreamingFit: Sendable {
     /// One name per design column.
     public let termNames: [String]
@@ -185,24 +185,36 @@ public struct StreamingFit: Sendable {
     /// A second-pass accumulator for a robust covariance (or for the residual five-number
     /// summary, with `keepResiduals`): feed it the rows of the first pass, in the same order.
     public func residualAccumulator(covariance: CovarianceType, keepResiduals: Bool = false) -> ResidualAccumulator {
-        ResidualAccumulator(fit: self, covariance: covariance, keepResiduals: keepResiduals)
+        ResidualAccumulator(fit: self, covariances: [covariance], keepResiduals: keepResiduals)
     }
 
-    /// Inference with the covariance of `residuals` (which saw the same `n` rows).
+    /// One second-pass accumulator for several estimators at once (HC3 and cluster, say):
+    /// each row's residual and `zᵢ` are computed once and serve them all; the numbers of
+    /// each estimator are the same bits as from ``residualAccumulator(covariance:keepResiduals:)``.
+    /// Ask for each with ``result(residuals:covariance:level:)``.
+    /// - Precondition: `covariances` is not empty.
+    public func residualAccumulator(covariances: [CovarianceType], keepResiduals: Bool = false) -> ResidualAccumulator {
+        ResidualAccumulator(fit: self, covariances: covariances, keepResiduals: keepResiduals)
+    }
+
+    /// Inference with the covariance `covariance` (default: the accumulator's first,
+    /// ``ResidualAccumulator/covariance``) from `residuals` (which saw the same `n` rows).
     ///
     /// `classical` uses `σ̂²` as ``result(level:)`` does (the pass then only supplied the
     /// residual summary); HC0–HC3 and cluster use the accumulated meat, scaled as
     /// ``CovarianceType`` describes. Durbin–Watson comes from the residuals of this pass
     /// (exact, in the order the rows were added), not from the differenced factor.
     /// - Throws: ``RegressionError/dimensionMismatch(_:)`` when the pass saw another number
-    ///   of rows; ``RegressionError/leverageOne(covariance:rows:)`` for HC2/HC3 with `hᵢᵢ = 1`.
-    public func result(residuals: ResidualAccumulator, level: Double = 0.95) throws -> StreamingRegressionResult {
+    ///   of rows or did not accumulate `covariance`; ``RegressionError/leverageOne(covariance:rows:)``
+    ///   for HC2/HC3 with `hᵢᵢ = 1`.
+    public func result(residuals: ResidualAccumulator, covariance: CovarianceType? = nil,
+                       level: Double = 0.95) throws -> StreamingRegressionResult {
         guard residuals.count == n else {
             throw RegressionError.dimensionMismatch("the second pass saw \(residuals.count) rows, the fit \(n)")
         }
-        let summary = residuals.keepsResiduals ? FiveNumberSummary(residuals.residuals) : nil
+        let covariance = covariance ?? residuals.covariance
+        let summary = residuals.keepsResiduals ? FiveNumberSummary(residuals.keptResiduals) : nil
         let dw = Double(residuals.dwNumerator / Float80(residualSumOfSquares))
-        let covariance = residuals.covariance
         if covariance == .classical {
             let k = rank
             var meat = Matrix(rows: k, columns: k)
@@ -210,7 +222,7 @@ public struct StreamingFit: Sendable {
             return try makeResult(covariance: .classical, meat: meat, clusterCount: nil, residualSummary: summary,
                                   durbinWatson: dw, level: level)
         }
-        let (meat, groups) = try residuals.meat()
+        let (meat, groups) = try residuals.meat(covariance)
         return try makeResult(covariance: covariance, meat: meat, clusterCount: covariance == .cluster ? groups : nil,
                               residualSummary: summary, durbinWatson: dw, level: level)
     }
@@ -288,23 +300,33 @@ public struct StreamingFit: Sendable {
     }
 }
 
-/// The second pass of a streaming fit: with `β̂` and `M = R⁻¹` known, accumulates what a
-/// robust covariance needs from the rows, in `O(k²)` memory (`O(G·k)` for `G` clusters).
+/// The second pass of a streaming fit: with `β̂` and `M = R⁻¹` known, accumulates what
+/// robust covariances need from the rows, in `O(k²)` memory (`O(G·k)` for `G` clusters).
 ///
 /// For each row (whitened by `√wᵢ`): the residual `ẽᵢ = √wᵢ(yᵢ − xᵢᵀβ̂)` (Float80), the row
-/// of the orthonormal basis `zᵢ = x̃ᵢᵀM` (so `hᵢᵢ = ‖zᵢ‖²`), and
+/// of the orthonormal basis `zᵢ = x̃ᵢᵀM` (so `hᵢᵢ = ‖zᵢ‖²`), and, for each estimator in
+/// ``covariances``,
 /// - HC0/HC1: `S += ẽᵢ²·zᵢzᵢᵀ`; HC2: `ẽᵢ²/(1 − hᵢᵢ)`; HC3: `ẽᵢ²/(1 − hᵢᵢ)²`
 ///   (rows with `1 − hᵢᵢ ≤ 10⁻¹⁰` are reported, as ``LinearRegression`` does);
 /// - cluster: `u_g += ẽᵢ·zᵢ` per cluster, `S = Σ_g u_g u_gᵀ` in order of first appearance;
 /// - Durbin–Watson: `Σ(ẽᵢ − ẽᵢ₋₁)²` in the order the rows come (the last residual of a
 ///   block, or of a merged accumulator, is carried over to the next).
 ///
+/// One accumulator serves several estimators at once (``StreamingFit/residualAccumulator(covariances:keepResiduals:)``):
+/// `ẽᵢ`, `zᵢ` and `hᵢᵢ` are computed once per row and shared, and each estimator's numbers
+/// are the same bits as from an accumulator of that estimator alone.
+/// ``add(_:response:weights:clusters:lowOrder:residuals:leverages:)`` also hands each
+/// row's `ẽᵢ` and `hᵢᵢ` to the caller.
+///
 /// `V = M·S·Mᵀ`, scaled as ``CovarianceType`` says — the same sandwich as the in-memory
 /// fit, in the same coordinates. Accumulators over consecutive chunks combine with
 /// ``merge(_:)`` (fixed order, as for ``QRAccumulator``).
 public struct ResidualAccumulator: Sendable {
-    /// The estimator being accumulated.
-    public let covariance: CovarianceType
+    /// The estimators being accumulated, in the order given (without repeats).
+    public let covariances: [CovarianceType]
+    /// The first of ``covariances``: the estimator ``StreamingFit/result(residuals:covariance:level:)``
+    /// reports when none is named.
+    public var covariance: CovarianceType { covariances[0] }
     /// Whether the whitened residuals are stored (memory `8n` bytes) for the five-number summary.
     public let keepsResiduals: Bool
     /// Rows seen.
@@ -314,159 +336,469 @@ public struct ResidualAccumulator: Sendable {
     let beta: [Float80]
     let m80: [Float80]
     let isWeighted: Bool
-    var s: [Float80]
-    var clusterSlot: [Int: Int] = [:]
+    /// Per estimator (parallel to ``covariances``): the HC meat `S` (upper triangle,
+    /// column-major `k × k`; zero for classical and cluster) and the rows with `hᵢᵢ ≈ 1`.
+    var s: [[Float80]]
+    var bad: [[Int]]
+    /// Cluster keys → slots in order of first appearance, and `u_g` (`k` per slot).
+    var clusterSlots = ClusterSlots()
     var u: [Float80] = []
-    var bad: [Int] = []
-    var residuals: [Double] = []
+    var keptResiduals: [Double] = []
     /// Durbin–Watson numerator `Σ(ẽᵢ − ẽᵢ₋₁)²` and the residuals at both ends (to bridge merges).
     var dwNumerator: Float80 = 0
     var firstResidual: Float80?
     var lastResidual: Float80?
+    /// Designs of up to this many estimated columns take the one-row-at-a-time path in
+    /// registers (`accumulateNarrow`); tests set 0 to compare it with the general path.
+    var narrowLimit = 4
 
-    init(fit: StreamingFit, covariance: CovarianceType, keepResiduals: Bool) {
-        self.covariance = covariance
+    init(fit: StreamingFit, covariances: [CovarianceType], keepResiduals: Bool) {
+        precondition(!covariances.isEmpty, "ResidualAccumulator: at least one covariance type")
+        var unique: [CovarianceType] = []
+        for c in covariances where !unique.contains(c) { unique.append(c) }
+        self.covariances = unique
         self.keepsResiduals = keepResiduals
         columns = fit.columns
         kept = fit.keptColumns
         beta = fit.beta80
         m80 = fit.inverseFactor80
         isWeighted = fit.isWeighted
-        s = [Float80](repeating: 0, count: kept.count * kept.count)
+        let k = fit.keptColumns.count
+        s = unique.map { [Float80](repeating: 0, count: $0 == .classical || $0 == .cluster ? 0 : k * k) }
+        bad = unique.map { _ in [] }
     }
 
     /// Number of clusters seen so far.
-    public var clusterCount: Int { clusterSlot.count }
+    public var clusterCount: Int { clusterSlots.count }
 
     /// Adds a block of rows: the same design columns, responses and weights as in the first pass.
     /// - Parameters:
     ///   - clusters: one cluster key per row (any integers, equal for rows of one cluster
-    ///     across all blocks); required for `.cluster`.
+    ///     across all blocks); required when ``covariances`` has `.cluster`. Keys in
+    ///     `0 ..< 2²⁰` (category codes, say) are looked up in an array, others by hashing;
+    ///     either way the clusters are numbered in order of first appearance.
     ///   - lowOrder: the design's low-order part, as given to the first pass.
     public mutating func add(_ x: Matrix, response: [Double], weights: [Double]? = nil, clusters: [Int]? = nil,
                              lowOrder: Matrix? = nil) throws {
-        let b = x.rows, k = kept.count
+        try validate(x, response, weights, clusters, lowOrder)
+        accumulate(x, response, weights, clusters, lowOrder, nil, nil)
+    }
+
+    /// Adds a block of rows as ``add(_:response:weights:clusters:lowOrder:)`` does, and
+    /// appends each row's whitened residual `ẽᵢ = √wᵢ(yᵢ − xᵢᵀβ̂)` to `residuals` and its
+    /// leverage `hᵢᵢ = ‖zᵢ‖² = x̃ᵢᵀ(X̃ᵀX̃)⁻¹x̃ᵢ` (over the estimated columns) to `leverages`,
+    /// in row order: the numbers the accumulator itself uses, rounded to double once.
+    /// Nothing is appended when the block is refused.
+    public mutating func add(_ x: Matrix, response: [Double], weights: [Double]? = nil, clusters: [Int]? = nil,
+                             lowOrder: Matrix? = nil, residuals: inout [Double], leverages: inout [Double]) throws {
+        try validate(x, response, weights, clusters, lowOrder)
+        let b = x.rows
+        let r0 = residuals.count, l0 = leverages.count
+        residuals.append(contentsOf: repeatElement(0, count: b))
+        leverages.append(contentsOf: repeatElement(0, count: b))
+        residuals.withUnsafeMutableBufferPointer { pr in
+            leverages.withUnsafeMutableBufferPointer { pl in
+                accumulate(x, response, weights, clusters, lowOrder, pr.baseAddress! + r0, pl.baseAddress! + l0)
+            }
+        }
+    }
+
+    private func validate(_ x: Matrix, _ response: [Double], _ weights: [Double]?, _ clusters: [Int]?,
+                          _ lowOrder: Matrix?) throws {
+        let b = x.rows
         guard x.columns == columns else { throw RegressionError.dimensionMismatch("block has \(x.columns) columns, the fit \(columns)") }
         guard response.count == b else { throw RegressionError.dimensionMismatch("response has \(response.count) values, block has \(b) rows") }
         guard (weights != nil) == isWeighted, weights.map({ $0.count == b }) ?? true else {
             throw RegressionError.dimensionMismatch(isWeighted ? "the fit is weighted: \(b) weights needed" : "weights given for an unweighted fit")
         }
-        if covariance == .cluster {
+        if covariances.contains(.cluster) {
             guard let c = clusters else { throw RegressionError.clustersRequired("no cluster ids given") }
             guard c.count == b else { throw RegressionError.clustersRequired("\(c.count) cluster ids for \(b) observations") }
         }
         if let lo = lowOrder, lo.rows != b || lo.columns != columns {
             throw RegressionError.dimensionMismatch("low-order block is \(lo.rows)×\(lo.columns), block is \(b)×\(columns)")
         }
-        let leverage = covariance == .hc2 || covariance == .hc3
-        let needZ = covariance != .classical
-        var z = [Float80](repeating: 0, count: k)
-        var zs = Matrix(rows: min(b, 512), columns: k)
-        var filled = 0
-        func flush() {
-            if filled == 0 { return }
-            var blockZ = zs
-            if filled < zs.rows {
-                blockZ = Matrix(rows: filled, columns: k)
-                for c in 0..<k { for i in 0..<filled { blockZ[i, c] = zs[i, c] } }
-            }
-            let g = blockZ.syrk(.transpose)
-            for j in 0..<k { for i in 0...j { s[i + j * k] += Float80(g[i, j]) } }
-            filled = 0
+    }
+
+    /// Rows per `dsyrk` update of an HC meat (the chunks start at each block's first row).
+    static let chunkRows = 512
+
+    /// The validated block's rows, `chunkRows` at a time: `ẽᵢ`, `zᵢ` and `hᵢᵢ` once per row
+    /// (column by column, so that consecutive rows' Float80 work overlaps), then each
+    /// estimator's update; optional per-row outputs. Every sum runs in the order of the
+    /// one-row-at-a-time definition, so the bits do not depend on the chunking.
+    private mutating func accumulate(_ x: Matrix, _ response: [Double], _ weights: [Double]?, _ clusters: [Int]?,
+                                     _ lowOrder: Matrix?, _ residualsOut: UnsafeMutablePointer<Double>?,
+                                     _ leveragesOut: UnsafeMutablePointer<Double>?) {
+        let b = x.rows, k = kept.count
+        if b == 0 { return }
+        let hcIndices = covariances.indices.filter { covariances[$0] != .classical && covariances[$0] != .cluster }
+        let kinds = hcIndices.map { covariances[$0] }
+        let clustered = covariances.contains(.cluster)
+        let needZ = !kinds.isEmpty || clustered || leveragesOut != nil
+        let needH = leveragesOut != nil || kinds.contains { $0 == .hc2 || $0 == .hc3 }
+        // Where each row's cluster sums start in `u` (slots numbered by first appearance, in row order).
+        var slotOf: [Int] = []
+        if clustered, let keys = clusters {
+            slotOf = [Int](repeating: 0, count: b)
+            let before = clusterSlots.count
+            for i in 0..<b { slotOf[i] = clusterSlots.slot(keys[i]) * k }
+            u.append(contentsOf: repeatElement(0, count: (clusterSlots.count - before) * k))
         }
-        for i in 0..<b {
-            let sw: Float80 = weights.map { Float80($0[i]).squareRoot() } ?? 1
-            var e = Float80(response[i])
-            for (c, j) in kept.enumerated() {
-                var v = Float80(x[i, j])
-                if let lo = lowOrder { v += Float80(lo[i, j]) }
-                e -= v * beta[c]
-            }
-            e *= sw
-            if keepsResiduals { residuals.append(Double(e)) }
-            if let last = lastResidual { dwNumerator += (e - last) * (e - last) } else { firstResidual = e }
-            lastResidual = e
-            guard needZ else { continue }
-            for c in 0..<k { z[c] = 0 }
-            // Zero entries (dummies of other levels) cost nothing: a row costs nnz·k.
-            for (a, j) in kept.enumerated() {
-                var v = Float80(x[i, j])
-                if let lo = lowOrder { v += Float80(lo[i, j]) }
-                v *= sw
-                if v == 0 { continue }
-                // z_c = Σ_a x̃_a M[a, c], M upper triangular: only c ≥ a.
-                for c in a..<k { z[c] += v * m80[a + c * k] }
-            }
-            if covariance == .cluster {
-                let key = clusters![i]
-                let slot: Int
-                if let sl = clusterSlot[key] { slot = sl } else {
-                    slot = clusterSlot.count
-                    clusterSlot[key] = slot
-                    u.append(contentsOf: [Float80](repeating: 0, count: k))
-                }
-                for c in 0..<k { u[slot * k + c] += e * z[c] }
-                continue
-            }
-            var omega = abs(e)
-            if leverage {
-                var h: Float80 = 0
-                for c in 0..<k { h += z[c] * z[c] }
-                let oneMinus = 1 - h
-                if oneMinus <= 1e-10 {
-                    if bad.count < 10 { bad.append(count + i) }
-                    omega = 0
-                } else {
-                    omega /= covariance == .hc2 ? oneMinus.squareRoot() : oneMinus
-                }
-            }
-            for c in 0..<k { zs[filled, c] = Double(z[c] * omega) }
-            filled += 1
-            if filled == zs.rows { flush() }
+        if needZ && k <= narrowLimit {
+            accumulateNarrow(x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut,
+                             hcIndices: hcIndices, clustered: clustered)
+            return
         }
-        flush()
+        let chunk = Swift.min(b, Self.chunkRows)
+        // Per chunk: ẽᵢ, the design rows x̃ᵢ and zᵢ (column-major, chunk × k), hᵢᵢ, √wᵢ.
+        var eBuf = [Float80](repeating: 0, count: chunk)
+        var hBuf = [Float80](repeating: 0, count: chunk)
+        var swBuf = [Float80](repeating: 1, count: weights == nil ? 0 : chunk)
+        var xBuf = [Float80](repeating: 0, count: chunk * k)
+        var zBuf = [Float80](repeating: 0, count: needZ ? chunk * k : 0)
+        // ẽᵢ·ωᵢ·zᵢ per HC estimator, rounded to double as `dsyrk` takes them.
+        var zs = [Double](repeating: 0, count: chunk * k)
+        let ldx = x.leadingDimension, ldl = lowOrder?.leadingDimension ?? 0
+        let low = lowOrder?.storage ?? []
+        var hcBad = hcIndices.map { bad[$0] }
+        let firstRow = count
+        var start = 0
+        while start < b {
+            let rows = Swift.min(chunk, b - start)
+            x.storage.withUnsafeBufferPointer { px in
+            low.withUnsafeBufferPointer { pl in
+            kept.withUnsafeBufferPointer { kp in
+            beta.withUnsafeBufferPointer { bp in
+            m80.withUnsafeBufferPointer { mp in
+            eBuf.withUnsafeMutableBufferPointer { eb in
+            swBuf.withUnsafeMutableBufferPointer { sb in
+            xBuf.withUnsafeMutableBufferPointer { xb in
+            zBuf.withUnsafeMutableBufferPointer { zb in
+            hBuf.withUnsafeMutableBufferPointer { hb in
+                // ẽᵢ = √wᵢ(yᵢ − Σ_c x_ic β_c), the design entries at full width (x + low-order part).
+                response.withUnsafeBufferPointer { py in
+                    for r in 0..<rows { eb[r] = Float80(py[start + r]) }
+                }
+                for c in 0..<k {
+                    let col = px.baseAddress! + (kp[c] * ldx + start)
+                    let bc = bp[c]
+                    let xc = xb.baseAddress! + c * rows
+                    if lowOrder != nil {
+                        let lcol = pl.baseAddress! + (kp[c] * ldl + start)
+                        for r in 0..<rows {
+                            let v = Float80(col[r]) + Float80(lcol[r])
+                            xc[r] = v
+                            eb[r] -= v * bc
+                        }
+                    } else {
+                        for r in 0..<rows {
+                            let v = Float80(col[r])
+                            xc[r] = v
+                            eb[r] -= v * bc
+                        }
+                    }
+                }
+                if let weights {
+                    for r in 0..<rows {
+                        sb[r] = Float80(weights[start + r]).squareRoot()
+                        eb[r] *= sb[r]
+                    }
+                }
+                guard needZ else { return }
+                // zᵢ = x̃ᵢᵀM, M upper triangular: z_c = Σ_{a ≤ c} x̃_a M[a, c]; zero entries
+                // (dummies of other levels) cost nothing.
+                for i in 0..<(rows * k) { zb[i] = 0 }
+                for a in 0..<k {
+                    let xa = xb.baseAddress! + a * rows
+                    for r in 0..<rows {
+                        let v = weights == nil ? xa[r] : xa[r] * sb[r]
+                        if v == 0 { continue }
+                        for c in a..<k { zb[r + c * rows] += v * mp[a + c * k] }
+                    }
+                }
+                if needH {
+                    for r in 0..<rows {
+                        var h: Float80 = 0
+                        for c in 0..<k { h += zb[r + c * rows] * zb[r + c * rows] }
+                        hb[r] = h
+                    }
+                }
+            } } } } } } } } } }
+            // Cluster sums u_g += ẽᵢ·zᵢ, in row order.
+            if clustered {
+                u.withUnsafeMutableBufferPointer { up in
+                    eBuf.withUnsafeBufferPointer { eb in
+                        zBuf.withUnsafeBufferPointer { zb in
+                            slotOf.withUnsafeBufferPointer { so in
+                                for r in 0..<rows {
+                                    let base = so[start + r], e = eb[r]
+                                    for c in 0..<k { up[base + c] += e * zb[r + c * rows] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // HC meats: S += Σ (ẽᵢωᵢzᵢ)(ẽᵢωᵢzᵢ)ᵀ, ωᵢ = 1, (1 − hᵢᵢ)^(−1/2) or (1 − hᵢᵢ)^(−1).
+            for (t, kind) in kinds.enumerated() {
+                zs.withUnsafeMutableBufferPointer { zsp in
+                    eBuf.withUnsafeBufferPointer { eb in
+                        zBuf.withUnsafeBufferPointer { zb in
+                            hBuf.withUnsafeBufferPointer { hb in
+                                for r in 0..<rows {
+                                    var omega = Swift.abs(eb[r])
+                                    if kind == .hc2 || kind == .hc3 {
+                                        let oneMinus = 1 - hb[r]
+                                        if oneMinus <= 1e-10 {
+                                            if hcBad[t].count < 10 { hcBad[t].append(firstRow + start + r) }
+                                            omega = 0
+                                        } else {
+                                            omega /= kind == .hc2 ? oneMinus.squareRoot() : oneMinus
+                                        }
+                                    }
+                                    for c in 0..<k { zsp[r + c * rows] = Double(zb[r + c * rows] * omega) }
+                                }
+                            }
+                        }
+                    }
+                }
+                let g = Matrix(rows: rows, columns: k, columnMajor: Array(zs[0..<(rows * k)])).syrk(.transpose)
+                let e = hcIndices[t]
+                for j in 0..<k { for i in 0...j { s[e][i + j * k] += Float80(g[i, j]) } }
+            }
+            // Residuals (kept, handed out, Durbin–Watson) and leverages, in row order.
+            var last = lastResidual
+            var dw = dwNumerator
+            for r in 0..<rows {
+                let e = eBuf[r]
+                if keepsResiduals { keptResiduals.append(Double(e)) }
+                if let l = last { dw += (e - l) * (e - l) } else { firstResidual = e }
+                last = e
+                residualsOut?[start + r] = Double(e)
+                leveragesOut?[start + r] = Double(hBuf[r])
+            }
+            lastResidual = last
+            dwNumerator = dw
+            start += rows
+        }
+        for (t, e) in hcIndices.enumerated() { bad[e] = hcBad[t] }
+        count += b
+    }
+
+    /// `accumulate` for designs of at most 4 estimated columns, one row at a
+    /// time with `x̃ᵢ`, `ẽᵢ`, `zᵢ` and `hᵢᵢ` in local variables (x87 registers, not memory):
+    /// the same operations in the same order, so the same bits.
+    private mutating func accumulateNarrow(_ x: Matrix, _ response: [Double], _ weights: [Double]?, _ slotOf: [Int],
+                                           _ lowOrder: Matrix?, _ residualsOut: UnsafeMutablePointer<Double>?,
+                                           _ leveragesOut: UnsafeMutablePointer<Double>?,
+                                           hcIndices: [Int], clustered: Bool) {
+        let b = x.rows, k = kept.count
+        precondition(k >= 1 && k <= 4)
+        let kinds = hcIndices.map { covariances[$0] }
+        let q = kinds.count
+        // β and M = R⁻¹ (upper triangular, m[a + 4c]) padded with zeros to 4 columns.
+        var b4 = [Float80](repeating: 0, count: 4), m4 = [Float80](repeating: 0, count: 16)
+        for c in 0..<k { b4[c] = beta[c]; for a in 0...c { m4[a + 4 * c] = m80[a + c * k] } }
+        let (b0, b1, b2, b3) = (b4[0], b4[1], b4[2], b4[3])
+        let (m00, m01, m02, m03) = (m4[0], m4[4], m4[8], m4[12])
+        let (m11, m12, m13) = (m4[5], m4[9], m4[13])
+        let (m22, m23, m33) = (m4[10], m4[14], m4[15])
+        // Offsets of the kept columns in the design and low-order storage (column 0 for padding).
+        let ldx = x.leadingDimension, ldl = lowOrder?.leadingDimension ?? 0
+        let ox = (0..<4).map { $0 < k ? kept[$0] * ldx : 0 }
+        let ol = (0..<4).map { $0 < k ? kept[$0] * ldl : 0 }
+        let low = lowOrder?.storage ?? []
+        let hasLow = lowOrder != nil
+        let chunk = Swift.min(b, Self.chunkRows)
+        // ẽᵢ·ωᵢ·zᵢ per HC estimator (column-major chunk × k blocks, one per estimator).
+        var zs = [Double](repeating: 0, count: Swift.max(1, q * chunk * k))
+        var hcBad = hcIndices.map { bad[$0] }
+        var uu = u; u = []
+        var kr = keptResiduals; keptResiduals = []
+        var last = lastResidual, first = firstResidual
+        var dw = dwNumerator
+        let keep = keepsResiduals
+        let firstRow = count
+        var start = 0
+        while start < b {
+            let rows = Swift.min(chunk, b - start)
+            x.storage.withUnsafeBufferPointer { px in
+            low.withUnsafeBufferPointer { pl in
+            response.withUnsafeBufferPointer { py in
+            slotOf.withUnsafeBufferPointer { so in
+            uu.withUnsafeMutableBufferPointer { up in
+            zs.withUnsafeMutableBufferPointer { zsp in
+                for r in 0..<rows {
+                    let i = start + r
+                    // x̃ᵢ at full width, ẽᵢ = yᵢ − Σ_c x_ic β_c.
+                    var x0 = Float80(px[i + ox[0]]), x1: Float80 = 0, x2: Float80 = 0, x3: Float80 = 0
+                    if hasLow { x0 += Float80(pl[i + ol[0]]) }
+                    var e = Float80(py[i])
+                    e -= x0 * b0
+                    if k > 1 {
+                        x1 = Float80(px[i + ox[1]])
+                        if hasLow { x1 += Float80(pl[i + ol[1]]) }
+                        e -= x1 * b1
+                    }
+                    if k > 2 {
+                        x2 = Float80(px[i + ox[2]])
+                        if hasLow { x2 += Float80(pl[i + ol[2]]) }
+                        e -= x2 * b2
+                    }
+                    if k > 3 {
+                        x3 = Float80(px[i + ox[3]])
+                        if hasLow { x3 += Float80(pl[i + ol[3]]) }
+                        e -= x3 * b3
+                    }
+                    if let weights {
+                        let sw = Float80(weights[i]).squareRoot()
+                        e *= sw
+                        x0 *= sw; x1 *= sw; x2 *= sw; x3 *= sw
+                    }
+                    if keep { kr.append(Double(e)) }
+                    if let l = last { dw += (e - l) * (e - l) } else { first = e }
+                    last = e
+                    residualsOut?[i] = Double(e)
+                    // zᵢ = x̃ᵢᵀM (zero entries cost nothing), hᵢᵢ = ‖zᵢ‖².
+                    var z0: Float80 = 0, z1: Float80 = 0, z2: Float80 = 0, z3: Float80 = 0
+                    if x0 != 0 {
+                        z0 += x0 * m00
+                        if k > 1 { z1 += x0 * m01 }
+                        if k > 2 { z2 += x0 * m02 }
+                        if k > 3 { z3 += x0 * m03 }
+                    }
+                    if k > 1 && x1 != 0 {
+                        z1 += x1 * m11
+                        if k > 2 { z2 += x1 * m12 }
+                        if k > 3 { z3 += x1 * m13 }
+                    }
+                    if k > 2 && x2 != 0 {
+                        z2 += x2 * m22
+                        if k > 3 { z3 += x2 * m23 }
+                    }
+                    if k > 3 && x3 != 0 { z3 += x3 * m33 }
+                    var h: Float80 = 0
+                    h += z0 * z0
+                    if k > 1 { h += z1 * z1 }
+                    if k > 2 { h += z2 * z2 }
+                    if k > 3 { h += z3 * z3 }
+                    leveragesOut?[i] = Double(h)
+                    if clustered {
+                        let base = so[i]
+                        up[base] += e * z0
+                        if k > 1 { up[base + 1] += e * z1 }
+                        if k > 2 { up[base + 2] += e * z2 }
+                        if k > 3 { up[base + 3] += e * z3 }
+                    }
+                    for t in 0..<q {
+                        var omega = Swift.abs(e)
+                        let kind = kinds[t]
+                        if kind == .hc2 || kind == .hc3 {
+                            let oneMinus = 1 - h
+                            if oneMinus <= 1e-10 {
+                                if hcBad[t].count < 10 { hcBad[t].append(firstRow + i) }
+                                omega = 0
+                            } else {
+                                omega /= kind == .hc2 ? oneMinus.squareRoot() : oneMinus
+                            }
+                        }
+                        let zt = zsp.baseAddress! + t * chunk * k + r
+                        zt[0] = Double(z0 * omega)
+                        if k > 1 { zt[rows] = Double(z1 * omega) }
+                        if k > 2 { zt[2 * rows] = Double(z2 * omega) }
+                        if k > 3 { zt[3 * rows] = Double(z3 * omega) }
+                    }
+                }
+            } } } } } }
+            for t in 0..<q {
+                let from = t * chunk * k
+                let g = Matrix(rows: rows, columns: k, columnMajor: Array(zs[from..<(from + rows * k)])).syrk(.transpose)
+                let e = hcIndices[t]
+                for j in 0..<k { for i in 0...j { s[e][i + j * k] += Float80(g[i, j]) } }
+            }
+            start += rows
+        }
+        for (t, e) in hcIndices.enumerated() { bad[e] = hcBad[t] }
+        u = uu
+        keptResiduals = kr
+        lastResidual = last
+        firstResidual = first
+        dwNumerator = dw
         count += b
     }
 
     /// Appends the rows of `other` (which followed the rows of `self`).
     public mutating func merge(_ other: ResidualAccumulator) throws {
-        guard other.covariance == covariance, other.columns == columns, other.kept == kept,
+        guard other.covariances == covariances, other.columns == columns, other.kept == kept,
               other.keepsResiduals == keepsResiduals else {
             throw RegressionError.dimensionMismatch("merging residual accumulators of different fits or estimators")
         }
-        for i in s.indices { s[i] += other.s[i] }
+        for e in s.indices { for i in s[e].indices { s[e][i] += other.s[e][i] } }
         let k = kept.count
-        let sortedOther = other.clusterSlot.sorted { $0.value < $1.value }
-        for (key, slot) in sortedOther {
-            let mine: Int
-            if let sl = clusterSlot[key] { mine = sl } else {
-                mine = clusterSlot.count
-                clusterSlot[key] = mine
-                u.append(contentsOf: [Float80](repeating: 0, count: k))
-            }
+        for (slot, key) in other.clusterSlots.keys.enumerated() {
+            let before = clusterSlots.count
+            let mine = clusterSlots.slot(key)
+            if clusterSlots.count > before { u.append(contentsOf: repeatElement(0, count: k)) }
             for c in 0..<k { u[mine * k + c] += other.u[slot * k + c] }
         }
-        bad = Array((bad + other.bad.map { $0 + count }).prefix(10))
+        for e in bad.indices { bad[e] = Array((bad[e] + other.bad[e].map { $0 + count }).prefix(10)) }
         dwNumerator += other.dwNumerator
         if let last = lastResidual, let first = other.firstResidual { dwNumerator += (first - last) * (first - last) }
         firstResidual = firstResidual ?? other.firstResidual
         lastResidual = other.lastResidual ?? lastResidual
-        if keepsResiduals { residuals += other.residuals }
+        if keepsResiduals { keptResiduals += other.keptResiduals }
         count += other.count
     }
 
-    /// The middle matrix `S` (unscaled) and the number of clusters.
-    func meat() throws -> (Matrix, Int) {
-        if !bad.isEmpty { throw RegressionError.leverageOne(covariance: covariance.rawValue, rows: bad) }
+    /// The middle matrix `S` (unscaled) of `covariance` (one of ``covariances``) and the number of clusters.
+    func meat(_ covariance: CovarianceType) throws -> (Matrix, Int) {
+        guard let e = covariances.firstIndex(of: covariance) else {
+            throw RegressionError.dimensionMismatch("the second pass accumulated \(covariances.map(\.rawValue).joined(separator: ", ")), not \(covariance.rawValue)")
+        }
+        if !bad[e].isEmpty { throw RegressionError.leverageOne(covariance: covariance.rawValue, rows: bad[e]) }
         let k = kept.count
-        var acc = s
+        var acc = s[e].isEmpty ? [Float80](repeating: 0, count: k * k) : s[e]
         if covariance == .cluster {
-            for g in 0..<clusterSlot.count {
+            for g in 0..<clusterSlots.count {
                 for b in 0..<k { for a in 0...b { acc[a + b * k] += u[g * k + a] * u[g * k + b] } }
             }
         }
         var meat = Matrix(rows: k, columns: k)
         for b in 0..<k { for a in 0...b { meat[a, b] = Double(acc[a + b * k]); meat[b, a] = Double(acc[a + b * k]) } }
-        return (meat, clusterSlot.count)
+        return (meat, clusterSlots.count)
+    }
+}
+
+/// Cluster keys numbered in order of first appearance: keys in `0 ..< denseLimit` through an
+/// array indexed by the key, others through a dictionary.
+struct ClusterSlots: Sendable {
+    /// Keys below this are looked up in ``dense`` (4 bytes per key up to the largest seen).
+    static let denseLimit = 1 << 20
+    /// `slot + 1` of each small key (0: not seen).
+    private var dense: [Int32] = []
+    private var sparse: [Int: Int] = [:]
+    /// The key of each slot.
+    private(set) var keys: [Int] = []
+
+    var count: Int { keys.count }
+
+    /// The slot of `key`, numbering it next if it is new.
+    mutating func slot(_ key: Int) -> Int {
+        if key >= 0 && key < Self.denseLimit {
+            if key < dense.count {
+                let s = dense[key]
+                if s > 0 { return Int(s) - 1 }
+            } else {
+                let size = Swift.min(Self.denseLimit, Swift.max(key + 1, 2 * dense.count, 1024))
+                dense.append(contentsOf: repeatElement(0, count: size - dense.count))
+            }
+            dense[key] = Int32(keys.count + 1)
+        } else {
+            if let s = sparse[key] { return s }
+            sparse[key] = keys.count
+        }
+        keys.append(key)
+        return keys.count - 1
     }
 }

@@ -299,10 +299,11 @@ public struct StreamingFormulaFit: Sendable {
     /// Fits `formula` over a CSV file read in blocks of `blockRows` rows (see ``CSVBlockSource``).
     public init(formula: String, csvFile path: String, displayName: String? = nil, covariance: CovarianceType = .classical,
                 cluster: String? = nil, weights: String? = nil, level: Double = 0.95, residualSummary: Bool = false,
-                precision: QRAccumulator.Precision? = nil, blockRows: Int = 4096, threads: Int = 1) throws(StreamingFitError) {
+                precision: QRAccumulator.Precision? = nil, blockRows: Int = 4096, threads: Int = 1,
+                durbinWatson: Bool = true) throws(StreamingFitError) {
         try self.init(formula: formula, source: CSVBlockSource(path: path, name: displayName, blockRows: blockRows),
                       covariance: covariance, cluster: cluster, weights: weights, level: level,
-                      residualSummary: residualSummary, precision: precision, threads: threads)
+                      residualSummary: residualSummary, precision: precision, threads: threads, durbinWatson: durbinWatson)
     }
 
     /// Fits `formula` over the blocks of `source`.
@@ -317,9 +318,14 @@ public struct StreamingFormulaFit: Sendable {
     ///   - threads: 2 reads and evaluates blocks on a second thread while the calling thread
     ///     folds them in; the blocks are processed in the same order as with 1, so the
     ///     result is the same to the last bit.
+    ///   - durbinWatson: in a one-pass fit, keep the differenced factor that gives
+    ///     Durbin–Watson (about a third of the cost of folding a block in); `false` leaves
+    ///     it NaN, for a caller that computes it in a pass of its own. A second pass
+    ///     computes it from the residuals either way.
     public init(formula: String, source: some TableBlockSource, covariance: CovarianceType = .classical,
                 cluster: String? = nil, weights: String? = nil, level: Double = 0.95, residualSummary: Bool = false,
-                precision: QRAccumulator.Precision? = nil, threads: Int = 1) throws(StreamingFitError) {
+                precision: QRAccumulator.Precision? = nil, threads: Int = 1,
+                durbinWatson: Bool = true) throws(StreamingFitError) {
         if covariance == .cluster && cluster == nil {
             throw .column("cluster-robust standard errors need a cluster column")
         }
@@ -340,11 +346,12 @@ public struct StreamingFormulaFit: Sendable {
         // residuals when there is a second pass anyway (then the factor is not kept).
         let secondPass = covariance != .classical || residualSummary
         var acc = QRAccumulator(columns: 0, weighted: weights != nil, precision: precision ?? .extended,
-                                durbinWatson: !secondPass)
+                                durbinWatson: durbinWatson && !secondPass)
         try StreamingPipeline.run(threads: threads, produce: { (emit: (Block) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
             var announced = 0
+            var rows = StreamingModelFrame.BlockRows()   // reused from block to block
             try source.forEachBlock(columns: columns) { (block, lines) throws(StreamingFitError) in
-                let rows = try box.value.evaluate(block, lines: lines, file: file, wantClusters: false)
+                try box.value.evaluate(block, lines: lines, file: file, wantClusters: false, into: &rows)
                 if rows.rows.isEmpty { return }
                 let width = box.value.accumulatedColumns
                 var names = (announced..<width).map { box.value.termName(box.value.columnKeys[$0]) }
@@ -381,8 +388,9 @@ public struct StreamingFormulaFit: Sendable {
             var second = fit.residualAccumulator(covariance: covariance, keepResiduals: residualSummary)
             let width = layout.names.count
             try StreamingPipeline.run(threads: threads, produce: { (emit: (Block) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
+                var rows = StreamingModelFrame.BlockRows()
                 try source.forEachBlock(columns: columns) { (block, lines) throws(StreamingFitError) in
-                    let rows = try box.value.evaluate(block, lines: lines, file: file, wantClusters: covariance == .cluster)
+                    try box.value.evaluate(block, lines: lines, file: file, wantClusters: covariance == .cluster, into: &rows)
                     if rows.rows.isEmpty { return }
                     for part in rows.split(maxElements: Self.blockElements, width: width) {
                         let (x, lo) = box.value.matrices(part, width: width)

@@ -190,6 +190,18 @@ struct StreamingModelFrame {
         var clusters: [Int]? = nil
         var hasLow = false
 
+        /// Empties the arrays, keeping their storage for the next block.
+        mutating func reset() {
+            rows.removeAll(keepingCapacity: true)
+            column.removeAll(keepingCapacity: true)
+            value.removeAll(keepingCapacity: true)
+            low.removeAll(keepingCapacity: true)
+            response.removeAll(keepingCapacity: true)
+            weights = nil
+            clusters = nil
+            hasLow = false
+        }
+
         /// The rows in consecutive parts of at most `maxElements / width` rows (one part
         /// when that is all of them).
         func split(maxElements: Int, width: Int) -> [BlockRows] {
@@ -216,15 +228,16 @@ struct StreamingModelFrame {
         }
     }
 
-    /// Evaluates one block: counts exclusions and returns the kept rows' design entries,
-    /// registering new level combinations (pass 1) or rejecting them (pass 2, after
-    /// ``finish()``). `lines` (optional) locate rows in errors.
-    mutating func evaluate(_ block: DataTable, lines: [Int]?, file: String,
-                           wantClusters: Bool) throws(StreamingFitError) -> BlockRows {
+    /// Evaluates one block: counts exclusions and puts the kept rows' design entries in
+    /// `out`, registering new level combinations (pass 1) or rejecting them (pass 2, after
+    /// ``finish()``). `lines` (optional) locate rows in errors. `out`'s arrays are emptied
+    /// and reused: a caller that keeps one `BlockRows` from block to block allocates them once.
+    mutating func evaluate(_ block: DataTable, lines: [Int]?, file: String, wantClusters: Bool,
+                           into out: inout BlockRows) throws(StreamingFitError) {
+        out.reset()
         try noteTypes(block)
         let n = block.rowCount
         totalRows += n
-        var out = BlockRows()
         let present: [[Bool]] = used.map { c in
             switch block.column(named: c)! {
             case .numeric(let col): return col.isPresent
@@ -241,7 +254,7 @@ struct StreamingModelFrame {
                 for k in present.indices where !present[k][i] { counts[k] += 1; continue rows }
                 preconditionFailure("a row with every used column present before the types are known")
             }
-            return out
+            return
         }
         let builder = DesignBuilder(data: block)
         let values: [[Double]?] = factors.map { f in
@@ -253,16 +266,11 @@ struct StreamingModelFrame {
                 return [Double](repeating: 0, count: n)  // all missing in this block
             }
         }
-        rows: for i in 0..<n {
-            for k in present.indices where !present[k][i] { counts[k] += 1; continue rows }
-            for k in values.indices {
-                if let v = values[k], !v[i].isFinite { counts[used.count + k] += 1; continue rows }
-            }
-            out.rows.append(i)
-        }
+        DesignMatrix.listwise(rows: n, present: present, values: values, counts: &counts, into: &out.rows)
         keptRows += out.rows.count
-        if out.rows.isEmpty { return out }
-        out.response = out.rows.map { values[0]![$0] }
+        if out.rows.isEmpty { return }
+        let response = values[0]!
+        for i in out.rows { out.response.append(response[i]) }
         if let w = weightsColumn {
             guard case .numeric(let col) = block.column(named: w)! else {
                 throw .column("the weights column '\(w)' must be numeric")
@@ -279,14 +287,24 @@ struct StreamingModelFrame {
             out.weights = ws
         }
         if wantClusters, let c = clusterColumn {
-            out.clusters = out.rows.map { i -> Int in
-                switch block.column(named: c)! {
-                case .text(let col):
-                    let label = col.levels[Int(col.codes[i])]
-                    if let id = clusterText[label] { return id }
-                    clusterText[label] = clusterText.count
-                    return clusterText.count - 1
-                case .numeric(let col):
+            switch block.column(named: c)! {
+            case .text(let col):
+                // Per block, each code's label is looked up once.
+                var byCode = [Int](repeating: -1, count: col.levels.count)
+                out.clusters = out.rows.map { i -> Int in
+                    let code = Int(col.codes[i])
+                    if byCode[code] >= 0 { return byCode[code] }
+                    let label = col.levels[code]
+                    let id: Int
+                    if let known = clusterText[label] { id = known } else {
+                        id = clusterText.count
+                        clusterText[label] = id
+                    }
+                    byCode[code] = id
+                    return id
+                }
+            case .numeric(let col):
+                out.clusters = out.rows.map { i -> Int in
                     let v = col.values[i]
                     if let id = clusterNumber[v] { return id }
                     clusterNumber[v] = clusterNumber.count
@@ -335,57 +353,58 @@ struct StreamingModelFrame {
                 levelIDs[c] = ids
             }
         }
-        // Float80 values of transformed factors (for the low-order parts).
+        // Float80 values of transformed factors at the kept rows (for the low-order parts).
         var values80: [FormulaFactor: [Float80]] = [:]
         for c in codings where c.inexact {
             for part in c.parts {
                 if case .numeric(let f) = part, values80[f] == nil, case .numeric(let e) = resolved[f]!, !e.isBareColumn {
-                    values80[f] = builder.evaluate80(e)
+                    values80[f] = builder.evaluate80(e, at: out.rows)
                 }
             }
         }
         let q = codings.count
         let kept = out.rows.count
-        out.column = [Int](repeating: 0, count: kept * q)
-        out.value = [Double](repeating: 0, count: kept * q)
-        out.low = [Double](repeating: 0, count: kept * q)
-        let factorIndex = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1, $0) })
-        for (ci, coding) in codings.enumerated() {
-            // The coding's parts as arrays: numeric values (and Float80 values), level ids.
-            var numeric: [[Double]] = [], numeric80: [[Float80]?] = []
-            var levels: [[Int]] = []
-            for part in coding.parts {
-                switch part {
-                case .numeric(let f):
-                    numeric.append(values[factorIndex[f]!]!)
-                    numeric80.append(values80[f])
-                case .categorical(let f, _):
-                    switch resolved[f]! {
-                    case .text(let c), .numericCategorical(let c): levels.append(levelIDs[c]!)
-                    case .numeric: preconditionFailure("numeric factor coded as categorical")
+        // The entries are written into local arrays (moved out of `out`, so still unique).
+        var columnOut: [Int] = [], valueOut: [Double] = [], lowOut: [Double] = []
+        swap(&columnOut, &out.column)
+        swap(&valueOut, &out.value)
+        swap(&lowOut, &out.low)
+        var hasLow = false
+        columnOut.append(contentsOf: repeatElement(0, count: kept * q))
+        valueOut.append(contentsOf: repeatElement(0, count: kept * q))
+        lowOut.append(contentsOf: repeatElement(0, count: kept * q))
+        try columnOut.withUnsafeMutableBufferPointer { (cp) throws(StreamingFitError) in
+        try valueOut.withUnsafeMutableBufferPointer { (vp) throws(StreamingFitError) in
+        try lowOut.withUnsafeMutableBufferPointer { (lp) throws(StreamingFitError) in
+            let factorIndex = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1, $0) })
+            for (ci, coding) in codings.enumerated() {
+                // The coding's parts as arrays: numeric values (and Float80 values), level ids.
+                var numeric: [[Double]] = [], numeric80: [[Float80]?] = []
+                var levels: [[Int]] = []
+                for part in coding.parts {
+                    switch part {
+                    case .numeric(let f):
+                        numeric.append(values[factorIndex[f]!]!)
+                        numeric80.append(values80[f])
+                    case .categorical(let f, _):
+                        switch resolved[f]! {
+                        case .text(let c), .numericCategorical(let c): levels.append(levelIDs[c]!)
+                        case .numeric: preconditionFailure("numeric factor coded as categorical")
+                        }
                     }
                 }
-            }
-            for (r, i) in out.rows.enumerated() {
-                var v = 1.0
-                var v80: Float80 = 1
-                for (k, col) in numeric.enumerated() {
-                    let x = col[i]
-                    v *= x
-                    if coding.inexact { v80 *= numeric80[k]?[i] ?? Float80(x) }
-                }
-                // Level ids packed into one Int (ids stay below the column cap, 11 bits each).
-                var packed = 0
-                var packable = levels.count <= 5
-                for ids in levels {
-                    let id = ids[r]
-                    if id >= 2048 { packable = false }
-                    packed = packed &* 2048 &+ id
-                }
-                let index: Int
-                if packable, let j = fastIndex[ci][packed] {
-                    index = j
-                } else {
+                // The accumulated column of kept row `r` (registered if new, in pass 1).
+                func columnOf(_ r: Int) throws(StreamingFitError) -> Int {
+                    // Level ids packed into one Int (ids stay below the column cap, 11 bits each).
+                    var packed = 0
+                    var packable = levels.count <= 5
+                    for ids in levels {
+                        let id = ids[r]
+                        if id >= 2048 { packable = false }
+                        packed = packed &* 2048 &+ id
+                    }
+                    if packable, let j = fastIndex[ci][packed] { return j }
+                    let index: Int
                     let key = ColumnKey(coding: ci, levels: levels.map { $0[r] })
                     if let j = columnIndex[key] { index = j } else {
                         if frozen != nil { throw .inconsistentInput("a level combination appeared in the second pass only (did the file change?)") }
@@ -397,37 +416,67 @@ struct StreamingModelFrame {
                         columnKeys.append(key)
                     }
                     if packable { fastIndex[ci][packed] = index }
+                    return index
                 }
-                if !v.isFinite {
-                    throw .located(file: file, line: lines?[i] ?? 0, column: 0,
-                                   message: "the design value of \(termName(columnKeys[index])) is \(v) (overflow in a product)")
-                }
-                out.column[r * q + ci] = index
-                out.value[r * q + ci] = v
-                if coding.inexact {
-                    let lo = Double(v80 - Float80(v))
-                    if lo != 0 && lo.isFinite { out.low[r * q + ci] = lo; out.hasLow = true }
+                // A coding without categorical parts has one column: looked up (or registered)
+                // at the first kept row, as the row loop would.
+                var constantIndex: Int? = nil
+                for (r, i) in out.rows.enumerated() {
+                    var v = 1.0
+                    var v80: Float80 = 1
+                    for (k, col) in numeric.enumerated() {
+                        let x = col[i]
+                        v *= x
+                        if coding.inexact { v80 *= numeric80[k]?[r] ?? Float80(x) }
+                    }
+                    let index: Int
+                    if let j = constantIndex { index = j } else {
+                        index = try columnOf(r)
+                        if levels.isEmpty { constantIndex = index }
+                    }
+                    if !v.isFinite {
+                        throw .located(file: file, line: lines?[i] ?? 0, column: 0,
+                                       message: "the design value of \(termName(columnKeys[index])) is \(v) (overflow in a product)")
+                    }
+                    cp[r * q + ci] = index
+                    vp[r * q + ci] = v
+                    if coding.inexact {
+                        let lo = Double(v80 - Float80(v))
+                        if lo != 0 && lo.isFinite { lp[r * q + ci] = lo; hasLow = true }
+                    }
                 }
             }
-        }
-        return out
+        } } }
+        out.column = columnOut
+        out.value = valueOut
+        out.low = lowOut
+        out.hasLow = hasLow
     }
 
     /// The dense block (kept rows × `width` columns) of `rows`, in accumulated column order
     /// (pass 1) or final design order (after ``finish()``).
     func matrices(_ rows: BlockRows, width: Int) -> (Matrix, Matrix?) {
-        let q = codings.count
-        var x = Matrix(rows: rows.rows.count, columns: width)
-        var lo: Matrix? = rows.hasLow ? Matrix(rows: rows.rows.count, columns: width) : nil
-        for r in 0..<rows.rows.count {
-            for ci in 0..<q {
-                let acc = rows.column[r * q + ci]
-                guard let j = frozen.map({ $0[acc] }) ?? acc else { continue }
-                x[r, j] = rows.value[r * q + ci]
-                if lo != nil { lo![r, j] = rows.low[r * q + ci] }
+        let q = codings.count, n = rows.rows.count
+        // Design column of each accumulated column (-1: none).
+        let target = frozen.map { f in f.map { $0 ?? -1 } } ?? Array(0..<columnKeys.count)
+        func scatter(_ entries: [Double]) -> Matrix {
+            var m = Matrix(rows: n, columns: width)
+            let ld = m.leadingDimension
+            m.storage.withUnsafeMutableBufferPointer { mp in
+                rows.column.withUnsafeBufferPointer { cp in
+                    entries.withUnsafeBufferPointer { ep in
+                        for r in 0..<n {
+                            for ci in 0..<q {
+                                let j = target[cp[r * q + ci]]
+                                if j >= 0 { mp[r + j * ld] = ep[r * q + ci] }
+                            }
+                        }
+                    }
+                }
             }
+            return m
         }
-        return (x, lo)
+        return (scatter(rows.value), rows.hasLow ? scatter(rows.low) : nil)
     }
 
     /// A readable name of an accumulated column (for errors).
