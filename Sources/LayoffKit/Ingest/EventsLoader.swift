@@ -474,36 +474,45 @@ public enum EventLoader {
         let lo = t.day.min()?.number ?? 0, hi = t.day.max()?.number ?? 0
         let span = Int(hi) - Int(lo) + 1
         if n > 1 && span <= max(4 * n, 1 << 16) {
-            // Counting sort by day.
-            var start = [Int32](repeating: 0, count: span + 1)
-            for d in t.day { start[Int(d.number - lo) + 1] += 1 }
-            for k in 0..<span { start[k + 1] += start[k] }
-            var order = [Int32](repeating: 0, count: n)
-            var fill = start
-            for r in 0..<n {
-                let k = Int(t.day[r].number - lo)
-                order[Int(fill[k])] = Int32(truncatingIfNeeded: r)
-                fill[k] += 1
-            }
-            fill = []
-            let table = t, days = start, byDay = order
-            // Hashes in file order (sequential passes over the columns); the day buckets
-            // then read this one array instead of every column at random.
-            let hashes: [UInt64]
-            if threads > 1 && n >= 1 << 16 {
-                // Two halves on two threads (hashes by rows, then the search by days); each
-                // half's work is independent and the pairs are sorted by row afterwards,
-                // so the result does not depend on which half finishes first.
+            // Hashes in file order (sequential passes over the columns), two halves on two
+            // threads for large tables; then a counting sort by day that carries each
+            // row's hash along, so the day buckets read one array in order instead of
+            // gathering hashes (or columns) at random.
+            let table = t
+            var hashes: [UInt64]
+            let twoThreads = threads > 1 && n >= 1 << 16
+            if twoThreads {
                 let secondHashes = BackgroundWork { (n / 2..<n).map { rowHash(table, $0) } }
                 var h = (0..<n / 2).map { rowHash(table, $0) }
                 h += secondHashes.wait()
                 hashes = h
-                let half = BackgroundWork { scanDays(table, hashes: hashes, days: days, order: byDay, span / 2..<span) }
-                pairs = scanDays(table, hashes: hashes, days: days, order: byDay, 0..<span / 2)
-                pairs += half.wait()
             } else {
                 hashes = (0..<n).map { rowHash(table, $0) }
-                pairs = scanDays(table, hashes: hashes, days: days, order: byDay, 0..<span)
+            }
+            var start = [Int32](repeating: 0, count: span + 1)
+            for d in t.day { start[Int(d.number - lo) + 1] += 1 }
+            for k in 0..<span { start[k + 1] += start[k] }
+            var order = [Int32](repeating: 0, count: n)
+            var sortedHashes = [UInt64](repeating: 0, count: n)
+            var fill = start
+            for r in 0..<n {
+                let k = Int(t.day[r].number - lo)
+                let p = Int(fill[k])
+                order[p] = Int32(truncatingIfNeeded: r)
+                sortedHashes[p] = hashes[r]
+                fill[k] += 1
+            }
+            fill = []
+            hashes = []
+            let days = start, byDay = order, dayHashes = sortedHashes
+            if twoThreads {
+                // Each half of the days is searched independently and the pairs are sorted
+                // by row afterwards, so the result does not depend on which finishes first.
+                let half = BackgroundWork { scanDays(table, hashes: dayHashes, days: days, order: byDay, span / 2..<span) }
+                pairs = scanDays(table, hashes: dayHashes, days: days, order: byDay, 0..<span / 2)
+                pairs += half.wait()
+            } else {
+                pairs = scanDays(table, hashes: dayHashes, days: days, order: byDay, 0..<span)
             }
             pairs.sort { $0.row < $1.row }
         } else {
@@ -535,17 +544,18 @@ public enum EventLoader {
 
     /// Duplicate pairs (row, first earlier equal row) among the events of days `range`
     /// (offsets into `days`, the counting-sort starts; `order` the rows by day, file
-    /// order within a day; `hashes` the ``rowHash(_:_:)`` of every row). Equal events share their day, so each day is searched alone,
-    /// with a small hash table that stays in cache.
+    /// order within a day; `hashes[i]` the ``rowHash(_:_:)`` of row `order[i]`). Equal
+    /// events share their day, so each day is searched alone, with a small hash table
+    /// that stays in cache; columns are read only for rows whose hashes match.
     private static func scanDays(_ t: EventTable, hashes: [UInt64], days start: [Int32], order: [Int32],
                                  _ range: Range<Int>) -> [(row: Int32, first: Int32)] {
         var pairs: [(row: Int32, first: Int32)] = []
         var index = RowIndex(expected: 16)
         for k in range where start[k + 1] - start[k] > 1 {
-            let rows = order[Int(start[k])..<Int(start[k + 1])]
+            let rows = Int(start[k])..<Int(start[k + 1])
             index.reset(expected: rows.count)
-            for r32 in rows {
-                let r = Int(r32), h = hashes[r]
+            for i in rows {
+                let r32 = order[i], r = Int(r32), h = hashes[i]
                 if let first = index.find(h, { rowsEqual(t, $0, r) }) {
                     pairs.append((r32, Int32(truncatingIfNeeded: first)))
                 } else {
