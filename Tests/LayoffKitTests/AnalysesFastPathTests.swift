@@ -178,6 +178,10 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
             for (window, schedule, from, to) in settings {
                 let got = try RollingRates(events: t, workforce: w, window: window, schedule: schedule,
                                            from: from, to: to, grouping: Grouping(column: column))
+                // Records shared through GroupedEvents: the same rows, bit for bit.
+                let shared = RollingRates(grouped: try GroupedEvents(events: t, workforce: w, grouping: Grouping(column: column)),
+                                          window: window, schedule: schedule, from: from, to: to)
+                #expect(shared == got)
                 let legacy = legacyRolling(t, w, window: window, days: got.days, column: column)
                 // Same bits as the replaced implementation.
                 #expect(got.rows == legacy.rows, "column \(column ?? "-") window \(window)")
@@ -212,10 +216,12 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
     @Test(arguments: 0..<tables.count)
     func yearOverYearMatchesReplacedImplementationAndBruteForce(_ k: Int) throws {
         let (seed, n, groups, companies, span, dayCount) = Self.tables[k]
-        let (t, _) = fastPathTable(seed: seed, n: n, groups: groups, companies: companies, span: span, dayCount: dayCount)
+        let (t, w) = fastPathTable(seed: seed, n: n, groups: groups, companies: companies, span: span, dayCount: dayCount)
         for column in [nil, "industry", "company"] {
+            let grouped = try GroupedEvents(events: t, workforce: w, grouping: Grouping(column: column))
             for unit in [PeriodUnit.month, .quarter, .year] {
                 let got = try YearOverYear(events: t, unit: unit, grouping: Grouping(column: column))
+                #expect(YearOverYear(grouped: grouped, unit: unit) == got)   // shared records, same bits
                 let legacy = legacyYoYTotals(t, unit: unit, column: column, first: got.periods[0], periods: got.periods.count)
                 #expect(got.groups == legacy.map(\.name))
                 #expect(got.rows.count == legacy.count * got.periods.count)
@@ -236,11 +242,13 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
     @Test(arguments: 0..<tables.count)
     func yearToDateMatchesReplacedImplementationAndBruteForce(_ k: Int) throws {
         let (seed, n, groups, companies, span, dayCount) = Self.tables[k]
-        let (t, _) = fastPathTable(seed: seed, n: n, groups: groups, companies: companies, span: span, dayCount: dayCount)
+        let (t, w) = fastPathTable(seed: seed, n: n, groups: groups, companies: companies, span: span, dayCount: dayCount)
         let first = t.day.min()!, last = t.day.max()!
         for asOf in [last, first, first.advanced(by: 400), Day(year: 2024, month: 2, day: 29)!, first.advanced(by: -30)] {
             for column in [nil, "industry", "company"] {
                 let got = try YearToDate(events: t, asOf: asOf, grouping: Grouping(column: column))
+                let grouped = try GroupedEvents(events: t, workforce: w, grouping: Grouping(column: column))
+                #expect(YearToDate(grouped: grouped, asOf: asOf) == got)   // shared records, same bits
                 let legacy = legacyGroups(t, column)
                 let byLabel = membersByLabel(t, column)
                 #expect(got.rows.map(\.group) == legacy.map(\.name))
@@ -268,6 +276,16 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
         #expect(y.rows.isEmpty && y.coverage == nil)
         let d = try YearToDate(events: t, asOf: Day(year: 2024, month: 1, day: 1)!, grouping: .by("industry"))
         #expect(d.rows.isEmpty)
+        let g = try GroupedEvents(events: t, workforce: w, grouping: .by("industry"))
+        #expect(g.groups.isEmpty && g.coverage == nil && g.count == 0)
+        #expect(RollingRates(grouped: g, window: .days(30)) == r)
+        #expect(YearToDate(grouped: g, asOf: Day(year: 2024, month: 1, day: 1)!) == d)
+        #expect(YearOverYear(grouped: try GroupedEvents(events: t, workforce: w, grouping: .by("company")), unit: .month) == y)
+        // Unknown columns and a workforce of another table are refused as by the events initializers.
+        #expect(throws: AnalysisError.self) { try GroupedEvents(events: t, workforce: w, grouping: .by("nope")) }
+        var one = EventTable()
+        one.day.append(Day(year: 2024, month: 1, day: 2)!)
+        #expect(throws: AnalysisError.self) { try GroupedEvents(events: one, workforce: w) }
     }
 }
 

@@ -117,15 +117,28 @@ public struct RollingRates: Sendable, Equatable {
     public init(events: EventTable, workforce: Workforce, window: TrailingWindow,
                 schedule: EvaluationSchedule = .daily, from: Day? = nil, to: Day? = nil,
                 grouping: Grouping = .overall) throws(AnalysisError) {
-        guard workforce.values.count == events.count else {
-            throw .lengthMismatch(what: "workforce", expected: events.count, actual: workforce.values.count)
-        }
+        self.init(grouped: try GroupedEvents(events: events, workforce: workforce, grouping: grouping),
+                  window: window, schedule: schedule, from: from, to: to)
+    }
+
+    /// Computes rolling rates of events already split by their grouping (the same rows as
+    /// ``init(events:workforce:window:schedule:from:to:grouping:)`` with that grouping and
+    /// workforce).
+    ///
+    /// - Parameters:
+    ///   - grouped: the events, their workforce and grouping.
+    ///   - window: the trailing window, e.g. `try TrailingWindow(parsing: "90d")`.
+    ///   - schedule: ``EvaluationSchedule/daily`` or ``EvaluationSchedule/monthEnd``.
+    ///   - from: first day of the evaluation range; default the first event day of the table.
+    ///   - to: last day of the evaluation range; default the last event day of the table.
+    public init(grouped source: GroupedEvents, window: TrailingWindow, schedule: EvaluationSchedule = .daily,
+                from: Day? = nil, to: Day? = nil) {
         self.window = window
         self.schedule = schedule
-        self.grouping = grouping
-        let grouped = try GroupedRecords(ratesOf: events, workforce: workforce, by: grouping)
+        self.grouping = source.grouping
+        let grouped = source.records
         self.groups = grouped.names
-        if let lo = from ?? events.day.min(), let hi = to ?? events.day.max() {
+        if let lo = from ?? source.coverage?.first, let hi = to ?? source.coverage?.last {
             self.days = schedule.days(from: lo, to: hi)
         } else {
             self.days = []
@@ -135,7 +148,7 @@ public struct RollingRates: Sendable, Equatable {
         var rows: [RollingRateRow] = []
         rows.reserveCapacity(days.count * groups.count)
         var sources = WorkforceSourceCounts()
-        var perCompany = [Int32](repeating: 0, count: events.company.levels.count)
+        var perCompany = [Int32](repeating: 0, count: source.companyLevels)
         for g in 0..<groups.count {
             let members = grouped.members(g)
             let base = members.startIndex, m = members.count

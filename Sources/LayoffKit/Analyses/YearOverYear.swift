@@ -73,15 +73,27 @@ public struct YearOverYear: Sendable, Equatable {
     ///
     /// - Throws: ``AnalysisError/unknownGroupColumn(_:available:)``.
     public init(events: EventTable, unit: PeriodUnit, grouping: Grouping = .overall) throws(AnalysisError) {
+        self.init(try GroupedRecords(totalsOf: events, by: grouping), unit: unit, grouping: grouping,
+                  coverage: Coverage(events), eventCount: events.count, companyLevels: events.company.levels.count)
+    }
+
+    /// Computes the year-over-year table of events already split by their grouping
+    /// (the same table as ``init(events:unit:grouping:)`` with that grouping).
+    public init(grouped: GroupedEvents, unit: PeriodUnit) {
+        self.init(grouped.records, unit: unit, grouping: grouped.grouping, coverage: grouped.coverage,
+                  eventCount: grouped.count, companyLevels: grouped.companyLevels)
+    }
+
+    init<Record>(_ grouped: GroupedRecords<Record>, unit: PeriodUnit, grouping: Grouping, coverage: Coverage?,
+                 eventCount: Int, companyLevels: Int) {
         self.unit = unit
         self.grouping = grouping
-        let grouped = try GroupedRecords(totalsOf: events, by: grouping)
         self.groups = grouped.names
         self.rows = []
-        guard let cov = Coverage(events) else {
-            coverage = nil; periods = []; return
+        guard let cov = coverage else {
+            self.coverage = nil; periods = []; return
         }
-        coverage = cov
+        self.coverage = cov
         let firstPeriod = CalendarPeriod(unit, containing: cov.first)
         var ps: [CalendarPeriod] = [firstPeriod]
         while ps.last!.end < cov.last { ps.append(ps.last!.next) }
@@ -90,14 +102,14 @@ public struct YearOverYear: Sendable, Equatable {
         // Period offset from the first period, per calendar day of the coverage (unless the
         // coverage is much longer than the table: then per event, as it is met).
         let firstDay = cov.first.number
-        let offsetOfDay: [Int32]? = Int(cov.last.number) - Int(firstDay) < 4 * events.count + 1024
+        let offsetOfDay: [Int32]? = Int(cov.last.number) - Int(firstDay) < 4 * eventCount + 1024
             ? (firstDay...cov.last.number).map {
                 Int32(CalendarPeriod(unit, containing: Day(number: $0)).ordinal - firstPeriod.ordinal)
             } : nil
         // Totals per period of one group: its events come in day order, so each period's
         // events are one run of them, summed in the order the per-period buckets had.
-        var distinct = DistinctCounter(codes: events.company.levels.count)
-        func periodTotals(_ members: ArraySlice<TotalsRecord>) -> [EventTotals] {
+        var distinct = DistinctCounter(codes: companyLevels)
+        func periodTotals(_ members: ArraySlice<Record>) -> [EventTotals] {
             var totals = [EventTotals](repeating: EventTotals(), count: ps.count)
             var current = -1
             var sum = SlidingSum()

@@ -57,11 +57,22 @@ public struct YearToDate: Sendable, Equatable {
     ///
     /// - Throws: ``AnalysisError/unknownGroupColumn(_:available:)``.
     public init(events: EventTable, asOf: Day, grouping: Grouping = .overall) throws(AnalysisError) {
+        self.init(try GroupedRecords(totalsOf: events, by: grouping), asOf: asOf, grouping: grouping,
+                  coverage: Coverage(events), companyLevels: events.company.levels.count)
+    }
+
+    /// Computes year to date as of `asOf` for events already split by their grouping
+    /// (the same table as ``init(events:asOf:grouping:)`` with that grouping).
+    public init(grouped: GroupedEvents, asOf: Day) {
+        self.init(grouped.records, asOf: asOf, grouping: grouped.grouping, coverage: grouped.coverage,
+                  companyLevels: grouped.companyLevels)
+    }
+
+    init<Record>(_ grouped: GroupedRecords<Record>, asOf: Day, grouping: Grouping, coverage cov: Coverage?,
+                 companyLevels: Int) {
         self.asOf = asOf
         self.grouping = grouping
-        let cov = Coverage(events)
         self.coverage = cov
-        let grouped = try GroupedRecords(totalsOf: events, by: grouping)
         let start = Day(year: asOf.year, month: 1, day: 1)!
         let prevStart = Day(year: asOf.year - 1, month: 1, day: 1)!
         let prevEnd = asOf.addingYears(-1)
@@ -69,8 +80,8 @@ public struct YearToDate: Sendable, Equatable {
         let prevCovered = cov?.intersects(prevStart, prevEnd) ?? false
         // Each group's events are in day order: a span's events are one run of them, found
         // by binary search, and summed in that order.
-        var distinct = DistinctCounter(codes: events.company.levels.count)
-        func span(_ members: ArraySlice<TotalsRecord>, _ from: Day, _ to: Day) -> ArraySlice<TotalsRecord> {
+        var distinct = DistinctCounter(codes: companyLevels)
+        func span(_ members: ArraySlice<Record>, _ from: Day, _ to: Day) -> ArraySlice<Record> {
             func firstAfter(_ limit: Day, strictly: Bool) -> Int {
                 let limit = limit.number
                 var lo = members.startIndex, hi = members.endIndex

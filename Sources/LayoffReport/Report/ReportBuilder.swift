@@ -96,9 +96,14 @@ public enum ReportBuilder {
         if let f = data.inputs.first(where: { $0.role == "fundamentals" }) { md += "; fundamentals: \(f.displayName)" }
         md += ". Figures are as of \(asOf).\n\n"
 
-        // Headline.
-        let monthly = try YearOverYear(events: events, unit: .month)
-        let ytd = try YearToDate(events: events, asOf: asOf)
+        // Headline. The events are sorted into per-group records once per grouping and
+        // each grouping's analyses share them (overall here, by group below); each set of
+        // records is released before the next is made.
+        let (monthly, ytd, overallRolling) = try { () throws(AnalysisError) -> (YearOverYear, YearToDate, RollingRates) in
+            let overall = try GroupedEvents(events: events, workforce: data.workforce)
+            return (YearOverYear(grouped: overall, unit: .month), YearToDate(grouped: overall, asOf: asOf),
+                    RollingRates(grouped: overall, window: options.window, schedule: .monthEnd, to: asOf))
+        }()
         let headline = headlineText(events: events, monthly: monthly, ytd: ytd, asOf: asOf)
         md += "## Headline\n\n" + headline.joined(separator: "\n\n") + "\n\n"
         terminal += headline.map { $0.replacingAll("**", with: "") }.joined(separator: "\n") + "\n"
@@ -131,10 +136,14 @@ public enum ReportBuilder {
 
 
         // Rolling rate.
-        md += try rollingSection(data: data, options: options, coverage: coverage, asOf: asOf, figures: &figures)
+        do {
+            let byGroup = try GroupedEvents(events: events, workforce: data.workforce, grouping: .by(options.groupBy))
+            md += rollingSection(data: data, options: options, overall: overallRolling, byGroup: byGroup, asOf: asOf,
+                                 figures: &figures)
 
         // Year over year by group.
-        md += try groupYoYSection(data: data, options: options, asOf: asOf)
+            md += groupYoYSection(options: options, byGroup: byGroup, asOf: asOf)
+        }
 
         // Regression.
         if let section = pendingRegression?.wait() ?? options.regression.map(regression) {
@@ -232,16 +241,13 @@ public enum ReportBuilder {
         return out
     }
 
-    static func rollingSection(data: LayoffDataset, options: ReportOptions, coverage: Coverage, asOf: Day,
-                               figures: inout [(name: String, svg: String)]) throws -> String {
+    static func rollingSection(data: LayoffDataset, options: ReportOptions, overall: RollingRates, byGroup: GroupedEvents,
+                               asOf: Day, figures: inout [(name: String, svg: String)]) -> String {
         var md = "## Rolling \(windowText(options.window)) layoff rate\n\n"
         md += "Rate = cuts ÷ workforce × 100 over the events of the \(windowPhrase(options.window)) ending on and including each month end, counting only events whose cut and workforce are both known. "
         let w = data.workforce
         md += "Workforce is the company's employees from the fundamentals file for the event's fiscal year (\(w.count(.fundamentals)) events) or, failing that, implied by cut ÷ reported fraction (\(w.count(.implied)) events); \(w.count(.unknown)) events have neither and stay out of the rate.\n\n"
-        let overall = try RollingRates(events: data.events, workforce: data.workforce, window: options.window,
-                                       schedule: .monthEnd, to: asOf)
-        let grouped = try RollingRates(events: data.events, workforce: data.workforce, window: options.window,
-                                       schedule: .monthEnd, to: asOf, grouping: .by(options.groupBy))
+        let grouped = RollingRates(grouped: byGroup, window: options.window, schedule: .monthEnd, to: asOf)
         // Top groups by number of events.
         var counts: [String: Int] = [:]
         if let col = data.events.groupColumn(named: options.groupBy) {
@@ -277,9 +283,9 @@ public enum ReportBuilder {
         return md
     }
 
-    static func groupYoYSection(data: LayoffDataset, options: ReportOptions, asOf: Day) throws -> String {
+    static func groupYoYSection(options: ReportOptions, byGroup: GroupedEvents, asOf: Day) -> String {
         var md = "## Year over year by \(options.groupBy)\n\n"
-        let y = try YearToDate(events: data.events, asOf: asOf, grouping: .by(options.groupBy))
+        let y = YearToDate(grouped: byGroup, asOf: asOf)
         guard let first = y.rows.first else { return md + "No events.\n\n" }
         md += "Year to date \(first.start) to \(first.end) against \(first.previousStart) to \(first.previousEnd), largest first.\n\n"
         var t = ReportTable(columns: [.init(options.groupBy.capitalizedFirst, key: "group"), .init("Events", key: "events"),
@@ -300,7 +306,7 @@ public enum ReportBuilder {
         }
         md += t.markdown() + "\n"
         // Last complete calendar year against the one before.
-        let yearly = try YearOverYear(events: data.events, unit: .year, grouping: .by(options.groupBy))
+        let yearly = YearOverYear(grouped: byGroup, unit: .year)
         if let lastFull = yearly.rows.filter({ !$0.partial && $0.previous != nil && !$0.previousPartial }).map(\.period).max() {
             md += "Full year \(lastFull.label) against \(lastFull.previousYear.label):\n\n"
             var f = ReportTable(columns: [.init(options.groupBy.capitalizedFirst, key: "group"), .init("Events", key: "events"),
