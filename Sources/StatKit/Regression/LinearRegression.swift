@@ -431,24 +431,8 @@ public struct RegressionResult: Sendable {
         if covariance == .classical {
             (fStatistic, fPValue) = d.classicalF
         } else {
-            let idx = (0..<k).filter { $0 != d.constIndex }
-            if idx.isEmpty || (d.hasIntercept && d.constIndex == nil) {
-                (fStatistic, fPValue) = (.nan, .nan)
-            } else {
-                let q = idx.count
-                var sub = [Float80](repeating: 0, count: q * q)
-                for (a, i) in idx.enumerated() { for (b, j) in idx.enumerated() { sub[a + b * q] = v80[i + j * k] } }
-                let bsub = idx.map { Float80(d.beta[$0]) }
-                if let x = choleskySolve(sub, q, bsub) {
-                    var w: Float80 = 0
-                    for i in 0..<q { w += bsub[i] * x[i] }
-                    let f = Double(w) / Double(q)
-                    fStatistic = f
-                    fPValue = FDistribution(numeratorDF: Double(idx.count), denominatorDF: df).sf(f)
-                } else {
-                    (fStatistic, fPValue) = (.nan, .nan)
-                }
-            }
+            (fStatistic, fPValue) = robustWaldF(covariance: v80, k: k, beta: d.beta.map { Float80($0) },
+                                                constIndex: d.constIndex, hasIntercept: d.hasIntercept, df: df)
         }
     }
 
@@ -623,6 +607,26 @@ func sandwich(_ m: [Float80], _ s: Matrix, _ k: Int) -> [Float80] {
         v[j + i * k] = t
     } }
     return v
+}
+
+/// The Wald F test that every slope is zero under a robust covariance `V` (k × k,
+/// column-major, Float80): `F = b'V⁻¹b / q` over the `q` coefficients other than the
+/// intercept (column `constIndex`), with `(q, df)` degrees of freedom. `(nan, nan)` when
+/// there is no slope, when the model has an intercept that is not a column, or when the
+/// slopes' block of `V` is not positive definite. Shared by the in-memory and streaming fits.
+func robustWaldF(covariance v80: [Float80], k: Int, beta: [Float80], constIndex: Int?, hasIntercept: Bool,
+                 df: Double) -> (f: Double, p: Double) {
+    let idx = (0..<k).filter { $0 != constIndex }
+    if idx.isEmpty || (hasIntercept && constIndex == nil) { return (.nan, .nan) }
+    let q = idx.count
+    var sub = [Float80](repeating: 0, count: q * q)
+    for (a, i) in idx.enumerated() { for (b, j) in idx.enumerated() { sub[a + b * q] = v80[i + j * k] } }
+    let bsub = idx.map { beta[$0] }
+    guard let x = choleskySolve(sub, q, bsub) else { return (.nan, .nan) }
+    var w: Float80 = 0
+    for i in 0..<q { w += bsub[i] * x[i] }
+    let f = Double(w) / Double(q)
+    return (f, FDistribution(numeratorDF: Double(q), denominatorDF: df).sf(f))
 }
 
 /// Solves `A·x = b` for symmetric positive definite `A` (column-major `n × n`) by

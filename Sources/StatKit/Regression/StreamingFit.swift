@@ -269,24 +269,8 @@ public struct StreamingFit: Sendable {
         }
         var (fStatistic, fPValue) = classicalF
         if covariance != .classical {
-            let idx = (0..<k).filter { $0 != constIndex }
-            if idx.isEmpty || (hasIntercept && constIndex == nil) {
-                (fStatistic, fPValue) = (.nan, .nan)
-            } else {
-                let qn = idx.count
-                var sub = [Float80](repeating: 0, count: qn * qn)
-                for (a, i) in idx.enumerated() { for (b, j) in idx.enumerated() { sub[a + b * qn] = v80[i + j * k] } }
-                let bsub = idx.map { beta80[$0] }
-                if let x = choleskySolve(sub, qn, bsub) {
-                    var w: Float80 = 0
-                    for i in 0..<qn { w += bsub[i] * x[i] }
-                    let f = Double(w) / Double(qn)
-                    fStatistic = f
-                    fPValue = FDistribution(numeratorDF: Double(idx.count), denominatorDF: df).sf(f)
-                } else {
-                    (fStatistic, fPValue) = (.nan, .nan)
-                }
-            }
+            (fStatistic, fPValue) = robustWaldF(covariance: v80, k: k, beta: beta80, constIndex: constIndex,
+                                                hasIntercept: hasIntercept, df: df)
         }
         let nD = Double(n)
         return StreamingRegressionResult(
