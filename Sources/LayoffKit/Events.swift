@@ -194,23 +194,33 @@ public struct OptionalDayColumn: RandomAccessCollection, MutableCollection, Rang
     @usableFromInline static let missing = Int32.min
     @usableFromInline var numbers: [Int32]
 
+    /// An empty column.
     public init() { numbers = [] }
+    /// A column of the given days (`nil` is missing).
     public init(arrayLiteral elements: Day?...) { numbers = elements.map { $0?.number ?? Self.missing } }
+    /// A column of the given days (`nil` is missing).
     public init<S: Sequence>(_ elements: S) where S.Element == Day? { numbers = elements.map { $0?.number ?? Self.missing } }
 
+    /// Always 0.
     public var startIndex: Int { 0 }
+    /// The number of entries.
     public var endIndex: Int { numbers.count }
 
+    /// The day at `i`, `nil` where it is missing.
     @inlinable public subscript(i: Int) -> Day? {
         get { let v = numbers[i]; return v == Self.missing ? nil : Day(number: v) }
         set { numbers[i] = newValue?.number ?? Self.missing }
     }
 
+    /// Replaces the entries in `r` with `c`.
     public mutating func replaceSubrange<C: Collection>(_ r: Range<Int>, with c: C) where C.Element == Day? {
         numbers.replaceSubrange(r, with: c.map { $0?.number ?? Self.missing })
     }
 
+    /// Reserves room for `n` entries.
     public mutating func reserveCapacity(_ n: Int) { numbers.reserveCapacity(n) }
+    /// Appends `d` (`nil` is missing).
     @inlinable public mutating func append(_ d: Day?) { numbers.append(d?.number ?? Self.missing) }
+    /// Appends the entries of `other`.
     public mutating func append(contentsOf other: OptionalDayColumn) { numbers.append(contentsOf: other.numbers) }
 }
