@@ -16,10 +16,16 @@ public final class BackgroundWork<T: Sendable>: @unchecked Sendable {
     // Written once by the worker before `group.leave()`, read after `group.wait()`.
     private var result: T?
 
-    /// Starts `body` on a global queue.
+    /// Starts `body` on a thread of its own, now.
+    ///
+    /// Not on the global concurrent queue: its pool runs as many items at once as there
+    /// are cores and starts the rest in order, so a piece queued behind long ones (the
+    /// inputs' digest, the fundamentals load) would wait for them while the thread that
+    /// needs it sits idle. Each piece gets its own serial queue, which libdispatch serves
+    /// at once, and the system shares the cores between all of them.
     public init(_ body: @escaping @Sendable () -> T) {
         group.enter()
-        DispatchQueue.global().async { [self] in
+        DispatchQueue(label: "LayoffStats.BackgroundWork").async { [self] in
             result = body()
             group.leave()
         }
