@@ -86,6 +86,29 @@ import Testing
         }
     }
 
+    /// The duplicates found on two threads (day sort in two halves, days searched in two
+    /// halves) against brute force: the first earlier row with the same value in every field.
+    @Test func duplicatesOnTwoThreadsMatchBruteForce() throws {
+        let path = try Self.write(Self.trickyFile(rows: 70_000, seed: 6, badRows: false))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try EventLoader.load(path: path, options: .init(), threads: 2, minimumSplitBytes: 0)
+        let t = r.events
+        var first: [String: Int] = [:]
+        var expected: [DuplicateEvent] = []
+        for i in 0..<t.count {
+            let key = "\(t.company.codes[i]) \(t.location.codes[i]) \(t.industry.codes[i]) \(t.source.codes[i]) "
+                + "\(t.stage.codes[i]) \(t.country.codes[i]) \(t.extra[0].values.codes[i]) \(t.day[i]) "
+                + "\(t.dateAdded[i] as Any) \(t.cut[i] as Any) \(t.fraction[i] as Any) \(t.fundsRaised[i] as Any)"
+            if let f = first[key] {
+                expected.append(DuplicateEvent(line: Int(t.line[i]), firstLine: Int(t.line[f])))
+            } else {
+                first[key] = i
+            }
+        }
+        #expect(expected.count > 100)
+        #expect(r.duplicates == expected)
+    }
+
     @Test func malformedCSVInALaterSegmentIsTheSameError() throws {
         var text = Self.trickyFile(rows: 300, seed: 9, badRows: false)
         text += "Acme,City,10,1/2/2024,0.1,Tech,src,A,1,US,1/2/2024,bad\"quote\n"

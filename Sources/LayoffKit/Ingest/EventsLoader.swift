@@ -474,36 +474,58 @@ public enum EventLoader {
         let lo = t.day.min()?.number ?? 0, hi = t.day.max()?.number ?? 0
         let span = Int(hi) - Int(lo) + 1
         if n > 1 && span <= max(4 * n, 1 << 16) {
-            // Hashes in file order (sequential passes over the columns), two halves on two
-            // threads for large tables; then a counting sort by day that carries each
-            // row's hash along, so the day buckets read one array in order instead of
-            // gathering hashes (or columns) at random.
+            // A stable counting sort by day that carries each row's hash along (computed as
+            // the row is placed, the columns read in file order), so the day buckets then
+            // read one array in order instead of gathering hashes or columns at random.
+            // For large tables the rows are split in two halves on two threads: each half
+            // has its own cursor per day, the first half's rows before the second's, so
+            // the order is the same as with one thread.
             let table = t
-            var hashes: [UInt64]
             let twoThreads = threads > 1 && n >= 1 << 16
-            if twoThreads {
-                let secondHashes = BackgroundWork { (n / 2..<n).map { rowHash(table, $0) } }
-                var h = (0..<n / 2).map { rowHash(table, $0) }
-                h += secondHashes.wait()
-                hashes = h
-            } else {
-                hashes = (0..<n).map { rowHash(table, $0) }
+            let halves = twoThreads ? [0..<n / 2, n / 2..<n] : [0..<n]
+            var counts = halves.map { rows in
+                var c = [Int32](repeating: 0, count: span)
+                table.day.withUnsafeBufferPointer { day in for r in rows { c[Int(day[r].number - lo)] += 1 } }
+                return c
             }
             var start = [Int32](repeating: 0, count: span + 1)
-            for d in t.day { start[Int(d.number - lo) + 1] += 1 }
-            for k in 0..<span { start[k + 1] += start[k] }
+            var fills = counts
+            for k in 0..<span {
+                var at = start[k]
+                for h in halves.indices {
+                    fills[h][k] = at
+                    at += counts[h][k]
+                }
+                start[k + 1] = at
+            }
+            counts = []
             var order = [Int32](repeating: 0, count: n)
             var sortedHashes = [UInt64](repeating: 0, count: n)
-            var fill = start
-            for r in 0..<n {
-                let k = Int(t.day[r].number - lo)
-                let p = Int(fill[k])
-                order[p] = Int32(truncatingIfNeeded: r)
-                sortedHashes[p] = hashes[r]
-                fill[k] += 1
+            order.withUnsafeMutableBufferPointer { o in
+                sortedHashes.withUnsafeMutableBufferPointer { sh in
+                    let out = DaySortOutput(order: o.baseAddress, hashes: sh.baseAddress)
+                    @Sendable func place(_ rows: Range<Int>, _ fill: [Int32]) {
+                        var fill = fill
+                        table.day.withUnsafeBufferPointer { day in
+                            for r in rows {
+                                let k = Int(day[r].number - lo)
+                                let p = Int(fill[k])
+                                out.order![p] = Int32(truncatingIfNeeded: r)
+                                out.hashes![p] = rowHash(table, r)
+                                fill[k] += 1
+                            }
+                        }
+                    }
+                    if twoThreads {
+                        let second = BackgroundWork { [fill = fills[1]] in place(halves[1], fill) }
+                        place(halves[0], fills[0])
+                        second.wait()
+                    } else {
+                        place(halves[0], fills[0])
+                    }
+                }
             }
-            fill = []
-            hashes = []
+            fills = []
             let days = start, byDay = order, dayHashes = sortedHashes
             if twoThreads {
                 // Each half of the days is searched independently and the pairs are sorted
@@ -540,6 +562,12 @@ public enum EventLoader {
             t = t.selecting(keep)
         }
         return (duplicates, dropped.count)
+    }
+
+    /// Where the two halves of the day sort write their rows and hashes (disjoint places).
+    private struct DaySortOutput: @unchecked Sendable {
+        let order: UnsafeMutablePointer<Int32>?
+        let hashes: UnsafeMutablePointer<UInt64>?
     }
 
     /// Duplicate pairs (row, first earlier equal row) among the events of days `range`
