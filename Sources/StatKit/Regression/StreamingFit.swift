@@ -407,6 +407,13 @@ public struct ResidualAccumulator: Sendable {
     /// Rows per `dsyrk` update of an HC meat (the chunks start at each block's first row).
     static let chunkRows = 512
 
+    /// Zeroed scratch of `n` extended-precision values, for one `accumulate` call to free.
+    private static func scratch(_ n: Int) -> UnsafeMutableBufferPointer<Float80> {
+        let p = UnsafeMutableBufferPointer<Float80>.allocate(capacity: Swift.max(n, 1))
+        p.initialize(repeating: 0)
+        return p
+    }
+
     /// The validated block's rows, `chunkRows` at a time: `ẽᵢ`, `zᵢ` and `hᵢᵢ` once per row
     /// (column by column, so that consecutive rows' Float80 work overlaps), then each
     /// estimator's update; optional per-row outputs. Every sum runs in the order of the
@@ -435,61 +442,53 @@ public struct ResidualAccumulator: Sendable {
             return
         }
         let chunk = Swift.min(b, Self.chunkRows)
-        // Per chunk: ẽᵢ, the design rows x̃ᵢ and zᵢ (column-major, chunk × k), hᵢᵢ, √wᵢ.
-        var eBuf = [Float80](repeating: 0, count: chunk)
-        var hBuf = [Float80](repeating: 0, count: chunk)
-        var swBuf = [Float80](repeating: 1, count: weights == nil ? 0 : chunk)
-        var xBuf = [Float80](repeating: 0, count: chunk * k)
-        var zBuf = [Float80](repeating: 0, count: needZ ? chunk * k : 0)
+        // Per chunk: ẽᵢ, the design rows x̃ᵢ and zᵢ (column-major, chunk × k), hᵢᵢ, √wᵢ;
+        // scratch owned by this call.
+        let eb = Self.scratch(chunk), hb = Self.scratch(chunk), sb = Self.scratch(weights == nil ? 0 : chunk)
+        let xb = Self.scratch(chunk * k), zb = Self.scratch(needZ ? chunk * k : 0)
+        defer { for buf in [eb, hb, sb, xb, zb] { buf.deallocate() } }
         // ẽᵢ·ωᵢ·zᵢ per HC estimator, rounded to double as `dsyrk` takes them.
         var zs = [Double](repeating: 0, count: chunk * k)
         let ldx = x.leadingDimension, ldl = lowOrder?.leadingDimension ?? 0
         let low = lowOrder?.storage ?? []
         var hcBad = hcIndices.map { bad[$0] }
         let firstRow = count
+        let (kp, bp, mp) = (kept, beta, m80)
         var start = 0
         while start < b {
             let rows = Swift.min(chunk, b - start)
+            // ẽᵢ = √wᵢ(yᵢ − Σ_c x_ic β_c), the design entries at full width (x + low-order part).
+            for r in 0..<rows { eb[r] = Float80(response[start + r]) }
             x.storage.withUnsafeBufferPointer { px in
-            low.withUnsafeBufferPointer { pl in
-            kept.withUnsafeBufferPointer { kp in
-            beta.withUnsafeBufferPointer { bp in
-            m80.withUnsafeBufferPointer { mp in
-            eBuf.withUnsafeMutableBufferPointer { eb in
-            swBuf.withUnsafeMutableBufferPointer { sb in
-            xBuf.withUnsafeMutableBufferPointer { xb in
-            zBuf.withUnsafeMutableBufferPointer { zb in
-            hBuf.withUnsafeMutableBufferPointer { hb in
-                // ẽᵢ = √wᵢ(yᵢ − Σ_c x_ic β_c), the design entries at full width (x + low-order part).
-                response.withUnsafeBufferPointer { py in
-                    for r in 0..<rows { eb[r] = Float80(py[start + r]) }
-                }
-                for c in 0..<k {
-                    let col = px.baseAddress! + (kp[c] * ldx + start)
-                    let bc = bp[c]
-                    let xc = xb.baseAddress! + c * rows
-                    if lowOrder != nil {
-                        let lcol = pl.baseAddress! + (kp[c] * ldl + start)
-                        for r in 0..<rows {
-                            let v = Float80(col[r]) + Float80(lcol[r])
-                            xc[r] = v
-                            eb[r] -= v * bc
-                        }
-                    } else {
-                        for r in 0..<rows {
-                            let v = Float80(col[r])
-                            xc[r] = v
-                            eb[r] -= v * bc
+                low.withUnsafeBufferPointer { pl in
+                    for c in 0..<k {
+                        let col = px.baseAddress! + (kp[c] * ldx + start)
+                        let bc = bp[c]
+                        let xc = xb.baseAddress! + c * rows
+                        if lowOrder != nil {
+                            let lcol = pl.baseAddress! + (kp[c] * ldl + start)
+                            for r in 0..<rows {
+                                let v = Float80(col[r]) + Float80(lcol[r])
+                                xc[r] = v
+                                eb[r] -= v * bc
+                            }
+                        } else {
+                            for r in 0..<rows {
+                                let v = Float80(col[r])
+                                xc[r] = v
+                                eb[r] -= v * bc
+                            }
                         }
                     }
                 }
-                if let weights {
-                    for r in 0..<rows {
-                        sb[r] = Float80(weights[start + r]).squareRoot()
-                        eb[r] *= sb[r]
-                    }
+            }
+            if let weights {
+                for r in 0..<rows {
+                    sb[r] = Float80(weights[start + r]).squareRoot()
+                    eb[r] *= sb[r]
                 }
-                guard needZ else { return }
+            }
+            if needZ {
                 // zᵢ = x̃ᵢᵀM, M upper triangular: z_c = Σ_{a ≤ c} x̃_a M[a, c]; zero entries
                 // (dummies of other levels) cost nothing.
                 for i in 0..<(rows * k) { zb[i] = 0 }
@@ -508,43 +507,31 @@ public struct ResidualAccumulator: Sendable {
                         hb[r] = h
                     }
                 }
-            } } } } } } } } } }
+            }
             // Cluster sums u_g += ẽᵢ·zᵢ, in row order.
             if clustered {
                 u.withUnsafeMutableBufferPointer { up in
-                    eBuf.withUnsafeBufferPointer { eb in
-                        zBuf.withUnsafeBufferPointer { zb in
-                            slotOf.withUnsafeBufferPointer { so in
-                                for r in 0..<rows {
-                                    let base = so[start + r], e = eb[r]
-                                    for c in 0..<k { up[base + c] += e * zb[r + c * rows] }
-                                }
-                            }
-                        }
+                    for r in 0..<rows {
+                        let base = slotOf[start + r], e = eb[r]
+                        for c in 0..<k { up[base + c] += e * zb[r + c * rows] }
                     }
                 }
             }
             // HC meats: S += Σ (ẽᵢωᵢzᵢ)(ẽᵢωᵢzᵢ)ᵀ, ωᵢ = 1, (1 − hᵢᵢ)^(−1/2) or (1 − hᵢᵢ)^(−1).
             for (t, kind) in kinds.enumerated() {
                 zs.withUnsafeMutableBufferPointer { zsp in
-                    eBuf.withUnsafeBufferPointer { eb in
-                        zBuf.withUnsafeBufferPointer { zb in
-                            hBuf.withUnsafeBufferPointer { hb in
-                                for r in 0..<rows {
-                                    var omega = Swift.abs(eb[r])
-                                    if kind == .hc2 || kind == .hc3 {
-                                        let oneMinus = 1 - hb[r]
-                                        if oneMinus <= 1e-10 {
-                                            if hcBad[t].count < 10 { hcBad[t].append(firstRow + start + r) }
-                                            omega = 0
-                                        } else {
-                                            omega /= kind == .hc2 ? oneMinus.squareRoot() : oneMinus
-                                        }
-                                    }
-                                    for c in 0..<k { zsp[r + c * rows] = Double(zb[r + c * rows] * omega) }
-                                }
+                    for r in 0..<rows {
+                        var omega = Swift.abs(eb[r])
+                        if kind == .hc2 || kind == .hc3 {
+                            let oneMinus = 1 - hb[r]
+                            if oneMinus <= 1e-10 {
+                                if hcBad[t].count < 10 { hcBad[t].append(firstRow + start + r) }
+                                omega = 0
+                            } else {
+                                omega /= kind == .hc2 ? oneMinus.squareRoot() : oneMinus
                             }
                         }
+                        for c in 0..<k { zsp[r + c * rows] = Double(zb[r + c * rows] * omega) }
                     }
                 }
                 let g = Matrix(rows: rows, columns: k, columnMajor: Array(zs[0..<(rows * k)])).syrk(.transpose)
@@ -555,12 +542,12 @@ public struct ResidualAccumulator: Sendable {
             var last = lastResidual
             var dw = dwNumerator
             for r in 0..<rows {
-                let e = eBuf[r]
+                let e = eb[r]
                 if keepsResiduals { keptResiduals.append(Double(e)) }
                 if let l = last { dw += (e - l) * (e - l) } else { firstResidual = e }
                 last = e
                 residualsOut?[start + r] = Double(e)
-                leveragesOut?[start + r] = Double(hBuf[r])
+                leveragesOut?[start + r] = Double(hb[r])
             }
             lastResidual = last
             dwNumerator = dw
