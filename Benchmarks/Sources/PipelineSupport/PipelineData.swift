@@ -67,6 +67,15 @@ public enum PipelineStages {
         return (yoy, ytd)
     }
 
+    /// The two stages above from one shared sort: `GroupedEvents` by industry, then rolling
+    /// rates, monthly year over year and year to date from it (what the report does).
+    public static func sharedIndustryAnalyses(_ data: LayoffDataset) throws -> (RollingRates, YearOverYear, YearToDate) {
+        let grouped = try GroupedEvents(events: data.events, workforce: data.workforce, grouping: .by("industry"))
+        let asOf = data.events.day.max()!
+        return (RollingRates(grouped: grouped, window: .days(90), schedule: .monthEnd),
+                YearOverYear(grouped: grouped, unit: .month), YearToDate(grouped: grouped, asOf: asOf))
+    }
+
     /// Regression table from the join, then the formula fit with HC3 or cluster-by-company errors.
     public static func regression(_ data: LayoffDataset, covariance: CovarianceType) throws -> FormulaFit {
         let table = try data.join!.regressionTable(events: data.events, fundamentals: data.fundamentalsLoad!.fundamentals)

@@ -67,6 +67,9 @@ for n in sizes {
     add("rolling 90d month-end by industry", (rInd.best, rInd.median), "\(rInd.last.groups.count) groups, \(rInd.last.rows.count) rows")
     let yoy = try time { try PipelineStages.yoyAndYTD(data) }
     add("monthly YoY + YTD by industry", (yoy.best, yoy.median), "\(yoy.last.0.rows.count) + \(yoy.last.1.rows.count) rows")
+    let shared = try time { try PipelineStages.sharedIndustryAnalyses(data) }
+    add("both, one shared sort (GroupedEvents)", (shared.best, shared.median),
+        "\(shared.last.0.rows.count) + \(shared.last.1.rows.count) + \(shared.last.2.rows.count) rows")
     let hc3 = try time { try PipelineStages.regression(data, covariance: .hc3) }
     add("regression table + fit HC3", (hc3.best, hc3.median), "n = \(hc3.last.result.n)")
     let cl = try time { try PipelineStages.regression(data, covariance: .cluster) }
