@@ -246,16 +246,7 @@ public struct DesignMatrix: Sendable {
         }
 
         // Term order and coding (patsy's build.py and redundancy.py).
-        let allTerms = (formula.hasIntercept ? [FormulaTerm([])] : []) + formula.terms
         func isNumeric(_ f: FormulaFactor) -> Bool { if case .numeric = resolved[f]! { return true } else { return false } }
-        var bucketOrder: [Set<FormulaFactor>] = []
-        var buckets: [Set<FormulaFactor>: [FormulaTerm]] = [:]
-        for t in allTerms {
-            let key = Set(t.factors.filter(isNumeric))
-            if buckets[key] == nil { bucketOrder.append(key) }
-            buckets[key, default: []].append(t)
-        }
-        if let k = bucketOrder.firstIndex(of: []), k > 0 { bucketOrder.insert(bucketOrder.remove(at: k), at: 0) }
 
         var columns: [[Double]] = []
         var lowParts: [Int: [Double]] = [:]  // column index → rounding error of that column
@@ -263,8 +254,7 @@ public struct DesignMatrix: Sendable {
         var designTerms: [DesignTerm] = []
         var assign: [Int] = []
         var levelsOut: [CategoricalLevels] = []
-        for key in bucketOrder {
-            let bucketTerms = Self.stableSortedByDegree(buckets[key]!)
+        for bucketTerms in Self.termsInPatsyOrder(formula, isNumeric: isNumeric) {
             var usedSubterms = Set<Set<ExpandedFactor>>()
             for term in bucketTerms {
                 let start = columns.count
@@ -387,6 +377,23 @@ public struct DesignMatrix: Sendable {
             let c = reason[i]
             if c < 0 { kept.append(i) } else { counts[Int(c)] += 1 }
         }
+    }
+
+    /// The formula's terms (the intercept first when there is one) grouped as patsy
+    /// orders them: by the set of numeric factors they hold, groups in order of first
+    /// appearance with the purely categorical group first, each group's terms by degree
+    /// (stable). The caller codes each group's categorical factors together.
+    static func termsInPatsyOrder(_ formula: Formula, isNumeric: (FormulaFactor) -> Bool) -> [[FormulaTerm]] {
+        let allTerms = (formula.hasIntercept ? [FormulaTerm([])] : []) + formula.terms
+        var bucketOrder: [Set<FormulaFactor>] = []
+        var buckets: [Set<FormulaFactor>: [FormulaTerm]] = [:]
+        for t in allTerms {
+            let key = Set(t.factors.filter(isNumeric))
+            if buckets[key] == nil { bucketOrder.append(key) }
+            buckets[key, default: []].append(t)
+        }
+        if let k = bucketOrder.firstIndex(of: []), k > 0 { bucketOrder.insert(bucketOrder.remove(at: k), at: 0) }
+        return bucketOrder.map { stableSortedByDegree(buckets[$0]!) }
     }
 
     static func stableSortedByDegree(_ terms: [FormulaTerm]) -> [FormulaTerm] {

@@ -385,22 +385,7 @@ public struct RegressionResult: Sendable {
                 clusterCount = groups
             }
             meat = try robustMeat(d, covariance, clusterIDs: ids, groups: groups)
-            if covariance == .cluster {
-                let factor = Double(groups) / Double(groups - 1) * Double(n - 1) / Double(n - k)
-                for i in meat.storage.indices { meat.storage[i] *= factor }
-                if groups < 2 {
-                    // G/(G − 1) is undefined; u_g = X̃ᵀe ≈ 0 would otherwise give 0·∞ noise.
-                    for i in meat.storage.indices { meat.storage[i] = .nan }
-                    notes.append("Only one cluster: the cluster-robust covariance is undefined (NaN).")
-                }
-                notes.insert("Standard errors are robust to cluster correlation (cluster, CR1, \(groups) clusters; t and F use \(groups - 1) df).", at: 0)
-            } else {
-                if covariance == .hc1 {
-                    let f = Double(n) / Double(n - k)
-                    for i in meat.storage.indices { meat.storage[i] *= f }
-                }
-                notes.insert("Standard errors are heteroscedasticity robust (\(covariance.rawValue)).", at: 0)
-            }
+            finishRobustMeat(&meat, covariance, n: n, k: k, clusters: groups, notes: &notes)
         }
         // V = M·S·Mᵀ in Float80.
         let v80 = sandwich(d.inverseFactor80, meat, k)
@@ -590,6 +575,29 @@ func robustMeat(_ d: FitData, _ covariance: CovarianceType, clusterIDs: [Int]?, 
 
 /// `√max(0, v)` that keeps NaN (Swift's `max(0, .nan)` is 0).
 @inline(__always) func nonNegativeRoot(_ v: Double) -> Double { v.isNaN ? .nan : max(0, v).squareRoot() }
+
+/// The small-sample factor of a robust meat and the note that names the estimator, shared
+/// by the in-memory and streaming fits: CR1's `G/(G − 1)·(n − 1)/(n − k)` for `.cluster`
+/// (NaN with fewer than two clusters), `n/(n − k)` for HC1, nothing for HC0, HC2, HC3.
+func finishRobustMeat(_ meat: inout Matrix, _ covariance: CovarianceType, n: Int, k: Int, clusters groups: Int,
+                      notes: inout [String]) {
+    if covariance == .cluster {
+        let factor = Double(groups) / Double(groups - 1) * Double(n - 1) / Double(n - k)
+        for i in meat.storage.indices { meat.storage[i] *= factor }
+        if groups < 2 {
+            // G/(G − 1) is undefined; u_g = X̃ᵀe ≈ 0 would otherwise give 0·∞ noise.
+            for i in meat.storage.indices { meat.storage[i] = .nan }
+            notes.append("Only one cluster: the cluster-robust covariance is undefined (NaN).")
+        }
+        notes.insert("Standard errors are robust to cluster correlation (cluster, CR1, \(groups) clusters; t and F use \(groups - 1) df).", at: 0)
+    } else {
+        if covariance == .hc1 {
+            let f = Double(n) / Double(n - k)
+            for i in meat.storage.indices { meat.storage[i] *= f }
+        }
+        notes.insert("Standard errors are heteroscedasticity robust (\(covariance.rawValue)).", at: 0)
+    }
+}
 
 /// `M·S·Mᵀ` in Float80 (column-major `k × k` result).
 func sandwich(_ m: [Float80], _ s: Matrix, _ k: Int) -> [Float80] {

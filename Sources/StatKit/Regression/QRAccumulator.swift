@@ -520,6 +520,20 @@ struct TriangularFactor: Sendable {
         return out
     }
 
+    /// `Σ xᵢyᵢ` over `n` entries in four interleaved partial sums (independent Float80
+    /// chains that overlap), added as `(s₀ + s₁) + (s₂ + s₃)`.
+    @inline(__always)
+    static func dot(_ x: UnsafeMutablePointer<Float80>, _ y: UnsafeMutablePointer<Float80>, _ n: Int) -> Float80 {
+        var s0: Float80 = 0, s1: Float80 = 0, s2: Float80 = 0, s3: Float80 = 0
+        var i = 0
+        while i + 4 <= n {
+            s0 += x[i] * y[i]; s1 += x[i + 1] * y[i + 1]; s2 += x[i + 2] * y[i + 2]; s3 += x[i + 3] * y[i + 3]
+            i += 4
+        }
+        while i < n { s0 += x[i] * y[i]; i += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+
     /// Householder QR of `[R; B]` for upper-triangular `R` (`m × m`, column-major) and a
     /// dense `b × m` block `B` (column-major): on return `R` holds the new factor. Column
     /// `k`'s reflector touches only row `k` of `R` and the block, so a block of `b` rows
@@ -527,14 +541,7 @@ struct TriangularFactor: Sendable {
     static func householder(_ r: UnsafeMutablePointer<Float80>, _ m: Int, _ blk: UnsafeMutablePointer<Float80>, _ b: Int) {
         for k in 0..<m {
             let bk = blk + k * b
-            var s0: Float80 = 0, s1: Float80 = 0, s2: Float80 = 0, s3: Float80 = 0
-            var i = 0
-            while i + 4 <= b {
-                s0 += bk[i] * bk[i]; s1 += bk[i + 1] * bk[i + 1]; s2 += bk[i + 2] * bk[i + 2]; s3 += bk[i + 3] * bk[i + 3]
-                i += 4
-            }
-            while i < b { s0 += bk[i] * bk[i]; i += 1 }
-            let sigma = (s0 + s1) + (s2 + s3)
+            let sigma = dot(bk, bk, b)
             if sigma == 0 { continue }
             let alpha = r[k + k * m]
             let norm = (alpha * alpha + sigma).squareRoot()
@@ -546,14 +553,7 @@ struct TriangularFactor: Sendable {
             var j = k + 1
             while j < m {
                 let bj = blk + j * b
-                var w0: Float80 = 0, w1: Float80 = 0, w2: Float80 = 0, w3: Float80 = 0
-                var i = 0
-                while i + 4 <= b {
-                    w0 += bk[i] * bj[i]; w1 += bk[i + 1] * bj[i + 1]; w2 += bk[i + 2] * bj[i + 2]; w3 += bk[i + 3] * bj[i + 3]
-                    i += 4
-                }
-                while i < b { w0 += bk[i] * bj[i]; i += 1 }
-                let w = (r[k + j * m] + ((w0 + w1) + (w2 + w3))) * tau
+                let w = (r[k + j * m] + dot(bk, bj, b)) * tau
                 r[k + j * m] -= w
                 for i in 0..<b { bj[i] -= w * bk[i] }
                 j += 1

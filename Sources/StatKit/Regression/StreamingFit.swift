@@ -237,21 +237,8 @@ public struct StreamingFit: Sendable {
         switch covariance {
         case .classical:
             notes.insert("Standard errors assume that the covariance matrix of the errors is correctly specified.", at: 0)
-        case .cluster:
-            let groups = clusterCount ?? 0
-            let factor = Double(groups) / Double(groups - 1) * Double(n - 1) / Double(n - k)
-            for i in meat.storage.indices { meat.storage[i] *= factor }
-            if groups < 2 {
-                for i in meat.storage.indices { meat.storage[i] = .nan }
-                notes.append("Only one cluster: the cluster-robust covariance is undefined (NaN).")
-            }
-            notes.insert("Standard errors are robust to cluster correlation (cluster, CR1, \(groups) clusters; t and F use \(groups - 1) df).", at: 0)
-        case .hc0, .hc1, .hc2, .hc3:
-            if covariance == .hc1 {
-                let f = Double(n) / Double(n - k)
-                for i in meat.storage.indices { meat.storage[i] *= f }
-            }
-            notes.insert("Standard errors are heteroscedasticity robust (\(covariance.rawValue)).", at: 0)
+        case .cluster, .hc0, .hc1, .hc2, .hc3:
+            finishRobustMeat(&meat, covariance, n: n, k: k, clusters: clusterCount ?? 0, notes: &notes)
         }
         let v80 = sandwich(inverseFactor80, meat, k)
         let v = Matrix(rows: k, columns: k, columnMajor: v80.map { Double($0) })

@@ -140,18 +140,9 @@ struct StreamingModelFrame {
         resolved = res
         func isNumeric(_ f: FormulaFactor) -> Bool { if case .numeric = res[f]! { return true } else { return false } }
         // patsy's term order and codings, as DesignMatrix.
-        let allTerms = (formula.hasIntercept ? [FormulaTerm([])] : []) + formula.terms
-        var bucketOrder: [Set<FormulaFactor>] = []
-        var buckets: [Set<FormulaFactor>: [FormulaTerm]] = [:]
-        for t in allTerms {
-            let key = Set(t.factors.filter(isNumeric))
-            if buckets[key] == nil { bucketOrder.append(key) }
-            buckets[key, default: []].append(t)
-        }
-        if let k = bucketOrder.firstIndex(of: []), k > 0 { bucketOrder.insert(bucketOrder.remove(at: k), at: 0) }
-        for key in bucketOrder {
+        for bucketTerms in DesignMatrix.termsInPatsyOrder(formula, isNumeric: isNumeric) {
             var usedSubterms = Set<Set<ExpandedFactor>>()
-            for term in DesignMatrix.stableSortedByDegree(buckets[key]!) {
+            for term in bucketTerms {
                 let start = codings.count
                 let categorical = term.factors.filter { !isNumeric($0) }
                 let numericCount = term.factors.filter(isNumeric).count
