@@ -430,27 +430,35 @@ public enum EventLoader {
         var problems = parts[0].problems
         var excluded = parts[0].excluded
         var rows = parts[0].rows
+        // The text columns (codes remapped to the first segment's levels) and the other
+        // columns (copied) are independent: with two threads, the text columns are joined
+        // on a second thread while this one copies the rest. Each column is still joined
+        // segment after segment, in file order, so the result is the same.
+        let box = TextColumnsMerge(into: t.textColumns, from: parts.dropFirst().map { $0.table.textColumns })
+        t.textColumns = []
+        for k in parts.indices.dropFirst() { parts[k].table.textColumns = [] }
+        let pendingText = threads > 1 && parts.count > 1 ? BackgroundWork { box.run() } : nil
+        if pendingText == nil { box.run() }
         for k in parts.indices.dropFirst() {
             var p = parts[k].table
             parts[k].table = EventTable()
             let offset = Int32(truncatingIfNeeded: parts[k].lineOffset)
-            t.company.appendRemapped(&p.company)
-            t.location.appendRemapped(&p.location)
-            t.industry.appendRemapped(&p.industry)
-            t.source.appendRemapped(&p.source)
-            t.stage.appendRemapped(&p.stage)
-            t.country.appendRemapped(&p.country)
-            for j in t.extra.indices { t.extra[j].values.appendRemapped(&p.extra[j].values) }
             t.day.append(contentsOf: p.day); p.day = []
             t.cut.append(contentsOf: p.cut); p.cut = NumericColumn()
             t.fraction.append(contentsOf: p.fraction); p.fraction = NumericColumn()
             t.fundsRaised.append(contentsOf: p.fundsRaised); p.fundsRaised = NumericColumn()
             t.dateAdded.append(contentsOf: p.dateAdded); p.dateAdded = OptionalDayColumn()
-            t.line.append(contentsOf: p.line.lazy.map { $0 &+ offset }); p.line = []
+            let from = t.line.count
+            t.line.append(contentsOf: p.line); p.line = []
+            t.line.withUnsafeMutableBufferPointer { l in
+                for i in from..<l.count { l[i] &+= offset }
+            }
             problems.append(contentsOf: parts[k].problems.map { var q = $0; q.line += parts[k].lineOffset; return q })
             excluded.merge(parts[k].excluded, uniquingKeysWith: +)
             rows += parts[k].rows
         }
+        pendingText?.wait()
+        t.textColumns = box.take()
         parts = []
         if !problems.isEmpty && !options.skipInvalid {
             throw .invalidData(file: name, problems: problems)
@@ -676,6 +684,48 @@ extension TextColumn {
         codes.reserveCapacity(codes.count + other.codes.count)
         for c in other.codes { codes.append(c < 0 ? -1 : map[Int(c)]) }
         other = TextColumn()
+    }
+}
+
+/// The text columns of the segments, joined on whichever thread calls ``run()``; owns
+/// the only references to the columns, so appending never copies them.
+private final class TextColumnsMerge: @unchecked Sendable {
+    // Touched by one thread at a time: `run()` on the worker, `take()` after its wait.
+    private var into: [TextColumn]
+    private var from: [[TextColumn]]
+
+    init(into: [TextColumn], from: [[TextColumn]]) {
+        self.into = into
+        self.from = from
+    }
+
+    /// Appends each later segment's columns, remapped, in segment order.
+    func run() {
+        for k in from.indices {
+            for j in into.indices { into[j].appendRemapped(&from[k][j]) }
+        }
+        from = []
+    }
+
+    /// The joined columns (the box is empty afterwards).
+    func take() -> [TextColumn] {
+        defer { into = [] }
+        return into
+    }
+}
+
+extension EventTable {
+    /// The text columns in a fixed order (company, location, industry, source, stage,
+    /// country, then the extras), moved out and back in by the segment merge. Setting
+    /// fewer columns than there are leaves the rest empty.
+    fileprivate var textColumns: [TextColumn] {
+        get { [company, location, industry, source, stage, country] + extra.map(\.values) }
+        set {
+            let v = newValue
+            func at(_ i: Int) -> TextColumn { i < v.count ? v[i] : TextColumn() }
+            company = at(0); location = at(1); industry = at(2); source = at(3); stage = at(4); country = at(5)
+            for j in extra.indices { extra[j].values = at(6 + j) }
+        }
     }
 }
 
