@@ -268,6 +268,31 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
         }
     }
 
+    /// Grouped events written into the record memory of earlier ones (larger, equal or
+    /// smaller, with other groupings) give the same analyses, bit for bit, as fresh ones.
+    @Test(arguments: 0..<tables.count)
+    func groupedEventsReusingStorageMatchFresh(_ k: Int) throws {
+        let (seed, n, groups, companies, span, dayCount) = Self.tables[k]
+        let (t, w) = fastPathTable(seed: seed, n: n, groups: groups, companies: companies, span: span, dayCount: dayCount)
+        let (half, wHalf) = fastPathTable(seed: seed &+ 1, n: n / 2, groups: groups, companies: companies, span: span,
+                                          dayCount: dayCount)
+        var spare = try GroupedEvents(events: t, workforce: w, grouping: .by("company")).releaseStorage()
+        for (table, workforce) in [(t, w), (half, wHalf), (t, w)] {
+            for column in [nil, "industry", "company"] {
+                let fresh = try GroupedEvents(events: table, workforce: workforce, grouping: Grouping(column: column))
+                let reused = try GroupedEvents(events: table, workforce: workforce, grouping: Grouping(column: column),
+                                               reusing: consume spare)
+                #expect(reused.groups == fresh.groups && reused.count == fresh.count)
+                #expect(RollingRates(grouped: reused, window: .days(90)) == RollingRates(grouped: fresh, window: .days(90)))
+                #expect(YearOverYear(grouped: reused, unit: .month) == YearOverYear(grouped: fresh, unit: .month))
+                if let last = table.day.max() {
+                    #expect(YearToDate(grouped: reused, asOf: last) == YearToDate(grouped: fresh, asOf: last))
+                }
+                spare = reused.releaseStorage()
+            }
+        }
+    }
+
     @Test func emptyTable() throws {
         let t = EventTable(), w = Workforce.implied(by: t)
         let r = try RollingRates(events: t, workforce: w, window: .days(30), grouping: .by("industry"))

@@ -263,8 +263,12 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
     /// The records of group `g`.
     func members(_ g: Int) -> ArraySlice<Record> { records[start[g]..<start[g + 1]] }
 
-    /// Splits `events` by `grouping`, event `i` packed as `record(i)`.
-    init(_ events: EventTable, by grouping: Grouping, record: (Int) -> Record) throws(AnalysisError) {
+    /// Splits `events` by `grouping`, event `i` packed as `record(i)`. The records are
+    /// written into `storage` when it holds at least as many (records are plain values,
+    /// so overwriting them is fine): reusing the memory of records no longer needed saves
+    /// the page faults of fresh memory.
+    init(_ events: EventTable, by grouping: Grouping, reusing storage: consuming [Record] = [],
+         record: (Int) -> Record) throws(AnalysisError) {
         let n = events.count
         precondition(n < Int(Int32.max) && events.company.levels.count < 1 << 27,
                      "too many events or companies for 32-bit records")
@@ -287,20 +291,31 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
             for k in 0..<(groups * range) { next[k + 1] += next[k] }
         }
         let positions: [Int32] = scatter ? [] : EventOrder.positions(keys, days: events.day)
-        records = [Record](unsafeUninitializedCapacity: n) { out, initialized in
+        func fill(_ out: UnsafeMutablePointer<Record>) {
             events.day.withUnsafeBufferPointer { day in
                 if scatter {
                     for i in 0..<n {
                         let k = Int(keys.group(i)) * range + Int(day[i].number - lo)
                         let p = Int(next[k])
                         next[k] = Int32(p + 1)
-                        (out.baseAddress! + p).initialize(to: record(i))
+                        (out + p).initialize(to: record(i))
                     }
                 } else {
-                    for i in 0..<n { (out.baseAddress! + Int(positions[i])).initialize(to: record(i)) }
+                    for i in 0..<n { (out + Int(positions[i])).initialize(to: record(i)) }
                 }
             }
-            initialized = n
+        }
+        var reused = storage
+        if reused.count >= n {
+            reused.removeLast(reused.count - n)
+            reused.withUnsafeMutableBufferPointer { fill($0.baseAddress!) }
+            records = reused
+        } else {
+            reused = []
+            records = [Record](unsafeUninitializedCapacity: n) { out, initialized in
+                fill(out.baseAddress!)
+                initialized = n
+            }
         }
     }
 }
@@ -317,10 +332,11 @@ extension GroupedRecords where Record == TotalsRecord {
 
 extension GroupedRecords where Record == RateRecord {
     /// Splits `events` by `grouping` into ``RateRecord``s with `workforce` (one entry per event).
-    init(ratesOf events: EventTable, workforce: Workforce, by grouping: Grouping) throws(AnalysisError) {
+    init(ratesOf events: EventTable, workforce: Workforce, by grouping: Grouping,
+         reusing storage: consuming [RateRecord] = []) throws(AnalysisError) {
         let (day, company, cut, cutKnown) = (events.day, events.company.codes, events.cut.values, events.cut.isPresent)
         let (wValue, wKnown, wSource) = (workforce.values.values, workforce.values.isPresent, workforce.source)
-        try self.init(events, by: grouping) { i in
+        try self.init(events, by: grouping, reusing: storage) { i in
             let known = cutKnown[i]
             let flags = (known ? 1 : 0) | (known && wKnown[i] ? 2 : 0) | UInt32(wSource[i].rawValue) << 2
             return RateRecord(cut: cut[i], workforce: wValue[i], day: day[i].number,
@@ -413,13 +429,33 @@ public struct GroupedEvents: Sendable {
     /// - Throws: ``AnalysisError/unknownGroupColumn(_:available:)``,
     ///   ``AnalysisError/lengthMismatch(what:expected:actual:)`` when `workforce` does not match `events`.
     public init(events: EventTable, workforce: Workforce, grouping: Grouping = .overall) throws(AnalysisError) {
+        try self.init(events: events, workforce: workforce, grouping: grouping, reusing: nil)
+    }
+
+    /// ``init(events:workforce:grouping:)`` writing its records into the memory of
+    /// `spare` (the storage of grouped events no longer needed, from
+    /// ``releaseStorage()``) when it is large enough.
+    package init(events: EventTable, workforce: Workforce, grouping: Grouping = .overall,
+                 reusing spare: consuming GroupedEventsStorage?) throws(AnalysisError) {
         guard workforce.values.count == events.count else {
             throw .lengthMismatch(what: "workforce", expected: events.count, actual: workforce.values.count)
         }
         self.grouping = grouping
         self.coverage = Coverage(events)
         self.count = events.count
-        self.records = try GroupedRecords(ratesOf: events, workforce: workforce, by: grouping)
+        self.records = try GroupedRecords(ratesOf: events, workforce: workforce, by: grouping,
+                                          reusing: spare.take()?.records ?? [])
         self.companyLevels = events.company.levels.count
     }
+
+    /// Ends these grouped events and hands their record memory to the next
+    /// ``init(events:workforce:grouping:reusing:)``.
+    package consuming func releaseStorage() -> GroupedEventsStorage {
+        GroupedEventsStorage(records: records.records)
+    }
+}
+
+/// The record memory of ``GroupedEvents`` no longer needed, for the next one to reuse.
+package struct GroupedEventsStorage: Sendable {
+    var records: [RateRecord]
 }

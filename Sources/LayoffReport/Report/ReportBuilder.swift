@@ -99,10 +99,11 @@ public enum ReportBuilder {
         // Headline. The events are sorted into per-group records once per grouping and
         // each grouping's analyses share them (overall here, by group below); each set of
         // records is released before the next is made.
-        let (monthly, ytd, overallRolling) = try { () throws(AnalysisError) -> (YearOverYear, YearToDate, RollingRates) in
+        let (monthly, ytd, overallRolling, spare) = try { () throws(AnalysisError) -> (YearOverYear, YearToDate, RollingRates, GroupedEventsStorage) in
             let overall = try GroupedEvents(events: events, workforce: data.workforce)
             return (YearOverYear(grouped: overall, unit: .month), YearToDate(grouped: overall, asOf: asOf),
-                    RollingRates(grouped: overall, window: options.window, schedule: .monthEnd, to: asOf))
+                    RollingRates(grouped: overall, window: options.window, schedule: .monthEnd, to: asOf),
+                    overall.releaseStorage())
         }()
         let headline = headlineText(events: events, monthly: monthly, ytd: ytd, asOf: asOf)
         md += "## Headline\n\n" + headline.joined(separator: "\n\n") + "\n\n"
@@ -137,7 +138,8 @@ public enum ReportBuilder {
 
         // Rolling rate.
         do {
-            let byGroup = try GroupedEvents(events: events, workforce: data.workforce, grouping: .by(options.groupBy))
+            let byGroup = try GroupedEvents(events: events, workforce: data.workforce, grouping: .by(options.groupBy),
+                                            reusing: consume spare)
             md += rollingSection(data: data, options: options, overall: overallRolling, byGroup: byGroup, asOf: asOf,
                                  figures: &figures)
 
