@@ -24,7 +24,7 @@ mkdir -p "$OUT/modules"
 export SWIFT_BACKTRACE=enable=no
 
 # -enable-testing: the loaders target reaches the segmented parse's internal split size.
-SAN=(-sanitize=fuzzer,address -O -g -parse-as-library -swift-version 6 -use-ld=lld -enable-testing)
+SAN=(-sanitize=fuzzer,address -O -g -parse-as-library -swift-version 6 -use-ld=lld -enable-testing -package-name LayoffStats)
 CINC=(-I Sources/_CLapack -I Sources/_CRmath -I Sources/_CSHA256/include)
 LIBS=(-llapacke -lopenblas -lRmath)
 

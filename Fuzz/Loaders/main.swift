@@ -91,6 +91,7 @@ private let segmentPath = "/tmp/layoffs-fuzz-loaders-\(getpid()).csv"
 private func segmented(_ bytes: [UInt8], _ options: EventLoadOptions) {
     let one: Result<EventLoadResult, IngestError>
     do { one = .success(try EventLoader.load(bytes: bytes, name: segmentPath, options: options)) } catch { one = .failure(error) }
+    _ = removeSegmentFileAtExit
     do { try AtomicFile.write(bytes, to: segmentPath) } catch { preconditionFailure("cannot write \(segmentPath): \(error)") }
     for threads in [2, 3] {
         let many: Result<EventLoadResult, IngestError>
@@ -98,8 +99,21 @@ private func segmented(_ bytes: [UInt8], _ options: EventLoadOptions) {
             many = .success(try EventLoader.load(path: segmentPath, options: options, threads: threads, minimumSplitBytes: 0))
         } catch { many = .failure(error) }
         precondition(same(one, many), "\(threads) segments differ from one: \(many) / \(one)")
+        // Segments taken over while they are read (small chunks, any remainder worth it).
+        let shared: Result<EventLoadResult, IngestError>
+        do {
+            shared = .success(try EventLoader.load(path: segmentPath, options: options, threads: threads, minimumSplitBytes: 0,
+                                                   minimumStealBytes: 2, chunkSize: 16))
+        } catch { shared = .failure(error) }
+        precondition(same(one, shared), "\(threads) segments taken over differ from one: \(shared) / \(one)")
     }
 }
+
+/// Removes the segment file when the fuzzer exits (at the end of its time or on a crash
+/// it reports), so runs leave nothing in /tmp.
+private let removeSegmentFileAtExit: Void = {
+    atexit { unlink(segmentPath) }
+}()
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafeRawPointer, _ count: Int) -> CInt {

@@ -41,9 +41,13 @@ import Testing
         return path
     }
 
-    static func outcome(_ path: String, threads: Int, options: EventLoadOptions) -> String {
+    static func outcome(_ path: String, threads: Int, options: EventLoadOptions,
+                        steal: (minimum: Int, chunk: Int, count: TakeOverCount)? = nil) -> String {
         do {
-            let r = try EventLoader.load(path: path, options: options, threads: threads, minimumSplitBytes: 0)
+            let r = try steal.map { s throws(IngestError) in
+                try EventLoader.load(path: path, options: options, threads: threads, minimumSplitBytes: 0,
+                                     minimumStealBytes: s.minimum, chunkSize: s.chunk, takenOver: s.count)
+            } ?? EventLoader.load(path: path, options: options, threads: threads, minimumSplitBytes: 0)
             let t = r.events
             var out = "rows \(r.rowsRead) excluded \(r.excludedByReason.sorted { $0.key < $1.key }) dropped \(r.duplicatesDropped)\n"
             out += "dups \(r.duplicates.map { "\($0.line)<\($0.firstLine)" })\nproblems \(r.problems.map(\.description))\n"
@@ -72,6 +76,32 @@ import Testing
                 #expect(Self.outcome(path, threads: threads, options: options) == reference, "threads \(threads)")
             }
         }
+    }
+
+    /// Threads that finish early take over half of another segment's remainder (its reader's
+    /// stop moved while it reads). Read in small chunks and with tiny minimum remainders,
+    /// segments are taken over many times, and sometimes the reader has already passed the
+    /// new stop (the boundary check then re-parses): every outcome must be the sequential one.
+    @Test(arguments: [(6 as UInt64, false), (7, true)])
+    func segmentsTakenOverGiveTheSequentialResult(seed: UInt64, badRows: Bool) throws {
+        let path = try Self.write(Self.trickyFile(rows: 3_000, seed: seed, badRows: badRows))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var takenOver = 0
+        for options in [EventLoadOptions(), EventLoadOptions(skipInvalid: true, dedupe: true)] {
+            let reference = Self.outcome(path, threads: 1, options: options)
+            #expect(reference.hasPrefix(badRows && !options.skipInvalid ? "error" : "rows"))
+            for threads in [2, 3, 5] {
+                for (minimum, chunk) in [(2, 64), (512, 256), (4096, 1024), (2, 16)] {
+                    for _ in 0..<3 {
+                        let count = TakeOverCount()
+                        #expect(Self.outcome(path, threads: threads, options: options, steal: (minimum, chunk, count)) == reference,
+                                "threads \(threads), minimum \(minimum), chunk \(chunk)")
+                        takenOver += count.value
+                    }
+                }
+            }
+        }
+        #expect(takenOver > 0)
     }
 
     /// Large enough (≥ 65,536 events) for the duplicate search to split its work over two

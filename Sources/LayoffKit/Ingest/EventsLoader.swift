@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import StatKit
+import Synchronization
 
 /// Options of ``EventLoader``.
 public struct EventLoadOptions: Sendable, Equatable {
@@ -118,12 +119,16 @@ public enum EventLoader {
         try load(path: path, options: options, threads: threads, minimumSplitBytes: 8 << 20)
     }
 
-    /// ``load(path:options:threads:)`` with the smallest file size worth splitting given
-    /// (tests split tiny files).
-    static func load(path: String, options: EventLoadOptions, threads: Int, minimumSplitBytes: Int) throws(IngestError) -> EventLoadResult {
+    /// ``load(path:options:threads:)`` with the smallest file size worth splitting and the
+    /// smallest remainder worth taking over given (tests split and share tiny files).
+    /// (Tests also read in small chunks, so that readers are overtaken while they read,
+    /// and count the segments taken over in `takenOver`.)
+    static func load(path: String, options: EventLoadOptions, threads: Int, minimumSplitBytes: Int,
+                     minimumStealBytes: Int = 8 << 20, chunkSize: Int = 1 << 20,
+                     takenOver: TakeOverCount? = nil) throws(IngestError) -> EventLoadResult {
         try checkOptions(options)
         let reader: CSVReader
-        do { reader = try CSVReader(path: path) } catch { throw .csv(error) }
+        do { reader = try CSVReader(path: path, chunkSize: chunkSize) } catch { throw .csv(error) }
         let (header, layout) = try readLayout(reader, options: options)
         let size = fileSize(path)
         let splits = threads > 1 && size >= minimumSplitBytes
@@ -140,50 +145,80 @@ public enum EventLoader {
             part = Partial(layout: layout)
             return try finish(&parts, header: header, options: options, name: reader.name)
         }
-        // Segments 1..<k on other threads, segment 0 here.
-        var pending = splits.indices.map { k in
-            let start = splits[k], stop = k + 1 < splits.count ? splits[k + 1] : Int.max
-            return BackgroundWork { () -> Partial in
+        // Segment 0 here, segments 1..<k on other threads. A thread done with its segment
+        // takes over the second half of the largest remainder still being parsed (from a
+        // line feed on, as the splits are made), until no remainder is worth it: the
+        // threads then finish together however the system shares the cores among them
+        // and the other work of the moment (hashing, the fundamentals).
+        let board = SegmentBoard(path: path, size: size, minimumSteal: max(2, minimumStealBytes))
+        @Sendable func parseTakenOver() -> [(start: Int, part: Partial)] {
+            var out: [(start: Int, part: Partial)] = []
+            while let s = board.takeOver() {
                 var part = Partial(layout: layout)
                 do throws(CSVError) {
-                    let r = try CSVReader(path: path, segmentStart: start, firstLine: 1)
-                    r.stop(at: stop)
-                    part.parse(r, header: header, options: options, reserve: (min(stop, size) - start) / minimumRecord + 1)
+                    let r = try CSVReader(path: path, segmentStart: s.start, firstLine: 1, chunkSize: chunkSize)
+                    r.follow(s.progress)
+                    part.parse(r, header: header, options: options, reserve: (min(s.progress.stop, size) - s.start) / minimumRecord + 1)
                 } catch {
                     part.csvError = error
                 }
-                return part
+                board.finished(s.progress)
+                out.append((s.start, part))
+            }
+            return out
+        }
+        let first = board.add(start: reader.position, stop: splits[0])
+        let others = splits.indices.map { k in board.add(start: splits[k], stop: k + 1 < splits.count ? splits[k + 1] : Int.max) }
+        let pending = splits.indices.map { k in
+            let start = splits[k], progress = others[k]
+            return BackgroundWork { () -> [(start: Int, part: Partial)] in
+                var part = Partial(layout: layout)
+                do throws(CSVError) {
+                    let r = try CSVReader(path: path, segmentStart: start, firstLine: 1, chunkSize: chunkSize)
+                    r.follow(progress)
+                    part.parse(r, header: header, options: options, reserve: (min(progress.stop, size) - start) / minimumRecord + 1)
+                } catch {
+                    part.csvError = error
+                }
+                board.finished(progress)
+                return [(start, part)] + parseTakenOver()
             }
         }
-        reader.stop(at: splits[0])
+        reader.follow(first)
         var current = Partial(layout: layout)
         current.parse(reader, header: header, options: options, reserve: size / minimumRecord + 1)
+        board.finished(first)
+        var segments = parseTakenOver()
+        for p in pending { segments += p.wait() }
+        // In file order. Where a segment did not end exactly where the next begins (a quoted
+        // line break straddles the boundary), the next one's parse is dropped and this one
+        // goes on through it.
+        segments.sort { $0.start < $1.start }
+        takenOver?.count.store(segments.count - splits.count, ordering: .relaxed)
         var done: [Partial] = []
-        for k in splits.indices {
-            let next = pending[k].wait()
-            if current.csvError != nil { continue } // thrown below; later segments do not matter
-            if current.stopPosition == splits[k] {
-                // The guess held: segment k starts where the one before ended.
-                var n = next
+        for k in segments.indices {
+            if current.csvError != nil { break } // thrown below; later segments do not matter
+            if current.stopPosition == segments[k].start {
+                var n = segments[k].part
                 n.lineOffset = current.lineOffset + current.stopLine - 1
                 done.append(current)
                 current = n
-                n = Partial(layout: layout)
             } else {
-                // A record straddles the split: go on from where the segment before stopped.
-                let stop = k + 1 < splits.count ? splits[k + 1] : Int.max
+                let stop = k + 1 < segments.count ? segments[k + 1].start : Int.max
                 do throws(CSVError) {
-                    let r = try CSVReader(path: path, segmentStart: current.stopPosition, firstLine: current.stopLine)
+                    let r = try CSVReader(path: path, segmentStart: current.stopPosition, firstLine: current.stopLine,
+                                          chunkSize: chunkSize)
                     r.stop(at: stop)
                     current.parse(r, header: header, options: options)
                 } catch {
                     current.csvError = error
                 }
             }
+            segments[k].part = Partial(layout: layout) // drop this reference: `current` or `done` holds it
         }
         done.append(current)
         current = Partial(layout: layout)
-        pending = [] // the background results are in `done` now; drop the other reference
+        segments = []
         return try finish(&done, header: header, options: options, name: reader.name, threads: threads)
     }
 
@@ -220,6 +255,23 @@ public enum EventLoader {
     private static func fileSize(_ path: String) -> Int {
         var st = stat()
         return stat(path, &st) == 0 ? Int(st.st_size) : 0
+    }
+
+    /// The offset just after the first line feed at or after `offset` and before `end`
+    /// (`nil` when there is none within 1 MiB, or the file cannot be read).
+    static func lineStart(path: String, atOrAfter offset: Int, before end: Int) -> Int? {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 { return nil }
+        defer { close(fd) }
+        var buf = [UInt8](repeating: 0, count: 1 << 16)
+        var at = offset
+        while at < end && at < offset + (1 << 20) {
+            let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(at)) }
+            if n <= 0 { return nil }
+            if let i = buf[0..<n].firstIndex(of: 10) { return at + i + 1 < end ? at + i + 1 : nil }
+            at += n
+        }
+        return nil
     }
 
     /// Offsets just after the first line feed at or after each `size·k/parts` (k ≥ 1)
@@ -684,6 +736,75 @@ extension TextColumn {
         codes.reserveCapacity(codes.count + other.codes.count)
         for c in other.codes { codes.append(c < 0 ? -1 : map[Int(c)]) }
         other = TextColumn()
+    }
+}
+
+/// Segments taken over in a load (tests check that work stealing happened).
+final class TakeOverCount: Sendable {
+    let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
+}
+
+/// The segments of a file being parsed in parallel, for threads that finish early to take
+/// over half of what another has left (work stealing by moving its reader's stop).
+final class SegmentBoard: Sendable {
+    private struct Entry: Sendable {
+        var progress: SegmentProgress
+        var running: Bool
+    }
+    private let entries = Mutex<[Entry]>([])
+    private let path: String
+    private let size: Int
+    private let minimumSteal: Int
+
+    /// A board for the file at `path` of `size` bytes; remainders under `minimumSteal`
+    /// bytes are left alone.
+    init(path: String, size: Int, minimumSteal: Int) {
+        self.path = path
+        self.size = size
+        self.minimumSteal = minimumSteal
+    }
+
+    /// Registers a running segment from `start` to `stop` and returns its progress.
+    func add(start: Int, stop: Int) -> SegmentProgress {
+        let p = SegmentProgress(start: start, stop: stop)
+        entries.withLock { $0.append(Entry(progress: p, running: true)) }
+        return p
+    }
+
+    /// Marks the segment of `progress` finished (nothing more to take from it).
+    func finished(_ progress: SegmentProgress) {
+        entries.withLock { e in
+            if let i = e.firstIndex(where: { $0.progress === progress }) { e[i].running = false }
+        }
+    }
+
+    /// Takes over the second half of the largest remainder of a running segment: moves that
+    /// segment's stop to the first line feed after its midpoint and returns the new segment
+    /// from there to the old stop (registered, running). `nil` when no remainder is at least
+    /// `minimumSteal` bytes or no line feed is found in it.
+    func takeOver() -> (start: Int, progress: SegmentProgress)? {
+        entries.withLock { e -> (start: Int, progress: SegmentProgress)? in
+            // The last segment's stop is `Int.max` (to the end of the file, however long):
+            // its remainder is counted to the size the file had at the start.
+            var best: (index: Int, from: Int, stop: Int)?
+            for (i, x) in e.enumerated() where x.running {
+                let stop = x.progress.stop
+                let end = min(stop, size)
+                let from = x.progress.readThrough
+                if end - from >= minimumSteal && end - from > (best.map { min($0.stop, size) - $0.from } ?? 0) {
+                    best = (i, from, stop)
+                }
+            }
+            guard let b = best else { return nil }
+            let end = min(b.stop, size)
+            let target = b.from + (end - b.from) / 2
+            guard let split = EventLoader.lineStart(path: path, atOrAfter: target, before: end),
+                  e[b.index].progress.moveStop(from: b.stop, to: split) else { return nil }
+            let p = SegmentProgress(start: split, stop: b.stop)
+            e.append(Entry(progress: p, running: true))
+            return (split, p)
+        }
     }
 }
 

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// A malformed CSV file, or one that cannot be read, located by file, physical line and
 /// 1-based field number.
@@ -229,6 +230,8 @@ public final class CSVReader {
     private let startOffset: Int
     /// ``next()`` returns `false` at a record boundary at or after this file offset.
     @exclusivity(unchecked) private var stopOffset = Int.max
+    /// Shared with a thread that may move the stop (``follow(_:)``).
+    private var progress: SegmentProgress?
 
     /// Opens `path` for streaming, reading `chunkSize` bytes at a time.
     /// Throws ``CSVError/Kind/cannotOpen(reason:)`` if the file cannot be opened.
@@ -265,6 +268,15 @@ public final class CSVReader {
             chunk.deallocate()
             throw CSVError(file: path, line: 0, column: 0, kind: .readFailed(reason: reason))
         }
+    }
+
+    /// Lets another thread move this reader's stop while it reads (to take over the rest
+    /// of its range): the reader publishes how far it has read and picks up `progress`'s
+    /// stop at each read from the file. Replaces any ``stop(at:)``.
+    public func follow(_ progress: SegmentProgress) {
+        self.progress = progress
+        stopOffset = progress.stop
+        progress.publish(startOffset + bytesRead)
     }
 
     /// Makes ``next()`` return `false` when a record would start at or after file
@@ -471,6 +483,10 @@ public final class CSVReader {
             if n == 0 { atEOF = true }
             end = n
             bytesRead += n
+            if let progress {
+                progress.publish(startOffset + bytesRead)
+                stopOffset = progress.stop
+            }
             return
         }
     }
@@ -680,4 +696,39 @@ enum UTF8Check {
         }
         return true
     }
+}
+
+/// Where a segment's ``CSVReader`` stops, movable from another thread, and how far the
+/// reader has read: what one thread needs to take over the second half of what another
+/// has left to parse.
+///
+/// The reader (``CSVReader/follow(_:)``) publishes the file offset it has read through
+/// and loads the stop at each read from the file, so a stop moved to beyond the published
+/// offset (by more than one read) takes effect before the reader gets there: it then stops
+/// at the first record boundary at or after the new stop, as with ``CSVReader/stop(at:)``.
+public final class SegmentProgress: Sendable {
+    private let stopOffset: Atomic<Int>
+    private let readOffset: Atomic<Int>
+
+    /// Progress of a reader of the segment from file offset `start` that is to stop at
+    /// file offset `stop` (`Int.max`: the end of the file).
+    public init(start: Int, stop: Int) {
+        stopOffset = Atomic(stop)
+        readOffset = Atomic(start)
+    }
+
+    /// The stop now.
+    public var stop: Int { stopOffset.load(ordering: .acquiring) }
+
+    /// File offset up to which the reader has read (it parses nothing beyond it before
+    /// its next read).
+    public var readThrough: Int { readOffset.load(ordering: .acquiring) }
+
+    /// Moves the stop from `expected` to `offset`; `false` (and nothing changes) when the
+    /// stop is no longer `expected`.
+    public func moveStop(from expected: Int, to offset: Int) -> Bool {
+        stopOffset.compareExchange(expected: expected, desired: offset, ordering: .acquiringAndReleasing).exchanged
+    }
+
+    func publish(_ offset: Int) { readOffset.store(offset, ordering: .releasing) }
 }
