@@ -17,6 +17,13 @@ if getenv("OPENBLAS_NUM_THREADS") == nil { NativeLibraries.setBLASThreads(1) }
 // returns them to the system: at 10⁶ events the report's peak RSS goes from ≈ 167 to
 // ≈ 148 MiB (Benchmarks/README.md). MALLOC_MMAP_THRESHOLD_ in the environment wins.
 if getenv("MALLOC_MMAP_THRESHOLD_") == nil { _ = mallopt(M_MMAP_THRESHOLD, 1 << 20) }
+// One arena for all threads. Each thread that allocates otherwise gets an arena of its
+// own (up to 8 per core), and the memory a thread frees at the top of its arena is given
+// back to the system and faulted in again by the next block it allocates: the
+// regression's block arrays (64–256 KiB each, built on other threads) were refaulted
+// ≈ 18,000 times per report at 10⁶ events. The hot loops do not allocate, so the shared
+// lock costs nothing measurable. MALLOC_ARENA_MAX in the environment wins.
+if getenv("MALLOC_ARENA_MAX") == nil { _ = mallopt(M_ARENA_MAX, 1) }
 #endif
 
 // Entry point: parse, run, and map failures to sysexits codes with a message on stderr.
