@@ -236,28 +236,42 @@ extension ReportBuilder {
                 try acc.add(dm.x, response: dm.y, clusters: built.clusters, lowOrder: dm.lowOrder,
                             residuals: &residuals, leverages: &leverages)
             } catch { return nil }
-            let x = dm.x, rows = x.rows
-            for j in 0..<p { for i in 0..<rows { sums[j] += x[i, j] } }
-            for i in 0..<rows {
+            let x = dm.x, rows = x.rows, ldx = x.leadingDimension
+            x.storage.withUnsafeBufferPointer { px in
+                for j in 0..<p {
+                    let col = px.baseAddress! + j * ldx
+                    var s = sums[j]
+                    for i in 0..<rows { s += col[i] }
+                    sums[j] = s
+                }
+            }
+            // Rows above the cutoff (few), and the sampled rows.
+            var above: [Int] = []
+            leverages.withUnsafeBufferPointer { lp in
+                for i in 0..<rows where lp[i] > cutoff { above.append(i) }
+            }
+            highCount += above.count
+            for i in above {
                 let g = seen + i
                 let hd = leverages[i]
-                if hd > cutoff {
-                    highCount += 1
-                    if top.count < 5 || hd > top[top.count - 1].h {
-                        // Ties keep row order: a later row goes after equal ones.
-                        let at = top.firstIndex { hd > $0.h } ?? top.count
-                        top.insert((g, offset + dm.keptRows[i], hd), at: at)
-                        if top.count > 5 { top.removeLast() }
-                    }
+                if top.count < 5 || hd > top[top.count - 1].h {
+                    // Ties keep row order: a later row goes after equal ones.
+                    let at = top.firstIndex { hd > $0.h } ?? top.count
+                    top.insert((g, offset + dm.keptRows[i], hd), at: at)
+                    if top.count > 5 { top.removeLast() }
                 }
-                if g % stride == 0 {
-                    let resid = residuals[g]
-                    points.residuals.append(resid)
-                    points.fitted.append(dm.y[i] - resid)
-                    points.y.append(dm.y[i])
-                    if let xi { points.x.append(x[i, xi]) }
-                    points.labels.append(events.company[offset + dm.keptRows[i]])
-                }
+            }
+            // Rows g = seen + i with g % stride == 0.
+            var i = (stride - seen % stride) % stride
+            while i < rows {
+                let g = seen + i
+                let resid = residuals[g]
+                points.residuals.append(resid)
+                points.fitted.append(dm.y[i] - resid)
+                points.y.append(dm.y[i])
+                if let xi { points.x.append(x[i, xi]) }
+                points.labels.append(events.company[offset + dm.keptRows[i]])
+                i += stride
             }
             seen += rows
         }
