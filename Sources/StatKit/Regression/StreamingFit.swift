@@ -391,6 +391,9 @@ public struct ResidualAccumulator: Sendable {
         }
     }
 
+    /// How many rows ahead `accumulateNarrow` prefetches a row's cluster sums.
+    static let prefetchRows = 6
+
     /// Rows per `dsyrk` update of an HC meat (the chunks start at each block's first row).
     static let chunkRows = 512
 
@@ -547,6 +550,10 @@ public struct ResidualAccumulator: Sendable {
     /// `accumulate` for designs of at most 4 estimated columns, one row at a
     /// time with `x̃ᵢ`, `ẽᵢ`, `zᵢ` and `hᵢᵢ` in local variables (x87 registers, not memory):
     /// the same operations in the same order, so the same bits.
+    ///
+    /// The cluster sums `u_g` of the row a few rows ahead are prefetched: with thousands
+    /// of clusters they do not stay in cache, and a load that misses would otherwise stall
+    /// each row's arithmetic.
     private mutating func accumulateNarrow(_ x: Matrix, _ response: [Double], _ weights: [Double]?, _ slotOf: [Int],
                                            _ lowOrder: Matrix?, _ residualsOut: UnsafeMutablePointer<Double>?,
                                            _ leveragesOut: UnsafeMutablePointer<Double>?,
@@ -596,6 +603,11 @@ public struct ResidualAccumulator: Sendable {
                 let lp = pl.baseAddress ?? xp
                 for r in 0..<rows {
                     let i = start + r
+                    if clustered && i + Self.prefetchRows < b {
+                        let next = up.baseAddress! + so[i + Self.prefetchRows]
+                        llvmPrefetch(UnsafeRawPointer(next), 0, 3, 1)
+                        llvmPrefetch(UnsafeRawPointer(next + (k - 1)), 0, 3, 1)
+                    }
                     // x̃ᵢ at full width, ẽᵢ = yᵢ − Σ_c x_ic β_c.
                     var x0 = Float80(xp[i + ox0]), x1: Float80 = 0, x2: Float80 = 0, x3: Float80 = 0
                     if hasLow { x0 += Float80(lp[i + ol0]) }
@@ -734,6 +746,11 @@ public struct ResidualAccumulator: Sendable {
         return (meat, clusterSlots.count)
     }
 }
+
+/// LLVM's prefetch intrinsic: a hint that brings the cache line at `address` in ahead of
+/// use (read, keep in all cache levels, data cache). It changes no value.
+@_silgen_name("llvm.prefetch.p0")
+private func llvmPrefetch(_ address: UnsafeRawPointer, _ readWrite: Int32, _ locality: Int32, _ cacheType: Int32)
 
 /// Cluster keys numbered in order of first appearance: keys in `0 ..< denseLimit` through an
 /// array indexed by the key, others through a dictionary.
