@@ -202,9 +202,10 @@ extension ReportBuilder {
         leverages.reserveCapacity(blockRows)
         var seen = 0, offset = 0
         let columns = used
-        // Each block (table, design, cluster keys) is built on a second thread, one block
-        // ahead, while this one feeds the previous block to the accumulator: the blocks
-        // are consumed in the same order, so every number is the same with one thread.
+        // Each block (table, design, cluster keys) is built on a second thread (one producer
+        // for the pass, at most a block ahead) while this one feeds the previous block to
+        // the accumulator: the blocks are consumed in the same order, so every number is
+        // the same with one thread.
         struct Built: Sendable { var design: DesignMatrix?; var clusters: [Int]; var rows: Int; var failed: Bool }
         let totalRows = events.count
         let blockCount = (totalRows + blockRows - 1) / blockRows
@@ -222,27 +223,39 @@ extension ReportBuilder {
                 return Built(design: nil, clusters: [], rows: range.count, failed: true)
             }
         }
-        var pending: BackgroundWork<Built>? = nil
-        for b in 0..<blockCount {
-            let built = pending?.wait() ?? build(b)
-            pending = threads > 1 && b + 1 < blockCount ? BackgroundWork { build(b + 1) } : nil
-            defer { offset += built.rows }
-            if built.failed { return nil }
-            guard let dm = built.design else { continue }
-            guard dm.termNames == fit.termNames else { return nil }
-            responseName = responseName ?? dm.responseName
-            leverages.removeAll(keepingCapacity: true)
-            do {
-                try acc.add(dm.x, response: dm.y, clusters: built.clusters, lowOrder: dm.lowOrder,
-                            residuals: &residuals, leverages: &leverages)
-            } catch { return nil }
-            let x = dm.x, rows = x.rows
-            for j in 0..<p { for i in 0..<rows { sums[j] += x[i, j] } }
-            for i in 0..<rows {
-                let g = seen + i
-                let hd = leverages[i]
-                if hd > cutoff {
-                    highCount += 1
+        let stop = StreamingFitError.inconsistentInput("streamed regression section")
+        do throws(StreamingFitError) {
+            try StreamingPipeline.run(threads: threads, capacity: 1, produce: { (emit: (Built) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
+                for b in 0..<blockCount { try emit(build(b)) }
+            }, consume: { (built: Built) throws(StreamingFitError) in
+                defer { offset += built.rows }
+                if built.failed { throw stop }
+                guard let dm = built.design else { return }
+                guard dm.termNames == fit.termNames else { throw stop }
+                responseName = responseName ?? dm.responseName
+                leverages.removeAll(keepingCapacity: true)
+                do {
+                    try acc.add(dm.x, response: dm.y, clusters: built.clusters, lowOrder: dm.lowOrder,
+                                residuals: &residuals, leverages: &leverages)
+                } catch { throw stop }
+                let x = dm.x, rows = x.rows, ldx = x.leadingDimension
+                x.storage.withUnsafeBufferPointer { px in
+                    for j in 0..<p {
+                        let col = px.baseAddress! + j * ldx
+                        var s = sums[j]
+                        for i in 0..<rows { s += col[i] }
+                        sums[j] = s
+                    }
+                }
+                // Rows above the cutoff (few), and the sampled rows.
+                var above: [Int] = []
+                leverages.withUnsafeBufferPointer { lp in
+                    for i in 0..<rows where lp[i] > cutoff { above.append(i) }
+                }
+                highCount += above.count
+                for i in above {
+                    let g = seen + i
+                    let hd = leverages[i]
                     if top.count < 5 || hd > top[top.count - 1].h {
                         // Ties keep row order: a later row goes after equal ones.
                         let at = top.firstIndex { hd > $0.h } ?? top.count
@@ -250,17 +263,21 @@ extension ReportBuilder {
                         if top.count > 5 { top.removeLast() }
                     }
                 }
-                if g % stride == 0 {
+                // Rows g = seen + i with g % stride == 0.
+                var i = (stride - seen % stride) % stride
+                while i < rows {
+                    let g = seen + i
                     let resid = residuals[g]
                     points.residuals.append(resid)
                     points.fitted.append(dm.y[i] - resid)
                     points.y.append(dm.y[i])
                     if let xi { points.x.append(x[i, xi]) }
                     points.labels.append(events.company[offset + dm.keptRows[i]])
+                    i += stride
                 }
-            }
-            seen += rows
-        }
+                seen += rows
+            })
+        } catch { return nil }
         guard seen == n, let responseName, let pass = try? fit.result(residuals: acc, covariance: .classical) else { return nil }
         // Classical inference from the factor; Durbin–Watson and the residual quantiles
         // from this pass's residuals (as the in-memory fit computes them).

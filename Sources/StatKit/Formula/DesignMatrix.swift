@@ -331,13 +331,22 @@ public struct DesignMatrix: Sendable {
         storage.reserveCapacity(n * columns.count)
         for c in columns { storage.append(contentsOf: c) }
         self.x = Matrix(rows: n, columns: columns.count, columnMajor: storage)
-        if lowParts.values.contains(where: { $0.contains { $0 != 0 && $0.isFinite } }) {
-            var lo = Matrix(rows: n, columns: columns.count)
-            for (j, part) in lowParts { for i in 0..<n where part[i].isFinite { lo[i, j] = part[i] } }
-            self.lowOrder = lo
-        } else {
-            self.lowOrder = nil
+        // The finite low-order parts, column by column (zero elsewhere), if any is non-zero.
+        var loStorage: [Double] = []
+        var anyLow = false
+        for (j, part) in lowParts {
+            if loStorage.isEmpty { loStorage = [Double](repeating: 0, count: n * columns.count) }
+            loStorage.withUnsafeMutableBufferPointer { lp in
+                part.withUnsafeBufferPointer { pp in
+                    let dst = lp.baseAddress! + j * n
+                    for i in 0..<n where pp[i].isFinite {
+                        dst[i] = pp[i]
+                        if pp[i] != 0 { anyLow = true }
+                    }
+                }
+            }
         }
+        self.lowOrder = anyLow ? Matrix(rows: n, columns: columns.count, columnMajor: loStorage) : nil
         self.y = values[response]!
         self.responseName = response.text
         self.termNames = names
@@ -355,27 +364,35 @@ public struct DesignMatrix: Sendable {
     /// entries).
     static func listwise(rows n: Int, present: [[Bool]], values: [[Double]?], counts: inout [Int],
                          into kept: inout [Int]) {
-        // The first failing check of each row (-1: none), found check by check.
+        // The first failing check of each row (-1: none), found check by check; `failed`
+        // counts the rows with a reason (when none fails, every row is kept).
         var reason = [Int32](repeating: -1, count: n)
+        var failed = 0
         reason.withUnsafeMutableBufferPointer { r in
             for (k, mask) in present.enumerated() {
                 mask.withUnsafeBufferPointer { m in
-                    for i in 0..<n where r[i] < 0 && !m[i] { r[i] = Int32(k) }
+                    for i in 0..<n where r[i] < 0 && !m[i] { r[i] = Int32(k); failed += 1 }
                 }
             }
             for (k, column) in values.enumerated() {
                 guard let column else { continue }
                 let code = Int32(present.count + k)
                 column.withUnsafeBufferPointer { v in
-                    for i in 0..<n where r[i] < 0 && !v[i].isFinite { r[i] = code }
+                    for i in 0..<n where r[i] < 0 && !v[i].isFinite { r[i] = code; failed += 1 }
                 }
             }
         }
         kept.removeAll(keepingCapacity: true)
-        kept.reserveCapacity(n)
-        for i in 0..<n {
-            let c = reason[i]
-            if c < 0 { kept.append(i) } else { counts[Int(c)] += 1 }
+        if failed == 0 {
+            kept.append(contentsOf: 0..<n)
+            return
+        }
+        kept.reserveCapacity(n - failed)
+        reason.withUnsafeBufferPointer { r in
+            for i in 0..<n {
+                let c = r[i]
+                if c < 0 { kept.append(i) } else { counts[Int(c)] += 1 }
+            }
         }
     }
 

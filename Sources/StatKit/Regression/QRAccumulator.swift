@@ -174,12 +174,12 @@ public struct QRAccumulator: Sendable {
         } else if weights != nil {
             throw RegressionError.dimensionMismatch("weights given to an unweighted accumulator")
         }
-        for j in 0..<p { for i in 0..<b where !x[i, j].isFinite {
+        if let (j, i) = Self.firstNonFinite(x) {
             throw RegressionError.nonFinite(column: columnNames[j], row: count + i, value: x[i, j])
-        } }
-        if let lo = lowOrder { for j in 0..<p { for i in 0..<b where !lo[i, j].isFinite {
+        }
+        if let lo = lowOrder, let (j, i) = Self.firstNonFinite(lo) {
             throw RegressionError.nonFinite(column: columnNames[j], row: count + i, value: lo[i, j])
-        } } }
+        }
         for i in 0..<b where !response[i].isFinite { throw RegressionError.nonFinite(column: "response", row: count + i, value: response[i]) }
         if b == 0 { return }
         // Sub-blocks keep the Float80 work array near 4 MB whatever the caller's block.
@@ -192,6 +192,18 @@ public struct QRAccumulator: Sendable {
         }
     }
 
+    /// The first (column, row) of `x`, column by column, holding NaN or ±∞.
+    static func firstNonFinite(_ x: Matrix) -> (Int, Int)? {
+        let rows = x.rows, ld = x.leadingDimension
+        return x.storage.withUnsafeBufferPointer { px -> (Int, Int)? in
+            for j in 0..<x.columns {
+                let col = px.baseAddress! + j * ld
+                for i in 0..<rows where !col[i].isFinite { return (j, i) }
+            }
+            return nil
+        }
+    }
+
     /// Folds one row (a convenience over ``add(_:response:weights:lowOrder:)``).
     public mutating func add(row: [Double], response: Double, weight: Double? = nil) throws {
         try add(Matrix(rows: 1, columns: row.count, columnMajor: row.isEmpty ? [] : row), response: [response],
@@ -201,18 +213,37 @@ public struct QRAccumulator: Sendable {
     private mutating func fold(_ x: Matrix, _ y: [Double], _ w: [Double]?, _ lo: Matrix?, _ start: Int, _ b: Int) throws {
         let p = columns, m = p + 1
         // Moments of y (Float80, Chan's update of a two-pass block summary).
+        // (Unweighted, wᵢ = 1 exactly: 1·yᵢ and 1·d·d are the values without the factor.)
         var sw: Float80 = 0, swy: Float80 = 0, slw: Float80 = 0
-        for i in 0..<b {
-            let wi = Float80(w?[start + i] ?? 1)
-            sw += wi
-            swy += wi * Float80(y[start + i])
+        var m2: Float80 = 0
+        y.withUnsafeBufferPointer { py in
+            let yb = py.baseAddress! + start
+            if let w {
+                for i in 0..<b {
+                    let wi = Float80(w[start + i])
+                    sw += wi
+                    swy += wi * Float80(yb[i])
+                }
+            } else {
+                for i in 0..<b {
+                    sw += 1
+                    swy += Float80(yb[i])
+                }
+            }
+            let mean = swy / sw
+            if let w {
+                for i in 0..<b {
+                    let d = Float80(yb[i]) - mean
+                    m2 += Float80(w[start + i]) * d * d
+                }
+            } else {
+                for i in 0..<b {
+                    let d = Float80(yb[i]) - mean
+                    m2 += d * d
+                }
+            }
         }
         let mean = swy / sw
-        var m2: Float80 = 0
-        for i in 0..<b {
-            let d = Float80(y[start + i]) - mean
-            m2 += Float80(w?[start + i] ?? 1) * d * d
-        }
         if let w { for i in 0..<b { slw += Float80(Foundation.log(w[start + i])) } }
         let total = sumW + sw
         let delta = mean - meanY
@@ -221,25 +252,49 @@ public struct QRAccumulator: Sendable {
         sumW = total
         sumLogW += slw
         // Constancy of each column (unweighted values, as LinearRegression checks the design).
-        for j in 0..<p {
-            var c = constancy[j]
-            var i = 0
-            while i < b, c != .varying {
-                let v = x[start + i, j]
-                switch c {
-                case .unset: c = .constant(v)
-                case .constant(let a): if v != a { c = .varying }
-                case .varying: break
+        x.storage.withUnsafeBufferPointer { px in
+            for j in 0..<p {
+                let col = px.baseAddress! + (start + j * x.leadingDimension)
+                var c = constancy[j]
+                var i = 0
+                if case .unset = c, b > 0 { c = .constant(col[0]); i = 1 }
+                if case .constant(let a) = c {
+                    while i < b && col[i] == a { i += 1 }
+                    if i < b { c = .varying }
                 }
-                i += 1
+                constancy[j] = c
             }
-            constancy[j] = c
         }
         // Whitened augmented rows, column-major b × m: Float80 for the extended path (in a
         // work array kept between blocks), rounded once to double for LAPACK. Column by
         // column; each value is the one the row-by-row definition gives.
         let extended = precision == .extended
         if extended && work80.count < b * m { work80 = [Float80](repeating: 0, count: b * m) }
+        if extended && w == nil && rDiff == nil {
+            // The block's first reflector reads the columns straight from `x`, the low-order
+            // part and `y`; only the columns it updates are written to the work array (the
+            // same Float80 values as filling it first, without the stores and reloads).
+            let ldx = x.leadingDimension, ldl = lo?.leadingDimension ?? 0
+            let low = lo?.storage ?? []
+            x.storage.withUnsafeBufferPointer { px in
+                low.withUnsafeBufferPointer { pl in
+                    y.withUnsafeBufferPointer { py in
+                        var cols: [TriangularFactor.DoubleColumn] = []
+                        cols.reserveCapacity(m)
+                        for j in 0..<p {
+                            cols.append(.init(x: px.baseAddress! + (start + j * ldx),
+                                              low: lo == nil ? nil : pl.baseAddress! + (start + j * ldl)))
+                        }
+                        cols.append(.init(x: py.baseAddress! + start, low: nil))
+                        work80.withUnsafeMutableBufferPointer { a80 in
+                            r.fold(columns: cols, rows: b, work: a80.baseAddress!)
+                        }
+                    }
+                }
+            }
+            count += b
+            return
+        }
         var a = Matrix(rows: extended ? 0 : b, columns: extended ? 0 : m)
         let scale: [Float80]? = w.map { w in (0..<b).map { Float80(w[start + $0]).squareRoot() } }
         let ldx = x.leadingDimension, ldl = lo?.leadingDimension ?? 0
@@ -251,14 +306,21 @@ public struct QRAccumulator: Sendable {
                     low.withUnsafeBufferPointer { pl in
                         y.withUnsafeBufferPointer { py in
                             for j in 0...p {
-                                for i in 0..<b {
-                                    var v: Float80
-                                    if j < p {
-                                        v = Float80(px[start + i + j * ldx])
-                                        if hasLow { v += Float80(pl[start + i + j * ldl]) }
+                                // Column j of [X | y] (at full width) and where it goes.
+                                let src = j < p ? px.baseAddress! + (start + j * ldx) : py.baseAddress! + start
+                                let lcol = hasLow && j < p ? pl.baseAddress! + (start + j * ldl) : nil
+                                if extended, scale == nil {
+                                    let dst = a80.baseAddress! + j * b
+                                    if let lcol {
+                                        for i in 0..<b { dst[i] = Float80(src[i]) + Float80(lcol[i]) }
                                     } else {
-                                        v = Float80(py[start + i])
+                                        for i in 0..<b { dst[i] = Float80(src[i]) }
                                     }
+                                    continue
+                                }
+                                for i in 0..<b {
+                                    var v = Float80(src[i])
+                                    if let lcol { v += Float80(lcol[i]) }
                                     if let scale { v *= scale[i] }
                                     if extended { a80[i + j * b] = v } else { ad[i + j * b] = Double(v) }
                                 }
@@ -465,6 +527,100 @@ struct TriangularFactor: Sendable {
         }
     }
 
+    /// A block column given in double precision: `Float80(x[i])`, plus `Float80(low[i])`
+    /// when there is a low-order part (the value the whitening loop would store).
+    struct DoubleColumn {
+        let x: UnsafePointer<Double>
+        let low: UnsafePointer<Double>?
+
+        @inline(__always) subscript(i: Int) -> Float80 {
+            if let low { return Float80(x[i]) + Float80(low[i]) }
+            return Float80(x[i])
+        }
+    }
+
+    /// Folds in a block of `rows` rows given as `m` double columns (see ``DoubleColumn``),
+    /// with `work` (at least `rows × m` values) as scratch: the same factor, to the bit, as
+    /// storing the block in Float80 and calling ``fold(extended:rows:)``.
+    mutating func fold(columns: [DoubleColumn], rows b: Int, work: UnsafeMutablePointer<Float80>) {
+        precondition(extended && columns.count == m)
+        let mm = m
+        e.withUnsafeMutableBufferPointer { pr in
+            Self.householderFromDoubles(pr.baseAddress!, mm, columns, work, b)
+        }
+    }
+
+    /// ``householder(_:_:_:_:from:)`` with the block's columns read from `src` (column 0 is
+    /// only read; the others are written to `blk` by the first reflector's update and
+    /// folded on from there).
+    static func householderFromDoubles(_ r: UnsafeMutablePointer<Float80>, _ m: Int, _ src: [DoubleColumn],
+                                       _ blk: UnsafeMutablePointer<Float80>, _ b: Int) {
+        let c0 = src[0]
+        var s0: Float80 = 0, s1: Float80 = 0, s2: Float80 = 0, s3: Float80 = 0
+        var i = 0
+        while i + 4 <= b {
+            let v0 = c0[i], v1 = c0[i + 1], v2 = c0[i + 2], v3 = c0[i + 3]
+            s0 += v0 * v0; s1 += v1 * v1; s2 += v2 * v2; s3 += v3 * v3
+            i += 4
+        }
+        while i < b { let v = c0[i]; s0 += v * v; i += 1 }
+        let sigma = (s0 + s1) + (s2 + s3)
+        if sigma == 0 {
+            // No reflector: the block goes on unchanged.
+            for j in 1..<max(1, m) { let cj = src[j]; for i in 0..<b { blk[i + j * b] = cj[i] } }
+            householder(r, m, blk, b, from: 1)
+            return
+        }
+        let alpha = r[0]
+        let norm = (alpha * alpha + sigma).squareRoot()
+        let beta = alpha >= 0 ? -norm : norm
+        let tau = (beta - alpha) / beta
+        let scale = 1 / (alpha - beta)
+        r[0] = beta
+        if m == 1 { return }
+        // d = Σ (c0ᵢ·s)·c1ᵢ, then per column j: update into the work array, with the next dot.
+        @inline(__always) func dot(_ cj: DoubleColumn) -> Float80 {
+            var s0: Float80 = 0, s1: Float80 = 0, s2: Float80 = 0, s3: Float80 = 0
+            var i = 0
+            while i + 4 <= b {
+                s0 += (c0[i] * scale) * cj[i]; s1 += (c0[i + 1] * scale) * cj[i + 1]
+                s2 += (c0[i + 2] * scale) * cj[i + 2]; s3 += (c0[i + 3] * scale) * cj[i + 3]
+                i += 4
+            }
+            while i < b { s0 += (c0[i] * scale) * cj[i]; i += 1 }
+            return (s0 + s1) + (s2 + s3)
+        }
+        var d = dot(src[1])
+        for j in 1..<m {
+            let w = (r[j * m] + d) * tau
+            r[j * m] -= w
+            let cj = src[j], bj = blk + j * b
+            if j + 1 < m {
+                let cn = src[j + 1]
+                var s0: Float80 = 0, s1: Float80 = 0, s2: Float80 = 0, s3: Float80 = 0
+                var i = 0
+                while i + 4 <= b {
+                    let v0 = c0[i] * scale, v1 = c0[i + 1] * scale
+                    bj[i] = cj[i] - w * v0; s0 += v0 * cn[i]
+                    bj[i + 1] = cj[i + 1] - w * v1; s1 += v1 * cn[i + 1]
+                    let v2 = c0[i + 2] * scale, v3 = c0[i + 3] * scale
+                    bj[i + 2] = cj[i + 2] - w * v2; s2 += v2 * cn[i + 2]
+                    bj[i + 3] = cj[i + 3] - w * v3; s3 += v3 * cn[i + 3]
+                    i += 4
+                }
+                while i < b {
+                    let v = c0[i] * scale
+                    bj[i] = cj[i] - w * v; s0 += v * cn[i]
+                    i += 1
+                }
+                d = (s0 + s1) + (s2 + s3)
+            } else {
+                for i in 0..<b { bj[i] = cj[i] - w * (c0[i] * scale) }
+            }
+        }
+        householder(r, m, blk, b, from: 1)
+    }
+
     /// Folds in a double block (`rows × m`, overwritten) with LAPACK `dtpqrt`.
     mutating func fold(double block: inout Matrix) throws {
         precondition(!extended && block.columns == m)
@@ -534,12 +690,62 @@ struct TriangularFactor: Sendable {
         return (s0 + s1) + (s2 + s3)
     }
 
+    /// ``dot(_:_:_:)`` of `(x·s)` and `y`, each `xᵢ·s` rounded to Float80 as a stored
+    /// product would be: the same partial sums in the same order.
+    @inline(__always)
+    static func dotScaled(_ x: UnsafeMutablePointer<Float80>, _ s: Float80, _ y: UnsafeMutablePointer<Float80>,
+                          _ n: Int) -> Float80 {
+        var s0: Float80 = 0, s1: Float80 = 0, s2: Float80 = 0, s3: Float80 = 0
+        var i = 0
+        while i + 4 <= n {
+            s0 += (x[i] * s) * y[i]; s1 += (x[i + 1] * s) * y[i + 1]
+            s2 += (x[i + 2] * s) * y[i + 2]; s3 += (x[i + 3] * s) * y[i + 3]
+            i += 4
+        }
+        while i < n { s0 += (x[i] * s) * y[i]; i += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// `y ← y − w·(x·s)` elementwise, and the ``dotScaled(_:_:_:_:)`` of `x·s` with `next`
+    /// (not written), in one sweep: the values and partial sums of the two loops apart.
+    @inline(__always)
+    static func updateThenDot(_ x: UnsafeMutablePointer<Float80>, _ s: Float80, _ w: Float80,
+                              _ y: UnsafeMutablePointer<Float80>, _ next: UnsafeMutablePointer<Float80>,
+                              _ n: Int) -> Float80 {
+        var s0: Float80 = 0, s1: Float80 = 0, s2: Float80 = 0, s3: Float80 = 0
+        var i = 0
+        while i + 4 <= n {
+            let v0 = x[i] * s, v1 = x[i + 1] * s
+            y[i] -= w * v0; s0 += v0 * next[i]
+            y[i + 1] -= w * v1; s1 += v1 * next[i + 1]
+            let v2 = x[i + 2] * s, v3 = x[i + 3] * s
+            y[i + 2] -= w * v2; s2 += v2 * next[i + 2]
+            y[i + 3] -= w * v3; s3 += v3 * next[i + 3]
+            i += 4
+        }
+        while i < n {
+            let v = x[i] * s
+            y[i] -= w * v; s0 += v * next[i]
+            i += 1
+        }
+        return (s0 + s1) + (s2 + s3)
+    }
+
     /// Householder QR of `[R; B]` for upper-triangular `R` (`m × m`, column-major) and a
     /// dense `b × m` block `B` (column-major): on return `R` holds the new factor. Column
     /// `k`'s reflector touches only row `k` of `R` and the block, so a block of `b` rows
     /// costs about `b·m²` multiply–adds.
-    static func householder(_ r: UnsafeMutablePointer<Float80>, _ m: Int, _ blk: UnsafeMutablePointer<Float80>, _ b: Int) {
-        for k in 0..<m {
+    ///
+    /// Column `k`'s reflector is `v = (1, bₖ·s)` with `s = 1/(α − β)`; `bₖ·s` is formed in
+    /// registers where it is used, never stored (the block's column `k` is not needed
+    /// afterwards), and each update of a column `j` is made in the same sweep as the dot
+    /// product of the next column with `v` (which the update does not touch): the
+    /// operations of the textbook loops, in the same order, with fewer passes over the
+    /// block (the values are the same bits).
+    /// `from` skips the reflectors of the columns before it (already applied).
+    static func householder(_ r: UnsafeMutablePointer<Float80>, _ m: Int, _ blk: UnsafeMutablePointer<Float80>, _ b: Int,
+                            from k0: Int = 0) {
+        for k in k0..<max(k0, m) {
             let bk = blk + k * b
             let sigma = dot(bk, bk, b)
             if sigma == 0 { continue }
@@ -548,14 +754,19 @@ struct TriangularFactor: Sendable {
             let beta = alpha >= 0 ? -norm : norm
             let tau = (beta - alpha) / beta
             let scale = 1 / (alpha - beta)
-            for i in 0..<b { bk[i] *= scale }
             r[k + k * m] = beta
             var j = k + 1
+            if j == m { continue }
+            var d = dotScaled(bk, scale, blk + j * b, b)
             while j < m {
                 let bj = blk + j * b
-                let w = (r[k + j * m] + dot(bk, bj, b)) * tau
+                let w = (r[k + j * m] + d) * tau
                 r[k + j * m] -= w
-                for i in 0..<b { bj[i] -= w * bk[i] }
+                if j + 1 < m {
+                    d = updateThenDot(bk, scale, w, bj, blk + (j + 1) * b, b)
+                } else {
+                    for i in 0..<b { bj[i] -= w * (bk[i] * scale) }
+                }
                 j += 1
             }
         }

@@ -391,6 +391,9 @@ public struct ResidualAccumulator: Sendable {
         }
     }
 
+    /// How many rows ahead `accumulateNarrow` prefetches a row's cluster sums.
+    static let prefetchRows = 6
+
     /// Rows per `dsyrk` update of an HC meat (the chunks start at each block's first row).
     static let chunkRows = 512
 
@@ -547,6 +550,10 @@ public struct ResidualAccumulator: Sendable {
     /// `accumulate` for designs of at most 4 estimated columns, one row at a
     /// time with `x̃ᵢ`, `ẽᵢ`, `zᵢ` and `hᵢᵢ` in local variables (x87 registers, not memory):
     /// the same operations in the same order, so the same bits.
+    ///
+    /// The cluster sums `u_g` of the row a few rows ahead are prefetched: with thousands
+    /// of clusters they do not stay in cache, and a load that misses would otherwise stall
+    /// each row's arithmetic.
     private mutating func accumulateNarrow(_ x: Matrix, _ response: [Double], _ weights: [Double]?, _ slotOf: [Int],
                                            _ lowOrder: Matrix?, _ residualsOut: UnsafeMutablePointer<Double>?,
                                            _ leveragesOut: UnsafeMutablePointer<Double>?,
@@ -555,6 +562,8 @@ public struct ResidualAccumulator: Sendable {
         precondition(k >= 1 && k <= 4)
         let kinds = hcIndices.map { covariances[$0] }
         let q = kinds.count
+        // Per HC estimator: 0 for HC0/HC1 (ωᵢ = |ẽᵢ|), 1 for HC2 (÷ √(1 − hᵢᵢ)), 2 for HC3 (÷ (1 − hᵢᵢ)).
+        let leverageKind = kinds.map { $0 == .hc2 ? 1 : $0 == .hc3 ? 2 : 0 }
         // β and M = R⁻¹ (upper triangular, m[a + 4c]) padded with zeros to 4 columns.
         var b4 = [Float80](repeating: 0, count: 4), m4 = [Float80](repeating: 0, count: 16)
         for c in 0..<k { b4[c] = beta[c]; for a in 0...c { m4[a + 4 * c] = m80[a + c * k] } }
@@ -564,8 +573,8 @@ public struct ResidualAccumulator: Sendable {
         let (m22, m23, m33) = (m4[10], m4[14], m4[15])
         // Offsets of the kept columns in the design and low-order storage (column 0 for padding).
         let ldx = x.leadingDimension, ldl = lowOrder?.leadingDimension ?? 0
-        let ox = (0..<4).map { $0 < k ? kept[$0] * ldx : 0 }
-        let ol = (0..<4).map { $0 < k ? kept[$0] * ldl : 0 }
+        let ox0 = kept[0] * ldx, ox1 = k > 1 ? kept[1] * ldx : 0, ox2 = k > 2 ? kept[2] * ldx : 0, ox3 = k > 3 ? kept[3] * ldx : 0
+        let ol0 = kept[0] * ldl, ol1 = k > 1 ? kept[1] * ldl : 0, ol2 = k > 2 ? kept[2] * ldl : 0, ol3 = k > 3 ? kept[3] * ldl : 0
         let low = lowOrder?.storage ?? []
         let hasLow = lowOrder != nil
         let chunk = Swift.min(b, Self.chunkRows)
@@ -574,7 +583,10 @@ public struct ResidualAccumulator: Sendable {
         var hcBad = hcIndices.map { bad[$0] }
         var uu = u; u = []
         var kr = keptResiduals; keptResiduals = []
-        var last = lastResidual, first = firstResidual
+        // The previous residual (Durbin–Watson), if any row came before.
+        var haveLast = lastResidual != nil
+        var last: Float80 = lastResidual ?? 0
+        var first = firstResidual
         var dw = dwNumerator
         let keep = keepsResiduals
         let firstRow = count
@@ -587,26 +599,33 @@ public struct ResidualAccumulator: Sendable {
             slotOf.withUnsafeBufferPointer { so in
             uu.withUnsafeMutableBufferPointer { up in
             zs.withUnsafeMutableBufferPointer { zsp in
+                let xp = px.baseAddress!, yp = py.baseAddress!
+                let lp = pl.baseAddress ?? xp
                 for r in 0..<rows {
                     let i = start + r
+                    if clustered && i + Self.prefetchRows < b {
+                        let next = up.baseAddress! + so[i + Self.prefetchRows]
+                        llvmPrefetch(UnsafeRawPointer(next), 0, 3, 1)
+                        llvmPrefetch(UnsafeRawPointer(next + (k - 1)), 0, 3, 1)
+                    }
                     // x̃ᵢ at full width, ẽᵢ = yᵢ − Σ_c x_ic β_c.
-                    var x0 = Float80(px[i + ox[0]]), x1: Float80 = 0, x2: Float80 = 0, x3: Float80 = 0
-                    if hasLow { x0 += Float80(pl[i + ol[0]]) }
-                    var e = Float80(py[i])
+                    var x0 = Float80(xp[i + ox0]), x1: Float80 = 0, x2: Float80 = 0, x3: Float80 = 0
+                    if hasLow { x0 += Float80(lp[i + ol0]) }
+                    var e = Float80(yp[i])
                     e -= x0 * b0
                     if k > 1 {
-                        x1 = Float80(px[i + ox[1]])
-                        if hasLow { x1 += Float80(pl[i + ol[1]]) }
+                        x1 = Float80(xp[i + ox1])
+                        if hasLow { x1 += Float80(lp[i + ol1]) }
                         e -= x1 * b1
                     }
                     if k > 2 {
-                        x2 = Float80(px[i + ox[2]])
-                        if hasLow { x2 += Float80(pl[i + ol[2]]) }
+                        x2 = Float80(xp[i + ox2])
+                        if hasLow { x2 += Float80(lp[i + ol2]) }
                         e -= x2 * b2
                     }
                     if k > 3 {
-                        x3 = Float80(px[i + ox[3]])
-                        if hasLow { x3 += Float80(pl[i + ol[3]]) }
+                        x3 = Float80(xp[i + ox3])
+                        if hasLow { x3 += Float80(lp[i + ol3]) }
                         e -= x3 * b3
                     }
                     if let weights {
@@ -615,7 +634,7 @@ public struct ResidualAccumulator: Sendable {
                         x0 *= sw; x1 *= sw; x2 *= sw; x3 *= sw
                     }
                     if keep { kr.append(Double(e)) }
-                    if let l = last { dw += (e - l) * (e - l) } else { first = e }
+                    if haveLast { dw += (e - last) * (e - last) } else { first = e; haveLast = true }
                     last = e
                     residualsOut?[i] = Double(e)
                     // zᵢ = x̃ᵢᵀM (zero entries cost nothing), hᵢᵢ = ‖zᵢ‖².
@@ -651,14 +670,14 @@ public struct ResidualAccumulator: Sendable {
                     }
                     for t in 0..<q {
                         var omega = Swift.abs(e)
-                        let kind = kinds[t]
-                        if kind == .hc2 || kind == .hc3 {
+                        let lk = leverageKind[t]
+                        if lk != 0 {
                             let oneMinus = 1 - h
                             if oneMinus <= 1e-10 {
                                 if hcBad[t].count < 10 { hcBad[t].append(firstRow + i) }
                                 omega = 0
                             } else {
-                                omega /= kind == .hc2 ? oneMinus.squareRoot() : oneMinus
+                                omega /= lk == 1 ? oneMinus.squareRoot() : oneMinus
                             }
                         }
                         let zt = zsp.baseAddress! + t * chunk * k + r
@@ -680,7 +699,7 @@ public struct ResidualAccumulator: Sendable {
         for (t, e) in hcIndices.enumerated() { bad[e] = hcBad[t] }
         u = uu
         keptResiduals = kr
-        lastResidual = last
+        lastResidual = haveLast ? last : nil
         firstResidual = first
         dwNumerator = dw
         count += b
@@ -727,6 +746,11 @@ public struct ResidualAccumulator: Sendable {
         return (meat, clusterSlots.count)
     }
 }
+
+/// LLVM's prefetch intrinsic: a hint that brings the cache line at `address` in ahead of
+/// use (read, keep in all cache levels, data cache). It changes no value.
+@_silgen_name("llvm.prefetch.p0")
+private func llvmPrefetch(_ address: UnsafeRawPointer, _ readWrite: Int32, _ locality: Int32, _ cacheType: Int32)
 
 /// Cluster keys numbered in order of first appearance: keys in `0 ..< denseLimit` through an
 /// array indexed by the key, others through a dictionary.

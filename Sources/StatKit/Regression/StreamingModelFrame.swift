@@ -412,6 +412,39 @@ struct StreamingModelFrame {
                 // A coding without categorical parts has one column: looked up (or registered)
                 // at the first kept row, as the row loop would.
                 var constantIndex: Int? = nil
+                // Fast path for a coding of at most one numeric factor and no categorical
+                // part (the intercept, `x`, `log(x)`): the loop below with its constant
+                // index, `v = 1·x = x` and `v80 = 1·x80 = x80` (exact), per row.
+                if levels.isEmpty && numeric.count <= 1 && !out.rows.isEmpty {
+                    let index = try columnOf(0)
+                    let kept = out.rows.count
+                    if numeric.isEmpty {
+                        for r in 0..<kept { cp[r * q + ci] = index; vp[r * q + ci] = 1 }
+                        continue
+                    }
+                    let col = numeric[0], col80 = coding.inexact ? numeric80[0] : nil
+                    var failed: (Int, Double)? = nil
+                    col.withUnsafeBufferPointer { cv in
+                    out.rows.withUnsafeBufferPointer { rows in
+                        for r in 0..<kept {
+                            let i = rows[r]
+                            let v = cv[i]
+                            if !v.isFinite { failed = (i, v); return }
+                            cp[r * q + ci] = index
+                            vp[r * q + ci] = v
+                            if coding.inexact {
+                                let v80 = col80?[r] ?? Float80(v)
+                                let lo = Double(v80 - Float80(v))
+                                if lo != 0 && lo.isFinite { lp[r * q + ci] = lo; hasLow = true }
+                            }
+                        }
+                    } }
+                    if let (i, v) = failed {
+                        throw .located(file: file, line: lines?[i] ?? 0, column: 0,
+                                       message: "the design value of \(termName(columnKeys[index])) is \(v) (overflow in a product)")
+                    }
+                    continue
+                }
                 for (r, i) in out.rows.enumerated() {
                     var v = 1.0
                     var v80: Float80 = 1

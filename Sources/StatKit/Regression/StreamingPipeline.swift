@@ -8,17 +8,22 @@ import Foundation
 /// Every item is produced and consumed in the same order either way, and each stage's
 /// state is touched by one thread only, so the results are the same bytes with one thread
 /// or two: the second thread only overlaps the stages in time.
-enum StreamingPipeline {
-    /// Runs `produce`, which calls `emit` for each item, and `consume` on every item.
-    /// - Parameter threads: 1 for inline, ≥ 2 for a producer thread and a bounded queue.
-    static func run<Item: Sendable>(threads: Int,
-                                    produce: @escaping @Sendable (_ emit: (Item) throws(StreamingFitError) -> Void) throws(StreamingFitError) -> Void,
-                                    consume: (Item) throws(StreamingFitError) -> Void) throws(StreamingFitError) {
+public enum StreamingPipeline {
+    /// Runs `produce`, which calls `emit` for each item, and `consume` on every item, in
+    /// the order emitted.
+    /// - Parameters:
+    ///   - threads: 1 for inline, ≥ 2 for a producer thread and a bounded queue.
+    ///   - capacity: items the producer may have ready ahead of the consumer (≥ 1).
+    /// - Throws: the first error of either stage; the other stage then stops (a producer
+    ///   blocked on a full queue is released, its `emit` throwing).
+    public static func run<Item: Sendable>(threads: Int, capacity: Int = 4,
+                                           produce: @escaping @Sendable (_ emit: (Item) throws(StreamingFitError) -> Void) throws(StreamingFitError) -> Void,
+                                           consume: (Item) throws(StreamingFitError) -> Void) throws(StreamingFitError) {
         if threads <= 1 {
             try produce { (item: Item) throws(StreamingFitError) in try consume(item) }
             return
         }
-        let channel = Channel<Item>(capacity: 4)
+        let channel = Channel<Item>(capacity: max(1, capacity))
         let done = DispatchGroup()
         done.enter()
         DispatchQueue.global().async {
