@@ -751,7 +751,7 @@ extension [TextColumnInterner] {
     mutating func code(_ f: CSVFields, _ col: Int?, _ k: Int, _ column: inout TextColumn) -> Int32 {
         guard let c = col else { return -1 }
         let v = CSVValue.trimmed(f[c])
-        return v.isEmpty ? -1 : self[k].canonicalCode(v, in: &column)
+        return v.isEmpty ? -1 : self[k].recentCode(v, in: &column)
     }
 }
 

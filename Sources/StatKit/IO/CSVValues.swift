@@ -29,6 +29,8 @@ public enum CSVValue {
     /// `field` without leading and trailing ASCII spaces and tabs (a view of the same bytes).
     @inlinable
     public static func trimmed(_ field: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        // Most fields start and end with a byte above the space: nothing to trim.
+        if let p = field.baseAddress, field.count > 0, p[0] > 32, p[field.count - 1] > 32 { return field }
         var a = 0, b = field.count
         while a < b && (field[a] == 32 || field[a] == 9) { a += 1 }
         while b > a && (field[b - 1] == 32 || field[b - 1] == 9) { b -= 1 }
