@@ -283,7 +283,10 @@ public enum EventLoader {
             swap(&interners, &self.interners)
             swap(&excluded, &self.excluded)
             if reserve > t.day.capacity { t.reserveCapacity(reserve) }
+            let staged = StagedRows(textColumns: 6 + layout.extras.count)
             defer {
+                staged.flush(into: &t)
+                staged.deallocate()
                 swap(&checker.problems, &problems)
                 swap(&t, &table)
                 swap(&interners, &self.interners)
@@ -396,21 +399,26 @@ public enum EventLoader {
                         return
                     }
                     guard let day else { return } // unreachable: a missing day is a problem
-                    t.company.codes.append(interners.code(f, ci, 0, &t.company))
-                    t.location.codes.append(interners.code(f, idx[Partial.location], 1, &t.location))
-                    t.industry.codes.append(interners.code(f, idx[Partial.industry], 2, &t.industry))
-                    t.source.codes.append(interners.code(f, idx[Partial.source], 3, &t.source))
-                    t.stage.codes.append(interners.code(f, idx[Partial.stage], 4, &t.stage))
-                    t.country.codes.append(interners.code(f, idx[Partial.country], 5, &t.country))
+                    // Interned in file order (levels in order of first appearance), staged,
+                    // and appended to the table a block of rows at a time.
+                    let r = staged.count
+                    staged.code(0)[r] = interners.code(f, ci, 0, &t.company)
+                    staged.code(1)[r] = interners.code(f, idx[Partial.location], 1, &t.location)
+                    staged.code(2)[r] = interners.code(f, idx[Partial.industry], 2, &t.industry)
+                    staged.code(3)[r] = interners.code(f, idx[Partial.source], 3, &t.source)
+                    staged.code(4)[r] = interners.code(f, idx[Partial.stage], 4, &t.stage)
+                    staged.code(5)[r] = interners.code(f, idx[Partial.country], 5, &t.country)
                     for (k, c) in layout.extras.enumerated() {
-                        t.extra[k].values.codes.append(interners.code(f, c, 6 + k, &t.extra[k].values))
+                        staged.code(6 + k)[r] = interners.code(f, c, 6 + k, &t.extra[k].values)
                     }
-                    t.day.append(day)
-                    t.cut.append(cut)
-                    t.fraction.append(fraction)
-                    t.fundsRaised.append(funds)
-                    t.dateAdded.append(added)
-                    t.line.append(Int32(truncatingIfNeeded: line))
+                    staged.day[r] = day
+                    staged.set(0, r, cut)
+                    staged.set(1, r, fraction)
+                    staged.set(2, r, funds)
+                    staged.added[r] = added?.number ?? OptionalDayColumn.missing
+                    staged.line[r] = Int32(truncatingIfNeeded: line)
+                    staged.count = r + 1
+                    if r + 1 == StagedRows.capacity { staged.flush(into: &t) }
                 }
             }
         }
@@ -616,6 +624,74 @@ public enum EventLoader {
             && t.day[q] == t.day[r] && t.dateAdded[q] == t.dateAdded[r] && t.cut[q] == t.cut[r]
             && t.fraction[q] == t.fraction[r] && t.fundsRaised[q] == t.fundsRaised[r]
             && t.extra.allSatisfy { $0.values.codes[q] == $0.values.codes[r] }
+    }
+}
+
+/// Rows of ``EventLoader/Partial/parse(_:header:options:reserve:)`` not yet in the table:
+/// appending a block of rows per column copies them, while appending value by value
+/// costs a uniqueness and a capacity check per value (15 per row).
+private final class StagedRows {
+    /// Rows held before a flush.
+    static let capacity = 256
+    private let textColumns: Int
+    private let codes: UnsafeMutablePointer<Int32>
+    private let values: UnsafeMutablePointer<Double>
+    private let present: UnsafeMutablePointer<Bool>
+    let day: UnsafeMutablePointer<Day>
+    /// Day numbers of `date_added`, ``OptionalDayColumn/missing`` when missing.
+    let added: UnsafeMutablePointer<Int32>
+    let line: UnsafeMutablePointer<Int32>
+    /// Rows staged.
+    var count = 0
+
+    init(textColumns: Int) {
+        self.textColumns = textColumns
+        codes = .allocate(capacity: textColumns * Self.capacity)
+        values = .allocate(capacity: 3 * Self.capacity)
+        present = .allocate(capacity: 3 * Self.capacity)
+        day = .allocate(capacity: Self.capacity)
+        added = .allocate(capacity: Self.capacity)
+        line = .allocate(capacity: Self.capacity)
+    }
+
+    func deallocate() {
+        codes.deallocate()
+        values.deallocate()
+        present.deallocate()
+        day.deallocate()
+        added.deallocate()
+        line.deallocate()
+    }
+
+    /// Codes of text column `k` (0–5 the canonical ones, then the extras).
+    @inline(__always) func code(_ k: Int) -> UnsafeMutablePointer<Int32> { codes + k * Self.capacity }
+
+    /// Sets number `k` (0 cut, 1 fraction, 2 funds) of row `r`.
+    @inline(__always) func set(_ k: Int, _ r: Int, _ v: Double?) {
+        values[k * Self.capacity + r] = v ?? 0
+        present[k * Self.capacity + r] = v != nil
+    }
+
+    /// Appends the staged rows to `t` and empties the stage.
+    func flush(into t: inout EventTable) {
+        let n = count
+        guard n > 0 else { return }
+        func codes(_ k: Int) -> UnsafeBufferPointer<Int32> { UnsafeBufferPointer(start: code(k), count: n) }
+        t.company.codes.append(contentsOf: codes(0))
+        t.location.codes.append(contentsOf: codes(1))
+        t.industry.codes.append(contentsOf: codes(2))
+        t.source.codes.append(contentsOf: codes(3))
+        t.stage.codes.append(contentsOf: codes(4))
+        t.country.codes.append(contentsOf: codes(5))
+        for k in t.extra.indices { t.extra[k].values.codes.append(contentsOf: codes(6 + k)) }
+        t.day.append(contentsOf: UnsafeBufferPointer(start: day, count: n))
+        for (k, c) in [\EventTable.cut, \.fraction, \.fundsRaised].enumerated() {
+            t[keyPath: c].values.append(contentsOf: UnsafeBufferPointer(start: values + k * Self.capacity, count: n))
+            t[keyPath: c].isPresent.append(contentsOf: UnsafeBufferPointer(start: present + k * Self.capacity, count: n))
+        }
+        t.dateAdded.numbers.append(contentsOf: UnsafeBufferPointer(start: added, count: n))
+        t.line.append(contentsOf: UnsafeBufferPointer(start: line, count: n))
+        count = 0
     }
 }
 
