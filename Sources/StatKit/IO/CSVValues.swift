@@ -84,7 +84,7 @@ public enum CSVValue {
     }
 
     /// The general path of ``double(_:)-(UnsafeBufferPointer<UInt8>)``.
-    private static func generalDouble(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
+    static func generalDouble(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
         let s = trimmed(field)
         var i = 0
         let e = s.count
