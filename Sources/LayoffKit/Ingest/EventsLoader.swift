@@ -357,7 +357,7 @@ public enum EventLoader {
                             ? "a fraction between 0 and 1 (for percents use percent scale 100)"
                             : "a percent between 0 and 100"
                         if let v = CSVValue.double(f) {
-                            let x = v / scale
+                            let x = scale == 1 ? v : v / scale // v / 1 is v: no division
                             if x < 0 || x > 1 {
                                 checker.report(line: line, column: c, value: f, issue: "is out of range", expected: expected, reason: "fraction out of range")
                             } else {
