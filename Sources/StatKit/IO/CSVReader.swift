@@ -227,7 +227,7 @@ public final class CSVReader {
     /// Physical line where the current record starts (0 before the first ``next()``).
     @exclusivity(unchecked) public private(set) var recordLine = 0
     /// Bytes consumed from the input so far.
-    public private(set) var bytesRead = 0
+    @exclusivity(unchecked) public private(set) var bytesRead = 0
     /// File offset of the first byte this reader reads (0 unless reading a segment).
     private let startOffset: Int
     /// ``next()`` returns `false` at a record boundary at or after this file offset.
