@@ -314,14 +314,14 @@ public enum EventLoader {
                 reader.withFields { f in
                     // company
                     let ci = idx[Partial.company]!
-                    let companyBytes = CSVValue.trimmed(f[ci])
+                    let companyBytes = trimmedField(f[ci])
                     if companyBytes.isEmpty {
                         checker.report(line: line, column: ci, value: f[ci], issue: "is missing",
                                        expected: "a company name", reason: "missing company")
                     }
                     // date
                     let di = idx[Partial.date]!
-                    let dateBytes = CSVValue.trimmed(f[di])
+                    let dateBytes = trimmedField(f[di])
                     let day = days.parse(dateBytes)
                     if day == nil {
                         if dateBytes.isEmpty {
@@ -386,7 +386,7 @@ public enum EventLoader {
                     var added: Day? = nil
                     if let c = idx[Partial.added], !isMissingDomainValue(f[c]) {
                         let f = f[c]
-                        let addedBytes = CSVValue.trimmed(f)
+                        let addedBytes = trimmedField(f)
                         // Usually the same text as the date: the same day, unparsed.
                         added = DayCache.sameBytes(addedBytes, dateBytes) ? day : days.parse(addedBytes)
                         if added == nil {
@@ -826,7 +826,7 @@ extension [TextColumnInterner] {
     /// a level to `column` when new; -1 (missing) for an absent column or an empty cell.
     mutating func code(_ f: CSVFields, _ col: Int?, _ k: Int, _ column: inout TextColumn) -> Int32 {
         guard let c = col else { return -1 }
-        let v = CSVValue.trimmed(f[c])
+        let v = trimmedField(f[c])
         return v.isEmpty ? -1 : self[k].recentCode(v, in: &column)
     }
 }
