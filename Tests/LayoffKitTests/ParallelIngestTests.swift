@@ -165,9 +165,8 @@ import Testing
 }
 
 @Suite struct DayCacheTests {
-    /// The cache must answer exactly what `Day.parse` answers, for valid and invalid text
-    /// of every length it keys (8–10 bytes) and others, with many collisions in its
-    /// 1,024 entries.
+    /// The date reader must answer exactly what `Day.parse` answers, for valid and invalid
+    /// text of the lengths it reads itself (8–10 bytes) and others.
     @Test func cacheEqualsParse() {
         var g = SeededGenerator(seed: 7)
         var cache = DayCache()

@@ -335,7 +335,10 @@ public enum EventLoader {
             swap(&interners, &self.interners)
             swap(&excluded, &self.excluded)
             if reserve > t.day.capacity { t.reserveCapacity(reserve) }
+            let staged = StagedRows(textColumns: 6 + layout.extras.count)
             defer {
+                staged.flush(into: &t)
+                staged.deallocate()
                 swap(&checker.problems, &problems)
                 swap(&t, &table)
                 swap(&interners, &self.interners)
@@ -363,14 +366,14 @@ public enum EventLoader {
                 reader.withFields { f in
                     // company
                     let ci = idx[Partial.company]!
-                    let companyBytes = CSVValue.trimmed(f[ci])
+                    let companyBytes = trimmedField(f[ci])
                     if companyBytes.isEmpty {
                         checker.report(line: line, column: ci, value: f[ci], issue: "is missing",
                                        expected: "a company name", reason: "missing company")
                     }
                     // date
                     let di = idx[Partial.date]!
-                    let dateBytes = CSVValue.trimmed(f[di])
+                    let dateBytes = trimmedField(f[di])
                     let day = days.parse(dateBytes)
                     if day == nil {
                         if dateBytes.isEmpty {
@@ -406,7 +409,7 @@ public enum EventLoader {
                             ? "a fraction between 0 and 1 (for percents use percent scale 100)"
                             : "a percent between 0 and 100"
                         if let v = CSVValue.double(f) {
-                            let x = v / scale
+                            let x = scale == 1 ? v : v / scale // v / 1 is v: no division
                             if x < 0 || x > 1 {
                                 checker.report(line: line, column: c, value: f, issue: "is out of range", expected: expected, reason: "fraction out of range")
                             } else {
@@ -435,7 +438,9 @@ public enum EventLoader {
                     var added: Day? = nil
                     if let c = idx[Partial.added], !isMissingDomainValue(f[c]) {
                         let f = f[c]
-                        added = days.parse(CSVValue.trimmed(f))
+                        let addedBytes = trimmedField(f)
+                        // Usually the same text as the date: the same day, unparsed.
+                        added = DayCache.sameBytes(addedBytes, dateBytes) ? day : days.parse(addedBytes)
                         if added == nil {
                             checker.report(line: line, column: c, value: f, issue: "is not a date",
                                            expected: "M/D/YYYY or YYYY-MM-DD", reason: "invalid date_added")
@@ -446,21 +451,26 @@ public enum EventLoader {
                         return
                     }
                     guard let day else { return } // unreachable: a missing day is a problem
-                    t.company.codes.append(interners.code(f, ci, 0, &t.company))
-                    t.location.codes.append(interners.code(f, idx[Partial.location], 1, &t.location))
-                    t.industry.codes.append(interners.code(f, idx[Partial.industry], 2, &t.industry))
-                    t.source.codes.append(interners.code(f, idx[Partial.source], 3, &t.source))
-                    t.stage.codes.append(interners.code(f, idx[Partial.stage], 4, &t.stage))
-                    t.country.codes.append(interners.code(f, idx[Partial.country], 5, &t.country))
+                    // Interned in file order (levels in order of first appearance), staged,
+                    // and appended to the table a block of rows at a time.
+                    let r = staged.count
+                    staged.code(0)[r] = interners.code(f, ci, 0, &t.company)
+                    staged.code(1)[r] = interners.code(f, idx[Partial.location], 1, &t.location)
+                    staged.code(2)[r] = interners.code(f, idx[Partial.industry], 2, &t.industry)
+                    staged.code(3)[r] = interners.code(f, idx[Partial.source], 3, &t.source)
+                    staged.code(4)[r] = interners.code(f, idx[Partial.stage], 4, &t.stage)
+                    staged.code(5)[r] = interners.code(f, idx[Partial.country], 5, &t.country)
                     for (k, c) in layout.extras.enumerated() {
-                        t.extra[k].values.codes.append(interners.code(f, c, 6 + k, &t.extra[k].values))
+                        staged.code(6 + k)[r] = interners.code(f, c, 6 + k, &t.extra[k].values)
                     }
-                    t.day.append(day)
-                    t.cut.append(cut)
-                    t.fraction.append(fraction)
-                    t.fundsRaised.append(funds)
-                    t.dateAdded.append(added)
-                    t.line.append(Int32(truncatingIfNeeded: line))
+                    staged.day[r] = day
+                    staged.set(0, r, cut)
+                    staged.set(1, r, fraction)
+                    staged.set(2, r, funds)
+                    staged.added[r] = added?.number ?? OptionalDayColumn.missing
+                    staged.line[r] = Int32(truncatingIfNeeded: line)
+                    staged.count = r + 1
+                    if r + 1 == StagedRows.capacity { staged.flush(into: &t) }
                 }
             }
         }
@@ -677,30 +687,154 @@ public enum EventLoader {
     }
 }
 
-/// Parsed dates by their bytes: an event file repeats a few thousand distinct dates over
-/// millions of rows, so a small direct-mapped cache answers most of them without parsing.
-/// Results are those of ``Day/parse(_:)-(UnsafeBufferPointer<UInt8>)`` (a miss parses).
-struct DayCache {
-    // 8–10 bytes (every M/D/YYYY and YYYY-MM-DD) are keyed exactly by their first eight
-    // and last two bytes and their length.
-    private var keys = [UInt64](repeating: 0, count: 2 * 1024)
-    private var values = [Day?](repeating: nil, count: 1024)
+/// Rows of ``EventLoader/Partial/parse(_:header:options:reserve:)`` not yet in the table:
+/// appending a block of rows per column copies them, while appending value by value
+/// costs a uniqueness and a capacity check per value (15 per row).
+private final class StagedRows {
+    /// Rows held before a flush.
+    static let capacity = 256
+    private let textColumns: Int
+    private let codes: UnsafeMutablePointer<Int32>
+    private let values: UnsafeMutablePointer<Double>
+    private let present: UnsafeMutablePointer<Bool>
+    let day: UnsafeMutablePointer<Day>
+    /// Day numbers of `date_added`, ``OptionalDayColumn/missing`` when missing.
+    let added: UnsafeMutablePointer<Int32>
+    let line: UnsafeMutablePointer<Int32>
+    /// Rows staged.
+    var count = 0
 
-    mutating func parse(_ b: UnsafeBufferPointer<UInt8>) -> Day? {
+    init(textColumns: Int) {
+        self.textColumns = textColumns
+        codes = .allocate(capacity: textColumns * Self.capacity)
+        values = .allocate(capacity: 3 * Self.capacity)
+        present = .allocate(capacity: 3 * Self.capacity)
+        day = .allocate(capacity: Self.capacity)
+        added = .allocate(capacity: Self.capacity)
+        line = .allocate(capacity: Self.capacity)
+    }
+
+    func deallocate() {
+        codes.deallocate()
+        values.deallocate()
+        present.deallocate()
+        day.deallocate()
+        added.deallocate()
+        line.deallocate()
+    }
+
+    /// Codes of text column `k` (0–5 the canonical ones, then the extras).
+    @inline(__always) func code(_ k: Int) -> UnsafeMutablePointer<Int32> { codes + k * Self.capacity }
+
+    /// Sets number `k` (0 cut, 1 fraction, 2 funds) of row `r`.
+    @inline(__always) func set(_ k: Int, _ r: Int, _ v: Double?) {
+        values[k * Self.capacity + r] = v ?? 0
+        present[k * Self.capacity + r] = v != nil
+    }
+
+    /// Appends the staged rows to `t` and empties the stage.
+    func flush(into t: inout EventTable) {
+        let n = count
+        guard n > 0 else { return }
+        func codes(_ k: Int) -> UnsafeBufferPointer<Int32> { UnsafeBufferPointer(start: code(k), count: n) }
+        t.company.codes.append(contentsOf: codes(0))
+        t.location.codes.append(contentsOf: codes(1))
+        t.industry.codes.append(contentsOf: codes(2))
+        t.source.codes.append(contentsOf: codes(3))
+        t.stage.codes.append(contentsOf: codes(4))
+        t.country.codes.append(contentsOf: codes(5))
+        for k in t.extra.indices { t.extra[k].values.codes.append(contentsOf: codes(6 + k)) }
+        t.day.append(contentsOf: UnsafeBufferPointer(start: day, count: n))
+        for (k, c) in [\EventTable.cut, \.fraction, \.fundsRaised].enumerated() {
+            t[keyPath: c].values.append(contentsOf: UnsafeBufferPointer(start: values + k * Self.capacity, count: n))
+            t[keyPath: c].isPresent.append(contentsOf: UnsafeBufferPointer(start: present + k * Self.capacity, count: n))
+        }
+        t.dateAdded.numbers.append(contentsOf: UnsafeBufferPointer(start: added, count: n))
+        t.line.append(contentsOf: UnsafeBufferPointer(start: line, count: n))
+        count = 0
+    }
+}
+
+/// Parses dates as ``Day/parse(_:)-(UnsafeBufferPointer<UInt8>)`` does, faster: the fixed
+/// patterns of an event file (`M/D/YYYY` with one- or two-digit month and day, and
+/// `YYYY-MM-DD`, 8–10 bytes of digits and two separators in place) are read directly and
+/// turned into a day through a table of month starts for years 1900–2155; anything else
+/// (other years, other shapes, invalid text) goes to `Day.parse`. Results are exactly
+/// `Day.parse`'s (the tests compare them on valid and invalid text).
+struct DayCache {
+    /// First year of the month table.
+    static let firstYear = 1900
+    /// Day number of the 1st of each month, `(year - firstYear) * 12 + month - 1`, for 256
+    /// years, with the month's length in the low 5 bits (`number << 5 | length`).
+    private let months: [Int32]
+
+    init() {
+        months = (0..<(256 * 12)).map { k in
+            let y = DayCache.firstYear + k / 12, m = k % 12 + 1
+            return Day(year: y, month: m, day: 1)!.number << 5 | Int32(Day.daysInMonth(year: y, month: m))
+        }
+    }
+
+    @inline(__always) mutating func parse(_ b: UnsafeBufferPointer<UInt8>) -> Day? {
         let n = b.count
-        guard n >= 8 && n <= 10, let base = b.baseAddress else { return Day.parse(b) }
-        let raw = UnsafeRawPointer(base)
-        let k0 = raw.loadUnaligned(as: UInt64.self)
-        let k1 = UInt64(raw.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)) | UInt64(n) << 16 | 1 << 32
-        var h = (k0 ^ k1 &* 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 29
-        let i = Int(truncatingIfNeeded: h) & 1023
-        if keys[2 * i] == k0 && keys[2 * i + 1] == k1 { return values[i] }
-        let d = Day.parse(b)
-        keys[2 * i] = k0
-        keys[2 * i + 1] = k1
-        values[i] = d
-        return d
+        guard n >= 8 && n <= 10, let p = b.baseAddress else { return Day.parse(b) }
+        @inline(__always) func digit(_ i: Int) -> Int { Int(p[i] &- 48) }
+        var month = 0, day = 0, year = 0
+        var bad = 0 // the OR of digit + 6 over the digits read: 16 or more when one is not a digit
+        if p[n - 5] == 47 {
+            // M/D/YYYY, MM/D/YYYY, M/DD/YYYY, MM/DD/YYYY.
+            let y0 = digit(n - 4), y1 = digit(n - 3), y2 = digit(n - 2), y3 = digit(n - 1)
+            bad = (y0 + 6) | (y1 + 6) | (y2 + 6) | (y3 + 6)
+            year = ((y0 * 10 + y1) * 10 + y2) * 10 + y3
+            let m0 = digit(0)
+            bad |= m0 + 6
+            if p[1] == 47 {
+                month = m0
+                let d0 = digit(2)
+                bad |= d0 + 6
+                if n == 9 { let d1 = digit(3); bad |= d1 + 6; day = d0 * 10 + d1 } else if n == 8 { day = d0 } else { return Day.parse(b) }
+            } else if p[2] == 47 {
+                let m1 = digit(1)
+                bad |= m1 + 6
+                month = m0 * 10 + m1
+                let d0 = digit(3)
+                bad |= d0 + 6
+                if n == 10 { let d1 = digit(4); bad |= d1 + 6; day = d0 * 10 + d1 } else if n == 9 { day = d0 } else { return Day.parse(b) }
+            } else {
+                return Day.parse(b)
+            }
+        } else if n == 10 && p[4] == 45 && p[7] == 45 {
+            // YYYY-MM-DD.
+            let y0 = digit(0), y1 = digit(1), y2 = digit(2), y3 = digit(3)
+            let m0 = digit(5), m1 = digit(6), d0 = digit(8), d1 = digit(9)
+            bad = (y0 + 6) | (y1 + 6) | (y2 + 6) | (y3 + 6) | (m0 + 6) | (m1 + 6) | (d0 + 6) | (d1 + 6)
+            year = ((y0 * 10 + y1) * 10 + y2) * 10 + y3
+            month = m0 * 10 + m1
+            day = d0 * 10 + d1
+        } else {
+            return Day.parse(b)
+        }
+        // A digit is 0–9, so digit + 6 is 6–15; any other byte (below '0' it wraps to 208 or
+        // more, above '9' it is 10 or more) gives 16 or more, and so does the OR.
+        guard bad < 16 else { return Day.parse(b) }
+        let k = (year - DayCache.firstYear) * 12 + month - 1
+        guard year >= DayCache.firstYear, k < months.count, month >= 1, month <= 12 else { return Day.parse(b) }
+        let entry = months[k]
+        guard day >= 1, day <= Int(entry & 31) else { return nil }
+        return Day(number: (entry >> 5) + Int32(day - 1))
+    }
+
+    /// Whether `a` and `b` hold the same bytes.
+    @inline(__always) static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = a.count
+        guard n == b.count else { return false }
+        guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+        if n >= 8 && n <= 16 {
+            let ra = UnsafeRawPointer(pa), rb = UnsafeRawPointer(pb)
+            return ra.loadUnaligned(as: UInt64.self) == rb.loadUnaligned(as: UInt64.self)
+                && ra.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        return memcmp(pa, pb, n) == 0
     }
 }
 
@@ -863,8 +997,8 @@ extension [TextColumnInterner] {
     /// a level to `column` when new; -1 (missing) for an absent column or an empty cell.
     mutating func code(_ f: CSVFields, _ col: Int?, _ k: Int, _ column: inout TextColumn) -> Int32 {
         guard let c = col else { return -1 }
-        let v = CSVValue.trimmed(f[c])
-        return v.isEmpty ? -1 : self[k].canonicalCode(v, in: &column)
+        let v = trimmedField(f[c])
+        return v.isEmpty ? -1 : self[k].recentCode(v, in: &column)
     }
 }
 

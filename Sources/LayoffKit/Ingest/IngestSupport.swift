@@ -137,6 +137,14 @@ struct RowChecker {
     }
 }
 
+/// ``CSVValue/trimmed(_:)-(UnsafeBufferPointer<UInt8>)`` with its common case (neither end
+/// is a space or a tab: nothing to trim) checked in line, without a call.
+@inline(__always)
+func trimmedField(_ field: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    if let p = field.baseAddress, field.count > 0, p[0] > 32, p[field.count - 1] > 32 { return field }
+    return CSVValue.trimmed(field)
+}
+
 /// Whether `field` (trimmed) is empty or `Unknown` in any letter case: the missing-value
 /// tokens of the layoff loaders.
 func isMissingDomainValue(_ field: ArraySlice<UInt8>) -> Bool {

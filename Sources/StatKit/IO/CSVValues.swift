@@ -29,6 +29,8 @@ public enum CSVValue {
     /// `field` without leading and trailing ASCII spaces and tabs (a view of the same bytes).
     @inlinable
     public static func trimmed(_ field: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        // Most fields start and end with a byte above the space: nothing to trim.
+        if let p = field.baseAddress, field.count > 0, p[0] > 32, p[field.count - 1] > 32 { return field }
         var a = 0, b = field.count
         while a < b && (field[a] == 32 || field[a] == 9) { a += 1 }
         while b > a && (field[b - 1] == 32 || field[b - 1] == 9) { b -= 1 }
@@ -51,6 +53,38 @@ public enum CSVValue {
 
     /// ``double(_:)-(ArraySlice<UInt8>)`` on bytes in place.
     public static func double(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
+        if let v = plainDecimal(field) { return v }
+        return generalDouble(field)
+    }
+
+    /// The value of a field made only of 1–15 digits and at most one decimal point
+    /// (`13`, `99.0`, `0.03`, `.5`), the common case of ``double(_:)-(UnsafeBufferPointer<UInt8>)``;
+    /// `nil` for anything else (which the general parser then reads). Computed with the
+    /// same operations as the general parser's exact path (the digits as an integer,
+    /// divided by a power of ten), so the result has the same bits.
+    @inline(__always)
+    static func plainDecimal(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
+        let n = field.count
+        guard n >= 1 && n <= 16, let p = field.baseAddress else { return nil }
+        var mantissa: UInt64 = 0
+        var point = -1
+        for i in 0..<n {
+            let d = p[i] &- 48
+            if d < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(d)
+            } else if d == 46 &- 48 && point < 0 {
+                point = i
+            } else {
+                return nil
+            }
+        }
+        if point < 0 { return n <= 15 ? Double(mantissa) : nil }
+        guard n >= 2 else { return nil } // "." alone
+        return Double(mantissa) / exactPowers[n - 1 - point]
+    }
+
+    /// The general path of ``double(_:)-(UnsafeBufferPointer<UInt8>)``.
+    static func generalDouble(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
         let s = trimmed(field)
         var i = 0
         let e = s.count
@@ -109,6 +143,8 @@ public enum CSVValue {
 
     /// ``groupedDouble(_:currency:)-(ArraySlice<UInt8>,_)`` on bytes in place.
     public static func groupedDouble(_ field: UnsafeBufferPointer<UInt8>, currency: Bool = false) -> Double? {
+        // Plain digits (the common case) read the same with or without separators allowed.
+        if let v = plainDecimal(field) { return v }
         var s = trimmed(field)
         var negative = false
         if let f = s.first, f == 45 { negative = true; s = UnsafeBufferPointer(rebasing: s.dropFirst()) }

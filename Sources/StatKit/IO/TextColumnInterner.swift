@@ -21,23 +21,99 @@ public struct TextColumnInterner: Sendable {
     private var ends: [Int] = []
     private var hashes: [UInt64] = []
     /// Open-addressing table. A slot holds the level's code (low 32 bits of `tagCode`)
-    /// under the high 32 bits of its hash, and where its bytes are in `arena`: a probe
-    /// touches the slot and, when the tag matches, the bytes — nothing else (two cache
-    /// misses at most per lookup, which is what matters once a column has 10⁵ levels).
+    /// under its length (capped at 255, bits 32–39) and the high 24 bits of its hash; a
+    /// value of at most 16 bytes is held in the slot itself as two words (see
+    /// ``keyWords(_:_:)``: with the length they determine the bytes), a longer one by
+    /// where its bytes are in `arena`. A probe of a short value touches the slot only, of
+    /// a long one the slot and, when tag and length match, the bytes (one cache miss or
+    /// two per lookup, which is what matters once a column has 10⁵ levels).
     private struct Slot {
         var tagCode: UInt64
-        var start: Int
-        var count: Int
+        /// First key word, or the start of the bytes in `arena` (values over 16 bytes).
+        var a: UInt64
+        /// Second key word, or the byte count (values over 16 bytes).
+        var b: UInt64
     }
     private var slots = [Slot](repeating: emptySlot, count: 64)
-    private static let emptySlot = Slot(tagCode: UInt64.max, start: 0, count: 0)
+    private static let emptySlot = Slot(tagCode: UInt64.max, a: 0, b: 0)
 
-    @inline(__always) private static func slot(code: Int32, hash h: UInt64, start: Int, count: Int) -> Slot {
-        Slot(tagCode: (h & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: code)), start: start, count: count)
+    /// The tag and length part of a slot's `tagCode` for a value of `count` bytes.
+    @inline(__always) private static func tagLength(hash h: UInt64, count: Int) -> UInt64 {
+        (h & 0xFFFF_FF00_0000_0000) | UInt64(min(count, 255)) << 32
     }
+
+    /// The bytes of a value of at most 16 bytes as two words (zero-padded, the last word
+    /// overlapping the first for 9–16 bytes): with the length they determine the bytes.
+    @inline(__always) static func keyWords(_ base: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
+        let raw = UnsafeRawPointer(base)
+        if n >= 8 {
+            return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+        }
+        if n >= 4 {
+            return (UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32, 0)
+        }
+        var w: UInt64 = 0
+        for i in 0..<n { w = w << 8 | UInt64(base[i]) }
+        return (w, 0)
+    }
+
+    /// The slot of level `code` whose bytes (`count` of them) start at `start` in `arena`.
+    private func slot(code: Int32, hash h: UInt64, start: Int, count: Int) -> Slot {
+        let tagCode = TextColumnInterner.tagLength(hash: h, count: count) | UInt64(UInt32(bitPattern: code))
+        if count > 16 { return Slot(tagCode: tagCode, a: UInt64(start), b: UInt64(count)) }
+        let (w0, w1) = arena.withUnsafeBufferPointer { a in
+            count == 0 ? (0, 0) : TextColumnInterner.keyWords(a.baseAddress! + start, count)
+        }
+        return Slot(tagCode: tagCode, a: w0, b: w1)
+    }
+
+    /// A direct-mapped cache in front of the table for values of at most 16 bytes: each
+    /// entry holds a value's bytes as two words, its length and its code, so a hit costs
+    /// a few loads and compares (no hash of the bytes, no probe, no byte comparison).
+    /// Columns with few distinct values (industries, countries, stages) hit almost always;
+    /// a column whose values rarely repeat soon stops using it (see ``recentCode(_:in:)``).
+    private struct Recent {
+        var w0: UInt64
+        var w1: UInt64
+        /// Length << 32 | code; `UInt64.max` when empty.
+        var lengthCode: UInt64
+    }
+    private var recent = [Recent](repeating: Recent(w0: 0, w1: 0, lengthCode: UInt64.max), count: 256)
+    private var recentMisses = 0
+    private var recentHits = 0
+    private var recentOn = true
 
     /// An interner for an empty column.
     public init() {}
+
+    /// ``canonicalCode(_:in:)-(UnsafeBufferPointer<UInt8>,_)`` with a cache of recent short
+    /// values in front: the same codes and levels, in the same order (a value is cached
+    /// only after the table gave its code, and a value's code never changes), found
+    /// faster when few distinct short values repeat. At its 2,048th miss the cache is
+    /// dropped for good unless it has hit at least as often (a column of many distinct
+    /// values, such as company names, then pays only one check per value).
+    @inline(__always)
+    public mutating func recentCode(_ bytes: UnsafeBufferPointer<UInt8>, in column: inout TextColumn) -> Int32 {
+        let n = bytes.count
+        guard recentOn, n <= 16, let base = bytes.baseAddress else { return canonicalCode(bytes, in: &column) }
+        // The bytes as two words: with the length they determine the value exactly.
+        let (w0, w1) = TextColumnInterner.keyWords(base, n)
+        let h = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &+ UInt64(n)) &* 0xBF58_476D_1CE4_E5B9
+        let i = Int(truncatingIfNeeded: h >> 56)
+        let e = recent[i]
+        if e.w0 == w0 && e.w1 == w1 && e.lengthCode >> 32 == UInt64(n) {
+            recentHits &+= 1
+            return Int32(truncatingIfNeeded: e.lengthCode)
+        }
+        let code = canonicalCode(bytes, in: &column)
+        recent[i] = Recent(w0: w0, w1: w1, lengthCode: UInt64(n) << 32 | UInt64(UInt32(bitPattern: code)))
+        recentMisses &+= 1
+        if recentMisses == 2048 && recentHits < 2048 {
+            recentOn = false
+            recent = []
+        }
+        return code
+    }
 
     /// The column's code of `bytes` (which must be valid UTF-8), adding a level when new.
     /// Does not append the code to the column's `codes`.
@@ -52,14 +128,18 @@ public struct TextColumnInterner: Sendable {
 
     /// ``code(_:in:)`` with the hash of `bytes` already computed.
     mutating func code(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64, in column: inout TextColumn) -> Int32 {
+        let n = bytes.count
+        let tag = TextColumnInterner.tagLength(hash: h, count: n)
+        var w0: UInt64 = 0, w1: UInt64 = 0
+        if n <= 16, n > 0, let base = bytes.baseAddress { (w0, w1) = TextColumnInterner.keyWords(base, n) }
         let found: (code: Int32, slot: Int) = slots.withUnsafeBufferPointer { slots in
             let mask = slots.count - 1
-            let tag = h & 0xFFFF_FFFF_0000_0000
             var i = Int(truncatingIfNeeded: h) & mask
             while true {
                 let s = slots[i]
                 if s.tagCode == UInt64.max { return (-1, i) }
-                if s.tagCode & 0xFFFF_FFFF_0000_0000 == tag && s.count == bytes.count && equal(s.start, bytes) {
+                if s.tagCode & 0xFFFF_FFFF_0000_0000 == tag
+                    && (n <= 16 ? s.a == w0 && s.b == w1 : s.b == UInt64(n) && equal(Int(s.a), bytes)) {
                     return (Int32(truncatingIfNeeded: s.tagCode), i)
                 }
                 i = (i + 1) & mask
@@ -72,7 +152,7 @@ public struct TextColumnInterner: Sendable {
         arena.append(contentsOf: bytes)
         ends.append(arena.count)
         hashes.append(h)
-        slots[found.slot] = TextColumnInterner.slot(code: code, hash: h, start: start, count: bytes.count)
+        slots[found.slot] = slot(code: code, hash: h, start: start, count: n)
         if ends.count * 2 > slots.count { grow() }
         return code
     }
@@ -112,7 +192,7 @@ public struct TextColumnInterner: Sendable {
             var i = Int(truncatingIfNeeded: hashes[k]) & mask
             while slots[i].tagCode != UInt64.max { i = (i + 1) & mask }
             let start = k == 0 ? 0 : ends[k - 1]
-            slots[i] = TextColumnInterner.slot(code: Int32(k), hash: hashes[k], start: start, count: ends[k] - start)
+            slots[i] = slot(code: Int32(k), hash: hashes[k], start: start, count: ends[k] - start)
         }
     }
 

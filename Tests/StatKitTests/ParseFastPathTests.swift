@@ -1,0 +1,173 @@
+import Testing
+@testable import StatKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The fast paths of the CSV parse (the 16-byte block scan of records, plain decimals, the
+/// interner's cache of recent values) against brute force and the general paths.
+@Suite struct ParseFastPathTests {
+    private struct Rng {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    private static func read(_ bytes: [UInt8], chunk: Int?) throws(CSVError) -> [(line: Int, fields: [[UInt8]])] {
+        let reader: CSVReader
+        if let chunk {
+            let path = "/tmp/parse-fastpath-\(getpid())-\(chunk)-\(bytes.count).csv"
+            defer { unlink(path) }
+            try? AtomicFile.write(bytes, to: path)
+            reader = try CSVReader(path: path, chunkSize: chunk)
+            var out: [(Int, [[UInt8]])] = []
+            while try reader.next() { out.append((reader.recordLine, (0..<reader.fieldCount).map { Array(reader.field($0)) })) }
+            return out
+        }
+        reader = CSVReader(bytes: bytes, name: "t.csv")
+        var out: [(Int, [[UInt8]])] = []
+        while try reader.next() { out.append((reader.recordLine, (0..<reader.fieldCount).map { Array(reader.field($0)) })) }
+        return out
+    }
+
+    /// Records whose field breaks fall at every offset of the 16-byte blocks (fields of 0–40
+    /// bytes), with multi-byte UTF-8, simply and doubly quoted fields, commas, LF, CR LF and
+    /// lone CR inside quotes and as record ends; the expected fields are the generated ones
+    /// (brute force), for the whole input in memory and for chunks that cut records.
+    @Test func blockScanMatchesGeneratedRecords() throws {
+        var g = Rng(state: 11)
+        let plain: [[UInt8]] = ["a", "Z", "0", " ", "é", "€", "😀", "x", "-", "."].map { Array($0.utf8) }
+        let quoted: [[UInt8]] = plain + [",", "\"", "\n", "\r\n", "\r"].map { Array($0.utf8) }
+        for trial in 0..<40 {
+            var text: [UInt8] = []
+            var expected: [(Int, [[UInt8]])] = []
+            var line = 1
+            let width = 1 + g.below(12)
+            for _ in 0..<(1 + g.below(60)) {
+                var fields: [[UInt8]] = []
+                var encoded: [[UInt8]] = []
+                var breaks = 0
+                for _ in 0..<width {
+                    let q = g.below(4) == 0
+                    var f: [UInt8] = []
+                    for _ in 0..<g.below(q ? 12 : 41) { f += (q ? quoted : plain)[g.below(q ? quoted.count : plain.count)] }
+                    fields.append(f)
+                    if q {
+                        encoded.append([34] + f.flatMap { $0 == 34 ? [34, 34] as [UInt8] : [$0] } + [34])
+                        var k = 0
+                        while k < f.count {
+                            if f[k] == 13 && k + 1 < f.count && f[k + 1] == 10 { breaks += 1; k += 2; continue }
+                            if f[k] == 10 || f[k] == 13 { breaks += 1 }
+                            k += 1
+                        }
+                    } else {
+                        encoded.append(f)
+                    }
+                }
+                if width == 1 && fields[0].isEmpty { fields[0] = [101]; encoded[0] = [101] }
+                expected.append((line, fields))
+                text += Array(encoded.joined(separator: [44]))
+                line += breaks + 1
+                switch g.below(4) {
+                case 0: text += [13, 10]
+                case 1: text += [13]
+                default: text += [10]
+                }
+            }
+            for chunk in [nil, 16, 17, 31, 33, 100, 1 << 20] as [Int?] {
+                let got = try Self.read(text, chunk: chunk)
+                #expect(got.map(\.fields) == expected.map(\.1), "trial \(trial) chunk \(chunk ?? 0)")
+                #expect(got.map(\.line) == expected.map(\.0), "trial \(trial) chunk \(chunk ?? 0)")
+            }
+        }
+    }
+
+    /// A NUL, a stray quote, text after a closing quote or invalid UTF-8 at every offset of
+    /// a block is reported at its line and field, as the general path (tiny chunks) reports it.
+    @Test func errorsAtEveryOffsetAreLocated() throws {
+        let bad: [(bytes: [UInt8], kind: CSVError.Kind)] = [
+            ([97, 0, 98], .nulByte), ([97, 34, 98], .strayQuote), ([34, 97, 34, 98], .textAfterClosingQuote),
+            ([97, 0xFF, 98], .invalidUTF8), ([0xC3, 0x28], .invalidUTF8), ([34, 0xE2, 0x82, 34], .invalidUTF8),
+        ]
+        for (b, kind) in bad {
+            for pad in 0..<40 {
+                for column in 2...4 {
+                    // The first field shifts the bad one to every offset of a block.
+                    var fields: [[UInt8]] = [Array(repeating: 120, count: pad), [121], [122, 122], [119]]
+                    fields[column - 1] = b
+                    let text: [UInt8] = Array("h1,h2,h3,h4\nok,\"fine, ok\",1,2\n".utf8) + Array(fields.joined(separator: [44])) + [10] + Array("a,b,c,d\n".utf8)
+                    for chunk in [nil, 5, 16, 1 << 20] as [Int?] {
+                        var caught: CSVError?
+                        do { _ = try Self.read(text, chunk: chunk) } catch { caught = error }
+                        #expect(caught?.kind == kind && caught?.line == 3 && caught?.column == column,
+                                "pad \(pad) column \(column) chunk \(chunk ?? 0): \(String(describing: caught))")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Plain decimals (digits and at most one point, 1–16 bytes) take the short path; its
+    /// value must have the bits of the general parser's and of the standard library's
+    /// correctly rounded `Double(String)`, and anything it declines must still parse as before.
+    @Test func plainDecimalsMatchGeneralPathAndStandardLibrary() {
+        var g = Rng(state: 5)
+        let alphabet = Array("0123456789.".utf8) + Array("0123456789".utf8)
+        var inputs: [[UInt8]] = ["0", "00", "5.", ".5", ".", "..", "13", "99.0", "0.03", "1.5.", "123456789012345",
+                                 "1234567890123456", "999999999999999", "0.000000000000001", "9999999999999999",
+                                 "000000000000000.1", "1e3", " 12", "12 ", "-1", "+1", ""].map { Array($0.utf8) }
+        for _ in 0..<50_000 { inputs.append((0..<(1 + g.below(17))).map { _ in alphabet[g.below(alphabet.count)] }) }
+        for b in inputs {
+            b.withUnsafeBufferPointer { p in
+                let fast = CSVValue.double(p), general = CSVValue.generalDouble(p)
+                #expect(fast?.bitPattern == general?.bitPattern, "\(String(decoding: b, as: UTF8.self))")
+                if let short = CSVValue.plainDecimal(p) {
+                    let reference = Double(String(decoding: b, as: UTF8.self))
+                    #expect(short.bitPattern == reference?.bitPattern, "\(String(decoding: b, as: UTF8.self))")
+                }
+                for currency in [false, true] where !b.isEmpty {
+                    // The grouped parser on plain digits is the plain parser.
+                    if let v = CSVValue.groupedDouble(p, currency: currency) {
+                        #expect(v.bitPattern == general?.bitPattern, "\(String(decoding: b, as: UTF8.self))")
+                    } else {
+                        #expect(general == nil || b.contains(32) || b.contains(43) || b.contains(45), "\(String(decoding: b, as: UTF8.self))")
+                    }
+                }
+            }
+        }
+    }
+
+    /// `recentCode` must give the codes and levels (in order) of `canonicalCode`: values of
+    /// 0–20 bytes, few of them (the cache hits) or many (it is dropped), ASCII and not,
+    /// canonically equivalent spellings, the Kelvin sign.
+    @Test func recentCodeMatchesCanonicalCode() {
+        var g = Rng(state: 3)
+        let special = ["Caf\u{E9}", "Cafe\u{301}", "\u{212A}elvin", "Kelvin", "\u{037E}", ";", "", "é", "ab", "abcdefgh", "abcdefghi",
+                       "abcdefghijklmnop", "abcdefghijklmnopq", "Series A", "Series B", "Post-IPO"]
+        for distinct in [3, 40, 300, 5_000, 50_000] {
+            var a = TextColumnInterner(), b = TextColumnInterner()
+            var ca = TextColumn(), cb = TextColumn()
+            var codesA: [Int32] = [], codesB: [Int32] = []
+            for _ in 0..<30_000 {
+                let v: [UInt8]
+                if g.below(10) == 0 {
+                    v = Array(special[g.below(special.count)].utf8)
+                } else {
+                    let k = g.below(distinct)
+                    let len = k % 21
+                    v = (0..<len).map { UInt8(65 + (k / (len + 1) + $0 * 7) % 26) } + (k % 13 == 0 ? Array("é".utf8) : [])
+                }
+                codesA.append(v.withUnsafeBufferPointer { a.recentCode($0, in: &ca) })
+                codesB.append(v.withUnsafeBufferPointer { b.canonicalCode($0, in: &cb) })
+            }
+            #expect(codesA == codesB, "distinct \(distinct)")
+            #expect(ca.levels == cb.levels, "distinct \(distinct)")
+        }
+    }
+}
