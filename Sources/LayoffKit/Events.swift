@@ -64,7 +64,7 @@ public struct EventTable: Sendable, Equatable {
 }
 
 /// Where an event's workforce figure came from.
-public enum WorkforceSource: UInt8, Sendable, Equatable, CaseIterable {
+public enum WorkforceSource: UInt8, Sendable, Equatable, CaseIterable, BitwiseCopyable {
     /// Employees from the fundamentals file (company and fiscal year matched).
     case fundamentals
     /// Implied by the event itself: cut ÷ fraction.

@@ -70,9 +70,27 @@ public struct LayoffDataset: Sendable {
                 do throws(IngestError) { return .success(try FundamentalsLoader.load(path: path, options: fOptions)) } catch { return .failure(error) }
             }
         } : nil
+        // Aliases are read first (the join needs them) but their errors are thrown where
+        // they were before: after those of the events and the fundamentals.
+        var names = CompanyNames()
+        var aliasesError: IngestError?
+        if let aliasesPath {
+            do throws(IngestError) { try names.addAliases(csvFile: aliasesPath) } catch { aliasesError = error }
+        }
+        // With a fundamentals file on another thread, the events are joined to it while
+        // their duplicates are searched (the join does not depend on them); the join is
+        // the one made below otherwise.
+        var earlyJoin: FundamentalsJoin?
+        let joinAlongside: ((EventTable) -> Void)? = pendingFundamentals != nil && aliasesError == nil ? { [names] events in
+            if case .success(let f) = pendingFundamentals!.wait() {
+                earlyJoin = FundamentalsJoin(events: events, fundamentals: f.fundamentals,
+                                             options: JoinOptions(lag: lag, names: names), threads: threads)
+            }
+        } : nil
         let eventsLoad: EventLoadResult
         if let eventsPath {
-            eventsLoad = try EventLoader.load(path: eventsPath, options: eventOptions, threads: threads)
+            eventsLoad = try EventLoader.load(path: eventsPath, options: eventOptions, threads: threads,
+                                              minimumSplitBytes: EventLoader.minimumSplitBytes, alongside: joinAlongside)
             inputs.append(DatasetInput(role: "events", displayName: displayName(eventsPath), path: eventsPath,
                                        embeddedBytes: nil, rows: eventsLoad.rowsRead))
         } else {
@@ -102,9 +120,8 @@ public struct LayoffDataset: Sendable {
             inputs.append(DatasetInput(role: "fundamentals", displayName: embeddedFundamentalsName, path: nil,
                                        embeddedBytes: bytes, rows: f.rowsRead))
         }
-        var names = CompanyNames()
         if let aliasesPath {
-            do { try names.addAliases(csvFile: aliasesPath) } catch { throw error }
+            if let aliasesError { throw aliasesError }
             inputs.append(DatasetInput(role: "aliases", displayName: displayName(aliasesPath), path: aliasesPath,
                                        embeddedBytes: nil, rows: 0))
         }
@@ -112,8 +129,8 @@ public struct LayoffDataset: Sendable {
         var join: FundamentalsJoin?
         let workforce: Workforce
         if let f = fundamentalsLoad {
-            let j = FundamentalsJoin(events: events, fundamentals: f.fundamentals, options: JoinOptions(lag: lag, names: names),
-                                     threads: threads)
+            let j = earlyJoin ?? FundamentalsJoin(events: events, fundamentals: f.fundamentals,
+                                                  options: JoinOptions(lag: lag, names: names), threads: threads)
             join = j
             workforce = j.workforce
             // The loader's company codes served the join; the dataset does not keep them.

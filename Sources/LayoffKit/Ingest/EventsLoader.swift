@@ -116,16 +116,25 @@ public enum EventLoader {
     /// straddles the split), that segment's parse is discarded and the segment before
     /// continues through it, so a wrong guess costs time, never correctness.
     public static func load(path: String, options: EventLoadOptions = .init(), threads: Int = 1) throws(IngestError) -> EventLoadResult {
-        try load(path: path, options: options, threads: threads, minimumSplitBytes: 8 << 20)
+        try load(path: path, options: options, threads: threads, minimumSplitBytes: minimumSplitBytes)
     }
+
+    /// Smallest file split into segments (smaller ones parse faster on one thread).
+    static let minimumSplitBytes = 8 << 20
 
     /// ``load(path:options:threads:)`` with the smallest file size worth splitting and the
     /// smallest remainder worth taking over given (tests split and share tiny files).
     /// (Tests also read in small chunks, so that readers are overtaken while they read,
     /// and count the segments taken over in `takenOver`.)
+    ///
+    /// `alongside`, when given, is called with the loaded events while the duplicates are
+    /// searched on other threads (unless ``EventLoadOptions/dedupe`` removes them, which
+    /// changes the events: it is then called after the search), so work that needs the
+    /// events but not their duplicates (the fundamentals join) overlaps the search.
     static func load(path: String, options: EventLoadOptions, threads: Int, minimumSplitBytes: Int,
                      minimumStealBytes: Int = 8 << 20, chunkSize: Int = 1 << 20,
-                     takenOver: TakeOverCount? = nil) throws(IngestError) -> EventLoadResult {
+                     takenOver: TakeOverCount? = nil,
+                     alongside: ((EventTable) -> Void)? = nil) throws(IngestError) -> EventLoadResult {
         try checkOptions(options)
         let reader: CSVReader
         do { reader = try CSVReader(path: path, chunkSize: chunkSize) } catch { throw .csv(error) }
@@ -143,7 +152,8 @@ public enum EventLoader {
             part.parse(reader, header: header, options: options, reserve: size / minimumRecord + 1)
             var parts = [part]
             part = Partial(layout: layout)
-            return try finish(&parts, header: header, options: options, name: reader.name)
+            return try finish(&parts, header: header, options: options, name: reader.name, threads: threads,
+                              alongside: alongside)
         }
         // Segment 0 here, segments 1..<k on other threads. A thread done with its segment
         // takes over the second half of the largest remainder still being parsed (from a
@@ -219,7 +229,7 @@ public enum EventLoader {
         done.append(current)
         current = Partial(layout: layout)
         segments = []
-        return try finish(&done, header: header, options: options, name: reader.name, threads: threads)
+        return try finish(&done, header: header, options: options, name: reader.name, threads: threads, alongside: alongside)
     }
 
     /// Loads events from CSV bytes in memory (such as the embedded dataset); `name` is
@@ -480,7 +490,8 @@ public enum EventLoader {
     /// line numbers made the file's), finds exact duplicates, and throws the first CSV
     /// error or, unless invalid rows are skipped, the problems.
     private static func finish(_ parts: inout [Partial], header: [String], options: EventLoadOptions, name: String,
-                               threads: Int = 1) throws(IngestError) -> EventLoadResult {
+                               threads: Int = 1,
+                               alongside: ((EventTable) -> Void)? = nil) throws(IngestError) -> EventLoadResult {
         for p in parts {
             if var e = p.csvError {
                 if e.line > 0 { e.line += p.lineOffset }
@@ -525,7 +536,20 @@ public enum EventLoader {
         if !problems.isEmpty && !options.skipInvalid {
             throw .invalidData(file: name, problems: problems)
         }
-        let (duplicates, dropped) = findDuplicates(in: &t, dedupe: options.dedupe, threads: threads)
+        let duplicates: [DuplicateEvent], dropped: Int
+        if let alongside, !options.dedupe, threads > 1 {
+            // The search reads the events and leaves them as they are.
+            let table = t
+            let search = BackgroundWork { () -> [DuplicateEvent] in
+                var copy = table
+                return findDuplicates(in: &copy, dedupe: false, threads: threads).0
+            }
+            alongside(t)
+            (duplicates, dropped) = (search.wait(), 0)
+        } else {
+            (duplicates, dropped) = findDuplicates(in: &t, dedupe: options.dedupe, threads: threads)
+            alongside?(t)
+        }
         return EventLoadResult(file: name, events: t, problems: problems,
                                excludedByReason: excluded, duplicates: duplicates,
                                duplicatesDropped: dropped, rowsRead: rows)

@@ -113,11 +113,16 @@ public struct FundamentalsJoin: Sendable, Equatable {
         let matcher = EventMatcher(events: events, employees: employees, lag: options.lag, keyOfLevel: keyOfLevel,
                                    table: table, dense: dense ?? [], useDense: dense != nil, packed: packed,
                                    years: years, firstYear: firstYear, yearOfDay: yearOfDay ?? [], lo: lo)
-        var rows = [Int32](repeating: -1, count: n)
-        var fiscal = [Int32](repeating: 0, count: n)
-        var wfValue = [Double](repeating: 0, count: n)
-        var wfKnown = [Bool](repeating: false, count: n)
-        var source = [WorkforceSource](repeating: .unknown, count: n)
+        // Every entry is written by the matcher (its thread touches the memory first, so
+        // with two threads the fresh pages are faulted in on both).
+        func uninitialized<T: BitwiseCopyable>(_: T.Type) -> [T] {
+            [T](unsafeUninitializedCapacity: n) { _, count in count = n }
+        }
+        var rows = uninitialized(Int32.self)
+        var fiscal = uninitialized(Int32.self)
+        var wfValue = uninitialized(Double.self)
+        var wfKnown = uninitialized(Bool.self)
+        var source = uninitialized(WorkforceSource.self)
         var unmatched: [Int] = []
         rows.withUnsafeMutableBufferPointer { r in
             fiscal.withUnsafeMutableBufferPointer { f in
@@ -260,6 +265,8 @@ private struct EventMatcher: Sendable {
             let year = eventYear - lag
             fiscalOut[i] = Int32(truncatingIfNeeded: year)
             let code = Int(codes[i])
+            // Unmatched, without a workforce, unless found below (every output is written).
+            rowOut[i] = -1; wfOut[i] = 0; knownOut[i] = false; sourceOut[i] = .unknown
             var entry = EventMatcher.none
             let key = code >= 0 ? Int(keyOfLevel[code]) : -1
             if key >= 0 {
