@@ -115,6 +115,10 @@ public enum EventLoader {
     /// before must end exactly there. When it does not (a quoted field with a line break
     /// straddles the split), that segment's parse is discarded and the segment before
     /// continues through it, so a wrong guess costs time, never correctness.
+    ///
+    /// A thread that finishes its segment early takes over the second half of the largest
+    /// remainder another thread still has to parse (from a line feed on, checked the same
+    /// way), so the threads finish together however the cores are shared at the moment.
     public static func load(path: String, options: EventLoadOptions = .init(), threads: Int = 1) throws(IngestError) -> EventLoadResult {
         try load(path: path, options: options, threads: threads, minimumSplitBytes: minimumSplitBytes)
     }
