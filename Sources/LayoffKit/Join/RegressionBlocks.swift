@@ -19,16 +19,97 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
     public let name: String
     /// Rows per block.
     public let blockRows: Int
+    /// The fundamentals columns a formula uses and its transformed factors of them,
+    /// evaluated once per fundamentals row, packed per row for one gather per event.
+    let packed: PackedFundamentals?
+
+    /// How many events ahead ``block(_:columns:)`` prefetches a packed fundamentals record.
+    static let prefetchDistance = 12
+
+    /// The fundamentals columns of the regression table (one value per fundamentals row).
+    static let fundamentalsColumns = ["employees", "revenue", "revenue_growth"]
+
+    /// Per fundamentals row `r`, side by side from `record(r)`: the values of `columns`, then
+    /// the value and low-order part of each of `precomputed` (``PrecomputedFactor``); the
+    /// presence of `columns` as bits of `presence[r]`.
+    struct PackedFundamentals: Sendable {
+        var columns: [String]
+        var precomputed: [(expression: FormulaExpression, columns: [String])]
+        var stride: Int
+        /// Records, from element `skew` on (so that records of 4 values start on 32 bytes).
+        var values: [Double]
+        var skew: Int
+        var presence: [UInt8]
+        var rows: Int
+    }
 
     /// A source over the regression table of `join` (made from `events` and `fundamentals`),
     /// `blockRows` rows at a time.
+    ///
+    /// With `formula`, the fundamentals columns it uses are packed row by row, and its
+    /// transformed factors of fundamentals columns only (`log(employees)`; those
+    /// ``PrecomputedFactor/isPrecomputable(_:)`` accepts) are evaluated once per fundamentals
+    /// row here (``PrecomputedFactor/evaluate(_:over:)``) and packed with them: each block
+    /// gathers one record per event and carries the factors gathered
+    /// (``DataTable/addPrecomputed(_:values:lowOrder:)``) when it holds their columns. A
+    /// design built from the block is the same bit for bit, without a long-double `log` per
+    /// event and pass.
     public init(events: EventTable, fundamentals: FundamentalsTable, join: FundamentalsJoin,
-                name: String = "joined events", blockRows: Int = 8192) {
+                name: String = "joined events", blockRows: Int = 8192, formula: Formula? = nil) {
         self.events = events
         self.fundamentals = fundamentals
         self.join = join
         self.name = name
         self.blockRows = max(1, blockRows)
+        self.packed = formula.flatMap { Self.pack(fundamentals, formula: $0) }
+    }
+
+    /// The packed fundamentals of `formula` (`nil` when it uses none, or more than 8).
+    static func pack(_ fundamentals: FundamentalsTable, formula: Formula) -> PackedFundamentals? {
+        let source: [(String, NumericColumn)] = [("employees", fundamentals.employees), ("revenue", fundamentals.revenue),
+                                                 ("revenue_growth", fundamentals.revenueGrowth)]
+        let used = formula.columnsUsed
+        let cols = source.filter { used.contains($0.0) }
+        guard !cols.isEmpty else { return nil }
+        let rows = cols[0].1.count
+        guard cols.allSatisfy({ $0.1.count == rows }) else { return nil }
+        var table = DataTable()
+        do { for (n, c) in source where c.count == rows { try table.add(n, .numeric(c)) } } catch { return nil }
+        var pre: [(expression: FormulaExpression, columns: [String], values: [Double], low: [Double])] = []
+        for term in formula.terms {
+            for f in term.factors {
+                guard case .expression(let e) = f.kind, PrecomputedFactor.isPrecomputable(e), !e.columns.isEmpty,
+                      e.columns.allSatisfy({ c in cols.contains { $0.0 == c } }),
+                      !pre.contains(where: { $0.expression == e }) else { continue }
+                let (v, lo) = PrecomputedFactor.evaluate(e, over: table)
+                pre.append((e, e.columns, v, lo))
+            }
+        }
+        let width = cols.count + 2 * pre.count
+        guard width <= 8 else { return nil }
+        let stride = width <= 2 ? width : width <= 4 ? 4 : 8
+        var values = [Double](repeating: 0, count: rows * stride + 4)
+        let skew = values.withUnsafeBufferPointer { p in
+            let address = Int(bitPattern: p.baseAddress!)
+            return ((32 - address % 32) % 32) / 8
+        }
+        var presence = [UInt8](repeating: 0, count: rows)
+        values.withUnsafeMutableBufferPointer { vp in
+            for r in 0..<rows {
+                let base = skew + r * stride
+                var bits: UInt8 = 0
+                for (k, (_, c)) in cols.enumerated() {
+                    if c.isPresent[r] { bits |= 1 << k; vp[base + k] = c.values[r] }
+                }
+                presence[r] = bits
+                for (k, p) in pre.enumerated() {
+                    vp[base + cols.count + 2 * k] = p.values[r]
+                    vp[base + cols.count + 2 * k + 1] = p.low[r]
+                }
+            }
+        }
+        return PackedFundamentals(columns: cols.map(\.0), precomputed: pre.map { ($0.expression, $0.columns) },
+                                  stride: stride, values: values, skew: skew, presence: presence, rows: rows)
     }
 
     /// Number of rows (events).
@@ -87,8 +168,70 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
             }
             return .numeric(NumericColumn(values: values, isPresent: present))
         }
+        // The packed fundamentals (columns and precomputed factors), one record per event.
+        var gathered: [String: Column] = [:]
+        var factors: [(FormulaExpression, [Double], [Double])] = []
+        if let packed, packed.columns.contains(where: columns.contains) {
+            let n = range.count, start = range.lowerBound, c = packed.columns.count, stride = packed.stride
+            let wanted = packed.precomputed.indices.filter { packed.precomputed[$0].columns.allSatisfy(columns.contains) }
+            // Gathered column by column into one flat array (column k at k·n), in one sweep.
+            let width = c + 2 * wanted.count
+            let at = wanted.map { c + 2 * $0 }
+            var flat = [Double](repeating: 0, count: width * n)
+            var presentFlat = [Bool](repeating: false, count: c * n)
+            let limit = packed.rows, skew = packed.skew, pairs = wanted.count
+            join.row.withUnsafeBufferPointer { rows in
+            packed.values.withUnsafeBufferPointer { pv in
+            packed.presence.withUnsafeBufferPointer { pp in
+            at.withUnsafeBufferPointer { ap in
+            flat.withUnsafeMutableBufferPointer { outBuffer in
+            presentFlat.withUnsafeMutableBufferPointer { okBuffer in
+                let records = pv.baseAddress! + skew
+                let out = outBuffer.baseAddress!, ok = okBuffer.baseAddress!
+                let rowPointer = rows.baseAddress!, presence = pp.baseAddress!, offsets = ap.baseAddress!
+                for o in 0..<n {
+                    // The events point to fundamentals rows at random: the record a few
+                    // events ahead is prefetched.
+                    if o + Self.prefetchDistance < n {
+                        let ahead = Int(rowPointer[start + o + Self.prefetchDistance])
+                        if ahead >= 0 && ahead < limit { llvmPrefetch(UnsafeRawPointer(records + ahead * stride), 0, 3, 1) }
+                    }
+                    let r = Int(rowPointer[start + o])
+                    guard r >= 0, r < limit else { continue }
+                    let record = records + r * stride, bits = Int(presence[r])
+                    var k = 0
+                    while k < c {
+                        if bits & (1 << k) != 0 {
+                            out[k * n + o] = record[k]
+                            ok[k * n + o] = true
+                        }
+                        k += 1
+                    }
+                    var w = 0
+                    while w < pairs {
+                        let a = offsets[w]
+                        out[(c + 2 * w) * n + o] = record[a]
+                        out[(c + 2 * w + 1) * n + o] = record[a + 1]
+                        w += 1
+                    }
+                }
+            } } } } } }
+            let values = (0..<width).map { k in Array(flat[(k * n)..<((k + 1) * n)]) }
+            let present = (0..<c).map { k in Array(presentFlat[(k * n)..<((k + 1) * n)]) }
+            for (k, name) in packed.columns.enumerated() {
+                gathered[name] = .numeric(NumericColumn(values: values[k], isPresent: present[k]))
+            }
+            for (w, q) in wanted.enumerated() {
+                factors.append((packed.precomputed[q].expression, values[c + 2 * w], values[c + 2 * w + 1]))
+            }
+        }
         var table = DataTable()
         for name in columns {
+            if let col = gathered[name] {
+                if table.column(named: name) != nil { continue }
+                do { try table.add(name, col) } catch { preconditionFailure("\(error)") }
+                continue
+            }
             let col: Column
             switch name {
             case "company": col = text(events.company)
@@ -109,6 +252,14 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
             if table.column(named: name) != nil { continue }
             do { try table.add(name, col) } catch { preconditionFailure("\(error)") }
         }
+        for (e, values, low) in factors {
+            do { try table.addPrecomputed(e, values: values, lowOrder: low) } catch { preconditionFailure("\(error)") }
+        }
         return table
     }
 }
+
+/// LLVM's prefetch intrinsic: a hint that brings the cache line at `address` in ahead of
+/// use (read, keep in all cache levels, data cache). It changes no value.
+@_silgen_name("llvm.prefetch.p0")
+private func llvmPrefetch(_ address: UnsafeRawPointer, _ readWrite: Int32, _ locality: Int32, _ cacheType: Int32)

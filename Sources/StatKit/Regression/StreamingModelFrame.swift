@@ -248,10 +248,18 @@ struct StreamingModelFrame {
             return
         }
         let builder = DesignBuilder(data: block)
-        let values: [[Double]?] = factors.map { f in
+        // As in DesignMatrix: right-hand-side transformed factors by evaluateFactor.
+        var factorColumns: [FormulaFactor: DesignBuilder.FactorColumn] = [:]
+        let values: [[Double]?] = factors.enumerated().map { k, f in
             switch resolved[f]! {
             case .text: return nil
-            case .numeric(let e): return builder.evaluate(e)
+            case .numeric(let e):
+                if k > 0 && !e.isBareColumn {
+                    let c = builder.evaluateFactor(e)
+                    factorColumns[f] = c
+                    return c.values
+                }
+                return builder.evaluate(e)
             case .numericCategorical(let c):
                 if case .numeric(let col) = block.column(named: c)! { return col.values }
                 return [Double](repeating: 0, count: n)  // all missing in this block
@@ -349,7 +357,7 @@ struct StreamingModelFrame {
         for c in codings where c.inexact {
             for part in c.parts {
                 if case .numeric(let f) = part, values80[f] == nil, case .numeric(let e) = resolved[f]!, !e.isBareColumn {
-                    values80[f] = builder.evaluate80(e, at: out.rows)
+                    values80[f] = factorColumns[f].map { builder.exact($0, e, at: out.rows) } ?? builder.evaluate80(e, at: out.rows)
                 }
             }
         }
