@@ -537,7 +537,8 @@ struct DesignBuilder {
 
     /// Whether a right-hand-side factor's double value is its Float80 value rounded once
     /// (a function of its argument, `log(x)`, `sqrt(x)` …): one long-double evaluation gives
-    /// both, and `Double(logl(v))` is the correctly rounded `log` in practice. Other
+    /// both, and `Double(logl(v))` is the correctly rounded `log` but in rare hard cases
+    /// (where glibc's double `log` errs as well; `x + lowOrder` holds the 64 bits). Other
     /// expressions are evaluated in double (`I(x^2)`, products: correctly rounded
     /// operations) and in Float80 separately.
     static func roundsFromExtended(_ e: FormulaExpression) -> Bool {
