@@ -19,27 +19,24 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
     public let name: String
     /// Rows per block.
     public let blockRows: Int
-    /// The fundamentals columns a formula uses and its transformed factors of them,
-    /// evaluated once per fundamentals row, packed per row for one gather per event.
+    /// The fundamentals columns a formula uses (gathered in one sweep per block) and its
+    /// transformed factors of them, evaluated once per fundamentals row.
     let packed: PackedFundamentals?
 
-    /// How many events ahead ``block(_:columns:)`` prefetches a packed fundamentals record.
-    static let prefetchDistance = 12
+    /// How many events ahead ``block(_:columns:)`` prefetches an event's fundamentals.
+    static let prefetchDistance = 20
 
     /// The fundamentals columns of the regression table (one value per fundamentals row).
     static let fundamentalsColumns = ["employees", "revenue", "revenue_growth"]
 
-    /// Per fundamentals row `r`, side by side from `record(r)`: the values of `columns`, then
-    /// the value and low-order part of each of `precomputed` (``PrecomputedFactor``); the
-    /// presence of `columns` as bits of `presence[r]`.
+    /// The fundamentals `columns` a formula uses, and its `precomputed` factors
+    /// (``PrecomputedFactor``): per fundamentals row `r`, factor `k`'s value and low-order
+    /// part at `pairs[r · stride + 2k]` and the next element (16 bytes per factor and row).
     struct PackedFundamentals: Sendable {
-        var columns: [String]
+        var columns: [(name: String, column: NumericColumn)]
         var precomputed: [(expression: FormulaExpression, columns: [String])]
         var stride: Int
-        /// Records, from element `skew` on (so that records of 4 values start on 32 bytes).
-        var values: [Double]
-        var skew: Int
-        var presence: [UInt8]
+        var pairs: [Double]
         var rows: Int
     }
 
@@ -64,52 +61,50 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
         self.packed = formula.flatMap { Self.pack(fundamentals, formula: $0) }
     }
 
-    /// The packed fundamentals of `formula` (`nil` when it uses none, or more than 8).
+    /// The packed fundamentals of `formula` (`nil` when it uses none).
     static func pack(_ fundamentals: FundamentalsTable, formula: Formula) -> PackedFundamentals? {
-        let source: [(String, NumericColumn)] = [("employees", fundamentals.employees), ("revenue", fundamentals.revenue),
-                                                 ("revenue_growth", fundamentals.revenueGrowth)]
+        let source: [(name: String, column: NumericColumn)] = [
+            ("employees", fundamentals.employees), ("revenue", fundamentals.revenue), ("revenue_growth", fundamentals.revenueGrowth)]
         let used = formula.columnsUsed
-        let cols = source.filter { used.contains($0.0) }
+        let cols = source.filter { used.contains($0.name) }
         guard !cols.isEmpty else { return nil }
-        let rows = cols[0].1.count
-        guard cols.allSatisfy({ $0.1.count == rows }) else { return nil }
-        var table = DataTable()
-        do { for (n, c) in source where c.count == rows { try table.add(n, .numeric(c)) } } catch { return nil }
-        var pre: [(expression: FormulaExpression, columns: [String], values: [Double], low: [Double])] = []
+        let rows = cols[0].column.count
+        guard cols.allSatisfy({ $0.column.count == rows }) else { return nil }
+        var factors: [(expression: FormulaExpression, columns: [String])] = []
         for term in formula.terms {
             for f in term.factors {
                 guard case .expression(let e) = f.kind, PrecomputedFactor.isPrecomputable(e), !e.columns.isEmpty,
-                      e.columns.allSatisfy({ c in cols.contains { $0.0 == c } }),
-                      !pre.contains(where: { $0.expression == e }) else { continue }
-                let (v, lo) = PrecomputedFactor.evaluate(e, over: table)
-                pre.append((e, e.columns, v, lo))
+                      e.columns.allSatisfy({ c in cols.contains { $0.name == c } }),
+                      !factors.contains(where: { $0.expression == e }) else { continue }
+                factors.append((e, e.columns))
             }
         }
-        let width = cols.count + 2 * pre.count
-        guard width <= 8 else { return nil }
-        let stride = width <= 2 ? width : width <= 4 ? 4 : 8
-        var values = [Double](repeating: 0, count: rows * stride + 4)
-        let skew = values.withUnsafeBufferPointer { p in
-            let address = Int(bitPattern: p.baseAddress!)
-            return ((32 - address % 32) % 32) / 8
-        }
-        var presence = [UInt8](repeating: 0, count: rows)
-        values.withUnsafeMutableBufferPointer { vp in
-            for r in 0..<rows {
-                let base = skew + r * stride
-                var bits: UInt8 = 0
-                for (k, (_, c)) in cols.enumerated() {
-                    if c.isPresent[r] { bits |= 1 << k; vp[base + k] = c.values[r] }
+        // Evaluated over slices of the fundamentals rows (little memory beside the result).
+        let stride = 2 * factors.count
+        var pairs = [Double](repeating: 0, count: rows * stride)
+        let chunk = 8192
+        var start = 0
+        while start < rows && !factors.isEmpty {
+            let end = min(rows, start + chunk)
+            var table = DataTable()
+            do {
+                for (n, c) in cols {
+                    try table.add(n, .numeric(NumericColumn(values: Array(c.values[start..<end]),
+                                                            isPresent: Array(c.isPresent[start..<end]))))
                 }
-                presence[r] = bits
-                for (k, p) in pre.enumerated() {
-                    vp[base + cols.count + 2 * k] = p.values[r]
-                    vp[base + cols.count + 2 * k + 1] = p.low[r]
+            } catch { return nil }
+            for (k, f) in factors.enumerated() {
+                let (v, lo) = PrecomputedFactor.evaluate(f.expression, over: table)
+                pairs.withUnsafeMutableBufferPointer { pp in
+                    for r in start..<end {
+                        pp[r * stride + 2 * k] = v[r - start]
+                        pp[r * stride + 2 * k + 1] = lo[r - start]
+                    }
                 }
             }
+            start = end
         }
-        return PackedFundamentals(columns: cols.map(\.0), precomputed: pre.map { ($0.expression, $0.columns) },
-                                  stride: stride, values: values, skew: skew, presence: presence, rows: rows)
+        return PackedFundamentals(columns: cols, precomputed: factors, stride: stride, pairs: pairs, rows: rows)
     }
 
     /// Number of rows (events).
@@ -168,58 +163,67 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
             }
             return .numeric(NumericColumn(values: values, isPresent: present))
         }
-        // The packed fundamentals (columns and precomputed factors), one record per event.
+        // The formula's fundamentals columns and precomputed factors, gathered in one
+        // sweep over the block's events (each event's row prefetched a few events ahead).
         var gathered: [String: Column] = [:]
         var factors: [(FormulaExpression, [Double], [Double])] = []
-        if let packed, packed.columns.contains(where: columns.contains) {
+        if let packed, packed.columns.contains(where: { columns.contains($0.name) }) {
             let n = range.count, start = range.lowerBound, c = packed.columns.count, stride = packed.stride
             let wanted = packed.precomputed.indices.filter { packed.precomputed[$0].columns.allSatisfy(columns.contains) }
-            // Gathered column by column into one flat array (column k at k·n), in one sweep.
+            // Column k at k·n of one flat array; factor w's values and low parts after them.
             let width = c + 2 * wanted.count
-            let at = wanted.map { c + 2 * $0 }
+            let at = wanted.map { 2 * $0 }
             var flat = [Double](repeating: 0, count: width * n)
             var presentFlat = [Bool](repeating: false, count: c * n)
-            let limit = packed.rows, skew = packed.skew, pairs = wanted.count
+            let limit = packed.rows, pairCount = wanted.count
+            // Base addresses of the columns' values and masks (the arrays are held by `packed`).
+            var valueBases: [UnsafePointer<Double>] = [], maskBases: [UnsafePointer<Bool>] = []
+            for (_, col) in packed.columns {
+                col.values.withUnsafeBufferPointer { valueBases.append($0.baseAddress!) }
+                col.isPresent.withUnsafeBufferPointer { maskBases.append($0.baseAddress!) }
+            }
+            withExtendedLifetime(packed) {
             join.row.withUnsafeBufferPointer { rows in
-            packed.values.withUnsafeBufferPointer { pv in
-            packed.presence.withUnsafeBufferPointer { pp in
+            packed.pairs.withUnsafeBufferPointer { pv in
             at.withUnsafeBufferPointer { ap in
+            valueBases.withUnsafeBufferPointer { vb in
+            maskBases.withUnsafeBufferPointer { mb in
             flat.withUnsafeMutableBufferPointer { outBuffer in
             presentFlat.withUnsafeMutableBufferPointer { okBuffer in
-                let records = pv.baseAddress! + skew
-                let out = outBuffer.baseAddress!, ok = okBuffer.baseAddress!
-                let rowPointer = rows.baseAddress!, presence = pp.baseAddress!, offsets = ap.baseAddress!
+                let pairBase = pv.baseAddress, out = outBuffer.baseAddress!, ok = okBuffer.baseAddress!
+                let rowPointer = rows.baseAddress!, offsets = ap.baseAddress
                 for o in 0..<n {
-                    // The events point to fundamentals rows at random: the record a few
-                    // events ahead is prefetched.
                     if o + Self.prefetchDistance < n {
                         let ahead = Int(rowPointer[start + o + Self.prefetchDistance])
-                        if ahead >= 0 && ahead < limit { llvmPrefetch(UnsafeRawPointer(records + ahead * stride), 0, 3, 1) }
+                        if ahead >= 0 && ahead < limit {
+                            for k in 0..<c {
+                                llvmPrefetch(UnsafeRawPointer(vb[k] + ahead), 0, 3, 1)
+                                llvmPrefetch(UnsafeRawPointer(mb[k] + ahead), 0, 3, 1)
+                            }
+                            if let pairBase, pairCount > 0 { llvmPrefetch(UnsafeRawPointer(pairBase + ahead * stride), 0, 3, 1) }
+                        }
                     }
                     let r = Int(rowPointer[start + o])
                     guard r >= 0, r < limit else { continue }
-                    let record = records + r * stride, bits = Int(presence[r])
-                    var k = 0
-                    while k < c {
-                        if bits & (1 << k) != 0 {
-                            out[k * n + o] = record[k]
-                            ok[k * n + o] = true
-                        }
-                        k += 1
+                    for k in 0..<c where mb[k][r] {
+                        out[k * n + o] = vb[k][r]
+                        ok[k * n + o] = true
                     }
-                    var w = 0
-                    while w < pairs {
-                        let a = offsets[w]
-                        out[(c + 2 * w) * n + o] = record[a]
-                        out[(c + 2 * w + 1) * n + o] = record[a + 1]
-                        w += 1
+                    if let pairBase, let offsets {
+                        let record = pairBase + r * stride
+                        for w in 0..<pairCount {
+                            let a = offsets[w]
+                            out[(c + 2 * w) * n + o] = record[a]
+                            out[(c + 2 * w + 1) * n + o] = record[a + 1]
+                        }
                     }
                 }
-            } } } } } }
+            } } } } } } }
+            }
             let values = (0..<width).map { k in Array(flat[(k * n)..<((k + 1) * n)]) }
             let present = (0..<c).map { k in Array(presentFlat[(k * n)..<((k + 1) * n)]) }
-            for (k, name) in packed.columns.enumerated() {
-                gathered[name] = .numeric(NumericColumn(values: values[k], isPresent: present[k]))
+            for (k, col) in packed.columns.enumerated() {
+                gathered[col.name] = .numeric(NumericColumn(values: values[k], isPresent: present[k]))
             }
             for (w, q) in wanted.enumerated() {
                 factors.append((packed.precomputed[q].expression, values[c + 2 * w], values[c + 2 * w + 1]))
