@@ -191,9 +191,16 @@ public struct DesignMatrix: Sendable {
         var kept: [Int] = []
         Self.listwise(rows: data.rowCount, present: present, values: allValues, counts: &counts, into: &kept)
         var values80: [FormulaFactor: [Float80]] = [:]  // transformed numeric factors, unrounded
+        // Precomputed factors that only appear alone in a term: their low-order parts as they
+        // are (`Float80(x) + Float80(lo) − Float80(x)` is `lo` exactly), without Float80.
+        var lowAtKept: [FormulaFactor: [Double]] = [:]
         for f in factors.dropFirst() {
             if case .numeric(let e)? = resolved[f], !e.isBareColumn, let c = factorColumns[f] {
-                values80[f] = builder.exact(c, e, at: kept)
+                if c.exact == nil, let low = c.low, formula.terms.allSatisfy({ $0.factors.count == 1 || !$0.factors.contains(f) }) {
+                    lowAtKept[f] = low.withUnsafeBufferPointer { lp in kept.map { lp[$0] } }
+                } else {
+                    values80[f] = builder.exact(c, e, at: kept)
+                }
             }
         }
         var values: [FormulaFactor: [Double]] = [:]   // numeric factors and numeric-source categoricals
@@ -323,6 +330,7 @@ public struct DesignMatrix: Sendable {
                         names.append(name)
                         columns.append(v)
                         if let exact { lowParts[columns.count - 1] = zip(exact, v).map { Double($0 - Float80($1)) } }
+                        else if term.factors.count == 1, let low = lowAtKept[term.factors[0]] { lowParts[columns.count - 1] = low }
                     }
                 }
                 for f in term.factors where !isNumeric(f) && !levelsOut.contains(where: { $0.factor == f.displayName }) {
