@@ -129,4 +129,43 @@ import LayoffKit
         #expect(md.contains("cluster by company"))
         #expect(figures.count == 2)
     }
+
+    /// A block source given the formula packs the fundamentals it uses and its factors of
+    /// them per fundamentals row: every block holds the same columns and cells as the plain
+    /// source's, plus the precomputed factors, and gives the same design bit for bit; so
+    /// does the streaming fit over all blocks. Formulas with log, sqrt and bare fundamentals.
+    @Test(arguments: [RegressionSettings().formula,
+                      "log(total_laid_off) ~ log(employees) + sqrt(revenue) + revenue_growth + log(revenue):revenue_growth",
+                      "total_laid_off ~ employees + log1p(revenue_growth + 100)"])
+    func packedFundamentalsGiveTheSameBlocks(formula: String) throws {
+        let data = try Self.dataset(events: 3_000, companies: 120, seed: 5)
+        let join = try #require(data.join), fundamentals = try #require(data.fundamentalsLoad).fundamentals
+        let parsed = try Formula(formula)
+        let plain = RegressionBlockSource(events: data.events, fundamentals: fundamentals, join: join, blockRows: 700)
+        let packed = RegressionBlockSource(events: data.events, fundamentals: fundamentals, join: join, blockRows: 700,
+                                           formula: parsed)
+        let columns = parsed.columnsUsed + ["company", "year"]
+        var start = 0
+        while start < data.events.count {
+            let range = start ..< min(data.events.count, start + 700)
+            let a = plain.block(range, columns: columns), b = packed.block(range, columns: columns)
+            #expect(Array(b.names.prefix(a.names.count)) == a.names)
+            for name in a.names {
+                switch (a.column(named: name), b.column(named: name)) {
+                case (.numeric(let x)?, .numeric(let y)?): #expect(x.isPresent == y.isPresent && x.values == y.values, "\(name)")
+                case (.text(let x)?, .text(let y)?): #expect(x.codes == y.codes && x.levels == y.levels, "\(name)")
+                default: Issue.record("column \(name) differs in kind")
+                }
+            }
+            let da = try DesignMatrix(parsed, data: a), db = try DesignMatrix(parsed, data: b)
+            #expect(da.x.storage == db.x.storage && da.lowOrder?.storage == db.lowOrder?.storage && da.y == db.y)
+            #expect(da.keptRows == db.keptRows && da.exclusions == db.exclusions)
+            start = range.upperBound
+        }
+        let f1 = try StreamingFormulaFit(formula: formula, source: plain, covariance: .hc3)
+        let f2 = try StreamingFormulaFit(formula: formula, source: packed, covariance: .hc3)
+        let r1 = try f1.fit.result(), r2 = try f2.fit.result()
+        #expect(r1.coefficients.map(\.estimate) == r2.coefficients.map(\.estimate))
+        #expect(r1.coefficients.map(\.standardError) == r2.coefficients.map(\.standardError))
+    }
 }

@@ -19,16 +19,92 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
     public let name: String
     /// Rows per block.
     public let blockRows: Int
+    /// The fundamentals columns a formula uses (gathered in one sweep per block) and its
+    /// transformed factors of them, evaluated once per fundamentals row.
+    let packed: PackedFundamentals?
+
+    /// How many events ahead ``block(_:columns:)`` prefetches an event's fundamentals.
+    static let prefetchDistance = 20
+
+    /// The fundamentals columns of the regression table (one value per fundamentals row).
+    static let fundamentalsColumns = ["employees", "revenue", "revenue_growth"]
+
+    /// The fundamentals `columns` a formula uses, and its `precomputed` factors
+    /// (``PrecomputedFactor``): per fundamentals row `r`, factor `k`'s value and low-order
+    /// part at `pairs[r · stride + 2k]` and the next element (16 bytes per factor and row).
+    struct PackedFundamentals: Sendable {
+        var columns: [(name: String, column: NumericColumn)]
+        var precomputed: [(expression: FormulaExpression, columns: [String])]
+        var stride: Int
+        var pairs: [Double]
+        var rows: Int
+    }
 
     /// A source over the regression table of `join` (made from `events` and `fundamentals`),
     /// `blockRows` rows at a time.
+    ///
+    /// With `formula`, the fundamentals columns it uses are packed row by row, and its
+    /// transformed factors of fundamentals columns only (`log(employees)`; those
+    /// ``PrecomputedFactor/isPrecomputable(_:)`` accepts) are evaluated once per fundamentals
+    /// row here (``PrecomputedFactor/evaluate(_:over:)``) and packed with them: each block
+    /// gathers one record per event and carries the factors gathered
+    /// (``DataTable/addPrecomputed(_:values:lowOrder:)``) when it holds their columns. A
+    /// design built from the block is the same bit for bit, without a long-double `log` per
+    /// event and pass.
     public init(events: EventTable, fundamentals: FundamentalsTable, join: FundamentalsJoin,
-                name: String = "joined events", blockRows: Int = 8192) {
+                name: String = "joined events", blockRows: Int = 8192, formula: Formula? = nil) {
         self.events = events
         self.fundamentals = fundamentals
         self.join = join
         self.name = name
         self.blockRows = max(1, blockRows)
+        self.packed = formula.flatMap { Self.pack(fundamentals, formula: $0) }
+    }
+
+    /// The packed fundamentals of `formula` (`nil` when it uses none).
+    static func pack(_ fundamentals: FundamentalsTable, formula: Formula) -> PackedFundamentals? {
+        let source: [(name: String, column: NumericColumn)] = [
+            ("employees", fundamentals.employees), ("revenue", fundamentals.revenue), ("revenue_growth", fundamentals.revenueGrowth)]
+        let used = formula.columnsUsed
+        let cols = source.filter { used.contains($0.name) }
+        guard !cols.isEmpty else { return nil }
+        let rows = cols[0].column.count
+        guard cols.allSatisfy({ $0.column.count == rows }) else { return nil }
+        var factors: [(expression: FormulaExpression, columns: [String])] = []
+        for term in formula.terms {
+            for f in term.factors {
+                guard case .expression(let e) = f.kind, PrecomputedFactor.isPrecomputable(e), !e.columns.isEmpty,
+                      e.columns.allSatisfy({ c in cols.contains { $0.name == c } }),
+                      !factors.contains(where: { $0.expression == e }) else { continue }
+                factors.append((e, e.columns))
+            }
+        }
+        // Evaluated over slices of the fundamentals rows (little memory beside the result).
+        let stride = 2 * factors.count
+        var pairs = [Double](repeating: 0, count: rows * stride)
+        let chunk = 8192
+        var start = 0
+        while start < rows && !factors.isEmpty {
+            let end = min(rows, start + chunk)
+            var table = DataTable()
+            do {
+                for (n, c) in cols {
+                    try table.add(n, .numeric(NumericColumn(values: Array(c.values[start..<end]),
+                                                            isPresent: Array(c.isPresent[start..<end]))))
+                }
+            } catch { return nil }
+            for (k, f) in factors.enumerated() {
+                let (v, lo) = PrecomputedFactor.evaluate(f.expression, over: table)
+                pairs.withUnsafeMutableBufferPointer { pp in
+                    for r in start..<end {
+                        pp[r * stride + 2 * k] = v[r - start]
+                        pp[r * stride + 2 * k + 1] = lo[r - start]
+                    }
+                }
+            }
+            start = end
+        }
+        return PackedFundamentals(columns: cols, precomputed: factors, stride: stride, pairs: pairs, rows: rows)
     }
 
     /// Number of rows (events).
@@ -87,8 +163,79 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
             }
             return .numeric(NumericColumn(values: values, isPresent: present))
         }
+        // The formula's fundamentals columns and precomputed factors, gathered in one
+        // sweep over the block's events (each event's row prefetched a few events ahead).
+        var gathered: [String: Column] = [:]
+        var factors: [(FormulaExpression, [Double], [Double])] = []
+        if let packed, packed.columns.contains(where: { columns.contains($0.name) }) {
+            let n = range.count, start = range.lowerBound, c = packed.columns.count, stride = packed.stride
+            let wanted = packed.precomputed.indices.filter { packed.precomputed[$0].columns.allSatisfy(columns.contains) }
+            // Column k at k·n of one flat array; factor w's values and low parts after them.
+            let width = c + 2 * wanted.count
+            let at = wanted.map { 2 * $0 }
+            var flat = [Double](repeating: 0, count: width * n)
+            var presentFlat = [Bool](repeating: false, count: c * n)
+            let limit = packed.rows, pairCount = wanted.count
+            // Base addresses of the columns' values and masks (the arrays are held by `packed`).
+            var valueBases: [UnsafePointer<Double>] = [], maskBases: [UnsafePointer<Bool>] = []
+            for (_, col) in packed.columns {
+                col.values.withUnsafeBufferPointer { valueBases.append($0.baseAddress!) }
+                col.isPresent.withUnsafeBufferPointer { maskBases.append($0.baseAddress!) }
+            }
+            withExtendedLifetime(packed) {
+            join.row.withUnsafeBufferPointer { rows in
+            packed.pairs.withUnsafeBufferPointer { pv in
+            at.withUnsafeBufferPointer { ap in
+            valueBases.withUnsafeBufferPointer { vb in
+            maskBases.withUnsafeBufferPointer { mb in
+            flat.withUnsafeMutableBufferPointer { outBuffer in
+            presentFlat.withUnsafeMutableBufferPointer { okBuffer in
+                let pairBase = pv.baseAddress, out = outBuffer.baseAddress!, ok = okBuffer.baseAddress!
+                let rowPointer = rows.baseAddress!, offsets = ap.baseAddress
+                for o in 0..<n {
+                    if o + Self.prefetchDistance < n {
+                        let ahead = Int(rowPointer[start + o + Self.prefetchDistance])
+                        if ahead >= 0 && ahead < limit {
+                            for k in 0..<c {
+                                llvmPrefetch(UnsafeRawPointer(vb[k] + ahead), 0, 3, 1)
+                                llvmPrefetch(UnsafeRawPointer(mb[k] + ahead), 0, 3, 1)
+                            }
+                            if let pairBase, pairCount > 0 { llvmPrefetch(UnsafeRawPointer(pairBase + ahead * stride), 0, 3, 1) }
+                        }
+                    }
+                    let r = Int(rowPointer[start + o])
+                    guard r >= 0, r < limit else { continue }
+                    for k in 0..<c where mb[k][r] {
+                        out[k * n + o] = vb[k][r]
+                        ok[k * n + o] = true
+                    }
+                    if let pairBase, let offsets {
+                        let record = pairBase + r * stride
+                        for w in 0..<pairCount {
+                            let a = offsets[w]
+                            out[(c + 2 * w) * n + o] = record[a]
+                            out[(c + 2 * w + 1) * n + o] = record[a + 1]
+                        }
+                    }
+                }
+            } } } } } } }
+            }
+            let values = (0..<width).map { k in Array(flat[(k * n)..<((k + 1) * n)]) }
+            let present = (0..<c).map { k in Array(presentFlat[(k * n)..<((k + 1) * n)]) }
+            for (k, col) in packed.columns.enumerated() {
+                gathered[col.name] = .numeric(NumericColumn(values: values[k], isPresent: present[k]))
+            }
+            for (w, q) in wanted.enumerated() {
+                factors.append((packed.precomputed[q].expression, values[c + 2 * w], values[c + 2 * w + 1]))
+            }
+        }
         var table = DataTable()
         for name in columns {
+            if let col = gathered[name] {
+                if table.column(named: name) != nil { continue }
+                do { try table.add(name, col) } catch { preconditionFailure("\(error)") }
+                continue
+            }
             let col: Column
             switch name {
             case "company": col = text(events.company)
@@ -109,6 +256,14 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
             if table.column(named: name) != nil { continue }
             do { try table.add(name, col) } catch { preconditionFailure("\(error)") }
         }
+        for (e, values, low) in factors {
+            do { try table.addPrecomputed(e, values: values, lowOrder: low) } catch { preconditionFailure("\(error)") }
+        }
         return table
     }
 }
+
+/// LLVM's prefetch intrinsic: a hint that brings the cache line at `address` in ahead of
+/// use (read, keep in all cache levels, data cache). It changes no value.
+@_silgen_name("llvm.prefetch.p0")
+private func llvmPrefetch(_ address: UnsafeRawPointer, _ readWrite: Int32, _ locality: Int32, _ cacheType: Int32)

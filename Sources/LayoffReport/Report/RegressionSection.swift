@@ -172,7 +172,8 @@ extension ReportBuilder {
         let used = parsed.columnsUsed
         guard !used.isEmpty, used.allSatisfy(FundamentalsJoin.regressionColumnNames.contains) else { return nil }
         let events = data.events
-        let source = RegressionBlockSource(events: events, fundamentals: fundamentals, join: join, blockRows: blockRows)
+        let source = RegressionBlockSource(events: events, fundamentals: fundamentals, join: join, blockRows: blockRows,
+                                           formula: parsed)
         // Durbin–Watson comes from the second pass's residuals: the first needs no differenced factor.
         guard let sfit = try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical, threads: threads,
                                                   durbinWatson: false),

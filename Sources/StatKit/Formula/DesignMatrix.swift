@@ -175,17 +175,32 @@ public struct DesignMatrix: Sendable {
         // all rows (values at missing positions are garbage and never used), then each row
         // is checked: missing values first, then non-finite factor values.
         let present = used.map { builder.presence($0) }
-        let allValues: [[Double]?] = factors.map { f in
+        // Right-hand-side transformed factors: a function of a column is rounded from its
+        // Float80 value (``DesignBuilder/evaluateFactor(_:)``); the response as evaluated in double.
+        var factorColumns: [FormulaFactor: DesignBuilder.FactorColumn] = [:]
+        let allValues: [[Double]?] = factors.enumerated().map { k, f in
             if case .text = resolved[f]! { return nil }
+            if k > 0, case .numeric(let e) = resolved[f]!, !e.isBareColumn {
+                let c = builder.evaluateFactor(e)
+                factorColumns[f] = c
+                return c.values
+            }
             return builder.evaluateColumn(resolved[f]!)
         }
         var counts = [Int](repeating: 0, count: used.count + factors.count)
         var kept: [Int] = []
         Self.listwise(rows: data.rowCount, present: present, values: allValues, counts: &counts, into: &kept)
         var values80: [FormulaFactor: [Float80]] = [:]  // transformed numeric factors, unrounded
+        // Precomputed factors that only appear alone in a term: their low-order parts as they
+        // are (`Float80(x) + Float80(lo) − Float80(x)` is `lo` exactly), without Float80.
+        var lowAtKept: [FormulaFactor: [Double]] = [:]
         for f in factors.dropFirst() {
-            if case .numeric(let e)? = resolved[f], !e.isBareColumn {
-                values80[f] = builder.evaluate80(e, at: kept)
+            if case .numeric(let e)? = resolved[f], !e.isBareColumn, let c = factorColumns[f] {
+                if c.exact == nil, let low = c.low, formula.terms.allSatisfy({ $0.factors.count == 1 || !$0.factors.contains(f) }) {
+                    lowAtKept[f] = low.withUnsafeBufferPointer { lp in kept.map { lp[$0] } }
+                } else {
+                    values80[f] = builder.exact(c, e, at: kept)
+                }
             }
         }
         var values: [FormulaFactor: [Double]] = [:]   // numeric factors and numeric-source categoricals
@@ -315,6 +330,7 @@ public struct DesignMatrix: Sendable {
                         names.append(name)
                         columns.append(v)
                         if let exact { lowParts[columns.count - 1] = zip(exact, v).map { Double($0 - Float80($1)) } }
+                        else if term.factors.count == 1, let low = lowAtKept[term.factors[0]] { lowParts[columns.count - 1] = low }
                     }
                 }
                 for f in term.factors where !isNumeric(f) && !levelsOut.contains(where: { $0.factor == f.displayName }) {
@@ -516,6 +532,53 @@ struct DesignBuilder {
         case .numericCategorical(let column): return numeric[column]!.values
         case .text: return []
         }
+    }
+
+    /// A right-hand-side numeric factor at every row: its double values and, when they are
+    /// rounded from a Float80 evaluation, that evaluation (`exact`, every row) or its
+    /// low-order parts (`low`, every row: precomputed columns).
+    struct FactorColumn {
+        var values: [Double]
+        var exact: [Float80]? = nil
+        var low: [Double]? = nil
+    }
+
+    /// Whether a right-hand-side factor's double value is its Float80 value rounded once
+    /// (a function of its argument, `log(x)`, `sqrt(x)` …): one long-double evaluation gives
+    /// both, and `Double(logl(v))` is the correctly rounded `log` but in rare hard cases
+    /// (where glibc's double `log` errs as well; `x + lowOrder` holds the 64 bits). Other
+    /// expressions are evaluated in double (`I(x^2)`, products: correctly rounded
+    /// operations) and in Float80 separately.
+    static func roundsFromExtended(_ e: FormulaExpression) -> Bool {
+        if case .call = e { return true } else { return false }
+    }
+
+    /// A right-hand-side numeric factor at every row (``FactorColumn``): a function of its
+    /// argument from the table's precomputed columns (``DataTable/addPrecomputed(_:values:lowOrder:)``)
+    /// when it has them, otherwise as `Double(evaluate80(e))`; any other expression by
+    /// ``evaluate(_:)``.
+    func evaluateFactor(_ e: FormulaExpression) -> FactorColumn {
+        guard Self.roundsFromExtended(e) else { return FactorColumn(values: evaluate(e)) }
+        let names = PrecomputedFactor.columnNames(e)
+        if let v = numeric[names.value], let lo = numeric[names.low] {
+            return FactorColumn(values: v.values, low: lo.values)
+        }
+        let exact = evaluate80(e, at: nil)
+        return FactorColumn(values: exact.map { Double($0) }, exact: exact)
+    }
+
+    /// The Float80 value of a factor evaluated by ``evaluateFactor(_:)`` at the listed rows
+    /// (`x + low` is exact: the low-order part of a value rounded once fits a double).
+    func exact(_ column: FactorColumn, _ e: FormulaExpression, at rows: [Int]) -> [Float80] {
+        if let exact = column.exact {
+            return exact.withUnsafeBufferPointer { x in rows.map { x[$0] } }
+        }
+        if let low = column.low {
+            return column.values.withUnsafeBufferPointer { v in
+                low.withUnsafeBufferPointer { lo in rows.map { Float80(v[$0]) + Float80(lo[$0]) } }
+            }
+        }
+        return evaluate80(e, at: rows)
     }
 
     /// Evaluation in Float80 (64-bit significand), for the low-order part of the design.

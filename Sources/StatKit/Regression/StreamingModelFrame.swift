@@ -248,10 +248,18 @@ struct StreamingModelFrame {
             return
         }
         let builder = DesignBuilder(data: block)
-        let values: [[Double]?] = factors.map { f in
+        // As in DesignMatrix: right-hand-side transformed factors by evaluateFactor.
+        var factorColumns: [FormulaFactor: DesignBuilder.FactorColumn] = [:]
+        let values: [[Double]?] = factors.enumerated().map { k, f in
             switch resolved[f]! {
             case .text: return nil
-            case .numeric(let e): return builder.evaluate(e)
+            case .numeric(let e):
+                if k > 0 && !e.isBareColumn {
+                    let c = builder.evaluateFactor(e)
+                    factorColumns[f] = c
+                    return c.values
+                }
+                return builder.evaluate(e)
             case .numericCategorical(let c):
                 if case .numeric(let col) = block.column(named: c)! { return col.values }
                 return [Double](repeating: 0, count: n)  // all missing in this block
@@ -345,11 +353,17 @@ struct StreamingModelFrame {
             }
         }
         // Float80 values of transformed factors at the kept rows (for the low-order parts).
+        // A precomputed factor alone in its coding takes its low-order parts as they are
+        // (`Float80(x) + Float80(lo) − Float80(x)` is `lo` exactly).
         var values80: [FormulaFactor: [Float80]] = [:]
+        var lowAtKept: [FormulaFactor: [Double]] = [:]
         for c in codings where c.inexact {
             for part in c.parts {
-                if case .numeric(let f) = part, values80[f] == nil, case .numeric(let e) = resolved[f]!, !e.isBareColumn {
-                    values80[f] = builder.evaluate80(e, at: out.rows)
+                guard case .numeric(let f) = part, case .numeric(let e) = resolved[f]!, !e.isBareColumn else { continue }
+                if c.parts.count == 1, let fc = factorColumns[f], fc.exact == nil, let low = fc.low {
+                    if lowAtKept[f] == nil { lowAtKept[f] = low.withUnsafeBufferPointer { lp in out.rows.map { lp[$0] } } }
+                } else if values80[f] == nil {
+                    values80[f] = factorColumns[f].map { builder.exact($0, e, at: out.rows) } ?? builder.evaluate80(e, at: out.rows)
                 }
             }
         }
@@ -370,13 +384,14 @@ struct StreamingModelFrame {
             let factorIndex = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1, $0) })
             for (ci, coding) in codings.enumerated() {
                 // The coding's parts as arrays: numeric values (and Float80 values), level ids.
-                var numeric: [[Double]] = [], numeric80: [[Float80]?] = []
+                var numeric: [[Double]] = [], numeric80: [[Float80]?] = [], numericLow: [[Double]?] = []
                 var levels: [[Int]] = []
                 for part in coding.parts {
                     switch part {
                     case .numeric(let f):
                         numeric.append(values[factorIndex[f]!]!)
                         numeric80.append(values80[f])
+                        numericLow.append(coding.parts.count == 1 ? lowAtKept[f] : nil)
                     case .categorical(let f, _):
                         switch resolved[f]! {
                         case .text(let c), .numericCategorical(let c): levels.append(levelIDs[c]!)
@@ -423,6 +438,7 @@ struct StreamingModelFrame {
                         continue
                     }
                     let col = numeric[0], col80 = coding.inexact ? numeric80[0] : nil
+                    let colLow = coding.inexact ? numericLow[0] : nil
                     var failed: (Int, Double)? = nil
                     col.withUnsafeBufferPointer { cv in
                     out.rows.withUnsafeBufferPointer { rows in
@@ -433,8 +449,11 @@ struct StreamingModelFrame {
                             cp[r * q + ci] = index
                             vp[r * q + ci] = v
                             if coding.inexact {
-                                let v80 = col80?[r] ?? Float80(v)
-                                let lo = Double(v80 - Float80(v))
+                                let lo: Double
+                                if let colLow { lo = colLow[r] } else {
+                                    let v80 = col80?[r] ?? Float80(v)
+                                    lo = Double(v80 - Float80(v))
+                                }
                                 if lo != 0 && lo.isFinite { lp[r * q + ci] = lo; hasLow = true }
                             }
                         }
