@@ -176,13 +176,11 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
             var flat = [Double](repeating: 0, count: width * n)
             var presentFlat = [Bool](repeating: false, count: c * n)
             let limit = packed.rows, pairCount = wanted.count
-            // Base addresses of the columns' values and masks (the arrays are held by `packed`).
-            var valueBases: [UnsafePointer<Double>] = [], maskBases: [UnsafePointer<Bool>] = []
-            for (_, col) in packed.columns {
-                col.values.withUnsafeBufferPointer { valueBases.append($0.baseAddress!) }
-                col.isPresent.withUnsafeBufferPointer { maskBases.append($0.baseAddress!) }
-            }
-            withExtendedLifetime(packed) {
+            // Base addresses of the columns' values and masks, valid inside the nested
+            // closures (no fundamentals row: nothing to gather, every value is missing).
+            if limit > 0 {
+            withBaseAddresses(packed.columns.map(\.column.values)) { valueBases in
+            withBaseAddresses(packed.columns.map(\.column.isPresent)) { maskBases in
             join.row.withUnsafeBufferPointer { rows in
             packed.pairs.withUnsafeBufferPointer { pv in
             at.withUnsafeBufferPointer { ap in
@@ -218,7 +216,7 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
                         }
                     }
                 }
-            } } } } } } }
+            } } } } } } } } }
             }
             let values = (0..<width).map { k in Array(flat[(k * n)..<((k + 1) * n)]) }
             let present = (0..<c).map { k in Array(presentFlat[(k * n)..<((k + 1) * n)]) }
@@ -267,3 +265,13 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
 /// use (read, keep in all cache levels, data cache). It changes no value.
 @_silgen_name("llvm.prefetch.p0")
 private func llvmPrefetch(_ address: UnsafeRawPointer, _ readWrite: Int32, _ locality: Int32, _ cacheType: Int32)
+
+/// Calls `body` with the base address of each of `arrays` (all non-empty), each valid for
+/// the duration of the call: nested `withUnsafeBufferPointer` calls, one per array.
+private func withBaseAddresses<T, R>(_ arrays: [[T]], _ body: ([UnsafePointer<T>]) -> R) -> R {
+    func nest(_ k: Int, _ bases: [UnsafePointer<T>]) -> R {
+        if k == arrays.count { return body(bases) }
+        return arrays[k].withUnsafeBufferPointer { nest(k + 1, bases + [$0.baseAddress!]) }
+    }
+    return nest(0, [])
+}
