@@ -396,8 +396,9 @@ public final class CSVReader {
         var count = 0
         // Non-zero when a byte read has its high bit set.
         var high: UInt64 = 0
+        // Room for the fields is made once per block (a block ends at most one field per
+        // byte), not at each field.
         @inline(__always) func add(_ from: Int, _ to: Int) {
-            if count == endsCapacity { growFields(keeping: count) }
             startsBuf[count] = from
             endsBuf[count] = to
             count += 1
@@ -413,6 +414,7 @@ public final class CSVReader {
             return true
         }
         while i + CSVReader.blockSize <= end {
+            if count + CSVReader.blockSize > endsCapacity { growFields(keeping: count) }
             var m = CSVReader.breaks(at: chunk + i, high: &high)
             var next = i + CSVReader.blockSize
             while m != 0 {
