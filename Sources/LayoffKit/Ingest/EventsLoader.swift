@@ -382,7 +382,10 @@ public enum EventLoader {
                 }
                 // The fields as views of the reader's buffer (no copies, no reference
                 // counting): valid inside this closure only.
-                reader.withFields { f in
+                // The fields as views of the reader's buffer (no copies, no reference
+                // counting): valid until the next record.
+                let f = reader.fields
+                do {
                     // company
                     let companyBytes = trimmedField(f[ci])
                     if companyBytes.isEmpty {
@@ -468,9 +471,9 @@ public enum EventLoader {
                     }
                     if checker.problems.count > before {
                         countByFirstReason(checker.problems[before...], into: &excluded)
-                        return
+                        continue
                     }
-                    guard let day else { return } // unreachable: a missing day is a problem
+                    guard let day else { continue } // unreachable: a missing day is a problem
                     // Interned in file order (levels in order of first appearance), staged,
                     // and appended to the table a block of rows at a time.
                     let r = staged.count

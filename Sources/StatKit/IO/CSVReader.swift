@@ -217,14 +217,14 @@ public final class CSVReader {
     @exclusivity(unchecked) private var buf = UnsafeMutablePointer<UInt8>.allocate(capacity: 1024)
     @exclusivity(unchecked) private var bufCapacity = 1024
     @exclusivity(unchecked) private var bufCount = 0
-    @exclusivity(unchecked) private var endsBuf = UnsafeMutablePointer<Int>.allocate(capacity: 64)
-    @exclusivity(unchecked) private var startsBuf = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+    @usableFromInline @exclusivity(unchecked) var endsBuf = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+    @usableFromInline @exclusivity(unchecked) var startsBuf = UnsafeMutablePointer<Int>.allocate(capacity: 64)
     @exclusivity(unchecked) private var endsCapacity = 64
-    @exclusivity(unchecked) private var endsCount = 0
+    @usableFromInline @exclusivity(unchecked) var endsCount = 0
     // Where the current record's fields are: `buf` (the general path, fields unquoted and
     // back to back) or `chunk` (the fast path, fields in place in the input), with field
     // `i` at offsets `startsBuf[i]..<endsBuf[i]` of it.
-    @exclusivity(unchecked) private var fieldBase: UnsafeMutablePointer<UInt8>
+    @usableFromInline @exclusivity(unchecked) var fieldBase: UnsafeMutablePointer<UInt8>
     /// Physical line where the current record starts (0 before the first ``next()``).
     @exclusivity(unchecked) public private(set) var recordLine = 0
     /// Bytes consumed from the input so far.
@@ -333,6 +333,13 @@ public final class CSVReader {
 
     /// Field `i` of the current record, without building a ``CSVRecord``.
     @inlinable public func field(_ i: Int) -> ArraySlice<UInt8> { fieldSlice(i) }
+
+    /// The current record's fields as unsafe views (see ``CSVFields``), valid until the
+    /// next call of ``next()`` and while the reader lives: ``withFields(_:)`` without
+    /// the closure, for a loop that reads a record's fields in line.
+    @inlinable public var fields: CSVFields {
+        CSVFields(base: fieldBase, starts: startsBuf, ends: endsBuf, count: endsCount)
+    }
 
     /// Calls `body` with the current record's fields as unsafe views (see ``CSVFields``).
     public func withFields<R>(_ body: (CSVFields) throws -> R) rethrows -> R {
