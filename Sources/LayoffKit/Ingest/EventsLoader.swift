@@ -412,7 +412,7 @@ public enum EventLoader {
                     if let c = cutColumn, !isMissingDomainValue(f[c]) {
                         let f = f[c]
                         let expected = "a whole number of jobs ≥ 0 such as 16000 or 16,000"
-                        if let v = CSVValue.groupedDouble(f) {
+                        if let v = CSVValue.plainDecimal(f) ?? CSVValue.groupedDouble(f) {
                             if v < 0 {
                                 checker.report(line: line, column: c, value: f, issue: "is negative", expected: expected, reason: "negative count")
                             } else if !isWholeNumber(v) {
@@ -431,7 +431,7 @@ public enum EventLoader {
                         let expected = scale == 1
                             ? "a fraction between 0 and 1 (for percents use percent scale 100)"
                             : "a percent between 0 and 100"
-                        if let v = CSVValue.double(f) {
+                        if let v = CSVValue.plainDecimal(f) ?? CSVValue.double(f) {
                             let x = scale == 1 ? v : v / scale // v / 1 is v: no division
                             if x < 0 || x > 1 {
                                 checker.report(line: line, column: c, value: f, issue: "is out of range", expected: expected, reason: "fraction out of range")
@@ -447,7 +447,7 @@ public enum EventLoader {
                     if let c = fundsColumn, !isMissingDomainValue(f[c]) {
                         let f = f[c]
                         let expected = "millions of US dollars ≥ 0 such as 1200, 1,200 or $1,200"
-                        if let v = CSVValue.groupedDouble(f, currency: true) {
+                        if let v = CSVValue.plainDecimal(f) ?? CSVValue.groupedDouble(f, currency: true) {
                             if v < 0 {
                                 checker.report(line: line, column: c, value: f, issue: "is negative", expected: expected, reason: "negative funds")
                             } else {

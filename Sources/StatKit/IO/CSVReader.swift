@@ -408,7 +408,7 @@ public final class CSVReader {
         @inline(__always) func add(_ from: Int, _ to: Int) {
             startsBuf[count] = from
             endsBuf[count] = to
-            count += 1
+            count &+= 1
         }
         @inline(__always) func finish(_ next: Int) -> Bool {
             endsCount = count
@@ -420,19 +420,20 @@ public final class CSVReader {
             fastHigh = high != 0
             return true
         }
-        while i + CSVReader.blockSize <= end {
-            if count + CSVReader.blockSize > endsCapacity { growFields(keeping: count) }
+        while i &+ CSVReader.blockSize <= end {
+            if count &+ CSVReader.blockSize > endsCapacity { growFields(keeping: count) }
             var m = CSVReader.breaks(at: chunk + i, high: &high)
-            var next = i + CSVReader.blockSize
+            var next = i &+ CSVReader.blockSize
             while m != 0 {
-                let at = i + m.trailingZeroBitCount &>> CSVReader.bitShift
+                // Offsets stay far below Int.max: wrapping arithmetic, no overflow checks.
+                let at = i &+ m.trailingZeroBitCount &>> CSVReader.bitShift
                 let b = chunk[at]
                 if b == 44 {
                     add(fieldStart, at)
-                    fieldStart = at + 1
+                    fieldStart = at &+ 1
                 } else if b == 10 {
                     add(fieldStart, at)
-                    return finish(at + 1)
+                    return finish(at &+ 1)
                 } else if b == 13 {
                     // CR LF ends the record as LF does; a lone CR is the general path's.
                     guard at + 1 < end, chunk[at + 1] == 10 else { return false }
