@@ -381,8 +381,6 @@ public enum EventLoader {
                     continue
                 }
                 // The fields as views of the reader's buffer (no copies, no reference
-                // counting): valid inside this closure only.
-                // The fields as views of the reader's buffer (no copies, no reference
                 // counting): valid until the next record.
                 let f = reader.fields
                 do {
