@@ -79,4 +79,26 @@ import Testing
         #expect(whole.events.company.levels == companies && whole.events.location.levels == locations)
         #expect(whole.excludedCount == 1_000 - kept)
     }
+
+    /// The whole-number check of counts (an integer conversion below 2⁵²) against
+    /// `v.rounded() == v` on integers, halves, near-integers, the edges of 2⁵² and 2⁶³,
+    /// signed zeros, infinities and NaN.
+    @Test func wholeNumberCheckMatchesRounded() {
+        var values: [Double] = [0, -0.0, 0.5, 1, 1.5, 2.5, -2.5, 16000, 99.0, 0.03, .infinity, -.infinity, .nan,
+                                .ulpOfOne, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0x1p63, -0x1p63, 0x1p64]
+        for e in [52.0, 53, 63] {
+            let p = Double(sign: .plus, exponent: Int(e), significand: 1)
+            values += [p, p.nextUp, p.nextDown, p.nextDown.nextDown, p - 0.5, -p, -p.nextDown]
+        }
+        var state: UInt64 = 41
+        for _ in 0..<100_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let bits = state >> 11
+            values.append(Double(bits % 2_000_000) / [1, 2, 4, 10, 100][Int(state >> 60) % 5])
+            values.append(Double(bitPattern: state))
+        }
+        for v in values {
+            #expect(isWholeNumber(v) == (v.rounded() == v), "\(v)")
+        }
+    }
 }

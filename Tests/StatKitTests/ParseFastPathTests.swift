@@ -170,4 +170,73 @@ import Glibc
             #expect(ca.levels == cb.levels, "distinct \(distinct)")
         }
     }
+
+    /// A lookup started by `lookahead` (hash and prefetch) and finished by
+    /// `code(_:lookahead:in:)` must give the codes and levels (in order) of
+    /// `canonicalCode`, before and after the cache of recent values is dropped: values of
+    /// 0–40 bytes, ASCII and not, canonically equivalent spellings, the Kelvin sign.
+    @Test func lookaheadMatchesCanonicalCode() {
+        var g = Rng(state: 17)
+        let special = ["Caf\u{E9}", "Cafe\u{301}", "\u{212A}elvin", "Kelvin", "\u{037E}", ";", "", "é", "abcdefghijklmnop",
+                       "abcdefghijklmnopq", "https://example.org/layoffs/2025/3", "https://example.org/layoffs/2025/12"]
+        for distinct in [3, 300, 20_000] {
+            var a = TextColumnInterner(), b = TextColumnInterner()
+            var ca = TextColumn(), cb = TextColumn()
+            var codesA: [Int32] = [], codesB: [Int32] = []
+            for _ in 0..<40_000 {
+                let v: [UInt8]
+                if g.below(10) == 0 {
+                    v = Array(special[g.below(special.count)].utf8)
+                } else {
+                    let k = g.below(distinct)
+                    let len = k % 41
+                    v = (0..<len).map { UInt8(65 + (k / (len + 1) + $0 * 7) % 26) } + (k % 13 == 0 ? Array("é".utf8) : [])
+                }
+                codesA.append(v.withUnsafeBufferPointer { p in
+                    let ahead = a.lookahead(p)
+                    return a.code(p, lookahead: ahead, in: &ca)
+                })
+                codesB.append(v.withUnsafeBufferPointer { b.canonicalCode($0, in: &cb) })
+            }
+            #expect(codesA == codesB, "distinct \(distinct)")
+            #expect(ca.levels == cb.levels, "distinct \(distinct)")
+        }
+    }
+
+    /// Records of 1–300 fields of 0–3 bytes (up to 16 field ends in one 16-byte block, so
+    /// the fast path's field arrays grow inside a record): `fields` (the in-place views) and
+    /// `field(_:)` must give the generated fields (brute force), with every chunk size.
+    @Test func wideRecordsThroughFieldViews() throws {
+        var g = Rng(state: 23)
+        let pieces: [[UInt8]] = ["a", "7", "é", " ", "-"].map { Array($0.utf8) }
+        var text: [UInt8] = []
+        var expected: [[[UInt8]]] = []
+        for _ in 0..<60 {
+            let width = 1 + g.below(300)
+            var record: [[UInt8]] = []
+            for _ in 0..<width { record.append((0..<g.below(4)).flatMap { _ in pieces[g.below(pieces.count)] }) }
+            if record == [[]] { record = [[98]] } // an empty line would be a blank line
+            expected.append(record)
+            text += Array(record.joined(separator: [44])) + (g.below(2) == 0 ? [10] : [13, 10])
+        }
+        for chunk in [nil, 7, 64, 1 << 20] as [Int?] {
+            let path = "/tmp/parse-fastpath-wide-\(getpid())-\(chunk ?? 0).csv"
+            defer { unlink(path) }
+            let reader: CSVReader
+            if let chunk {
+                try? AtomicFile.write(text, to: path)
+                reader = try CSVReader(path: path, chunkSize: chunk)
+            } else {
+                reader = CSVReader(bytes: text, name: "wide.csv")
+            }
+            var got: [[[UInt8]]] = [], copies: [[[UInt8]]] = []
+            while try reader.next() {
+                let f = reader.fields
+                got.append((0..<f.count).map { Array(f[$0]) })
+                copies.append((0..<reader.fieldCount).map { Array(reader.field($0)) })
+            }
+            #expect(got == expected, "chunk \(chunk ?? 0)")
+            #expect(copies == expected, "chunk \(chunk ?? 0)")
+        }
+    }
 }

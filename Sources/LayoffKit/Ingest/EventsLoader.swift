@@ -365,8 +365,17 @@ public enum EventLoader {
             let width = header.count
             let scale = options.percentScale
             var days = DayCache()
+            let ci = idx[Partial.company]!, di = idx[Partial.date]!
+            let cutColumn = idx[Partial.cut], fractionColumn = idx[Partial.fraction]
+            let fundsColumn = idx[Partial.funds], addedColumn = idx[Partial.added]
+            let locationColumn = idx[Partial.location], industryColumn = idx[Partial.industry]
+            let sourceColumn = idx[Partial.source], stageColumn = idx[Partial.stage]
+            let countryColumn = idx[Partial.country]
+            // The interners in place for the loop (an array element's mutation checks the
+            // array's uniqueness at each of a row's seven lookups).
+            interners.withUnsafeMutableBufferPointer { interners in
             while true {
-                do { guard try reader.next() else { return } } catch { csvError = error; return }
+                do throws(CSVError) { guard try reader.next() else { return } } catch { csvError = error; return }
                 rows += 1
                 let line = reader.recordLine
                 let before = checker.problems.count
@@ -376,17 +385,19 @@ public enum EventLoader {
                     continue
                 }
                 // The fields as views of the reader's buffer (no copies, no reference
-                // counting): valid inside this closure only.
-                reader.withFields { f in
+                // counting): valid until the next record.
+                let f = reader.fields
+                do {
                     // company
-                    let ci = idx[Partial.company]!
                     let companyBytes = trimmedField(f[ci])
                     if companyBytes.isEmpty {
                         checker.report(line: line, column: ci, value: f[ci], issue: "is missing",
                                        expected: "a company name", reason: "missing company")
                     }
+                    // Its slot of the table is fetched while the other fields are read (with
+                    // thousands of companies it is seldom in cache); interned last.
+                    let companyAhead = interners[0].lookahead(companyBytes)
                     // date
-                    let di = idx[Partial.date]!
                     let dateBytes = trimmedField(f[di])
                     let day = days.parse(dateBytes)
                     if day == nil {
@@ -400,13 +411,13 @@ public enum EventLoader {
                     }
                     // total_laid_off
                     var cut: Double? = nil
-                    if let c = idx[Partial.cut], !isMissingDomainValue(f[c]) {
+                    if let c = cutColumn, !isMissingDomainValue(f[c]) {
                         let f = f[c]
                         let expected = "a whole number of jobs ≥ 0 such as 16000 or 16,000"
-                        if let v = CSVValue.groupedDouble(f) {
+                        if let v = CSVValue.plainDecimal(f) ?? CSVValue.groupedDouble(f) {
                             if v < 0 {
                                 checker.report(line: line, column: c, value: f, issue: "is negative", expected: expected, reason: "negative count")
-                            } else if v.rounded() != v {
+                            } else if !isWholeNumber(v) {
                                 checker.report(line: line, column: c, value: f, issue: "is not a whole number", expected: expected, reason: "non-integer count")
                             } else {
                                 cut = v
@@ -417,12 +428,12 @@ public enum EventLoader {
                     }
                     // percentage_laid_off
                     var fraction: Double? = nil
-                    if let c = idx[Partial.fraction], !isMissingDomainValue(f[c]) {
+                    if let c = fractionColumn, !isMissingDomainValue(f[c]) {
                         let f = f[c]
                         let expected = scale == 1
                             ? "a fraction between 0 and 1 (for percents use percent scale 100)"
                             : "a percent between 0 and 100"
-                        if let v = CSVValue.double(f) {
+                        if let v = CSVValue.plainDecimal(f) ?? CSVValue.double(f) {
                             let x = scale == 1 ? v : v / scale // v / 1 is v: no division
                             if x < 0 || x > 1 {
                                 checker.report(line: line, column: c, value: f, issue: "is out of range", expected: expected, reason: "fraction out of range")
@@ -435,10 +446,10 @@ public enum EventLoader {
                     }
                     // funds_raised
                     var funds: Double? = nil
-                    if let c = idx[Partial.funds], !isMissingDomainValue(f[c]) {
+                    if let c = fundsColumn, !isMissingDomainValue(f[c]) {
                         let f = f[c]
                         let expected = "millions of US dollars ≥ 0 such as 1200, 1,200 or $1,200"
-                        if let v = CSVValue.groupedDouble(f, currency: true) {
+                        if let v = CSVValue.plainDecimal(f) ?? CSVValue.groupedDouble(f, currency: true) {
                             if v < 0 {
                                 checker.report(line: line, column: c, value: f, issue: "is negative", expected: expected, reason: "negative funds")
                             } else {
@@ -450,7 +461,7 @@ public enum EventLoader {
                     }
                     // date_added
                     var added: Day? = nil
-                    if let c = idx[Partial.added], !isMissingDomainValue(f[c]) {
+                    if let c = addedColumn, !isMissingDomainValue(f[c]) {
                         let f = f[c]
                         let addedBytes = trimmedField(f)
                         // Usually the same text as the date: the same day, unparsed.
@@ -462,21 +473,23 @@ public enum EventLoader {
                     }
                     if checker.problems.count > before {
                         countByFirstReason(checker.problems[before...], into: &excluded)
-                        return
+                        continue
                     }
-                    guard let day else { return } // unreachable: a missing day is a problem
+                    guard let day else { continue } // unreachable: a missing day is a problem
                     // Interned in file order (levels in order of first appearance), staged,
                     // and appended to the table a block of rows at a time.
                     let r = staged.count
-                    staged.code(0)[r] = interners.code(f, ci, 0, &t.company)
-                    staged.code(1)[r] = interners.code(f, idx[Partial.location], 1, &t.location)
-                    staged.code(2)[r] = interners.code(f, idx[Partial.industry], 2, &t.industry)
-                    staged.code(3)[r] = interners.code(f, idx[Partial.source], 3, &t.source)
-                    staged.code(4)[r] = interners.code(f, idx[Partial.stage], 4, &t.stage)
-                    staged.code(5)[r] = interners.code(f, idx[Partial.country], 5, &t.country)
+                    staged.code(1)[r] = interners.code(f, locationColumn, 1, &t.location)
+                    staged.code(2)[r] = interners.code(f, industryColumn, 2, &t.industry)
+                    staged.code(3)[r] = interners.code(f, sourceColumn, 3, &t.source)
+                    staged.code(4)[r] = interners.code(f, stageColumn, 4, &t.stage)
+                    staged.code(5)[r] = interners.code(f, countryColumn, 5, &t.country)
                     for (k, c) in layout.extras.enumerated() {
                         staged.code(6 + k)[r] = interners.code(f, c, 6 + k, &t.extra[k].values)
                     }
+                    // Each column has its own interner: the order of the columns changes
+                    // no code (levels stay in order of first appearance within a column).
+                    staged.code(0)[r] = interners[0].code(companyBytes, lookahead: companyAhead, in: &t.company)
                     staged.day[r] = day
                     staged.set(0, r, cut)
                     staged.set(1, r, fraction)
@@ -486,6 +499,7 @@ public enum EventLoader {
                     staged.count = r + 1
                     if r + 1 == StagedRows.capacity { staged.flush(into: &t) }
                 }
+            }
             }
         }
     }
@@ -1020,7 +1034,7 @@ extension NumericColumn {
     }
 }
 
-extension [TextColumnInterner] {
+extension UnsafeMutableBufferPointer<TextColumnInterner> {
     /// The code of the trimmed field `col` of the record `f` in interner `k`, adding
     /// a level to `column` when new; -1 (missing) for an absent column or an empty cell.
     mutating func code(_ f: CSVFields, _ col: Int?, _ k: Int, _ column: inout TextColumn) -> Int32 {

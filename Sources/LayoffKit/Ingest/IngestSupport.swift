@@ -179,3 +179,9 @@ extension CSVReader {
         do { return try next() } catch { throw .csv(error) }
     }
 }
+
+/// Whether `v` is a whole number: `v.rounded() == v`, without the call to `round` for
+/// values below 2⁵² in magnitude (converted to an integer and back, exactly, since they fit).
+@inline(__always) func isWholeNumber(_ v: Double) -> Bool {
+    v.magnitude < 0x1p52 ? Double(Int64(v)) == v : v.rounded() == v
+}

@@ -217,14 +217,14 @@ public final class CSVReader {
     @exclusivity(unchecked) private var buf = UnsafeMutablePointer<UInt8>.allocate(capacity: 1024)
     @exclusivity(unchecked) private var bufCapacity = 1024
     @exclusivity(unchecked) private var bufCount = 0
-    @exclusivity(unchecked) private var endsBuf = UnsafeMutablePointer<Int>.allocate(capacity: 64)
-    @exclusivity(unchecked) private var startsBuf = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+    @usableFromInline @exclusivity(unchecked) var endsBuf = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+    @usableFromInline @exclusivity(unchecked) var startsBuf = UnsafeMutablePointer<Int>.allocate(capacity: 64)
     @exclusivity(unchecked) private var endsCapacity = 64
-    @exclusivity(unchecked) private var endsCount = 0
+    @usableFromInline @exclusivity(unchecked) var endsCount = 0
     // Where the current record's fields are: `buf` (the general path, fields unquoted and
     // back to back) or `chunk` (the fast path, fields in place in the input), with field
     // `i` at offsets `startsBuf[i]..<endsBuf[i]` of it.
-    @exclusivity(unchecked) private var fieldBase: UnsafeMutablePointer<UInt8>
+    @usableFromInline @exclusivity(unchecked) var fieldBase: UnsafeMutablePointer<UInt8>
     /// Physical line where the current record starts (0 before the first ``next()``).
     @exclusivity(unchecked) public private(set) var recordLine = 0
     /// Bytes consumed from the input so far.
@@ -334,6 +334,13 @@ public final class CSVReader {
     /// Field `i` of the current record, without building a ``CSVRecord``.
     @inlinable public func field(_ i: Int) -> ArraySlice<UInt8> { fieldSlice(i) }
 
+    /// The current record's fields as unsafe views (see ``CSVFields``), valid until the
+    /// next call of ``next()`` and while the reader lives: ``withFields(_:)`` without
+    /// the closure, for a loop that reads a record's fields in line.
+    @inlinable public var fields: CSVFields {
+        CSVFields(base: fieldBase, starts: startsBuf, ends: endsBuf, count: endsCount)
+    }
+
     /// Calls `body` with the current record's fields as unsafe views (see ``CSVFields``).
     public func withFields<R>(_ body: (CSVFields) throws -> R) rethrows -> R {
         try body(CSVFields(base: fieldBase, starts: startsBuf, ends: endsBuf, count: endsCount))
@@ -396,11 +403,12 @@ public final class CSVReader {
         var count = 0
         // Non-zero when a byte read has its high bit set.
         var high: UInt64 = 0
+        // Room for the fields is made once per block (a block ends at most one field per
+        // byte), not at each field.
         @inline(__always) func add(_ from: Int, _ to: Int) {
-            if count == endsCapacity { growFields(keeping: count) }
             startsBuf[count] = from
             endsBuf[count] = to
-            count += 1
+            count &+= 1
         }
         @inline(__always) func finish(_ next: Int) -> Bool {
             endsCount = count
@@ -412,18 +420,20 @@ public final class CSVReader {
             fastHigh = high != 0
             return true
         }
-        while i + CSVReader.blockSize <= end {
+        while i &+ CSVReader.blockSize <= end {
+            if count &+ CSVReader.blockSize > endsCapacity { growFields(keeping: count) }
             var m = CSVReader.breaks(at: chunk + i, high: &high)
-            var next = i + CSVReader.blockSize
+            var next = i &+ CSVReader.blockSize
             while m != 0 {
-                let at = i + m.trailingZeroBitCount &>> CSVReader.bitShift
+                // Offsets stay far below Int.max: wrapping arithmetic, no overflow checks.
+                let at = i &+ m.trailingZeroBitCount &>> CSVReader.bitShift
                 let b = chunk[at]
                 if b == 44 {
                     add(fieldStart, at)
-                    fieldStart = at + 1
+                    fieldStart = at &+ 1
                 } else if b == 10 {
                     add(fieldStart, at)
-                    return finish(at + 1)
+                    return finish(at &+ 1)
                 } else if b == 13 {
                     // CR LF ends the record as LF does; a lone CR is the general path's.
                     guard at + 1 < end, chunk[at + 1] == 10 else { return false }

@@ -62,8 +62,8 @@ public enum CSVValue {
     /// `nil` for anything else (which the general parser then reads). Computed with the
     /// same operations as the general parser's exact path (the digits as an integer,
     /// divided by a power of ten), so the result has the same bits.
-    @inline(__always)
-    static func plainDecimal(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
+    @inlinable
+    public static func plainDecimal(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
         let n = field.count
         guard n >= 1 && n <= 16, let p = field.baseAddress else { return nil }
         var mantissa: UInt64 = 0
@@ -80,7 +80,12 @@ public enum CSVValue {
         }
         if point < 0 { return n <= 15 ? Double(mantissa) : nil }
         guard n >= 2 else { return nil } // "." alone
-        return Double(mantissa) / exactPowers[n - 1 - point]
+        // 10^k by k exact products (every 10^k up to 10^22 is a double): exactly the
+        // general parser's table entry, without a global's access in inlined code.
+        var scale = 1.0
+        var k = n &- 1 &- point
+        while k > 0 { scale *= 10; k &-= 1 }
+        return Double(mantissa) / scale
     }
 
     /// The general path of ``double(_:)-(UnsafeBufferPointer<UInt8>)``.

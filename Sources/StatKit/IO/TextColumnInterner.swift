@@ -115,6 +115,49 @@ public struct TextColumnInterner: Sendable {
         return code
     }
 
+    /// The hash of a value computed ahead of its lookup (``lookahead(_:)``), whose table
+    /// slot has been asked for from memory; ``code(_:lookahead:in:)`` finishes the lookup.
+    public struct Lookahead: Sendable {
+        @usableFromInline let hash: UInt64
+        /// 0: not hashed (the lookup goes through the cache of recent values), 1: hashed,
+        /// ASCII, 2: hashed, not ASCII.
+        @usableFromInline let kind: UInt8
+    }
+
+    /// Starts the lookup of `bytes` (valid UTF-8): hashes them and prefetches their slot
+    /// of the table, so that the cache miss a column of many distinct values (company
+    /// names) costs at its lookup overlaps the work done in between. Does nothing while
+    /// the cache of recent values serves short values (see ``recentCode(_:in:)``).
+    /// Changes no code and no level: finish with ``code(_:lookahead:in:)`` on the same
+    /// bytes, before any other lookup in this interner. (Declared `mutating`, though it
+    /// changes nothing, so that a call on an interner held in an array or a buffer works
+    /// in place instead of on a copy, which would retain and release its storage.)
+    @inline(__always)
+    public mutating func lookahead(_ bytes: UnsafeBufferPointer<UInt8>) -> Lookahead {
+        if recentOn && bytes.count <= 16 { return Lookahead(hash: 0, kind: 0) }
+        let (h, ascii) = TextColumnInterner.hash(bytes)
+        if ascii {
+            slots.withUnsafeBufferPointer { s in
+                let p = UnsafeRawPointer(s.baseAddress! + (Int(truncatingIfNeeded: h) & (s.count - 1)))
+                // A slot is 24 bytes: it may span two cache lines.
+                internerPrefetch(p, 0, 3, 1)
+                internerPrefetch(p + (MemoryLayout<Slot>.stride - 1), 0, 3, 1)
+            }
+        }
+        return Lookahead(hash: h, kind: ascii ? 1 : 2)
+    }
+
+    /// The code ``recentCode(_:in:)`` gives `bytes`, from the lookup ``lookahead(_:)``
+    /// started on them (same codes, same levels in the same order).
+    @inline(__always)
+    public mutating func code(_ bytes: UnsafeBufferPointer<UInt8>, lookahead: Lookahead, in column: inout TextColumn) -> Int32 {
+        switch lookahead.kind {
+        case 0: return recentCode(bytes, in: &column)
+        case 1: return code(bytes, hash: lookahead.hash, in: &column)
+        default: return canonicalCode(bytes, in: &column)
+        }
+    }
+
     /// The column's code of `bytes` (which must be valid UTF-8), adding a level when new.
     /// Does not append the code to the column's `codes`.
     public mutating func code(_ bytes: ArraySlice<UInt8>, in column: inout TextColumn) -> Int32 {
@@ -235,3 +278,8 @@ public struct TextColumnInterner: Sendable {
         return (h, high & 0x8080_8080_8080_8080 == 0)
     }
 }
+
+/// LLVM's prefetch intrinsic: a hint that brings the cache line at `address` in ahead of
+/// use (read, keep in all cache levels, data cache). It changes no value.
+@_silgen_name("llvm.prefetch.p0")
+private func internerPrefetch(_ address: UnsafeRawPointer, _ readWrite: Int32, _ locality: Int32, _ cacheType: Int32)
