@@ -191,12 +191,12 @@ public struct DesignMatrix: Sendable {
         var kept: [Int] = []
         Self.listwise(rows: data.rowCount, present: present, values: allValues, counts: &counts, into: &kept)
         var values80: [FormulaFactor: [Float80]] = [:]  // transformed numeric factors, unrounded
-        // Precomputed factors that only appear alone in a term: their low-order parts as they
+        // Factors rounded once from Float80 that only appear alone in a term: their low-order parts as they
         // are (`Float80(x) + Float80(lo) − Float80(x)` is `lo` exactly), without Float80.
         var lowAtKept: [FormulaFactor: [Double]] = [:]
         for f in factors.dropFirst() {
             if case .numeric(let e)? = resolved[f], !e.isBareColumn, let c = factorColumns[f] {
-                if c.exact == nil, let low = c.low, formula.terms.allSatisfy({ $0.factors.count == 1 || !$0.factors.contains(f) }) {
+                if let low = c.low, formula.terms.allSatisfy({ $0.factors.count == 1 || !$0.factors.contains(f) }) {
                     lowAtKept[f] = low.withUnsafeBufferPointer { lp in kept.map { lp[$0] } }
                 } else {
                     values80[f] = builder.exact(c, e, at: kept)
@@ -535,11 +535,10 @@ struct DesignBuilder {
     }
 
     /// A right-hand-side numeric factor at every row: its double values and, when they are
-    /// rounded from a Float80 evaluation, that evaluation (`exact`, every row) or its
-    /// low-order parts (`low`, every row: precomputed columns).
+    /// rounded once from a Float80 evaluation, the low-order parts (`low`, every row: the
+    /// Float80 value minus the double, exact in a double; 0 where the value is not finite).
     struct FactorColumn {
         var values: [Double]
-        var exact: [Float80]? = nil
         var low: [Double]? = nil
     }
 
@@ -563,16 +562,29 @@ struct DesignBuilder {
         if let v = numeric[names.value], let lo = numeric[names.low] {
             return FactorColumn(values: v.values, low: lo.values)
         }
-        let exact = evaluate80(e, at: nil)
-        return FactorColumn(values: exact.map { Double($0) }, exact: exact)
+        // 8,192 rows at a time, keeping each value's low-order part (8 bytes a row) rather
+        // than its Float80 value (16): `x + low` is the same Float80 value, and no
+        // whole-table Float80 arrays are held.
+        let n = data.rowCount
+        var values = [Double](), low = [Double]()
+        values.reserveCapacity(n)
+        low.reserveCapacity(n)
+        var start = 0
+        while start < n {
+            let end = Swift.min(n, start + 8192)
+            for v in evaluate80(e, at: Array(start..<end)) {
+                let x = Double(v)
+                values.append(x)
+                low.append(x.isFinite ? Double(v - Float80(x)) : 0)
+            }
+            start = end
+        }
+        return FactorColumn(values: values, low: low)
     }
 
     /// The Float80 value of a factor evaluated by ``evaluateFactor(_:)`` at the listed rows
     /// (`x + low` is exact: the low-order part of a value rounded once fits a double).
     func exact(_ column: FactorColumn, _ e: FormulaExpression, at rows: [Int]) -> [Float80] {
-        if let exact = column.exact {
-            return exact.withUnsafeBufferPointer { x in rows.map { x[$0] } }
-        }
         if let low = column.low {
             return column.values.withUnsafeBufferPointer { v in
                 low.withUnsafeBufferPointer { lo in rows.map { Float80(v[$0]) + Float80(lo[$0]) } }

@@ -32,9 +32,7 @@ public enum PrecomputedFactor {
     public static func evaluate(_ expression: FormulaExpression, over table: DataTable) -> (values: [Double], lowOrder: [Double]) {
         precondition(isPrecomputable(expression), "only function calls are precomputed")
         let c = DesignBuilder(data: table).evaluateFactor(expression)
-        guard let exact = c.exact else { return (c.values, c.low ?? [Double](repeating: 0, count: c.values.count)) }
-        let low = zip(exact, c.values).map { e, v in v.isFinite ? Double(e - Float80(v)) : 0 }
-        return (c.values, low)
+        return (c.values, c.low ?? [Double](repeating: 0, count: c.values.count))
     }
 }
 

@@ -360,7 +360,7 @@ struct StreamingModelFrame {
         for c in codings where c.inexact {
             for part in c.parts {
                 guard case .numeric(let f) = part, case .numeric(let e) = resolved[f]!, !e.isBareColumn else { continue }
-                if c.parts.count == 1, let fc = factorColumns[f], fc.exact == nil, let low = fc.low {
+                if c.parts.count == 1, let fc = factorColumns[f], let low = fc.low {
                     if lowAtKept[f] == nil { lowAtKept[f] = low.withUnsafeBufferPointer { lp in out.rows.map { lp[$0] } } }
                 } else if values80[f] == nil {
                     values80[f] = factorColumns[f].map { builder.exact($0, e, at: out.rows) } ?? builder.evaluate80(e, at: out.rows)
