@@ -164,12 +164,12 @@ import Testing
     }
 }
 
-@Suite struct DayCacheTests {
+@Suite struct DayReaderTests {
     /// The date reader must answer exactly what `Day.parse` answers, for valid and invalid
     /// text of the lengths it reads itself (8–10 bytes) and others.
     @Test func cacheEqualsParse() {
         var g = SeededGenerator(seed: 7)
-        var cache = DayCache()
+        var cache = DayReader()
         let alphabet = Array("0123456789/-/-x 1".utf8)
         var inputs: [[UInt8]] = []
         for _ in 0..<20_000 {

@@ -364,7 +364,7 @@ public enum EventLoader {
             let idx = layout.index
             let width = header.count
             let scale = options.percentScale
-            var days = DayCache()
+            var days = DayReader()
             let ci = idx[Partial.company]!, di = idx[Partial.date]!
             let cutColumn = idx[Partial.cut], fractionColumn = idx[Partial.fraction]
             let fundsColumn = idx[Partial.funds], addedColumn = idx[Partial.added]
@@ -465,7 +465,7 @@ public enum EventLoader {
                         let f = f[c]
                         let addedBytes = trimmedField(f)
                         // Usually the same text as the date: the same day, unparsed.
-                        added = DayCache.sameBytes(addedBytes, dateBytes) ? day : days.parse(addedBytes)
+                        added = DayReader.sameBytes(addedBytes, dateBytes) ? day : days.parse(addedBytes)
                         if added == nil {
                             checker.report(line: line, column: c, value: f, issue: "is not a date",
                                            expected: "M/D/YYYY or YYYY-MM-DD", reason: "invalid date_added")
@@ -803,7 +803,7 @@ private final class StagedRows {
 /// turned into a day through a table of month starts for years 1900–2155; anything else
 /// (other years, other shapes, invalid text) goes to `Day.parse`. Results are exactly
 /// `Day.parse`'s (the tests compare them on valid and invalid text).
-struct DayCache {
+struct DayReader {
     /// First year of the month table.
     static let firstYear = 1900
     /// Day number of the 1st of each month, `(year - firstYear) * 12 + month - 1`, for 256
@@ -812,7 +812,7 @@ struct DayCache {
 
     init() {
         months = (0..<(256 * 12)).map { k in
-            let y = DayCache.firstYear + k / 12, m = k % 12 + 1
+            let y = DayReader.firstYear + k / 12, m = k % 12 + 1
             return Day(year: y, month: m, day: 1)!.number << 5 | Int32(Day.daysInMonth(year: y, month: m))
         }
     }
@@ -859,8 +859,8 @@ struct DayCache {
         // A digit is 0–9, so digit + 6 is 6–15; any other byte (below '0' it wraps to 208 or
         // more, above '9' it is 10 or more) gives 16 or more, and so does the OR.
         guard bad < 16 else { return Day.parse(b) }
-        let k = (year - DayCache.firstYear) * 12 + month - 1
-        guard year >= DayCache.firstYear, k < months.count, month >= 1, month <= 12 else { return Day.parse(b) }
+        let k = (year - DayReader.firstYear) * 12 + month - 1
+        guard year >= DayReader.firstYear, k < months.count, month >= 1, month <= 12 else { return Day.parse(b) }
         let entry = months[k]
         guard day >= 1, day <= Int(entry & 31) else { return nil }
         return Day(number: (entry >> 5) + Int32(day - 1))
