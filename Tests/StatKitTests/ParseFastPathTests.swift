@@ -7,17 +7,6 @@ import Glibc
 /// The fast paths of the CSV parse (the 16-byte block scan of records, plain decimals, the
 /// interner's cache of recent values) against brute force and the general paths.
 @Suite struct ParseFastPathTests {
-    private struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
 
     private static func read(_ bytes: [UInt8], chunk: Int?) throws(CSVError) -> [(line: Int, fields: [[UInt8]])] {
         let reader: CSVReader
@@ -41,22 +30,22 @@ import Glibc
     /// lone CR inside quotes and as record ends; the expected fields are the generated ones
     /// (brute force), for the whole input in memory and for chunks that cut records.
     @Test func blockScanMatchesGeneratedRecords() throws {
-        var g = Rng(state: 11)
+        var g = SeededGenerator(seed: 11)
         let plain: [[UInt8]] = ["a", "Z", "0", " ", "é", "€", "😀", "x", "-", "."].map { Array($0.utf8) }
         let quoted: [[UInt8]] = plain + [",", "\"", "\n", "\r\n", "\r"].map { Array($0.utf8) }
         for trial in 0..<40 {
             var text: [UInt8] = []
             var expected: [(Int, [[UInt8]])] = []
             var line = 1
-            let width = 1 + g.below(12)
-            for _ in 0..<(1 + g.below(60)) {
+            let width = 1 + g.nextInt(below: 12)
+            for _ in 0..<(1 + g.nextInt(below: 60)) {
                 var fields: [[UInt8]] = []
                 var encoded: [[UInt8]] = []
                 var breaks = 0
                 for _ in 0..<width {
-                    let q = g.below(4) == 0
+                    let q = g.nextInt(below: 4) == 0
                     var f: [UInt8] = []
-                    for _ in 0..<g.below(q ? 12 : 41) { f += (q ? quoted : plain)[g.below(q ? quoted.count : plain.count)] }
+                    for _ in 0..<g.nextInt(below: q ? 12 : 41) { f += (q ? quoted : plain)[g.nextInt(below: q ? quoted.count : plain.count)] }
                     fields.append(f)
                     if q {
                         encoded.append([34] + f.flatMap { $0 == 34 ? [34, 34] as [UInt8] : [$0] } + [34])
@@ -74,7 +63,7 @@ import Glibc
                 expected.append((line, fields))
                 text += Array(encoded.joined(separator: [44]))
                 line += breaks + 1
-                switch g.below(4) {
+                switch g.nextInt(below: 4) {
                 case 0: text += [13, 10]
                 case 1: text += [13]
                 default: text += [10]
@@ -117,12 +106,12 @@ import Glibc
     /// value must have the bits of the general parser's and of the standard library's
     /// correctly rounded `Double(String)`, and anything it declines must still parse as before.
     @Test func plainDecimalsMatchGeneralPathAndStandardLibrary() {
-        var g = Rng(state: 5)
+        var g = SeededGenerator(seed: 5)
         let alphabet = Array("0123456789.".utf8) + Array("0123456789".utf8)
         var inputs: [[UInt8]] = ["0", "00", "5.", ".5", ".", "..", "13", "99.0", "0.03", "1.5.", "123456789012345",
                                  "1234567890123456", "999999999999999", "0.000000000000001", "9999999999999999",
                                  "000000000000000.1", "1e3", " 12", "12 ", "-1", "+1", ""].map { Array($0.utf8) }
-        for _ in 0..<50_000 { inputs.append((0..<(1 + g.below(17))).map { _ in alphabet[g.below(alphabet.count)] }) }
+        for _ in 0..<50_000 { inputs.append((0..<(1 + g.nextInt(below: 17))).map { _ in alphabet[g.nextInt(below: alphabet.count)] }) }
         for b in inputs {
             b.withUnsafeBufferPointer { p in
                 let fast = CSVValue.double(p), general = CSVValue.generalDouble(p)
@@ -147,7 +136,7 @@ import Glibc
     /// 0–20 bytes, few of them (the cache hits) or many (it is dropped), ASCII and not,
     /// canonically equivalent spellings, the Kelvin sign.
     @Test func recentCodeMatchesCanonicalCode() {
-        var g = Rng(state: 3)
+        var g = SeededGenerator(seed: 3)
         let special = ["Caf\u{E9}", "Cafe\u{301}", "\u{212A}elvin", "Kelvin", "\u{037E}", ";", "", "é", "ab", "abcdefgh", "abcdefghi",
                        "abcdefghijklmnop", "abcdefghijklmnopq", "Series A", "Series B", "Post-IPO"]
         for distinct in [3, 40, 300, 5_000, 50_000] {
@@ -156,10 +145,10 @@ import Glibc
             var codesA: [Int32] = [], codesB: [Int32] = []
             for _ in 0..<30_000 {
                 let v: [UInt8]
-                if g.below(10) == 0 {
-                    v = Array(special[g.below(special.count)].utf8)
+                if g.nextInt(below: 10) == 0 {
+                    v = Array(special[g.nextInt(below: special.count)].utf8)
                 } else {
-                    let k = g.below(distinct)
+                    let k = g.nextInt(below: distinct)
                     let len = k % 21
                     v = (0..<len).map { UInt8(65 + (k / (len + 1) + $0 * 7) % 26) } + (k % 13 == 0 ? Array("é".utf8) : [])
                 }
@@ -176,7 +165,7 @@ import Glibc
     /// `canonicalCode`, before and after the cache of recent values is dropped: values of
     /// 0–40 bytes, ASCII and not, canonically equivalent spellings, the Kelvin sign.
     @Test func lookaheadMatchesCanonicalCode() {
-        var g = Rng(state: 17)
+        var g = SeededGenerator(seed: 17)
         let special = ["Caf\u{E9}", "Cafe\u{301}", "\u{212A}elvin", "Kelvin", "\u{037E}", ";", "", "é", "abcdefghijklmnop",
                        "abcdefghijklmnopq", "https://example.org/layoffs/2025/3", "https://example.org/layoffs/2025/12"]
         for distinct in [3, 300, 20_000] {
@@ -185,10 +174,10 @@ import Glibc
             var codesA: [Int32] = [], codesB: [Int32] = []
             for _ in 0..<40_000 {
                 let v: [UInt8]
-                if g.below(10) == 0 {
-                    v = Array(special[g.below(special.count)].utf8)
+                if g.nextInt(below: 10) == 0 {
+                    v = Array(special[g.nextInt(below: special.count)].utf8)
                 } else {
-                    let k = g.below(distinct)
+                    let k = g.nextInt(below: distinct)
                     let len = k % 41
                     v = (0..<len).map { UInt8(65 + (k / (len + 1) + $0 * 7) % 26) } + (k % 13 == 0 ? Array("é".utf8) : [])
                 }
@@ -207,17 +196,17 @@ import Glibc
     /// the fast path's field arrays grow inside a record): `fields` (the in-place views) and
     /// `field(_:)` must give the generated fields (brute force), with every chunk size.
     @Test func wideRecordsThroughFieldViews() throws {
-        var g = Rng(state: 23)
+        var g = SeededGenerator(seed: 23)
         let pieces: [[UInt8]] = ["a", "7", "é", " ", "-"].map { Array($0.utf8) }
         var text: [UInt8] = []
         var expected: [[[UInt8]]] = []
         for _ in 0..<60 {
-            let width = 1 + g.below(300)
+            let width = 1 + g.nextInt(below: 300)
             var record: [[UInt8]] = []
-            for _ in 0..<width { record.append((0..<g.below(4)).flatMap { _ in pieces[g.below(pieces.count)] }) }
+            for _ in 0..<width { record.append((0..<g.nextInt(below: 4)).flatMap { _ in pieces[g.nextInt(below: pieces.count)] }) }
             if record == [[]] { record = [[98]] } // an empty line would be a blank line
             expected.append(record)
-            text += Array(record.joined(separator: [44])) + (g.below(2) == 0 ? [10] : [13, 10])
+            text += Array(record.joined(separator: [44])) + (g.nextInt(below: 2) == 0 ? [10] : [13, 10])
         }
         for chunk in [nil, 7, 64, 1 << 20] as [Int?] {
             let path = "/tmp/parse-fastpath-wide-\(getpid())-\(chunk ?? 0).csv"

@@ -61,13 +61,13 @@ import Testing
     /// Columns `a`, `b` with missing values, zeros (log 0 = −∞: excluded as not finite) and
     /// negative values (sqrt: NaN), and a key into a smaller "rows" table.
     static func tables(rows: Int, seed: UInt64) throws -> (table: DataTable, rowTable: DataTable, key: [Int]) {
-        var g = SplitMix64(seed: seed)
+        var g = SeededGenerator(seed: seed)
         var a: [Double?] = [], b: [Double?] = []
         for _ in 0..<rows {
-            let u = g.nextDouble()
-            a.append(u < 0.05 ? nil : u < 0.08 ? 0 : exp(g.nextDouble() * 30 - 10))
-            let w = g.nextDouble()
-            b.append(w < 0.05 ? nil : w < 0.07 ? -1 : g.nextDouble() * 1e4)
+            let u = g.nextUniform()
+            a.append(u < 0.05 ? nil : u < 0.08 ? 0 : exp(g.nextUniform() * 30 - 10))
+            let w = g.nextUniform()
+            b.append(w < 0.05 ? nil : w < 0.07 ? -1 : g.nextUniform() * 1e4)
         }
         var rowTable = DataTable()
         try rowTable.add("a", .numeric(NumericColumn(a)))
@@ -75,11 +75,11 @@ import Testing
         // The model table: each of 3·rows rows takes the values of a random row (or none).
         var key: [Int] = [], y: [Double?] = [], ga: [Double?] = [], gb: [Double?] = []
         for _ in 0..<(3 * rows) {
-            let r = g.nextDouble() < 0.03 ? -1 : Int(g.next() % UInt64(rows))
+            let r = g.nextUniform() < 0.03 ? -1 : Int(g.next() % UInt64(rows))
             key.append(r)
             ga.append(r >= 0 ? a[r] : nil)
             gb.append(r >= 0 ? b[r] : nil)
-            y.append(g.nextDouble() < 0.02 ? nil : g.nextDouble() * 10)
+            y.append(g.nextUniform() < 0.02 ? nil : g.nextUniform() * 10)
         }
         var table = DataTable()
         try table.add("y", .numeric(NumericColumn(y)))
@@ -141,18 +141,4 @@ import Testing
         #expect(v[0] == -.infinity && v[1].isNaN && v[2] == Double(logl(Float80(2))))
         #expect(lo[0] == 0 && lo[1] == 0 && lo[2] == Double(logl(Float80(2)) - Float80(v[2])))
     }
-}
-
-/// A small deterministic generator for the tests above.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1p-53 }
 }
