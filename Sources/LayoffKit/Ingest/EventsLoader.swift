@@ -165,38 +165,28 @@ public enum EventLoader {
         // threads then finish together however the system shares the cores among them
         // and the other work of the moment (hashing, the fundamentals).
         let board = SegmentBoard(path: path, size: size, minimumSteal: max(2, minimumStealBytes))
+        /// The segment from `start` whose reader follows `progress`, marked finished once parsed.
+        @Sendable func parseSegment(from start: Int, _ progress: SegmentProgress) -> (start: Int, part: Partial) {
+            var part = Partial(layout: layout)
+            do throws(CSVError) {
+                let r = try CSVReader(path: path, segmentStart: start, firstLine: 1, chunkSize: chunkSize)
+                r.follow(progress)
+                part.parse(r, header: header, options: options, reserve: (min(progress.stop, size) - start) / minimumRecord + 1)
+            } catch {
+                part.csvError = error
+            }
+            board.finished(progress)
+            return (start, part)
+        }
         @Sendable func parseTakenOver() -> [(start: Int, part: Partial)] {
             var out: [(start: Int, part: Partial)] = []
-            while let s = board.takeOver() {
-                var part = Partial(layout: layout)
-                do throws(CSVError) {
-                    let r = try CSVReader(path: path, segmentStart: s.start, firstLine: 1, chunkSize: chunkSize)
-                    r.follow(s.progress)
-                    part.parse(r, header: header, options: options, reserve: (min(s.progress.stop, size) - s.start) / minimumRecord + 1)
-                } catch {
-                    part.csvError = error
-                }
-                board.finished(s.progress)
-                out.append((s.start, part))
-            }
+            while let s = board.takeOver() { out.append(parseSegment(from: s.start, s.progress)) }
             return out
         }
         let first = board.add(start: reader.position, stop: splits[0])
-        let others = splits.indices.map { k in board.add(start: splits[k], stop: k + 1 < splits.count ? splits[k + 1] : Int.max) }
         let pending = splits.indices.map { k in
-            let start = splits[k], progress = others[k]
-            return BackgroundWork { () -> [(start: Int, part: Partial)] in
-                var part = Partial(layout: layout)
-                do throws(CSVError) {
-                    let r = try CSVReader(path: path, segmentStart: start, firstLine: 1, chunkSize: chunkSize)
-                    r.follow(progress)
-                    part.parse(r, header: header, options: options, reserve: (min(progress.stop, size) - start) / minimumRecord + 1)
-                } catch {
-                    part.csvError = error
-                }
-                board.finished(progress)
-                return [(start, part)] + parseTakenOver()
-            }
+            let start = splits[k], progress = board.add(start: start, stop: k + 1 < splits.count ? splits[k + 1] : Int.max)
+            return BackgroundWork { [parseSegment(from: start, progress)] + parseTakenOver() }
         }
         reader.follow(first)
         var current = Partial(layout: layout)
