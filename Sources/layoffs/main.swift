@@ -8,7 +8,12 @@ import _CMalloc
 // The designs the CLI fits are tall and narrow (a handful of columns), where OpenBLAS's
 // own threads gain nothing and their spinning competes with the tool's threads: one BLAS
 // thread unless OPENBLAS_NUM_THREADS says otherwise.
-if getenv("OPENBLAS_NUM_THREADS") == nil { NativeLibraries.setBLASThreads(1) }
+// Its workers, started when the library was loaded, would otherwise spin for a while
+// beside the tool's own threads (NativeLibraries.stopIdleBLASWorkers).
+if getenv("OPENBLAS_NUM_THREADS") == nil {
+    NativeLibraries.setBLASThreads(1)
+    NativeLibraries.stopIdleBLASWorkers()
+}
 
 #if canImport(Glibc)
 // glibc raises its mmap threshold to the size of each large block freed (up to 32 MiB),
