@@ -460,7 +460,7 @@ private func expectJoin(_ got: FundamentalsJoin, equals want: (row: [Int32], yea
             strings.append((0..<Int.random(in: 4...12, using: &g)).map { _ in alphabet.randomElement(using: &g)! }.joined())
         }
         strings += ["2020", "1800", "2200", "1799", "2201", "0999", "2020.0", " 2020", "2020 ", "9999", "12345678901234567890",
-                    "-0", "-0.0", "0.1", "-1e-400", "1e400", "-123456789012345678", "3.14159265358979323846"]
+                    "-0", "-0.0", "0.1", "-.5", "-5.", "-", "-.", "--1", "-123456789012345", "-1234567890123456", "-0.000000000000001", "-1e-400", "1e400", "-123456789012345678", "3.14159265358979323846"]
         for s in strings {
             let bytes = Array(s.utf8)
             bytes.withUnsafeBufferPointer { f in
@@ -469,6 +469,15 @@ private func expectJoin(_ got: FundamentalsJoin, equals want: (row: [Int32], yea
                     for currency in [false, true] {
                         #expect(CSVValue.groupedDouble(f, currency: currency)?.bitPattern == CSVValue.double(f)?.bitPattern,
                                 "\(s.debugDescription)")
+                    }
+                }
+                // The signed plain-decimal shortcut reads what the general path reads, bit
+                // for bit, through either door number() would otherwise take.
+                if let v = FundamentalsLoader.signedPlainDecimal(f) {
+                    #expect(!CSVValue.isMissingToken(f) && !isMissingDomainValue(f), "\(s.debugDescription)")
+                    #expect(v.bitPattern == CSVValue.double(f)?.bitPattern, "\(s.debugDescription)")
+                    for currency in [false, true] {
+                        #expect(v.bitPattern == CSVValue.groupedDouble(f, currency: currency)?.bitPattern, "\(s.debugDescription)")
                     }
                 }
                 let general = CSVValue.double(f).flatMap { $0.rounded() == $0 && $0 >= 1800 && $0 <= 2200 ? Int($0) : nil }

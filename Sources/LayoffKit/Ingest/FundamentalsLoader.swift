@@ -115,9 +115,9 @@ public enum FundamentalsLoader {
         var t = FundamentalsTable()
         t.company = rows.company
         t.fiscalYear = rows.year
-        t.employees = RowBuilder.column(rows.employees)
-        t.revenue = RowBuilder.column(rows.revenue)
-        t.revenueGrowth = RowBuilder.column(rows.growth)
+        t.employees = RowBuilder.column(&rows.employees)
+        t.revenue = RowBuilder.column(&rows.revenue)
+        t.revenueGrowth = RowBuilder.column(&rows.growth)
         t.growthDerived = [Bool](repeating: false, count: rows.company.count)
         t.line = rows.line
         let codes = CompanyCodes(codes: rows.codes, names: rows.names)
@@ -152,16 +152,22 @@ public enum FundamentalsLoader {
             self.index = index
             self.fiscalYear = fiscalYear
             self.checker = checker
-            // The number arrays become columns by a copy (``column(_:)``) and the index is
-            // dropped after the load: sizing them cannot leave oversized columns behind.
+            // The number arrays become the columns (``column(_:)``, which copies one whose
+            // reserve went far past its rows) and the index is dropped after the load:
+            // sizing them cannot leave oversized columns behind.
             firstRow = CodeYearIndex(expected: expectedRows)
             employees.reserveCapacity(expectedRows); revenue.reserveCapacity(expectedRows)
             growth.reserveCapacity(expectedRows)
         }
 
-        /// The column of numbers read, NaN marking missing (a copy of exactly their count).
-        static func column(_ values: [Double]) -> NumericColumn {
-            var values = values
+        /// The column of numbers read, NaN marking missing, made in place from `numbers`
+        /// (left empty): its array becomes the column's, unless more than a quarter of its
+        /// capacity is spare (the reserve the file's size suggested was too generous), when
+        /// the column gets a copy of exactly its count.
+        static func column(_ numbers: inout [Double]) -> NumericColumn {
+            var values: [Double] = []
+            swap(&values, &numbers)
+            if values.capacity - values.count > values.count / 4 + 1024 { values = Array(values) }
             var present = [Bool](repeating: true, count: values.count)
             for i in values.indices where values[i].isNaN {
                 values[i] = 0
@@ -237,7 +243,9 @@ public enum FundamentalsLoader {
             guard let c = col else { return nil }
             let f = fields[c]
             let parsed: Double?
-            if FundamentalsLoader.isPlainNumber(f) {
+            if let v = FundamentalsLoader.signedPlainDecimal(f) {
+                parsed = v
+            } else if FundamentalsLoader.isPlainNumber(f) {
                 parsed = CSVValue.double(f)
             } else {
                 if CSVValue.isMissingToken(f) || isMissingDomainValue(f) { return nil }
@@ -277,6 +285,16 @@ public enum FundamentalsLoader {
             i += 1
         }
         return true
+    }
+
+    /// ``CSVValue/plainDecimal(_:)`` of `field`, or of the rest of it negated after a
+    /// leading `-` (`-14.6`, a falling revenue): `CSVValue.double(field)` for such fields
+    /// (the general parser's exact path applies the sign last, and negation is exact), read
+    /// without its general path; `nil` for any other field.
+    @inline(__always) static func signedPlainDecimal(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard let first = field.first else { return nil }
+        if first != UInt8(ascii: "-") { return CSVValue.plainDecimal(field) }
+        return CSVValue.plainDecimal(UnsafeBufferPointer(rebasing: field.dropFirst())).map { -$0 }
     }
 
     /// The fiscal year in `field`: a whole number 1800–2200 as `CSVValue.double` reads it,
