@@ -131,36 +131,51 @@ public struct RollingRates: Sendable, Equatable {
     ///   - schedule: ``EvaluationSchedule/daily`` or ``EvaluationSchedule/monthEnd``.
     ///   - from: first day of the evaluation range; default the first event day of the table.
     ///   - to: last day of the evaluation range; default the last event day of the table.
+    ///   - only: when given, only the groups with these labels are computed (``groups``
+    ///     then lists them, in output order; labels of no group are ignored): their rows are
+    ///     the rows those groups have in the full result, and ``workforceSources`` counts
+    ///     their events only. A report charting a few groups skips the sweeps of the others.
     public init(grouped source: GroupedEvents, window: TrailingWindow, schedule: EvaluationSchedule = .daily,
-                from: Day? = nil, to: Day? = nil) {
+                from: Day? = nil, to: Day? = nil, only selected: Set<String>? = nil) {
         self.window = window
         self.schedule = schedule
         self.grouping = source.grouping
         let grouped = source.records
-        self.groups = grouped.names
+        let chosen = grouped.names.indices.filter { selected?.contains(grouped.names[$0]) ?? true }
+        self.groups = chosen.map { grouped.names[$0] }
+        let days: [Day]
         if let lo = from ?? source.coverage?.first, let hi = to ?? source.coverage?.last {
-            self.days = schedule.days(from: lo, to: hi)
+            days = schedule.days(from: lo, to: hi)
         } else {
-            self.days = []
+            days = []
         }
+        self.days = days
+        let names = grouped.names
         let ends = days.map(\.number)
         let lowers = days.map { window.lowerBound(endingOn: $0).number }
         var rows: [RollingRateRow] = []
-        rows.reserveCapacity(days.count * groups.count)
-        var sources = WorkforceSourceCounts()
+        rows.reserveCapacity(days.count * chosen.count)
+        // Events by workforce source, indexed by raw value: in the windows of the current
+        // group and distinct over all windows.
+        // (`window` in the first three counters, `ever` in the last three).
+        let sourceCounts = UnsafeMutablePointer<Int>.allocate(capacity: 6)
+        sourceCounts.initialize(repeating: 0, count: 6)
+        defer { sourceCounts.deallocate() }
+        let ever = sourceCounts + 3
         var perCompany = [Int32](repeating: 0, count: source.companyLevels)
-        for g in 0..<groups.count {
-            let members = grouped.members(g)
-            let base = members.startIndex, m = members.count
+        perCompany.withUnsafeMutableBufferPointer { perCompany in
+        grouped.records.withUnsafeBufferPointer { records in
+        for g in chosen {
+            let base = grouped.start[g], m = grouped.start[g + 1] - base
             var l = 0, r = 0
             var companies = 0
             var cut = SlidingSum(), rateCut = SlidingSum(), rateWorkforce = SlidingSum()
-            var src = WorkforceSourceCounts()
+            sourceCounts.update(repeating: 0, count: 3)
 
             for k in 0..<days.count {
                 let d = ends[k], lo = lowers[k]
-                while r < m, members[base + r].day <= d {
-                    let e = members[base + r]
+                while r < m, records[base + r].day <= d {
+                    let e = records[base + r]
                     let c = e.company
                     if c >= 0 {
                         if perCompany[Int(c)] == 0 { companies += 1 }
@@ -170,14 +185,15 @@ public struct RollingRates: Sendable, Equatable {
                         cut.add(e.cut)
                         if e.isRateEvent {
                             rateCut.add(e.cut); rateWorkforce.add(e.workforce)
-                            src[e.source] += 1
-                            if e.day > lo { sources[e.source] += 1 }
+                            let s = e.sourceIndex
+                            sourceCounts[s] += 1
+                            if e.day > lo { ever[s] += 1 }
                         }
                     }
                     r += 1
                 }
-                while l < r, members[base + l].day <= lo {
-                    let e = members[base + l]
+                while l < r, records[base + l].day <= lo {
+                    let e = records[base + l]
                     let c = e.company
                     if c >= 0 {
                         perCompany[Int(c)] -= 1
@@ -187,21 +203,26 @@ public struct RollingRates: Sendable, Equatable {
                         cut.remove(e.cut)
                         if e.isRateEvent {
                             rateCut.remove(e.cut); rateWorkforce.remove(e.workforce)
-                            src[e.source] -= 1
+                            sourceCounts[e.sourceIndex] -= 1
                         }
                     }
                     l += 1
                 }
                 let wf = rateWorkforce.value
+                let w = sourceCounts
                 rows.append(RollingRateRow(
-                    group: grouped.names[g], day: days[k], events: r - l, companies: companies,
+                    group: names[g], day: days[k], events: r - l, companies: companies,
                     cut: cut.value, eventsWithCount: cut.count, rateEvents: rateCut.count,
                     rateCut: rateCut.value, rateWorkforce: wf,
-                    rate: wf == 0 ? nil : rateCut.value / wf * 100, workforceSources: src))
+                    rate: wf == 0 ? nil : rateCut.value / wf * 100,
+                    workforceSources: WorkforceSourceCounts(fundamentals: w[0], implied: w[1], unlabeled: w[2])))
             }
             // Leave the shared company counter all zero for the next group.
-            for j in l..<r where members[base + j].company >= 0 { perCompany[Int(members[base + j].company)] -= 1 }
+            for j in l..<r where records[base + j].company >= 0 { perCompany[Int(records[base + j].company)] -= 1 }
         }
+        }
+        }
+        let sources = WorkforceSourceCounts(fundamentals: ever[0], implied: ever[1], unlabeled: ever[2])
         self.rows = rows
         self.workforceSources = sources
     }

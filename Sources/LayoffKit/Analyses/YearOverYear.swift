@@ -73,19 +73,20 @@ public struct YearOverYear: Sendable, Equatable {
     ///
     /// - Throws: ``AnalysisError/unknownGroupColumn(_:available:)``.
     public init(events: EventTable, unit: PeriodUnit, grouping: Grouping = .overall) throws(AnalysisError) {
-        self.init(try GroupedRecords(totalsOf: events, by: grouping), unit: unit, grouping: grouping,
-                  coverage: Coverage(events), eventCount: events.count, companyLevels: events.company.levels.count)
+        let coverage = Coverage(events)
+        self.init(try GroupedRecords(totalsOf: events, by: grouping, coverage: coverage), unit: unit, grouping: grouping,
+                  coverage: coverage, companyLevels: events.company.levels.count)
     }
 
     /// Computes the year-over-year table of events already split by their grouping
     /// (the same table as ``init(events:unit:grouping:)`` with that grouping).
     public init(grouped: GroupedEvents, unit: PeriodUnit) {
         self.init(grouped.records, unit: unit, grouping: grouped.grouping, coverage: grouped.coverage,
-                  eventCount: grouped.count, companyLevels: grouped.companyLevels)
+                  companyLevels: grouped.companyLevels)
     }
 
     init<Record>(_ grouped: GroupedRecords<Record>, unit: PeriodUnit, grouping: Grouping, coverage: Coverage?,
-                 eventCount: Int, companyLevels: Int) {
+                 companyLevels: Int) {
         self.unit = unit
         self.grouping = grouping
         self.groups = grouped.names
@@ -99,40 +100,34 @@ public struct YearOverYear: Sendable, Equatable {
         while ps.last!.end < cov.last { ps.append(ps.last!.next) }
         periods = ps
         let lag = unit.periodsPerYear
-        // Period offset from the first period, per calendar day of the coverage (unless the
-        // coverage is much longer than the table: then per event, as it is met).
-        let firstDay = cov.first.number
-        let offsetOfDay: [Int32]? = Int(cov.last.number) - Int(firstDay) < 4 * eventCount + 1024
-            ? (firstDay...cov.last.number).map {
-                Int32(CalendarPeriod(unit, containing: Day(number: $0)).ordinal - firstPeriod.ordinal)
-            } : nil
+        let lastDays = ps.map(\.end.number)
         // Totals per period of one group: its events come in day order, so each period's
-        // events are one run of them, summed in the order the per-period buckets had.
+        // events are one run of them (found by comparing days with the period's last day),
+        // summed in that order.
         var distinct = DistinctCounter(codes: companyLevels)
         func periodTotals(_ members: ArraySlice<Record>) -> [EventTotals] {
             var totals = [EventTotals](repeating: EventTotals(), count: ps.count)
-            var current = -1
-            var sum = SlidingSum()
-            func close() {
-                guard current >= 0 else { return }
-                totals[current].companies = distinct.count
-                totals[current].cut = sum.value
-            }
-            for e in members {
-                let day = e.day
-                let p = offsetOfDay.map { Int($0[Int(day - firstDay)]) }
-                    ?? CalendarPeriod(unit, containing: Day(number: day)).ordinal - firstPeriod.ordinal
-                if p != current {
-                    close()
-                    current = p
+            members.withUnsafeBufferPointer { records in
+                let m = records.count
+                var i = 0, k = 0
+                while i < m {
+                    while records[i].day > lastDays[k] { k += 1 }
+                    let last = lastDays[k]
                     distinct.reset()
-                    sum = SlidingSum()
+                    var sum = SlidingSum()
+                    var without = 0
+                    let first = i
+                    while i < m, records[i].day <= last {
+                        let e = records[i]
+                        distinct.insert(e.company)
+                        if e.hasCut { sum.add(e.cut) } else { without += 1 }
+                        i += 1
+                    }
+                    totals[k] = EventTotals(events: i - first, companies: distinct.count, cut: sum.value,
+                                            eventsWithoutCount: without)
+                    k += 1
                 }
-                totals[p].events += 1
-                distinct.insert(e.company)
-                if e.hasCut { sum.add(e.cut) } else { totals[p].eventsWithoutCount += 1 }
             }
-            close()
             return totals
         }
         rows.reserveCapacity(ps.count * grouped.names.count)
