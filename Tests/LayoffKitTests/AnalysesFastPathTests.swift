@@ -347,6 +347,33 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
         }
     }
 
+    /// Year over year from a given period: the full table's rows for the periods from it on
+    /// (same bits), for periods before, inside and after the coverage; group sizes and the
+    /// coverage against counting the table.
+    @Test(arguments: 0..<tables.count)
+    func yearOverYearFromAPeriodMatchesFullTable(_ k: Int) throws {
+        let (seed, n, groups, companies, span, dayCount) = Self.tables[k]
+        let (t, w) = fastPathTable(seed: seed, n: n, groups: groups, companies: companies, span: span, dayCount: dayCount)
+        let first = t.day.min()!, last = t.day.max()!
+        #expect(Coverage(t) == Coverage(first: first, last: last))
+        for column in [nil, "industry"] {
+            let grouped = try GroupedEvents(events: t, workforce: w, grouping: Grouping(column: column))
+            let byLabel = membersByLabel(t, column)
+            #expect(grouped.groupSizes == grouped.groups.map { byLabel[$0]!.count })
+            for unit in [PeriodUnit.month, .quarter, .year] {
+                let full = YearOverYear(grouped: grouped, unit: unit)
+                let firstPeriod = CalendarPeriod(unit, containing: first)
+                for offset in [-3, 0, 1, unit.periodsPerYear, unit.periodsPerYear + 1, full.periods.count - 1, full.periods.count + 2] {
+                    let from = firstPeriod.advanced(by: offset)
+                    let part = YearOverYear(grouped: grouped, unit: unit, from: from)
+                    #expect(part.periods == full.periods.filter { $0 >= from })
+                    #expect(part.rows == full.rows.filter { $0.period >= from }, "unit \(unit) from \(from)")
+                    #expect(part.groups == full.groups && part.coverage == full.coverage)
+                }
+            }
+        }
+    }
+
     /// `GroupedEvents.totals(group:from:to:)` against the replaced summation (the group's
     /// events in day order, same bits) and brute force (counts exactly, cut to 1e-12
     /// relative), over spans inside, across and outside the data, and empty ones.

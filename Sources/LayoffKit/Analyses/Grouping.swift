@@ -278,6 +278,16 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
     /// The records of group `g`.
     func members(_ g: Int) -> ArraySlice<Record> { records[start[g]..<start[g + 1]] }
 
+    /// The records of `members` (records of one group) announced on or after `day`.
+    func members(_ members: ArraySlice<Record>, from day: Day) -> ArraySlice<Record> {
+        var lo = members.startIndex, hi = members.endIndex
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if members[mid].day < day.number { lo = mid + 1 } else { hi = mid }
+        }
+        return members[lo...]
+    }
+
     /// The records of group `g` announced in `from...to` (both included): one run of them,
     /// found by binary search.
     func members(_ g: Int, from: Day, to: Day) -> ArraySlice<Record> {
@@ -504,6 +514,9 @@ public struct GroupedEvents: Sendable {
 
     /// Group labels in output order (sorted, missing-value group last).
     public var groups: [String] { records.names }
+
+    /// Number of events of each group, in the order of ``groups``.
+    public var groupSizes: [Int] { (0..<records.names.count).map { records.start[$0 + 1] - records.start[$0] } }
 
     /// Splits `events`, with the workforce behind each event (for rolling rates), by `grouping`.
     ///

@@ -80,13 +80,20 @@ public struct YearOverYear: Sendable, Equatable {
 
     /// Computes the year-over-year table of events already split by their grouping
     /// (the same table as ``init(events:unit:grouping:)`` with that grouping).
-    public init(grouped: GroupedEvents, unit: PeriodUnit) {
+    ///
+    /// - Parameter from: when given, only the periods of the coverage from this one on
+    ///   (of the same unit) are listed, in ``periods`` and ``rows``: the rows the full table
+    ///   has for them, each still against the period a year earlier. Only the events of
+    ///   those periods and of the year before them are summed (a report showing the last
+    ///   two years of a long series reads a third of it).
+    public init(grouped: GroupedEvents, unit: PeriodUnit, from: CalendarPeriod? = nil) {
+        precondition(from.map { $0.unit == unit } ?? true, "the first period must be a \(unit)")
         self.init(grouped.records, unit: unit, grouping: grouped.grouping, coverage: grouped.coverage,
-                  companyLevels: grouped.companyLevels)
+                  companyLevels: grouped.companyLevels, from: from)
     }
 
     init<Record>(_ grouped: GroupedRecords<Record>, unit: PeriodUnit, grouping: Grouping, coverage: Coverage?,
-                 companyLevels: Int) {
+                 companyLevels: Int, from: CalendarPeriod? = nil) {
         self.unit = unit
         self.grouping = grouping
         self.groups = grouped.names
@@ -98,18 +105,23 @@ public struct YearOverYear: Sendable, Equatable {
         let firstPeriod = CalendarPeriod(unit, containing: cov.first)
         var ps: [CalendarPeriod] = [firstPeriod]
         while ps.last!.end < cov.last { ps.append(ps.last!.next) }
-        periods = ps
         let lag = unit.periodsPerYear
+        // First period listed, and first one summed (a year earlier, within the coverage).
+        let listed = from.map { f in ps.firstIndex { $0 >= f } ?? ps.count } ?? 0
+        let summed = max(0, listed - lag)
+        periods = Array(ps[listed...])
         let lastDays = ps.map(\.end.number)
+        let firstDay = summed < ps.count ? ps[summed].start : cov.last.advanced(by: 1)
         // Totals per period of one group: its events come in day order, so each period's
         // events are one run of them (found by comparing days with the period's last day),
         // summed in that order.
         var distinct = DistinctCounter(codes: companyLevels)
         func periodTotals(_ members: ArraySlice<Record>) -> [EventTotals] {
             var totals = [EventTotals](repeating: EventTotals(), count: ps.count)
+            let members = grouped.members(members, from: firstDay)
             members.withUnsafeBufferPointer { records in
                 let m = records.count
-                var i = 0, k = 0
+                var i = 0, k = summed
                 while i < m {
                     while records[i].day > lastDays[k] { k += 1 }
                     let last = lastDays[k]
@@ -130,11 +142,11 @@ public struct YearOverYear: Sendable, Equatable {
             }
             return totals
         }
-        rows.reserveCapacity(ps.count * grouped.names.count)
+        rows.reserveCapacity(periods.count * grouped.names.count)
         for g in 0..<grouped.names.count {
             let members = grouped.members(g)
             let totals = periodTotals(members)
-            for (k, p) in ps.enumerated() {
+            for (k, p) in ps.enumerated() where k >= listed {
                 let prev = p.previousYear
                 let prevTotals = k >= lag ? totals[k - lag] : nil
                 let (ch, pct) = change(totals[k].cut, from: prevTotals?.cut)

@@ -70,7 +70,8 @@ public enum ReportBuilder {
         let asOf = options.asOf ?? fullCoverage.last
         let data = fullData.through(asOf)
         let events = data.events
-        guard let coverage = Coverage(events) else {
+        // The events through the last day of the data are all the events.
+        guard let coverage = asOf >= fullCoverage.last ? fullCoverage : Coverage(events) else {
             throw ReportError("no events on or before \(asOf)")
         }
         // The regression section depends on nothing built before it: with a second
@@ -102,7 +103,11 @@ public enum ReportBuilder {
         // the overall records.
         let (monthly, overallRolling, headline, spare) = try { () throws(AnalysisError) -> (YearOverYear, RollingRates, [String], GroupedEventsStorage) in
             let overall = try GroupedEvents(events: events, workforce: data.workforce, reusing: nil, coverage: coverage)
-            let monthly = YearOverYear(grouped: overall, unit: .month), ytd = YearToDate(grouped: overall, asOf: asOf)
+            // The months shown: the trend's and the headline's (as-of) month.
+            let lastMonth = CalendarPeriod(.month, containing: coverage.last)
+            let shown = min(lastMonth.advanced(by: 1 - max(options.trendMonths, 1)), CalendarPeriod(.month, containing: asOf))
+            let monthly = YearOverYear(grouped: overall, unit: .month, from: shown)
+            let ytd = YearToDate(grouped: overall, asOf: asOf)
             return (monthly, RollingRates(grouped: overall, window: options.window, schedule: .monthEnd, to: asOf),
                     headlineText(monthly: monthly, ytd: ytd, asOf: asOf) { overall.totals(from: $0, to: $1) },
                     overall.releaseStorage())
@@ -250,17 +255,13 @@ public enum ReportBuilder {
                                asOf: Day, figures: inout [(name: String, svg: String)]) -> String {
         var md = "## Rolling \(windowText(options.window)) layoff rate\n\n"
         md += "Rate = cuts ÷ workforce × 100 over the events of the \(windowPhrase(options.window)) ending on and including each month end, counting only events whose cut and workforce are both known. "
-        let w = data.workforce
-        md += "Workforce is the company's employees from the fundamentals file for the event's fiscal year (\(w.count(.fundamentals)) events) or, failing that, implied by cut ÷ reported fraction (\(w.count(.implied)) events); \(w.count(.unknown)) events have neither and stay out of the rate.\n\n"
+        var bySource = [Int](repeating: 0, count: WorkforceSource.allCases.count)
+        for s in data.workforce.source { bySource[Int(s.rawValue)] += 1 }
+        func count(_ s: WorkforceSource) -> Int { bySource[Int(s.rawValue)] }
+        md += "Workforce is the company's employees from the fundamentals file for the event's fiscal year (\(count(.fundamentals)) events) or, failing that, implied by cut ÷ reported fraction (\(count(.implied)) events); \(count(.unknown)) events have neither and stay out of the rate.\n\n"
         // Top groups by number of events: the only groups shown, so the only ones computed.
         var counts: [String: Int] = [:]
-        if let col = data.events.groupColumn(named: options.groupBy) {
-            var byCode = [Int](repeating: 0, count: col.levels.count + 1) // missing (-1) first
-            for c in col.codes { byCode[Int(c) + 1] += 1 }
-            for (k, n) in byCode.enumerated() where n > 0 {
-                counts[k == 0 ? Grouping.defaultMissingLabel : col.levels[k - 1], default: 0] += n
-            }
-        }
+        for (g, n) in zip(byGroup.groups, byGroup.groupSizes) { counts[g, default: 0] += n }
         let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(options.chartGroups).map(\.key)
         let grouped = RollingRates(grouped: byGroup, window: options.window, schedule: .monthEnd, to: asOf, only: Set(top))
         let last12 = overall.rows.suffix(12)
