@@ -126,7 +126,10 @@ struct DistinctCounter {
     /// Adds `code` to the current run; negative codes (missing) are ignored.
     @inline(__always) mutating func insert(_ code: Int32) {
         guard code >= 0 else { return }
-        if stamp[Int(code)] != current { stamp[Int(code)] = current; count += 1 }
+        // Without a branch on whether the code is new (unpredictable).
+        let new = stamp[Int(code)] != current
+        stamp[Int(code)] = current
+        count += new ? 1 : 0
     }
 }
 
@@ -250,15 +253,17 @@ struct RateRecord: PackedEvent {
 /// How ``GroupedRecords`` orders the events by (group, day) when the key range is small
 /// enough for counting sorts (otherwise ``EventOrder/positions(_:days:)`` is used).
 package enum RecordSortPath: Sendable, Equatable {
-    /// ``twoLevel`` when there are several groups, many (group, day) keys and no group
-    /// holds more than a quarter of the events; else ``onePass``.
+    /// ``twoLevel`` when there are many (group, day) keys (more than 2,048); else
+    /// ``onePass``.
     case automatic
     /// One counting sort on the (group, day) key: each record is written straight into
-    /// its place, a scattered store over all the keys.
+    /// its place, a store scattered over all the keys (thousands of write streams).
     case onePass
-    /// Records written by group first (one write stream per group, in table order), then
-    /// each group's run, copied aside, sorted by day back into place: two passes whose
-    /// stores stay within a few cache-resident streams.
+    /// Records written by block first (a block: a run of consecutive days of one group; at
+    /// most about 64 blocks, one sequential write stream each, in table order), then each
+    /// block's run, copied aside, sorted by day back into place: two passes whose stores
+    /// stay within cache-resident streams. Taken only when no block holds more than a
+    /// quarter of the events (the copy aside), else ``onePass``.
     case twoLevel
 }
 
@@ -327,15 +332,6 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
         let lo = cov.first.number, hi = cov.last.number
         let range = Int(hi) - Int(lo) + 1
         let scatter = range <= 4 * n + 1024 && groups * range <= max(2 * n, 1 << 16)
-        let largest = (0..<groups).lazy.map { keys.start[$0 + 1] - keys.start[$0] }.max() ?? 0
-        let twoLevel: Bool
-        switch path {
-        case .automatic: twoLevel = groups * range > 1 << 13
-        case .onePass: twoLevel = false
-        case .twoLevel: twoLevel = true
-        }
-        // The run copied aside is at most a quarter of the records (plus a little).
-        let byGroupFirst = scatter && groups > 1 && largest <= n / 4 + 64 && twoLevel
         // next[k]: place of the next record of (group, day) key k = group × range + day − lo.
         var next: [Int32] = []
         if scatter {
@@ -351,6 +347,26 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
                 for k in 0..<(groups * range) { next[k + 1] += next[k] }
             }
         }
+        // Two levels: blocks of 2^shift consecutive days of one group (at most 64 blocks
+        // when there are at most 64 groups), then the days of each block. `blockStart[b]`:
+        // place of the first record of block b = group × perGroup + (day − lo) >> shift.
+        var shift = 0
+        while groups * ((range - 1) >> shift + 1) > 64 && 1 << shift < range { shift += 1 }
+        let perGroup = (range - 1) >> shift + 1
+        var blockStart: [Int] = []
+        var largest = 0
+        let twoLevel: Bool
+        switch path {
+        case .automatic: twoLevel = groups * range > 1 << 11
+        case .onePass: twoLevel = false
+        case .twoLevel: twoLevel = true
+        }
+        if scatter && twoLevel && n > 0 {
+            blockStart = (0..<(groups * perGroup)).map { b in Int(next[b / perGroup * range + (b % perGroup) << shift]) } + [n]
+            largest = (0..<(groups * perGroup)).lazy.map { blockStart[$0 + 1] - blockStart[$0] }.max() ?? 0
+        }
+        // The run copied aside is at most a quarter of the records (plus a little).
+        let byBlockFirst = !blockStart.isEmpty && largest <= n / 4 + 64
         let positions: [Int32] = scatter ? [] : EventOrder.positions(keys, days: events.day)
         func fill(_ out: UnsafeMutablePointer<Record>) {
             guard scatter else {
@@ -358,23 +374,25 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
                 return
             }
             next.withUnsafeMutableBufferPointer { next in
-                if byGroupFirst {
-                    // By group, in table order: one sequential write stream per group.
-                    var at = keys.start
+                if byBlockFirst {
+                    // By block, in table order: one sequential write stream per block.
+                    var at = blockStart
                     at.withUnsafeMutableBufferPointer { at in
-                        for i in 0..<n {
-                            let g = Int(keys.group(i))
-                            (out + at[g]).initialize(to: record(i))
-                            at[g] += 1
+                        events.day.withUnsafeBufferPointer { day in
+                            for i in 0..<n {
+                                let b = Int(keys.group(i)) * perGroup + Int(day[i].number - lo) >> shift
+                                (out + at[b]).initialize(to: record(i))
+                                at[b] += 1
+                            }
                         }
                     }
-                    // Each group's run, copied aside, by day back into place (stable).
+                    // Each block's run, copied aside, by day back into place (stable).
                     let aside = UnsafeMutablePointer<Record>.allocate(capacity: max(largest, 1))
                     defer { aside.deallocate() }
-                    for g in 0..<groups {
-                        let s = keys.start[g], m = keys.start[g + 1] - s
+                    for b in 0..<(groups * perGroup) {
+                        let s = blockStart[b], m = blockStart[b + 1] - s
                         aside.initialize(from: out + s, count: m)
-                        let base = g * range - Int(lo)
+                        let base = b / perGroup * range - Int(lo)
                         for j in 0..<m {
                             let r = aside[j]
                             let k = base + Int(r.day)

@@ -155,72 +155,73 @@ public struct RollingRates: Sendable, Equatable {
         let lowers = days.map { window.lowerBound(endingOn: $0).number }
         var rows: [RollingRateRow] = []
         rows.reserveCapacity(days.count * chosen.count)
-        // Events by workforce source, indexed by raw value: in the windows of the current
-        // group and distinct over all windows.
-        // (`window` in the first three counters, `ever` in the last three).
-        let sourceCounts = UnsafeMutablePointer<Int>.allocate(capacity: 6)
-        sourceCounts.initialize(repeating: 0, count: 6)
-        defer { sourceCounts.deallocate() }
-        let ever = sourceCounts + 3
+        // Rate events by the raw value of their workforce source: in the current window
+        // (`inWindow`), and distinct over all windows (`ever`).
+        let inWindow = UnsafeMutablePointer<Int>.allocate(capacity: 6)
+        inWindow.initialize(repeating: 0, count: 6)
+        defer { inWindow.deallocate() }
+        let ever = inWindow + 3
         var perCompany = [Int32](repeating: 0, count: source.companyLevels)
         perCompany.withUnsafeMutableBufferPointer { perCompany in
-        grouped.records.withUnsafeBufferPointer { records in
-        for g in chosen {
-            let base = grouped.start[g], m = grouped.start[g + 1] - base
-            var l = 0, r = 0
-            var companies = 0
-            var cut = SlidingSum(), rateCut = SlidingSum(), rateWorkforce = SlidingSum()
-            sourceCounts.update(repeating: 0, count: 3)
-
-            for k in 0..<days.count {
-                let d = ends[k], lo = lowers[k]
-                while r < m, records[base + r].day <= d {
-                    let e = records[base + r]
-                    let c = e.company
-                    if c >= 0 {
-                        if perCompany[Int(c)] == 0 { companies += 1 }
-                        perCompany[Int(c)] += 1
-                    }
-                    if e.hasCut {
-                        cut.add(e.cut)
-                        if e.isRateEvent {
-                            rateCut.add(e.cut); rateWorkforce.add(e.workforce)
-                            let s = e.sourceIndex
-                            sourceCounts[s] += 1
-                            if e.day > lo { ever[s] += 1 }
+            grouped.records.withUnsafeBufferPointer { records in
+                for g in chosen {
+                    let base = grouped.start[g], m = grouped.start[g + 1] - base
+                    var l = 0, r = 0
+                    var companies = 0
+                    var cut = SlidingSum(), rateCut = SlidingSum(), rateWorkforce = SlidingSum()
+                    inWindow.update(repeating: 0, count: 3)
+                    for k in 0..<days.count {
+                        let d = ends[k], lo = lowers[k]
+                        while r < m, records[base + r].day <= d {
+                            let e = records[base + r]
+                            let c = Int(e.company)
+                            if c >= 0 {
+                                // Counted without a branch on the count (new or not is unpredictable).
+                                let was = perCompany[c]
+                                perCompany[c] = was + 1
+                                companies += was == 0 ? 1 : 0
+                            }
+                            if e.hasCut {
+                                cut.add(e.cut)
+                                if e.isRateEvent {
+                                    rateCut.add(e.cut); rateWorkforce.add(e.workforce)
+                                    let s = e.sourceIndex
+                                    inWindow[s] += 1
+                                    if e.day > lo { ever[s] += 1 }
+                                }
+                            }
+                            r += 1
                         }
-                    }
-                    r += 1
-                }
-                while l < r, records[base + l].day <= lo {
-                    let e = records[base + l]
-                    let c = e.company
-                    if c >= 0 {
-                        perCompany[Int(c)] -= 1
-                        if perCompany[Int(c)] == 0 { companies -= 1 }
-                    }
-                    if e.hasCut {
-                        cut.remove(e.cut)
-                        if e.isRateEvent {
-                            rateCut.remove(e.cut); rateWorkforce.remove(e.workforce)
-                            sourceCounts[e.sourceIndex] -= 1
+                        while l < r, records[base + l].day <= lo {
+                            let e = records[base + l]
+                            let c = Int(e.company)
+                            if c >= 0 {
+                                let left = perCompany[c] - 1
+                                perCompany[c] = left
+                                companies -= left == 0 ? 1 : 0
+                            }
+                            if e.hasCut {
+                                cut.remove(e.cut)
+                                if e.isRateEvent {
+                                    rateCut.remove(e.cut); rateWorkforce.remove(e.workforce)
+                                    inWindow[e.sourceIndex] -= 1
+                                }
+                            }
+                            l += 1
                         }
+                        let wf = rateWorkforce.value
+                        rows.append(RollingRateRow(
+                            group: names[g], day: days[k], events: r - l, companies: companies,
+                            cut: cut.value, eventsWithCount: cut.count, rateEvents: rateCut.count,
+                            rateCut: rateCut.value, rateWorkforce: wf,
+                            rate: wf == 0 ? nil : rateCut.value / wf * 100,
+                            workforceSources: WorkforceSourceCounts(fundamentals: inWindow[0], implied: inWindow[1],
+                                                                    unlabeled: inWindow[2])))
                     }
-                    l += 1
+                    // Leave the shared company counter all zero for the next group.
+                    for j in l..<r where records[base + j].company >= 0 { perCompany[Int(records[base + j].company)] -= 1 }
                 }
-                let wf = rateWorkforce.value
-                let w = sourceCounts
-                rows.append(RollingRateRow(
-                    group: names[g], day: days[k], events: r - l, companies: companies,
-                    cut: cut.value, eventsWithCount: cut.count, rateEvents: rateCut.count,
-                    rateCut: rateCut.value, rateWorkforce: wf,
-                    rate: wf == 0 ? nil : rateCut.value / wf * 100,
-                    workforceSources: WorkforceSourceCounts(fundamentals: w[0], implied: w[1], unlabeled: w[2])))
             }
-            // Leave the shared company counter all zero for the next group.
-            for j in l..<r where records[base + j].company >= 0 { perCompany[Int(records[base + j].company)] -= 1 }
-        }
-        }
         }
         let sources = WorkforceSourceCounts(fundamentals: ever[0], implied: ever[1], unlabeled: ever[2])
         self.rows = rows
