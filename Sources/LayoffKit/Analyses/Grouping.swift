@@ -253,8 +253,8 @@ struct RateRecord: PackedEvent {
 /// How ``GroupedRecords`` orders the events by (group, day) when the key range is small
 /// enough for counting sorts (otherwise ``EventOrder/positions(_:days:)`` is used).
 package enum RecordSortPath: Sendable, Equatable {
-    /// ``twoLevel`` when there are many (group, day) keys (more than 2,048); else
-    /// ``onePass``.
+    /// ``twoLevel`` when there are many (group, day) keys (more than 2,048) and at most 64
+    /// groups; else ``onePass``.
     case automatic
     /// One counting sort on the (group, day) key: each record is written straight into
     /// its place, a store scattered over all the keys (thousands of write streams).
@@ -357,7 +357,7 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
         var largest = 0
         let twoLevel: Bool
         switch path {
-        case .automatic: twoLevel = groups * range > 1 << 11
+        case .automatic: twoLevel = groups * range > 1 << 11 && groups <= 64
         case .onePass: twoLevel = false
         case .twoLevel: twoLevel = true
         }
@@ -518,7 +518,8 @@ struct GroupKeys {
 /// ```
 ///
 /// Each analysis gives exactly what its `events:` initializer gives on the same table
-/// (tested). Memory: 24 bytes per event, held as long as the value is.
+/// (tested). Memory: 24 bytes per event, held as long as the value is (and, while the
+/// events are sorted, a copy of at most a quarter of them).
 public struct GroupedEvents: Sendable {
     /// How the events are grouped.
     public let grouping: Grouping

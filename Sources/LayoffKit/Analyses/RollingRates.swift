@@ -81,8 +81,9 @@ public struct RollingRateRow: Sendable, Equatable {
 /// workforce: `rate = Σcut / Σworkforce × 100` over those events, `nil` when that Σworkforce
 /// is 0. Each group gets a row for every evaluation day, including days with an empty window.
 ///
-/// Complexity: one counting sort of the events by (group, day) into compact records, then
-/// per group one two-pointer sweep, O(n_g + days), over the group's contiguous records,
+/// Complexity: one sort of the events by (group, day) into compact records (counting
+/// sorts, O(n + groups × days)), then per group one two-pointer sweep, O(n_g + days), over
+/// the group's contiguous records,
 /// with a per-company counter (no hashing) for distinct companies. Window sums use
 /// ``SlidingSum`` so removing large events does not leave rounding residue behind.
 public struct RollingRates: Sendable, Equatable {
