@@ -163,6 +163,7 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
         (4, 150, 5, 30, 20_000, 140),     // day range much wider than the table: comparison sort
         (5, 40, 3, 8, 120, 10),           // tiny, with windows that hold nothing
         (6, 1, 1, 1, 1, 1),
+        (7, 3000, 8, 200, 2000, 1500),    // by industry: many (group, day) keys, by group then by day
     ]
 
     @Test(arguments: 0..<tables.count)
@@ -289,6 +290,117 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
                     #expect(YearToDate(grouped: reused, asOf: last) == YearToDate(grouped: fresh, asOf: last))
                 }
                 spare = reused.releaseStorage()
+            }
+        }
+    }
+
+    /// Both counting-sort paths, forced, give the rows of the replaced implementation, bit for
+    /// bit, for every grouping (where a path does not apply, the one that does is taken).
+    @Test(arguments: 0..<tables.count)
+    func sortPathsMatchReplacedImplementation(_ k: Int) throws {
+        let (seed, n, groups, companies, span, dayCount) = Self.tables[k]
+        let (t, w) = fastPathTable(seed: seed, n: n, groups: groups, companies: companies, span: span, dayCount: dayCount)
+        let last = t.day.max()!
+        for column in [nil, "industry", "company"] {
+            let legacy = legacyGroups(t, column)
+            for path in [RecordSortPath.onePass, .twoLevel] {
+                let grouped = try GroupedEvents(events: t, workforce: w, grouping: Grouping(column: column),
+                                                reusing: nil, path: path)
+                #expect(grouped.groups == legacy.map(\.name))
+                let rolling = RollingRates(grouped: grouped, window: .days(45), schedule: .monthEnd)
+                let want = legacyRolling(t, w, window: .days(45), days: rolling.days, column: column)
+                #expect(rolling.rows == want.rows, "column \(column ?? "-") path \(path)")
+                #expect(rolling.workforceSources == want.sources)
+                let yoy = YearOverYear(grouped: grouped, unit: .month)
+                let wantYoY = legacyYoYTotals(t, unit: .month, column: column, first: yoy.periods[0], periods: yoy.periods.count)
+                #expect(yoy.rows.map(\.totals) == wantYoY.flatMap(\.totals))
+                #expect(YearToDate(grouped: grouped, asOf: last) == (try YearToDate(events: t, asOf: last, grouping: Grouping(column: column))))
+            }
+        }
+    }
+
+    /// Rolling rates of selected groups only: the rows those groups have in the full result
+    /// (same bits), and workforce sources that add up with the other groups' to the full
+    /// count (each event is in one group).
+    @Test(arguments: 0..<tables.count)
+    func rollingOfSelectedGroupsMatchesFullResult(_ k: Int) throws {
+        let (seed, n, groups, companies, span, dayCount) = Self.tables[k]
+        let (t, w) = fastPathTable(seed: seed, n: n, groups: groups, companies: companies, span: span, dayCount: dayCount)
+        for column in [nil, "industry", "company"] {
+            let grouped = try GroupedEvents(events: t, workforce: w, grouping: Grouping(column: column))
+            let full = RollingRates(grouped: grouped, window: .days(60), schedule: .monthEnd)
+            let labels = full.groups
+            let picked = Set(labels.enumerated().filter { $0.offset % 3 != 1 }.map(\.element) + ["no such group"])
+            let part = RollingRates(grouped: grouped, window: .days(60), schedule: .monthEnd, only: picked)
+            let rest = RollingRates(grouped: grouped, window: .days(60), schedule: .monthEnd, only: Set(labels).subtracting(picked))
+            #expect(part.groups == labels.filter { picked.contains($0) })
+            #expect(part.days == full.days)
+            #expect(part.rows == full.rows.filter { picked.contains($0.group) })
+            #expect(rest.rows == full.rows.filter { !picked.contains($0.group) })
+            for g in part.groups { #expect(part.rows(forGroup: g) == full.rows(forGroup: g)) }
+            let sum = WorkforceSourceCounts(fundamentals: part.workforceSources.fundamentals + rest.workforceSources.fundamentals,
+                                            implied: part.workforceSources.implied + rest.workforceSources.implied,
+                                            unlabeled: part.workforceSources.unlabeled + rest.workforceSources.unlabeled)
+            #expect(sum == full.workforceSources)
+            let none = RollingRates(grouped: grouped, window: .days(60), schedule: .monthEnd, only: [])
+            #expect(none.groups.isEmpty && none.rows.isEmpty && none.workforceSources == WorkforceSourceCounts())
+        }
+    }
+
+    /// Year over year from a given period: the full table's rows for the periods from it on
+    /// (same bits), for periods before, inside and after the coverage; group sizes and the
+    /// coverage against counting the table.
+    @Test(arguments: 0..<tables.count)
+    func yearOverYearFromAPeriodMatchesFullTable(_ k: Int) throws {
+        let (seed, n, groups, companies, span, dayCount) = Self.tables[k]
+        let (t, w) = fastPathTable(seed: seed, n: n, groups: groups, companies: companies, span: span, dayCount: dayCount)
+        let first = t.day.min()!, last = t.day.max()!
+        #expect(Coverage(t) == Coverage(first: first, last: last))
+        for column in [nil, "industry"] {
+            let grouped = try GroupedEvents(events: t, workforce: w, grouping: Grouping(column: column))
+            let byLabel = membersByLabel(t, column)
+            #expect(grouped.groupSizes == grouped.groups.map { byLabel[$0]!.count })
+            for unit in [PeriodUnit.month, .quarter, .year] {
+                let full = YearOverYear(grouped: grouped, unit: unit)
+                let firstPeriod = CalendarPeriod(unit, containing: first)
+                for offset in [-3, 0, 1, unit.periodsPerYear, unit.periodsPerYear + 1, full.periods.count - 1, full.periods.count + 2] {
+                    let from = firstPeriod.advanced(by: offset)
+                    let part = YearOverYear(grouped: grouped, unit: unit, from: from)
+                    #expect(part.periods == full.periods.filter { $0 >= from })
+                    #expect(part.rows == full.rows.filter { $0.period >= from }, "unit \(unit) from \(from)")
+                    #expect(part.groups == full.groups && part.coverage == full.coverage)
+                }
+            }
+        }
+    }
+
+    /// `GroupedEvents.totals(group:from:to:)` against the replaced summation (the group's
+    /// events in day order, same bits) and brute force (counts exactly, cut to 1e-12
+    /// relative), over spans inside, across and outside the data, and empty ones.
+    @Test(arguments: 0..<tables.count)
+    func spanTotalsMatchReplacedImplementationAndBruteForce(_ k: Int) throws {
+        let (seed, n, groups, companies, span, dayCount) = Self.tables[k]
+        let (t, w) = fastPathTable(seed: seed, n: n, groups: groups, companies: companies, span: span, dayCount: dayCount)
+        let first = t.day.min()!, last = t.day.max()!
+        let spans = [(first, last), (first.advanced(by: 10), first.advanced(by: 40)), (first.advanced(by: -30), first),
+                     (last, last.advanced(by: 5)), (last.advanced(by: 1), last.advanced(by: 9)),
+                     (first.advanced(by: 20), first.advanced(by: 19)), (first.advanced(by: 3), first.advanced(by: 3))]
+        for column in [nil, "industry"] {
+            let grouped = try GroupedEvents(events: t, workforce: w, grouping: Grouping(column: column))
+            let byLabel = membersByLabel(t, column)
+            for (g, (name, members)) in legacyGroups(t, column).enumerated() {
+                for (from, to) in spans {
+                    let got = grouped.totals(group: g, from: from, to: to)
+                    #expect(got == legacyTotals(t, members.filter { t.day[$0] >= from && t.day[$0] <= to }))
+                    let brute = bruteGroupTotals(t, byLabel[name]!) { $0 >= from && $0 <= to }
+                    #expect(same(got, brute, rel: 1e-12))
+                    if column == nil {
+                        let table = EventTotals.span(t, from: from, to: to)
+                        #expect(got.events == table.events && got.companies == table.companies
+                                && got.eventsWithoutCount == table.eventsWithoutCount)
+                        #expect(abs(got.cut - table.cut) <= 1e-12 * abs(table.cut))
+                    }
+                }
             }
         }
     }

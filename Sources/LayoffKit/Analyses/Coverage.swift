@@ -20,10 +20,19 @@ public struct Coverage: Sendable, Hashable {
         self.first = first; self.last = last
     }
 
-    /// The coverage of `events`, `nil` when there are no events.
+    /// The coverage of `events`, `nil` when there are no events (one pass over the days).
     public init?(_ events: EventTable) {
-        guard let lo = events.day.min(), let hi = events.day.max() else { return nil }
-        self.init(first: lo, last: hi)
+        let range: (Int32, Int32)? = events.day.withUnsafeBufferPointer { days in
+            guard var lo = days.first?.number else { return nil }
+            var hi = lo
+            for d in days {
+                lo = min(lo, d.number)
+                hi = max(hi, d.number)
+            }
+            return (lo, hi)
+        }
+        guard let (lo, hi) = range else { return nil }
+        self.init(first: Day(number: lo), last: Day(number: hi))
     }
 
     /// Whether `start...end` intersects the coverage.

@@ -126,7 +126,10 @@ struct DistinctCounter {
     /// Adds `code` to the current run; negative codes (missing) are ignored.
     @inline(__always) mutating func insert(_ code: Int32) {
         guard code >= 0 else { return }
-        if stamp[Int(code)] != current { stamp[Int(code)] = current; count += 1 }
+        // Without a branch on whether the code is new (unpredictable).
+        let new = stamp[Int(code)] != current
+        stamp[Int(code)] = current
+        count += new ? 1 : 0
     }
 }
 
@@ -243,8 +246,25 @@ struct RateRecord: PackedEvent {
     @inline(__always) var hasCut: Bool { companyAndFlags & 1 != 0 }
     /// Whether cut and workforce are both known (the event counts in a rate).
     @inline(__always) var isRateEvent: Bool { companyAndFlags & 2 != 0 }
-    /// Source of the workforce figure.
-    @inline(__always) var source: WorkforceSource { WorkforceSource(rawValue: UInt8(truncatingIfNeeded: companyAndFlags >> 2) & 3)! }
+    /// Raw value of the source of the workforce figure (``WorkforceSource``).
+    @inline(__always) var sourceIndex: Int { Int(companyAndFlags >> 2 & 3) }
+}
+
+/// How ``GroupedRecords`` orders the events by (group, day) when the key range is small
+/// enough for counting sorts (otherwise ``EventOrder/positions(_:days:)`` is used).
+package enum RecordSortPath: Sendable, Equatable {
+    /// ``twoLevel`` when there are many (group, day) keys (more than 2,048) and at most 64
+    /// groups; else ``onePass``.
+    case automatic
+    /// One counting sort on the (group, day) key: each record is written straight into
+    /// its place, a store scattered over all the keys (thousands of write streams).
+    case onePass
+    /// Records written by block first (a block: a run of consecutive days of one group; at
+    /// most about 64 blocks, one sequential write stream each, in table order), then each
+    /// block's run, copied aside, sorted by day back into place: two passes whose stores
+    /// stay within cache-resident streams. Taken only when no block holds more than a
+    /// quarter of the events (the copy aside), else ``onePass``.
+    case twoLevel
 }
 
 /// The events split into groups, each group's events as packed records in ascending order
@@ -252,9 +272,9 @@ struct RateRecord: PackedEvent {
 /// `records[start[g]..<start[g + 1]]`.
 ///
 /// The records are made in table order (every column read sequentially) and written
-/// straight into their places: found by one counting sort on the (group, day) key when its
-/// range is small (few groups, days not much more than events), else by
-/// ``EventOrder/positions(_:days:)``. Both give the same records.
+/// into their places, found by counting sorts when the (group, day) key range is small
+/// (few groups, days not much more than events; see ``RecordSortPath``), else by
+/// ``EventOrder/positions(_:days:)``. All paths give the same records.
 struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
     var names: [String]
     var records: [Record]
@@ -263,11 +283,40 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
     /// The records of group `g`.
     func members(_ g: Int) -> ArraySlice<Record> { records[start[g]..<start[g + 1]] }
 
+    /// The records of `members` (records of one group) announced on or after `day`.
+    func members(_ members: ArraySlice<Record>, from day: Day) -> ArraySlice<Record> {
+        var lo = members.startIndex, hi = members.endIndex
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if members[mid].day < day.number { lo = mid + 1 } else { hi = mid }
+        }
+        return members[lo...]
+    }
+
+    /// The records of group `g` announced in `from...to` (both included): one run of them,
+    /// found by binary search.
+    func members(_ g: Int, from: Day, to: Day) -> ArraySlice<Record> {
+        let members = self.members(g)
+        func firstAfter(_ limit: Int32, strictly: Bool) -> Int {
+            var lo = members.startIndex, hi = members.endIndex
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                let d = members[mid].day
+                if strictly ? d <= limit : d < limit { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        guard from <= to else { return members[members.startIndex..<members.startIndex] }
+        return members[firstAfter(from.number, strictly: false)..<firstAfter(to.number, strictly: true)]
+    }
+
     /// Splits `events` by `grouping`, event `i` packed as `record(i)`. The records are
     /// written into `storage` when it holds at least as many (records are plain values,
     /// so overwriting them is fine): reusing the memory of records no longer needed saves
-    /// the page faults of fresh memory.
-    init(_ events: EventTable, by grouping: Grouping, reusing storage: consuming [Record] = [],
+    /// the page faults of fresh memory. `coverage` is `Coverage(events)` (computed once by
+    /// the caller, who needs it too).
+    init(_ events: EventTable, by grouping: Grouping, coverage: Coverage?,
+         reusing storage: consuming [Record] = [], path: RecordSortPath = .automatic,
          record: (Int) -> Record) throws(AnalysisError) {
         let n = events.count
         precondition(n < Int(Int32.max) && events.company.levels.count < 1 << 27,
@@ -276,32 +325,91 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
         names = keys.names
         start = keys.start
         let groups = names.count
-        guard let lo = events.day.min()?.number, let hi = events.day.max()?.number else {
+        guard let cov = coverage else {
             records = []
             return
         }
+        let lo = cov.first.number, hi = cov.last.number
         let range = Int(hi) - Int(lo) + 1
         let scatter = range <= 4 * n + 1024 && groups * range <= max(2 * n, 1 << 16)
+        // next[k]: place of the next record of (group, day) key k = group × range + day − lo.
         var next: [Int32] = []
         if scatter {
             next = [Int32](repeating: 0, count: groups * range + 1)
-            events.day.withUnsafeBufferPointer { day in
-                for i in 0..<n { next[Int(keys.group(i)) * range + Int(day[i].number - lo) + 1] += 1 }
+            next.withUnsafeMutableBufferPointer { next in
+                events.day.withUnsafeBufferPointer { day in
+                    if keys.codes.isEmpty {
+                        for i in 0..<n { next[Int(day[i].number - lo) + 1] += 1 }
+                    } else {
+                        for i in 0..<n { next[Int(keys.group(i)) * range + Int(day[i].number - lo) + 1] += 1 }
+                    }
+                }
+                for k in 0..<(groups * range) { next[k + 1] += next[k] }
             }
-            for k in 0..<(groups * range) { next[k + 1] += next[k] }
         }
+        // Two levels: blocks of 2^shift consecutive days of one group (at most 64 blocks
+        // when there are at most 64 groups), then the days of each block. `blockStart[b]`:
+        // place of the first record of block b = group × perGroup + (day − lo) >> shift.
+        var shift = 0
+        while groups * ((range - 1) >> shift + 1) > 64 && 1 << shift < range { shift += 1 }
+        let perGroup = (range - 1) >> shift + 1
+        var blockStart: [Int] = []
+        var largest = 0
+        let twoLevel: Bool
+        switch path {
+        case .automatic: twoLevel = groups * range > 1 << 11 && groups <= 64
+        case .onePass: twoLevel = false
+        case .twoLevel: twoLevel = true
+        }
+        if scatter && twoLevel && n > 0 {
+            blockStart = (0..<(groups * perGroup)).map { b in Int(next[b / perGroup * range + (b % perGroup) << shift]) } + [n]
+            largest = (0..<(groups * perGroup)).lazy.map { blockStart[$0 + 1] - blockStart[$0] }.max() ?? 0
+        }
+        // The run copied aside is at most a quarter of the records (plus a little).
+        let byBlockFirst = !blockStart.isEmpty && largest <= n / 4 + 64
         let positions: [Int32] = scatter ? [] : EventOrder.positions(keys, days: events.day)
         func fill(_ out: UnsafeMutablePointer<Record>) {
-            events.day.withUnsafeBufferPointer { day in
-                if scatter {
-                    for i in 0..<n {
-                        let k = Int(keys.group(i)) * range + Int(day[i].number - lo)
-                        let p = Int(next[k])
-                        next[k] = Int32(p + 1)
-                        (out + p).initialize(to: record(i))
+            guard scatter else {
+                for i in 0..<n { (out + Int(positions[i])).initialize(to: record(i)) }
+                return
+            }
+            next.withUnsafeMutableBufferPointer { next in
+                if byBlockFirst {
+                    // By block, in table order: one sequential write stream per block.
+                    var at = blockStart
+                    at.withUnsafeMutableBufferPointer { at in
+                        events.day.withUnsafeBufferPointer { day in
+                            for i in 0..<n {
+                                let b = Int(keys.group(i)) * perGroup + Int(day[i].number - lo) >> shift
+                                (out + at[b]).initialize(to: record(i))
+                                at[b] += 1
+                            }
+                        }
+                    }
+                    // Each block's run, copied aside, by day back into place (stable).
+                    let aside = UnsafeMutablePointer<Record>.allocate(capacity: max(largest, 1))
+                    defer { aside.deallocate() }
+                    for b in 0..<(groups * perGroup) {
+                        let s = blockStart[b], m = blockStart[b + 1] - s
+                        aside.initialize(from: out + s, count: m)
+                        let base = b / perGroup * range - Int(lo)
+                        for j in 0..<m {
+                            let r = aside[j]
+                            let k = base + Int(r.day)
+                            let p = Int(next[k])
+                            next[k] = Int32(p + 1)
+                            (out + p).initialize(to: r)
+                        }
                     }
                 } else {
-                    for i in 0..<n { (out + Int(positions[i])).initialize(to: record(i)) }
+                    events.day.withUnsafeBufferPointer { day in
+                        for i in 0..<n {
+                            let k = Int(keys.group(i)) * range + Int(day[i].number - lo)
+                            let p = Int(next[k])
+                            next[k] = Int32(p + 1)
+                            (out + p).initialize(to: record(i))
+                        }
+                    }
                 }
             }
         }
@@ -321,22 +429,23 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
 }
 
 extension GroupedRecords where Record == TotalsRecord {
-    /// Splits `events` by `grouping` into ``TotalsRecord``s.
-    init(totalsOf events: EventTable, by grouping: Grouping) throws(AnalysisError) {
+    /// Splits `events` (whose coverage is `coverage`) by `grouping` into ``TotalsRecord``s.
+    init(totalsOf events: EventTable, by grouping: Grouping, coverage: Coverage?) throws(AnalysisError) {
         let (day, company, cut, cutKnown) = (events.day, events.company.codes, events.cut.values, events.cut.isPresent)
-        try self.init(events, by: grouping) { i in
+        try self.init(events, by: grouping, coverage: coverage) { i in
             TotalsRecord(cut: cut[i], day: day[i].number, companyAndFlags: packCompany(company[i], flags: cutKnown[i] ? 1 : 0))
         }
     }
 }
 
 extension GroupedRecords where Record == RateRecord {
-    /// Splits `events` by `grouping` into ``RateRecord``s with `workforce` (one entry per event).
-    init(ratesOf events: EventTable, workforce: Workforce, by grouping: Grouping,
-         reusing storage: consuming [RateRecord] = []) throws(AnalysisError) {
+    /// Splits `events` (whose coverage is `coverage`) by `grouping` into ``RateRecord``s
+    /// with `workforce` (one entry per event).
+    init(ratesOf events: EventTable, workforce: Workforce, by grouping: Grouping, coverage: Coverage?,
+         reusing storage: consuming [RateRecord] = [], path: RecordSortPath = .automatic) throws(AnalysisError) {
         let (day, company, cut, cutKnown) = (events.day, events.company.codes, events.cut.values, events.cut.isPresent)
         let (wValue, wKnown, wSource) = (workforce.values.values, workforce.values.isPresent, workforce.source)
-        try self.init(events, by: grouping, reusing: storage) { i in
+        try self.init(events, by: grouping, coverage: coverage, reusing: storage, path: path) { i in
             let known = cutKnown[i]
             let flags = (known ? 1 : 0) | (known && wKnown[i] ? 2 : 0) | UInt32(wSource[i].rawValue) << 2
             return RateRecord(cut: cut[i], workforce: wValue[i], day: day[i].number,
@@ -409,7 +518,8 @@ struct GroupKeys {
 /// ```
 ///
 /// Each analysis gives exactly what its `events:` initializer gives on the same table
-/// (tested). Memory: 24 bytes per event, held as long as the value is.
+/// (tested). Memory: 24 bytes per event, held as long as the value is (and, while the
+/// events are sorted, a copy of at most a quarter of them).
 public struct GroupedEvents: Sendable {
     /// How the events are grouped.
     public let grouping: Grouping
@@ -424,6 +534,9 @@ public struct GroupedEvents: Sendable {
     /// Group labels in output order (sorted, missing-value group last).
     public var groups: [String] { records.names }
 
+    /// Number of events of each group, in the order of ``groups``.
+    public var groupSizes: [Int] { (0..<records.names.count).map { records.start[$0 + 1] - records.start[$0] } }
+
     /// Splits `events`, with the workforce behind each event (for rolling rates), by `grouping`.
     ///
     /// - Throws: ``AnalysisError/unknownGroupColumn(_:available:)``,
@@ -435,17 +548,37 @@ public struct GroupedEvents: Sendable {
     /// ``init(events:workforce:grouping:)`` writing its records into the memory of
     /// `spare` (the storage of grouped events no longer needed, from
     /// ``releaseStorage()``) when it is large enough.
+    /// `coverage`, when the caller has it, must be `Coverage(events)` (it saves two passes
+    /// over the days). `path` picks the counting sort (tests compare the paths; the default
+    /// picks by the shape of the data).
     package init(events: EventTable, workforce: Workforce, grouping: Grouping = .overall,
-                 reusing spare: consuming GroupedEventsStorage?) throws(AnalysisError) {
+                 reusing spare: consuming GroupedEventsStorage?, coverage known: Coverage? = nil,
+                 path: RecordSortPath = .automatic) throws(AnalysisError) {
         guard workforce.values.count == events.count else {
             throw .lengthMismatch(what: "workforce", expected: events.count, actual: workforce.values.count)
         }
         self.grouping = grouping
-        self.coverage = Coverage(events)
+        let coverage = known ?? Coverage(events)
+        assert(coverage == Coverage(events), "coverage given is not the events' coverage")
+        self.coverage = coverage
         self.count = events.count
-        self.records = try GroupedRecords(ratesOf: events, workforce: workforce, by: grouping,
-                                          reusing: spare.take()?.records ?? [])
+        self.records = try GroupedRecords(ratesOf: events, workforce: workforce, by: grouping, coverage: coverage,
+                                          reusing: spare.take()?.records ?? [], path: path)
         self.companyLevels = events.company.levels.count
+    }
+
+    /// Totals over the events of group `group` (an index into ``groups``) announced in
+    /// `from...to`, both days included: the same counts as
+    /// ``EventTotals/span(_:from:to:)`` on the group's events, with the cut summed in day
+    /// order (ties in table order), as ``YearToDate`` sums it. O(log n) to find the span,
+    /// then O(events in it).
+    ///
+    /// The headline of a report asks for three such spans of the overall events; each is a
+    /// binary search in the day-ordered records rather than a scan of the whole table.
+    public func totals(group: Int = 0, from: Day, to: Day) -> EventTotals {
+        precondition(groups.indices.contains(group), "no group \(group)")
+        var distinct = DistinctCounter(codes: companyLevels)
+        return EventTotals(records.members(group, from: from, to: to), distinct: &distinct)
     }
 
     /// Ends these grouped events and hands their record memory to the next

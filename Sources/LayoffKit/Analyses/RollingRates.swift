@@ -81,8 +81,9 @@ public struct RollingRateRow: Sendable, Equatable {
 /// workforce: `rate = Σcut / Σworkforce × 100` over those events, `nil` when that Σworkforce
 /// is 0. Each group gets a row for every evaluation day, including days with an empty window.
 ///
-/// Complexity: one counting sort of the events by (group, day) into compact records, then
-/// per group one two-pointer sweep, O(n_g + days), over the group's contiguous records,
+/// Complexity: one sort of the events by (group, day) into compact records (counting
+/// sorts, O(n + groups × days)), then per group one two-pointer sweep, O(n_g + days), over
+/// the group's contiguous records,
 /// with a per-company counter (no hashing) for distinct companies. Window sums use
 /// ``SlidingSum`` so removing large events does not leave rounding residue behind.
 public struct RollingRates: Sendable, Equatable {
@@ -131,77 +132,99 @@ public struct RollingRates: Sendable, Equatable {
     ///   - schedule: ``EvaluationSchedule/daily`` or ``EvaluationSchedule/monthEnd``.
     ///   - from: first day of the evaluation range; default the first event day of the table.
     ///   - to: last day of the evaluation range; default the last event day of the table.
+    ///   - only: when given, only the groups with these labels are computed (``groups``
+    ///     then lists them, in output order; labels of no group are ignored): their rows are
+    ///     the rows those groups have in the full result, and ``workforceSources`` counts
+    ///     their events only. A report charting a few groups skips the sweeps of the others.
     public init(grouped source: GroupedEvents, window: TrailingWindow, schedule: EvaluationSchedule = .daily,
-                from: Day? = nil, to: Day? = nil) {
+                from: Day? = nil, to: Day? = nil, only selected: Set<String>? = nil) {
         self.window = window
         self.schedule = schedule
         self.grouping = source.grouping
         let grouped = source.records
-        self.groups = grouped.names
+        let chosen = grouped.names.indices.filter { selected?.contains(grouped.names[$0]) ?? true }
+        self.groups = chosen.map { grouped.names[$0] }
+        let days: [Day]
         if let lo = from ?? source.coverage?.first, let hi = to ?? source.coverage?.last {
-            self.days = schedule.days(from: lo, to: hi)
+            days = schedule.days(from: lo, to: hi)
         } else {
-            self.days = []
+            days = []
         }
+        self.days = days
+        let names = grouped.names
         let ends = days.map(\.number)
         let lowers = days.map { window.lowerBound(endingOn: $0).number }
         var rows: [RollingRateRow] = []
-        rows.reserveCapacity(days.count * groups.count)
-        var sources = WorkforceSourceCounts()
+        rows.reserveCapacity(days.count * chosen.count)
+        // Rate events by the raw value of their workforce source: in the current window
+        // (`inWindow`), and distinct over all windows (`ever`).
+        let inWindow = UnsafeMutablePointer<Int>.allocate(capacity: 6)
+        inWindow.initialize(repeating: 0, count: 6)
+        defer { inWindow.deallocate() }
+        let ever = inWindow + 3
         var perCompany = [Int32](repeating: 0, count: source.companyLevels)
-        for g in 0..<groups.count {
-            let members = grouped.members(g)
-            let base = members.startIndex, m = members.count
-            var l = 0, r = 0
-            var companies = 0
-            var cut = SlidingSum(), rateCut = SlidingSum(), rateWorkforce = SlidingSum()
-            var src = WorkforceSourceCounts()
-
-            for k in 0..<days.count {
-                let d = ends[k], lo = lowers[k]
-                while r < m, members[base + r].day <= d {
-                    let e = members[base + r]
-                    let c = e.company
-                    if c >= 0 {
-                        if perCompany[Int(c)] == 0 { companies += 1 }
-                        perCompany[Int(c)] += 1
-                    }
-                    if e.hasCut {
-                        cut.add(e.cut)
-                        if e.isRateEvent {
-                            rateCut.add(e.cut); rateWorkforce.add(e.workforce)
-                            src[e.source] += 1
-                            if e.day > lo { sources[e.source] += 1 }
+        perCompany.withUnsafeMutableBufferPointer { perCompany in
+            grouped.records.withUnsafeBufferPointer { records in
+                for g in chosen {
+                    let base = grouped.start[g], m = grouped.start[g + 1] - base
+                    var l = 0, r = 0
+                    var companies = 0
+                    var cut = SlidingSum(), rateCut = SlidingSum(), rateWorkforce = SlidingSum()
+                    inWindow.update(repeating: 0, count: 3)
+                    for k in 0..<days.count {
+                        let d = ends[k], lo = lowers[k]
+                        while r < m, records[base + r].day <= d {
+                            let e = records[base + r]
+                            let c = Int(e.company)
+                            if c >= 0 {
+                                // Counted without a branch on the count (new or not is unpredictable).
+                                let was = perCompany[c]
+                                perCompany[c] = was + 1
+                                companies += was == 0 ? 1 : 0
+                            }
+                            if e.hasCut {
+                                cut.add(e.cut)
+                                if e.isRateEvent {
+                                    rateCut.add(e.cut); rateWorkforce.add(e.workforce)
+                                    let s = e.sourceIndex
+                                    inWindow[s] += 1
+                                    if e.day > lo { ever[s] += 1 }
+                                }
+                            }
+                            r += 1
                         }
-                    }
-                    r += 1
-                }
-                while l < r, members[base + l].day <= lo {
-                    let e = members[base + l]
-                    let c = e.company
-                    if c >= 0 {
-                        perCompany[Int(c)] -= 1
-                        if perCompany[Int(c)] == 0 { companies -= 1 }
-                    }
-                    if e.hasCut {
-                        cut.remove(e.cut)
-                        if e.isRateEvent {
-                            rateCut.remove(e.cut); rateWorkforce.remove(e.workforce)
-                            src[e.source] -= 1
+                        while l < r, records[base + l].day <= lo {
+                            let e = records[base + l]
+                            let c = Int(e.company)
+                            if c >= 0 {
+                                let left = perCompany[c] - 1
+                                perCompany[c] = left
+                                companies -= left == 0 ? 1 : 0
+                            }
+                            if e.hasCut {
+                                cut.remove(e.cut)
+                                if e.isRateEvent {
+                                    rateCut.remove(e.cut); rateWorkforce.remove(e.workforce)
+                                    inWindow[e.sourceIndex] -= 1
+                                }
+                            }
+                            l += 1
                         }
+                        let wf = rateWorkforce.value
+                        rows.append(RollingRateRow(
+                            group: names[g], day: days[k], events: r - l, companies: companies,
+                            cut: cut.value, eventsWithCount: cut.count, rateEvents: rateCut.count,
+                            rateCut: rateCut.value, rateWorkforce: wf,
+                            rate: wf == 0 ? nil : rateCut.value / wf * 100,
+                            workforceSources: WorkforceSourceCounts(fundamentals: inWindow[0], implied: inWindow[1],
+                                                                    unlabeled: inWindow[2])))
                     }
-                    l += 1
+                    // Leave the shared company counter all zero for the next group.
+                    for j in l..<r where records[base + j].company >= 0 { perCompany[Int(records[base + j].company)] -= 1 }
                 }
-                let wf = rateWorkforce.value
-                rows.append(RollingRateRow(
-                    group: grouped.names[g], day: days[k], events: r - l, companies: companies,
-                    cut: cut.value, eventsWithCount: cut.count, rateEvents: rateCut.count,
-                    rateCut: rateCut.value, rateWorkforce: wf,
-                    rate: wf == 0 ? nil : rateCut.value / wf * 100, workforceSources: src))
             }
-            // Leave the shared company counter all zero for the next group.
-            for j in l..<r where members[base + j].company >= 0 { perCompany[Int(members[base + j].company)] -= 1 }
         }
+        let sources = WorkforceSourceCounts(fundamentals: ever[0], implied: ever[1], unlabeled: ever[2])
         self.rows = rows
         self.workforceSources = sources
     }

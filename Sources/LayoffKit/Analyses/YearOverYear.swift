@@ -73,19 +73,27 @@ public struct YearOverYear: Sendable, Equatable {
     ///
     /// - Throws: ``AnalysisError/unknownGroupColumn(_:available:)``.
     public init(events: EventTable, unit: PeriodUnit, grouping: Grouping = .overall) throws(AnalysisError) {
-        self.init(try GroupedRecords(totalsOf: events, by: grouping), unit: unit, grouping: grouping,
-                  coverage: Coverage(events), eventCount: events.count, companyLevels: events.company.levels.count)
+        let coverage = Coverage(events)
+        self.init(try GroupedRecords(totalsOf: events, by: grouping, coverage: coverage), unit: unit, grouping: grouping,
+                  coverage: coverage, companyLevels: events.company.levels.count)
     }
 
     /// Computes the year-over-year table of events already split by their grouping
     /// (the same table as ``init(events:unit:grouping:)`` with that grouping).
-    public init(grouped: GroupedEvents, unit: PeriodUnit) {
+    ///
+    /// - Parameter from: when given, only the periods of the coverage from this one on
+    ///   (of the same unit) are listed, in ``periods`` and ``rows``: the rows the full table
+    ///   has for them, each still against the period a year earlier. Only the events of
+    ///   those periods and of the year before them are summed (a report showing the last
+    ///   two years of a long series reads a third of it).
+    public init(grouped: GroupedEvents, unit: PeriodUnit, from: CalendarPeriod? = nil) {
+        precondition(from.map { $0.unit == unit } ?? true, "the first period must be a \(unit)")
         self.init(grouped.records, unit: unit, grouping: grouped.grouping, coverage: grouped.coverage,
-                  eventCount: grouped.count, companyLevels: grouped.companyLevels)
+                  companyLevels: grouped.companyLevels, from: from)
     }
 
     init<Record>(_ grouped: GroupedRecords<Record>, unit: PeriodUnit, grouping: Grouping, coverage: Coverage?,
-                 eventCount: Int, companyLevels: Int) {
+                 companyLevels: Int, from: CalendarPeriod? = nil) {
         self.unit = unit
         self.grouping = grouping
         self.groups = grouped.names
@@ -97,49 +105,48 @@ public struct YearOverYear: Sendable, Equatable {
         let firstPeriod = CalendarPeriod(unit, containing: cov.first)
         var ps: [CalendarPeriod] = [firstPeriod]
         while ps.last!.end < cov.last { ps.append(ps.last!.next) }
-        periods = ps
         let lag = unit.periodsPerYear
-        // Period offset from the first period, per calendar day of the coverage (unless the
-        // coverage is much longer than the table: then per event, as it is met).
-        let firstDay = cov.first.number
-        let offsetOfDay: [Int32]? = Int(cov.last.number) - Int(firstDay) < 4 * eventCount + 1024
-            ? (firstDay...cov.last.number).map {
-                Int32(CalendarPeriod(unit, containing: Day(number: $0)).ordinal - firstPeriod.ordinal)
-            } : nil
+        // First period listed, and first one summed (a year earlier, within the coverage).
+        let listed = from.map { f in ps.firstIndex { $0 >= f } ?? ps.count } ?? 0
+        let summed = max(0, listed - lag)
+        periods = Array(ps[listed...])
+        let lastDays = ps.map(\.end.number)
+        let firstDay = summed < ps.count ? ps[summed].start : cov.last.advanced(by: 1)
         // Totals per period of one group: its events come in day order, so each period's
-        // events are one run of them, summed in the order the per-period buckets had.
+        // events are one run of them (found by comparing days with the period's last day),
+        // summed in that order.
         var distinct = DistinctCounter(codes: companyLevels)
         func periodTotals(_ members: ArraySlice<Record>) -> [EventTotals] {
             var totals = [EventTotals](repeating: EventTotals(), count: ps.count)
-            var current = -1
-            var sum = SlidingSum()
-            func close() {
-                guard current >= 0 else { return }
-                totals[current].companies = distinct.count
-                totals[current].cut = sum.value
-            }
-            for e in members {
-                let day = e.day
-                let p = offsetOfDay.map { Int($0[Int(day - firstDay)]) }
-                    ?? CalendarPeriod(unit, containing: Day(number: day)).ordinal - firstPeriod.ordinal
-                if p != current {
-                    close()
-                    current = p
+            let members = grouped.members(members, from: firstDay)
+            members.withUnsafeBufferPointer { records in
+                let m = records.count
+                var i = 0, k = summed
+                while i < m {
+                    while records[i].day > lastDays[k] { k += 1 }
+                    let last = lastDays[k]
                     distinct.reset()
-                    sum = SlidingSum()
+                    var sum = SlidingSum()
+                    var without = 0
+                    let first = i
+                    while i < m, records[i].day <= last {
+                        let e = records[i]
+                        distinct.insert(e.company)
+                        if e.hasCut { sum.add(e.cut) } else { without += 1 }
+                        i += 1
+                    }
+                    totals[k] = EventTotals(events: i - first, companies: distinct.count, cut: sum.value,
+                                            eventsWithoutCount: without)
+                    k += 1
                 }
-                totals[p].events += 1
-                distinct.insert(e.company)
-                if e.hasCut { sum.add(e.cut) } else { totals[p].eventsWithoutCount += 1 }
             }
-            close()
             return totals
         }
-        rows.reserveCapacity(ps.count * grouped.names.count)
+        rows.reserveCapacity(periods.count * grouped.names.count)
         for g in 0..<grouped.names.count {
             let members = grouped.members(g)
             let totals = periodTotals(members)
-            for (k, p) in ps.enumerated() {
+            for (k, p) in ps.enumerated() where k >= listed {
                 let prev = p.previousYear
                 let prevTotals = k >= lag ? totals[k - lag] : nil
                 let (ch, pct) = change(totals[k].cut, from: prevTotals?.cut)

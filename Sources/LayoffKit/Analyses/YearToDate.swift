@@ -57,8 +57,9 @@ public struct YearToDate: Sendable, Equatable {
     ///
     /// - Throws: ``AnalysisError/unknownGroupColumn(_:available:)``.
     public init(events: EventTable, asOf: Day, grouping: Grouping = .overall) throws(AnalysisError) {
-        self.init(try GroupedRecords(totalsOf: events, by: grouping), asOf: asOf, grouping: grouping,
-                  coverage: Coverage(events), companyLevels: events.company.levels.count)
+        let coverage = Coverage(events)
+        self.init(try GroupedRecords(totalsOf: events, by: grouping, coverage: coverage), asOf: asOf, grouping: grouping,
+                  coverage: coverage, companyLevels: events.company.levels.count)
     }
 
     /// Computes year to date as of `asOf` for events already split by their grouping
@@ -81,24 +82,9 @@ public struct YearToDate: Sendable, Equatable {
         // Each group's events are in day order: a span's events are one run of them, found
         // by binary search, and summed in that order.
         var distinct = DistinctCounter(codes: companyLevels)
-        func span(_ members: ArraySlice<Record>, _ from: Day, _ to: Day) -> ArraySlice<Record> {
-            func firstAfter(_ limit: Day, strictly: Bool) -> Int {
-                let limit = limit.number
-                var lo = members.startIndex, hi = members.endIndex
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    let d = members[mid].day
-                    if strictly ? d <= limit : d < limit { lo = mid + 1 } else { hi = mid }
-                }
-                return lo
-            }
-            guard from <= to else { return members[members.startIndex..<members.startIndex] }
-            return members[firstAfter(from, strictly: false)..<firstAfter(to, strictly: true)]
-        }
         rows = (0..<grouped.names.count).map { g in
-            let members = grouped.members(g)
-            let cur = curCovered ? EventTotals(span(members, start, asOf), distinct: &distinct) : nil
-            let prev = prevCovered ? EventTotals(span(members, prevStart, prevEnd), distinct: &distinct) : nil
+            let cur = curCovered ? EventTotals(grouped.members(g, from: start, to: asOf), distinct: &distinct) : nil
+            let prev = prevCovered ? EventTotals(grouped.members(g, from: prevStart, to: prevEnd), distinct: &distinct) : nil
             let (ch, pct) = cur.map { change($0.cut, from: prev?.cut) } ?? (nil, nil)
             return YearToDateRow(
                 group: grouped.names[g], start: start, end: asOf, previousStart: prevStart, previousEnd: prevEnd,

@@ -70,7 +70,8 @@ public enum ReportBuilder {
         let asOf = options.asOf ?? fullCoverage.last
         let data = fullData.through(asOf)
         let events = data.events
-        guard let coverage = Coverage(events) else {
+        // The events through the last day of the data are all the events.
+        guard let coverage = asOf >= fullCoverage.last ? fullCoverage : Coverage(events) else {
             throw ReportError("no events on or before \(asOf)")
         }
         // The regression section depends on nothing built before it: with a second
@@ -98,14 +99,19 @@ public enum ReportBuilder {
 
         // Headline. The events are sorted into per-group records once per grouping and
         // each grouping's analyses share them (overall here, by group below); each set of
-        // records is released before the next is made.
-        let (monthly, ytd, overallRolling, spare) = try { () throws(AnalysisError) -> (YearOverYear, YearToDate, RollingRates, GroupedEventsStorage) in
-            let overall = try GroupedEvents(events: events, workforce: data.workforce)
-            return (YearOverYear(grouped: overall, unit: .month), YearToDate(grouped: overall, asOf: asOf),
-                    RollingRates(grouped: overall, window: options.window, schedule: .monthEnd, to: asOf),
+        // records is released before the next is made. The headline's spans are read off
+        // the overall records.
+        let (monthly, overallRolling, headline, spare) = try { () throws(AnalysisError) -> (YearOverYear, RollingRates, [String], GroupedEventsStorage) in
+            let overall = try GroupedEvents(events: events, workforce: data.workforce, reusing: nil, coverage: coverage)
+            // The months shown: the trend's and the headline's (as-of) month.
+            let lastMonth = CalendarPeriod(.month, containing: coverage.last)
+            let shown = min(lastMonth.advanced(by: 1 - max(options.trendMonths, 1)), CalendarPeriod(.month, containing: asOf))
+            let monthly = YearOverYear(grouped: overall, unit: .month, from: shown)
+            let ytd = YearToDate(grouped: overall, asOf: asOf)
+            return (monthly, RollingRates(grouped: overall, window: options.window, schedule: .monthEnd, to: asOf),
+                    headlineText(monthly: monthly, ytd: ytd, asOf: asOf) { overall.totals(from: $0, to: $1) },
                     overall.releaseStorage())
         }()
-        let headline = headlineText(events: events, monthly: monthly, ytd: ytd, asOf: asOf)
         md += "## Headline\n\n" + headline.joined(separator: "\n\n") + "\n\n"
         terminal += headline.map { $0.replacingAll("**", with: "") }.joined(separator: "\n") + "\n"
 
@@ -139,7 +145,7 @@ public enum ReportBuilder {
         // Rolling rate.
         do {
             let byGroup = try GroupedEvents(events: events, workforce: data.workforce, grouping: .by(options.groupBy),
-                                            reusing: consume spare)
+                                            reusing: consume spare, coverage: coverage)
             md += rollingSection(data: data, options: options, overall: overallRolling, byGroup: byGroup, asOf: asOf,
                                  figures: &figures)
 
@@ -194,8 +200,10 @@ public enum ReportBuilder {
         return p > 0 ? "up" : p < 0 ? "down" : "unchanged,"
     }
 
-    /// Challenger-style headline sentences.
-    static func headlineText(events: EventTable, monthly: YearOverYear, ytd: YearToDate, asOf: Day) -> [String] {
+    /// Challenger-style headline sentences; `span(from, to)` gives the totals of the events
+    /// announced in `from...to`.
+    static func headlineText(monthly: YearOverYear, ytd: YearToDate, asOf: Day,
+                             span: (Day, Day) -> EventTotals) -> [String] {
         var out: [String] = []
         let month = CalendarPeriod(.month, containing: asOf)
         if let cur = monthly.rows.first(where: { $0.period == month }) {
@@ -203,7 +211,7 @@ public enum ReportBuilder {
             // A month in progress is compared over the same days of the other months.
             let day = asOf.dayOfMonth
             func upTo(_ p: CalendarPeriod) -> Day { full ? p.end : min(p.end, p.start.advanced(by: day - 1)) }
-            let now = EventTotals.span(events, from: month.start, to: asOf)
+            let now = span(month.start, asOf)
             let prevMonth = month.advanced(by: -1), yearAgo = month.previousYear
             let spanText = full ? "" : " (days 1–\(day))"
             var s = "Employers in the data announced **\(NumberFormat.grouped(Int(now.cut)))** job cuts in \(monthName(month))"
@@ -212,7 +220,7 @@ public enum ReportBuilder {
             for (p, inData) in [(prevMonth, monthly.coverage.map { $0.intersects(prevMonth.start, upTo(prevMonth)) } ?? false),
                                 (yearAgo, cur.previous != nil)] {
                 guard inData else { clauses.append("\(monthName(p)) is outside the data"); continue }
-                let t = EventTotals.span(events, from: p.start, to: upTo(p))
+                let t = span(p.start, upTo(p))
                 if t.cut == 0 {
                     clauses.append("\(monthName(p))\(spanText) had no counted cuts")
                 } else {
@@ -247,19 +255,15 @@ public enum ReportBuilder {
                                asOf: Day, figures: inout [(name: String, svg: String)]) -> String {
         var md = "## Rolling \(windowText(options.window)) layoff rate\n\n"
         md += "Rate = cuts ÷ workforce × 100 over the events of the \(windowPhrase(options.window)) ending on and including each month end, counting only events whose cut and workforce are both known. "
-        let w = data.workforce
-        md += "Workforce is the company's employees from the fundamentals file for the event's fiscal year (\(w.count(.fundamentals)) events) or, failing that, implied by cut ÷ reported fraction (\(w.count(.implied)) events); \(w.count(.unknown)) events have neither and stay out of the rate.\n\n"
-        let grouped = RollingRates(grouped: byGroup, window: options.window, schedule: .monthEnd, to: asOf)
-        // Top groups by number of events.
+        var bySource = [Int](repeating: 0, count: WorkforceSource.allCases.count)
+        for s in data.workforce.source { bySource[Int(s.rawValue)] += 1 }
+        func count(_ s: WorkforceSource) -> Int { bySource[Int(s.rawValue)] }
+        md += "Workforce is the company's employees from the fundamentals file for the event's fiscal year (\(count(.fundamentals)) events) or, failing that, implied by cut ÷ reported fraction (\(count(.implied)) events); \(count(.unknown)) events have neither and stay out of the rate.\n\n"
+        // Top groups by number of events: the only groups shown, so the only ones computed.
         var counts: [String: Int] = [:]
-        if let col = data.events.groupColumn(named: options.groupBy) {
-            var byCode = [Int](repeating: 0, count: col.levels.count + 1) // missing (-1) first
-            for c in col.codes { byCode[Int(c) + 1] += 1 }
-            for (k, n) in byCode.enumerated() where n > 0 {
-                counts[k == 0 ? Grouping.defaultMissingLabel : col.levels[k - 1], default: 0] += n
-            }
-        }
+        for (g, n) in zip(byGroup.groups, byGroup.groupSizes) { counts[g, default: 0] += n }
         let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(options.chartGroups).map(\.key)
+        let grouped = RollingRates(grouped: byGroup, window: options.window, schedule: .monthEnd, to: asOf, only: Set(top))
         let last12 = overall.rows.suffix(12)
         var cols: [ReportTable.Column] = [.init("Month end", key: "date"), .init("All: events", key: "events", alignment: .right),
                                           .init("All: rate %", key: "rate", alignment: .right)]
@@ -307,17 +311,31 @@ public enum ReportBuilder {
                       .number(r.pctChange, .percentPoints(decimals: 1, alwaysSign: true))])
         }
         md += t.markdown() + "\n"
-        // Last complete calendar year against the one before.
-        let yearly = YearOverYear(grouped: byGroup, unit: .year)
-        if let lastFull = yearly.rows.filter({ !$0.partial && $0.previous != nil && !$0.previousPartial }).map(\.period).max() {
-            md += "Full year \(lastFull.label) against \(lastFull.previousYear.label):\n\n"
+        // Last complete calendar year against the one before: the latest year that, with the
+        // year before it, lies wholly inside the coverage (the rows of a yearly
+        // `YearOverYear` that are neither partial nor without a previous year), known from
+        // the coverage alone. Only those two years' events are summed, as that table sums
+        // them: each group's events of the year, in day order.
+        let lastFull = byGroup.coverage.flatMap { cov in
+            stride(from: cov.last.year, to: cov.first.year, by: -1).lazy
+                .map { CalendarPeriod(.year, containing: Day(year: $0, month: 1, day: 1)!) }
+                .first { !cov.isPartial($0.start, $0.end) && !cov.isPartial($0.previousYear.start, $0.previousYear.end) }
+        }
+        if let lastFull {
+            let previous = lastFull.previousYear
+            md += "Full year \(lastFull.label) against \(previous.label):\n\n"
             var f = ReportTable(columns: [.init(options.groupBy.capitalizedFirst, key: "group"), .init("Events", key: "events"),
                                           .init("Cut", key: "cut"), .init("Previous cut", key: "prev_cut"),
                                           .init("Y/Y %", key: "pct_change")])
-            for r in yearly.rows.filter({ $0.period == lastFull && ($0.events + ($0.previous?.events ?? 0)) > 0 })
-                .sorted(by: { $0.cut != $1.cut ? $0.cut > $1.cut : $0.group < $1.group }) {
-                f.append([.text(r.group), .integer(r.events), .number(r.cut, .count), .number(r.previousCut, .count),
-                          .number(r.pctChange, .percentPoints(decimals: 1, alwaysSign: true))])
+            let years = byGroup.groups.indices.map { g in
+                (group: byGroup.groups[g], current: byGroup.totals(group: g, from: lastFull.start, to: lastFull.end),
+                 previous: byGroup.totals(group: g, from: previous.start, to: previous.end))
+            }
+            for r in years.filter({ $0.current.events + $0.previous.events > 0 })
+                .sorted(by: { $0.current.cut != $1.current.cut ? $0.current.cut > $1.current.cut : $0.group < $1.group }) {
+                let pct = r.previous.cut == 0 ? nil : (r.current.cut - r.previous.cut) / r.previous.cut * 100
+                f.append([.text(r.group), .integer(r.current.events), .number(r.current.cut, .count),
+                          .number(r.previous.cut, .count), .number(pct, .percentPoints(decimals: 1, alwaysSign: true))])
             }
             md += f.markdown() + "\n"
         }
