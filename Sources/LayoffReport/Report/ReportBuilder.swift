@@ -314,28 +314,22 @@ public enum ReportBuilder {
         // Last complete calendar year against the one before: the latest year that, with the
         // year before it, lies wholly inside the coverage (the rows of a yearly
         // `YearOverYear` that are neither partial nor without a previous year), known from
-        // the coverage alone. Only those two years' events are summed, as that table sums
-        // them: each group's events of the year, in day order.
+        // the coverage alone, so the yearly table is computed from that year on only.
         let lastFull = byGroup.coverage.flatMap { cov in
             stride(from: cov.last.year, to: cov.first.year, by: -1).lazy
                 .map { CalendarPeriod(.year, containing: Day(year: $0, month: 1, day: 1)!) }
                 .first { !cov.isPartial($0.start, $0.end) && !cov.isPartial($0.previousYear.start, $0.previousYear.end) }
         }
         if let lastFull {
-            let previous = lastFull.previousYear
-            md += "Full year \(lastFull.label) against \(previous.label):\n\n"
+            let yearly = YearOverYear(grouped: byGroup, unit: .year, from: lastFull)
+            md += "Full year \(lastFull.label) against \(lastFull.previousYear.label):\n\n"
             var f = ReportTable(columns: [.init(options.groupBy.capitalizedFirst, key: "group"), .init("Events", key: "events"),
                                           .init("Cut", key: "cut"), .init("Previous cut", key: "prev_cut"),
                                           .init("Y/Y %", key: "pct_change")])
-            let years = byGroup.groups.indices.map { g in
-                (group: byGroup.groups[g], current: byGroup.totals(group: g, from: lastFull.start, to: lastFull.end),
-                 previous: byGroup.totals(group: g, from: previous.start, to: previous.end))
-            }
-            for r in years.filter({ $0.current.events + $0.previous.events > 0 })
-                .sorted(by: { $0.current.cut != $1.current.cut ? $0.current.cut > $1.current.cut : $0.group < $1.group }) {
-                let pct = r.previous.cut == 0 ? nil : (r.current.cut - r.previous.cut) / r.previous.cut * 100
-                f.append([.text(r.group), .integer(r.current.events), .number(r.current.cut, .count),
-                          .number(r.previous.cut, .count), .number(pct, .percentPoints(decimals: 1, alwaysSign: true))])
+            for r in yearly.rows.filter({ $0.period == lastFull && ($0.events + ($0.previous?.events ?? 0)) > 0 })
+                .sorted(by: { $0.cut != $1.cut ? $0.cut > $1.cut : $0.group < $1.group }) {
+                f.append([.text(r.group), .integer(r.events), .number(r.cut, .count), .number(r.previousCut, .count),
+                          .number(r.pctChange, .percentPoints(decimals: 1, alwaysSign: true))])
             }
             md += f.markdown() + "\n"
         }
