@@ -67,18 +67,24 @@ public struct TextColumnInterner: Sendable {
         return Slot(tagCode: tagCode, a: w0, b: w1)
     }
 
-    /// A direct-mapped cache in front of the table for values of at most 16 bytes: each
-    /// entry holds a value's bytes as two words, its length and its code, so a hit costs
-    /// a few loads and compares (no hash of the bytes, no probe, no byte comparison).
-    /// Columns with few distinct values (industries, countries, stages) hit almost always;
+    /// A direct-mapped cache in front of the table: each entry holds a value of at most 16
+    /// bytes as two words, its length and its code, so a hit costs a few loads and
+    /// compares (no hash of the bytes, no probe, no byte comparison); a longer value by its
+    /// first and last 8 bytes, its length, its code and where its level's bytes are (a hit
+    /// also compares the bytes in between). Columns with few distinct values (industries,
+    /// countries, stages, source URLs) hit almost always;
     /// a column whose values rarely repeat soon stops using it (see ``recentCode(_:in:)``).
     private struct Recent {
+        /// The value's first 8 bytes, or for at most 16 its first key word.
         var w0: UInt64
+        /// The value's last 8 bytes, or for at most 16 its second key word.
         var w1: UInt64
         /// Length << 32 | code; `UInt64.max` when empty.
         var lengthCode: UInt64
+        /// For a value over 16 bytes, where its level's bytes (the same bytes) start in `arena`.
+        var start: Int
     }
-    private var recent = [Recent](repeating: Recent(w0: 0, w1: 0, lengthCode: UInt64.max), count: 256)
+    private var recent = [Recent](repeating: Recent(w0: 0, w1: 0, lengthCode: UInt64.max, start: 0), count: 256)
     private var recentMisses = 0
     private var recentHits = 0
     private var recentOn = true
@@ -92,10 +98,15 @@ public struct TextColumnInterner: Sendable {
     /// faster when few distinct short values repeat. At its 2,048th miss the cache is
     /// dropped for good unless it has hit at least as often (a column of many distinct
     /// values, such as company names, then pays only one check per value).
+    ///
+    /// Values over 16 bytes (URLs, long place names) are cached by their first and last
+    /// 8 bytes and length, a hit being confirmed by comparing the bytes in between with
+    /// those of the cached level (no hash of the whole value, no probe of the table).
     @inline(__always)
     public mutating func recentCode(_ bytes: UnsafeBufferPointer<UInt8>, in column: inout TextColumn) -> Int32 {
         let n = bytes.count
-        guard recentOn, n <= 16, let base = bytes.baseAddress else { return canonicalCode(bytes, in: &column) }
+        guard recentOn, let base = bytes.baseAddress else { return canonicalCode(bytes, in: &column) }
+        if n > 16 { return recentLongCode(bytes, in: &column) }
         // The bytes as two words: with the length they determine the value exactly.
         let (w0, w1) = TextColumnInterner.keyWords(base, n)
         let h = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &+ UInt64(n)) &* 0xBF58_476D_1CE4_E5B9
@@ -106,12 +117,55 @@ public struct TextColumnInterner: Sendable {
             return Int32(truncatingIfNeeded: e.lengthCode)
         }
         let code = canonicalCode(bytes, in: &column)
-        recent[i] = Recent(w0: w0, w1: w1, lengthCode: UInt64(n) << 32 | UInt64(UInt32(bitPattern: code)))
+        recent[i] = Recent(w0: w0, w1: w1, lengthCode: UInt64(n) << 32 | UInt64(UInt32(bitPattern: code)), start: 0)
+        recentMiss()
+        return code
+    }
+
+    /// Counts a miss of the cache of recent values, dropping the cache at its 2,048th miss
+    /// unless it has hit at least as often.
+    @inline(__always) private mutating func recentMiss() {
         recentMisses &+= 1
         if recentMisses == 2048 && recentHits < 2048 {
             recentOn = false
             recent = []
         }
+    }
+
+    /// ``recentCode(_:in:)`` for a value over 16 bytes, while the cache is on.
+    private mutating func recentLongCode(_ bytes: UnsafeBufferPointer<UInt8>, in column: inout TextColumn) -> Int32 {
+        let n = bytes.count
+        let raw = UnsafeRawPointer(bytes.baseAddress!)
+        let w0 = raw.loadUnaligned(as: UInt64.self), w1 = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        let h = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &+ UInt64(truncatingIfNeeded: n)) &* 0xBF58_476D_1CE4_E5B9
+        let i = Int(truncatingIfNeeded: h >> 56)
+        let e = recent[i]
+        if e.w0 == w0 && e.w1 == w1 && e.lengthCode >> 32 == UInt64(truncatingIfNeeded: n) {
+            // The bytes between the first and last eight, against the level's: the words at
+            // 8, 16, ... before n - 16, then the word at n - 16 (overlapping).
+            let same = arena.withUnsafeBytes { a in
+                let l = a.baseAddress! + e.start
+                var o = 8
+                while o < n &- 16 {
+                    if l.loadUnaligned(fromByteOffset: o, as: UInt64.self) != raw.loadUnaligned(fromByteOffset: o, as: UInt64.self) { return false }
+                    o &+= 8
+                }
+                return l.loadUnaligned(fromByteOffset: n &- 16, as: UInt64.self) == raw.loadUnaligned(fromByteOffset: n &- 16, as: UInt64.self)
+            }
+            if same {
+                recentHits &+= 1
+                return Int32(truncatingIfNeeded: e.lengthCode)
+            }
+        }
+        let code = canonicalCode(bytes, in: &column)
+        // Cached only when the level's bytes are these very bytes (not so for text that is
+        // canonically equivalent to a level spelled otherwise), so a hit is exact.
+        let k = Int(code), start = k == 0 ? 0 : ends[k - 1]
+        if ends[k] - start == n && equal(start, bytes) {
+            recent[i] = Recent(w0: w0, w1: w1, lengthCode: UInt64(truncatingIfNeeded: n) << 32 | UInt64(UInt32(bitPattern: code)),
+                               start: start)
+        }
+        recentMiss()
         return code
     }
 
