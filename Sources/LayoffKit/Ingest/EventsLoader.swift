@@ -1137,6 +1137,7 @@ extension NumericColumn {
 extension UnsafeMutableBufferPointer<TextColumnInterner> {
     /// The code of the trimmed field `col` of the record `f` in interner `k`, adding
     /// a level to `column` when new; -1 (missing) for an absent column or an empty cell.
+    @inline(__always)
     mutating func code(_ f: CSVFields, _ col: Int?, _ k: Int, _ column: inout TextColumn) -> Int32 {
         guard let c = col else { return -1 }
         let v = trimmedField(f[c])

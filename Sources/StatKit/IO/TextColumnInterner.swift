@@ -44,7 +44,8 @@ public struct TextColumnInterner: Sendable {
 
     /// The bytes of a value of at most 16 bytes as two words (zero-padded, the last word
     /// overlapping the first for 9–16 bytes): with the length they determine the bytes.
-    @inline(__always) static func keyWords(_ base: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
+    @inlinable @inline(__always)
+    static func keyWords(_ base: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
         let raw = UnsafeRawPointer(base)
         if n >= 8 {
             return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
@@ -74,20 +75,27 @@ public struct TextColumnInterner: Sendable {
     /// also compares the bytes in between). Columns with few distinct values (industries,
     /// countries, stages, source URLs) hit almost always;
     /// a column whose values rarely repeat soon stops using it (see ``recentCode(_:in:)``).
-    private struct Recent {
+    @usableFromInline struct Recent: Sendable {
         /// The value's first 8 bytes, or for at most 16 its first key word.
-        var w0: UInt64
+        @usableFromInline var w0: UInt64
         /// The value's last 8 bytes, or for at most 16 its second key word.
-        var w1: UInt64
+        @usableFromInline var w1: UInt64
         /// Length << 32 | code; `UInt64.max` when empty.
-        var lengthCode: UInt64
+        @usableFromInline var lengthCode: UInt64
         /// For a value over 16 bytes, where its level's bytes (the same bytes) start in `arena`.
-        var start: Int
+        @usableFromInline var start: Int
+
+        @usableFromInline init(w0: UInt64, w1: UInt64, lengthCode: UInt64, start: Int) {
+            self.w0 = w0
+            self.w1 = w1
+            self.lengthCode = lengthCode
+            self.start = start
+        }
     }
-    private var recent = [Recent](repeating: Recent(w0: 0, w1: 0, lengthCode: UInt64.max, start: 0), count: 256)
+    @usableFromInline var recent = [Recent](repeating: Recent(w0: 0, w1: 0, lengthCode: UInt64.max, start: 0), count: 256)
     private var recentMisses = 0
-    private var recentHits = 0
-    private var recentOn = true
+    @usableFromInline var recentHits = 0
+    @usableFromInline var recentOn = true
 
     /// An interner for an empty column.
     public init() {}
@@ -102,22 +110,37 @@ public struct TextColumnInterner: Sendable {
     /// Values over 16 bytes (URLs, long place names) are cached by their first and last
     /// 8 bytes and length, a hit being confirmed by comparing the bytes in between with
     /// those of the cached level (no hash of the whole value, no probe of the table).
-    @inline(__always)
+    /// (Inlined into the caller: a hit on a short value costs no call.)
+    @inlinable @inline(__always)
     public mutating func recentCode(_ bytes: UnsafeBufferPointer<UInt8>, in column: inout TextColumn) -> Int32 {
         let n = bytes.count
-        guard recentOn, let base = bytes.baseAddress else { return canonicalCode(bytes, in: &column) }
-        if n > 16 { return recentLongCode(bytes, in: &column) }
+        guard recentOn, n <= 16, let base = bytes.baseAddress else { return otherCode(bytes, in: &column) }
         // The bytes as two words: with the length they determine the value exactly.
         let (w0, w1) = TextColumnInterner.keyWords(base, n)
         let h = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &+ UInt64(n)) &* 0xBF58_476D_1CE4_E5B9
         let i = Int(truncatingIfNeeded: h >> 56)
-        let e = recent[i]
+        // 0 ≤ i < 256, the cache's size while it is on.
+        let e = recent.withUnsafeBufferPointer { $0[i] }
         if e.w0 == w0 && e.w1 == w1 && e.lengthCode >> 32 == UInt64(n) {
             recentHits &+= 1
             return Int32(truncatingIfNeeded: e.lengthCode)
         }
+        return missedCode(bytes, w0, w1, i, in: &column)
+    }
+
+    /// ``recentCode(_:in:)`` for a value not served by the cache of short values: a long
+    /// value while the cache is on, any value once it is off.
+    @usableFromInline mutating func otherCode(_ bytes: UnsafeBufferPointer<UInt8>, in column: inout TextColumn) -> Int32 {
+        if recentOn && bytes.count > 16 && bytes.baseAddress != nil { return recentLongCode(bytes, in: &column) }
+        return canonicalCode(bytes, in: &column)
+    }
+
+    /// ``recentCode(_:in:)`` for a short value that missed the cache (key words `w0`, `w1`,
+    /// entry `i`): from the table, then cached.
+    @usableFromInline mutating func missedCode(_ bytes: UnsafeBufferPointer<UInt8>, _ w0: UInt64, _ w1: UInt64, _ i: Int,
+                                               in column: inout TextColumn) -> Int32 {
         let code = canonicalCode(bytes, in: &column)
-        recent[i] = Recent(w0: w0, w1: w1, lengthCode: UInt64(n) << 32 | UInt64(UInt32(bitPattern: code)), start: 0)
+        recent[i] = Recent(w0: w0, w1: w1, lengthCode: UInt64(bytes.count) << 32 | UInt64(UInt32(bitPattern: code)), start: 0)
         recentMiss()
         return code
     }
