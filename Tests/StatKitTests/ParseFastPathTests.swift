@@ -160,6 +160,41 @@ import Glibc
         }
     }
 
+    /// Values over 16 bytes through the cache of recent values (first and last 8 bytes and
+    /// length as the key, the bytes in between compared with the cached level's) must give
+    /// the codes and levels (in order) of `canonicalCode`: values of 17–60 bytes that share
+    /// their first and last 8 bytes and length and differ only in between (every such
+    /// pair has the same cache entry, so a hit must be refused on the middle bytes alone),
+    /// differences at every middle offset, canonically equivalent long spellings (NFC
+    /// and NFD, whose level keeps the first spelling's bytes), and few or many distinct
+    /// values (the cache kept or dropped).
+    @Test func longValuesThroughRecentCacheMatchCanonicalCode() {
+        var g = SeededGenerator(seed: 29)
+        let head = Array("https://".utf8), tail = Array("/2025/03".utf8)
+        var pool: [[UInt8]] = []
+        for n in 17...60 {
+            let middle = n - 16
+            let base = head + [UInt8](repeating: 97, count: middle) + tail
+            pool.append(base)
+            // One byte changed at each middle offset: same key words and length.
+            for k in 0..<middle { var v = base; v[8 + k] = 98; pool.append(v) }
+        }
+        pool += ["https://example.org/Caf\u{E9}/2025/03", "https://example.org/Cafe\u{301}/2025/03",
+                 "https://example.org/\u{212A}elvin/2025", "https://example.org/Kelvin/2025"].map { Array($0.utf8) }
+        for distinct in [20, 400, pool.count] {
+            var a = TextColumnInterner(), b = TextColumnInterner()
+            var ca = TextColumn(), cb = TextColumn()
+            var codesA: [Int32] = [], codesB: [Int32] = []
+            for _ in 0..<30_000 {
+                let v = g.nextInt(below: 8) == 0 ? pool[pool.count - 1 - g.nextInt(below: 4)] : pool[g.nextInt(below: distinct)]
+                codesA.append(v.withUnsafeBufferPointer { a.recentCode($0, in: &ca) })
+                codesB.append(v.withUnsafeBufferPointer { b.canonicalCode($0, in: &cb) })
+            }
+            #expect(codesA == codesB, "distinct \(distinct)")
+            #expect(ca.levels == cb.levels, "distinct \(distinct)")
+        }
+    }
+
     /// A lookup started by `lookahead` (hash and prefetch) and finished by
     /// `code(_:lookahead:in:)` must give the codes and levels (in order) of
     /// `canonicalCode`, before and after the cache of recent values is dropped: values of

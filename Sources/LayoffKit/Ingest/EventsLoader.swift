@@ -571,12 +571,16 @@ public enum EventLoader {
     /// that stays in cache; a day range too wide for the buckets falls back to one table
     /// over all events. Both find, for each event, the first earlier equal event
     /// (``RowColumns/equal(_:_:)``: every field the same, numbers bit for bit).
-    private static func findDuplicates(in t: inout EventTable, dedupe: Bool, threads: Int = 1) -> ([DuplicateEvent], Int) {
+    ///
+    /// `forcedHash` (tests) gives every row that hash: all rows of a day then collide, and
+    /// equality alone decides.
+    static func findDuplicates(in t: inout EventTable, dedupe: Bool, threads: Int = 1,
+                               forcedHash: UInt32? = nil) -> ([DuplicateEvent], Int) {
         let n = t.count
         var pairs: [(row: Int32, first: Int32)] = []
         if n > 1 {
             let table = t
-            pairs = table.withRowColumns { columns in duplicatePairs(columns, count: n, threads: threads) }
+            pairs = table.withRowColumns(forcedHash: forcedHash) { columns in duplicatePairs(columns, count: n, threads: threads) }
         }
         let duplicates = pairs.map { DuplicateEvent(line: Int(t.line[Int($0.row)]), firstLine: Int(t.line[Int($0.first)])) }
         let dropped = dedupe ? pairs.map { Int($0.row) } : []
@@ -744,12 +748,9 @@ struct RowColumns: @unchecked Sendable {
     let cut, fraction, funds: UnsafePointer<Double>
     let cutPresent, fractionPresent, fundsPresent: UnsafePointer<Bool>
     let extras: [UnsafePointer<Int32>]
-    /// When set, every row hashes to this value (all rows of a day collide, so equality
-    /// alone decides): taken from ``forcedHash`` (a test hook).
+    /// When set (tests), every row hashes to this value: all rows of a day collide, so
+    /// equality alone decides.
     let forced: UInt32?
-    /// Test hook: when set, the duplicate searches started from then on hash every row to
-    /// this value.
-    nonisolated(unsafe) static var forcedHash: UInt32?
 
     /// A number's bits, or for a missing one a NaN that parsing never gives (equal values
     /// hash equal: a missing value's stored number is not read).
@@ -795,8 +796,9 @@ struct RowColumns: @unchecked Sendable {
 }
 
 extension EventTable {
-    /// Calls `body` with the base addresses of the columns of this table (at least one row).
-    func withRowColumns<R>(_ body: (RowColumns) -> R) -> R {
+    /// Calls `body` with the base addresses of the columns of this table (at least one row),
+    /// hashing every row to `forcedHash` when it is given.
+    func withRowColumns<R>(forcedHash: UInt32? = nil, _ body: (RowColumns) -> R) -> R {
         func extraBases(_ k: Int, _ bases: [UnsafePointer<Int32>], _ body: ([UnsafePointer<Int32>]) -> R) -> R {
             if k == extra.count { return body(bases) }
             return extra[k].values.codes.withUnsafeBufferPointer { extraBases(k + 1, bases + [$0.baseAddress!], body) }
@@ -823,7 +825,7 @@ extension EventTable {
                     day: day.baseAddress!, added: added.baseAddress!,
                     cut: cut.baseAddress!, fraction: fraction.baseAddress!, funds: funds.baseAddress!,
                     cutPresent: cutPresent.baseAddress!, fractionPresent: fractionPresent.baseAddress!,
-                    fundsPresent: fundsPresent.baseAddress!, extras: extras, forced: RowColumns.forcedHash))
+                    fundsPresent: fundsPresent.baseAddress!, extras: extras, forced: forcedHash))
             }
         }}}}}}}}}}}}}}
     }
