@@ -4,7 +4,7 @@ import Testing
 import Glibc
 #endif
 
-/// The fast paths of the CSV parse (the 16-byte block scan of records, plain decimals, the
+/// The fast paths of the CSV parse (the 32-byte block scan of records, plain decimals, the
 /// interner's cache of recent values) against brute force and the general paths.
 @Suite struct ParseFastPathTests {
 
@@ -25,7 +25,7 @@ import Glibc
         return out
     }
 
-    /// Records whose field breaks fall at every offset of the 16-byte blocks (fields of 0–40
+    /// Records whose field breaks fall at every offset of the 32-byte blocks (fields of 0–40
     /// bytes), with multi-byte UTF-8, simply and doubly quoted fields, commas, LF, CR LF and
     /// lone CR inside quotes and as record ends; the expected fields are the generated ones
     /// (brute force), for the whole input in memory and for chunks that cut records.
@@ -227,7 +227,7 @@ import Glibc
         }
     }
 
-    /// Records of 1–300 fields of 0–3 bytes (up to 16 field ends in one 16-byte block, so
+    /// Records of 1–300 fields of 0–3 bytes (up to 32 field ends in one 32-byte block, so
     /// the fast path's field arrays grow inside a record): `fields` (the in-place views) and
     /// `field(_:)` must give the generated fields (brute force), with every chunk size.
     @Test func wideRecordsThroughFieldViews() throws {

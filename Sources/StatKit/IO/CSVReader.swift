@@ -477,22 +477,27 @@ public final class CSVReader {
     }
 
 #if arch(x86_64) && canImport(_Builtin_intrinsics)
-    /// Bytes the fast path scans at a time: 16 with SSE2 (every x86-64 processor has it).
-    @inline(__always) static var blockSize: Int { 16 }
+    /// Bytes the fast path scans at a time: 32, as two 16-byte SSE2 vectors (every x86-64
+    /// processor has SSE2), so that a typical record of about 120 bytes takes four blocks.
+    @inline(__always) static var blockSize: Int { 32 }
     /// Bits of a ``breaks(at:high:)`` mask per byte.
     @inline(__always) static var bitShift: Int { 0 }
 
-    /// The bytes of the 16 at `p` that end or complicate an unquoted field — `,`, LF,
+    /// The bytes of the 32 at `p` that end or complicate an unquoted field — `,`, LF,
     /// CR, `"` and NUL — as bit `k` for byte `k`; ORs into `high` a non-zero value when a
     /// byte has its high bit set.
     @inline(__always) static func breaks(at p: UnsafeMutablePointer<UInt8>, high: inout UInt64) -> UInt64 {
-        let v = _mm_loadu_si128(UnsafePointer<__m128i>(OpaquePointer(p)))
-        let hits = _mm_or_si128(
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(44)), _mm_cmpeq_epi8(v, _mm_set1_epi8(10))),
-                         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(34)), _mm_cmpeq_epi8(v, _mm_set1_epi8(13)))),
-            _mm_cmpeq_epi8(v, _mm_setzero_si128()))
-        high |= UInt64(UInt32(bitPattern: _mm_movemask_epi8(v)))
-        return UInt64(UInt32(bitPattern: _mm_movemask_epi8(hits)))
+        @inline(__always) func hits(_ v: __m128i) -> __m128i {
+            _mm_or_si128(
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(44)), _mm_cmpeq_epi8(v, _mm_set1_epi8(10))),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(34)), _mm_cmpeq_epi8(v, _mm_set1_epi8(13)))),
+                _mm_cmpeq_epi8(v, _mm_setzero_si128()))
+        }
+        let v0 = _mm_loadu_si128(UnsafePointer<__m128i>(OpaquePointer(p)))
+        let v1 = _mm_loadu_si128(UnsafePointer<__m128i>(OpaquePointer(p + 16)))
+        high |= UInt64(UInt32(bitPattern: _mm_movemask_epi8(_mm_or_si128(v0, v1))))
+        return UInt64(UInt32(bitPattern: _mm_movemask_epi8(hits(v0))))
+            | UInt64(UInt32(bitPattern: _mm_movemask_epi8(hits(v1)))) << 16
     }
 #else
     /// Bytes the fast path scans at a time: a 64-bit word.
