@@ -340,7 +340,12 @@ public enum EventLoader {
             swap(&excluded, &self.excluded)
             if reserve > t.day.capacity { t.reserveCapacity(reserve) }
             let staged = StagedRows(textColumns: 6 + layout.extras.count)
+            // The company of the last row staged, when its lookup is finished only at the
+            // next row (or before a flush), so that its prefetched table slot has a whole
+            // row's time to arrive; companies are still interned in row order.
+            var pendingCompany: (row: Int, value: TextColumnInterner.Deferred)? = nil
             defer {
+                if let p = pendingCompany { staged.code(0)[p.row] = interners[0].code(p.value, in: &t.company) }
                 staged.flush(into: &t)
                 staged.deallocate()
                 swap(&checker.problems, &problems)
@@ -479,7 +484,15 @@ public enum EventLoader {
                     }
                     // Each column has its own interner: the order of the columns changes
                     // no code (levels stay in order of first appearance within a column).
-                    staged.code(0)[r] = interners[0].code(companyBytes, lookahead: companyAhead, in: &t.company)
+                    // The previous row's company first (row order), then this row's, now or
+                    // at the next row.
+                    if let p = pendingCompany { staged.code(0)[p.row] = interners[0].code(p.value, in: &t.company) }
+                    pendingCompany = nil
+                    if let d = interners[0].deferred(companyBytes, lookahead: companyAhead) {
+                        pendingCompany = (r, d)
+                    } else {
+                        staged.code(0)[r] = interners[0].code(companyBytes, lookahead: companyAhead, in: &t.company)
+                    }
                     staged.day[r] = day
                     staged.set(0, r, cut)
                     staged.set(1, r, fraction)
@@ -487,7 +500,11 @@ public enum EventLoader {
                     staged.added[r] = added?.number ?? OptionalDayColumn.missing
                     staged.line[r] = Int32(truncatingIfNeeded: line)
                     staged.count = r + 1
-                    if r + 1 == StagedRows.capacity { staged.flush(into: &t) }
+                    if r + 1 == StagedRows.capacity {
+                        if let p = pendingCompany { staged.code(0)[p.row] = interners[0].code(p.value, in: &t.company) }
+                        pendingCompany = nil
+                        staged.flush(into: &t)
+                    }
                 }
             }
             }

@@ -206,7 +206,8 @@ public struct TextColumnInterner: Sendable {
     /// names) costs at its lookup overlaps the work done in between. Does nothing while
     /// the cache of recent values serves short values (see ``recentCode(_:in:)``).
     /// Changes no code and no level: finish with ``code(_:lookahead:in:)`` on the same
-    /// bytes, before any other lookup in this interner. (Declared `mutating`, though it
+    /// bytes, or later through ``deferred(_:lookahead:)`` (lookups in between are allowed:
+    /// the hash stays valid, a slot moved by growth only wastes the prefetch). (Declared `mutating`, though it
     /// changes nothing, so that a call on an interner held in an array or a buffer works
     /// in place instead of on a copy, which would retain and release its storage.)
     @inline(__always)
@@ -233,6 +234,74 @@ public struct TextColumnInterner: Sendable {
         case 1: return code(bytes, hash: lookahead.hash, in: &column)
         default: return canonicalCode(bytes, in: &column)
         }
+    }
+
+    /// A value of 1–16 ASCII bytes whose lookup was started (``lookahead(_:)``) and is to
+    /// be finished later, after the value's bytes may be gone: the bytes as two words
+    /// (``keyWords(_:_:)``), their count and hash. ``code(_:in:)-(Deferred,_)`` finishes it.
+    public struct Deferred: Sendable {
+        @usableFromInline let w0: UInt64
+        @usableFromInline let w1: UInt64
+        @usableFromInline let count: Int
+        @usableFromInline let hash: UInt64
+
+        @usableFromInline init(w0: UInt64, w1: UInt64, count: Int, hash: UInt64) {
+            self.w0 = w0
+            self.w1 = w1
+            self.count = count
+            self.hash = hash
+        }
+    }
+
+    /// The lookup ``lookahead(_:)`` started on `bytes`, kept for later (`nil` unless the
+    /// value was hashed and is ASCII of 1–16 bytes: finish those with
+    /// ``code(_:lookahead:in:)`` at once). A loop that finishes each row's lookup only at
+    /// the next row gives the prefetched slot a whole row's time to arrive. Finishing
+    /// deferred lookups in the order of their values, before any other lookup in this
+    /// interner, gives the same codes and levels in the same order as finishing each at
+    /// once (lookaheads started in between change nothing).
+    @inlinable @inline(__always)
+    public func deferred(_ bytes: UnsafeBufferPointer<UInt8>, lookahead: Lookahead) -> Deferred? {
+        let n = bytes.count
+        guard lookahead.kind == 1, n >= 1, n <= 16, let base = bytes.baseAddress else { return nil }
+        let (w0, w1) = TextColumnInterner.keyWords(base, n)
+        return Deferred(w0: w0, w1: w1, count: n, hash: lookahead.hash)
+    }
+
+    /// The code of the value of a deferred lookup (see ``deferred(_:lookahead:)``): the
+    /// code ``code(_:lookahead:in:)`` would have given its bytes, adding a level when new.
+    public mutating func code(_ d: Deferred, in column: inout TextColumn) -> Int32 {
+        let tag = TextColumnInterner.tagLength(hash: d.hash, count: d.count)
+        let found: Int32 = slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var i = Int(truncatingIfNeeded: d.hash) & mask
+            while true {
+                let s = slots[i]
+                if s.tagCode == UInt64.max { return -1 }
+                if s.tagCode & 0xFFFF_FFFF_0000_0000 == tag && s.a == d.w0 && s.b == d.w1 {
+                    return Int32(truncatingIfNeeded: s.tagCode)
+                }
+                i = (i + 1) & mask
+            }
+        }
+        if found >= 0 { return found }
+        // A new value: its bytes, back from the key words (stored as they were loaded),
+        // go the usual way.
+        let n = d.count
+        var bytes = [UInt8](repeating: 0, count: 16)
+        bytes.withUnsafeMutableBytes { b in
+            if n >= 8 {
+                b.storeBytes(of: d.w0, toByteOffset: 0, as: UInt64.self)
+                b.storeBytes(of: d.w1, toByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                b.storeBytes(of: UInt32(truncatingIfNeeded: d.w0), toByteOffset: 0, as: UInt32.self)
+                b.storeBytes(of: UInt32(truncatingIfNeeded: d.w0 >> 32), toByteOffset: n - 4, as: UInt32.self)
+            } else {
+                for k in 0..<n { b[k] = UInt8(truncatingIfNeeded: d.w0 >> (8 * (n - 1 - k))) }
+            }
+        }
+        bytes.removeLast(16 - n)
+        return bytes.withUnsafeBufferPointer { code($0, hash: d.hash, in: &column) }
     }
 
     /// The column's code of `bytes` (which must be valid UTF-8), adding a level when new.
