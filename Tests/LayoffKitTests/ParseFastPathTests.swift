@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LayoffKit
 
@@ -202,5 +203,39 @@ import Testing
                 #expect(EventsParseFastPathTests.bruteForceDuplicates(t).isEmpty)
             }
         }
+    }
+
+    /// Company lookups finished a row late (short ASCII names, once the cache of recent
+    /// values is dropped for a column of many companies) among names that are finished at
+    /// once (over 16 bytes, non-ASCII, NFC and NFD spellings), rows with problems in
+    /// between, across staging blocks: every row's company must be its own name and the
+    /// levels must be the names in order of first appearance (brute force), with one
+    /// thread and with two.
+    @Test func companiesInternedInRowOrderAgainstBruteForce() throws {
+        var g = SeededGenerator(seed: 37)
+        var lines = ["company,location,total_laid_off,date,percentage_laid_off,industry,source,stage,funds_raised,country,date_added"]
+        var names: [String?] = []
+        for _ in 0..<30_000 {
+            let k = Int.random(in: 0..<12_000, using: &g), r = Int.random(in: 0..<100, using: &g)
+            let name = r < 5 ? "A company with a long name \(k % 300)" : (r < 8 ? (k % 2 == 0 ? "Caf\u{E9} \(k % 50)" : "Cafe\u{301} \(k % 50)")
+                : (r < 10 ? "C\(k % 7)" : "Company \(k)"))
+            let bad = r == 99
+            lines.append("\(name),Boston,10,\(bad ? "2/30/2024" : "3/\(1 + k % 28)/2024"),0.1,Retail,src,Seed,1,US,")
+            names.append(bad ? nil : name)
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        var expectedLevels: [String] = [], seen = Set<String>()
+        for case let n? in names where seen.insert(n).inserted { expectedLevels.append(n) }
+        let valid = names.compactMap { $0 }
+        let one = try EventLoader.load(bytes: Array(text.utf8), name: "c.csv", options: EventLoadOptions(skipInvalid: true))
+        #expect(one.events.count == valid.count)
+        #expect(one.events.company.levels == expectedLevels)
+        #expect((0..<valid.count).allSatisfy { one.events.company[$0] == valid[$0] })
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("companies-\(UUID().uuidString).csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let two = try EventLoader.load(path: path, options: EventLoadOptions(skipInvalid: true), threads: 2, minimumSplitBytes: 0)
+        #expect(two.events.company.levels == expectedLevels)
+        #expect(two.events.company.codes == one.events.company.codes)
     }
 }

@@ -195,6 +195,37 @@ import Glibc
         }
     }
 
+    /// Lookups started by `lookahead` and finished one value late through `deferred` and
+    /// `code(_:in:)` (values of 1–16 ASCII bytes, whose new levels are rebuilt from the key
+    /// words; others finished at once) must give the codes and levels (in order) of
+    /// `canonicalCode`: values of 0–20 bytes, every length, ASCII and not, many distinct
+    /// (the cache of recent values dropped, so values are hashed) and few.
+    @Test func deferredLookupsMatchCanonicalCode() {
+        var g = SeededGenerator(seed: 43)
+        for distinct in [5, 40_000] {
+            var a = TextColumnInterner(), b = TextColumnInterner()
+            var ca = TextColumn(), cb = TextColumn()
+            var codesA: [Int32] = [], codesB: [Int32] = []
+            var pending: (index: Int, value: TextColumnInterner.Deferred)?
+            for i in 0..<40_000 {
+                let k = g.nextInt(below: distinct)
+                let len = k % 21
+                let v: [UInt8] = (0..<len).map { UInt8(33 + (k / (len + 1) + $0 * 11) % 90) } + (k % 17 == 0 ? Array("é".utf8) : [])
+                codesA.append(-2)
+                v.withUnsafeBufferPointer { p in
+                    let ahead = a.lookahead(p)
+                    if let d = pending { codesA[d.index] = a.code(d.value, in: &ca) }
+                    pending = nil
+                    if let d = a.deferred(p, lookahead: ahead) { pending = (i, d) } else { codesA[i] = a.code(p, lookahead: ahead, in: &ca) }
+                }
+                codesB.append(v.withUnsafeBufferPointer { b.canonicalCode($0, in: &cb) })
+            }
+            if let d = pending { codesA[d.index] = a.code(d.value, in: &ca) }
+            #expect(codesA == codesB, "distinct \(distinct)")
+            #expect(ca.levels == cb.levels, "distinct \(distinct)")
+        }
+    }
+
     /// A lookup started by `lookahead` (hash and prefetch) and finished by
     /// `code(_:lookahead:in:)` must give the codes and levels (in order) of
     /// `canonicalCode`, before and after the cache of recent values is dropped: values of
