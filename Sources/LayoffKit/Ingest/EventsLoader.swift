@@ -678,17 +678,18 @@ public enum EventLoader {
         let byDay = entries, days = starts
         var pairs: [(row: Int32, first: Int32)]
         if twoThreads {
+            // Each half of the days is searched on its own thread; the pairs are sorted by
+            // row afterwards, so the result does not depend on which finishes first.
             let half = BackgroundWork {
                 byDay.withUnsafeBufferPointer { scanBuckets(c, entries: $0, starts: days, span / 2..<span) }
             }
             pairs = byDay.withUnsafeBufferPointer { scanBuckets(c, entries: $0, starts: days, 0..<span / 2) }
             pairs += half.wait()
-            pairs.sort { $0.row < $1.row }
         } else {
-            // Days in order, file order within a day: sorted by row only after this.
             pairs = byDay.withUnsafeBufferPointer { scanBuckets(c, entries: $0, starts: days, 0..<span) }
-            pairs.sort { $0.row < $1.row }
         }
+        // Found day by day: in file order once sorted by row.
+        pairs.sort { $0.row < $1.row }
         return pairs
     }
 
