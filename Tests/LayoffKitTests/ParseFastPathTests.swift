@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LayoffKit
 
@@ -100,5 +101,141 @@ import Testing
         for v in values {
             #expect(isWholeNumber(v) == (v.rounded() == v), "\(v)")
         }
+    }
+
+    /// The missing-value check of the numeric and date_added columns (empty or `Unknown`,
+    /// any letter case, spaces and tabs around) against its definition (trimmed, then
+    /// empty, or seven bytes equal to `unknown` once bit 5 is set), on random strings of
+    /// the letters of `unknown` in both cases, near misses, spaces, tabs and digits.
+    @Test func missingDomainValuesMatchDefinition() {
+        var g = SeededGenerator(seed: 31)
+        let alphabet = Array("unkowUNKOW \t07;Nn".utf8)
+        var inputs: [[UInt8]] = ["", " ", "\t", "Unknown", "unknown", "UNKNOWN", " Unknown ", "\tunknown", "Unknow", "Unknownn",
+                                 "Unkn0wn", "Unknowm", "uNkNoWn", "Unknown.", "0", "12"].map { Array($0.utf8) }
+        for _ in 0..<100_000 { inputs.append((0..<Int.random(in: 0..<10, using: &g)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &g)] }) }
+        for b in inputs {
+            var t = b[...]
+            while let f = t.first, f == 32 || f == 9 { t = t.dropFirst() }
+            while let l = t.last, l == 32 || l == 9 { t = t.dropLast() }
+            let expected = t.isEmpty || (t.count == 7 && zip(t, "unknown".utf8).allSatisfy { ($0 | 0x20) == $1 })
+            #expect(b.withUnsafeBufferPointer { isMissingDomainValue($0) } == expected, "\(String(decoding: b, as: UTF8.self))")
+        }
+    }
+
+    /// CSV text of `rows` valid events drawn from few values per column (so that exact
+    /// duplicates are common), with rows repeated exactly and rows repeated with one field
+    /// changed (near duplicates: never duplicates), on `days` days from `firstYear` (and,
+    /// with `farDays`, some in 1900 and 2150, a day range too wide for the day buckets),
+    /// with an extra column.
+    static func duplicateRichFile(rows: Int, days: Int, firstYear: Int, farDays: Bool, seed: UInt64) -> [UInt8] {
+        var g = SeededGenerator(seed: seed)
+        var lines = ["company,location,total_laid_off,date,percentage_laid_off,industry,source,stage,funds_raised,country,date_added,note"]
+        var fields: [[String]] = []
+        for _ in 0..<rows {
+            let r = Int.random(in: 0..<100, using: &g)
+            if r < 6, !fields.isEmpty {
+                lines.append(fields[Int.random(in: 0..<fields.count, using: &g)].joined(separator: ","))
+                continue
+            }
+            let d = Int.random(in: 0..<days, using: &g)
+            var date = "\(1 + d % 12)/\(1 + d / 12 % 28)/\(firstYear + d / 336)"
+            if farDays && r >= 97 { date = r == 97 ? "1/1/1900" : "12/31/2150" }
+            let cuts = ["10", "10.0", "20", "-0", "0", "", "Unknown", "\"1,200\""]
+            var f = ["Company \(Int.random(in: 0..<3, using: &g))", Int.random(in: 0..<2, using: &g) == 0 ? "Boston" : "\"Washington, D.C.\"",
+                     cuts[Int.random(in: 0..<cuts.count, using: &g)], date, ["0.1", "", "0.25"][Int.random(in: 0..<3, using: &g)],
+                     ["Retail", "Food"][Int.random(in: 0..<2, using: &g)],
+                     "https://example.org/layoffs/\(2020 + Int.random(in: 0..<2, using: &g))/\(1 + Int.random(in: 0..<2, using: &g))",
+                     ["Series A", "Unknown", ""][Int.random(in: 0..<3, using: &g)], ["1", "", "\"$1,200\""][Int.random(in: 0..<3, using: &g)],
+                     ["United States", "India"][Int.random(in: 0..<2, using: &g)], Int.random(in: 0..<4, using: &g) == 0 ? "" : date,
+                     ["a", "", "b"][Int.random(in: 0..<3, using: &g)]]
+            if r < 12, let old = fields.randomElement(using: &g) {
+                // A near duplicate: an earlier row with one field changed.
+                f = old
+                let k = Int.random(in: 0..<f.count, using: &g)
+                f[k] = k == 3 || k == 10 ? "2/29/2024" : (k == 2 || k == 8 ? "7" : (k == 4 ? "0.5" : (f[k].hasPrefix("\"") ? "\"x" + f[k].dropFirst() : "x" + f[k])))
+            }
+            fields.append(f)
+            lines.append(f.joined(separator: ","))
+        }
+        return Array((lines.joined(separator: "\n") + "\n").utf8)
+    }
+
+    /// The duplicates of a table by brute force: each row's fields (text, days, the bits of
+    /// numbers, missing marked) as one key, the first row of each key remembered.
+    static func bruteForceDuplicates(_ t: EventTable) -> [DuplicateEvent] {
+        func number(_ v: Double?) -> String { v.map { String($0.bitPattern) } ?? "-" }
+        var first: [String: Int] = [:]
+        var out: [DuplicateEvent] = []
+        for i in 0..<t.count {
+            var key = [t.company[i], t.location[i], t.industry[i], t.source[i], t.stage[i], t.country[i]].map { $0 ?? "\u{0}" }
+            key += t.extra.map { $0.values[i] ?? "\u{0}" }
+            key += [String(t.day[i].number), t.dateAdded[i].map { String($0.number) } ?? "-",
+                    number(t.cut[i]), number(t.fraction[i]), number(t.fundsRaised[i])]
+            let k = key.joined(separator: "\u{1}")
+            if let f = first[k] { out.append(DuplicateEvent(line: Int(t.line[i]), firstLine: Int(t.line[f]))) } else { first[k] = i }
+        }
+        return out
+    }
+
+    /// The duplicate search (day buckets of a few rows compared directly, larger ones
+    /// through a table of hashes, the one-table fallback for a wide day range; one and two
+    /// threads) against brute force, and again with every row given the same hash (all
+    /// rows of a day collide: equality alone decides), with and without dedupe.
+    @Test func duplicatesMatchBruteForce() throws {
+        let cases = [(rows: 70_000, days: 300, farDays: false), (rows: 3_000, days: 2_000, farDays: false),
+                     (rows: 2_000, days: 40, farDays: true)]
+        for (k, c) in cases.enumerated() {
+            let bytes = EventsParseFastPathTests.duplicateRichFile(rows: c.rows, days: c.days, firstYear: 2020, farDays: c.farDays,
+                                                                   seed: UInt64(40 + k))
+            let r = try EventLoader.load(bytes: bytes, name: "d.csv")
+            let expected = EventsParseFastPathTests.bruteForceDuplicates(r.events)
+            #expect(expected.count > c.rows / 50, "case \(k): \(expected.count) duplicates")
+            #expect(r.duplicates == expected, "case \(k)")
+            for threads in [1, 2] {
+                for forced: UInt32? in [nil, 7] {
+                    var t = r.events
+                    let (found, dropped) = EventLoader.findDuplicates(in: &t, dedupe: false, threads: threads, forcedHash: forced)
+                    #expect(found == expected && dropped == 0, "case \(k), \(threads) threads, hash \(forced as Any)")
+                }
+                var t = r.events
+                let (found, dropped) = EventLoader.findDuplicates(in: &t, dedupe: true, threads: threads)
+                #expect(found == expected && dropped == expected.count && t.count == r.events.count - expected.count)
+                #expect(EventsParseFastPathTests.bruteForceDuplicates(t).isEmpty)
+            }
+        }
+    }
+
+    /// Company lookups finished a row late (short ASCII names, once the cache of recent
+    /// values is dropped for a column of many companies) among names that are finished at
+    /// once (over 16 bytes, non-ASCII, NFC and NFD spellings), rows with problems in
+    /// between, across staging blocks: every row's company must be its own name and the
+    /// levels must be the names in order of first appearance (brute force), with one
+    /// thread and with two.
+    @Test func companiesInternedInRowOrderAgainstBruteForce() throws {
+        var g = SeededGenerator(seed: 37)
+        var lines = ["company,location,total_laid_off,date,percentage_laid_off,industry,source,stage,funds_raised,country,date_added"]
+        var names: [String?] = []
+        for _ in 0..<30_000 {
+            let k = Int.random(in: 0..<12_000, using: &g), r = Int.random(in: 0..<100, using: &g)
+            let name = r < 5 ? "A company with a long name \(k % 300)" : (r < 8 ? (k % 2 == 0 ? "Caf\u{E9} \(k % 50)" : "Cafe\u{301} \(k % 50)")
+                : (r < 10 ? "C\(k % 7)" : "Company \(k)"))
+            let bad = r == 99
+            lines.append("\(name),Boston,10,\(bad ? "2/30/2024" : "3/\(1 + k % 28)/2024"),0.1,Retail,src,Seed,1,US,")
+            names.append(bad ? nil : name)
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        var expectedLevels: [String] = [], seen = Set<String>()
+        for case let n? in names where seen.insert(n).inserted { expectedLevels.append(n) }
+        let valid = names.compactMap { $0 }
+        let one = try EventLoader.load(bytes: Array(text.utf8), name: "c.csv", options: EventLoadOptions(skipInvalid: true))
+        #expect(one.events.count == valid.count)
+        #expect(one.events.company.levels == expectedLevels)
+        #expect((0..<valid.count).allSatisfy { one.events.company[$0] == valid[$0] })
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("companies-\(UUID().uuidString).csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let two = try EventLoader.load(path: path, options: EventLoadOptions(skipInvalid: true), threads: 2, minimumSplitBytes: 0)
+        #expect(two.events.company.levels == expectedLevels)
+        #expect(two.events.company.codes == one.events.company.codes)
     }
 }

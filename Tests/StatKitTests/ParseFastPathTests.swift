@@ -4,7 +4,7 @@ import Testing
 import Glibc
 #endif
 
-/// The fast paths of the CSV parse (the 16-byte block scan of records, plain decimals, the
+/// The fast paths of the CSV parse (the 32-byte block scan of records, plain decimals, the
 /// interner's cache of recent values) against brute force and the general paths.
 @Suite struct ParseFastPathTests {
 
@@ -25,7 +25,7 @@ import Glibc
         return out
     }
 
-    /// Records whose field breaks fall at every offset of the 16-byte blocks (fields of 0–40
+    /// Records whose field breaks fall at every offset of the 32-byte blocks (fields of 0–40
     /// bytes), with multi-byte UTF-8, simply and doubly quoted fields, commas, LF, CR LF and
     /// lone CR inside quotes and as record ends; the expected fields are the generated ones
     /// (brute force), for the whole input in memory and for chunks that cut records.
@@ -160,6 +160,72 @@ import Glibc
         }
     }
 
+    /// Values over 16 bytes through the cache of recent values (first and last 8 bytes and
+    /// length as the key, the bytes in between compared with the cached level's) must give
+    /// the codes and levels (in order) of `canonicalCode`: values of 17–60 bytes that share
+    /// their first and last 8 bytes and length and differ only in between (every such
+    /// pair has the same cache entry, so a hit must be refused on the middle bytes alone),
+    /// differences at every middle offset, canonically equivalent long spellings (NFC
+    /// and NFD, whose level keeps the first spelling's bytes), and few or many distinct
+    /// values (the cache kept or dropped).
+    @Test func longValuesThroughRecentCacheMatchCanonicalCode() {
+        var g = SeededGenerator(seed: 29)
+        let head = Array("https://".utf8), tail = Array("/2025/03".utf8)
+        var pool: [[UInt8]] = []
+        for n in 17...60 {
+            let middle = n - 16
+            let base = head + [UInt8](repeating: 97, count: middle) + tail
+            pool.append(base)
+            // One byte changed at each middle offset: same key words and length.
+            for k in 0..<middle { var v = base; v[8 + k] = 98; pool.append(v) }
+        }
+        pool += ["https://example.org/Caf\u{E9}/2025/03", "https://example.org/Cafe\u{301}/2025/03",
+                 "https://example.org/\u{212A}elvin/2025", "https://example.org/Kelvin/2025"].map { Array($0.utf8) }
+        for distinct in [20, 400, pool.count] {
+            var a = TextColumnInterner(), b = TextColumnInterner()
+            var ca = TextColumn(), cb = TextColumn()
+            var codesA: [Int32] = [], codesB: [Int32] = []
+            for _ in 0..<30_000 {
+                let v = g.nextInt(below: 8) == 0 ? pool[pool.count - 1 - g.nextInt(below: 4)] : pool[g.nextInt(below: distinct)]
+                codesA.append(v.withUnsafeBufferPointer { a.recentCode($0, in: &ca) })
+                codesB.append(v.withUnsafeBufferPointer { b.canonicalCode($0, in: &cb) })
+            }
+            #expect(codesA == codesB, "distinct \(distinct)")
+            #expect(ca.levels == cb.levels, "distinct \(distinct)")
+        }
+    }
+
+    /// Lookups started by `lookahead` and finished one value late through `deferred` and
+    /// `code(_:in:)` (values of 1–16 ASCII bytes, whose new levels are rebuilt from the key
+    /// words; others finished at once) must give the codes and levels (in order) of
+    /// `canonicalCode`: values of 0–20 bytes, every length, ASCII and not, many distinct
+    /// (the cache of recent values dropped, so values are hashed) and few.
+    @Test func deferredLookupsMatchCanonicalCode() {
+        var g = SeededGenerator(seed: 43)
+        for distinct in [5, 40_000] {
+            var a = TextColumnInterner(), b = TextColumnInterner()
+            var ca = TextColumn(), cb = TextColumn()
+            var codesA: [Int32] = [], codesB: [Int32] = []
+            var pending: (index: Int, value: TextColumnInterner.Deferred)?
+            for i in 0..<40_000 {
+                let k = g.nextInt(below: distinct)
+                let len = k % 21
+                let v: [UInt8] = (0..<len).map { UInt8(33 + (k / (len + 1) + $0 * 11) % 90) } + (k % 17 == 0 ? Array("é".utf8) : [])
+                codesA.append(-2)
+                v.withUnsafeBufferPointer { p in
+                    let ahead = a.lookahead(p)
+                    if let d = pending { codesA[d.index] = a.code(d.value, in: &ca) }
+                    pending = nil
+                    if let d = a.deferred(p, lookahead: ahead) { pending = (i, d) } else { codesA[i] = a.code(p, lookahead: ahead, in: &ca) }
+                }
+                codesB.append(v.withUnsafeBufferPointer { b.canonicalCode($0, in: &cb) })
+            }
+            if let d = pending { codesA[d.index] = a.code(d.value, in: &ca) }
+            #expect(codesA == codesB, "distinct \(distinct)")
+            #expect(ca.levels == cb.levels, "distinct \(distinct)")
+        }
+    }
+
     /// A lookup started by `lookahead` (hash and prefetch) and finished by
     /// `code(_:lookahead:in:)` must give the codes and levels (in order) of
     /// `canonicalCode`, before and after the cache of recent values is dropped: values of
@@ -192,7 +258,7 @@ import Glibc
         }
     }
 
-    /// Records of 1–300 fields of 0–3 bytes (up to 16 field ends in one 16-byte block, so
+    /// Records of 1–300 fields of 0–3 bytes (up to 32 field ends in one 32-byte block, so
     /// the fast path's field arrays grow inside a record): `fields` (the in-place views) and
     /// `field(_:)` must give the generated fields (brute force), with every chunk size.
     @Test func wideRecordsThroughFieldViews() throws {

@@ -340,7 +340,12 @@ public enum EventLoader {
             swap(&excluded, &self.excluded)
             if reserve > t.day.capacity { t.reserveCapacity(reserve) }
             let staged = StagedRows(textColumns: 6 + layout.extras.count)
+            // The company of the last row staged, when its lookup is finished only at the
+            // next row (or before a flush), so that its prefetched table slot has a whole
+            // row's time to arrive; companies are still interned in row order.
+            var pendingCompany: (row: Int, value: TextColumnInterner.Deferred)? = nil
             defer {
+                if let p = pendingCompany { staged.code(0)[p.row] = interners[0].code(p.value, in: &t.company) }
                 staged.flush(into: &t)
                 staged.deallocate()
                 swap(&checker.problems, &problems)
@@ -479,7 +484,15 @@ public enum EventLoader {
                     }
                     // Each column has its own interner: the order of the columns changes
                     // no code (levels stay in order of first appearance within a column).
-                    staged.code(0)[r] = interners[0].code(companyBytes, lookahead: companyAhead, in: &t.company)
+                    // The previous row's company first (row order), then this row's, now or
+                    // at the next row.
+                    if let p = pendingCompany { staged.code(0)[p.row] = interners[0].code(p.value, in: &t.company) }
+                    pendingCompany = nil
+                    if let d = interners[0].deferred(companyBytes, lookahead: companyAhead) {
+                        pendingCompany = (r, d)
+                    } else {
+                        staged.code(0)[r] = interners[0].code(companyBytes, lookahead: companyAhead, in: &t.company)
+                    }
                     staged.day[r] = day
                     staged.set(0, r, cut)
                     staged.set(1, r, fraction)
@@ -487,7 +500,11 @@ public enum EventLoader {
                     staged.added[r] = added?.number ?? OptionalDayColumn.missing
                     staged.line[r] = Int32(truncatingIfNeeded: line)
                     staged.count = r + 1
-                    if r + 1 == StagedRows.capacity { staged.flush(into: &t) }
+                    if r + 1 == StagedRows.capacity {
+                        if let p = pendingCompany { staged.code(0)[p.row] = interners[0].code(p.value, in: &t.company) }
+                        pendingCompany = nil
+                        staged.flush(into: &t)
+                    }
                 }
             }
             }
@@ -569,86 +586,18 @@ public enum EventLoader {
     /// Equal events share their day, so events are bucketed by day (a counting sort,
     /// file order kept within a day) and each day is searched with a small hash table
     /// that stays in cache; a day range too wide for the buckets falls back to one table
-    /// over all events. Both find, for each event, the first earlier equal event.
-    private static func findDuplicates(in t: inout EventTable, dedupe: Bool, threads: Int = 1) -> ([DuplicateEvent], Int) {
+    /// over all events. Both find, for each event, the first earlier equal event
+    /// (``RowColumns/equal(_:_:)``: every field the same, numbers bit for bit).
+    ///
+    /// `forcedHash` (tests) gives every row that hash: all rows of a day then collide, and
+    /// equality alone decides.
+    static func findDuplicates(in t: inout EventTable, dedupe: Bool, threads: Int = 1,
+                               forcedHash: UInt32? = nil) -> ([DuplicateEvent], Int) {
         let n = t.count
         var pairs: [(row: Int32, first: Int32)] = []
-        let lo = t.day.min()?.number ?? 0, hi = t.day.max()?.number ?? 0
-        let span = Int(hi) - Int(lo) + 1
-        if n > 1 && span <= max(4 * n, 1 << 16) {
-            // A stable counting sort by day that carries each row's hash along (computed as
-            // the row is placed, the columns read in file order), so the day buckets then
-            // read one array in order instead of gathering hashes or columns at random.
-            // For large tables the rows are split in two halves on two threads: each half
-            // has its own cursor per day, the first half's rows before the second's, so
-            // the order is the same as with one thread.
+        if n > 1 {
             let table = t
-            let twoThreads = threads > 1 && n >= 1 << 16
-            let halves = twoThreads ? [0..<n / 2, n / 2..<n] : [0..<n]
-            var counts = halves.map { rows in
-                var c = [Int32](repeating: 0, count: span)
-                table.day.withUnsafeBufferPointer { day in for r in rows { c[Int(day[r].number - lo)] += 1 } }
-                return c
-            }
-            var start = [Int32](repeating: 0, count: span + 1)
-            var fills = counts
-            for k in 0..<span {
-                var at = start[k]
-                for h in halves.indices {
-                    fills[h][k] = at
-                    at += counts[h][k]
-                }
-                start[k + 1] = at
-            }
-            counts = []
-            var order = [Int32](repeating: 0, count: n)
-            var sortedHashes = [UInt64](repeating: 0, count: n)
-            order.withUnsafeMutableBufferPointer { o in
-                sortedHashes.withUnsafeMutableBufferPointer { sh in
-                    let out = DaySortOutput(order: o.baseAddress, hashes: sh.baseAddress)
-                    @Sendable func place(_ rows: Range<Int>, _ fill: [Int32]) {
-                        var fill = fill
-                        table.day.withUnsafeBufferPointer { day in
-                            for r in rows {
-                                let k = Int(day[r].number - lo)
-                                let p = Int(fill[k])
-                                out.order![p] = Int32(truncatingIfNeeded: r)
-                                out.hashes![p] = rowHash(table, r)
-                                fill[k] += 1
-                            }
-                        }
-                    }
-                    if twoThreads {
-                        let second = BackgroundWork { [fill = fills[1]] in place(halves[1], fill) }
-                        place(halves[0], fills[0])
-                        second.wait()
-                    } else {
-                        place(halves[0], fills[0])
-                    }
-                }
-            }
-            fills = []
-            let days = start, byDay = order, dayHashes = sortedHashes
-            if twoThreads {
-                // Each half of the days is searched independently and the pairs are sorted
-                // by row afterwards, so the result does not depend on which finishes first.
-                let half = BackgroundWork { scanDays(table, hashes: dayHashes, days: days, order: byDay, span / 2..<span) }
-                pairs = scanDays(table, hashes: dayHashes, days: days, order: byDay, 0..<span / 2)
-                pairs += half.wait()
-            } else {
-                pairs = scanDays(table, hashes: dayHashes, days: days, order: byDay, 0..<span)
-            }
-            pairs.sort { $0.row < $1.row }
-        } else {
-            var index = RowIndex(expected: n)
-            for r in 0..<n {
-                let h = rowHash(t, r)
-                if let first = index.find(h, { rowsEqual(t, $0, r) }) {
-                    pairs.append((Int32(truncatingIfNeeded: r), Int32(truncatingIfNeeded: first)))
-                } else {
-                    index.insert(row: r, hash: h)
-                }
-            }
+            pairs = table.withRowColumns(forcedHash: forcedHash) { columns in duplicatePairs(columns, count: n, threads: threads) }
         }
         let duplicates = pairs.map { DuplicateEvent(line: Int(t.line[Int($0.row)]), firstLine: Int(t.line[Int($0.first)])) }
         let dropped = dedupe ? pairs.map { Int($0.row) } : []
@@ -666,56 +615,237 @@ public enum EventLoader {
         return (duplicates, dropped.count)
     }
 
-    /// Where the two halves of the day sort write their rows and hashes (disjoint places).
-    private struct DaySortOutput: @unchecked Sendable {
-        let order: UnsafeMutablePointer<Int32>?
-        let hashes: UnsafeMutablePointer<UInt64>?
+    /// The duplicate pairs (row, first earlier equal row) of the `n` rows of `c`, sorted by row.
+    ///
+    /// A stable counting sort by day writes each row's entry (its ``RowColumns/hash(_:)``
+    /// in the high 32 bits, the row in the low 32), computed as the row is placed, the
+    /// columns read in file order; each day's entries, in file order, are then searched
+    /// with a small hash table. For large tables the rows are placed in two halves on two
+    /// threads (each half with its own cursor per day, the first half's rows before the
+    /// second's, so the order is the one thread's) and the two halves of the days are
+    /// searched on two threads (pairs sorted by row afterwards).
+    private static func duplicatePairs(_ c: RowColumns, count n: Int, threads: Int) -> [(row: Int32, first: Int32)] {
+        var first = c.day[0].number, last = first
+        for r in 1..<n { let d = c.day[r].number; first = min(first, d); last = max(last, d) }
+        let lo = first, hi = last
+        let span = Int(hi) - Int(lo) + 1
+        var entries = [UInt64](unsafeUninitializedCapacity: n) { _, k in k = n }
+        guard span <= max(4 * n, 1 << 16) else {
+            // One bucket of all the rows, in file order (the hash covers the day too).
+            for r in 0..<n { entries[r] = UInt64(c.hash(r)) << 32 | UInt64(r) }
+            return entries.withUnsafeBufferPointer { scanBuckets(c, entries: $0, starts: [0, Int32(n)], 0..<1) }
+        }
+        let twoThreads = threads > 1 && n >= 1 << 16
+        let halves = twoThreads ? [0..<n / 2, n / 2..<n] : [0..<n]
+        var counts = halves.map { rows in
+            var k = [Int32](repeating: 0, count: span)
+            k.withUnsafeMutableBufferPointer { k in for r in rows { k[Int(c.day[r].number - lo)] &+= 1 } }
+            return k
+        }
+        var starts = [Int32](repeating: 0, count: span + 1)
+        var fills = counts
+        for k in 0..<span {
+            var at = starts[k]
+            for h in halves.indices {
+                fills[h][k] = at
+                at += counts[h][k]
+            }
+            starts[k + 1] = at
+        }
+        counts = []
+        entries.withUnsafeMutableBufferPointer { e in
+            let out = EntriesOutput(base: e.baseAddress!)
+            @Sendable func place(_ rows: Range<Int>, _ fill: [Int32]) {
+                var fill = fill
+                fill.withUnsafeMutableBufferPointer { fill in
+                    for r in rows {
+                        let k = Int(c.day[r].number &- lo)
+                        let p = Int(fill[k])
+                        out.base[p] = UInt64(c.hash(r)) << 32 | UInt64(r)
+                        fill[k] = Int32(truncatingIfNeeded: p &+ 1)
+                    }
+                }
+            }
+            if twoThreads {
+                let second = BackgroundWork { [fill = fills[1]] in place(halves[1], fill) }
+                place(halves[0], fills[0])
+                second.wait()
+            } else {
+                place(halves[0], fills[0])
+            }
+        }
+        fills = []
+        let byDay = entries, days = starts
+        var pairs: [(row: Int32, first: Int32)]
+        if twoThreads {
+            // Each half of the days is searched on its own thread; the pairs are sorted by
+            // row afterwards, so the result does not depend on which finishes first.
+            let half = BackgroundWork {
+                byDay.withUnsafeBufferPointer { scanBuckets(c, entries: $0, starts: days, span / 2..<span) }
+            }
+            pairs = byDay.withUnsafeBufferPointer { scanBuckets(c, entries: $0, starts: days, 0..<span / 2) }
+            pairs += half.wait()
+        } else {
+            pairs = byDay.withUnsafeBufferPointer { scanBuckets(c, entries: $0, starts: days, 0..<span) }
+        }
+        // Found day by day: in file order once sorted by row.
+        pairs.sort { $0.row < $1.row }
+        return pairs
     }
 
-    /// Duplicate pairs (row, first earlier equal row) among the events of days `range`
-    /// (offsets into `days`, the counting-sort starts; `order` the rows by day, file
-    /// order within a day; `hashes[i]` the ``rowHash(_:_:)`` of row `order[i]`). Equal
-    /// events share their day, so each day is searched alone, with a small hash table
-    /// that stays in cache; columns are read only for rows whose hashes match.
-    private static func scanDays(_ t: EventTable, hashes: [UInt64], days start: [Int32], order: [Int32],
-                                 _ range: Range<Int>) -> [(row: Int32, first: Int32)] {
+    /// Where the day sort writes its entries (each half of the rows to places of its own).
+    private struct EntriesOutput: @unchecked Sendable {
+        let base: UnsafeMutablePointer<UInt64>
+    }
+
+    /// Duplicate pairs (row, first earlier equal row) within the buckets `range`: bucket
+    /// `k` is `entries[starts[k]..<starts[k + 1]]`, entries in file order (hash in the high
+    /// 32 bits, row in the low 32). Equal rows share their bucket, so each bucket is
+    /// searched alone: a few entries by comparing each with the earlier ones, more with a
+    /// small open-addressing table of the bucket's first occurrences that stays in cache.
+    /// Columns are read only for rows whose hashes match.
+    private static func scanBuckets(_ c: RowColumns, entries: UnsafeBufferPointer<UInt64>, starts: [Int32],
+                                    _ range: Range<Int>) -> [(row: Int32, first: Int32)] {
         var pairs: [(row: Int32, first: Int32)] = []
-        var index = RowIndex(expected: 16)
-        for k in range where start[k + 1] - start[k] > 1 {
-            let rows = Int(start[k])..<Int(start[k + 1])
-            index.reset(expected: rows.count)
-            for i in rows {
-                let r32 = order[i], r = Int(r32), h = hashes[i]
-                if let first = index.find(h, { rowsEqual(t, $0, r) }) {
-                    pairs.append((r32, Int32(truncatingIfNeeded: first)))
-                } else {
-                    index.insert(row: r, hash: h)
+        var slots = [UInt64](repeating: UInt64.max, count: 64)
+        let e = entries.baseAddress!
+        for k in range {
+            let from = Int(starts[k]), to = Int(starts[k + 1])
+            let m = to - from
+            if m < 2 { continue }
+            if m <= 16 {
+                // First earlier equal row: the earliest entry with the same hash and fields
+                // (equality is transitive, so an earlier duplicate's first is found first).
+                for i in from + 1..<to {
+                    let x = e[i]
+                    for j in from..<i where e[j] >> 32 == x >> 32 && c.equal(Int(e[j] & 0xFFFF_FFFF), Int(x & 0xFFFF_FFFF)) {
+                        pairs.append((Int32(truncatingIfNeeded: x), Int32(truncatingIfNeeded: e[j])))
+                        break
+                    }
                 }
+                continue
+            }
+            var size = 64
+            while size < 2 * m { size *= 2 }
+            if size > slots.count { slots = [UInt64](repeating: UInt64.max, count: size) }
+            slots.withUnsafeMutableBufferPointer { s in
+                let mask = size - 1
+                for i in from..<to {
+                    let x = e[i], h = x >> 32, r = Int(x & 0xFFFF_FFFF)
+                    var p = Int(truncatingIfNeeded: h) & mask
+                    while true {
+                        let y = s[p]
+                        if y == UInt64.max {
+                            s[p] = x // a first occurrence
+                            break
+                        }
+                        if y >> 32 == h && c.equal(Int(y & 0xFFFF_FFFF), r) {
+                            pairs.append((Int32(truncatingIfNeeded: x), Int32(truncatingIfNeeded: y)))
+                            break
+                        }
+                        p = (p + 1) & mask
+                    }
+                }
+                // Emptied for the next bucket (the slots this one used).
+                for p in 0..<size { s[p] = UInt64.max }
             }
         }
         return pairs
     }
+}
 
-    /// A hash of every field of event `r` (equal events hash equal).
-    private static func rowHash(_ t: EventTable, _ r: Int) -> UInt64 {
-        func bits(_ c: Int32) -> UInt64 { UInt64(UInt32(bitPattern: c)) }
-        func bits(_ v: Double?) -> UInt64 { v?.bitPattern ?? 0x7FF8_0000_0000_0001 } // a NaN never parsed
-        var h = RowIndex.mix(bits(t.company.codes[r]) | bits(t.location.codes[r]) << 32,
-                             bits(t.industry.codes[r]) | bits(t.source.codes[r]) << 32)
-        h = RowIndex.mix(h, bits(t.stage.codes[r]) | bits(t.country.codes[r]) << 32)
-        for e in t.extra { h = RowIndex.mix(h, bits(e.values.codes[r])) }
-        h = RowIndex.mix(h, bits(t.day[r].number) | (t.dateAdded[r].map { bits($0.number) } ?? 1 << 63) << 32)
-        return RowIndex.mix(RowIndex.mix(RowIndex.mix(h, bits(t.cut[r])), bits(t.fraction[r])), bits(t.fundsRaised[r]))
+/// The columns of an ``EventTable`` as base addresses (valid inside
+/// ``EventTable/withRowColumns(_:)``), for the duplicate search: a hash of a row's
+/// fields and field-by-field equality of two rows, read without bounds checks or
+/// reference counting.
+struct RowColumns: @unchecked Sendable {
+    let company, location, industry, source, stage, country: UnsafePointer<Int32>
+    let day: UnsafePointer<Day>
+    /// Day numbers of `date_added` (``OptionalDayColumn/missing`` when missing).
+    let added: UnsafePointer<Int32>
+    let cut, fraction, funds: UnsafePointer<Double>
+    let cutPresent, fractionPresent, fundsPresent: UnsafePointer<Bool>
+    let extras: [UnsafePointer<Int32>]
+    /// When set (tests), every row hashes to this value: all rows of a day collide, so
+    /// equality alone decides.
+    let forced: UInt32?
+
+    /// A number's bits, or for a missing one a NaN that parsing never gives (equal values
+    /// hash equal: a missing value's stored number is not read).
+    @inline(__always) private static func bits(_ v: UnsafePointer<Double>, _ present: UnsafePointer<Bool>, _ r: Int) -> UInt64 {
+        present[r] ? v[r].bitPattern : 0x7FF8_0000_0000_0001
     }
 
-    /// Whether events `q` and `r` are equal field for field.
-    private static func rowsEqual(_ t: EventTable, _ q: Int, _ r: Int) -> Bool {
-        t.company.codes[q] == t.company.codes[r] && t.location.codes[q] == t.location.codes[r]
-            && t.industry.codes[q] == t.industry.codes[r] && t.source.codes[q] == t.source.codes[r]
-            && t.stage.codes[q] == t.stage.codes[r] && t.country.codes[q] == t.country.codes[r]
-            && t.day[q] == t.day[r] && t.dateAdded[q] == t.dateAdded[r] && t.cut[q] == t.cut[r]
-            && t.fraction[q] == t.fraction[r] && t.fundsRaised[q] == t.fundsRaised[r]
-            && t.extra.allSatisfy { $0.values.codes[q] == $0.values.codes[r] }
+    /// A 32-bit hash of every field of row `r` (equal rows hash equal): each 64-bit word of
+    /// fields times its own odd constant, summed, then avalanched (murmur3's finalizer).
+    @inline(__always) func hash(_ r: Int) -> UInt32 {
+        @inline(__always) func w(_ a: Int32, _ b: Int32) -> UInt64 {
+            UInt64(UInt32(bitPattern: a)) | UInt64(UInt32(bitPattern: b)) << 32
+        }
+        var h = w(company[r], location[r]) &* 0x9E37_79B9_7F4A_7C15
+        h = h &+ w(industry[r], source[r]) &* 0xC2B2_AE3D_27D4_EB4F
+        h = h &+ w(stage[r], country[r]) &* 0x1656_67B1_9E37_79F9
+        h = h &+ w(day[r].number, added[r]) &* 0xD6E8_FEB8_6659_FD93
+        h = h &+ RowColumns.bits(cut, cutPresent, r) &* 0xA076_1D64_78BD_642F
+        h = h &+ RowColumns.bits(fraction, fractionPresent, r) &* 0xE703_7ED1_A0B4_28DB
+        h = h &+ RowColumns.bits(funds, fundsPresent, r) &* 0x8EBC_6AF0_9C88_C6E3
+        for x in extras { h = (h ^ UInt64(UInt32(bitPattern: x[r]))) &* 0x5899_65CC_7537_4CC3 }
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        if let forced { return forced }
+        return UInt32(truncatingIfNeeded: h)
+    }
+
+    /// Whether rows `q` and `r` are equal field for field (numbers bit for bit, so that
+    /// equal rows are exactly the rows of equal hash words).
+    @inline(__always) func equal(_ q: Int, _ r: Int) -> Bool {
+        @inline(__always) func same(_ v: UnsafePointer<Double>, _ p: UnsafePointer<Bool>) -> Bool {
+            p[q] == p[r] && (!p[q] || v[q].bitPattern == v[r].bitPattern)
+        }
+        return company[q] == company[r] && location[q] == location[r] && industry[q] == industry[r]
+            && source[q] == source[r] && stage[q] == stage[r] && country[q] == country[r]
+            && day[q] == day[r] && added[q] == added[r]
+            && same(cut, cutPresent) && same(fraction, fractionPresent) && same(funds, fundsPresent)
+            && extras.allSatisfy { $0[q] == $0[r] }
+    }
+}
+
+extension EventTable {
+    /// Calls `body` with the base addresses of the columns of this table (at least one row),
+    /// hashing every row to `forcedHash` when it is given.
+    func withRowColumns<R>(forcedHash: UInt32? = nil, _ body: (RowColumns) -> R) -> R {
+        func extraBases(_ k: Int, _ bases: [UnsafePointer<Int32>], _ body: ([UnsafePointer<Int32>]) -> R) -> R {
+            if k == extra.count { return body(bases) }
+            return extra[k].values.codes.withUnsafeBufferPointer { extraBases(k + 1, bases + [$0.baseAddress!], body) }
+        }
+        let cutColumn = cut, fractionColumn = fraction, fundsColumn = fundsRaised
+        return company.codes.withUnsafeBufferPointer { company in
+        location.codes.withUnsafeBufferPointer { location in
+        industry.codes.withUnsafeBufferPointer { industry in
+        source.codes.withUnsafeBufferPointer { source in
+        stage.codes.withUnsafeBufferPointer { stage in
+        country.codes.withUnsafeBufferPointer { country in
+        day.withUnsafeBufferPointer { day in
+        dateAdded.numbers.withUnsafeBufferPointer { added in
+        cutColumn.values.withUnsafeBufferPointer { cut in
+        cutColumn.isPresent.withUnsafeBufferPointer { cutPresent in
+        fractionColumn.values.withUnsafeBufferPointer { fraction in
+        fractionColumn.isPresent.withUnsafeBufferPointer { fractionPresent in
+        fundsColumn.values.withUnsafeBufferPointer { funds in
+        fundsColumn.isPresent.withUnsafeBufferPointer { fundsPresent in
+            extraBases(0, []) { extras in
+                body(RowColumns(
+                    company: company.baseAddress!, location: location.baseAddress!, industry: industry.baseAddress!,
+                    source: source.baseAddress!, stage: stage.baseAddress!, country: country.baseAddress!,
+                    day: day.baseAddress!, added: added.baseAddress!,
+                    cut: cut.baseAddress!, fraction: fraction.baseAddress!, funds: funds.baseAddress!,
+                    cutPresent: cutPresent.baseAddress!, fractionPresent: fractionPresent.baseAddress!,
+                    fundsPresent: fundsPresent.baseAddress!, extras: extras, forced: forcedHash))
+            }
+        }}}}}}}}}}}}}}
     }
 }
 
@@ -1027,77 +1157,10 @@ extension NumericColumn {
 extension UnsafeMutableBufferPointer<TextColumnInterner> {
     /// The code of the trimmed field `col` of the record `f` in interner `k`, adding
     /// a level to `column` when new; -1 (missing) for an absent column or an empty cell.
+    @inline(__always)
     mutating func code(_ f: CSVFields, _ col: Int?, _ k: Int, _ column: inout TextColumn) -> Int32 {
         guard let c = col else { return -1 }
         let v = trimmedField(f[c])
         return v.isEmpty ? -1 : self[k].recentCode(v, in: &column)
-    }
-}
-
-/// Open-addressing index of table rows by a 64-bit hash of their fields; equality is
-/// decided by the caller against the stored row.
-struct RowIndex {
-    private var rows: [Int32]
-    private var hashes: [UInt64]
-    private var count = 0
-
-    /// An index sized for about `expected` rows without growing.
-    init(expected: Int = 512) {
-        let n = RowIndex.slots(for: expected)
-        rows = [Int32](repeating: -1, count: n)
-        hashes = [UInt64](repeating: 0, count: n)
-    }
-
-    /// Table size for about `expected` rows: a power of two, at most half full.
-    private static func slots(for expected: Int) -> Int {
-        var n = 16
-        while n < expected * 2 { n *= 2 }
-        return n
-    }
-
-    /// Empties the index, sizing it for about `expected` rows.
-    mutating func reset(expected: Int) {
-        let n = RowIndex.slots(for: expected)
-        if n > rows.count || n * 8 < rows.count {
-            self = RowIndex(expected: expected)
-        } else {
-            for i in rows.indices { rows[i] = -1 }
-            count = 0
-        }
-    }
-
-    static func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
-        var x = (h ^ v) &* 0x9E37_79B9_7F4A_7C15
-        x ^= x >> 31
-        return x &* 0xBF58_476D_1CE4_E5B9
-    }
-
-    /// The first stored row with hash `h` for which `equal` holds.
-    func find(_ h: UInt64, _ equal: (Int) -> Bool) -> Int? {
-        let mask = rows.count - 1
-        var i = Int(truncatingIfNeeded: h >> 7) & mask
-        while rows[i] >= 0 {
-            if hashes[i] == h && equal(Int(rows[i])) { return Int(rows[i]) }
-            i = (i + 1) & mask
-        }
-        return nil
-    }
-
-    mutating func insert(row: Int, hash h: UInt64) {
-        if (count + 1) * 2 > rows.count { grow() }
-        let mask = rows.count - 1
-        var i = Int(truncatingIfNeeded: h >> 7) & mask
-        while rows[i] >= 0 { i = (i + 1) & mask }
-        rows[i] = Int32(truncatingIfNeeded: row)
-        hashes[i] = h
-        count += 1
-    }
-
-    private mutating func grow() {
-        let oldRows = rows, oldHashes = hashes
-        rows = [Int32](repeating: -1, count: oldRows.count * 2)
-        hashes = [UInt64](repeating: 0, count: oldRows.count * 2)
-        count = 0
-        for i in oldRows.indices where oldRows[i] >= 0 { insert(row: Int(oldRows[i]), hash: oldHashes[i]) }
     }
 }

@@ -154,12 +154,18 @@ func isMissingDomainValue(_ field: ArraySlice<UInt8>) -> Bool {
 /// ``isMissingDomainValue(_:)-(ArraySlice<UInt8>)`` on bytes in place.
 @inline(__always)
 func isMissingDomainValue(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
-    // Most values start with a digit: not missing, without trimming.
-    if let f = field.first, f &- 48 < 10 { return false }
-    let t = CSVValue.trimmed(field)
+    // Most values start with a digit (not missing) or are empty (missing): no trimming.
+    guard let p = field.baseAddress, field.count > 0 else { return true }
+    if p[0] &- 48 < 10 { return false }
+    let t = trimmedField(field)
     if t.isEmpty { return true }
-    guard t.count == 7 else { return false }
-    return zip(t, "unknown".utf8).allSatisfy { ($0 | 0x20) == $1 }
+    guard t.count == 7, let q = t.baseAddress else { return false }
+    // "unknown" in any letter case: the seven bytes with bit 5 set (lowercased letters),
+    // as two overlapping 4-byte words.
+    let raw = UnsafeRawPointer(q)
+    let head = raw.loadUnaligned(as: UInt32.self) | 0x2020_2020
+    let tail = raw.loadUnaligned(fromByteOffset: 3, as: UInt32.self) | 0x2020_2020
+    return head == UInt32(littleEndian: 0x6E6B_6E75) && tail == UInt32(littleEndian: 0x6E77_6F6E)
 }
 
 /// Summary of rows left out, by reason: each excluded row counts once, under the reason

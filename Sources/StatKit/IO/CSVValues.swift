@@ -66,26 +66,53 @@ public enum CSVValue {
     public static func plainDecimal(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
         let n = field.count
         guard n >= 1 && n <= 16, let p = field.baseAddress else { return nil }
+        // The digits before the point, then those after it: no check for a second point
+        // in the first loop, none of the point's position in the second.
         var mantissa: UInt64 = 0
-        var point = -1
-        for i in 0..<n {
+        var i = 0
+        while i < n {
             let d = p[i] &- 48
-            if d < 10 {
-                mantissa = mantissa &* 10 &+ UInt64(d)
-            } else if d == 46 &- 48 && point < 0 {
-                point = i
-            } else {
-                return nil
-            }
+            if d >= 10 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i &+= 1
         }
-        if point < 0 { return n <= 15 ? Double(mantissa) : nil }
-        guard n >= 2 else { return nil } // "." alone
-        // 10^k by k exact products (every 10^k up to 10^22 is a double): exactly the
-        // general parser's table entry, without a global's access in inlined code.
-        var scale = 1.0
-        var k = n &- 1 &- point
-        while k > 0 { scale *= 10; k &-= 1 }
-        return Double(mantissa) / scale
+        // At most 16 digits: below 2⁶³, so the signed conversion (one instruction) is the
+        // unsigned one.
+        if i == n { return n <= 15 ? Double(Int64(bitPattern: mantissa)) : nil }
+        guard p[i] == 46, n >= 2 else { return nil } // "." alone is no number
+        var j = i &+ 1
+        while j < n {
+            let d = p[j] &- 48
+            if d >= 10 { return nil }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            j &+= 1
+        }
+        return Double(Int64(bitPattern: mantissa)) / powerOfTen(n &- 1 &- i)
+    }
+
+    /// 10^k for 0 ≤ k ≤ 15, exactly (every 10^k up to 10^22 is a double): the general
+    /// parser's table entry, as a switch the compiler turns into a constant table (no
+    /// global's access in inlined code).
+    @inlinable @inline(__always)
+    static func powerOfTen(_ k: Int) -> Double {
+        switch k {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        default: return 1e15
+        }
     }
 
     /// The general path of ``double(_:)-(UnsafeBufferPointer<UInt8>)``.

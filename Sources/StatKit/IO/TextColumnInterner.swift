@@ -44,7 +44,8 @@ public struct TextColumnInterner: Sendable {
 
     /// The bytes of a value of at most 16 bytes as two words (zero-padded, the last word
     /// overlapping the first for 9–16 bytes): with the length they determine the bytes.
-    @inline(__always) static func keyWords(_ base: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
+    @inlinable @inline(__always)
+    static func keyWords(_ base: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
         let raw = UnsafeRawPointer(base)
         if n >= 8 {
             return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
@@ -67,21 +68,34 @@ public struct TextColumnInterner: Sendable {
         return Slot(tagCode: tagCode, a: w0, b: w1)
     }
 
-    /// A direct-mapped cache in front of the table for values of at most 16 bytes: each
-    /// entry holds a value's bytes as two words, its length and its code, so a hit costs
-    /// a few loads and compares (no hash of the bytes, no probe, no byte comparison).
-    /// Columns with few distinct values (industries, countries, stages) hit almost always;
+    /// A direct-mapped cache in front of the table: each entry holds a value of at most 16
+    /// bytes as two words, its length and its code, so a hit costs a few loads and
+    /// compares (no hash of the bytes, no probe, no byte comparison); a longer value by its
+    /// first and last 8 bytes, its length, its code and where its level's bytes are (a hit
+    /// also compares the bytes in between). Columns with few distinct values (industries,
+    /// countries, stages, source URLs) hit almost always;
     /// a column whose values rarely repeat soon stops using it (see ``recentCode(_:in:)``).
-    private struct Recent {
-        var w0: UInt64
-        var w1: UInt64
+    @usableFromInline struct Recent: Sendable {
+        /// The value's first 8 bytes, or for at most 16 its first key word.
+        @usableFromInline var w0: UInt64
+        /// The value's last 8 bytes, or for at most 16 its second key word.
+        @usableFromInline var w1: UInt64
         /// Length << 32 | code; `UInt64.max` when empty.
-        var lengthCode: UInt64
+        @usableFromInline var lengthCode: UInt64
+        /// For a value over 16 bytes, where its level's bytes (the same bytes) start in `arena`.
+        @usableFromInline var start: Int
+
+        @usableFromInline init(w0: UInt64, w1: UInt64, lengthCode: UInt64, start: Int) {
+            self.w0 = w0
+            self.w1 = w1
+            self.lengthCode = lengthCode
+            self.start = start
+        }
     }
-    private var recent = [Recent](repeating: Recent(w0: 0, w1: 0, lengthCode: UInt64.max), count: 256)
+    @usableFromInline var recent = [Recent](repeating: Recent(w0: 0, w1: 0, lengthCode: UInt64.max, start: 0), count: 256)
     private var recentMisses = 0
-    private var recentHits = 0
-    private var recentOn = true
+    @usableFromInline var recentHits = 0
+    @usableFromInline var recentOn = true
 
     /// An interner for an empty column.
     public init() {}
@@ -92,26 +106,89 @@ public struct TextColumnInterner: Sendable {
     /// faster when few distinct short values repeat. At its 2,048th miss the cache is
     /// dropped for good unless it has hit at least as often (a column of many distinct
     /// values, such as company names, then pays only one check per value).
-    @inline(__always)
+    ///
+    /// Values over 16 bytes (URLs, long place names) are cached by their first and last
+    /// 8 bytes and length, a hit being confirmed by comparing the bytes in between with
+    /// those of the cached level (no hash of the whole value, no probe of the table).
+    /// (Inlined into the caller: a hit on a short value costs no call.)
+    @inlinable @inline(__always)
     public mutating func recentCode(_ bytes: UnsafeBufferPointer<UInt8>, in column: inout TextColumn) -> Int32 {
         let n = bytes.count
-        guard recentOn, n <= 16, let base = bytes.baseAddress else { return canonicalCode(bytes, in: &column) }
+        guard recentOn, n <= 16, let base = bytes.baseAddress else { return otherCode(bytes, in: &column) }
         // The bytes as two words: with the length they determine the value exactly.
         let (w0, w1) = TextColumnInterner.keyWords(base, n)
         let h = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &+ UInt64(n)) &* 0xBF58_476D_1CE4_E5B9
         let i = Int(truncatingIfNeeded: h >> 56)
-        let e = recent[i]
+        // 0 ≤ i < 256, the cache's size while it is on.
+        let e = recent.withUnsafeBufferPointer { $0[i] }
         if e.w0 == w0 && e.w1 == w1 && e.lengthCode >> 32 == UInt64(n) {
             recentHits &+= 1
             return Int32(truncatingIfNeeded: e.lengthCode)
         }
+        return missedCode(bytes, w0, w1, i, in: &column)
+    }
+
+    /// ``recentCode(_:in:)`` for a value not served by the cache of short values: a long
+    /// value while the cache is on, any value once it is off.
+    @usableFromInline mutating func otherCode(_ bytes: UnsafeBufferPointer<UInt8>, in column: inout TextColumn) -> Int32 {
+        if recentOn && bytes.count > 16 && bytes.baseAddress != nil { return recentLongCode(bytes, in: &column) }
+        return canonicalCode(bytes, in: &column)
+    }
+
+    /// ``recentCode(_:in:)`` for a short value that missed the cache (key words `w0`, `w1`,
+    /// entry `i`): from the table, then cached.
+    @usableFromInline mutating func missedCode(_ bytes: UnsafeBufferPointer<UInt8>, _ w0: UInt64, _ w1: UInt64, _ i: Int,
+                                               in column: inout TextColumn) -> Int32 {
         let code = canonicalCode(bytes, in: &column)
-        recent[i] = Recent(w0: w0, w1: w1, lengthCode: UInt64(n) << 32 | UInt64(UInt32(bitPattern: code)))
+        recent[i] = Recent(w0: w0, w1: w1, lengthCode: UInt64(bytes.count) << 32 | UInt64(UInt32(bitPattern: code)), start: 0)
+        recentMiss()
+        return code
+    }
+
+    /// Counts a miss of the cache of recent values, dropping the cache at its 2,048th miss
+    /// unless it has hit at least as often.
+    @inline(__always) private mutating func recentMiss() {
         recentMisses &+= 1
         if recentMisses == 2048 && recentHits < 2048 {
             recentOn = false
             recent = []
         }
+    }
+
+    /// ``recentCode(_:in:)`` for a value over 16 bytes, while the cache is on.
+    private mutating func recentLongCode(_ bytes: UnsafeBufferPointer<UInt8>, in column: inout TextColumn) -> Int32 {
+        let n = bytes.count
+        let raw = UnsafeRawPointer(bytes.baseAddress!)
+        let w0 = raw.loadUnaligned(as: UInt64.self), w1 = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        let h = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &+ UInt64(truncatingIfNeeded: n)) &* 0xBF58_476D_1CE4_E5B9
+        let i = Int(truncatingIfNeeded: h >> 56)
+        let e = recent[i]
+        if e.w0 == w0 && e.w1 == w1 && e.lengthCode >> 32 == UInt64(truncatingIfNeeded: n) {
+            // The bytes between the first and last eight, against the level's: the words at
+            // 8, 16, ... before n - 16, then the word at n - 16 (overlapping).
+            let same = arena.withUnsafeBytes { a in
+                let l = a.baseAddress! + e.start
+                var o = 8
+                while o < n &- 16 {
+                    if l.loadUnaligned(fromByteOffset: o, as: UInt64.self) != raw.loadUnaligned(fromByteOffset: o, as: UInt64.self) { return false }
+                    o &+= 8
+                }
+                return l.loadUnaligned(fromByteOffset: n &- 16, as: UInt64.self) == raw.loadUnaligned(fromByteOffset: n &- 16, as: UInt64.self)
+            }
+            if same {
+                recentHits &+= 1
+                return Int32(truncatingIfNeeded: e.lengthCode)
+            }
+        }
+        let code = canonicalCode(bytes, in: &column)
+        // Cached only when the level's bytes are these very bytes (not so for text that is
+        // canonically equivalent to a level spelled otherwise), so a hit is exact.
+        let k = Int(code), start = k == 0 ? 0 : ends[k - 1]
+        if ends[k] - start == n && equal(start, bytes) {
+            recent[i] = Recent(w0: w0, w1: w1, lengthCode: UInt64(truncatingIfNeeded: n) << 32 | UInt64(UInt32(bitPattern: code)),
+                               start: start)
+        }
+        recentMiss()
         return code
     }
 
@@ -129,7 +206,8 @@ public struct TextColumnInterner: Sendable {
     /// names) costs at its lookup overlaps the work done in between. Does nothing while
     /// the cache of recent values serves short values (see ``recentCode(_:in:)``).
     /// Changes no code and no level: finish with ``code(_:lookahead:in:)`` on the same
-    /// bytes, before any other lookup in this interner. (Declared `mutating`, though it
+    /// bytes, or later through ``deferred(_:lookahead:)`` (lookups in between are allowed:
+    /// the hash stays valid, a slot moved by growth only wastes the prefetch). (Declared `mutating`, though it
     /// changes nothing, so that a call on an interner held in an array or a buffer works
     /// in place instead of on a copy, which would retain and release its storage.)
     @inline(__always)
@@ -156,6 +234,74 @@ public struct TextColumnInterner: Sendable {
         case 1: return code(bytes, hash: lookahead.hash, in: &column)
         default: return canonicalCode(bytes, in: &column)
         }
+    }
+
+    /// A value of 1–16 ASCII bytes whose lookup was started (``lookahead(_:)``) and is to
+    /// be finished later, after the value's bytes may be gone: the bytes as two words
+    /// (``keyWords(_:_:)``), their count and hash. ``code(_:in:)-(Deferred,_)`` finishes it.
+    public struct Deferred: Sendable {
+        @usableFromInline let w0: UInt64
+        @usableFromInline let w1: UInt64
+        @usableFromInline let count: Int
+        @usableFromInline let hash: UInt64
+
+        @usableFromInline init(w0: UInt64, w1: UInt64, count: Int, hash: UInt64) {
+            self.w0 = w0
+            self.w1 = w1
+            self.count = count
+            self.hash = hash
+        }
+    }
+
+    /// The lookup ``lookahead(_:)`` started on `bytes`, kept for later (`nil` unless the
+    /// value was hashed and is ASCII of 1–16 bytes: finish those with
+    /// ``code(_:lookahead:in:)`` at once). A loop that finishes each row's lookup only at
+    /// the next row gives the prefetched slot a whole row's time to arrive. Finishing
+    /// deferred lookups in the order of their values, before any other lookup in this
+    /// interner, gives the same codes and levels in the same order as finishing each at
+    /// once (lookaheads started in between change nothing).
+    @inlinable @inline(__always)
+    public func deferred(_ bytes: UnsafeBufferPointer<UInt8>, lookahead: Lookahead) -> Deferred? {
+        let n = bytes.count
+        guard lookahead.kind == 1, n >= 1, n <= 16, let base = bytes.baseAddress else { return nil }
+        let (w0, w1) = TextColumnInterner.keyWords(base, n)
+        return Deferred(w0: w0, w1: w1, count: n, hash: lookahead.hash)
+    }
+
+    /// The code of the value of a deferred lookup (see ``deferred(_:lookahead:)``): the
+    /// code ``code(_:lookahead:in:)`` would have given its bytes, adding a level when new.
+    public mutating func code(_ d: Deferred, in column: inout TextColumn) -> Int32 {
+        let tag = TextColumnInterner.tagLength(hash: d.hash, count: d.count)
+        let found: Int32 = slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var i = Int(truncatingIfNeeded: d.hash) & mask
+            while true {
+                let s = slots[i]
+                if s.tagCode == UInt64.max { return -1 }
+                if s.tagCode & 0xFFFF_FFFF_0000_0000 == tag && s.a == d.w0 && s.b == d.w1 {
+                    return Int32(truncatingIfNeeded: s.tagCode)
+                }
+                i = (i + 1) & mask
+            }
+        }
+        if found >= 0 { return found }
+        // A new value: its bytes, back from the key words (stored as they were loaded),
+        // go the usual way.
+        let n = d.count
+        var bytes = [UInt8](repeating: 0, count: 16)
+        bytes.withUnsafeMutableBytes { b in
+            if n >= 8 {
+                b.storeBytes(of: d.w0, toByteOffset: 0, as: UInt64.self)
+                b.storeBytes(of: d.w1, toByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                b.storeBytes(of: UInt32(truncatingIfNeeded: d.w0), toByteOffset: 0, as: UInt32.self)
+                b.storeBytes(of: UInt32(truncatingIfNeeded: d.w0 >> 32), toByteOffset: n - 4, as: UInt32.self)
+            } else {
+                for k in 0..<n { b[k] = UInt8(truncatingIfNeeded: d.w0 >> (8 * (n - 1 - k))) }
+            }
+        }
+        bytes.removeLast(16 - n)
+        return bytes.withUnsafeBufferPointer { code($0, hash: d.hash, in: &column) }
     }
 
     /// The column's code of `bytes` (which must be valid UTF-8), adding a level when new.
