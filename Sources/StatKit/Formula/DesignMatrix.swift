@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Errors building a design matrix from a formula and a table. All are thrown, never trapped.
 public enum ModelFrameError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -660,7 +664,7 @@ struct DesignBuilder {
             case .subtract: return zip(x, y).map { $0 - $1 }
             case .multiply: return zip(x, y).map { $0 * $1 }
             case .divide: return zip(x, y).map { $0 / $1 }
-            case .power: return zip(x, y).map { Foundation.pow($0, $1) }
+            case .power: return zip(x, y).map { LibM.pow($0, $1) }
             }
         }
     }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A function allowed in a formula: `log` (natural), `log1p`, `log2`, `log10`, `sqrt`, `exp`, `abs`.
 public enum FormulaFunction: String, Sendable, CaseIterable {
@@ -7,12 +11,12 @@ public enum FormulaFunction: String, Sendable, CaseIterable {
     /// Applies the function (IEEE semantics: `log(0) = −∞`, `sqrt(−1) = NaN`).
     public func apply(_ x: Double) -> Double {
         switch self {
-        case .log: return Foundation.log(x)
-        case .log1p: return Foundation.log1p(x)
-        case .log2: return Foundation.log2(x)
-        case .log10: return Foundation.log10(x)
+        case .log: return LibM.log(x)
+        case .log1p: return LibM.log1p(x)
+        case .log2: return LibM.log2(x)
+        case .log10: return LibM.log10(x)
         case .sqrt: return x.squareRoot()
-        case .exp: return Foundation.exp(x)
+        case .exp: return LibM.exp(x)
         case .abs: return Swift.abs(x)
         }
     }
@@ -67,7 +71,7 @@ public indirect enum FormulaExpression: Sendable, Hashable {
             case .subtract: return x - y
             case .multiply: return x * y
             case .divide: return x / y
-            case .power: return Foundation.pow(x, y)
+            case .power: return LibM.pow(x, y)
             }
         }
     }

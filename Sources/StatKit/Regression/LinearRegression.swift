@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Covariance estimator for the coefficient estimates `β̂`.
 ///
@@ -205,8 +209,8 @@ public struct LinearRegression: Sendable {
         let sigma2 = rss / Double(dfResidual)
         let nD = Double(n)
         var sumLogW = 0.0
-        if let w { for v in w { sumLogW += Foundation.log(v) } }
-        let llf = -nD / 2 * (Foundation.log(2 * Double.pi) + Foundation.log(rss / nD) + 1) + 0.5 * sumLogW
+        if let w { for v in w { sumLogW += LibM.log(v) } }
+        let llf = -nD / 2 * (LibM.log(2 * Double.pi) + LibM.log(rss / nD) + 1) + 0.5 * sumLogW
         var dwNum: Float80 = 0
         for i in 1..<max(n, 1) { let d = Float80(wresid[i]) - Float80(wresid[i - 1]); dwNum += d * d }
         let dw = Double(dwNum / Float80(ssr))
@@ -238,7 +242,7 @@ public struct LinearRegression: Sendable {
         var result = RegressionResult(
             coefficients: [], n: n, rank: k, dfModel: dfModel, dfResidual: dfResidual, rSquared: r2,
             adjustedRSquared: adj, isUncentered: !hasIntercept, sigma: sigma2.squareRoot(), fStatistic: .nan,
-            fPValue: .nan, logLikelihood: llf, aic: -2 * llf + 2 * Double(k), bic: -2 * llf + Foundation.log(nD) * Double(k),
+            fPValue: .nan, logLikelihood: llf, aic: -2 * llf + 2 * Double(k), bic: -2 * llf + LibM.log(nD) * Double(k),
             conditionNumber: cond, durbinWatson: dw, residualSummary: FiveNumberSummary(wresid), residuals: resid,
             fitted: fitted, covarianceMatrix: Matrix(rows: k, columns: k), covarianceType: covariance,
             droppedTerms: sol.aliasedColumns.map { termNames[$0] }, level: level, clusterCount: nil, notes: [],
@@ -699,7 +703,7 @@ enum FitNotes {
             notes.append("\(names.count) coefficient\(names.count == 1 ? " is" : "s are") not defined because of singularities (aliased, no estimate): \(names.joined(separator: ", ")). The model was refitted on the \(k) remaining columns.")
         }
         if cond > 1000 {
-            notes.append("The condition number is large, \(String(format: "%.3g", cond)). This might indicate that there are strong multicollinearity or other numerical problems.")
+            notes.append("The condition number is large, \(CFormat.g(cond, digits: 3)). This might indicate that there are strong multicollinearity or other numerical problems.")
         }
         if !(tss > 0) {
             notes.append(hasIntercept ? "The response is constant: R² and adjusted R² are undefined (NaN)." : "The response is identically zero: R² is undefined (NaN).")
@@ -708,7 +712,7 @@ enum FitNotes {
             notes.append("The residuals are all zero (perfect fit): σ̂ = 0, so standard errors are 0 and t statistics undefined.")
         }
         if sol.usedExtendedPrecision {
-            notes.append("The design is ill-conditioned (scaled condition estimate \(String(format: "%.3g", sol.scaledConditionEstimate))): the least-squares problem was solved with an extended-precision (Float80) QR factorization.")
+            notes.append("The design is ill-conditioned (scaled condition estimate \(CFormat.g(sol.scaledConditionEstimate, digits: 3))): the least-squares problem was solved with an extended-precision (Float80) QR factorization.")
         }
         return notes
     }

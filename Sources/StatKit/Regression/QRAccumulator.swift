@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Least squares over data that arrive in blocks, in one pass and `O(p²)` memory: the
 /// upper-triangular `R` factor of the augmented matrix `[X | y]` of every row seen.
@@ -244,7 +248,7 @@ public struct QRAccumulator: Sendable {
             }
         }
         let mean = swy / sw
-        if let w { for i in 0..<b { slw += Float80(Foundation.log(w[start + i])) } }
+        if let w { for i in 0..<b { slw += Float80(LibM.log(w[start + i])) } }
         let total = sumW + sw
         let delta = mean - meanY
         meanY += delta * sw / total

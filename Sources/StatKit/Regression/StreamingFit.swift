@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension QRAccumulator {
     /// Solves the least-squares problem of the rows accumulated so far.
@@ -71,7 +75,7 @@ extension QRAccumulator {
         let adj = 1 - Double(n - kConst) / Double(dfResidual) * (1 - r2)
         let sigma2 = rss / Double(dfResidual)
         let nD = Double(n)
-        let llf = -nD / 2 * (Foundation.log(2 * Double.pi) + Foundation.log(rss / nD) + 1) + 0.5 * Double(sumLogW)
+        let llf = -nD / 2 * (LibM.log(2 * Double.pi) + LibM.log(rss / nD) + 1) + 0.5 * Double(sumLogW)
         var dw = Double.nan
         if let rd = rDiff {
             var v = [Float80](repeating: 0, count: p + 1)
@@ -264,7 +268,7 @@ public struct StreamingFit: Sendable {
             coefficients: coefs, n: n, rank: k, dfModel: dfModel, dfResidual: dfResidual, rSquared: rSquared,
             adjustedRSquared: adjustedRSquared, isUncentered: !hasIntercept, sigma: sigma, fStatistic: fStatistic,
             fPValue: fPValue, logLikelihood: logLikelihood, aic: -2 * logLikelihood + 2 * Double(k),
-            bic: -2 * logLikelihood + Foundation.log(nD) * Double(k), conditionNumber: conditionNumber,
+            bic: -2 * logLikelihood + LibM.log(nD) * Double(k), conditionNumber: conditionNumber,
             durbinWatson: dw ?? durbinWatson, residualSummary: residualSummary, covarianceMatrix: v, covarianceType: covariance,
             droppedTerms: aliasedColumns.map { termNames[$0] }, level: level, clusterCount: clusterCount, notes: notes,
             usedExtendedPrecision: usedExtendedPrecision, keptTerms: keptColumns.map { termNames[$0] })

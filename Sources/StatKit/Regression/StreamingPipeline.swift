@@ -1,5 +1,9 @@
 import Dispatch
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Two-stage pipeline for streaming passes: a producer (reading and evaluating blocks, in
 /// order) and a consumer (folding them into an accumulator, in the same order), on two
@@ -52,7 +56,7 @@ public enum StreamingPipeline {
 
     /// A bounded FIFO between the two threads.
     final class Channel<Item: Sendable>: @unchecked Sendable {
-        private let condition = NSCondition()
+        private let condition = ConditionLock()
         private var items: [Item] = []
         private var finished = false
         private var cancelled = false
