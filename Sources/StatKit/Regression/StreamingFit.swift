@@ -558,8 +558,29 @@ public struct ResidualAccumulator: Sendable {
                                            _ lowOrder: Matrix?, _ residualsOut: UnsafeMutablePointer<Double>?,
                                            _ leveragesOut: UnsafeMutablePointer<Double>?,
                                            hcIndices: [Int], clustered: Bool) {
-        let b = x.rows, k = kept.count
-        precondition(k >= 1 && k <= 4)
+        // One copy of the loop per width and weighting, so that the columns a narrower
+        // design does not have are no values at all (not zeros kept in registers or spilled).
+        switch (kept.count, weights != nil) {
+        case (1, false): narrowRows(Width1.self, Unweighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+        case (2, false): narrowRows(Width2.self, Unweighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+        case (3, false): narrowRows(Width3.self, Unweighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+        case (4, false): narrowRows(Width4.self, Unweighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+        case (1, true): narrowRows(Width1.self, Weighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+        case (2, true): narrowRows(Width2.self, Weighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+        case (3, true): narrowRows(Width3.self, Weighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+        case (4, true): narrowRows(Width4.self, Weighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+        default: preconditionFailure("accumulateNarrow: \(kept.count) columns")
+        }
+    }
+
+    /// The body of ``accumulateNarrow``, specialised per width `W.value` and weighting
+    /// `Wt.value` (compile-time constants in each copy).
+    private mutating func narrowRows<W: NarrowConstant, Wt: NarrowFlag>(
+        _: W.Type, _: Wt.Type, _ x: Matrix, _ response: [Double], _ weights: [Double]?,
+        _ slotOf: [Int], _ lowOrder: Matrix?, _ residualsOut: UnsafeMutablePointer<Double>?,
+        _ leveragesOut: UnsafeMutablePointer<Double>?, _ hcIndices: [Int], _ clustered: Bool) {
+        let k = W.value, weighted = Wt.value
+        let b = x.rows
         let kinds = hcIndices.map { covariances[$0] }
         let q = kinds.count
         // Per HC estimator: 0 for HC0/HC1 (ωᵢ = |ẽᵢ|), 1 for HC2 (÷ √(1 − hᵢᵢ)), 2 for HC3 (÷ (1 − hᵢᵢ)).
@@ -628,7 +649,7 @@ public struct ResidualAccumulator: Sendable {
                         if hasLow { x3 += Float80(lp[i + ol3]) }
                         e -= x3 * b3
                     }
-                    if let weights {
+                    if weighted, let weights {
                         let sw = Float80(weights[i]).squareRoot()
                         e *= sw
                         x0 *= sw; x1 *= sw; x2 *= sw; x3 *= sw
@@ -746,6 +767,17 @@ public struct ResidualAccumulator: Sendable {
         return (meat, clusterSlots.count)
     }
 }
+
+/// A width known at compile time (one copy of `ResidualAccumulator.narrowRows` each).
+protocol NarrowConstant { static var value: Int { get } }
+enum Width1: NarrowConstant { static var value: Int { 1 } }
+enum Width2: NarrowConstant { static var value: Int { 2 } }
+enum Width3: NarrowConstant { static var value: Int { 3 } }
+enum Width4: NarrowConstant { static var value: Int { 4 } }
+/// A flag known at compile time.
+protocol NarrowFlag { static var value: Bool { get } }
+enum Weighted: NarrowFlag { static var value: Bool { true } }
+enum Unweighted: NarrowFlag { static var value: Bool { false } }
 
 /// LLVM's prefetch intrinsic: a hint that brings the cache line at `address` in ahead of
 /// use (read, keep in all cache levels, data cache). It changes no value.
