@@ -390,26 +390,31 @@ public struct DesignMatrix: Sendable {
             for (k, mask) in present.enumerated() {
                 let code = Int32(k)
                 mask.withUnsafeBufferPointer { m in
-                    var f = 0
+                    var f: Int32 = 0
                     for i in 0..<n {
-                        let fails = r[i] < 0 && !m[i]
-                        r[i] = fails ? code : r[i]
-                        f &+= fails ? 1 : 0
+                        // 1 when no check failed yet (r = −1) and the value is missing; then
+                        // r = −1 + code + 1.
+                        let fails = Int32(bitPattern: UInt32(bitPattern: r[i]) >> 31) & Int32(1 &- unsafeBitCast(m[i], to: UInt8.self))
+                        r[i] = r[i] &+ fails &* (code &+ 1)
+                        f &+= fails
                     }
-                    failed += f
+                    failed += Int(f)
                 }
             }
             for (k, column) in values.enumerated() {
                 guard let column else { continue }
                 let code = Int32(present.count + k)
                 column.withUnsafeBufferPointer { v in
-                    var f = 0
+                    var f: Int32 = 0
                     for i in 0..<n {
-                        let fails = r[i] < 0 && !v[i].isFinite
-                        r[i] = fails ? code : r[i]
-                        f &+= fails ? 1 : 0
+                        // Not finite: the exponent bits all ones (0x7FF + 1 carries into bit 11).
+                        let exponent = (v[i].bitPattern >> 52) & 0x7FF
+                        let notFinite = Int32(truncatingIfNeeded: (exponent &+ 1) >> 11)
+                        let fails = Int32(bitPattern: UInt32(bitPattern: r[i]) >> 31) & notFinite
+                        r[i] = r[i] &+ fails &* (code &+ 1)
+                        f &+= fails
                     }
-                    failed += f
+                    failed += Int(f)
                 }
             }
         }

@@ -423,7 +423,7 @@ public struct ResidualAccumulator: Sendable {
         if clustered, let keys = clusters {
             slotOf = [Int](repeating: 0, count: b)
             let before = clusterSlots.count
-            for i in 0..<b { slotOf[i] = clusterSlots.slot(keys[i]) * k }
+            clusterSlots.slots(keys, scale: k, into: &slotOf)
             u.append(contentsOf: repeatElement(0, count: (clusterSlots.count - before) * k))
         }
         if needZ && k <= narrowLimit {
@@ -796,6 +796,39 @@ struct ClusterSlots: Sendable {
     private(set) var keys: [Int] = []
 
     var count: Int { keys.count }
+
+    /// `slots[i] = slot(keys[i]) · scale` for every key, in order (keys already seen in
+    /// `0 ..< dense.count` read the array in place; the others go through ``slot(_:)``).
+    mutating func slots(_ keys: [Int], scale: Int, into slots: inout [Int]) {
+        precondition(slots.count >= keys.count)
+        var i = 0
+        let n = keys.count
+        while i < n {
+            // Known small keys, without leaving the loop.
+            let found: Int = dense.withUnsafeBufferPointer { d in
+                keys.withUnsafeBufferPointer { kp in
+                    slots.withUnsafeMutableBufferPointer { out in
+                        let limit = d.count
+                        var j = i
+                        while j < n {
+                            let key = kp[j]
+                            guard key >= 0 && key < limit else { break }
+                            let s = Int(d[key])
+                            if s == 0 { break }
+                            out[j] = (s - 1) &* scale
+                            j += 1
+                        }
+                        return j
+                    }
+                }
+            }
+            i = found
+            if i < n {
+                slots[i] = slot(keys[i]) * scale
+                i += 1
+            }
+        }
+    }
 
     /// The slot of `key`, numbering it next if it is new.
     mutating func slot(_ key: Int) -> Int {
