@@ -560,23 +560,29 @@ public struct ResidualAccumulator: Sendable {
                                            hcIndices: [Int], clustered: Bool) {
         // One copy of the loop per width and weighting, so that the columns a narrower
         // design does not have are no values at all (not zeros kept in registers or spilled).
-        switch (kept.count, weights != nil) {
-        case (1, false): narrowRows(Width1.self, Unweighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
-        case (2, false): narrowRows(Width2.self, Unweighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
-        case (3, false): narrowRows(Width3.self, Unweighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
-        case (4, false): narrowRows(Width4.self, Unweighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
-        case (1, true): narrowRows(Width1.self, Weighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
-        case (2, true): narrowRows(Width2.self, Weighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
-        case (3, true): narrowRows(Width3.self, Weighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
-        case (4, true): narrowRows(Width4.self, Weighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+        // One HC3 estimator (the report's, beside the cluster sums): its ωᵢ in line.
+        let oneHC3 = hcIndices.count == 1 && covariances[hcIndices[0]] == .hc3
+        func run<W: NarrowConstant>(_: W.Type) {
+            switch (weights != nil, oneHC3) {
+            case (false, false): narrowRows(W.self, Unweighted.self, Unweighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+            case (false, true): narrowRows(W.self, Unweighted.self, Weighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+            case (true, false): narrowRows(W.self, Weighted.self, Unweighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+            case (true, true): narrowRows(W.self, Weighted.self, Weighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+            }
+        }
+        switch kept.count {
+        case 1: run(Width1.self)
+        case 2: run(Width2.self)
+        case 3: run(Width3.self)
+        case 4: run(Width4.self)
         default: preconditionFailure("accumulateNarrow: \(kept.count) columns")
         }
     }
 
-    /// The body of ``accumulateNarrow``, specialised per width `W.value` and weighting
-    /// `Wt.value` (compile-time constants in each copy).
-    private mutating func narrowRows<W: NarrowConstant, Wt: NarrowFlag>(
-        _: W.Type, _: Wt.Type, _ x: Matrix, _ response: [Double], _ weights: [Double]?,
+    /// The body of ``accumulateNarrow``, specialised per width `W.value`, weighting
+    /// `Wt.value` and `H.value` (one estimator, HC3) — compile-time constants in each copy.
+    private mutating func narrowRows<W: NarrowConstant, Wt: NarrowFlag, H: NarrowFlag>(
+        _: W.Type, _: Wt.Type, _: H.Type, _ x: Matrix, _ response: [Double], _ weights: [Double]?,
         _ slotOf: [Int], _ lowOrder: Matrix?, _ residualsOut: UnsafeMutablePointer<Double>?,
         _ leveragesOut: UnsafeMutablePointer<Double>?, _ hcIndices: [Int], _ clustered: Bool) {
         let k = W.value, weighted = Wt.value
@@ -689,6 +695,22 @@ public struct ResidualAccumulator: Sendable {
                         if k > 2 { up[base + 2] += e * z2 }
                         if k > 3 { up[base + 3] += e * z3 }
                     }
+                    if H.value {
+                        // As the loop below for one estimator with leverageKind 2.
+                        var omega = Swift.abs(e)
+                        let oneMinus = 1 - h
+                        if oneMinus <= 1e-10 {
+                            if hcBad[0].count < 10 { hcBad[0].append(firstRow + i) }
+                            omega = 0
+                        } else {
+                            omega /= oneMinus
+                        }
+                        let zt = zsp.baseAddress! + r
+                        zt[0] = Double(z0 * omega)
+                        if k > 1 { zt[rows] = Double(z1 * omega) }
+                        if k > 2 { zt[2 * rows] = Double(z2 * omega) }
+                        if k > 3 { zt[3 * rows] = Double(z3 * omega) }
+                    } else {
                     for t in 0..<q {
                         var omega = Swift.abs(e)
                         let lk = leverageKind[t]
@@ -706,6 +728,7 @@ public struct ResidualAccumulator: Sendable {
                         if k > 1 { zt[rows] = Double(z1 * omega) }
                         if k > 2 { zt[2 * rows] = Double(z2 * omega) }
                         if k > 3 { zt[3 * rows] = Double(z3 * omega) }
+                    }
                     }
                 }
             } } } } } }
