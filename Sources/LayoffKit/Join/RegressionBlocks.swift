@@ -24,23 +24,19 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
     let packed: PackedFundamentals?
 
     /// How many events ahead ``block(_:columns:)`` prefetches an event's fundamentals.
-    static let prefetchDistance = 40
+    static let prefetchDistance = 20
 
     /// The fundamentals columns of the regression table (one value per fundamentals row).
     static let fundamentalsColumns = ["employees", "revenue", "revenue_growth"]
 
     /// The fundamentals `columns` a formula uses, and its `precomputed` factors
-    /// (``PrecomputedFactor``), packed in one record per fundamentals row: at
-    /// `records[r · stride]` the row's value of column `k` at `k` (``FundamentalsRecords/missing``'s
-    /// bit pattern where it is missing), then factor `j`'s value and low-order part at
-    /// `columns.count + 2j` and the next slot. `stride` is a power of two (32 bytes for the
-    /// report's two columns and one factor), and records start on a 64-byte boundary, so an
-    /// event's gather reads one cache line.
+    /// (``PrecomputedFactor``): per fundamentals row `r`, factor `k`'s value and low-order
+    /// part at `pairs[r · stride + 2k]` and the next element (16 bytes per factor and row).
     struct PackedFundamentals: Sendable {
         var columns: [(name: String, column: NumericColumn)]
         var precomputed: [(expression: FormulaExpression, columns: [String])]
         var stride: Int
-        var records: FundamentalsRecords
+        var pairs: [Double]
         var rows: Int
     }
 
@@ -83,25 +79,9 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
                 factors.append((e, e.columns))
             }
         }
-        // A present value with the missing marker's bits (a NaN no parser writes) cannot be
-        // packed: the caller then gathers the columns one by one.
-        let marker = FundamentalsRecords.missing.bitPattern
-        for (_, c) in cols {
-            for r in 0..<rows where c.isPresent[r] && c.values[r].bitPattern == marker { return nil }
-        }
-        let width = cols.count + 2 * factors.count
-        var stride = 1
-        while stride < width { stride *= 2 }
-        let records = FundamentalsRecords(count: rows * stride)
-        let out = records.base
-        for (k, (_, c)) in cols.enumerated() {
-            c.values.withUnsafeBufferPointer { v in
-                c.isPresent.withUnsafeBufferPointer { ok in
-                    for r in 0..<rows { out[r * stride + k] = ok[r] ? v[r] : FundamentalsRecords.missing }
-                }
-            }
-        }
-        // The factors, evaluated over slices of the fundamentals rows (little memory beside the result).
+        // Evaluated over slices of the fundamentals rows (little memory beside the result).
+        let stride = 2 * factors.count
+        var pairs = [Double](repeating: 0, count: rows * stride)
         let chunk = 8192
         var start = 0
         while start < rows && !factors.isEmpty {
@@ -115,15 +95,16 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
             } catch { return nil }
             for (k, f) in factors.enumerated() {
                 let (v, lo) = PrecomputedFactor.evaluate(f.expression, over: table)
-                let at = cols.count + 2 * k
-                for r in start..<end {
-                    out[r * stride + at] = v[r - start]
-                    out[r * stride + at + 1] = lo[r - start]
+                pairs.withUnsafeMutableBufferPointer { pp in
+                    for r in start..<end {
+                        pp[r * stride + 2 * k] = v[r - start]
+                        pp[r * stride + 2 * k + 1] = lo[r - start]
+                    }
                 }
             }
             start = end
         }
-        return PackedFundamentals(columns: cols, precomputed: factors, stride: stride, records: records, rows: rows)
+        return PackedFundamentals(columns: cols, precomputed: factors, stride: stride, pairs: pairs, rows: rows)
     }
 
     /// Number of rows (events).
@@ -183,58 +164,67 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
             return .numeric(NumericColumn(values: values, isPresent: present))
         }
         // The formula's fundamentals columns and precomputed factors, gathered in one
-        // sweep over the block's events (each event's record prefetched 40 events ahead).
+        // sweep over the block's events (each event's row prefetched a few events ahead).
         var gathered: [String: Column] = [:]
         var factors: [(FormulaExpression, [Double], [Double])] = []
         if let packed, packed.columns.contains(where: { columns.contains($0.name) }) {
             let n = range.count, start = range.lowerBound, c = packed.columns.count, stride = packed.stride
             let wanted = packed.precomputed.indices.filter { packed.precomputed[$0].columns.allSatisfy(columns.contains) }
-            // Column k's values at k·n of one flat array, then factor w's values and low-order parts.
+            // Column k at k·n of one flat array; factor w's values and low parts after them.
             let width = c + 2 * wanted.count
+            let at = wanted.map { 2 * $0 }
             var flat = [Double](repeating: 0, count: width * n)
             var presentFlat = [Bool](repeating: false, count: c * n)
-            let limit = packed.rows
-            let at = wanted.map { c + 2 * $0 }
-            let marker = FundamentalsRecords.missing.bitPattern
-            // No fundamentals row: nothing to gather, every value is missing.
+            let limit = packed.rows, pairCount = wanted.count
+            // Base addresses of the columns' values and masks, valid inside the nested
+            // closures (no fundamentals row: nothing to gather, every value is missing).
             if limit > 0 {
+            withBaseAddresses(packed.columns.map(\.column.values)) { valueBases in
+            withBaseAddresses(packed.columns.map(\.column.isPresent)) { maskBases in
             join.row.withUnsafeBufferPointer { rows in
+            packed.pairs.withUnsafeBufferPointer { pv in
             at.withUnsafeBufferPointer { ap in
+            valueBases.withUnsafeBufferPointer { vb in
+            maskBases.withUnsafeBufferPointer { mb in
             flat.withUnsafeMutableBufferPointer { outBuffer in
             presentFlat.withUnsafeMutableBufferPointer { okBuffer in
-                let records = UnsafePointer(packed.records.base), rowPointer = rows.baseAddress! + start
-                let out = outBuffer.baseAddress!, ok = okBuffer.baseAddress!
-                let distance = Self.prefetchDistance, pairCount = ap.count
+                let pairBase = pv.baseAddress, out = outBuffer.baseAddress!, ok = okBuffer.baseAddress!
+                let rowPointer = rows.baseAddress!, offsets = ap.baseAddress
                 for o in 0..<n {
-                    if o + distance < n {
-                        let ahead = Int(rowPointer[o + distance])
-                        if ahead >= 0 && ahead < limit { llvmPrefetch(UnsafeRawPointer(records + ahead * stride), 0, 3, 1) }
-                    }
-                    let r = Int(rowPointer[o])
-                    guard r >= 0, r < limit else { continue }
-                    let record = records + r * stride
-                    for k in 0..<c {
-                        let v = record[k]
-                        if v.bitPattern != marker {
-                            out[k * n + o] = v
-                            ok[k * n + o] = true
+                    if o + Self.prefetchDistance < n {
+                        let ahead = Int(rowPointer[start + o + Self.prefetchDistance])
+                        if ahead >= 0 && ahead < limit {
+                            for k in 0..<c {
+                                llvmPrefetch(UnsafeRawPointer(vb[k] + ahead), 0, 3, 1)
+                                llvmPrefetch(UnsafeRawPointer(mb[k] + ahead), 0, 3, 1)
+                            }
+                            if let pairBase, pairCount > 0 { llvmPrefetch(UnsafeRawPointer(pairBase + ahead * stride), 0, 3, 1) }
                         }
                     }
-                    for w in 0..<pairCount {
-                        let a = ap[w]
-                        out[(c + 2 * w) * n + o] = record[a]
-                        out[(c + 2 * w + 1) * n + o] = record[a + 1]
+                    let r = Int(rowPointer[start + o])
+                    guard r >= 0, r < limit else { continue }
+                    for k in 0..<c where mb[k][r] {
+                        out[k * n + o] = vb[k][r]
+                        ok[k * n + o] = true
+                    }
+                    if let pairBase, let offsets {
+                        let record = pairBase + r * stride
+                        for w in 0..<pairCount {
+                            let a = offsets[w]
+                            out[(c + 2 * w) * n + o] = record[a]
+                            out[(c + 2 * w + 1) * n + o] = record[a + 1]
+                        }
                     }
                 }
-            } } } }
+            } } } } } } } } }
             }
+            let values = (0..<width).map { k in Array(flat[(k * n)..<((k + 1) * n)]) }
+            let present = (0..<c).map { k in Array(presentFlat[(k * n)..<((k + 1) * n)]) }
             for (k, col) in packed.columns.enumerated() {
-                gathered[col.name] = .numeric(NumericColumn(values: Array(flat[(k * n)..<((k + 1) * n)]),
-                                                            isPresent: Array(presentFlat[(k * n)..<((k + 1) * n)])))
+                gathered[col.name] = .numeric(NumericColumn(values: values[k], isPresent: present[k]))
             }
             for (w, q) in wanted.enumerated() {
-                let v = (c + 2 * w) * n
-                factors.append((packed.precomputed[q].expression, Array(flat[v..<(v + n)]), Array(flat[(v + n)..<(v + 2 * n)])))
+                factors.append((packed.precomputed[q].expression, values[c + 2 * w], values[c + 2 * w + 1]))
             }
         }
         var table = DataTable()
@@ -276,23 +266,12 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
 @_silgen_name("llvm.prefetch.p0")
 private func llvmPrefetch(_ address: UnsafeRawPointer, _ readWrite: Int32, _ locality: Int32, _ cacheType: Int32)
 
-/// The packed fundamentals records of a ``RegressionBlockSource``: doubles on a 64-byte
-/// boundary, written once when the source is made and only read afterwards (so the
-/// source stays `Sendable`), freed with the last copy of the source.
-final class FundamentalsRecords: @unchecked Sendable {
-    /// The bits that mark a missing value in a record (a NaN with a payload no parser writes).
-    static let missing = Double(bitPattern: 0x7FF4_D15E_A5ED_0001)
-    /// The first record.
-    let base: UnsafeMutablePointer<Double>
-    let count: Int
-
-    /// `count` doubles, zeroed.
-    init(count: Int) {
-        self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * 8, alignment: 64)
-        base = raw.bindMemory(to: Double.self, capacity: max(1, count))
-        base.initialize(repeating: 0, count: max(1, count))
+/// Calls `body` with the base address of each of `arrays` (all non-empty), each valid for
+/// the duration of the call: nested `withUnsafeBufferPointer` calls, one per array.
+private func withBaseAddresses<T, R>(_ arrays: [[T]], _ body: ([UnsafePointer<T>]) -> R) -> R {
+    func nest(_ k: Int, _ bases: [UnsafePointer<T>]) -> R {
+        if k == arrays.count { return body(bases) }
+        return arrays[k].withUnsafeBufferPointer { nest(k + 1, bases + [$0.baseAddress!]) }
     }
-
-    deinit { base.deallocate() }
+    return nest(0, [])
 }
