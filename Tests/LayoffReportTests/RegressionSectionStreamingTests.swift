@@ -133,10 +133,12 @@ import LayoffKit
     /// A block source given the formula packs the fundamentals it uses and its factors of
     /// them per fundamentals row: every block holds the same columns and cells as the plain
     /// source's, plus the precomputed factors, and gives the same design bit for bit; so
-    /// does the streaming fit over all blocks. Formulas with log, sqrt and bare fundamentals.
+    /// does the streaming fit over all blocks. Formulas with log, sqrt and bare fundamentals, over one,
+    /// two and three fundamentals columns (each a copy of the gather's sweep).
     @Test(arguments: [RegressionSettings().formula,
                       "log(total_laid_off) ~ log(employees) + sqrt(revenue) + revenue_growth + log(revenue):revenue_growth",
-                      "total_laid_off ~ employees + log1p(revenue_growth + 100)"])
+                      "total_laid_off ~ employees + log1p(revenue_growth + 100)",
+                      "log(total_laid_off) ~ log(employees)"])
     func packedFundamentalsGiveTheSameBlocks(formula: String) throws {
         let data = try Self.dataset(events: 3_000, companies: 120, seed: 5)
         let join = try #require(data.join), fundamentals = try #require(data.fundamentalsLoad).fundamentals
