@@ -133,10 +133,12 @@ import LayoffKit
     /// A block source given the formula packs the fundamentals it uses and its factors of
     /// them per fundamentals row: every block holds the same columns and cells as the plain
     /// source's, plus the precomputed factors, and gives the same design bit for bit; so
-    /// does the streaming fit over all blocks. Formulas with log, sqrt and bare fundamentals.
+    /// does the streaming fit over all blocks. Formulas with log, sqrt and bare fundamentals, over one,
+    /// two and three fundamentals columns (each a copy of the gather's sweep).
     @Test(arguments: [RegressionSettings().formula,
                       "log(total_laid_off) ~ log(employees) + sqrt(revenue) + revenue_growth + log(revenue):revenue_growth",
-                      "total_laid_off ~ employees + log1p(revenue_growth + 100)"])
+                      "total_laid_off ~ employees + log1p(revenue_growth + 100)",
+                      "log(total_laid_off) ~ log(employees)"])
     func packedFundamentalsGiveTheSameBlocks(formula: String) throws {
         let data = try Self.dataset(events: 3_000, companies: 120, seed: 5)
         let join = try #require(data.join), fundamentals = try #require(data.fundamentalsLoad).fundamentals
@@ -167,5 +169,35 @@ import LayoffKit
         let r1 = try f1.fit.result(), r2 = try f2.fit.result()
         #expect(r1.coefficients.map(\.estimate) == r2.coefficients.map(\.estimate))
         #expect(r1.coefficients.map(\.standardError) == r2.coefficients.map(\.standardError))
+    }
+    /// Packed blocks against the plain source's, cell by cell and bit for bit, with a missing
+    /// employee count and a present NaN revenue growth at fundamentals rows that events use.
+    @Test func packedBlocksWithMissingCellsAndNaN() throws {
+        let data = try Self.dataset(events: 1_500, companies: 60, seed: 9)
+        let join = try #require(data.join)
+        var fundamentals = try #require(data.fundamentalsLoad).fundamentals
+        let parsed = try Formula(Self.formula)
+        let used = Array(Set(join.row.filter { $0 >= 0 }.map { Int($0) })).sorted()
+        try #require(used.count >= 2)
+        fundamentals.employees.isPresent[used[0]] = false
+        fundamentals.employees.values[used[0]] = 0
+        fundamentals.revenueGrowth.isPresent[used[1]] = true
+        fundamentals.revenueGrowth.values[used[1]] = .nan
+        let packed = RegressionBlockSource(events: data.events, fundamentals: fundamentals, join: join,
+                                           blockRows: 256, formula: parsed)
+        let plain = RegressionBlockSource(events: data.events, fundamentals: fundamentals, join: join, blockRows: 256)
+        let columns = parsed.columnsUsed
+        var start = 0
+        while start < data.events.count {
+            let range = start ..< min(data.events.count, start + 256)
+            let x = packed.block(range, columns: columns), y = plain.block(range, columns: columns)
+            for name in columns {
+                guard case .numeric(let u)? = x.column(named: name), case .numeric(let v)? = y.column(named: name) else {
+                    Issue.record("\(name) is not numeric"); continue
+                }
+                #expect(u.isPresent == v.isPresent && u.values.map(\.bitPattern) == v.values.map(\.bitPattern), "\(name)")
+            }
+            start = range.upperBound
+        }
     }
 }

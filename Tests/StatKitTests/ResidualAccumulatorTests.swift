@@ -171,6 +171,51 @@ struct ResidualAccumulatorNarrowTests {
         }
     }
 
+    /// HC3 as the only heteroskedasticity-consistent estimator (alone or beside the cluster
+    /// sums, as the report asks) takes a copy of the loop with its ωᵢ in line: the same bits as
+    /// the general path, and the in-memory fit within the tolerances above.
+    @Test("one HC3 estimator, with or without clusters: the same bits as the general path", arguments: [1, 2, 3, 4])
+    func narrowSingleHC3(columns k: Int) throws {
+        let d = QRAccumulatorTests.data(n: 900, seed: 43)
+        let n = d.y.count
+        let pick = Array([0, 1, 4, 2].prefix(k))
+        let x = d.x.selectingColumns(pick), names = pick.map { d.names[$0] }
+        var lo = Matrix(rows: n, columns: k)
+        if k > 1 { for i in 0..<n { lo[i, 1] = x[i, 1] * 0x1p-60 } }
+        for weighted in [false, true] {
+            let w = weighted ? d.w : nil
+            let fit = try Streaming.accumulate(x, d.y, weights: w, lowOrder: lo, names: names,
+                                               blocks: Streaming.chunks(n, sizes: [128])).fit(hasIntercept: true)
+            let memory = try LinearRegression(design: x, response: d.y, termNames: names, hasIntercept: true, weights: w)
+            for covariances in [[CovarianceType.hc3], [.hc3, .cluster], [.cluster, .hc3]] {
+                var narrow = fit.residualAccumulator(covariances: covariances)
+                var general = narrow
+                general.narrowLimit = 0
+                var out = (r: [Double](), h: [Double]()), outGeneral = (r: [Double](), h: [Double]())
+                // 700 rows: two dsyrk chunks in the first block.
+                for r in Streaming.chunks(n, sizes: [700, 3, 197]) {
+                    let block = Streaming.rows(x, r), loBlock = Streaming.rows(lo, r)
+                    let g = covariances.contains(.cluster) ? d.g[r].map { Int($0) } : nil
+                    try narrow.add(block, response: Array(d.y[r]), weights: w.map { Array($0[r]) }, clusters: g,
+                                   lowOrder: loBlock, residuals: &out.r, leverages: &out.h)
+                    try general.add(block, response: Array(d.y[r]), weights: w.map { Array($0[r]) }, clusters: g,
+                                    lowOrder: loBlock, residuals: &outGeneral.r, leverages: &outGeneral.h)
+                }
+                let label = "k \(k) weighted \(weighted) \(covariances.map(\.rawValue))"
+                #expect(out.r == outGeneral.r && out.h == outGeneral.h, "\(label): per-row output")
+                for cov in covariances {
+                    let a = try fit.result(residuals: narrow, covariance: cov)
+                    let b = try fit.result(residuals: general, covariance: cov)
+                    #expect(a.covarianceMatrix == b.covarianceMatrix && a.durbinWatson == b.durbinWatson, "\(label) \(cov.rawValue)")
+                    if k > 1 {
+                        let m = try memory.fit(covariance: cov, clusters: cov == .cluster ? d.g : nil)
+                        StreamingFitTests.compare(a, m, "\(label) \(cov.rawValue)", residualSummary: false)
+                    }
+                }
+            }
+        }
+    }
+
     @Test("a row with leverage 1 is reported by HC2/HC3 on both paths")
     func leverageOne() throws {
         let d = QRAccumulatorTests.data(n: 200, seed: 3)
@@ -184,6 +229,12 @@ struct ResidualAccumulatorNarrowTests {
             #expect(throws: RegressionError.leverageOne(covariance: "HC3", rows: [17])) { _ = try fit.result(residuals: acc) }
             #expect(throws: RegressionError.leverageOne(covariance: "HC2", rows: [17])) { _ = try fit.result(residuals: acc, covariance: .hc2) }
             _ = try fit.result(residuals: acc, covariance: .hc1)
+            // HC3 alone (its own copy of the narrow loop) reports the row too.
+            var alone = fit.residualAccumulator(covariances: [.hc3, .cluster])
+            alone.narrowLimit = limit
+            try alone.add(x, response: d.y, clusters: (0..<200).map { $0 % 7 })
+            #expect(throws: RegressionError.leverageOne(covariance: "HC3", rows: [17])) { _ = try fit.result(residuals: alone) }
+            _ = try fit.result(residuals: alone, covariance: .cluster)
         }
     }
 }

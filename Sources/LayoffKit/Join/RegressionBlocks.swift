@@ -190,31 +190,14 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
             presentFlat.withUnsafeMutableBufferPointer { okBuffer in
                 let pairBase = pv.baseAddress, out = outBuffer.baseAddress!, ok = okBuffer.baseAddress!
                 let rowPointer = rows.baseAddress!, offsets = ap.baseAddress
-                for o in 0..<n {
-                    if o + Self.prefetchDistance < n {
-                        let ahead = Int(rowPointer[start + o + Self.prefetchDistance])
-                        if ahead >= 0 && ahead < limit {
-                            for k in 0..<c {
-                                llvmPrefetch(UnsafeRawPointer(vb[k] + ahead), 0, 3, 1)
-                                llvmPrefetch(UnsafeRawPointer(mb[k] + ahead), 0, 3, 1)
-                            }
-                            if let pairBase, pairCount > 0 { llvmPrefetch(UnsafeRawPointer(pairBase + ahead * stride), 0, 3, 1) }
-                        }
-                    }
-                    let r = Int(rowPointer[start + o])
-                    guard r >= 0, r < limit else { continue }
-                    for k in 0..<c where mb[k][r] {
-                        out[k * n + o] = vb[k][r]
-                        ok[k * n + o] = true
-                    }
-                    if let pairBase, let offsets {
-                        let record = pairBase + r * stride
-                        for w in 0..<pairCount {
-                            let a = offsets[w]
-                            out[(c + 2 * w) * n + o] = record[a]
-                            out[(c + 2 * w + 1) * n + o] = record[a + 1]
-                        }
-                    }
+                let sweep = GatherSweep(n: n, rows: rowPointer + start, limit: limit, values: vb.baseAddress!,
+                                        masks: mb.baseAddress!, pairs: pairBase, stride: stride, offsets: offsets,
+                                        pairCount: pairCount, out: out, ok: ok)
+                switch c {
+                case 1: sweep.run(GatherColumns1.self)
+                case 2: sweep.run(GatherColumns2.self)
+                case 3: sweep.run(GatherColumns3.self)
+                default: preconditionFailure("RegressionBlockSource: \(c) fundamentals columns")
                 }
             } } } } } } } } }
             }
@@ -265,6 +248,70 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
 /// use (read, keep in all cache levels, data cache). It changes no value.
 @_silgen_name("llvm.prefetch.p0")
 private func llvmPrefetch(_ address: UnsafeRawPointer, _ readWrite: Int32, _ locality: Int32, _ cacheType: Int32)
+
+/// A number of fundamentals columns known at compile time (one copy of
+/// ``GatherSweep/run(_:)`` each).
+protocol GatherColumnCount { static var value: Int { get } }
+enum GatherColumns1: GatherColumnCount { static var value: Int { 1 } }
+enum GatherColumns2: GatherColumnCount { static var value: Int { 2 } }
+enum GatherColumns3: GatherColumnCount { static var value: Int { 3 } }
+
+/// One block's sweep over its events in ``RegressionBlockSource/block(_:columns:)``: each
+/// event's fundamentals row (prefetched `prefetchDistance` events ahead), its columns'
+/// values where present (column `k` at `out[k·n + o]`, `ok` likewise) and its precomputed
+/// factors' value and low-order part (after the columns). The column pointers are locals
+/// and the column loop is unrolled for `C.value` columns.
+struct GatherSweep {
+    let n: Int
+    let rows: UnsafePointer<Int32>
+    let limit: Int
+    let values: UnsafePointer<UnsafePointer<Double>>
+    let masks: UnsafePointer<UnsafePointer<Bool>>
+    let pairs: UnsafePointer<Double>?
+    let stride: Int
+    let offsets: UnsafePointer<Int>?
+    let pairCount: Int
+    let out: UnsafeMutablePointer<Double>
+    let ok: UnsafeMutablePointer<Bool>
+
+    func run<C: GatherColumnCount>(_: C.Type) {
+        let c = C.value, distance = RegressionBlockSource.prefetchDistance
+        let v0 = values[0], v1 = c > 1 ? values[1] : values[0], v2 = c > 2 ? values[2] : values[0]
+        let m0 = masks[0], m1 = c > 1 ? masks[1] : masks[0], m2 = c > 2 ? masks[2] : masks[0]
+        let (n, limit, out, ok) = (self.n, self.limit, self.out, self.ok)
+        for o in 0..<n {
+            if o + distance < n {
+                let ahead = Int(rows[o + distance])
+                if ahead >= 0 && ahead < limit {
+                    llvmPrefetch(UnsafeRawPointer(v0 + ahead), 0, 3, 1)
+                    llvmPrefetch(UnsafeRawPointer(m0 + ahead), 0, 3, 1)
+                    if c > 1 {
+                        llvmPrefetch(UnsafeRawPointer(v1 + ahead), 0, 3, 1)
+                        llvmPrefetch(UnsafeRawPointer(m1 + ahead), 0, 3, 1)
+                    }
+                    if c > 2 {
+                        llvmPrefetch(UnsafeRawPointer(v2 + ahead), 0, 3, 1)
+                        llvmPrefetch(UnsafeRawPointer(m2 + ahead), 0, 3, 1)
+                    }
+                    if let pairs, pairCount > 0 { llvmPrefetch(UnsafeRawPointer(pairs + ahead * stride), 0, 3, 1) }
+                }
+            }
+            let r = Int(rows[o])
+            guard r >= 0, r < limit else { continue }
+            if m0[r] { out[o] = v0[r]; ok[o] = true }
+            if c > 1 && m1[r] { out[n + o] = v1[r]; ok[n + o] = true }
+            if c > 2 && m2[r] { out[2 * n + o] = v2[r]; ok[2 * n + o] = true }
+            if let pairs, let offsets {
+                let record = pairs + r * stride
+                for w in 0..<pairCount {
+                    let a = offsets[w]
+                    out[(c + 2 * w) * n + o] = record[a]
+                    out[(c + 2 * w + 1) * n + o] = record[a + 1]
+                }
+            }
+        }
+    }
+}
 
 /// Calls `body` with the base address of each of `arrays` (all non-empty), each valid for
 /// the duration of the call: nested `withUnsafeBufferPointer` calls, one per array.

@@ -386,19 +386,39 @@ public struct DesignMatrix: Sendable {
                          into kept: inout [Int]) {
         // The first failing check of each row (-1: none), found check by check; `failed`
         // counts the rows with a reason (when none fails, every row is kept).
+        // Branch-free: missing values are frequent and scattered, so a branch per row and
+        // check would often be mispredicted.
         var reason = [Int32](repeating: -1, count: n)
         var failed = 0
         reason.withUnsafeMutableBufferPointer { r in
             for (k, mask) in present.enumerated() {
+                let code = Int32(k)
                 mask.withUnsafeBufferPointer { m in
-                    for i in 0..<n where r[i] < 0 && !m[i] { r[i] = Int32(k); failed += 1 }
+                    var f: Int32 = 0
+                    for i in 0..<n {
+                        // 1 when no check failed yet (r = −1) and the value is missing; then
+                        // r = −1 + code + 1.
+                        let fails = Int32(bitPattern: UInt32(bitPattern: r[i]) >> 31) & Int32(1 &- unsafeBitCast(m[i], to: UInt8.self))
+                        r[i] = r[i] &+ fails &* (code &+ 1)
+                        f &+= fails
+                    }
+                    failed += Int(f)
                 }
             }
             for (k, column) in values.enumerated() {
                 guard let column else { continue }
                 let code = Int32(present.count + k)
                 column.withUnsafeBufferPointer { v in
-                    for i in 0..<n where r[i] < 0 && !v[i].isFinite { r[i] = code; failed += 1 }
+                    var f: Int32 = 0
+                    for i in 0..<n {
+                        // Not finite: the exponent bits all ones (0x7FF + 1 carries into bit 11).
+                        let exponent = (v[i].bitPattern >> 52) & 0x7FF
+                        let notFinite = Int32(truncatingIfNeeded: (exponent &+ 1) >> 11)
+                        let fails = Int32(bitPattern: UInt32(bitPattern: r[i]) >> 31) & notFinite
+                        r[i] = r[i] &+ fails &* (code &+ 1)
+                        f &+= fails
+                    }
+                    failed += Int(f)
                 }
             }
         }
@@ -407,13 +427,27 @@ public struct DesignMatrix: Sendable {
             kept.append(contentsOf: 0..<n)
             return
         }
-        kept.reserveCapacity(n - failed)
+        // Kept rows written at a cursor that advances only past them; per reason, a count
+        // (slot 0 collects the kept rows).
+        var tally = [Int](repeating: 0, count: present.count + values.count + 1)
+        kept.append(contentsOf: repeatElement(0, count: n))
+        var keptCount = 0
         reason.withUnsafeBufferPointer { r in
-            for i in 0..<n {
-                let c = r[i]
-                if c < 0 { kept.append(i) } else { counts[Int(c)] += 1 }
+            kept.withUnsafeMutableBufferPointer { out in
+                tally.withUnsafeMutableBufferPointer { t in
+                    var j = 0
+                    for i in 0..<n {
+                        let c = r[i]
+                        out[j] = i
+                        j &+= c < 0 ? 1 : 0
+                        t[Int(c) &+ 1] &+= 1
+                    }
+                    keptCount = j
+                }
             }
         }
+        kept.removeLast(n - keptCount)
+        for c in 0..<(tally.count - 1) { counts[c] += tally[c + 1] }
     }
 
     /// The formula's terms (the intercept first when there is one) grouped as patsy

@@ -427,7 +427,7 @@ public struct ResidualAccumulator: Sendable {
         if clustered, let keys = clusters {
             slotOf = [Int](repeating: 0, count: b)
             let before = clusterSlots.count
-            for i in 0..<b { slotOf[i] = clusterSlots.slot(keys[i]) * k }
+            clusterSlots.slots(keys, scale: k, into: &slotOf)
             u.append(contentsOf: repeatElement(0, count: (clusterSlots.count - before) * k))
         }
         if needZ && k <= narrowLimit {
@@ -562,8 +562,35 @@ public struct ResidualAccumulator: Sendable {
                                            _ lowOrder: Matrix?, _ residualsOut: UnsafeMutablePointer<Double>?,
                                            _ leveragesOut: UnsafeMutablePointer<Double>?,
                                            hcIndices: [Int], clustered: Bool) {
-        let b = x.rows, k = kept.count
-        precondition(k >= 1 && k <= 4)
+        // One copy of the loop per width and weighting, so that the columns a narrower
+        // design does not have are no values at all (not zeros kept in registers or spilled).
+        // One HC3 estimator (the report's, beside the cluster sums): its ωᵢ in line.
+        let oneHC3 = hcIndices.count == 1 && covariances[hcIndices[0]] == .hc3
+        func run<W: NarrowConstant>(_: W.Type) {
+            switch (weights != nil, oneHC3) {
+            case (false, false): narrowRows(W.self, Unweighted.self, Unweighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+            case (false, true): narrowRows(W.self, Unweighted.self, Weighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+            case (true, false): narrowRows(W.self, Weighted.self, Unweighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+            case (true, true): narrowRows(W.self, Weighted.self, Weighted.self, x, response, weights, slotOf, lowOrder, residualsOut, leveragesOut, hcIndices, clustered)
+            }
+        }
+        switch kept.count {
+        case 1: run(Width1.self)
+        case 2: run(Width2.self)
+        case 3: run(Width3.self)
+        case 4: run(Width4.self)
+        default: preconditionFailure("accumulateNarrow: \(kept.count) columns")
+        }
+    }
+
+    /// The body of ``accumulateNarrow``, specialised per width `W.value`, weighting
+    /// `Wt.value` and `H.value` (one estimator, HC3) — compile-time constants in each copy.
+    private mutating func narrowRows<W: NarrowConstant, Wt: NarrowFlag, H: NarrowFlag>(
+        _: W.Type, _: Wt.Type, _: H.Type, _ x: Matrix, _ response: [Double], _ weights: [Double]?,
+        _ slotOf: [Int], _ lowOrder: Matrix?, _ residualsOut: UnsafeMutablePointer<Double>?,
+        _ leveragesOut: UnsafeMutablePointer<Double>?, _ hcIndices: [Int], _ clustered: Bool) {
+        let k = W.value, weighted = Wt.value
+        let b = x.rows
         let kinds = hcIndices.map { covariances[$0] }
         let q = kinds.count
         // Per HC estimator: 0 for HC0/HC1 (ωᵢ = |ẽᵢ|), 1 for HC2 (÷ √(1 − hᵢᵢ)), 2 for HC3 (÷ (1 − hᵢᵢ)).
@@ -632,7 +659,7 @@ public struct ResidualAccumulator: Sendable {
                         if hasLow { x3 += Float80(lp[i + ol3]) }
                         e -= x3 * b3
                     }
-                    if let weights {
+                    if weighted, let weights {
                         let sw = Float80(weights[i]).squareRoot()
                         e *= sw
                         x0 *= sw; x1 *= sw; x2 *= sw; x3 *= sw
@@ -672,6 +699,22 @@ public struct ResidualAccumulator: Sendable {
                         if k > 2 { up[base + 2] += e * z2 }
                         if k > 3 { up[base + 3] += e * z3 }
                     }
+                    if H.value {
+                        // As the loop below for one estimator with leverageKind 2.
+                        var omega = Swift.abs(e)
+                        let oneMinus = 1 - h
+                        if oneMinus <= 1e-10 {
+                            if hcBad[0].count < 10 { hcBad[0].append(firstRow + i) }
+                            omega = 0
+                        } else {
+                            omega /= oneMinus
+                        }
+                        let zt = zsp.baseAddress! + r
+                        zt[0] = Double(z0 * omega)
+                        if k > 1 { zt[rows] = Double(z1 * omega) }
+                        if k > 2 { zt[2 * rows] = Double(z2 * omega) }
+                        if k > 3 { zt[3 * rows] = Double(z3 * omega) }
+                    } else {
                     for t in 0..<q {
                         var omega = Swift.abs(e)
                         let lk = leverageKind[t]
@@ -689,6 +732,7 @@ public struct ResidualAccumulator: Sendable {
                         if k > 1 { zt[rows] = Double(z1 * omega) }
                         if k > 2 { zt[2 * rows] = Double(z2 * omega) }
                         if k > 3 { zt[3 * rows] = Double(z3 * omega) }
+                    }
                     }
                 }
             } } } } } }
@@ -751,6 +795,17 @@ public struct ResidualAccumulator: Sendable {
     }
 }
 
+/// A width known at compile time (one copy of `ResidualAccumulator.narrowRows` each).
+protocol NarrowConstant { static var value: Int { get } }
+enum Width1: NarrowConstant { static var value: Int { 1 } }
+enum Width2: NarrowConstant { static var value: Int { 2 } }
+enum Width3: NarrowConstant { static var value: Int { 3 } }
+enum Width4: NarrowConstant { static var value: Int { 4 } }
+/// A flag known at compile time.
+protocol NarrowFlag { static var value: Bool { get } }
+enum Weighted: NarrowFlag { static var value: Bool { true } }
+enum Unweighted: NarrowFlag { static var value: Bool { false } }
+
 /// LLVM's prefetch intrinsic: a hint that brings the cache line at `address` in ahead of
 /// use (read, keep in all cache levels, data cache). It changes no value.
 @_silgen_name("llvm.prefetch.p0")
@@ -768,6 +823,39 @@ struct ClusterSlots: Sendable {
     private(set) var keys: [Int] = []
 
     var count: Int { keys.count }
+
+    /// `slots[i] = slot(keys[i]) · scale` for every key, in order (keys already seen in
+    /// `0 ..< dense.count` read the array in place; the others go through ``slot(_:)``).
+    mutating func slots(_ keys: [Int], scale: Int, into slots: inout [Int]) {
+        precondition(slots.count >= keys.count)
+        var i = 0
+        let n = keys.count
+        while i < n {
+            // Known small keys, without leaving the loop.
+            let found: Int = dense.withUnsafeBufferPointer { d in
+                keys.withUnsafeBufferPointer { kp in
+                    slots.withUnsafeMutableBufferPointer { out in
+                        let limit = d.count
+                        var j = i
+                        while j < n {
+                            let key = kp[j]
+                            guard key >= 0 && key < limit else { break }
+                            let s = Int(d[key])
+                            if s == 0 { break }
+                            out[j] = (s - 1) &* scale
+                            j += 1
+                        }
+                        return j
+                    }
+                }
+            }
+            i = found
+            if i < n {
+                slots[i] = slot(keys[i]) * scale
+                i += 1
+            }
+        }
+    }
 
     /// The slot of `key`, numbering it next if it is new.
     mutating func slot(_ key: Int) -> Int {

@@ -285,6 +285,11 @@ public struct StreamingFormulaFit: Sendable {
     /// designs (hundreds of level columns) are passed on in fewer rows at a time.
     static let blockElements = 1 << 20
 
+    /// Evaluated blocks the reading thread may have ready ahead of the accumulator (with
+    /// `threads` ≥ 2): one keeps both threads busy (a block takes about as long to evaluate
+    /// as to fold in) and holds the least memory.
+    static let blocksAhead = 1
+
     /// One evaluated block on its way from the reading stage to the accumulator.
     struct Block: Sendable {
         var x: Matrix
@@ -347,7 +352,7 @@ public struct StreamingFormulaFit: Sendable {
         let secondPass = covariance != .classical || residualSummary
         var acc = QRAccumulator(columns: 0, weighted: weights != nil, precision: precision ?? .extended,
                                 durbinWatson: durbinWatson && !secondPass)
-        try StreamingPipeline.run(threads: threads, produce: { (emit: (Block) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
+        try StreamingPipeline.run(threads: threads, capacity: Self.blocksAhead, produce: { (emit: (Block) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
             var announced = 0
             var rows = StreamingModelFrame.BlockRows()   // reused from block to block
             try source.forEachBlock(columns: columns) { (block, lines) throws(StreamingFitError) in
@@ -387,7 +392,7 @@ public struct StreamingFormulaFit: Sendable {
             passes = 2
             var second = fit.residualAccumulator(covariance: covariance, keepResiduals: residualSummary)
             let width = layout.names.count
-            try StreamingPipeline.run(threads: threads, produce: { (emit: (Block) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
+            try StreamingPipeline.run(threads: threads, capacity: Self.blocksAhead, produce: { (emit: (Block) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
                 var rows = StreamingModelFrame.BlockRows()
                 try source.forEachBlock(columns: columns) { (block, lines) throws(StreamingFitError) in
                     try box.value.evaluate(block, lines: lines, file: file, wantClusters: covariance == .cluster, into: &rows)
