@@ -24,19 +24,23 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
     let packed: PackedFundamentals?
 
     /// How many events ahead ``block(_:columns:)`` prefetches an event's fundamentals.
-    static let prefetchDistance = 20
+    static let prefetchDistance = 40
 
     /// The fundamentals columns of the regression table (one value per fundamentals row).
     static let fundamentalsColumns = ["employees", "revenue", "revenue_growth"]
 
     /// The fundamentals `columns` a formula uses, and its `precomputed` factors
-    /// (``PrecomputedFactor``): per fundamentals row `r`, factor `k`'s value and low-order
-    /// part at `pairs[r · stride + 2k]` and the next element (16 bytes per factor and row).
+    /// (``PrecomputedFactor``), packed in one record per fundamentals row: at
+    /// `records[r · stride]` the row's value of column `k` at `k` (``FundamentalsRecords/missing``'s
+    /// bit pattern where it is missing), then factor `j`'s value and low-order part at
+    /// `columns.count + 2j` and the next slot. `stride` is a power of two (32 bytes for the
+    /// report's two columns and one factor), and records start on a 64-byte boundary, so an
+    /// event's gather reads one cache line.
     struct PackedFundamentals: Sendable {
         var columns: [(name: String, column: NumericColumn)]
         var precomputed: [(expression: FormulaExpression, columns: [String])]
         var stride: Int
-        var pairs: [Double]
+        var records: FundamentalsRecords
         var rows: Int
     }
 
@@ -79,9 +83,25 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
                 factors.append((e, e.columns))
             }
         }
-        // Evaluated over slices of the fundamentals rows (little memory beside the result).
-        let stride = 2 * factors.count
-        var pairs = [Double](repeating: 0, count: rows * stride)
+        // A present value with the missing marker's bits (a NaN no parser writes) cannot be
+        // packed: the caller then gathers the columns one by one.
+        let marker = FundamentalsRecords.missing.bitPattern
+        for (_, c) in cols {
+            for r in 0..<rows where c.isPresent[r] && c.values[r].bitPattern == marker { return nil }
+        }
+        let width = cols.count + 2 * factors.count
+        var stride = 1
+        while stride < width { stride *= 2 }
+        let records = FundamentalsRecords(count: rows * stride)
+        let out = records.base
+        for (k, (_, c)) in cols.enumerated() {
+            c.values.withUnsafeBufferPointer { v in
+                c.isPresent.withUnsafeBufferPointer { ok in
+                    for r in 0..<rows { out[r * stride + k] = ok[r] ? v[r] : FundamentalsRecords.missing }
+                }
+            }
+        }
+        // The factors, evaluated over slices of the fundamentals rows (little memory beside the result).
         let chunk = 8192
         var start = 0
         while start < rows && !factors.isEmpty {
@@ -95,16 +115,15 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
             } catch { return nil }
             for (k, f) in factors.enumerated() {
                 let (v, lo) = PrecomputedFactor.evaluate(f.expression, over: table)
-                pairs.withUnsafeMutableBufferPointer { pp in
-                    for r in start..<end {
-                        pp[r * stride + 2 * k] = v[r - start]
-                        pp[r * stride + 2 * k + 1] = lo[r - start]
-                    }
+                let at = cols.count + 2 * k
+                for r in start..<end {
+                    out[r * stride + at] = v[r - start]
+                    out[r * stride + at + 1] = lo[r - start]
                 }
             }
             start = end
         }
-        return PackedFundamentals(columns: cols, precomputed: factors, stride: stride, pairs: pairs, rows: rows)
+        return PackedFundamentals(columns: cols, precomputed: factors, stride: stride, records: records, rows: rows)
     }
 
     /// Number of rows (events).
@@ -164,50 +183,58 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
             return .numeric(NumericColumn(values: values, isPresent: present))
         }
         // The formula's fundamentals columns and precomputed factors, gathered in one
-        // sweep over the block's events (each event's row prefetched a few events ahead).
+        // sweep over the block's events (each event's record prefetched 40 events ahead).
         var gathered: [String: Column] = [:]
         var factors: [(FormulaExpression, [Double], [Double])] = []
         if let packed, packed.columns.contains(where: { columns.contains($0.name) }) {
             let n = range.count, start = range.lowerBound, c = packed.columns.count, stride = packed.stride
             let wanted = packed.precomputed.indices.filter { packed.precomputed[$0].columns.allSatisfy(columns.contains) }
-            // Column k at k·n of one flat array; factor w's values and low parts after them.
+            // Column k's values at k·n of one flat array, then factor w's values and low-order parts.
             let width = c + 2 * wanted.count
-            let at = wanted.map { 2 * $0 }
             var flat = [Double](repeating: 0, count: width * n)
             var presentFlat = [Bool](repeating: false, count: c * n)
-            let limit = packed.rows, pairCount = wanted.count
-            // Base addresses of the columns' values and masks, valid inside the nested
-            // closures (no fundamentals row: nothing to gather, every value is missing).
+            let limit = packed.rows
+            let at = wanted.map { c + 2 * $0 }
+            let marker = FundamentalsRecords.missing.bitPattern
+            // No fundamentals row: nothing to gather, every value is missing.
             if limit > 0 {
-            withBaseAddresses(packed.columns.map(\.column.values)) { valueBases in
-            withBaseAddresses(packed.columns.map(\.column.isPresent)) { maskBases in
             join.row.withUnsafeBufferPointer { rows in
-            packed.pairs.withUnsafeBufferPointer { pv in
             at.withUnsafeBufferPointer { ap in
-            valueBases.withUnsafeBufferPointer { vb in
-            maskBases.withUnsafeBufferPointer { mb in
             flat.withUnsafeMutableBufferPointer { outBuffer in
             presentFlat.withUnsafeMutableBufferPointer { okBuffer in
-                let pairBase = pv.baseAddress, out = outBuffer.baseAddress!, ok = okBuffer.baseAddress!
-                let rowPointer = rows.baseAddress!, offsets = ap.baseAddress
-                let sweep = GatherSweep(n: n, rows: rowPointer + start, limit: limit, values: vb.baseAddress!,
-                                        masks: mb.baseAddress!, pairs: pairBase, stride: stride, offsets: offsets,
-                                        pairCount: pairCount, out: out, ok: ok)
-                switch c {
-                case 1: sweep.run(GatherColumns1.self)
-                case 2: sweep.run(GatherColumns2.self)
-                case 3: sweep.run(GatherColumns3.self)
-                default: preconditionFailure("RegressionBlockSource: \(c) fundamentals columns")
+                let records = UnsafePointer(packed.records.base), rowPointer = rows.baseAddress! + start
+                let out = outBuffer.baseAddress!, ok = okBuffer.baseAddress!
+                let distance = Self.prefetchDistance, pairCount = ap.count
+                for o in 0..<n {
+                    if o + distance < n {
+                        let ahead = Int(rowPointer[o + distance])
+                        if ahead >= 0 && ahead < limit { llvmPrefetch(UnsafeRawPointer(records + ahead * stride), 0, 3, 1) }
+                    }
+                    let r = Int(rowPointer[o])
+                    guard r >= 0, r < limit else { continue }
+                    let record = records + r * stride
+                    for k in 0..<c {
+                        let v = record[k]
+                        if v.bitPattern != marker {
+                            out[k * n + o] = v
+                            ok[k * n + o] = true
+                        }
+                    }
+                    for w in 0..<pairCount {
+                        let a = ap[w]
+                        out[(c + 2 * w) * n + o] = record[a]
+                        out[(c + 2 * w + 1) * n + o] = record[a + 1]
+                    }
                 }
-            } } } } } } } } }
+            } } } }
             }
-            let values = (0..<width).map { k in Array(flat[(k * n)..<((k + 1) * n)]) }
-            let present = (0..<c).map { k in Array(presentFlat[(k * n)..<((k + 1) * n)]) }
             for (k, col) in packed.columns.enumerated() {
-                gathered[col.name] = .numeric(NumericColumn(values: values[k], isPresent: present[k]))
+                gathered[col.name] = .numeric(NumericColumn(values: Array(flat[(k * n)..<((k + 1) * n)]),
+                                                            isPresent: Array(presentFlat[(k * n)..<((k + 1) * n)])))
             }
             for (w, q) in wanted.enumerated() {
-                factors.append((packed.precomputed[q].expression, values[c + 2 * w], values[c + 2 * w + 1]))
+                let v = (c + 2 * w) * n
+                factors.append((packed.precomputed[q].expression, Array(flat[v..<(v + n)]), Array(flat[(v + n)..<(v + 2 * n)])))
             }
         }
         var table = DataTable()
@@ -249,76 +276,23 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
 @_silgen_name("llvm.prefetch.p0")
 private func llvmPrefetch(_ address: UnsafeRawPointer, _ readWrite: Int32, _ locality: Int32, _ cacheType: Int32)
 
-/// A number of fundamentals columns known at compile time (one copy of
-/// ``GatherSweep/run(_:)`` each).
-protocol GatherColumnCount { static var value: Int { get } }
-enum GatherColumns1: GatherColumnCount { static var value: Int { 1 } }
-enum GatherColumns2: GatherColumnCount { static var value: Int { 2 } }
-enum GatherColumns3: GatherColumnCount { static var value: Int { 3 } }
+/// The packed fundamentals records of a ``RegressionBlockSource``: doubles on a 64-byte
+/// boundary, written once when the source is made and only read afterwards (so the
+/// source stays `Sendable`), freed with the last copy of the source.
+final class FundamentalsRecords: @unchecked Sendable {
+    /// The bits that mark a missing value in a record (a NaN with a payload no parser writes).
+    static let missing = Double(bitPattern: 0x7FF4_D15E_A5ED_0001)
+    /// The first record.
+    let base: UnsafeMutablePointer<Double>
+    let count: Int
 
-/// One block's sweep over its events in ``RegressionBlockSource/block(_:columns:)``: each
-/// event's fundamentals row (prefetched `prefetchDistance` events ahead), its columns'
-/// values where present (column `k` at `out[k·n + o]`, `ok` likewise) and its precomputed
-/// factors' value and low-order part (after the columns). The column pointers are locals
-/// and the column loop is unrolled for `C.value` columns.
-struct GatherSweep {
-    let n: Int
-    let rows: UnsafePointer<Int32>
-    let limit: Int
-    let values: UnsafePointer<UnsafePointer<Double>>
-    let masks: UnsafePointer<UnsafePointer<Bool>>
-    let pairs: UnsafePointer<Double>?
-    let stride: Int
-    let offsets: UnsafePointer<Int>?
-    let pairCount: Int
-    let out: UnsafeMutablePointer<Double>
-    let ok: UnsafeMutablePointer<Bool>
-
-    func run<C: GatherColumnCount>(_: C.Type) {
-        let c = C.value, distance = RegressionBlockSource.prefetchDistance
-        let v0 = values[0], v1 = c > 1 ? values[1] : values[0], v2 = c > 2 ? values[2] : values[0]
-        let m0 = masks[0], m1 = c > 1 ? masks[1] : masks[0], m2 = c > 2 ? masks[2] : masks[0]
-        let (n, limit, out, ok) = (self.n, self.limit, self.out, self.ok)
-        for o in 0..<n {
-            if o + distance < n {
-                let ahead = Int(rows[o + distance])
-                if ahead >= 0 && ahead < limit {
-                    llvmPrefetch(UnsafeRawPointer(v0 + ahead), 0, 3, 1)
-                    llvmPrefetch(UnsafeRawPointer(m0 + ahead), 0, 3, 1)
-                    if c > 1 {
-                        llvmPrefetch(UnsafeRawPointer(v1 + ahead), 0, 3, 1)
-                        llvmPrefetch(UnsafeRawPointer(m1 + ahead), 0, 3, 1)
-                    }
-                    if c > 2 {
-                        llvmPrefetch(UnsafeRawPointer(v2 + ahead), 0, 3, 1)
-                        llvmPrefetch(UnsafeRawPointer(m2 + ahead), 0, 3, 1)
-                    }
-                    if let pairs, pairCount > 0 { llvmPrefetch(UnsafeRawPointer(pairs + ahead * stride), 0, 3, 1) }
-                }
-            }
-            let r = Int(rows[o])
-            guard r >= 0, r < limit else { continue }
-            if m0[r] { out[o] = v0[r]; ok[o] = true }
-            if c > 1 && m1[r] { out[n + o] = v1[r]; ok[n + o] = true }
-            if c > 2 && m2[r] { out[2 * n + o] = v2[r]; ok[2 * n + o] = true }
-            if let pairs, let offsets {
-                let record = pairs + r * stride
-                for w in 0..<pairCount {
-                    let a = offsets[w]
-                    out[(c + 2 * w) * n + o] = record[a]
-                    out[(c + 2 * w + 1) * n + o] = record[a + 1]
-                }
-            }
-        }
+    /// `count` doubles, zeroed.
+    init(count: Int) {
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * 8, alignment: 64)
+        base = raw.bindMemory(to: Double.self, capacity: max(1, count))
+        base.initialize(repeating: 0, count: max(1, count))
     }
-}
 
-/// Calls `body` with the base address of each of `arrays` (all non-empty), each valid for
-/// the duration of the call: nested `withUnsafeBufferPointer` calls, one per array.
-private func withBaseAddresses<T, R>(_ arrays: [[T]], _ body: ([UnsafePointer<T>]) -> R) -> R {
-    func nest(_ k: Int, _ bases: [UnsafePointer<T>]) -> R {
-        if k == arrays.count { return body(bases) }
-        return arrays[k].withUnsafeBufferPointer { nest(k + 1, bases + [$0.baseAddress!]) }
-    }
-    return nest(0, [])
+    deinit { base.deallocate() }
 }
