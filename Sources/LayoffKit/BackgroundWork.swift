@@ -23,12 +23,39 @@ public final class BackgroundWork<T: Sendable>: @unchecked Sendable {
     /// inputs' digest, the fundamentals load) would wait for them while the thread that
     /// needs it sits idle. Each piece gets its own serial queue, which libdispatch serves
     /// at once, and the system shares the cores between all of them.
-    public init(_ body: @escaping @Sendable () -> T) {
+    ///
+    /// With `niceness` (Linux), the piece gets a new thread that runs at that nice value
+    /// (a lower scheduling priority, unless the process's is lower already): for work that can finish late without delaying anything (the
+    /// inputs' digest, needed only when the report's provenance is written). While every
+    /// core is busy the scheduler gives it a smaller share, so the work others wait for
+    /// (parsing) gets more; when a core would idle, it runs at full speed. A thread of its
+    /// own, as an unprivileged thread cannot raise its priority back for a next piece.
+    /// Elsewhere, or if the thread cannot be made, `niceness` is ignored.
+    public init(niceness: Int32? = nil, _ body: @escaping @Sendable () -> T) {
         group.enter()
-        DispatchQueue(label: "LayoffStats.BackgroundWork").async { [self] in
+        let start = ThreadStart { [self] in
             result = body()
             group.leave()
         }
+        #if os(Linux)
+        if let niceness {
+            let box = Unmanaged.passRetained(ThreadStart {
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)  // this thread only
+                start.run()
+            }).toOpaque()
+            var thread = pthread_t()
+            let made = pthread_create(&thread, nil, { arg in
+                Unmanaged<ThreadStart>.fromOpaque(arg!).takeRetainedValue().run()
+                return nil
+            }, box)
+            if made == 0 {
+                pthread_detach(thread)
+                return
+            }
+            Unmanaged<ThreadStart>.fromOpaque(box).release()
+        }
+        #endif
+        DispatchQueue(label: "LayoffStats.BackgroundWork").async { start.run() }
     }
 
     /// Waits for the computation and returns its result.
@@ -36,6 +63,12 @@ public final class BackgroundWork<T: Sendable>: @unchecked Sendable {
         group.wait()
         return result!
     }
+}
+
+/// The closure a thread made by ``BackgroundWork/init(niceness:_:)`` runs.
+private final class ThreadStart: @unchecked Sendable {
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
 }
 
 /// Number of threads worth using by default: 2 on a machine with at least two cores

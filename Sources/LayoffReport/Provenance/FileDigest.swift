@@ -49,7 +49,9 @@ public final class PendingDigests: Sendable {
 
     /// Starts hashing the files at `paths`, one after another, on another thread.
     public init(paths: [String]) {
-        work = BackgroundWork {
+        // At a lower priority: while the inputs are parsed on every core, the parse gets
+        // more of the CPU and the hashing catches up in the gaps of the later sections.
+        work = BackgroundWork(niceness: 10) {
             var out: [String: FileDigest] = [:]
             for p in paths where out[p] == nil { out[p] = FileDigest.of(path: p) }
             return out
