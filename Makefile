@@ -28,11 +28,8 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# The CLI links the Swift runtime statically: no dynamic symbol binding at start-up or
-# through the PLT on every runtime call (the report at 10⁶ events: ≈ 4 % less time,
-# start-up 8.6 → 5.8 ms of CPU, 3 MiB less resident; Benchmarks/README.md).
 release: deps
-	$(SWIFT) build -c release --product layoffs --static-swift-stdlib
+	$(SWIFT) build -c release --product layoffs
 
 report: release
 	./.build/release/layoffs report --out $(REPORT_OUT)

@@ -17,7 +17,7 @@
 #   PEERS_CHECK_PROJECT=0  skip checking a peer's numbers against the project's own CLI
 #                    (`layoffs rolling`, `yoy`, `yoy --ytd`; default on when the binary has them)
 #   LAYOFFS_BIN      the project's `layoffs` binary for `layoffs generate`; default: built with
-#                    swift build -c release --product layoffs --static-swift-stdlib --scratch-path /tmp/build-peers
+#                    swift build -c release --product layoffs --scratch-path /tmp/build-peers
 #   LAYOFFS_CMD      the Swift pipeline to time alongside the peers, run with `bash -c`, with
 #                    $EVENTS, $FUNDAMENTALS, $RESULT and $N exported, e.g.
 #                    LAYOFFS_CMD='/path/layoffs report --data "$EVENTS" --fundamentals "$FUNDAMENTALS" --out /tmp/r.md'
@@ -60,7 +60,7 @@ if [ -z "${LAYOFFS_BIN:-}" ]; then
     LAYOFFS_BIN=/tmp/build-peers/release/layoffs
     if [ ! -x "$LAYOFFS_BIN" ]; then
         log "building the layoffs tool (scratch path /tmp/build-peers)"
-        (cd "$REPO" && swift build -c release --product layoffs --static-swift-stdlib --scratch-path /tmp/build-peers >&2)
+        (cd "$REPO" && swift build -c release --product layoffs --scratch-path /tmp/build-peers >&2)
     fi
 fi
 
