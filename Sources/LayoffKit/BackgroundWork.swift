@@ -24,38 +24,24 @@ public final class BackgroundWork<T: Sendable>: @unchecked Sendable {
     /// needs it sits idle. Each piece gets its own serial queue, which libdispatch serves
     /// at once, and the system shares the cores between all of them.
     ///
-    /// With `niceness` (Linux), the piece gets a new thread that runs at that nice value
-    /// (a lower scheduling priority, unless the process's is lower already): for work that can finish late without delaying anything (the
-    /// inputs' digest, needed only when the report's provenance is written). While every
-    /// core is busy the scheduler gives it a smaller share, so the work others wait for
-    /// (parsing) gets more; when a core would idle, it runs at full speed. A thread of its
-    /// own, as an unprivileged thread cannot raise its priority back for a next piece.
-    /// Elsewhere, or if the thread cannot be made, `niceness` is ignored.
+    /// With `niceness` (Linux), the piece gets a new thread that runs at that nice value (a
+    /// lower scheduling priority, unless the process's is lower already): for work that can
+    /// finish late without delaying anything (the inputs' digest, needed only when the
+    /// report's provenance is written). While every core is busy the scheduler gives it a
+    /// smaller share, so the work others wait for (parsing) gets more; when a core would
+    /// idle, it runs at full speed. A thread of its own, as an unprivileged thread cannot
+    /// raise its priority back for a next piece. Elsewhere, or if the thread cannot be
+    /// made, `niceness` is ignored.
     public init(niceness: Int32? = nil, _ body: @escaping @Sendable () -> T) {
         group.enter()
-        let start = ThreadStart { [self] in
+        let start = ThreadStart(niceness: niceness) { [self] in
             result = body()
             group.leave()
         }
-        #if os(Linux)
-        if let niceness {
-            let box = Unmanaged.passRetained(ThreadStart {
-                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)  // this thread only
-                start.run()
-            }).toOpaque()
-            var thread = pthread_t()
-            let made = pthread_create(&thread, nil, { arg in
-                Unmanaged<ThreadStart>.fromOpaque(arg!).takeRetainedValue().run()
-                return nil
-            }, box)
-            if made == 0 {
-                pthread_detach(thread)
-                return
-            }
-            Unmanaged<ThreadStart>.fromOpaque(box).release()
+        if !start.runOnThreadOfItsOwn() {
+            // A pool thread is shared with later pieces: it keeps its priority.
+            DispatchQueue(label: "LayoffStats.BackgroundWork").async { start.body() }
         }
-        #endif
-        DispatchQueue(label: "LayoffStats.BackgroundWork").async { start.run() }
     }
 
     /// Waits for the computation and returns its result.
@@ -65,10 +51,44 @@ public final class BackgroundWork<T: Sendable>: @unchecked Sendable {
     }
 }
 
-/// The closure a thread made by ``BackgroundWork/init(niceness:_:)`` runs.
+/// A piece of ``BackgroundWork``: its closure and the nice value it asked for.
 private final class ThreadStart: @unchecked Sendable {
-    let run: () -> Void
-    init(_ run: @escaping () -> Void) { self.run = run }
+    let niceness: Int32?
+    let body: () -> Void
+    init(niceness: Int32?, _ body: @escaping () -> Void) {
+        self.niceness = niceness
+        self.body = body
+    }
+
+    /// Runs the closure at the nice value, on the thread of its own made for it.
+    func run() {
+        #if os(Linux)
+        if let niceness { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }  // this thread only
+        #endif
+        body()
+    }
+
+    /// With a nice value on Linux, starts a detached thread that runs the closure; `false`
+    /// (nothing started) otherwise or if the thread cannot be made.
+    func runOnThreadOfItsOwn() -> Bool {
+        #if os(Linux)
+        guard niceness != nil else { return false }
+        let box = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let made = pthread_create(&thread, nil, { arg in
+            Unmanaged<ThreadStart>.fromOpaque(arg!).takeRetainedValue().run()
+            return nil
+        }, box)
+        guard made == 0 else {
+            Unmanaged<ThreadStart>.fromOpaque(box).release()
+            return false
+        }
+        pthread_detach(thread)
+        return true
+        #else
+        return false
+        #endif
+    }
 }
 
 /// Number of threads worth using by default: 2 on a machine with at least two cores

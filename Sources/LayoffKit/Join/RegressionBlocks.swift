@@ -284,11 +284,9 @@ final class FundamentalsRecords: @unchecked Sendable {
     static let missing = Double(bitPattern: 0x7FF4_D15E_A5ED_0001)
     /// The first record.
     let base: UnsafeMutablePointer<Double>
-    let count: Int
 
     /// `count` doubles, zeroed.
     init(count: Int) {
-        self.count = count
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * 8, alignment: 64)
         base = raw.bindMemory(to: Double.self, capacity: max(1, count))
         base.initialize(repeating: 0, count: max(1, count))
