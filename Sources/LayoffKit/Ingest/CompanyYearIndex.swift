@@ -52,7 +52,9 @@ extension FundamentalsTable {
 /// consecutive slots: the rows of a company (usually consecutive in a file) touch one or
 /// two cache lines, and looking up the year before a row's lands next to that row's own
 /// entry. Companies are scattered by the mix of their codes; linear probing at a load of
-/// at most one half.
+/// at most three quarters (a load of one half doubled the table's pages, 8 MB for 160,000
+/// keys, for no measurable gain in probes: most lookups are of a company's next year,
+/// one slot on).
 struct CodeYearIndex {
     private struct Slot {
         var year: Int
@@ -68,7 +70,7 @@ struct CodeYearIndex {
     /// An empty index sized for `expected` keys (it grows past that).
     init(expected: Int = 0) {
         var size = 64
-        while size < 2 * expected { size *= 2 }
+        while 3 * size < 4 * expected { size *= 2 }
         slots = [Slot](repeating: Slot(year: 0, code: 0, row: -1), count: size)
         mask = size - 1
     }
@@ -114,7 +116,7 @@ struct CodeYearIndex {
         }
         if found < 0 {
             count += 1
-            if 2 * count > slots.count { grow() }
+            if 4 * count > 3 * slots.count { grow() }
         }
         return found
     }

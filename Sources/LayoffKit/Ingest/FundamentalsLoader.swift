@@ -113,14 +113,14 @@ public enum FundamentalsLoader {
             throw .invalidData(file: reader.name, problems: rows.checker.problems)
         }
         var t = FundamentalsTable()
-        t.company = rows.company
-        t.fiscalYear = rows.year
+        t.company = RowBuilder.fitted(&rows.company)
+        t.fiscalYear = RowBuilder.fitted(&rows.year)
         t.employees = RowBuilder.column(&rows.employees)
         t.revenue = RowBuilder.column(&rows.revenue)
         t.revenueGrowth = RowBuilder.column(&rows.growth)
-        t.growthDerived = [Bool](repeating: false, count: rows.company.count)
-        t.line = rows.line
-        let codes = CompanyCodes(codes: rows.codes, names: rows.names)
+        t.growthDerived = [Bool](repeating: false, count: t.company.count)
+        t.line = RowBuilder.fitted(&rows.line)
+        let codes = CompanyCodes(codes: RowBuilder.fitted(&rows.codes), names: rows.names)
         t.companyCodes = codes
         // `rows.firstRow` holds every row (a repeated company-year is a problem that keeps
         // the row out), so it is the index the derivation needs.
@@ -158,6 +158,19 @@ public enum FundamentalsLoader {
             firstRow = CodeYearIndex(expected: expectedRows)
             employees.reserveCapacity(expectedRows); revenue.reserveCapacity(expectedRows)
             growth.reserveCapacity(expectedRows)
+            // The other columns too (growing by doubling wrote each about twice, into fresh
+            // pages); ``fitted(_:)`` trims a reserve that proved too generous.
+            company.reserveCapacity(expectedRows); year.reserveCapacity(expectedRows)
+            line.reserveCapacity(expectedRows); codes.reserveCapacity(expectedRows)
+        }
+
+        /// `array` (left empty), copied to exactly its count when more than a quarter of
+        /// its capacity is spare (the reserve the file's size suggested was too generous).
+        static func fitted<T>(_ array: inout [T]) -> [T] {
+            var out: [T] = []
+            swap(&out, &array)
+            if out.capacity - out.count > out.count / 4 + 1024 { out = Array(out) }
+            return out
         }
 
         /// The column of numbers read, NaN marking missing, made in place from `numbers`
@@ -165,9 +178,7 @@ public enum FundamentalsLoader {
         /// capacity is spare (the reserve the file's size suggested was too generous), when
         /// the column gets a copy of exactly its count.
         static func column(_ numbers: inout [Double]) -> NumericColumn {
-            var values: [Double] = []
-            swap(&values, &numbers)
-            if values.capacity - values.count > values.count / 4 + 1024 { values = Array(values) }
+            var values = fitted(&numbers)
             var present = [Bool](repeating: true, count: values.count)
             for i in values.indices where values[i].isNaN {
                 values[i] = 0
