@@ -729,6 +729,9 @@ public enum EventLoader {
         }
         parts = []
         j.text = pendingText?.wait() ?? joinedText!
+        // Rows written beyond the end before the moves (the tail of the last moved run):
+        // their whole pages go back to the system.
+        c.release(from: total, to: ranges.map(\.end).max() ?? 0)
         j.count = total
         return j
     }

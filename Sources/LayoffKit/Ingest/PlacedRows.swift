@@ -27,6 +27,26 @@ struct PlacedColumns: @unchecked Sendable {
     let line: UnsafeMutablePointer<Int32>
     /// Rows each column holds.
     let capacity: Int
+
+    /// Gives the whole pages of rows `from..<to` of every column back to the system (rows
+    /// written, then moved away; beyond the columns' count, never read).
+    func release(from: Int, to: Int) {
+        #if canImport(Glibc)
+        guard to > from else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        func release<T>(_ p: UnsafeMutablePointer<T>) {
+            let first = (Int(bitPattern: p + from) + page - 1) / page * page
+            let last = Int(bitPattern: p + to) / page * page
+            if last > first { madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, MADV_DONTNEED) }
+        }
+        for p in codes { release(p) }
+        release(day)
+        for p in values { release(p) }
+        for p in present { release(p) }
+        release(added)
+        release(line)
+        #endif
+    }
 }
 
 /// The rows of the final columns one segment writes in place: from `start` (the row its
@@ -174,8 +194,8 @@ struct PlacementPlan: Sendable {
 
 /// Test settings of the in-place segments.
 struct PlacementKnobs: Sendable {
-    /// Multiplies the estimated rows per byte: below 1 segments start too late (gaps to
-    /// close), above 1 too early (segments overflow).
+    /// Multiplies the estimated rows per byte: below 1 segments start too early (the
+    /// segment before overflows), above 1 too late (gaps to close).
     var rowEstimateScale = 1.0
     /// Rows of the final columns instead of the file's upper bound (too few: the join
     /// falls back to the tables).
