@@ -679,6 +679,9 @@ public enum EventLoader {
         }
         (j.problems, j.excluded, j.rows) = reports(parts)
         let ranges = parts.map { $0.placed!.range }
+        // Each segment claims rows below its limit, the next one's start (limits only
+        // move down under the claims' lock): the runs never overlap.
+        precondition(zip(ranges, ranges.dropFirst()).allSatisfy { $0.end <= $1.start }, "placed segments overlap")
         var finals: [Int] = [], overflows: [Int] = [], total = 0
         for k in parts.indices {
             finals.append(total)
