@@ -196,7 +196,7 @@ public enum EventLoader {
             let board = SegmentBoard(path: path, size: size, minimumSteal: max(2, minimumStealBytes))
             /// The segment from `start` whose reader follows `progress`, marked finished once parsed.
             @Sendable func parseSegment(from start: Int, _ progress: SegmentProgress, _ placed: PlacedRows) -> (start: Int, part: Partial) {
-                var part = Partial(layout: layout)
+                var part = Partial(layout: layout, later: true)
                 part.placed = placed
                 do throws(CSVError) {
                     let r = try CSVReader(path: path, segmentStart: start, firstLine: 1, chunkSize: chunkSize)
@@ -382,9 +382,13 @@ public enum EventLoader {
         var placed: PlacedRows?
         let layout: ColumnLayout
 
-        init(layout: ColumnLayout) {
+        /// An empty part; `later` for a segment after the first, whose text columns are only
+        /// read to be merged into the first one's (their ASCII levels go unindexed, see
+        /// ``TextColumnInterner/init(asciiLevelsUnindexed:)``).
+        init(layout: ColumnLayout, later: Bool = false) {
             self.layout = layout
-            interners = [TextColumnInterner](repeating: TextColumnInterner(), count: 6 + layout.extras.count)
+            interners = [TextColumnInterner](repeating: TextColumnInterner(asciiLevelsUnindexed: later),
+                                             count: 6 + layout.extras.count)
         }
 
         // Canonical indices.
