@@ -147,4 +147,51 @@ private func slice(_ s: String) -> ArraySlice<UInt8> { Array(s.utf8)[...] }
         #expect(c2.levels == ["abcdefgh12345678x", "abcdefgh12345678y", ""])
         #expect(i2.code([][...], in: &c2) == e)
     }
+
+    /// An interner that leaves ASCII levels out of the column's index gives the codes and
+    /// levels `TextColumn` itself gives the values as strings (canonically equivalent
+    /// spellings one level: NFC and NFD, the Kelvin sign and K, the Greek question mark
+    /// and the semicolon, varia and the grave accent), through every entry point.
+    @Test func asciiLevelsUnindexedGiveTheSameCodes() {
+        let pool = ["Acme", "Caf\u{E9}", "Cafe\u{301}", "\u{212A}elvin", "Kelvin", "a\u{37E}b", "a;b", "x\u{1FEF}",
+                    "x`", "\u{6771}\u{4EAC}", "https://example.com/a/long/path/\u{E9}t\u{E9}", "https://example.com/long/x",
+                    "K", "\u{212A}", "", "Globex Corporation International"]
+        var g = SplitMix(state: 41)
+        for order in 0..<40 {
+            var values: [String] = []
+            for i in 0..<400 {
+                values.append(Bool.random(using: &g) ? pool.randomElement(using: &g)! : "c\(Int.random(in: 0..<(order * 20 + 5), using: &g))-\(i % 3)")
+            }
+            let reference = TextColumn(values)
+            var column = TextColumn(), interner = TextColumnInterner(asciiLevelsUnindexed: true)
+            for (i, v) in values.enumerated() {
+                let bytes = Array(v.utf8)
+                let code = bytes.withUnsafeBufferPointer { b -> Int32 in
+                    switch (order + i) % 3 {
+                    case 0: return interner.recentCode(b, in: &column)
+                    case 1:
+                        let ahead = interner.lookahead(b)
+                        if let d = interner.deferred(b, lookahead: ahead) { return interner.code(d, in: &column) }
+                        return interner.code(b, lookahead: ahead, in: &column)
+                    default: return interner.canonicalCode(b, in: &column)
+                    }
+                }
+                column.codes.append(code)
+            }
+            #expect(column.codes == reference.codes, "order \(order)")
+            #expect(column.levels == reference.levels, "order \(order)")
+        }
+    }
+}
+
+/// SplitMix64, for reproducible test inputs.
+private struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

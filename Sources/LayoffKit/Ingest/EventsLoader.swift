@@ -129,7 +129,8 @@ public enum EventLoader {
     /// ``load(path:options:threads:)`` with the smallest file size worth splitting and the
     /// smallest remainder worth taking over given (tests split and share tiny files).
     /// (Tests also read in small chunks, so that readers are overtaken while they read,
-    /// and count the segments taken over in `takenOver`.)
+    /// and count the segments taken over in `takenOver`; `placement` skews where segments
+    /// write their rows in place, or shrinks the columns, and counts what the join moved.)
     ///
     /// `alongside`, when given, is called with the loaded events while the duplicates are
     /// searched on other threads (unless ``EventLoadOptions/dedupe`` removes them, which
@@ -137,7 +138,7 @@ public enum EventLoader {
     /// events but not their duplicates (the fundamentals join) overlaps the search.
     static func load(path: String, options: EventLoadOptions, threads: Int, minimumSplitBytes: Int,
                      minimumStealBytes: Int = 8 << 20, chunkSize: Int = 1 << 20,
-                     takenOver: TakeOverCount? = nil,
+                     takenOver: TakeOverCount? = nil, placement: PlacementKnobs = .init(),
                      alongside: ((EventTable) -> Void)? = nil) throws(IngestError) -> EventLoadResult {
         try checkOptions(options)
         let reader: CSVReader
@@ -149,7 +150,7 @@ public enum EventLoader {
         // Room for as many events as the file could hold (a valid record has at least a
         // comma per column, a line break, a company and an 8-byte date), reserved up front
         // so that columns never move while growing: memory is only committed as rows are
-        // written, and segments append to the first one in place.
+        // written (segments write into such columns in place).
         let minimumRecord = header.count + 8
         if splits.isEmpty {
             var part = Partial(layout: layout)
@@ -159,71 +160,133 @@ public enum EventLoader {
             return try finish(&parts, header: header, options: options, name: reader.name, threads: threads,
                               alongside: alongside)
         }
-        // Segment 0 here, segments 1..<k on other threads. A thread done with its segment
-        // takes over the second half of the largest remainder still being parsed (from a
-        // line feed on, as the splits are made), until no remainder is worth it: the
-        // threads then finish together however the system shares the cores among them
-        // and the other work of the moment (hashing, the fundamentals).
-        let board = SegmentBoard(path: path, size: size, minimumSteal: max(2, minimumStealBytes))
-        /// The segment from `start` whose reader follows `progress`, marked finished once parsed.
-        @Sendable func parseSegment(from start: Int, _ progress: SegmentProgress) -> (start: Int, part: Partial) {
-            var part = Partial(layout: layout)
-            do throws(CSVError) {
-                let r = try CSVReader(path: path, segmentStart: start, firstLine: 1, chunkSize: chunkSize)
-                r.follow(progress)
-                part.parse(r, header: header, options: options, reserve: (min(progress.stop, size) - start) / minimumRecord + 1)
-            } catch {
-                part.csvError = error
-            }
-            board.finished(progress)
-            return (start, part)
-        }
-        @Sendable func parseTakenOver() -> [(start: Int, part: Partial)] {
-            var out: [(start: Int, part: Partial)] = []
-            while let s = board.takeOver() { out.append(parseSegment(from: s.start, s.progress)) }
-            return out
-        }
-        let first = board.add(start: reader.position, stop: splits[0])
-        let pending = splits.indices.map { k in
-            let start = splits[k], progress = board.add(start: start, stop: k + 1 < splits.count ? splits[k + 1] : Int.max)
-            return BackgroundWork { [parseSegment(from: start, progress)] + parseTakenOver() }
-        }
-        reader.follow(first)
-        var current = Partial(layout: layout)
-        current.parse(reader, header: header, options: options, reserve: size / minimumRecord + 1)
-        board.finished(first)
-        var segments = parseTakenOver()
-        for p in pending { segments += p.wait() }
-        // In file order. Where a segment did not end exactly where the next begins (a quoted
-        // line break straddles the boundary), the next one's parse is dropped and this one
-        // goes on through it.
-        segments.sort { $0.start < $1.start }
-        takenOver?.count.store(segments.count - splits.count, ordering: .relaxed)
-        var done: [Partial] = []
-        for k in segments.indices {
-            if current.csvError != nil { break } // thrown below; later segments do not matter
-            if current.stopPosition == segments[k].start {
-                var n = segments[k].part
-                n.lineOffset = current.lineOffset + current.stopLine - 1
-                done.append(current)
-                current = n
-            } else {
-                let stop = k + 1 < segments.count ? segments[k + 1].start : Int.max
+        return try loadSegments(reader: reader, path: path, header: header, layout: layout, options: options,
+                                threads: threads, size: size, splits: splits, capacity: size / minimumRecord + 1,
+                                minimumStealBytes: minimumStealBytes, chunkSize: chunkSize, takenOver: takenOver,
+                                placement: placement, alongside: alongside)
+    }
+
+    /// The parse in segments of ``load(path:options:threads:minimumSplitBytes:minimumStealBytes:chunkSize:takenOver:placement:alongside:)``.
+    ///
+    /// Every segment writes its rows in place, into the final columns (arrays of
+    /// `capacity` rows, an upper bound of the file's events, allocated once: memory is
+    /// committed only where rows are written), from the row its first byte is estimated to
+    /// start at, so that its rows are written once, never copied into a first segment's
+    /// table. A segment reaching the next one's start keeps its further rows in its own
+    /// table (its overflow). At the end the segments' rows are moved together (gaps
+    /// closed, overflows inserted), text codes remapped on the way; a file that grew
+    /// beyond `capacity` while read is joined the ordinary way.
+    private static func loadSegments(reader: CSVReader, path: String, header: [String], layout: ColumnLayout,
+                                     options: EventLoadOptions, threads: Int, size: Int, splits: [Int], capacity: Int,
+                                     minimumStealBytes: Int, chunkSize: Int, takenOver: TakeOverCount?,
+                                     placement: PlacementKnobs,
+                                     alongside: ((EventTable) -> Void)?) throws(IngestError) -> EventLoadResult {
+        let capacity = max(1, placement.capacity ?? capacity)
+        let dataStart = reader.position
+        // Estimated rows per byte, with 1 % to spare, so that a segment seldom overflows
+        // into the next one's rows (a gap costs nothing but the move that closes it).
+        let rowsPerByte = rowsPerByteEstimate(path: path, from: dataStart) * 1.01 * placement.rowEstimateScale
+        let textCount = 6 + layout.extras.count
+        let built = withPlacedColumns(textColumns: textCount, capacity: capacity) { columns -> PlacedJoin in
+            // Segment 0 here, segments 1..<k on other threads. A thread done with its segment
+            // takes over the second half of the largest remainder still being parsed (from a
+            // line feed on, as the splits are made), until no remainder is worth it: the
+            // threads then finish together however the system shares the cores among them
+            // and the other work of the moment (hashing, the fundamentals).
+            let board = SegmentBoard(path: path, size: size, minimumSteal: max(2, minimumStealBytes))
+            /// The segment from `start` whose reader follows `progress`, marked finished once parsed.
+            @Sendable func parseSegment(from start: Int, _ progress: SegmentProgress, _ placed: PlacedRows) -> (start: Int, part: Partial) {
+                var part = Partial(layout: layout, later: true)
+                part.placed = placed
                 do throws(CSVError) {
-                    let r = try CSVReader(path: path, segmentStart: current.stopPosition, firstLine: current.stopLine,
-                                          chunkSize: chunkSize)
-                    r.stop(at: stop)
-                    current.parse(r, header: header, options: options)
+                    let r = try CSVReader(path: path, segmentStart: start, firstLine: 1, chunkSize: chunkSize)
+                    r.follow(progress)
+                    part.parse(r, header: header, options: options)
                 } catch {
-                    current.csvError = error
+                    part.csvError = error
                 }
+                board.finished(progress)
+                return (start, part)
             }
-            segments[k].part = Partial(layout: layout) // drop this reference: `current` or `done` holds it
+            @Sendable func parseTakenOver() -> [(start: Int, part: Partial)] {
+                var out: [(start: Int, part: Partial)] = []
+                while let s = board.takeOver() { out.append(parseSegment(from: s.start, s.progress, s.placed)) }
+                return out
+            }
+            // Segment k from the row its first byte is estimated to start at, up to the next one's.
+            let firstRows = [0] + splits.map { byte in
+                Int(min(Double(capacity), (Double(byte - dataStart) * rowsPerByte).rounded(.down)))
+            }
+            func placed(_ k: Int) -> PlacedRows {
+                PlacedRows(columns: columns, byteStart: k == 0 ? dataStart : splits[k - 1], start: firstRows[k],
+                           limit: k + 1 < firstRows.count ? firstRows[k + 1] : capacity, rowsPerByte: rowsPerByte)
+            }
+            let first = board.add(start: reader.position, stop: splits[0], placed: placed(0))
+            let pending = splits.indices.map { k in
+                let start = splits[k], rows = placed(k + 1)
+                let progress = board.add(start: start, stop: k + 1 < splits.count ? splits[k + 1] : Int.max, placed: rows).progress
+                return BackgroundWork { [parseSegment(from: start, progress, rows)] + parseTakenOver() }
+            }
+            reader.follow(first.progress)
+            var current = Partial(layout: layout)
+            current.placed = first.placed
+            current.parse(reader, header: header, options: options)
+            board.finished(first.progress)
+            var segments = parseTakenOver()
+            for p in pending { segments += p.wait() }
+            // In file order. Where a segment did not end exactly where the next begins (a quoted
+            // line break straddles the boundary), the next one's parse is dropped and this one
+            // goes on through it (in place, through the dropped one's rows too, unless it
+            // already overflowed).
+            segments.sort { $0.start < $1.start }
+            takenOver?.count.store(segments.count - splits.count, ordering: .relaxed)
+            var done: [Partial] = []
+            for k in segments.indices {
+                if current.csvError != nil { break } // thrown below; later segments do not matter
+                if current.stopPosition == segments[k].start {
+                    var n = segments[k].part
+                    n.lineOffset = current.lineOffset + current.stopLine - 1
+                    done.append(current)
+                    current = n
+                } else {
+                    let stop = k + 1 < segments.count ? segments[k + 1].start : Int.max
+                    if let p = current.placed, let q = segments[k].part.placed { p.absorb(q) }
+                    do throws(CSVError) {
+                        let r = try CSVReader(path: path, segmentStart: current.stopPosition, firstLine: current.stopLine,
+                                              chunkSize: chunkSize)
+                        r.stop(at: stop)
+                        current.parse(r, header: header, options: options)
+                    } catch {
+                        current.csvError = error
+                    }
+                }
+                segments[k].part = Partial(layout: layout) // drop this reference: `current` or `done` holds it
+            }
+            done.append(current)
+            current = Partial(layout: layout)
+            segments = []
+            return joinPlaced(&done, columns, threads: threads, stats: placement.stats)
         }
-        done.append(current)
-        current = Partial(layout: layout)
-        segments = []
-        return try finish(&done, header: header, options: options, name: reader.name, threads: threads, alongside: alongside)
+        let join = built.join
+        if let e = join.error { throw .csv(e) }
+        var t: EventTable
+        if let fallback = join.fallback {
+            t = fallback
+        } else {
+            t = EventTable()
+            t.extra = layout.extras.map { (name: header[$0], values: TextColumn()) }
+            var text = join.text
+            for j in text.indices { text[j].codes = built.codes[j] }
+            t.textColumns = text
+            t.day = built.day
+            t.cut = NumericColumn(values: built.values[0], isPresent: built.present[0])
+            t.fraction = NumericColumn(values: built.values[1], isPresent: built.present[1])
+            t.fundsRaised = NumericColumn(values: built.values[2], isPresent: built.present[2])
+            t.dateAdded.numbers = built.added
+            t.line = built.line
+        }
+        return try conclude(t, problems: join.problems, excluded: join.excluded, rows: join.rows, options: options,
+                            name: reader.name, threads: threads, alongside: alongside)
     }
 
     /// Loads events from CSV bytes in memory (such as the embedded dataset); `name` is
@@ -314,11 +377,18 @@ public enum EventLoader {
         var stopLine = 1
         /// Added to this segment's line numbers to make them the file's.
         var lineOffset = 0
+        /// Where the rows go in place (``table`` then holds only the overflow's rows, and
+        /// the levels of all); `nil`: into ``table``.
+        var placed: PlacedRows?
         let layout: ColumnLayout
 
-        init(layout: ColumnLayout) {
+        /// An empty part; `later` for a segment after the first, whose text columns are only
+        /// read to be merged into the first one's (their ASCII levels go unindexed, see
+        /// ``TextColumnInterner/init(asciiLevelsUnindexed:)``).
+        init(layout: ColumnLayout, later: Bool = false) {
             self.layout = layout
-            interners = [TextColumnInterner](repeating: TextColumnInterner(), count: 6 + layout.extras.count)
+            interners = [TextColumnInterner](repeating: TextColumnInterner(asciiLevelsUnindexed: later),
+                                             count: 6 + layout.extras.count)
         }
 
         // Canonical indices.
@@ -340,13 +410,14 @@ public enum EventLoader {
             swap(&excluded, &self.excluded)
             if reserve > t.day.capacity { t.reserveCapacity(reserve) }
             let staged = StagedRows(textColumns: 6 + layout.extras.count)
+            let placed = self.placed
             // The company of the last row staged, when its lookup is finished only at the
             // next row (or before a flush), so that its prefetched table slot has a whole
             // row's time to arrive; companies are still interned in row order.
             var pendingCompany: (row: Int, value: TextColumnInterner.Deferred)? = nil
             defer {
                 if let p = pendingCompany { staged.code(0)[p.row] = interners[0].code(p.value, in: &t.company) }
-                staged.flush(into: &t)
+                staged.flush(into: &t, placing: placed)
                 staged.deallocate()
                 swap(&checker.problems, &problems)
                 swap(&t, &table)
@@ -503,7 +574,7 @@ public enum EventLoader {
                     if r + 1 == StagedRows.capacity {
                         if let p = pendingCompany { staged.code(0)[p.row] = interners[0].code(p.value, in: &t.company) }
                         pendingCompany = nil
-                        staged.flush(into: &t)
+                        staged.flush(into: &t, placing: placed)
                     }
                 }
             }
@@ -517,17 +588,41 @@ public enum EventLoader {
     private static func finish(_ parts: inout [Partial], header: [String], options: EventLoadOptions, name: String,
                                threads: Int = 1,
                                alongside: ((EventTable) -> Void)? = nil) throws(IngestError) -> EventLoadResult {
+        if let e = firstError(parts) { throw .csv(e) }
+        let (problems, excluded, rows) = reports(parts)
+        let t = join(&parts, threads: threads)
+        return try conclude(t, problems: problems, excluded: excluded, rows: rows, options: options, name: name,
+                            threads: threads, alongside: alongside)
+    }
+
+    /// The first CSV error of the parts, its line made the file's.
+    private static func firstError(_ parts: [Partial]) -> CSVError? {
         for p in parts {
             if var e = p.csvError {
                 if e.line > 0 { e.line += p.lineOffset }
-                throw .csv(e)
+                return e
             }
         }
-        var t = parts[0].table
-        parts[0].table = EventTable() // t must hold the only reference, or appending copies
+        return nil
+    }
+
+    /// The parts' problems (lines made the file's), exclusions and records read, together.
+    private static func reports(_ parts: [Partial]) -> (problems: [DataProblem], excluded: [String: Int], rows: Int) {
         var problems = parts[0].problems
         var excluded = parts[0].excluded
         var rows = parts[0].rows
+        for p in parts.dropFirst() {
+            problems.append(contentsOf: p.problems.map { var q = $0; q.line += p.lineOffset; return q })
+            excluded.merge(p.excluded, uniquingKeysWith: +)
+            rows += p.rows
+        }
+        return (problems, excluded, rows)
+    }
+
+    /// The parts' tables (none placed) joined in file order; empties `parts`.
+    private static func join(_ parts: inout [Partial], threads: Int) -> EventTable {
+        var t = parts[0].table
+        parts[0].table = EventTable() // t must hold the only reference, or appending copies
         // The text columns (codes remapped to the first segment's levels) and the other
         // columns (copied) are independent: with two threads, the text columns are joined
         // on a second thread while this one copies the rest. Each column is still joined
@@ -551,13 +646,109 @@ public enum EventLoader {
             t.line.withUnsafeMutableBufferPointer { l in
                 for i in from..<l.count { l[i] &+= offset }
             }
-            problems.append(contentsOf: parts[k].problems.map { var q = $0; q.line += parts[k].lineOffset; return q })
-            excluded.merge(parts[k].excluded, uniquingKeysWith: +)
-            rows += parts[k].rows
         }
         pendingText?.wait()
         t.textColumns = box.take()
         parts = []
+        return t
+    }
+
+    /// What ``joinPlaced(_:_:threads:stats:)`` made of the placed segments.
+    struct PlacedJoin {
+        /// Rows of the final columns in use (0 on an error, or with `fallback`).
+        var count = 0
+        /// The text columns' levels (in order of first appearance; codes empty: they are
+        /// the final columns').
+        var text: [TextColumn] = []
+        var problems: [DataProblem] = []
+        var excluded: [String: Int] = [:]
+        var rows = 0
+        /// The first CSV error, thrown by the caller.
+        var error: CSVError?
+        /// The table joined the ordinary way, when the rows did not fit the final columns.
+        var fallback: EventTable?
+    }
+
+    /// Joins placed segments (in file order) in the final columns: each segment's rows are
+    /// moved to follow the previous segment's (and its overflow), its text codes remapped
+    /// to the first segment's levels on the way, its line numbers made the file's, and its
+    /// overflow copied after them. With two threads, the text columns are joined on a
+    /// second thread while this one joins the rest.
+    private static func joinPlaced(_ parts: inout [Partial], _ c: PlacedColumns, threads: Int,
+                                   stats: PlacementStats?) -> PlacedJoin {
+        var j = PlacedJoin()
+        if let e = firstError(parts) {
+            j.error = e
+            return j
+        }
+        (j.problems, j.excluded, j.rows) = reports(parts)
+        let ranges = parts.map { $0.placed!.range }
+        // Each segment claims rows below its limit, the next one's start (limits only
+        // move down under the claims' lock): the runs never overlap.
+        precondition(zip(ranges, ranges.dropFirst()).allSatisfy { $0.end <= $1.start }, "placed segments overlap")
+        var finals: [Int] = [], overflows: [Int] = [], total = 0
+        for k in parts.indices {
+            finals.append(total)
+            overflows.append(parts[k].table.count)
+            total += ranges[k].end - ranges[k].start + overflows[k]
+        }
+        stats?.overflowRows.store(overflows.reduce(0, +), ordering: .relaxed)
+        if total > c.capacity {
+            // More rows than the columns hold (the file grew while read): each segment's
+            // placed rows go before its overflow, and the tables are joined.
+            stats?.fellBack.store(true, ordering: .relaxed)
+            for k in parts.indices {
+                parts[k].table.prepend(c, ranges[k].start..<ranges[k].end)
+                parts[k].placed = nil
+            }
+            j.fallback = join(&parts, threads: threads)
+            return j
+        }
+        let plan = PlacementPlan(starts: ranges.map(\.start), counts: ranges.map { $0.end - $0.start }, finals: finals)
+        stats?.movedRows.store(plan.movedRows, ordering: .relaxed)
+        let text = parts.map { $0.table.textColumns }
+        for k in parts.indices { parts[k].table.textColumns = [] }
+        let textWork = { @Sendable () -> [TextColumn] in plan.joinText(text, c) }
+        let pendingText = threads > 1 ? BackgroundWork(textWork) : nil
+        let joinedText = pendingText == nil ? textWork() : nil
+        plan.move(c.day)
+        for v in 0..<3 {
+            plan.move(c.values[v])
+            plan.move(c.present[v])
+        }
+        plan.move(c.added)
+        plan.move(c.line)
+        for k in parts.indices where overflows[k] > 0 {
+            let at = finals[k] + plan.counts[k], t = parts[k].table
+            func copy<T>(_ from: [T], _ to: UnsafeMutablePointer<T>) {
+                from.withUnsafeBufferPointer { (to + at).initialize(from: $0.baseAddress!, count: $0.count) }
+            }
+            copy(t.day, c.day)
+            copy(t.cut.values, c.values[0]); copy(t.cut.isPresent, c.present[0])
+            copy(t.fraction.values, c.values[1]); copy(t.fraction.isPresent, c.present[1])
+            copy(t.fundsRaised.values, c.values[2]); copy(t.fundsRaised.isPresent, c.present[2])
+            copy(t.dateAdded.numbers, c.added)
+            copy(t.line, c.line)
+        }
+        for k in parts.indices where parts[k].lineOffset != 0 {
+            let offset = Int32(truncatingIfNeeded: parts[k].lineOffset)
+            for i in finals[k]..<finals[k] + plan.counts[k] + overflows[k] { c.line[i] &+= offset }
+        }
+        parts = []
+        j.text = pendingText?.wait() ?? joinedText!
+        // Rows written beyond the end before the moves (the tail of the last moved run):
+        // their whole pages go back to the system.
+        c.release(from: total, to: ranges.map(\.end).max() ?? 0)
+        j.count = total
+        return j
+    }
+
+    /// Throws the problems (unless invalid rows are skipped), then finds the exact
+    /// duplicates of the joined events `t` (dropping them with dedupe).
+    private static func conclude(_ t: EventTable, problems: [DataProblem], excluded: [String: Int], rows: Int,
+                                 options: EventLoadOptions, name: String, threads: Int,
+                                 alongside: ((EventTable) -> Void)?) throws(IngestError) -> EventLoadResult {
+        var t = t
         if !problems.isEmpty && !options.skipInvalid {
             throw .invalidData(file: name, problems: problems)
         }
@@ -894,11 +1085,33 @@ private final class StagedRows {
         present[k * Self.capacity + r] = v != nil
     }
 
-    /// Appends the staged rows to `t` and empties the stage.
-    func flush(into t: inout EventTable) {
+    /// Writes the staged rows in place through `placed` as far as it has room, appends
+    /// the rest to `t` (all of them without `placed`, or once it overflowed), and empties
+    /// the stage.
+    func flush(into t: inout EventTable, placing placed: PlacedRows?) {
         let n = count
         guard n > 0 else { return }
-        func codes(_ k: Int) -> UnsafeBufferPointer<Int32> { UnsafeBufferPointer(start: code(k), count: n) }
+        count = 0
+        var from = 0
+        if let placed, !placed.overflowed {
+            let (at, k) = placed.claim(n)
+            if k > 0 {
+                let c = placed.columns
+                for j in 0..<textColumns { (c.codes[j] + at).initialize(from: code(j), count: k) }
+                (c.day + at).initialize(from: day, count: k)
+                for v in 0..<3 {
+                    (c.values[v] + at).initialize(from: values + v * Self.capacity, count: k)
+                    (c.present[v] + at).initialize(from: present + v * Self.capacity, count: k)
+                }
+                (c.added + at).initialize(from: added, count: k)
+                (c.line + at).initialize(from: line, count: k)
+            }
+            if k < n { placed.overflowed = true }
+            from = k
+        }
+        guard from < n else { return }
+        let m = n - from
+        func codes(_ k: Int) -> UnsafeBufferPointer<Int32> { UnsafeBufferPointer(start: code(k) + from, count: m) }
         t.company.codes.append(contentsOf: codes(0))
         t.location.codes.append(contentsOf: codes(1))
         t.industry.codes.append(contentsOf: codes(2))
@@ -906,14 +1119,13 @@ private final class StagedRows {
         t.stage.codes.append(contentsOf: codes(4))
         t.country.codes.append(contentsOf: codes(5))
         for k in t.extra.indices { t.extra[k].values.codes.append(contentsOf: codes(6 + k)) }
-        t.day.append(contentsOf: UnsafeBufferPointer(start: day, count: n))
+        t.day.append(contentsOf: UnsafeBufferPointer(start: day + from, count: m))
         for (k, c) in [\EventTable.cut, \.fraction, \.fundsRaised].enumerated() {
-            t[keyPath: c].values.append(contentsOf: UnsafeBufferPointer(start: values + k * Self.capacity, count: n))
-            t[keyPath: c].isPresent.append(contentsOf: UnsafeBufferPointer(start: present + k * Self.capacity, count: n))
+            t[keyPath: c].values.append(contentsOf: UnsafeBufferPointer(start: values + k * Self.capacity + from, count: m))
+            t[keyPath: c].isPresent.append(contentsOf: UnsafeBufferPointer(start: present + k * Self.capacity + from, count: m))
         }
-        t.dateAdded.numbers.append(contentsOf: UnsafeBufferPointer(start: added, count: n))
-        t.line.append(contentsOf: UnsafeBufferPointer(start: line, count: n))
-        count = 0
+        t.dateAdded.numbers.append(contentsOf: UnsafeBufferPointer(start: added + from, count: m))
+        t.line.append(contentsOf: UnsafeBufferPointer(start: line + from, count: m))
     }
 }
 
@@ -1046,6 +1258,7 @@ final class TakeOverCount: Sendable {
 final class SegmentBoard: Sendable {
     private struct Entry: Sendable {
         var progress: SegmentProgress
+        var placed: PlacedRows
         var running: Bool
     }
     private let entries = Mutex<[Entry]>([])
@@ -1061,11 +1274,12 @@ final class SegmentBoard: Sendable {
         self.minimumSteal = minimumSteal
     }
 
-    /// Registers a running segment from `start` to `stop` and returns its progress.
-    func add(start: Int, stop: Int) -> SegmentProgress {
+    /// Registers a running segment from `start` to `stop`, whose rows go through `placed`,
+    /// and returns its progress (and `placed`).
+    func add(start: Int, stop: Int, placed: PlacedRows) -> (progress: SegmentProgress, placed: PlacedRows) {
         let p = SegmentProgress(start: start, stop: stop)
-        entries.withLock { $0.append(Entry(progress: p, running: true)) }
-        return p
+        entries.withLock { $0.append(Entry(progress: p, placed: placed, running: true)) }
+        return (p, placed)
     }
 
     /// Marks the segment of `progress` finished (nothing more to take from it).
@@ -1077,10 +1291,11 @@ final class SegmentBoard: Sendable {
 
     /// Takes over the second half of the largest remainder of a running segment: moves that
     /// segment's stop to the first line feed after its midpoint and returns the new segment
-    /// from there to the old stop (registered, running). `nil` when no remainder is at least
+    /// from there to the old stop (registered, running), with the rows it takes from that
+    /// segment's in place (``PlacedRows/cut(at:)``). `nil` when no remainder is at least
     /// `minimumSteal` bytes or no line feed is found in it.
-    func takeOver() -> (start: Int, progress: SegmentProgress)? {
-        entries.withLock { e -> (start: Int, progress: SegmentProgress)? in
+    func takeOver() -> (start: Int, progress: SegmentProgress, placed: PlacedRows)? {
+        entries.withLock { e -> (start: Int, progress: SegmentProgress, placed: PlacedRows)? in
             // The last segment's stop is `Int.max` (to the end of the file, however long):
             // its remainder is counted to the size the file had at the start.
             var best: (index: Int, from: Int, stop: Int)?
@@ -1098,8 +1313,9 @@ final class SegmentBoard: Sendable {
             guard let split = EventLoader.lineStart(path: path, atOrAfter: target, before: end),
                   e[b.index].progress.moveStop(from: b.stop, to: split) else { return nil }
             let p = SegmentProgress(start: split, stop: b.stop)
-            e.append(Entry(progress: p, running: true))
-            return (split, p)
+            let placed = e[b.index].placed.cut(at: split)
+            e.append(Entry(progress: p, placed: placed, running: true))
+            return (split, p, placed)
         }
     }
 }
@@ -1143,6 +1359,27 @@ extension EventTable {
             company = at(0); location = at(1); industry = at(2); source = at(3); stage = at(4); country = at(5)
             for j in extra.indices { extra[j].values = at(6 + j) }
         }
+    }
+}
+
+extension EventTable {
+    /// Puts rows `range` of the placed columns `c` (codes in this table's levels) before
+    /// this table's rows.
+    mutating func prepend(_ c: PlacedColumns, _ range: Range<Int>) {
+        func rows<T>(_ p: UnsafeMutablePointer<T>) -> [T] {
+            Array(UnsafeBufferPointer(start: p + range.lowerBound, count: range.count))
+        }
+        var text = textColumns
+        for j in text.indices { text[j].codes = rows(c.codes[j]) + text[j].codes }
+        textColumns = text
+        day = rows(c.day) + day
+        cut = NumericColumn(values: rows(c.values[0]) + cut.values, isPresent: rows(c.present[0]) + cut.isPresent)
+        fraction = NumericColumn(values: rows(c.values[1]) + fraction.values,
+                                 isPresent: rows(c.present[1]) + fraction.isPresent)
+        fundsRaised = NumericColumn(values: rows(c.values[2]) + fundsRaised.values,
+                                    isPresent: rows(c.present[2]) + fundsRaised.isPresent)
+        dateAdded.numbers = rows(c.added) + dateAdded.numbers
+        line = rows(c.line) + line
     }
 }
 

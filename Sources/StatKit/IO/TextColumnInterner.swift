@@ -100,6 +100,26 @@ public struct TextColumnInterner: Sendable {
     /// An interner for an empty column.
     public init() {}
 
+    /// Whether new ASCII levels skip the column's lookup index (see ``init(asciiLevelsUnindexed:)``).
+    private var asciiLevelsUnindexed = false
+
+    /// An interner for an empty column that adds new ASCII levels to the column's `levels`
+    /// only, not to its lookup index (a `String` hash and dictionary insert each), when
+    /// `asciiLevelsUnindexed`: for a column whose levels and codes are only read
+    /// afterwards (the events loader's later segments, whose levels are merged into the
+    /// first segment's column). The codes are the same: this interner finds every level
+    /// by its bytes, and the index is needed only for canonical equivalence, which ASCII
+    /// text takes part in only as what non-ASCII text equivalent to it is folded to
+    /// (``canonicalCode(_:in:)-(UnsafeBufferPointer<UInt8>,_)`` folds it before the
+    /// lookup). Use it through the canonical entry points only (``recentCode(_:in:)``,
+    /// ``lookahead(_:)`` with ``code(_:lookahead:in:)`` or ``code(_:in:)-(Deferred,_)``,
+    /// ``canonicalCode(_:in:)-(UnsafeBufferPointer<UInt8>,_)``), and do not look levels up
+    /// in such a column (``TextColumn/code(for:)`` and ``TextColumn/existingCode(for:)``
+    /// do not know its ASCII levels).
+    package init(asciiLevelsUnindexed: Bool) {
+        self.asciiLevelsUnindexed = asciiLevelsUnindexed
+    }
+
     /// ``canonicalCode(_:in:)-(UnsafeBufferPointer<UInt8>,_)`` with a cache of recent short
     /// values in front: the same codes and levels, in the same order (a value is cached
     /// only after the table gave its code, and a value's code never changes), found
@@ -335,7 +355,13 @@ public struct TextColumnInterner: Sendable {
             }
         }
         if found.code >= 0 { return found.code }
-        let code = column.code(for: String(decoding: bytes, as: UTF8.self))
+        let code: Int32
+        if asciiLevelsUnindexed && TextColumnInterner.isASCII(bytes) {
+            code = Int32(column.levels.count)
+            column.levels.append(String(decoding: bytes, as: UTF8.self))
+        } else {
+            code = column.code(for: String(decoding: bytes, as: UTF8.self))
+        }
         precondition(Int(code) == ends.count, "a TextColumn level was added outside its interner")
         let start = arena.count
         arena.append(contentsOf: bytes)
@@ -372,6 +398,13 @@ public struct TextColumnInterner: Sendable {
                 return true
             }
         }
+    }
+
+    /// Whether every byte of `b` is ASCII.
+    private static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var high: UInt8 = 0
+        for x in b { high |= x }
+        return high < 0x80
     }
 
     private mutating func grow() {
