@@ -186,7 +186,7 @@ extension ReportBuilder {
         // One accumulator for both robust estimators; it also hands out each row's residual
         // (kept, 8 bytes per row, for the five-number summary) and leverage.
         var acc = fit.residualAccumulator(covariances: [.hc3, .cluster])
-        var responseName: String? = nil
+        let responseName = parsed.response?.text ?? ""
         var highCount = 0
         var top: [(row: Int, event: Int, h: Double)] = []
         var sums = [Double](repeating: 0, count: p)
@@ -203,43 +203,86 @@ extension ReportBuilder {
         leverages.reserveCapacity(blockRows)
         var seen = 0, offset = 0
         let columns = used
-        // Each block (table, design, cluster keys) is built on a second thread (one producer
-        // for the pass, at most a block ahead) while this one feeds the previous block to
+        // Each block (design, cluster keys and, when the accumulator takes them prepared,
+        // each row's residual, leverage and scores) is built on a second thread (one producer
+        // for the pass, at most a block ahead) while this one sums the previous block into
         // the accumulator: the blocks are consumed in the same order, so every number is
         // the same with one thread.
-        struct Built: Sendable { var design: DesignMatrix?; var clusters: [Int]; var rows: Int; var failed: Bool }
+        struct Built: Sendable {
+            var x: Matrix?
+            var y: [Double] = []
+            var low: Matrix? = nil
+            var kept: [Int] = []
+            var clusters: [Int] = []
+            var prepared: ResidualRows? = nil
+            var rows: Int
+            var failed = false
+        }
         let totalRows = events.count
         let blockCount = (totalRows + blockRows - 1) / blockRows
+        let codes = events.company.codes
+        // The design read straight from the source's numeric blocks when the formula allows
+        // (NumericBlockDesign: the same design as DesignMatrix over each block).
+        let numeric = NumericBlockDesign(formula: parsed, numericColumns: source.numericColumnNames,
+                                         precomputed: source.precomputedFactors)
+        if let numeric, numeric.termNames != fit.termNames { return nil }
+        let preparer: ResidualAccumulator? = acc.preparesRows ? acc : nil
         @Sendable func build(_ b: Int) -> Built {
             let range = b * blockRows ..< min(totalRows, (b + 1) * blockRows)
             let block = source.block(range, columns: columns)
             do throws(ModelFrameError) {
                 let dm = try DesignMatrix(parsed, data: block)
-                let codes = events.company.codes
-                return Built(design: dm, clusters: dm.keptRows.map { Int(codes[range.lowerBound + $0]) },
-                             rows: range.count, failed: false)
+                guard dm.termNames == fit.termNames else { return Built(x: nil, rows: range.count, failed: true) }
+                return Built(x: dm.x, y: dm.y, low: dm.lowOrder, kept: dm.keptRows,
+                             clusters: dm.keptRows.map { Int(codes[range.lowerBound + $0]) }, rows: range.count)
             } catch {
                 // A block whose every row is excluded adds nothing; anything else fails the pass.
-                if case .noRowsLeft = error { return Built(design: nil, clusters: [], rows: range.count, failed: false) }
-                return Built(design: nil, clusters: [], rows: range.count, failed: true)
+                if case .noRowsLeft = error { return Built(x: nil, rows: range.count) }
+                return Built(x: nil, rows: range.count, failed: true)
             }
         }
         let stop = StreamingFitError.inconsistentInput("streamed regression section")
         do throws(StreamingFitError) {
             try StreamingPipeline.run(threads: threads, capacity: 1, produce: { (emit: (Built) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
-                for b in 0..<blockCount { try emit(build(b)) }
+                // The per-row work of every other block is prepared here, the rest is left to
+                // the accumulator's own add on the consuming thread: about as much work on
+                // either side (the results are the same bits either way).
+                var index = 0
+                func finish(_ built: Built) throws(StreamingFitError) {
+                    var built = built
+                    defer { index += 1 }
+                    if let preparer, let x = built.x, index % 2 == 0 {
+                        do { built.prepared = try preparer.prepare(x, response: built.y, lowOrder: built.low) } catch { throw stop }
+                    }
+                    try emit(built)
+                }
+                guard var design = numeric else {
+                    for b in 0..<blockCount { try finish(build(b)) }
+                    return
+                }
+                var offset = 0
+                try source.forEachNumericBlock(columns: design.columns, precomputed: design.precomputed) { (block) throws(StreamingFitError) in
+                    defer { offset += block.rows }
+                    guard let (x, low) = design.evaluate(block) else { return try finish(Built(x: nil, rows: block.rows)) }
+                    let kept = design.keptRows
+                    let clusters = codes.withUnsafeBufferPointer { cp in kept.map { Int(cp[offset + $0]) } }
+                    try finish(Built(x: x, y: design.response, low: low, kept: kept, clusters: clusters, rows: block.rows))
+                }
             }, consume: { (built: Built) throws(StreamingFitError) in
                 defer { offset += built.rows }
                 if built.failed { throw stop }
-                guard let dm = built.design else { return }
-                guard dm.termNames == fit.termNames else { throw stop }
-                responseName = responseName ?? dm.responseName
+                guard let x = built.x else { return }
+                let y = built.y
                 leverages.removeAll(keepingCapacity: true)
                 do {
-                    try acc.add(dm.x, response: dm.y, clusters: built.clusters, lowOrder: dm.lowOrder,
-                                residuals: &residuals, leverages: &leverages)
+                    if let prepared = built.prepared {
+                        try acc.add(prepared, clusters: built.clusters, residuals: &residuals, leverages: &leverages)
+                    } else {
+                        try acc.add(x, response: y, clusters: built.clusters, lowOrder: built.low,
+                                    residuals: &residuals, leverages: &leverages)
+                    }
                 } catch { throw stop }
-                let x = dm.x, rows = x.rows, ldx = x.leadingDimension
+                let rows = x.rows, ldx = x.leadingDimension
                 x.storage.withUnsafeBufferPointer { px in
                     for j in 0..<p {
                         let col = px.baseAddress! + j * ldx
@@ -260,7 +303,7 @@ extension ReportBuilder {
                     if top.count < 5 || hd > top[top.count - 1].h {
                         // Ties keep row order: a later row goes after equal ones.
                         let at = top.firstIndex { hd > $0.h } ?? top.count
-                        top.insert((g, offset + dm.keptRows[i], hd), at: at)
+                        top.insert((g, offset + built.kept[i], hd), at: at)
                         if top.count > 5 { top.removeLast() }
                     }
                 }
@@ -270,16 +313,16 @@ extension ReportBuilder {
                     let g = seen + i
                     let resid = residuals[g]
                     points.residuals.append(resid)
-                    points.fitted.append(dm.y[i] - resid)
-                    points.y.append(dm.y[i])
+                    points.fitted.append(y[i] - resid)
+                    points.y.append(y[i])
                     if let xi { points.x.append(x[i, xi]) }
-                    points.labels.append(events.company[offset + dm.keptRows[i]])
+                    points.labels.append(events.company[offset + built.kept[i]])
                     i += stride
                 }
                 seen += rows
             })
         } catch { return nil }
-        guard seen == n, let responseName, let pass = try? fit.result(residuals: acc, covariance: .classical) else { return nil }
+        guard seen == n, let pass = try? fit.result(residuals: acc, covariance: .classical) else { return nil }
         // Classical inference from the factor; Durbin–Watson and the residual quantiles
         // from this pass's residuals (as the in-memory fit computes them).
         let classical = ClassicalStreamedStatistics(base: classical0, durbinWatson: pass.durbinWatson,

@@ -54,7 +54,7 @@ public protocol NumericBlockSource: TableBlockSource {
 /// terms are the intercept or one numeric factor each: a column, or a function call the
 /// source hands out precomputed (``NumericBlockSource/precomputedFactors``). Whole-number
 /// responses below 4,096 take the function's value from a table of its own values.
-public struct NumericBlockDesign {
+public struct NumericBlockDesign: Sendable {
     var frame: StreamingModelFrame
     let plan: StreamingModelFrame.NumericPlan
     /// Kept rows of the last block (indices in the block).

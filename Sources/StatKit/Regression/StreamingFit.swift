@@ -398,6 +398,10 @@ public struct ResidualAccumulator: Sendable {
     /// How many rows ahead `accumulateNarrow` prefetches a row's cluster sums.
     static let prefetchRows = 6
 
+    /// How many rows ahead ``add(_:clusters:residuals:leverages:)`` prefetches a row's
+    /// cluster sums (further than `accumulateNarrow`: a prepared row is little work besides).
+    static let preparedPrefetchRows = 16
+
     /// Rows per `dsyrk` update of an HC meat (the chunks start at each block's first row).
     static let chunkRows = 512
 
@@ -860,9 +864,10 @@ extension ResidualAccumulator {
         let hasLow = lowOrder != nil
         let chunk = Swift.min(b, Self.chunkRows)
         var zs = [Double](repeating: 0, count: Swift.max(1, q * chunk * k))
-        var residuals = [Float80](repeating: 0, count: b)
-        var scores = [Float80](repeating: 0, count: clustered ? b * k : 0)
-        var leverages = [Double](repeating: 0, count: b)
+        // Every entry is written by the row loop below.
+        var residuals = [Float80](unsafeUninitializedCapacity: b) { _, count in count = b }
+        var scores = [Float80](unsafeUninitializedCapacity: clustered ? b * k : 0) { _, count in count = clustered ? b * k : 0 }
+        var leverages = [Double](unsafeUninitializedCapacity: b) { _, count in count = b }
         var meats = [[Double]](repeating: [], count: q)
         var bad = [[Int]](repeating: [], count: q)
         var start = 0
@@ -1008,8 +1013,8 @@ extension ResidualAccumulator {
         uu.withUnsafeMutableBufferPointer { up in
         residuals.withUnsafeMutableBufferPointer { ro in
             for i in 0..<b {
-                if clustered && i + Self.prefetchRows < b {
-                    let next = up.baseAddress! + so[i + Self.prefetchRows]
+                if clustered && i + Self.preparedPrefetchRows < b {
+                    let next = up.baseAddress! + so[i + Self.preparedPrefetchRows]
                     llvmPrefetch(UnsafeRawPointer(next), 0, 3, 1)
                     llvmPrefetch(UnsafeRawPointer(next + (k - 1)), 0, 3, 1)
                 }

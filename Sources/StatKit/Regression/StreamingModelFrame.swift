@@ -749,8 +749,6 @@ extension StreamingModelFrame {
                                   response: inout [Double]) -> (x: Matrix, low: Matrix?)? {
         let n = block.rows, u = used.count
         precondition(block.columnCount == u + 2 * plan.precomputed.count, "a numeric block with other columns than the plan's")
-        kept.removeAll(keepingCapacity: true)
-        response.removeAll(keepingCapacity: true)
         totalRows += n
         var local = counts
         let values = block.values.baseAddress!, present = block.present.baseAddress!
@@ -764,14 +762,23 @@ extension StreamingModelFrame {
         let table = plan.responseTable, tableSize = Double(table.count)
         let function = plan.responseFunction
         let responseValues = values + plan.responseColumn * n
-        table.withUnsafeBufferPointer { tp in
+        // At most n rows kept: written in place, then trimmed.
+        kept.removeAll(keepingCapacity: true)
+        response.removeAll(keepingCapacity: true)
+        kept.append(contentsOf: repeatElement(0, count: n))
+        response.append(contentsOf: repeatElement(0, count: n))
+        let m = table.withUnsafeBufferPointer { tp in
         factorStart.withUnsafeBufferPointer { fs in
+        local.withUnsafeMutableBufferPointer { cp in
+        kept.withUnsafeMutableBufferPointer { kp in
+        response.withUnsafeMutableBufferPointer { rp in
             let q = fs.count
+            var m = 0
             rows: for i in 0..<n {
                 // As DesignMatrix.listwise: the first missing used column, then the first
                 // factor (response first) that is not finite.
                 for k in 0..<u where !present[k * n + i] {
-                    local[k] += 1
+                    cp[k] += 1
                     continue rows
                 }
                 let raw = responseValues[i]
@@ -779,17 +786,21 @@ extension StreamingModelFrame {
                 if let function {
                     if raw >= 1 && raw < tableSize, Double(Int(raw)) == raw { y = tp[Int(raw)] } else { y = function.apply(raw) }
                 }
-                if !y.isFinite { local[u] += 1; continue }
+                if !y.isFinite { cp[u] += 1; continue }
                 for j in 0..<q where !values[fs[j] + i].isFinite {
-                    local[u + 1 + j] += 1
+                    cp[u + 1 + j] += 1
                     continue rows
                 }
-                kept.append(i)
-                response.append(y)
+                kp[m] = i
+                rp[m] = y
+                m += 1
             }
-        } }
+            return m
+        } } } } }
+        kept.removeLast(n - m)
+        response.removeLast(n - m)
         counts = local
-        keptRows += kept.count
+        keptRows += m
         if kept.isEmpty { return nil }
         // Pass 1: the codings' columns, registered in coding order at the first kept row.
         if frozen == nil && columnKeys.isEmpty {
@@ -802,7 +813,6 @@ extension StreamingModelFrame {
             }
         }
         let width = frozen.map { f in f.reduce(0) { Swift.max($0, ($1 ?? -1) + 1) } } ?? columnKeys.count
-        let m = kept.count
         var x = Matrix(rows: m, columns: width)
         var low = Matrix(rows: m, columns: width)
         var hasLow = false
