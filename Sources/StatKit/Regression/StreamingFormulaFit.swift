@@ -299,6 +299,9 @@ public struct StreamingFormulaFit: Sendable {
         var clusters: [Int]?
         /// Names of the accumulated columns this block introduces.
         var newColumns: [String]
+        /// The first pass's checks and response moments of an unweighted block, made by the
+        /// reading stage (``QRAccumulator/summarize(_:response:lowOrder:)``).
+        var summary: QRAccumulator.BlockSummary? = nil
     }
 
     /// The source's numeric blocks and the plan that reads the design from them, when the
@@ -398,7 +401,8 @@ public struct StreamingFormulaFit: Sendable {
                     var names = (announced..<width).map { box.value.termName(box.value.columnKeys[$0]) }
                     announced = width
                     for (px, plo, py) in Self.parts(x, lo, response) {
-                        try emit(Block(x: px, low: plo, response: py, weights: nil, clusters: nil, newColumns: names))
+                        try emit(Block(x: px, low: plo, response: py, weights: nil, clusters: nil, newColumns: names,
+                                       summary: QRAccumulator.summarize(px, response: py, lowOrder: plo)))
                         names = []
                     }
                 }
@@ -423,7 +427,11 @@ public struct StreamingFormulaFit: Sendable {
                 if precision == nil && acc.precision == .extended && acc.columns > Self.extendedPrecisionColumnLimit {
                     acc = acc.converted(to: .double)
                 }
-                try acc.add(b.x, response: b.response, weights: b.weights, lowOrder: b.low)
+                if let summary = b.summary, b.weights == nil {
+                    try acc.add(b.x, response: b.response, lowOrder: b.low, summary: summary)
+                } else {
+                    try acc.add(b.x, response: b.response, weights: b.weights, lowOrder: b.low)
+                }
             } catch { throw .regression(error) }
         })
         let exclusions = box.value.exclusions

@@ -773,14 +773,46 @@ extension StreamingModelFrame {
         kept.withUnsafeMutableBufferPointer { kp in
         response.withUnsafeMutableBufferPointer { rp in
             let q = fs.count
-            var m = 0
-            rows: for i in 0..<n {
-                // As DesignMatrix.listwise: the first missing used column, then the first
-                // factor (response first) that is not finite.
-                for k in 0..<u where !present[k * n + i] {
-                    cp[k] += 1
-                    continue rows
+            // As DesignMatrix.listwise: each row is counted under the first missing used
+            // column, else the first factor (response first) that is not finite.
+            // 1. The rows with every used column present, listed without a branch per row
+            //    (missing values are frequent and scattered), the others counted.
+            var candidates = 0
+            if u == 0 {
+                for i in 0..<n { kp[i] = i }
+                candidates = n
+            } else {
+                // Per row, the first missing column (u: none); counted in registers for the
+                // first four columns, in `firsts` beyond.
+                var firsts = [Int](repeating: 0, count: u + 1)
+                var c0 = 0, c1 = 0, c2 = 0, c3 = 0
+                firsts.withUnsafeMutableBufferPointer { fp in
+                    for i in 0..<n {
+                        var first = u
+                        var k = u - 1
+                        while k >= 0 {
+                            first = present[k * n + i] ? first : k
+                            k -= 1
+                        }
+                        kp[candidates] = i
+                        candidates &+= first == u ? 1 : 0
+                        c0 &+= first == 0 ? 1 : 0
+                        c1 &+= first == 1 ? 1 : 0
+                        c2 &+= first == 2 ? 1 : 0
+                        c3 &+= first == 3 ? 1 : 0
+                        if u > 4 && first >= 4 && first < u { fp[first] &+= 1 }
+                    }
                 }
+                firsts[0] = c0
+                if u > 1 { firsts[1] = c1 }
+                if u > 2 { firsts[2] = c2 }
+                if u > 3 { firsts[3] = c3 }
+                for c in 0..<u { cp[c] += firsts[c] }
+            }
+            // 2. Their response and factors (rarely not finite), compacted in place.
+            var m = 0
+            rows: for c in 0..<candidates {
+                let i = kp[c]
                 let raw = responseValues[i]
                 var y = raw
                 if let function {
