@@ -165,9 +165,13 @@ extension ReportBuilder {
     /// Returns `nil` when the formula has categorical terms (their levels are known only at
     /// the end of the first pass, so a block's design could not be rebuilt alone) or when
     /// anything fails; the caller then fits in memory.
+    ///
+    /// `fused: false` (for tests) takes the general paths throughout: ``DataTable`` blocks in
+    /// both passes (not ``NumericBlockSource``'s numeric blocks) and the accumulator's own
+    /// per-row work for every block; the numbers are the same bits.
     static func streamedRegression(data: LayoffDataset, join: FundamentalsJoin, fundamentals: FundamentalsTable,
                                    formula: String, blockRows: Int = regressionBlockRows,
-                                   threads: Int = 1) -> RegressionSectionModel? {
+                                   threads: Int = 1, fused: Bool = true) -> RegressionSectionModel? {
         guard let parsed = try? Formula(formula) else { return nil }
         let used = parsed.columnsUsed
         guard !used.isEmpty, used.allSatisfy(FundamentalsJoin.regressionColumnNames.contains) else { return nil }
@@ -175,8 +179,11 @@ extension ReportBuilder {
         let source = RegressionBlockSource(events: events, fundamentals: fundamentals, join: join, blockRows: blockRows,
                                            formula: parsed)
         // Durbin–Watson comes from the second pass's residuals: the first needs no differenced factor.
-        guard let sfit = try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical, threads: threads,
-                                                  durbinWatson: false),
+        let fitted = fused ? try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical, threads: threads,
+                                                      durbinWatson: false)
+            : try? StreamingFormulaFit(formula: formula, source: TableBlocks(source: source), covariance: .classical,
+                                       threads: threads, durbinWatson: false)
+        guard let sfit = fitted,
               sfit.categoricalLevels.isEmpty, let classical0 = try? sfit.fit.result() else { return nil }
         let fit = sfit.fit
         guard fit.sigma > 0 else { return nil }
@@ -223,10 +230,10 @@ extension ReportBuilder {
         let codes = events.company.codes
         // The design read straight from the source's numeric blocks when the formula allows
         // (NumericBlockDesign: the same design as DesignMatrix over each block).
-        let numeric = NumericBlockDesign(formula: parsed, numericColumns: source.numericColumnNames,
-                                         precomputed: source.precomputedFactors)
+        let numeric = fused ? NumericBlockDesign(formula: parsed, numericColumns: source.numericColumnNames,
+                                                 precomputed: source.precomputedFactors) : nil
         if let numeric, numeric.termNames != fit.termNames { return nil }
-        let preparer: ResidualAccumulator? = acc.preparesRows ? acc : nil
+        let preparer: ResidualAccumulator? = fused && acc.preparesRows ? acc : nil
         @Sendable func build(_ b: Int) -> Built {
             let range = b * blockRows ..< min(totalRows, (b + 1) * blockRows)
             let block = source.block(range, columns: columns)
@@ -344,6 +351,16 @@ extension ReportBuilder {
         return RegressionSectionModel(summary: summary, responseName: responseName, variants: variants,
                                       leverageCutoff: cutoff, highLeverageCount: highCount, topLeverage: topNamed,
                                       charts: charts)
+    }
+
+    /// A source's ``DataTable`` blocks only (the streamed fit's general path, for tests).
+    struct TableBlocks: TableBlockSource {
+        let source: RegressionBlockSource
+        var name: String { source.name }
+        func columnNames() throws(StreamingFitError) -> [String] { try source.columnNames() }
+        func forEachBlock(columns: [String], _ body: (DataTable, [Int]?) throws(StreamingFitError) -> Void) throws(StreamingFitError) {
+            try source.forEachBlock(columns: columns, body)
+        }
     }
 
     /// One sentence per coefficient in plain words, e.g. "a 10% larger workforce goes with
