@@ -212,7 +212,8 @@ extension ReportBuilder {
         let columns = used
         // Each block (design, cluster keys and, when the accumulator takes them prepared,
         // each row's residual, leverage and scores) is built on a second thread (one producer
-        // for the pass, at most a block ahead) while this one sums the previous block into
+        // for the pass, at most two blocks ahead: blocks differ in cost, and the second
+        // smooths that out) while this one sums the previous block into
         // the accumulator: the blocks are consumed in the same order, so every number is
         // the same with one thread.
         struct Built: Sendable {
@@ -250,7 +251,7 @@ extension ReportBuilder {
         }
         let stop = StreamingFitError.inconsistentInput("streamed regression section")
         do throws(StreamingFitError) {
-            try StreamingPipeline.run(threads: threads, capacity: 1, produce: { (emit: (Built) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
+            try StreamingPipeline.run(threads: threads, capacity: 2, produce: { (emit: (Built) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
                 // The per-row work of every other block is prepared here, the rest is left to
                 // the accumulator's own add on the consuming thread: about as much work on
                 // either side (the results are the same bits either way).

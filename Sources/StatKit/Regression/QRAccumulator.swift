@@ -614,6 +614,10 @@ struct TriangularFactor: Sendable {
     static func householderFromDoubles(_ r: UnsafeMutablePointer<Float80>, _ m: Int, _ src: [DoubleColumn],
                                        _ blk: UnsafeMutablePointer<Float80>, _ b: Int) {
         let c0 = src[0]
+        if m > 1 && b > 0 && c0.low == nil && allOnes(c0.x, b) {
+            householderFromOnes(r, m, src, blk, b)
+            return
+        }
         var s0: Float80 = 0, s1: Float80 = 0, s2: Float80 = 0, s3: Float80 = 0
         var i = 0
         while i + 4 <= b {
@@ -674,6 +678,67 @@ struct TriangularFactor: Sendable {
                 d = (s0 + s1) + (s2 + s3)
             } else {
                 for i in 0..<b { bj[i] = cj[i] - w * (c0[i] * scale) }
+            }
+        }
+        householder(r, m, blk, b, from: 1)
+    }
+
+    /// Whether the `b` values at `x` are all exactly 1 (an intercept column).
+    static func allOnes(_ x: UnsafePointer<Double>, _ b: Int) -> Bool {
+        var differ = false
+        for i in 0..<b { differ = differ || x[i] != 1 }
+        return !differ
+    }
+
+    /// ``householderFromDoubles(_:_:_:_:_:)`` for a block whose column 0 is all ones (the
+    /// intercept): `c0ᵢ·c0ᵢ = 1`, so `σ` is `b` exactly (whole numbers below 2⁶⁴ add exactly in
+    /// any order); `c0ᵢ·s = s` and `w·(c0ᵢ·s) = w·s` exactly, so the dots are `Σ s·cⱼᵢ` in
+    /// the same partial sums and the updates `cⱼᵢ − w·s`: the same operations on the same
+    /// values, without reading the column of ones.
+    static func householderFromOnes(_ r: UnsafeMutablePointer<Float80>, _ m: Int, _ src: [DoubleColumn],
+                                    _ blk: UnsafeMutablePointer<Float80>, _ b: Int) {
+        let sigma = Float80(b)
+        let alpha = r[0]
+        let norm = (alpha * alpha + sigma).squareRoot()
+        let beta = alpha >= 0 ? -norm : norm
+        let tau = (beta - alpha) / beta
+        let scale = 1 / (alpha - beta)
+        r[0] = beta
+        @inline(__always) func dot(_ cj: DoubleColumn) -> Float80 {
+            var s0: Float80 = 0, s1: Float80 = 0, s2: Float80 = 0, s3: Float80 = 0
+            var i = 0
+            while i + 4 <= b {
+                s0 += scale * cj[i]; s1 += scale * cj[i + 1]
+                s2 += scale * cj[i + 2]; s3 += scale * cj[i + 3]
+                i += 4
+            }
+            while i < b { s0 += scale * cj[i]; i += 1 }
+            return (s0 + s1) + (s2 + s3)
+        }
+        var d = dot(src[1])
+        for j in 1..<m {
+            let w = (r[j * m] + d) * tau
+            r[j * m] -= w
+            let ws = w * scale
+            let cj = src[j], bj = blk + j * b
+            if j + 1 < m {
+                let cn = src[j + 1]
+                var s0: Float80 = 0, s1: Float80 = 0, s2: Float80 = 0, s3: Float80 = 0
+                var i = 0
+                while i + 4 <= b {
+                    bj[i] = cj[i] - ws; s0 += scale * cn[i]
+                    bj[i + 1] = cj[i + 1] - ws; s1 += scale * cn[i + 1]
+                    bj[i + 2] = cj[i + 2] - ws; s2 += scale * cn[i + 2]
+                    bj[i + 3] = cj[i + 3] - ws; s3 += scale * cn[i + 3]
+                    i += 4
+                }
+                while i < b {
+                    bj[i] = cj[i] - ws; s0 += scale * cn[i]
+                    i += 1
+                }
+                d = (s0 + s1) + (s2 + s3)
+            } else {
+                for i in 0..<b { bj[i] = cj[i] - ws }
             }
         }
         householder(r, m, blk, b, from: 1)

@@ -835,17 +835,24 @@ extension ResidualAccumulator {
     public func prepare(_ x: Matrix, response: [Double], lowOrder: Matrix? = nil) throws -> ResidualRows {
         precondition(preparesRows, "ResidualAccumulator.prepare: weighted or wider than 4 columns")
         try validate(x, response, nil, nil, lowOrder, checkClusters: false)
+        // One HC3 estimator (the report's, beside the cluster sums): its ωᵢ in line, as in `narrowRows`.
+        let hc = covariances.filter { $0 != .classical && $0 != .cluster }
+        func run<W: NarrowConstant>(_: W.Type) -> ResidualRows {
+            hc == [.hc3] ? prepareRows(W.self, Weighted.self, x, response, lowOrder)
+                : prepareRows(W.self, Unweighted.self, x, response, lowOrder)
+        }
         switch kept.count {
-        case 1: return prepareRows(Width1.self, x, response, lowOrder)
-        case 2: return prepareRows(Width2.self, x, response, lowOrder)
-        case 3: return prepareRows(Width3.self, x, response, lowOrder)
-        default: return prepareRows(Width4.self, x, response, lowOrder)
+        case 1: return run(Width1.self)
+        case 2: return run(Width2.self)
+        case 3: return run(Width3.self)
+        default: return run(Width4.self)
         }
     }
 
     /// ``narrowRows``'s per-row arithmetic (unweighted), the same operations in the same
     /// order, kept per row instead of summed.
-    private func prepareRows<W: NarrowConstant>(_: W.Type, _ x: Matrix, _ response: [Double], _ lowOrder: Matrix?) -> ResidualRows {
+    private func prepareRows<W: NarrowConstant, H: NarrowFlag>(_: W.Type, _: H.Type, _ x: Matrix, _ response: [Double],
+                                                                _ lowOrder: Matrix?) -> ResidualRows {
         let k = W.value, b = x.rows
         let hcIndices = covariances.indices.filter { covariances[$0] != .classical && covariances[$0] != .cluster }
         let leverageKind = hcIndices.map { covariances[$0] == .hc2 ? 1 : covariances[$0] == .hc3 ? 2 : 0 }
@@ -934,6 +941,22 @@ extension ResidualAccumulator {
                         if k > 2 { s[2] = e * z2 }
                         if k > 3 { s[3] = e * z3 }
                     }
+                    if H.value {
+                        // As the loop below for one estimator with leverageKind 2.
+                        var omega = Swift.abs(e)
+                        let oneMinus = 1 - h
+                        if oneMinus <= 1e-10 {
+                            if bad[0].count < 10 { bad[0].append(i) }
+                            omega = 0
+                        } else {
+                            omega /= oneMinus
+                        }
+                        let zt = zsp.baseAddress! + r
+                        zt[0] = Double(z0 * omega)
+                        if k > 1 { zt[rows] = Double(z1 * omega) }
+                        if k > 2 { zt[2 * rows] = Double(z2 * omega) }
+                        if k > 3 { zt[3 * rows] = Double(z3 * omega) }
+                    } else {
                     for t in 0..<q {
                         var omega = Swift.abs(e)
                         let lk = leverageKind[t]
@@ -951,6 +974,7 @@ extension ResidualAccumulator {
                         if k > 1 { zt[rows] = Double(z1 * omega) }
                         if k > 2 { zt[2 * rows] = Double(z2 * omega) }
                         if k > 3 { zt[3 * rows] = Double(z3 * omega) }
+                    }
                     }
                 }
             } } } } } } }
