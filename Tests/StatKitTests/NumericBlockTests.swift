@@ -25,7 +25,7 @@ struct NumericBlockTests {
     /// precomputed `log(e)`.
     static func table(n: Int, seed: UInt64) throws -> (DataTable, FormulaExpression) {
         var g = SeededGenerator(seed: seed)
-        var cut: [Double?] = [], e: [Double?] = [], r: [Double?] = [], f: [Double?] = []
+        var cut: [Double?] = [], e: [Double?] = [], r: [Double?] = [], f: [Double?] = [], h: [Double?] = []
         for i in 0..<n {
             let emp = (exp(3 * g.nextNormal() + 6)).rounded()
             let growth = 20 * g.nextNormal()
@@ -43,16 +43,18 @@ struct NumericBlockTests {
             if i % 37 == 14 { rv = .nan }                  // a present NaN
             if i % 43 == 15 { rv = .infinity }
             if i % 47 == 16 { c = 1 }                      // log 1 = 0
-            cut.append(c); e.append(ev); r.append(rv); f.append(fv)
+            cut.append(c); e.append(ev); r.append(rv); f.append(fv); h.append(i % 19 == 5 ? nil : Double(i % 10))
         }
         let t = try DataTable([("cut", .numeric(NumericColumn(cut))), ("e", .numeric(NumericColumn(e))),
-                               ("r", .numeric(NumericColumn(r))), ("f", .numeric(NumericColumn(f)))])
+                               ("r", .numeric(NumericColumn(r))), ("f", .numeric(NumericColumn(f))),
+                               ("h", .numeric(NumericColumn(h)))])
         return (t, .call(.log, .column("e")))
     }
 
     static let formulas = [
         "log(cut) ~ log(e) + r", "log(cut) ~ r + log(e) + f", "sqrt(cut) ~ log(e)", "cut ~ r + f",
         "log(cut) ~ log(e) + r - 1", "log10(cut) ~ f", "log(cut) ~ 1",
+        "log(cut) ~ r + log(e) + f + h",   // five columns: the general presence loop
     ]
 
     @Test("NumericBlockDesign equals DesignMatrix block by block, and a brute-force row loop", arguments: formulas)
@@ -200,7 +202,7 @@ struct NumericBlockTests {
     }
 
     @Test("StreamingFormulaFit over numeric blocks: the same bits as over tables, and the in-memory fit",
-          arguments: ["log(cut) ~ log(e) + r", "sqrt(cut) ~ r + f", "log(cut) ~ log(e) + r - 1"])
+          arguments: ["log(cut) ~ log(e) + r", "sqrt(cut) ~ r + f", "log(cut) ~ log(e) + r - 1", "log(cut) ~ r + log(e) + f + h"])
     func streamingFitEqualsTables(formula text: String) throws {
         let (table, logE) = try Self.table(n: 3_000, seed: 11)
         let (values, low) = PrecomputedFactor.evaluate(logE, over: table)

@@ -782,11 +782,31 @@ extension StreamingModelFrame {
                 for i in 0..<n { kp[i] = i }
                 candidates = n
             } else {
-                // Per row, the first missing column (u: none); counted in registers for the
-                // first four columns, in `firsts` beyond.
-                var firsts = [Int](repeating: 0, count: u + 1)
-                var c0 = 0, c1 = 0, c2 = 0, c3 = 0
-                firsts.withUnsafeMutableBufferPointer { fp in
+                if u <= 4 {
+                    // Up to four columns: presence as 0/1 (1 for the columns beyond u), the
+                    // first missing one counted with arithmetic only.
+                    let ones = UnsafeMutablePointer<Bool>.allocate(capacity: n)
+                    defer { ones.deallocate() }
+                    ones.initialize(repeating: true, count: n)
+                    let q0 = present, q1 = u > 1 ? present + n : UnsafePointer(ones)
+                    let q2 = u > 2 ? present + 2 * n : UnsafePointer(ones), q3 = u > 3 ? present + 3 * n : UnsafePointer(ones)
+                    @inline(__always) func bit(_ b: Bool) -> Int { Int(unsafeBitCast(b, to: UInt8.self)) }
+                    var c0 = 0, c1 = 0, c2 = 0, c3 = 0
+                    for i in 0..<n {
+                        let a = bit(q0[i]), b = bit(q1[i]), c = bit(q2[i]), d = bit(q3[i])
+                        let ab = a & b, abc = ab & c
+                        c0 &+= 1 &- a
+                        c1 &+= a & (1 &- b)
+                        c2 &+= ab & (1 &- c)
+                        c3 &+= abc & (1 &- d)
+                        kp[candidates] = i
+                        candidates &+= abc & d
+                    }
+                    cp[0] += c0
+                    if u > 1 { cp[1] += c1 }
+                    if u > 2 { cp[2] += c2 }
+                    if u > 3 { cp[3] += c3 }
+                } else {
                     for i in 0..<n {
                         var first = u
                         var k = u - 1
@@ -796,18 +816,9 @@ extension StreamingModelFrame {
                         }
                         kp[candidates] = i
                         candidates &+= first == u ? 1 : 0
-                        c0 &+= first == 0 ? 1 : 0
-                        c1 &+= first == 1 ? 1 : 0
-                        c2 &+= first == 2 ? 1 : 0
-                        c3 &+= first == 3 ? 1 : 0
-                        if u > 4 && first >= 4 && first < u { fp[first] &+= 1 }
+                        if first < u { cp[first] += 1 }
                     }
                 }
-                firsts[0] = c0
-                if u > 1 { firsts[1] = c1 }
-                if u > 2 { firsts[2] = c2 }
-                if u > 3 { firsts[3] = c3 }
-                for c in 0..<u { cp[c] += firsts[c] }
             }
             // 2. Their response and factors (rarely not finite), compacted in place.
             var m = 0
