@@ -196,7 +196,6 @@ extension ReportBuilder {
         let responseName = parsed.response?.text ?? ""
         var highCount = 0
         var top: [(row: Int, event: Int, h: Double)] = []
-        var sums = [Double](repeating: 0, count: p)
         let (drawn, stride) = RegressionCharts.sample(n)
         let candidates = (0..<p).filter { fit.termNames[$0] != "(Intercept)" && fit.coefficients[$0] != nil }
         let xi = fit.termNames.firstIndex(of: "log(employees)") ?? candidates.first
@@ -216,6 +215,14 @@ extension ReportBuilder {
         // smooths that out) while this one sums the previous block into
         // the accumulator: the blocks are consumed in the same order, so every number is
         // the same with one thread.
+        /// The design's column sums, added by the producing stage block after block in row
+        /// order (the same sums as adding them where the blocks are consumed), read back
+        /// when the pass is over.
+        final class ColumnSums: @unchecked Sendable {
+            var sums: [Double]
+            init(_ p: Int) { sums = [Double](repeating: 0, count: p) }
+        }
+        let columnSums = ColumnSums(p)
         struct Built: Sendable {
             var x: Matrix?
             var y: [Double] = []
@@ -259,6 +266,17 @@ extension ReportBuilder {
                 func finish(_ built: Built) throws(StreamingFitError) {
                     var built = built
                     defer { index += 1 }
+                    if let x = built.x, !built.failed, x.columns == p {
+                        let rows = x.rows, ldx = x.leadingDimension
+                        x.storage.withUnsafeBufferPointer { px in
+                            for j in 0..<p {
+                                let col = px.baseAddress! + j * ldx
+                                var s = columnSums.sums[j]
+                                for i in 0..<rows { s += col[i] }
+                                columnSums.sums[j] = s
+                            }
+                        }
+                    }
                     if let preparer, let x = built.x, index % 2 == 0 {
                         do { built.prepared = try preparer.prepare(x, response: built.y, lowOrder: built.low) } catch { throw stop }
                     }
@@ -290,15 +308,7 @@ extension ReportBuilder {
                                     residuals: &residuals, leverages: &leverages)
                     }
                 } catch { throw stop }
-                let rows = x.rows, ldx = x.leadingDimension
-                x.storage.withUnsafeBufferPointer { px in
-                    for j in 0..<p {
-                        let col = px.baseAddress! + j * ldx
-                        var s = sums[j]
-                        for i in 0..<rows { s += col[i] }
-                        sums[j] = s
-                    }
-                }
+                let rows = x.rows
                 // Rows above the cutoff (few), and the sampled rows.
                 var above: [Int] = []
                 leverages.withUnsafeBufferPointer { lp in
@@ -330,6 +340,7 @@ extension ReportBuilder {
                 seen += rows
             })
         } catch { return nil }
+        let sums = columnSums.sums
         guard seen == n, let pass = try? fit.result(residuals: acc, covariance: .classical) else { return nil }
         // Classical inference from the factor; Durbin–Watson and the residual quantiles
         // from this pass's residuals (as the in-memory fit computes them).

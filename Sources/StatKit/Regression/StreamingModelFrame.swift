@@ -856,36 +856,51 @@ extension StreamingModelFrame {
             }
         }
         let width = frozen.map { f in f.reduce(0) { Swift.max($0, ($1 ?? -1) + 1) } } ?? columnKeys.count
-        var x = Matrix(rows: m, columns: width)
-        var low = Matrix(rows: m, columns: width)
+        // Every entry is written below (columns no coding fills, and the low-order part of
+        // columns without one, with zeros), so the storage starts uninitialised.
+        var xs = [Double](unsafeUninitializedCapacity: m * width) { _, count in count = m * width }
+        var ls = [Double](unsafeUninitializedCapacity: m * width) { _, count in count = m * width }
         var hasLow = false
-        x.storage.withUnsafeMutableBufferPointer { xp in
-        low.storage.withUnsafeMutableBufferPointer { lp in
+        xs.withUnsafeMutableBufferPointer { xp in
+        ls.withUnsafeMutableBufferPointer { lp in
         kept.withUnsafeBufferPointer { kp in
+            var written = [Bool](repeating: false, count: width)
             for (ci, factor) in plan.codingFactor.enumerated() {
                 let accumulated = columnIndex[ColumnKey(coding: ci, levels: [])]!
                 guard let j = frozen.map({ $0[accumulated] }) ?? accumulated else { continue }
-                let out = xp.baseAddress! + j * m
+                written[j] = true
+                let out = xp.baseAddress! + j * m, lout = lp.baseAddress! + j * m
                 guard let factor else {
-                    for r in 0..<m { out[r] = 1 }
+                    out.update(repeating: 1, count: m)
+                    lout.update(repeating: 0, count: m)
                     continue
                 }
                 switch plan.factorSources[factor] {
                 case .column(let k):
                     let v = values + k * n
                     for r in 0..<m { out[r] = v[kp[r]] }
+                    lout.update(repeating: 0, count: m)
                 case .precomputed(let p):
                     let v = values + (u + 2 * p) * n, lo = v + n
-                    let lout = lp.baseAddress! + j * m
+                    var any = false
                     for r in 0..<m {
                         let i = kp[r]
                         out[r] = v[i]
                         let l = lo[i]
-                        if l != 0 && l.isFinite { lout[r] = l; hasLow = true }
+                        // The finite nonzero low-order parts (+0 elsewhere), as the row loop keeps them.
+                        let keep = l != 0 && l.isFinite
+                        lout[r] = keep ? l : 0
+                        any = any || keep
                     }
+                    hasLow = hasLow || any
                 }
             }
+            for j in 0..<width where !written[j] {
+                (xp.baseAddress! + j * m).update(repeating: 0, count: m)
+                (lp.baseAddress! + j * m).update(repeating: 0, count: m)
+            }
         } } }
-        return (x, hasLow ? low : nil)
+        let x = Matrix(rows: m, columns: width, columnMajor: xs)
+        return (x, hasLow ? Matrix(rows: m, columns: width, columnMajor: ls) : nil)
     }
 }
