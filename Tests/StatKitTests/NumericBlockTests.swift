@@ -226,6 +226,28 @@ struct NumericBlockTests {
         }
     }
 
+    /// A wide block is handed to the accumulator in parts of at most
+    /// ``StreamingFormulaFit/blockElements`` entries, as the table path splits its rows.
+    @Test func widePartsKeepEveryRowInOrder() {
+        let columns = 64, rows = 40_000
+        let step = StreamingFormulaFit.blockElements / columns
+        var x = Matrix(rows: rows, columns: columns), low = Matrix(rows: rows, columns: columns)
+        for j in [0, 5, 63] { for i in 0..<rows { x[i, j] = Double(i * 100 + j); low[i, j] = Double(i) * 0x1p-60 } }
+        let y = (0..<rows).map { Double($0) / 7 }
+        let parts = StreamingFormulaFit.parts(x, low, y)
+        #expect(parts.map(\.0.rows) == [step, step, rows - 2 * step])
+        var at = 0
+        for (px, plo, py) in parts {
+            for j in [0, 5, 63] {
+                #expect((0..<px.rows).allSatisfy { px[$0, j] == x[at + $0, j] && plo![$0, j] == low[at + $0, j] })
+            }
+            #expect(py == Array(y[at..<(at + px.rows)]))
+            at += px.rows
+        }
+        let one = StreamingFormulaFit.parts(Streaming.rows(x, 0..<step), nil, Array(y[0..<step]))
+        #expect(one.count == 1 && one[0].1 == nil)
+    }
+
     @Test("QRAccumulator: summarised blocks fold to the same bits, and refuse what add refuses")
     func summarisedBlocks() throws {
         let d = QRAccumulatorTests.data(n: 900, seed: 23)
