@@ -150,17 +150,22 @@ extension ReportBuilder {
     /// The section's numbers from two passes over the joined events in blocks of
     /// `blockRows` rows (``RegressionBlockSource``), never holding the `n`-row table or design:
     ///
-    /// 1. ``StreamingFormulaFit`` folds the blocks into the R factor of `[X | y]` (classical fit).
-    /// 2. Each block's design is rebuilt (``DesignMatrix`` over the block, same columns) and fed
-    ///    to one ``ResidualAccumulator`` for HC3 and cluster by company, which also hands back
+    /// 1. ``StreamingFormulaFit`` folds the blocks into the R factor of `[X | y]` (classical fit);
+    ///    for a numeric formula (the report's) it reads each block's design straight from the
+    ///    source's numeric blocks (``RegressionBlockSource/forEachNumericBlock(columns:precomputed:_:)``).
+    /// 2. Each block's design is rebuilt — by ``NumericBlockDesign`` from the numeric blocks, or
+    ///    by ``DesignMatrix`` over the block's table for other formulas, the same columns and
+    ///    bits either way — and fed to one ``ResidualAccumulator`` for HC3 and cluster by
+    ///    company (every other block's per-row work prepared on the block-building thread,
+    ///    ``ResidualAccumulator/prepare(_:response:lowOrder:)``), which also hands back
     ///    each row's residual `yᵢ − xᵢᵀβ̂` (Float80, rounded once; kept, 8 bytes per row, for
     ///    the five-number summary; Durbin–Watson from the accumulator) and leverage
     ///    `hᵢᵢ = ‖zᵢ‖² = xᵢᵀ(XᵀX)⁻¹xᵢ`: they give the high-leverage count and top five, and
     ///    with the design, the column means and the charts' sampled points (one in every k
     ///    rows, as ``RegressionCharts`` draws them).
     ///
-    /// With `threads` ≥ 2 the first pass evaluates blocks on a second thread while this one
-    /// folds them in, in the same order: the numbers do not depend on `threads`.
+    /// With `threads` ≥ 2 both passes build blocks on a second thread while this one folds
+    /// them in, in the same order: the numbers do not depend on `threads`.
     ///
     /// Returns `nil` when the formula has categorical terms (their levels are known only at
     /// the end of the first pass, so a block's design could not be rebuilt alone) or when
