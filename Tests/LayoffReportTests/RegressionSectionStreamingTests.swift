@@ -201,3 +201,91 @@ import LayoffKit
         }
     }
 }
+
+/// The streamed section's fused paths — numeric blocks straight from the join
+/// (``RegressionBlockSource/forEachNumericBlock(columns:precomputed:_:)``, ``NumericBlockDesign``)
+/// and residual rows prepared on the block-building thread — against its general paths
+/// (``DataTable`` blocks, ``DesignMatrix``, the accumulator's own per-row work): every number
+/// the same bits; and the numeric blocks cell by cell against the table blocks.
+@Suite struct RegressionSectionFusedTests {
+    @Test(arguments: [(UInt64(11), 3), (UInt64(17), 256), (UInt64(23), 8192)])
+    func fusedEqualsGeneral(seed: UInt64, blockRows: Int) throws {
+        let data = try RegressionSectionStreamingTests.dataset(events: 5_000, companies: 180, seed: seed)
+        let join = try #require(data.join), fundamentals = try #require(data.fundamentalsLoad).fundamentals
+        let formula = RegressionSectionStreamingTests.formula
+        let general = try #require(ReportBuilder.streamedRegression(data: data, join: join, fundamentals: fundamentals, formula: formula,
+                                                                     blockRows: blockRows, threads: 1, fused: false))
+        for threads in [1, 2] {
+            let m = try #require(ReportBuilder.streamedRegression(data: data, join: join, fundamentals: fundamentals, formula: formula,
+                                                               blockRows: blockRows, threads: threads))
+            #expect(m.variants.map(\.name) == general.variants.map(\.name))
+            for (a, b) in zip(m.variants, general.variants) {
+                #expect(a.result.coefficients == b.result.coefficients && a.result.covarianceMatrix == b.result.covarianceMatrix, "\(a.name)")
+                #expect(a.result.durbinWatson.bitPattern == b.result.durbinWatson.bitPattern
+                        && a.result.residualFiveNumberSummary == b.result.residualFiveNumberSummary
+                        && a.result.rSquared.bitPattern == b.result.rSquared.bitPattern && a.result.clusterCount == b.result.clusterCount, "\(a.name)")
+            }
+            #expect(m.summary.markdown() == general.summary.markdown())
+            #expect(m.highLeverageCount == general.highLeverageCount && m.leverageCutoff == general.leverageCutoff)
+            #expect(m.topLeverage.map(\.name) == general.topLeverage.map(\.name)
+                    && m.topLeverage.map(\.leverage.bitPattern) == general.topLeverage.map(\.leverage.bitPattern))
+            let c = m.charts, g = general.charts
+            #expect(c.x == g.x && c.y == g.y && c.labels == g.labels && c.means == g.means)
+            #expect(c.fitted.map(\.bitPattern) == g.fitted.map(\.bitPattern) && c.residuals.map(\.bitPattern) == g.residuals.map(\.bitPattern))
+        }
+    }
+
+    /// Every numeric column of the regression table, from plain and packed sources (with a
+    /// missing employee count and a present NaN growth that events use), as the table
+    /// blocks hold it: presence equal, values equal where present; precomputed factors as
+    /// the packed table blocks carry them.
+    @Test func numericBlocksEqualTableBlocks() throws {
+        let data = try RegressionSectionStreamingTests.dataset(events: 2_500, companies: 90, seed: 13)
+        let join = try #require(data.join)
+        var fundamentals = try #require(data.fundamentalsLoad).fundamentals
+        let used = Array(Set(join.row.filter { $0 >= 0 }.map { Int($0) })).sorted()
+        try #require(used.count >= 2)
+        fundamentals.employees.isPresent[used[0]] = false
+        fundamentals.employees.values[used[0]] = 0
+        fundamentals.revenueGrowth.isPresent[used[1]] = true
+        fundamentals.revenueGrowth.values[used[1]] = .nan
+        let parsed = try Formula("log(total_laid_off) ~ log(employees) + sqrt(revenue) + revenue_growth")
+        for packed in [false, true] {
+            let source = RegressionBlockSource(events: data.events, fundamentals: fundamentals, join: join, blockRows: 300,
+                                               formula: packed ? parsed : nil)
+            // Fundamentals columns first and last, events columns between, in an order of their own.
+            let columns = ["revenue_growth", "total_laid_off", "year", "workforce", "percentage_laid_off", "funds_raised",
+                           "employees", "revenue"]
+            let precomputed = source.precomputedFactors
+            #expect(precomputed.count == (packed ? 2 : 0))
+            var start = 0, blocks = 0
+            try source.forEachNumericBlock(columns: columns, precomputed: precomputed) { block in
+                let range = start ..< start + block.rows
+                let table = source.block(range, columns: columns)
+                #expect(block.rows == min(300, data.events.count - start) && block.columnCount == columns.count + 2 * precomputed.count)
+                for (k, name) in columns.enumerated() {
+                    guard case .numeric(let col)? = table.column(named: name) else { Issue.record("\(name)"); continue }
+                    for i in 0..<block.rows {
+                        let ok = block.present[k * block.rows + i]
+                        #expect(ok == col.isPresent[i], "\(name) row \(range.lowerBound + i)")
+                        if ok { #expect(block.values[k * block.rows + i].bitPattern == col.values[i].bitPattern, "\(name) row \(range.lowerBound + i)") }
+                    }
+                }
+                for (j, e) in precomputed.enumerated() {
+                    let names = PrecomputedFactor.columnNames(e)
+                    guard case .numeric(let v)? = table.column(named: names.value), case .numeric(let lo)? = table.column(named: names.low) else {
+                        Issue.record("no precomputed \(e)"); continue
+                    }
+                    let at = (columns.count + 2 * j) * block.rows
+                    #expect(Array(block.values[at ..< at + block.rows]).map(\.bitPattern) == v.values.map(\.bitPattern), "\(e)")
+                    #expect(Array(block.values[at + block.rows ..< at + 2 * block.rows]).map(\.bitPattern) == lo.values.map(\.bitPattern), "\(e) low")
+                }
+                start = range.upperBound
+                blocks += 1
+            }
+            #expect(start == data.events.count && blocks == (data.events.count + 299) / 300)
+            // Text columns are not handed out as numbers.
+            #expect(throws: StreamingFitError.self) { try source.forEachNumericBlock(columns: ["company"], precomputed: []) { _ in } }
+        }
+    }
+}

@@ -98,6 +98,42 @@ struct HouseholderFoldTests {
         }
     }
 
+    /// A first column of ones (the intercept) takes ``TriangularFactor/householderFromOnes(_:_:_:_:_:)``:
+    /// the same factor bits as the textbook loops, block after block; a column with one
+    /// entry other than 1 (or a low-order part) does not.
+    @Test("an intercept column: the same factor to the bit", arguments: [2, 3, 4, 6])
+    func interceptEqualsTextbook(m: Int) {
+        var g = SeededGenerator(seed: UInt64(300 + m))
+        var rRef = [Float80](repeating: 0, count: m * m), rDoubles = rRef
+        for (n, b) in [1, 3, 4, 9, 64, 513, 8192, 2].enumerated() {
+            var (x, lo) = Self.block(&g, b: b, m: m, low: n % 2 == 1, zeroColumn: n == 4 ? m - 1 : nil)
+            for i in 0..<b { x[i] = 1; lo?[i] = 0 }
+            if n == 6 { x[b / 2] = 1.0000000000000002 }   // not all ones: the general path
+            #expect(TriangularFactor.allOnes(x, b) == (n != 6))
+            let stored = (0..<(b * m)).map { k -> Float80 in
+                let j = k / b
+                return j < m - 1 && lo != nil ? Float80(x[k]) + Float80(lo![k]) : Float80(x[k])
+            }
+            Self.textbook(&rRef, m, stored, b)
+            var scratch = [Float80](repeating: 0, count: b * m)
+            x.withUnsafeBufferPointer { px in
+                (lo ?? []).withUnsafeBufferPointer { pl in
+                    // Column 0 without a low-order part (an intercept has none).
+                    let cols = (0..<m).map { j in
+                        TriangularFactor.DoubleColumn(x: px.baseAddress! + j * b,
+                                                      low: lo != nil && j > 0 && j < m - 1 ? pl.baseAddress! + j * b : nil)
+                    }
+                    rDoubles.withUnsafeMutableBufferPointer { pr in
+                        scratch.withUnsafeMutableBufferPointer { pw in
+                            TriangularFactor.householderFromDoubles(pr.baseAddress!, m, cols, pw.baseAddress!, b)
+                        }
+                    }
+                }
+            }
+            #expect(rDoubles == rRef, "m = \(m), block \(n) (\(b) rows)")
+        }
+    }
+
     /// Through the public accumulator: the direct path (unweighted, no Durbin–Watson
     /// factor) against the stored path (the Durbin–Watson factor on), same factor bits.
     @Test("QRAccumulator: the direct path equals the stored path")

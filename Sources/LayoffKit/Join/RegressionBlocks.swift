@@ -271,6 +271,157 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
     }
 }
 
+extension RegressionBlockSource: NumericBlockSource {
+    /// The numeric columns of the regression table.
+    static let numericColumns = ["total_laid_off", "percentage_laid_off", "funds_raised", "employees", "revenue",
+                                 "revenue_growth", "workforce", "year"]
+
+    /// The numeric columns of the regression table (every one but the four text columns).
+    public var numericColumnNames: [String] { Self.numericColumns }
+
+    /// The formula's transformed factors of fundamentals columns packed when the source
+    /// was made (`log(employees)` for the report's formula).
+    public var precomputedFactors: [FormulaExpression] { packed?.precomputed.map(\.expression) ?? [] }
+
+    /// Calls `body` with the rows of each block of ``forEachBlock(columns:_:)`` (``blockRows``
+    /// rows) as numbers: each value and presence as ``block(_:columns:)`` has it, gathered
+    /// into two buffers reused from block to block; the fundamentals columns and
+    /// precomputed factors in one sweep over the block's events, as there.
+    public func forEachNumericBlock(columns: [String], precomputed: [FormulaExpression],
+                                    _ body: (NumericColumnsBlock) throws(StreamingFitError) -> Void) throws(StreamingFitError) {
+        for c in columns where !Self.numericColumns.contains(c) {
+            throw .design(.data(.missingColumn(c, available: Self.numericColumns)))
+        }
+        var factorAt: [Int] = []
+        for e in precomputed {
+            guard let q = packed?.precomputed.firstIndex(where: { $0.expression == e }) else {
+                throw .inconsistentInput("no precomputed values of \(e)")
+            }
+            factorAt.append(q)
+        }
+        let c = columns.count, width = c + 2 * precomputed.count
+        let n = events.count, capacity = min(blockRows, n)
+        var values = [Double](repeating: 0, count: width * capacity)
+        var present = [Bool](repeating: false, count: c * capacity)
+        // The requested column of each packed fundamentals column (-1: not requested).
+        let packedSlot = packed?.columns.map { p in columns.firstIndex(of: p.name) ?? -1 } ?? []
+        var start = 0
+        while start < n {
+            let end = min(n, start + blockRows), m = end - start
+            values.withUnsafeMutableBufferPointer { vb in
+            present.withUnsafeMutableBufferPointer { pb in
+                let v = vb.baseAddress!, ok = pb.baseAddress!
+                func copy(_ col: NumericColumn, to k: Int) {
+                    col.values.withUnsafeBufferPointer { s in (v + k * m).update(from: s.baseAddress! + start, count: m) }
+                    col.isPresent.withUnsafeBufferPointer { s in (ok + k * m).update(from: s.baseAddress! + start, count: m) }
+                }
+                for (k, name) in columns.enumerated() {
+                    switch name {
+                    case "total_laid_off": copy(events.cut, to: k)
+                    case "percentage_laid_off": copy(events.fraction, to: k)
+                    case "funds_raised": copy(events.fundsRaised, to: k)
+                    case "workforce": copy(join.workforce.values, to: k)
+                    case "year":
+                        events.day.withUnsafeBufferPointer { d in
+                            for o in 0..<m { v[k * m + o] = Double(d[start + o].year) }
+                        }
+                        (ok + k * m).update(repeating: true, count: m)
+                    default:
+                        if packedSlot.contains(k) { continue }   // the sweep below
+                        let col: NumericColumn
+                        switch name {
+                        case "employees": col = fundamentals.employees
+                        case "revenue": col = fundamentals.revenue
+                        default: col = fundamentals.revenueGrowth
+                        }
+                        gather(col, start: start, rows: m, into: v + k * m, present: ok + k * m)
+                    }
+                }
+                if let packed, packedSlot.contains(where: { $0 >= 0 }) || !factorAt.isEmpty {
+                    sweep(packed, start: start, rows: m, slots: packedSlot, factors: factorAt, columns: c, values: v, present: ok)
+                }
+            } }
+            try values.withUnsafeBufferPointer { (vb) throws(StreamingFitError) in
+                try present.withUnsafeBufferPointer { (pb) throws(StreamingFitError) in
+                    try body(NumericColumnsBlock(rows: m, columnCount: width, values: UnsafeBufferPointer(rebasing: vb[0..<(width * m)]),
+                                                 present: UnsafeBufferPointer(rebasing: pb[0..<(c * m)])))
+                }
+            }
+            start = end
+        }
+    }
+
+    /// A fundamentals column at each event of rows `start ..< start + rows` (0 and absent
+    /// where the event has no fundamentals row or the value is missing), as ``block(_:columns:)``'s
+    /// gather by row.
+    private func gather(_ c: NumericColumn, start: Int, rows m: Int, into out: UnsafeMutablePointer<Double>,
+                        present ok: UnsafeMutablePointer<Bool>) {
+        let limit = c.count
+        join.row.withUnsafeBufferPointer { rows in
+            c.values.withUnsafeBufferPointer { cv in
+                c.isPresent.withUnsafeBufferPointer { cp in
+                    for o in 0..<m {
+                        let r = Int(rows[start + o])
+                        if r >= 0, r < limit, cp[r] {
+                            out[o] = cv[r]
+                            ok[o] = true
+                        } else {
+                            out[o] = 0
+                            ok[o] = false
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The packed fundamentals columns (packed column `k` to requested column `slots[k]`,
+    /// skipped where -1) and precomputed factors (`factors[w]`, to value column `columns + 2w`
+    /// and its low-order part) of the events `start ..< start + rows`, in one sweep over
+    /// their records (each prefetched ``prefetchDistance`` events ahead): values and
+    /// presence as ``block(_:columns:)`` gathers them (0 and absent without a record or value).
+    private func sweep(_ packed: PackedFundamentals, start: Int, rows m: Int, slots: [Int], factors: [Int], columns c: Int,
+                       values out: UnsafeMutablePointer<Double>, present ok: UnsafeMutablePointer<Bool>) {
+        let pc = packed.columns.count, stride = packed.stride, limit = packed.rows
+        let marker = FundamentalsRecords.missing.bitPattern
+        for k in 0..<pc where slots[k] >= 0 {
+            (out + slots[k] * m).update(repeating: 0, count: m)
+            (ok + slots[k] * m).update(repeating: false, count: m)
+        }
+        for w in factors.indices { (out + (c + 2 * w) * m).update(repeating: 0, count: 2 * m) }
+        if limit == 0 { return }
+        let at = factors.map { pc + 2 * $0 }
+        join.row.withUnsafeBufferPointer { rows in
+        slots.withUnsafeBufferPointer { sp in
+        at.withUnsafeBufferPointer { ap in
+            let records = UnsafePointer(packed.records.base), rowPointer = rows.baseAddress! + start
+            let distance = Self.prefetchDistance, pairCount = ap.count
+            for o in 0..<m {
+                if o + distance < m {
+                    let ahead = Int(rowPointer[o + distance])
+                    if ahead >= 0 && ahead < limit { llvmPrefetch(UnsafeRawPointer(records + ahead * stride), 0, 3, 1) }
+                }
+                let r = Int(rowPointer[o])
+                guard r >= 0, r < limit else { continue }
+                let record = records + r * stride
+                for k in 0..<pc {
+                    let slot = sp[k]
+                    let v = record[k]
+                    if slot >= 0 && v.bitPattern != marker {
+                        out[slot * m + o] = v
+                        ok[slot * m + o] = true
+                    }
+                }
+                for w in 0..<pairCount {
+                    let a = ap[w]
+                    out[(c + 2 * w) * m + o] = record[a]
+                    out[(c + 2 * w + 1) * m + o] = record[a + 1]
+                }
+            }
+        } } }
+    }
+}
+
 /// LLVM's prefetch intrinsic: a hint that brings the cache line at `address` in ahead of
 /// use (read, keep in all cache levels, data cache). It changes no value.
 @_silgen_name("llvm.prefetch.p0")

@@ -150,24 +150,33 @@ extension ReportBuilder {
     /// The section's numbers from two passes over the joined events in blocks of
     /// `blockRows` rows (``RegressionBlockSource``), never holding the `n`-row table or design:
     ///
-    /// 1. ``StreamingFormulaFit`` folds the blocks into the R factor of `[X | y]` (classical fit).
-    /// 2. Each block's design is rebuilt (``DesignMatrix`` over the block, same columns) and fed
-    ///    to one ``ResidualAccumulator`` for HC3 and cluster by company, which also hands back
+    /// 1. ``StreamingFormulaFit`` folds the blocks into the R factor of `[X | y]` (classical fit);
+    ///    for a numeric formula (the report's) it reads each block's design straight from the
+    ///    source's numeric blocks (``RegressionBlockSource/forEachNumericBlock(columns:precomputed:_:)``).
+    /// 2. Each block's design is rebuilt — by ``NumericBlockDesign`` from the numeric blocks, or
+    ///    by ``DesignMatrix`` over the block's table for other formulas, the same columns and
+    ///    bits either way — and fed to one ``ResidualAccumulator`` for HC3 and cluster by
+    ///    company (every other block's per-row work prepared on the block-building thread,
+    ///    ``ResidualAccumulator/prepare(_:response:lowOrder:)``), which also hands back
     ///    each row's residual `yᵢ − xᵢᵀβ̂` (Float80, rounded once; kept, 8 bytes per row, for
     ///    the five-number summary; Durbin–Watson from the accumulator) and leverage
     ///    `hᵢᵢ = ‖zᵢ‖² = xᵢᵀ(XᵀX)⁻¹xᵢ`: they give the high-leverage count and top five, and
     ///    with the design, the column means and the charts' sampled points (one in every k
     ///    rows, as ``RegressionCharts`` draws them).
     ///
-    /// With `threads` ≥ 2 the first pass evaluates blocks on a second thread while this one
-    /// folds them in, in the same order: the numbers do not depend on `threads`.
+    /// With `threads` ≥ 2 both passes build blocks on a second thread while this one folds
+    /// them in, in the same order: the numbers do not depend on `threads`.
     ///
     /// Returns `nil` when the formula has categorical terms (their levels are known only at
     /// the end of the first pass, so a block's design could not be rebuilt alone) or when
     /// anything fails; the caller then fits in memory.
+    ///
+    /// `fused: false` (for tests) takes the general paths throughout: ``DataTable`` blocks in
+    /// both passes (not ``NumericBlockSource``'s numeric blocks) and the accumulator's own
+    /// per-row work for every block; the numbers are the same bits.
     static func streamedRegression(data: LayoffDataset, join: FundamentalsJoin, fundamentals: FundamentalsTable,
                                    formula: String, blockRows: Int = regressionBlockRows,
-                                   threads: Int = 1) -> RegressionSectionModel? {
+                                   threads: Int = 1, fused: Bool = true) -> RegressionSectionModel? {
         guard let parsed = try? Formula(formula) else { return nil }
         let used = parsed.columnsUsed
         guard !used.isEmpty, used.allSatisfy(FundamentalsJoin.regressionColumnNames.contains) else { return nil }
@@ -175,8 +184,11 @@ extension ReportBuilder {
         let source = RegressionBlockSource(events: events, fundamentals: fundamentals, join: join, blockRows: blockRows,
                                            formula: parsed)
         // Durbin–Watson comes from the second pass's residuals: the first needs no differenced factor.
-        guard let sfit = try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical, threads: threads,
-                                                  durbinWatson: false),
+        let fitted = fused ? try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical, threads: threads,
+                                                      durbinWatson: false)
+            : try? StreamingFormulaFit(formula: formula, source: TableBlocks(source: source), covariance: .classical,
+                                       threads: threads, durbinWatson: false)
+        guard let sfit = fitted,
               sfit.categoricalLevels.isEmpty, let classical0 = try? sfit.fit.result() else { return nil }
         let fit = sfit.fit
         guard fit.sigma > 0 else { return nil }
@@ -186,10 +198,9 @@ extension ReportBuilder {
         // One accumulator for both robust estimators; it also hands out each row's residual
         // (kept, 8 bytes per row, for the five-number summary) and leverage.
         var acc = fit.residualAccumulator(covariances: [.hc3, .cluster])
-        var responseName: String? = nil
+        let responseName = parsed.response?.text ?? ""
         var highCount = 0
         var top: [(row: Int, event: Int, h: Double)] = []
-        var sums = [Double](repeating: 0, count: p)
         let (drawn, stride) = RegressionCharts.sample(n)
         let candidates = (0..<p).filter { fit.termNames[$0] != "(Intercept)" && fit.coefficients[$0] != nil }
         let xi = fit.termNames.firstIndex(of: "log(employees)") ?? candidates.first
@@ -203,51 +214,106 @@ extension ReportBuilder {
         leverages.reserveCapacity(blockRows)
         var seen = 0, offset = 0
         let columns = used
-        // Each block (table, design, cluster keys) is built on a second thread (one producer
-        // for the pass, at most a block ahead) while this one feeds the previous block to
+        // Each block (design, cluster keys and, when the accumulator takes them prepared,
+        // each row's residual, leverage and scores) is built on a second thread (one producer
+        // for the pass, at most two blocks ahead: blocks differ in cost, and the second
+        // smooths that out) while this one sums the previous block into
         // the accumulator: the blocks are consumed in the same order, so every number is
         // the same with one thread.
-        struct Built: Sendable { var design: DesignMatrix?; var clusters: [Int]; var rows: Int; var failed: Bool }
+        /// The design's column sums, added by the producing stage block after block in row
+        /// order (the same sums as adding them where the blocks are consumed), read back
+        /// when the pass is over.
+        final class ColumnSums: @unchecked Sendable {
+            var sums: [Double]
+            init(_ p: Int) { sums = [Double](repeating: 0, count: p) }
+        }
+        let columnSums = ColumnSums(p)
+        struct Built: Sendable {
+            var x: Matrix?
+            var y: [Double] = []
+            var low: Matrix? = nil
+            var kept: [Int] = []
+            var clusters: [Int] = []
+            var prepared: ResidualRows? = nil
+            var rows: Int
+            var failed = false
+        }
         let totalRows = events.count
         let blockCount = (totalRows + blockRows - 1) / blockRows
+        let codes = events.company.codes
+        // The design read straight from the source's numeric blocks when the formula allows
+        // (NumericBlockDesign: the same design as DesignMatrix over each block).
+        let numeric = fused ? NumericBlockDesign(formula: parsed, numericColumns: source.numericColumnNames,
+                                                 precomputed: source.precomputedFactors) : nil
+        if let numeric, numeric.termNames != fit.termNames { return nil }
+        let preparer: ResidualAccumulator? = fused && acc.preparesRows ? acc : nil
         @Sendable func build(_ b: Int) -> Built {
             let range = b * blockRows ..< min(totalRows, (b + 1) * blockRows)
             let block = source.block(range, columns: columns)
             do throws(ModelFrameError) {
                 let dm = try DesignMatrix(parsed, data: block)
-                let codes = events.company.codes
-                return Built(design: dm, clusters: dm.keptRows.map { Int(codes[range.lowerBound + $0]) },
-                             rows: range.count, failed: false)
+                guard dm.termNames == fit.termNames else { return Built(x: nil, rows: range.count, failed: true) }
+                return Built(x: dm.x, y: dm.y, low: dm.lowOrder, kept: dm.keptRows,
+                             clusters: dm.keptRows.map { Int(codes[range.lowerBound + $0]) }, rows: range.count)
             } catch {
                 // A block whose every row is excluded adds nothing; anything else fails the pass.
-                if case .noRowsLeft = error { return Built(design: nil, clusters: [], rows: range.count, failed: false) }
-                return Built(design: nil, clusters: [], rows: range.count, failed: true)
+                if case .noRowsLeft = error { return Built(x: nil, rows: range.count) }
+                return Built(x: nil, rows: range.count, failed: true)
             }
         }
         let stop = StreamingFitError.inconsistentInput("streamed regression section")
         do throws(StreamingFitError) {
-            try StreamingPipeline.run(threads: threads, capacity: 1, produce: { (emit: (Built) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
-                for b in 0..<blockCount { try emit(build(b)) }
+            try StreamingPipeline.run(threads: threads, capacity: 2, produce: { (emit: (Built) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
+                // The per-row work of every other block is prepared here, the rest is left to
+                // the accumulator's own add on the consuming thread: about as much work on
+                // either side (the results are the same bits either way).
+                var index = 0
+                func finish(_ built: Built) throws(StreamingFitError) {
+                    var built = built
+                    defer { index += 1 }
+                    if let x = built.x, !built.failed, x.columns == p {
+                        let rows = x.rows, ldx = x.leadingDimension
+                        x.storage.withUnsafeBufferPointer { px in
+                            for j in 0..<p {
+                                let col = px.baseAddress! + j * ldx
+                                var s = columnSums.sums[j]
+                                for i in 0..<rows { s += col[i] }
+                                columnSums.sums[j] = s
+                            }
+                        }
+                    }
+                    if let preparer, let x = built.x, index % 2 == 0 {
+                        do { built.prepared = try preparer.prepare(x, response: built.y, lowOrder: built.low) } catch { throw stop }
+                    }
+                    try emit(built)
+                }
+                guard var design = numeric else {
+                    for b in 0..<blockCount { try finish(build(b)) }
+                    return
+                }
+                var offset = 0
+                try source.forEachNumericBlock(columns: design.columns, precomputed: design.precomputed) { (block) throws(StreamingFitError) in
+                    defer { offset += block.rows }
+                    guard let (x, low) = design.evaluate(block) else { return try finish(Built(x: nil, rows: block.rows)) }
+                    let kept = design.keptRows
+                    let clusters = codes.withUnsafeBufferPointer { cp in kept.map { Int(cp[offset + $0]) } }
+                    try finish(Built(x: x, y: design.response, low: low, kept: kept, clusters: clusters, rows: block.rows))
+                }
             }, consume: { (built: Built) throws(StreamingFitError) in
                 defer { offset += built.rows }
                 if built.failed { throw stop }
-                guard let dm = built.design else { return }
-                guard dm.termNames == fit.termNames else { throw stop }
-                responseName = responseName ?? dm.responseName
+                guard let x = built.x else { return }
+                let y = built.y
                 leverages.removeAll(keepingCapacity: true)
                 do {
-                    try acc.add(dm.x, response: dm.y, clusters: built.clusters, lowOrder: dm.lowOrder,
-                                residuals: &residuals, leverages: &leverages)
-                } catch { throw stop }
-                let x = dm.x, rows = x.rows, ldx = x.leadingDimension
-                x.storage.withUnsafeBufferPointer { px in
-                    for j in 0..<p {
-                        let col = px.baseAddress! + j * ldx
-                        var s = sums[j]
-                        for i in 0..<rows { s += col[i] }
-                        sums[j] = s
+                    if let prepared = built.prepared {
+                        try acc.add(prepared, clusters: built.clusters, residuals: &residuals, leverages: &leverages)
+                    } else {
+                        try acc.add(x, response: y, clusters: built.clusters, lowOrder: built.low,
+                                    residuals: &residuals, leverages: &leverages)
                     }
-                }
+                } catch { throw stop }
+                let rows = x.rows
                 // Rows above the cutoff (few), and the sampled rows.
                 var above: [Int] = []
                 leverages.withUnsafeBufferPointer { lp in
@@ -260,7 +326,7 @@ extension ReportBuilder {
                     if top.count < 5 || hd > top[top.count - 1].h {
                         // Ties keep row order: a later row goes after equal ones.
                         let at = top.firstIndex { hd > $0.h } ?? top.count
-                        top.insert((g, offset + dm.keptRows[i], hd), at: at)
+                        top.insert((g, offset + built.kept[i], hd), at: at)
                         if top.count > 5 { top.removeLast() }
                     }
                 }
@@ -270,16 +336,17 @@ extension ReportBuilder {
                     let g = seen + i
                     let resid = residuals[g]
                     points.residuals.append(resid)
-                    points.fitted.append(dm.y[i] - resid)
-                    points.y.append(dm.y[i])
+                    points.fitted.append(y[i] - resid)
+                    points.y.append(y[i])
                     if let xi { points.x.append(x[i, xi]) }
-                    points.labels.append(events.company[offset + dm.keptRows[i]])
+                    points.labels.append(events.company[offset + built.kept[i]])
                     i += stride
                 }
                 seen += rows
             })
         } catch { return nil }
-        guard seen == n, let responseName, let pass = try? fit.result(residuals: acc, covariance: .classical) else { return nil }
+        let sums = columnSums.sums
+        guard seen == n, let pass = try? fit.result(residuals: acc, covariance: .classical) else { return nil }
         // Classical inference from the factor; Durbin–Watson and the residual quantiles
         // from this pass's residuals (as the in-memory fit computes them).
         let classical = ClassicalStreamedStatistics(base: classical0, durbinWatson: pass.durbinWatson,
@@ -301,6 +368,16 @@ extension ReportBuilder {
         return RegressionSectionModel(summary: summary, responseName: responseName, variants: variants,
                                       leverageCutoff: cutoff, highLeverageCount: highCount, topLeverage: topNamed,
                                       charts: charts)
+    }
+
+    /// A source's ``DataTable`` blocks only (the streamed fit's general path, for tests).
+    struct TableBlocks: TableBlockSource {
+        let source: RegressionBlockSource
+        var name: String { source.name }
+        func columnNames() throws(StreamingFitError) -> [String] { try source.columnNames() }
+        func forEachBlock(columns: [String], _ body: (DataTable, [Int]?) throws(StreamingFitError) -> Void) throws(StreamingFitError) {
+            try source.forEachBlock(columns: columns, body)
+        }
     }
 
     /// One sentence per coefficient in plain words, e.g. "a 10% larger workforce goes with

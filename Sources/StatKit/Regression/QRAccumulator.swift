@@ -196,6 +196,44 @@ public struct QRAccumulator: Sendable {
         }
     }
 
+    /// What ``add(_:response:weights:lowOrder:)`` checks and sums over an unweighted block
+    /// before it folds it in, found apart from the accumulator (``summarize(_:response:lowOrder:)``,
+    /// on another thread while this one folds the previous block in, say).
+    public struct BlockSummary: Sendable {
+        /// Rows and columns of the block summarised.
+        let rows: Int
+        let columns: Int
+        /// Whether every design entry, low-order part and response is finite.
+        let finite: Bool
+        /// The response moments when the block is folded in one piece.
+        let moments: Moments?
+    }
+
+    /// The checks and response moments of an unweighted block (``BlockSummary``): the same
+    /// sums as ``add(_:response:weights:lowOrder:)`` makes, to the bit.
+    public static func summarize(_ x: Matrix, response: [Double], lowOrder: Matrix? = nil) -> BlockSummary {
+        let b = x.rows, p = x.columns
+        let finite = response.count == b && firstNonFinite(x) == nil && (lowOrder.map { firstNonFinite($0) == nil } ?? true)
+            && response.allSatisfy { $0.isFinite }
+        // One piece: at most as many rows as `add` folds at a time.
+        let whole = b > 0 && b <= max(1, (1 << 18) / (p + 1))
+        return BlockSummary(rows: b, columns: p, finite: finite,
+                            moments: finite && whole ? moments(response, nil, 0, b) : nil)
+    }
+
+    /// ``add(_:response:weights:lowOrder:)`` for an unweighted block summarised by
+    /// ``summarize(_:response:lowOrder:)``: its checks and response moments are not made
+    /// again. The same factor, to the bit; a block that is not finite (or not the one
+    /// summarised, by its shape) goes through ``add(_:response:weights:lowOrder:)`` and its errors.
+    public mutating func add(_ x: Matrix, response: [Double], lowOrder: Matrix? = nil, summary: BlockSummary) throws {
+        let b = x.rows
+        guard summary.finite, let moments = summary.moments, !isWeighted, summary.rows == b, summary.columns == x.columns,
+              x.columns == columns, response.count == b, lowOrder.map({ $0.rows == b && $0.columns == columns }) ?? true else {
+            return try add(x, response: response, lowOrder: lowOrder)
+        }
+        try fold(x, response, nil, lowOrder, 0, b, moments: moments)
+    }
+
     /// The first (column, row) of `x`, column by column, holding NaN or ±∞.
     static func firstNonFinite(_ x: Matrix) -> (Int, Int)? {
         let rows = x.rows, ld = x.leadingDimension
@@ -214,11 +252,17 @@ public struct QRAccumulator: Sendable {
                 weights: weight.map { [$0] })
     }
 
-    private mutating func fold(_ x: Matrix, _ y: [Double], _ w: [Double]?, _ lo: Matrix?, _ start: Int, _ b: Int) throws {
-        let p = columns, m = p + 1
-        // Moments of y (Float80, Chan's update of a two-pass block summary).
+    /// The response moments of rows `start ..< start + b` (Float80: `Σwᵢ`, `Σwᵢyᵢ` and
+    /// `Σwᵢ(yᵢ − ȳ)²` about their own mean), as a fold sums them.
+    struct Moments: Sendable {
+        var sw: Float80
+        var swy: Float80
+        var m2: Float80
+    }
+
+    static func moments(_ y: [Double], _ w: [Double]?, _ start: Int, _ b: Int) -> Moments {
         // (Unweighted, wᵢ = 1 exactly: 1·yᵢ and 1·d·d are the values without the factor.)
-        var sw: Float80 = 0, swy: Float80 = 0, slw: Float80 = 0
+        var sw: Float80 = 0, swy: Float80 = 0
         var m2: Float80 = 0
         y.withUnsafeBufferPointer { py in
             let yb = py.baseAddress! + start
@@ -247,6 +291,16 @@ public struct QRAccumulator: Sendable {
                 }
             }
         }
+        return Moments(sw: sw, swy: swy, m2: m2)
+    }
+
+    private mutating func fold(_ x: Matrix, _ y: [Double], _ w: [Double]?, _ lo: Matrix?, _ start: Int, _ b: Int,
+                               moments given: Moments? = nil) throws {
+        let p = columns, m = p + 1
+        // Moments of y (Float80, Chan's update of a two-pass block summary).
+        let block = given ?? Self.moments(y, w, start, b)
+        let sw = block.sw, swy = block.swy, m2 = block.m2
+        var slw: Float80 = 0
         let mean = swy / sw
         if let w { for i in 0..<b { slw += Float80(LibM.log(w[start + i])) } }
         let total = sumW + sw
@@ -560,6 +614,10 @@ struct TriangularFactor: Sendable {
     static func householderFromDoubles(_ r: UnsafeMutablePointer<Float80>, _ m: Int, _ src: [DoubleColumn],
                                        _ blk: UnsafeMutablePointer<Float80>, _ b: Int) {
         let c0 = src[0]
+        if m > 1 && b > 0 && c0.low == nil && allOnes(c0.x, b) {
+            householderFromOnes(r, m, src, blk, b)
+            return
+        }
         var s0: Float80 = 0, s1: Float80 = 0, s2: Float80 = 0, s3: Float80 = 0
         var i = 0
         while i + 4 <= b {
@@ -620,6 +678,67 @@ struct TriangularFactor: Sendable {
                 d = (s0 + s1) + (s2 + s3)
             } else {
                 for i in 0..<b { bj[i] = cj[i] - w * (c0[i] * scale) }
+            }
+        }
+        householder(r, m, blk, b, from: 1)
+    }
+
+    /// Whether the `b` values at `x` are all exactly 1 (an intercept column).
+    static func allOnes(_ x: UnsafePointer<Double>, _ b: Int) -> Bool {
+        var differ = false
+        for i in 0..<b { differ = differ || x[i] != 1 }
+        return !differ
+    }
+
+    /// ``householderFromDoubles(_:_:_:_:_:)`` for a block whose column 0 is all ones (the
+    /// intercept): `c0ᵢ·c0ᵢ = 1`, so `σ` is `b` exactly (whole numbers below 2⁶⁴ add exactly in
+    /// any order); `c0ᵢ·s = s` and `w·(c0ᵢ·s) = w·s` exactly, so the dots are `Σ s·cⱼᵢ` in
+    /// the same partial sums and the updates `cⱼᵢ − w·s`: the same operations on the same
+    /// values, without reading the column of ones.
+    static func householderFromOnes(_ r: UnsafeMutablePointer<Float80>, _ m: Int, _ src: [DoubleColumn],
+                                    _ blk: UnsafeMutablePointer<Float80>, _ b: Int) {
+        let sigma = Float80(b)
+        let alpha = r[0]
+        let norm = (alpha * alpha + sigma).squareRoot()
+        let beta = alpha >= 0 ? -norm : norm
+        let tau = (beta - alpha) / beta
+        let scale = 1 / (alpha - beta)
+        r[0] = beta
+        @inline(__always) func dot(_ cj: DoubleColumn) -> Float80 {
+            var s0: Float80 = 0, s1: Float80 = 0, s2: Float80 = 0, s3: Float80 = 0
+            var i = 0
+            while i + 4 <= b {
+                s0 += scale * cj[i]; s1 += scale * cj[i + 1]
+                s2 += scale * cj[i + 2]; s3 += scale * cj[i + 3]
+                i += 4
+            }
+            while i < b { s0 += scale * cj[i]; i += 1 }
+            return (s0 + s1) + (s2 + s3)
+        }
+        var d = dot(src[1])
+        for j in 1..<m {
+            let w = (r[j * m] + d) * tau
+            r[j * m] -= w
+            let ws = w * scale
+            let cj = src[j], bj = blk + j * b
+            if j + 1 < m {
+                let cn = src[j + 1]
+                var s0: Float80 = 0, s1: Float80 = 0, s2: Float80 = 0, s3: Float80 = 0
+                var i = 0
+                while i + 4 <= b {
+                    bj[i] = cj[i] - ws; s0 += scale * cn[i]
+                    bj[i + 1] = cj[i + 1] - ws; s1 += scale * cn[i + 1]
+                    bj[i + 2] = cj[i + 2] - ws; s2 += scale * cn[i + 2]
+                    bj[i + 3] = cj[i + 3] - ws; s3 += scale * cn[i + 3]
+                    i += 4
+                }
+                while i < b {
+                    bj[i] = cj[i] - ws; s0 += scale * cn[i]
+                    i += 1
+                }
+                d = (s0 + s1) + (s2 + s3)
+            } else {
+                for i in 0..<b { bj[i] = cj[i] - ws }
             }
         }
         householder(r, m, blk, b, from: 1)

@@ -379,14 +379,14 @@ public struct ResidualAccumulator: Sendable {
     }
 
     private func validate(_ x: Matrix, _ response: [Double], _ weights: [Double]?, _ clusters: [Int]?,
-                          _ lowOrder: Matrix?) throws {
+                          _ lowOrder: Matrix?, checkClusters: Bool = true) throws {
         let b = x.rows
         guard x.columns == columns else { throw RegressionError.dimensionMismatch("block has \(x.columns) columns, the fit \(columns)") }
         guard response.count == b else { throw RegressionError.dimensionMismatch("response has \(response.count) values, block has \(b) rows") }
         guard (weights != nil) == isWeighted, weights.map({ $0.count == b }) ?? true else {
             throw RegressionError.dimensionMismatch(isWeighted ? "the fit is weighted: \(b) weights needed" : "weights given for an unweighted fit")
         }
-        if covariances.contains(.cluster) {
+        if checkClusters && covariances.contains(.cluster) {
             guard let c = clusters else { throw RegressionError.clustersRequired("no cluster ids given") }
             guard c.count == b else { throw RegressionError.clustersRequired("\(c.count) cluster ids for \(b) observations") }
         }
@@ -397,6 +397,10 @@ public struct ResidualAccumulator: Sendable {
 
     /// How many rows ahead `accumulateNarrow` prefetches a row's cluster sums.
     static let prefetchRows = 6
+
+    /// How many rows ahead ``add(_:clusters:residuals:leverages:)`` prefetches a row's
+    /// cluster sums (further than `accumulateNarrow`: a prepared row is little work besides).
+    static let preparedPrefetchRows = 16
 
     /// Rows per `dsyrk` update of an HC meat (the chunks start at each block's first row).
     static let chunkRows = 512
@@ -792,6 +796,269 @@ public struct ResidualAccumulator: Sendable {
         var meat = Matrix(rows: k, columns: k)
         for b in 0..<k { for a in 0...b { meat[a, b] = Double(acc[a + b * k]); meat[b, a] = Double(acc[a + b * k]) } }
         return (meat, clusterSlots.count)
+    }
+}
+
+/// The per-row work of ``ResidualAccumulator/add(_:response:weights:clusters:lowOrder:residuals:leverages:)``
+/// for one block, done apart from the accumulator (``ResidualAccumulator/prepare(_:response:lowOrder:)``,
+/// on another thread, say): each row's whitened residual `ẽᵢ`, the products `ẽᵢ·zᵢ` for
+/// the cluster sums, the leverage `hᵢᵢ`, and each HC estimator's meat of every chunk of
+/// rows. ``ResidualAccumulator/add(_:clusters:residuals:leverages:)`` then only sums them in
+/// row order: the same numbers, to the bit, as adding the block itself.
+public struct ResidualRows: Sendable {
+    /// Rows in the block.
+    public let rows: Int
+    /// Columns the accumulator estimates (`k`).
+    let width: Int
+    /// `ẽᵢ` (Float80).
+    var residuals: [Float80]
+    /// `ẽᵢ·zᵢ` (`k` per row, row after row; empty without a cluster estimator).
+    var scores: [Float80]
+    /// `hᵢᵢ` rounded to double.
+    var leverages: [Double]
+    /// Per HC estimator (in the order of the accumulator's), the `k × k` upper triangles
+    /// of `dsyrk` over each chunk of ``ResidualAccumulator/chunkRows`` rows, chunk after chunk.
+    var meats: [[Double]]
+    /// Per HC estimator, the first ten rows (in the block) with `hᵢᵢ ≈ 1`.
+    var bad: [[Int]]
+}
+
+extension ResidualAccumulator {
+    /// Whether ``prepare(_:response:lowOrder:)`` takes this accumulator's blocks: unweighted,
+    /// at most 4 estimated columns (the one-row-at-a-time path).
+    public var preparesRows: Bool { !isWeighted && kept.count >= 1 && kept.count <= 4 && narrowLimit >= kept.count }
+
+    /// The per-row work of adding a block (``ResidualRows``), without changing the
+    /// accumulator: it reads only the fit (`β̂`, `R⁻¹`) and the estimators. Requires
+    /// ``preparesRows``. Throws as ``add(_:response:weights:clusters:lowOrder:)`` does for
+    /// a block that does not fit.
+    public func prepare(_ x: Matrix, response: [Double], lowOrder: Matrix? = nil) throws -> ResidualRows {
+        precondition(preparesRows, "ResidualAccumulator.prepare: weighted or wider than 4 columns")
+        try validate(x, response, nil, nil, lowOrder, checkClusters: false)
+        // One HC3 estimator (the report's, beside the cluster sums): its ωᵢ in line, as in `narrowRows`.
+        let hc = covariances.filter { $0 != .classical && $0 != .cluster }
+        func run<W: NarrowConstant>(_: W.Type) -> ResidualRows {
+            hc == [.hc3] ? prepareRows(W.self, Weighted.self, x, response, lowOrder)
+                : prepareRows(W.self, Unweighted.self, x, response, lowOrder)
+        }
+        switch kept.count {
+        case 1: return run(Width1.self)
+        case 2: return run(Width2.self)
+        case 3: return run(Width3.self)
+        default: return run(Width4.self)
+        }
+    }
+
+    /// ``narrowRows``'s per-row arithmetic (unweighted), the same operations in the same
+    /// order, kept per row instead of summed.
+    private func prepareRows<W: NarrowConstant, H: NarrowFlag>(_: W.Type, _: H.Type, _ x: Matrix, _ response: [Double],
+                                                                _ lowOrder: Matrix?) -> ResidualRows {
+        let k = W.value, b = x.rows
+        let hcIndices = covariances.indices.filter { covariances[$0] != .classical && covariances[$0] != .cluster }
+        let leverageKind = hcIndices.map { covariances[$0] == .hc2 ? 1 : covariances[$0] == .hc3 ? 2 : 0 }
+        let q = hcIndices.count
+        let clustered = covariances.contains(.cluster)
+        var b4 = [Float80](repeating: 0, count: 4), m4 = [Float80](repeating: 0, count: 16)
+        for c in 0..<k { b4[c] = beta[c]; for a in 0...c { m4[a + 4 * c] = m80[a + c * k] } }
+        let (b0, b1, b2, b3) = (b4[0], b4[1], b4[2], b4[3])
+        let (m00, m01, m02, m03) = (m4[0], m4[4], m4[8], m4[12])
+        let (m11, m12, m13) = (m4[5], m4[9], m4[13])
+        let (m22, m23, m33) = (m4[10], m4[14], m4[15])
+        let ldx = x.leadingDimension, ldl = lowOrder?.leadingDimension ?? 0
+        let ox0 = kept[0] * ldx, ox1 = k > 1 ? kept[1] * ldx : 0, ox2 = k > 2 ? kept[2] * ldx : 0, ox3 = k > 3 ? kept[3] * ldx : 0
+        let ol0 = kept[0] * ldl, ol1 = k > 1 ? kept[1] * ldl : 0, ol2 = k > 2 ? kept[2] * ldl : 0, ol3 = k > 3 ? kept[3] * ldl : 0
+        let low = lowOrder?.storage ?? []
+        let hasLow = lowOrder != nil
+        let chunk = Swift.min(b, Self.chunkRows)
+        var zs = [Double](repeating: 0, count: Swift.max(1, q * chunk * k))
+        // Every entry is written by the row loop below.
+        var residuals = [Float80](unsafeUninitializedCapacity: b) { _, count in count = b }
+        var scores = [Float80](unsafeUninitializedCapacity: clustered ? b * k : 0) { _, count in count = clustered ? b * k : 0 }
+        var leverages = [Double](unsafeUninitializedCapacity: b) { _, count in count = b }
+        var meats = [[Double]](repeating: [], count: q)
+        var bad = [[Int]](repeating: [], count: q)
+        var start = 0
+        while start < b {
+            let rows = Swift.min(chunk, b - start)
+            x.storage.withUnsafeBufferPointer { px in
+            low.withUnsafeBufferPointer { pl in
+            response.withUnsafeBufferPointer { py in
+            residuals.withUnsafeMutableBufferPointer { ep in
+            scores.withUnsafeMutableBufferPointer { sp in
+            leverages.withUnsafeMutableBufferPointer { hp in
+            zs.withUnsafeMutableBufferPointer { zsp in
+                let xp = px.baseAddress!, yp = py.baseAddress!
+                let lp = pl.baseAddress ?? xp
+                for r in 0..<rows {
+                    let i = start + r
+                    var x0 = Float80(xp[i + ox0]), x1: Float80 = 0, x2: Float80 = 0, x3: Float80 = 0
+                    if hasLow { x0 += Float80(lp[i + ol0]) }
+                    var e = Float80(yp[i])
+                    e -= x0 * b0
+                    if k > 1 {
+                        x1 = Float80(xp[i + ox1])
+                        if hasLow { x1 += Float80(lp[i + ol1]) }
+                        e -= x1 * b1
+                    }
+                    if k > 2 {
+                        x2 = Float80(xp[i + ox2])
+                        if hasLow { x2 += Float80(lp[i + ol2]) }
+                        e -= x2 * b2
+                    }
+                    if k > 3 {
+                        x3 = Float80(xp[i + ox3])
+                        if hasLow { x3 += Float80(lp[i + ol3]) }
+                        e -= x3 * b3
+                    }
+                    ep[i] = e
+                    var z0: Float80 = 0, z1: Float80 = 0, z2: Float80 = 0, z3: Float80 = 0
+                    if x0 != 0 {
+                        z0 += x0 * m00
+                        if k > 1 { z1 += x0 * m01 }
+                        if k > 2 { z2 += x0 * m02 }
+                        if k > 3 { z3 += x0 * m03 }
+                    }
+                    if k > 1 && x1 != 0 {
+                        z1 += x1 * m11
+                        if k > 2 { z2 += x1 * m12 }
+                        if k > 3 { z3 += x1 * m13 }
+                    }
+                    if k > 2 && x2 != 0 {
+                        z2 += x2 * m22
+                        if k > 3 { z3 += x2 * m23 }
+                    }
+                    if k > 3 && x3 != 0 { z3 += x3 * m33 }
+                    var h: Float80 = 0
+                    h += z0 * z0
+                    if k > 1 { h += z1 * z1 }
+                    if k > 2 { h += z2 * z2 }
+                    if k > 3 { h += z3 * z3 }
+                    hp[i] = Double(h)
+                    if clustered {
+                        let s = sp.baseAddress! + i * k
+                        s[0] = e * z0
+                        if k > 1 { s[1] = e * z1 }
+                        if k > 2 { s[2] = e * z2 }
+                        if k > 3 { s[3] = e * z3 }
+                    }
+                    if H.value {
+                        // As the loop below for one estimator with leverageKind 2.
+                        var omega = Swift.abs(e)
+                        let oneMinus = 1 - h
+                        if oneMinus <= 1e-10 {
+                            if bad[0].count < 10 { bad[0].append(i) }
+                            omega = 0
+                        } else {
+                            omega /= oneMinus
+                        }
+                        let zt = zsp.baseAddress! + r
+                        zt[0] = Double(z0 * omega)
+                        if k > 1 { zt[rows] = Double(z1 * omega) }
+                        if k > 2 { zt[2 * rows] = Double(z2 * omega) }
+                        if k > 3 { zt[3 * rows] = Double(z3 * omega) }
+                    } else {
+                    for t in 0..<q {
+                        var omega = Swift.abs(e)
+                        let lk = leverageKind[t]
+                        if lk != 0 {
+                            let oneMinus = 1 - h
+                            if oneMinus <= 1e-10 {
+                                if bad[t].count < 10 { bad[t].append(i) }
+                                omega = 0
+                            } else {
+                                omega /= lk == 1 ? oneMinus.squareRoot() : oneMinus
+                            }
+                        }
+                        let zt = zsp.baseAddress! + t * chunk * k + r
+                        zt[0] = Double(z0 * omega)
+                        if k > 1 { zt[rows] = Double(z1 * omega) }
+                        if k > 2 { zt[2 * rows] = Double(z2 * omega) }
+                        if k > 3 { zt[3 * rows] = Double(z3 * omega) }
+                    }
+                    }
+                }
+            } } } } } } }
+            for t in 0..<q {
+                let from = t * chunk * k
+                let g = Matrix(rows: rows, columns: k, columnMajor: Array(zs[from..<(from + rows * k)])).syrk(.transpose)
+                for j in 0..<k { for i in 0...j { meats[t].append(g[i, j]) } }
+            }
+            start += rows
+        }
+        return ResidualRows(rows: b, width: k, residuals: residuals, scores: scores, leverages: leverages, meats: meats, bad: bad)
+    }
+
+    /// Adds a block prepared by ``prepare(_:response:lowOrder:)`` of this accumulator (or
+    /// a copy of it) — `clusters` as ``add(_:response:weights:clusters:lowOrder:)`` takes
+    /// them — and appends each row's residual and leverage to `residuals` and `leverages`
+    /// as ``add(_:response:weights:clusters:lowOrder:residuals:leverages:)`` does: the same
+    /// sums in the same order, so the same bits.
+    public mutating func add(_ prepared: ResidualRows, clusters: [Int]?, residuals: inout [Double],
+                             leverages: inout [Double]) throws {
+        let b = prepared.rows, k = kept.count
+        guard prepared.width == k else { throw RegressionError.dimensionMismatch("rows prepared for \(prepared.width) columns, the fit has \(k)") }
+        let hcIndices = covariances.indices.filter { covariances[$0] != .classical && covariances[$0] != .cluster }
+        let clustered = covariances.contains(.cluster)
+        if clustered {
+            guard let c = clusters else { throw RegressionError.clustersRequired("no cluster ids given") }
+            guard c.count == b else { throw RegressionError.clustersRequired("\(c.count) cluster ids for \(b) observations") }
+        }
+        if b == 0 { return }
+        var slotOf: [Int] = []
+        if clustered, let keys = clusters {
+            slotOf = [Int](repeating: 0, count: b)
+            let before = clusterSlots.count
+            clusterSlots.slots(keys, scale: k, into: &slotOf)
+            u.append(contentsOf: repeatElement(0, count: (clusterSlots.count - before) * k))
+        }
+        let firstRow = count
+        for (t, e) in hcIndices.enumerated() {
+            for i in prepared.bad[t] where bad[e].count < 10 { bad[e].append(firstRow + i) }
+            // The chunks' meats in order, as each chunk's `dsyrk` is added.
+            var at = 0
+            let m = prepared.meats[t]
+            while at < m.count {
+                for j in 0..<k { for i in 0...j { s[e][i + j * k] += Float80(m[at]); at += 1 } }
+            }
+        }
+        let r0 = residuals.count
+        residuals.append(contentsOf: repeatElement(0, count: b))
+        leverages.append(contentsOf: prepared.leverages)
+        var uu = u; u = []
+        var haveLast = lastResidual != nil
+        var last: Float80 = lastResidual ?? 0
+        var first = firstResidual
+        var dw = dwNumerator
+        let keep = keepsResiduals
+        var kr = keptResiduals; keptResiduals = []
+        prepared.residuals.withUnsafeBufferPointer { ep in
+        prepared.scores.withUnsafeBufferPointer { sp in
+        slotOf.withUnsafeBufferPointer { so in
+        uu.withUnsafeMutableBufferPointer { up in
+        residuals.withUnsafeMutableBufferPointer { ro in
+            for i in 0..<b {
+                if clustered && i + Self.preparedPrefetchRows < b {
+                    let next = up.baseAddress! + so[i + Self.preparedPrefetchRows]
+                    llvmPrefetch(UnsafeRawPointer(next), 0, 3, 1)
+                    llvmPrefetch(UnsafeRawPointer(next + (k - 1)), 0, 3, 1)
+                }
+                let e = ep[i]
+                if keep { kr.append(Double(e)) }
+                if haveLast { dw += (e - last) * (e - last) } else { first = e; haveLast = true }
+                last = e
+                ro[r0 + i] = Double(e)
+                if clustered {
+                    let base = so[i], s = sp.baseAddress! + i * k
+                    for c in 0..<k { up[base + c] += s[c] }
+                }
+            }
+        } } } } }
+        u = uu
+        keptResiduals = kr
+        lastResidual = haveLast ? last : nil
+        firstResidual = first
+        dwNumerator = dw
+        count += b
     }
 }
 

@@ -299,6 +299,45 @@ public struct StreamingFormulaFit: Sendable {
         var clusters: [Int]?
         /// Names of the accumulated columns this block introduces.
         var newColumns: [String]
+        /// The first pass's checks and response moments of an unweighted block, made by the
+        /// reading stage (``QRAccumulator/summarize(_:response:lowOrder:)``).
+        var summary: QRAccumulator.BlockSummary? = nil
+    }
+
+    /// The source's numeric blocks and the plan that reads the design from them, when the
+    /// source hands out every used column as numbers (``NumericBlockSource``) and the
+    /// formula has the shape ``StreamingModelFrame/NumericPlan`` reads; the frame is then
+    /// resolved with those columns numeric, as their blocks would resolve it. `nil`: the
+    /// pass reads ``DataTable`` blocks.
+    static func numericPath(_ source: some TableBlockSource,
+                            _ box: ProducerState<StreamingModelFrame>) -> ((any NumericBlockSource), StreamingModelFrame.NumericPlan)? {
+        guard let numeric = source as? any NumericBlockSource else { return nil }
+        let names = numeric.numericColumnNames
+        guard box.value.used.allSatisfy(names.contains) else { return nil }
+        var frame = box.value
+        guard (try? frame.resolveAllNumeric()) != nil, let plan = frame.numericPlan(precomputed: numeric.precomputedFactors) else { return nil }
+        box.value = frame
+        return (numeric, plan)
+    }
+
+    /// A block's design, low-order part and responses in parts of at most
+    /// ``blockElements`` design entries (rows in order), as ``StreamingModelFrame/BlockRows/split(maxElements:width:)`` splits them.
+    static func parts(_ x: Matrix, _ low: Matrix?, _ response: [Double]) -> [(Matrix, Matrix?, [Double])] {
+        let step = max(1, blockElements / max(1, x.columns))
+        if x.rows <= step { return [(x, low, response)] }
+        func rows(_ m: Matrix, _ r: Range<Int>) -> Matrix {
+            var out = Matrix(rows: r.count, columns: m.columns)
+            for j in 0..<m.columns { for i in r { out[i - r.lowerBound, j] = m[i, j] } }
+            return out
+        }
+        var out: [(Matrix, Matrix?, [Double])] = []
+        var start = 0
+        while start < x.rows {
+            let r = start..<min(x.rows, start + step)
+            out.append((rows(x, r), low.map { rows($0, r) }, Array(response[r])))
+            start = r.upperBound
+        }
+        return out
     }
 
     /// Fits `formula` over a CSV file read in blocks of `blockRows` rows (see ``CSVBlockSource``).
@@ -354,6 +393,21 @@ public struct StreamingFormulaFit: Sendable {
                                 durbinWatson: durbinWatson && !secondPass)
         try StreamingPipeline.run(threads: threads, capacity: Self.blocksAhead, produce: { (emit: (Block) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
             var announced = 0
+            if let (numeric, plan) = Self.numericPath(source, box) {
+                var kept: [Int] = [], response: [Double] = []
+                try numeric.forEachNumericBlock(columns: columns, precomputed: plan.precomputed) { (block) throws(StreamingFitError) in
+                    guard let (x, lo) = box.value.evaluateNumeric(block, plan: plan, kept: &kept, response: &response) else { return }
+                    let width = box.value.accumulatedColumns
+                    var names = (announced..<width).map { box.value.termName(box.value.columnKeys[$0]) }
+                    announced = width
+                    for (px, plo, py) in Self.parts(x, lo, response) {
+                        try emit(Block(x: px, low: plo, response: py, weights: nil, clusters: nil, newColumns: names,
+                                       summary: QRAccumulator.summarize(px, response: py, lowOrder: plo)))
+                        names = []
+                    }
+                }
+                return
+            }
             var rows = StreamingModelFrame.BlockRows()   // reused from block to block
             try source.forEachBlock(columns: columns) { (block, lines) throws(StreamingFitError) in
                 try box.value.evaluate(block, lines: lines, file: file, wantClusters: false, into: &rows)
@@ -373,7 +427,11 @@ public struct StreamingFormulaFit: Sendable {
                 if precision == nil && acc.precision == .extended && acc.columns > Self.extendedPrecisionColumnLimit {
                     acc = acc.converted(to: .double)
                 }
-                try acc.add(b.x, response: b.response, weights: b.weights, lowOrder: b.low)
+                if let summary = b.summary, b.weights == nil {
+                    try acc.add(b.x, response: b.response, lowOrder: b.low, summary: summary)
+                } else {
+                    try acc.add(b.x, response: b.response, weights: b.weights, lowOrder: b.low)
+                }
             } catch { throw .regression(error) }
         })
         let exclusions = box.value.exclusions
@@ -393,6 +451,16 @@ public struct StreamingFormulaFit: Sendable {
             var second = fit.residualAccumulator(covariance: covariance, keepResiduals: residualSummary)
             let width = layout.names.count
             try StreamingPipeline.run(threads: threads, capacity: Self.blocksAhead, produce: { (emit: (Block) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
+                if covariance != .cluster, let (numeric, plan) = Self.numericPath(source, box) {
+                    var kept: [Int] = [], response: [Double] = []
+                    try numeric.forEachNumericBlock(columns: columns, precomputed: plan.precomputed) { (block) throws(StreamingFitError) in
+                        guard let (x, lo) = box.value.evaluateNumeric(block, plan: plan, kept: &kept, response: &response) else { return }
+                        for (px, plo, py) in Self.parts(x, lo, response) {
+                            try emit(Block(x: px, low: plo, response: py, weights: nil, clusters: nil, newColumns: []))
+                        }
+                    }
+                    return
+                }
                 var rows = StreamingModelFrame.BlockRows()
                 try source.forEachBlock(columns: columns) { (block, lines) throws(StreamingFitError) in
                     try box.value.evaluate(block, lines: lines, file: file, wantClusters: covariance == .cluster, into: &rows)

@@ -650,3 +650,257 @@ struct StreamingModelFrame {
         if case .numeric? = resolved?[f] { return true } else { return false }
     }
 }
+
+// MARK: Numeric blocks
+
+extension StreamingModelFrame {
+    /// Where a right-hand-side factor's values come from in a ``NumericColumnsBlock``.
+    enum NumericSource: Equatable {
+        /// A used column (index in ``used``), taken as it is.
+        case column(Int)
+        /// A precomputed factor (index in ``NumericPlan/precomputed``): its value and low-order part.
+        case precomputed(Int)
+    }
+
+    /// How the design of a numeric formula is read straight from a block's numeric columns
+    /// (``evaluateNumeric(_:plan:kept:response:)``): the response is a column or a function
+    /// of one, every term is the intercept or one numeric factor — a column, or a function
+    /// call whose values the source hands out precomputed — and there are no weights or
+    /// cluster column.
+    struct NumericPlan {
+        /// The response's column (index in ``used``) and function, if any.
+        var responseColumn: Int
+        var responseFunction: FormulaFunction?
+        /// `f(i)` for the whole numbers `i` below ``NumericPlan/tableSize`` (`f` the response
+        /// function): the function's own values, looked up for whole-number arguments.
+        var responseTable: [Double]
+        /// The values of each right-hand-side factor (`factors[1...]`), in order.
+        var factorSources: [NumericSource]
+        /// Per coding: `nil` for the intercept, otherwise its factor (index in ``factorSources``).
+        var codingFactor: [Int?]
+        /// The precomputed factors the block carries, in order.
+        var precomputed: [FormulaExpression]
+
+        /// Whole numbers below this are looked up in ``responseTable`` (4,096: 32 KB; the
+        /// report's cut sizes are counts, 99.5 % of them below it).
+        static let tableSize = 4096
+    }
+
+    /// Resolves the frame with every used column numeric, as blocks that hold them as
+    /// numbers make it resolve. Throws the resolution errors ``evaluate(_:lines:file:wantClusters:into:)``
+    /// would throw.
+    mutating func resolveAllNumeric() throws(ModelFrameError) {
+        if resolved != nil { return }
+        for c in used { kinds[c] = .numeric }
+        try resolve()
+    }
+
+    /// The plan for blocks that carry `precomputed` factors, or `nil` when the resolved
+    /// formula is not of the shape ``NumericPlan`` reads (or the frame is not resolved).
+    func numericPlan(precomputed available: [FormulaExpression]) -> NumericPlan? {
+        guard let resolved, weightsColumn == nil, clusterColumn == nil else { return nil }
+        guard case .numeric(let re)? = resolved[response] else { return nil }
+        let responseColumn: Int, function: FormulaFunction?
+        switch re {
+        case .column(let c): responseColumn = used.firstIndex(of: c)!; function = nil
+        case .call(let f, .column(let c)): responseColumn = used.firstIndex(of: c)!; function = f
+        default: return nil
+        }
+        var sources: [NumericSource] = []
+        var precomputed: [FormulaExpression] = []
+        for f in factors.dropFirst() {
+            guard case .numeric(let e)? = resolved[f] else { return nil }
+            if case .column(let c) = e {
+                sources.append(.column(used.firstIndex(of: c)!))
+            } else if PrecomputedFactor.isPrecomputable(e), available.contains(e) {
+                if let j = precomputed.firstIndex(of: e) { sources.append(.precomputed(j)) } else {
+                    sources.append(.precomputed(precomputed.count))
+                    precomputed.append(e)
+                }
+            } else {
+                return nil
+            }
+        }
+        var codingFactor: [Int?] = []
+        for c in codings {
+            switch c.parts.count {
+            case 0: codingFactor.append(nil)
+            case 1:
+                guard case .numeric(let f) = c.parts[0], let k = factors.firstIndex(of: f), k > 0 else { return nil }
+                codingFactor.append(k - 1)
+            default: return nil
+            }
+        }
+        let table = function.map { f in (0..<NumericPlan.tableSize).map { f.apply(Double($0)) } } ?? []
+        return NumericPlan(responseColumn: responseColumn, responseFunction: function, responseTable: table,
+                           factorSources: sources, codingFactor: codingFactor, precomputed: precomputed)
+    }
+
+    /// ``evaluate(_:lines:file:wantClusters:into:)`` and ``matrices(_:width:)`` in one sweep
+    /// for a block of numeric columns (``used``, in order, then `plan.precomputed`): the
+    /// same counts, kept rows, responses and design entries, to the bit.
+    ///
+    /// `kept` and `response` are emptied and receive the kept rows (indices in the block)
+    /// and their responses. Returns the design (kept rows × accumulated columns in pass 1,
+    /// × the final columns after ``finish()``) and its low-order part (`nil` when zero),
+    /// or `nil` when no row is kept; in pass 1 the first block with a kept row registers
+    /// the codings' columns, as the row loop does.
+    mutating func evaluateNumeric(_ block: NumericColumnsBlock, plan: NumericPlan, kept: inout [Int],
+                                  response: inout [Double]) -> (x: Matrix, low: Matrix?)? {
+        let n = block.rows, u = used.count
+        precondition(block.columnCount == u + 2 * plan.precomputed.count, "a numeric block with other columns than the plan's")
+        totalRows += n
+        var local = counts
+        let values = block.values.baseAddress!, present = block.present.baseAddress!
+        // Where each factor's values start (column k at k·n, precomputed j's value at (u + 2j)·n).
+        let factorStart = plan.factorSources.map { s -> Int in
+            switch s {
+            case .column(let k): return k * n
+            case .precomputed(let j): return (u + 2 * j) * n
+            }
+        }
+        let table = plan.responseTable, tableSize = Double(table.count)
+        let function = plan.responseFunction
+        let responseValues = values + plan.responseColumn * n
+        // At most n rows kept: written in place, then trimmed.
+        kept.removeAll(keepingCapacity: true)
+        response.removeAll(keepingCapacity: true)
+        kept.append(contentsOf: repeatElement(0, count: n))
+        response.append(contentsOf: repeatElement(0, count: n))
+        let m = table.withUnsafeBufferPointer { tp in
+        factorStart.withUnsafeBufferPointer { fs in
+        local.withUnsafeMutableBufferPointer { cp in
+        kept.withUnsafeMutableBufferPointer { kp in
+        response.withUnsafeMutableBufferPointer { rp in
+            let q = fs.count
+            // As DesignMatrix.listwise: each row is counted under the first missing used
+            // column, else the first factor (response first) that is not finite.
+            // 1. The rows with every used column present, listed without a branch per row
+            //    (missing values are frequent and scattered), the others counted.
+            var candidates = 0
+            if u == 0 {
+                for i in 0..<n { kp[i] = i }
+                candidates = n
+            } else {
+                if u <= 4 {
+                    // Up to four columns: presence as 0/1 (1 for the columns beyond u), the
+                    // first missing one counted with arithmetic only.
+                    let ones = UnsafeMutablePointer<Bool>.allocate(capacity: n)
+                    defer { ones.deallocate() }
+                    ones.initialize(repeating: true, count: n)
+                    let q0 = present, q1 = u > 1 ? present + n : UnsafePointer(ones)
+                    let q2 = u > 2 ? present + 2 * n : UnsafePointer(ones), q3 = u > 3 ? present + 3 * n : UnsafePointer(ones)
+                    @inline(__always) func bit(_ b: Bool) -> Int { Int(unsafeBitCast(b, to: UInt8.self)) }
+                    var c0 = 0, c1 = 0, c2 = 0, c3 = 0
+                    for i in 0..<n {
+                        let a = bit(q0[i]), b = bit(q1[i]), c = bit(q2[i]), d = bit(q3[i])
+                        let ab = a & b, abc = ab & c
+                        c0 &+= 1 &- a
+                        c1 &+= a & (1 &- b)
+                        c2 &+= ab & (1 &- c)
+                        c3 &+= abc & (1 &- d)
+                        kp[candidates] = i
+                        candidates &+= abc & d
+                    }
+                    cp[0] += c0
+                    if u > 1 { cp[1] += c1 }
+                    if u > 2 { cp[2] += c2 }
+                    if u > 3 { cp[3] += c3 }
+                } else {
+                    for i in 0..<n {
+                        var first = u
+                        var k = u - 1
+                        while k >= 0 {
+                            first = present[k * n + i] ? first : k
+                            k -= 1
+                        }
+                        kp[candidates] = i
+                        candidates &+= first == u ? 1 : 0
+                        if first < u { cp[first] += 1 }
+                    }
+                }
+            }
+            // 2. Their response and factors (rarely not finite), compacted in place.
+            var m = 0
+            rows: for c in 0..<candidates {
+                let i = kp[c]
+                let raw = responseValues[i]
+                var y = raw
+                if let function {
+                    if raw >= 1 && raw < tableSize, Double(Int(raw)) == raw { y = tp[Int(raw)] } else { y = function.apply(raw) }
+                }
+                if !y.isFinite { cp[u] += 1; continue }
+                for j in 0..<q where !values[fs[j] + i].isFinite {
+                    cp[u + 1 + j] += 1
+                    continue rows
+                }
+                kp[m] = i
+                rp[m] = y
+                m += 1
+            }
+            return m
+        } } } } }
+        kept.removeLast(n - m)
+        response.removeLast(n - m)
+        counts = local
+        keptRows += m
+        if kept.isEmpty { return nil }
+        // Pass 1: the codings' columns, registered in coding order at the first kept row.
+        if frozen == nil && columnKeys.isEmpty {
+            for ci in codings.indices {
+                let key = ColumnKey(coding: ci, levels: [])
+                let index = columnKeys.count
+                columnIndex[key] = index
+                columnKeys.append(key)
+                fastIndex[ci][0] = index
+            }
+        }
+        let width = frozen.map { f in f.reduce(0) { Swift.max($0, ($1 ?? -1) + 1) } } ?? columnKeys.count
+        // Every entry is written below (columns no coding fills, and the low-order part of
+        // columns without one, with zeros), so the storage starts uninitialised.
+        var xs = [Double](unsafeUninitializedCapacity: m * width) { _, count in count = m * width }
+        var ls = [Double](unsafeUninitializedCapacity: m * width) { _, count in count = m * width }
+        var hasLow = false
+        xs.withUnsafeMutableBufferPointer { xp in
+        ls.withUnsafeMutableBufferPointer { lp in
+        kept.withUnsafeBufferPointer { kp in
+            var written = [Bool](repeating: false, count: width)
+            for (ci, factor) in plan.codingFactor.enumerated() {
+                let accumulated = columnIndex[ColumnKey(coding: ci, levels: [])]!
+                guard let j = frozen.map({ $0[accumulated] }) ?? accumulated else { continue }
+                written[j] = true
+                let out = xp.baseAddress! + j * m, lout = lp.baseAddress! + j * m
+                guard let factor else {
+                    out.update(repeating: 1, count: m)
+                    lout.update(repeating: 0, count: m)
+                    continue
+                }
+                switch plan.factorSources[factor] {
+                case .column(let k):
+                    let v = values + k * n
+                    for r in 0..<m { out[r] = v[kp[r]] }
+                    lout.update(repeating: 0, count: m)
+                case .precomputed(let p):
+                    let v = values + (u + 2 * p) * n, lo = v + n
+                    var any = false
+                    for r in 0..<m {
+                        let i = kp[r]
+                        out[r] = v[i]
+                        let l = lo[i]
+                        // The finite nonzero low-order parts (+0 elsewhere), as the row loop keeps them.
+                        let keep = l != 0 && l.isFinite
+                        lout[r] = keep ? l : 0
+                        any = any || keep
+                    }
+                    hasLow = hasLow || any
+                }
+            }
+            for j in 0..<width where !written[j] {
+                (xp.baseAddress! + j * m).update(repeating: 0, count: m)
+                (lp.baseAddress! + j * m).update(repeating: 0, count: m)
+            }
+        } } }
+        let x = Matrix(rows: m, columns: width, columnMajor: xs)
+        return (x, hasLow ? Matrix(rows: m, columns: width, columnMajor: ls) : nil)
+    }
+}
