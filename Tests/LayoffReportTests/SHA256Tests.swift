@@ -33,3 +33,59 @@ import Glibc
         #expect(FileDigest.of(path: path) == FileDigest(bytes: data.count, sha256: whole))
     }
 }
+
+/// ``PendingDigests`` hands the hashing over to a waiter at any chunk boundary, of any
+/// file, and the digests stay the files' (references from Python's hashlib).
+@Suite struct PendingDigestsTests {
+    /// Three files: 5 MiB + 123 bytes of `i % 251`, 3 MiB of `7i % 256`, and "abcdefghij".
+    static func files() throws -> (paths: [String], expected: [FileDigest]) {
+        let tag = UInt64.random(in: 0...UInt64.max)
+        let contents: [[UInt8]] = [
+            (0..<(5 << 20) + 123).map { UInt8($0 % 251) },
+            (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) },
+            Array("abcdefghij".utf8),
+        ]
+        // hashlib.sha256(...).hexdigest() of the same bytes.
+        let sha = ["0628356cd8d3d1f66cdf957c650b16d574aa59c556037ab29cd9c4acdce89278",
+                   "92e215af66b07199c46e7a807c642936ccb9384476de9cbe05c66a04f5e608a2",
+                   "72399361da6a7754fec986dca5b7cbaf1c810a28ded4abaf56b2106d06cb78b0"]
+        var paths: [String] = []
+        for (k, c) in contents.enumerated() {
+            let path = "/tmp/layoffstats-pending-\(tag)-\(k).bin"
+            try StatKit.AtomicFile.write(c, to: path)
+            paths.append(path)
+        }
+        return (paths, zip(contents, sha).map { FileDigest(bytes: $0.count, sha256: $1) })
+    }
+
+    /// The hashing thread stops after 0, 1, …, 9 chunks (within the first file, at its end,
+    /// within the second, at the last file) and this thread finishes the rest.
+    @Test func handOverAtEveryChunk() throws {
+        let (paths, expected) = try Self.files()
+        defer { for p in paths { _ = unlink(p) } }
+        for chunks in 0...9 {
+            let pending = PendingDigests(paths: paths + [paths[0], "/nonexistent/layoffstats"], handOverAfter: chunks)
+            for (p, e) in zip(paths, expected) {
+                #expect(pending.covers(path: p))
+                #expect(pending.digest(path: p) == e, "handed over after \(chunks) chunks")
+            }
+            #expect(pending.covers(path: "/nonexistent/layoffstats"))
+            #expect(pending.digest(path: "/nonexistent/layoffstats") == nil)
+            #expect(!pending.covers(path: "/elsewhere"))
+        }
+    }
+
+    /// Asked at once (a take-over wherever the hashing thread is) and after it finished.
+    @Test func askedEarlyOrLate() throws {
+        let (paths, expected) = try Self.files()
+        defer { for p in paths { _ = unlink(p) } }
+        for _ in 0..<5 {
+            let early = PendingDigests(paths: paths)
+            #expect(paths.map { early.digest(path: $0) } == expected.map { Optional($0) })
+        }
+        let late = PendingDigests(paths: paths)
+        _ = late.digest(path: paths[2])
+        #expect(paths.map { late.digest(path: $0) } == expected.map { Optional($0) })
+        #expect(paths.map { FileDigest.of(path: $0) } == expected.map { Optional($0) })
+    }
+}
