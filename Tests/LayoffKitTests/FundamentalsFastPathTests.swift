@@ -444,6 +444,48 @@ private func expectJoin(_ got: FundamentalsJoin, equals want: (row: [Int32], yea
         #expect(index.find(code: 3001, year: 2000) == -1)
     }
 
+    /// The per-code windows (and their slides and overflow) against a dictionary: companies
+    /// listing their years upward, downward, shuffled, with repeats, spans narrower and
+    /// wider than a window, codes skipped, and lookups of absent neighbouring years.
+    @Test func codeYearIndexWindowsMatchDictionary() {
+        var g = SeededGenerator(seed: 52)
+        for pass in 0..<4 {
+            var index = CodeYearIndex(expected: pass * 100)
+            var reference: [NameYear: Int32] = [:]
+            var row: Int32 = 0
+            for code in stride(from: Int32(0), to: 600, by: Int.random(in: 1...3, using: &g)) {
+                let first = Int.random(in: 1990...2020, using: &g)
+                let span = [1, 4, 8, 9, 16, 40].randomElement(using: &g)!
+                var years = (0..<Int.random(in: 1...12, using: &g)).map { _ in first + Int.random(in: 0..<span, using: &g) }
+                switch Int.random(in: 0..<3, using: &g) {
+                case 0: years.sort()
+                case 1: years.sort(by: >)
+                default: break
+                }
+                // Some companies come back later in the file (interleaved keys).
+                for year in years {
+                    let key = NameYear(company: "\(code)", year: year)
+                    #expect(index.insertIfAbsent(code: code, year: year, row: row) == (reference[key] ?? -1), "\(code) \(year)")
+                    if reference[key] == nil { reference[key] = row }
+                    row += 1
+                }
+                if code > 10 && Bool.random(using: &g) {
+                    let back = Int32.random(in: 0..<code, using: &g), year = Int.random(in: 1985...2030, using: &g)
+                    let key = NameYear(company: "\(back)", year: year)
+                    #expect(index.insertIfAbsent(code: back, year: year, row: row) == (reference[key] ?? -1))
+                    if reference[key] == nil { reference[key] = row }
+                    row += 1
+                }
+            }
+            #expect(index.count == reference.count)
+            for code in Int32(0)..<602 {
+                for year in 1980...2040 {
+                    #expect(index.find(code: code, year: year) == reference[NameYear(company: "\(code)", year: year)] ?? -1)
+                }
+            }
+        }
+    }
+
     /// The loader's shortcuts for plain numbers and four-digit years read exactly what the
     /// general path reads, on every string of a small alphabet up to 3 characters and on
     /// random longer ones.

@@ -270,7 +270,7 @@ public enum FundamentalsLoader {
                 checker.report(line: line, column: c, value: f, issue: "is negative", expected: expected, reason: "negative \(what)")
                 return nil
             }
-            if integer && v.rounded() != v {
+            if integer && !isWholeNumber(v) {
                 checker.report(line: line, column: c, value: f, issue: "is not a whole number", expected: expected, reason: "non-integer \(what)")
                 return nil
             }

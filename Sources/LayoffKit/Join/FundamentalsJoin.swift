@@ -51,11 +51,10 @@ public struct FundamentalsJoin: Sendable, Equatable {
         keyNumber.reserveCapacity(companies.codeCount)
         var keyOfCode = [Int32](repeating: -1, count: companies.codeCount)
         for i in 0..<nf where keyOfCode[Int(companies.codes[i])] < 0 {
-            let key = options.names.key(fundamentals.company[i])
-            if let known = keyNumber[key] { keyOfCode[Int(companies.codes[i])] = known } else {
-                keyOfCode[Int(companies.codes[i])] = Int32(keyNumber.count)
-                keyNumber[key] = Int32(keyNumber.count)
-            }
+            // One hash of the key whether it is known or new (the defaulted subscript's
+            // in-place access finds the entry or makes it).
+            let next = Int32(keyNumber.count)
+            keyOfCode[Int(companies.codes[i])] = Self.claim(&keyNumber[options.names.key(fundamentals.company[i]), default: -1], next)
         }
         let table = KeyYearTable(codes: companies.codes, keyOfCode: keyOfCode, keyCount: keyNumber.count,
                                  years: fundamentals.fiscalYear)
@@ -153,6 +152,12 @@ public struct FundamentalsJoin: Sendable, Equatable {
             .map { (company: $0 == missing ? "" : levels[$0], events: unmatched[$0]) }
             .sorted { $0.events != $1.events ? $0.events > $1.events : $0.company < $1.company }
         ambiguousFundamentalsLines = ambiguous
+    }
+
+    /// `slot`'s key number, or `next` stored into it when it holds none (-1).
+    @inline(__always) private static func claim(_ slot: inout Int32, _ next: Int32) -> Int32 {
+        if slot < 0 { slot = next }
+        return slot
     }
 
     public static func == (a: FundamentalsJoin, b: FundamentalsJoin) -> Bool {
