@@ -205,6 +205,27 @@ import Testing
         }
     }
 
+    /// The duplicate search's buckets of days at their edges, against brute force: days
+    /// holding more rows than a bucket (one and three days), a bucket size's worth of rows
+    /// over many days, and rows that agree on company, day and cut (the fields hashed) but
+    /// differ elsewhere (the near duplicates), with one thread and two.
+    @Test func duplicateBucketsAgainstBruteForce() throws {
+        let n = EventLoader.bucketRows
+        let cases = [(rows: 3 * n, days: 1), (rows: 2 * n + 7, days: 3), (rows: n + 1, days: 1_500), (rows: 20_000, days: 5)]
+        for (k, c) in cases.enumerated() {
+            let bytes = EventsParseFastPathTests.duplicateRichFile(rows: c.rows, days: c.days, firstYear: 2021, farDays: false,
+                                                                   seed: UInt64(90 + k))
+            let events = try EventLoader.load(bytes: bytes, name: "d.csv").events
+            let expected = EventsParseFastPathTests.bruteForceDuplicates(events)
+            #expect(expected.count > c.rows / 50, "case \(k): \(expected.count) duplicates")
+            for threads in [1, 2] {
+                var t = events
+                let (found, _) = EventLoader.findDuplicates(in: &t, dedupe: false, threads: threads)
+                #expect(found == expected, "case \(k), \(threads) threads")
+            }
+        }
+    }
+
     /// Company lookups finished a row late (short ASCII names, once the cache of recent
     /// values is dropped for a column of many companies) among names that are finished at
     /// once (over 16 bytes, non-ASCII, NFC and NFD spellings), rows with problems in
