@@ -486,6 +486,32 @@ private func expectJoin(_ got: FundamentalsJoin, equals want: (row: [Int32], yea
         }
     }
 
+    /// The join's lookup of event names among the loader's companies (ASCII ones found by
+    /// their bytes, the loader's column indexing only the others) against brute force: the
+    /// first level equal as a `String`. Names all ASCII, and mixed with NFC and NFD
+    /// spellings and a Kelvin sign (canonically "K"), looked up as written, respelled,
+    /// and absent.
+    @Test func companyNameLookupMatchesStringEquality() throws {
+        let ascii = (0..<300).map { "Company \($0)" } + ["K Corp", "Cafe", "x", ""]
+        let mixed = ascii + ["Caf\u{E9}", "Cafe\u{301} Two", "\u{212A} Labs", "Zo\u{EB}", "\u{212A} Corp 2"]
+        let queries = mixed + ["K Labs", "Caf\u{E9} Two", "Cafe\u{301}", "Zoe\u{308}", "Company 1 ", "company 1", "Company 300",
+                               "\u{212A} Corp", "K Corp 2", "Nobody", "Nob\u{F6}dy"]
+        for names in [ascii, mixed] {
+            let csv = "company,fiscal_year,revenue\n" + names.filter { !$0.isEmpty }.map { "\"\($0)\",2020,1" }.joined(separator: "\n") + "\n"
+            let t = try FundamentalsLoader.load(bytes: Array(csv.utf8), name: "f.csv").fundamentals
+            let codes = try #require(t.companyCodes)
+            #expect(!codes.namesIndexed)
+            var lookup = codes.nameLookup()
+            for q in queries {
+                let want = codes.names.levels.firstIndex(of: q).map { Int32($0) }
+                #expect(lookup.code(of: q) == want, "\(q.debugDescription)")
+            }
+            // The same answers from a column that indexes every level.
+            var indexed = CompanyCodes(encoding: codes.names.levels).nameLookup()
+            for q in queries { #expect(indexed.code(of: q) == lookup.code(of: q)) }
+        }
+    }
+
     /// The loader's shortcuts for plain numbers and four-digit years read exactly what the
     /// general path reads, on every string of a small alphabet up to 3 characters and on
     /// random longer ones.

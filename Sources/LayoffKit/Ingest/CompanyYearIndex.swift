@@ -1,12 +1,17 @@
+import StatKit
+
 /// The companies of a ``FundamentalsTable`` dictionary-encoded: `codes[i]` is row `i`'s
 /// company, numbered from 0 in order of first appearance; two rows share a code exactly
 /// when their names are equal `String`s (canonically equivalent spellings included).
 struct CompanyCodes: Sendable {
     var codes: [Int32]
-    /// The names by code (level `c` is the first spelling met of code `c`), and the code
-    /// of a name (``TextColumn/existingCode(for:)``). Its `codes` are unused. Some levels
-    /// may belong to no row: the loader also numbers the companies of rows it leaves out.
+    /// The names by code (level `c` is the first spelling met of code `c`); find the code
+    /// of a name with ``nameLookup()``. Its `codes` are unused. Some levels may belong to
+    /// no row: the loader also numbers the companies of rows it leaves out.
     var names: TextColumn
+    /// Whether `names`' index (``TextColumn/existingCode(for:)``) holds every level; the
+    /// loader leaves its ASCII levels out (it found them by their bytes).
+    var namesIndexed = true
 
     /// Codes of `names` computed from the `String`s (for tables not made by the loader):
     /// one dictionary lookup per run of equal consecutive names.
@@ -26,13 +31,77 @@ struct CompanyCodes: Sendable {
         self.names = column
     }
 
-    init(codes: [Int32], names: TextColumn) {
+    init(codes: [Int32], names: TextColumn, namesIndexed: Bool = true) {
         self.codes = codes
         self.names = names
+        self.namesIndexed = namesIndexed
     }
 
     /// Codes are `0..<codeCount`.
     var codeCount: Int { names.levels.count }
+
+    /// The code of a name, for names not necessarily in the table.
+    func nameLookup() -> CompanyNameLookup { CompanyNameLookup(names: names, indexed: namesIndexed) }
+}
+
+/// The code of the level of a ``CompanyCodes`` equal to a name (as `String`s, canonically
+/// equivalent spellings included), as ``TextColumn/existingCode(for:)`` would give it with
+/// every level indexed.
+///
+/// Without the index of every level, names are found by their bytes: an open-addressing
+/// table of the levels' codes under a hash of their UTF-8 bytes (no `String` hashing). A
+/// name not found so has no equal level when it and every level are ASCII (ASCII strings
+/// are equal only when their bytes are); otherwise (non-ASCII text, rare) it is looked up
+/// in a dictionary of all the levels, made on first need.
+struct CompanyNameLookup {
+    private let names: TextColumn
+    private let indexed: Bool
+    /// Codes of the levels by their hash (-1: empty), when not `indexed`.
+    private var slots: [Int32] = []
+    /// Hash of each level's bytes.
+    private var hashes: [UInt64] = []
+    private var allASCII = true
+    private var all: [String: Int32]?
+
+    init(names: TextColumn, indexed: Bool) {
+        self.names = names
+        self.indexed = indexed
+        guard !indexed else { return }
+        let levels = names.levels
+        var size = 64
+        while size < 2 * levels.count { size *= 2 }
+        slots = [Int32](repeating: -1, count: size)
+        hashes = [UInt64](repeating: 0, count: levels.count)
+        let mask = size - 1
+        for (c, level) in levels.enumerated() {
+            var s = level
+            let (h, ascii) = s.withUTF8 { TextColumnInterner.hash($0) }
+            allASCII = allASCII && ascii
+            hashes[c] = h
+            var i = Int(truncatingIfNeeded: h) & mask
+            while slots[i] >= 0 { i = (i + 1) & mask }
+            slots[i] = Int32(truncatingIfNeeded: c)
+        }
+    }
+
+    /// The code of the level equal to `name`, or `nil`.
+    mutating func code(of name: String) -> Int32? {
+        if indexed { return names.existingCode(for: name) }
+        var s = name
+        let (h, ascii) = s.withUTF8 { TextColumnInterner.hash($0) }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] >= 0 {
+            let c = Int(slots[i])
+            if hashes[c] == h && names.levels[c] == name { return Int32(truncatingIfNeeded: c) }
+            i = (i + 1) & mask
+        }
+        if ascii && allASCII { return nil }
+        if all == nil {
+            all = Dictionary(names.levels.enumerated().map { ($1, Int32(truncatingIfNeeded: $0)) }, uniquingKeysWith: { a, _ in a })
+        }
+        return all?[name]
+    }
 }
 
 extension FundamentalsTable {

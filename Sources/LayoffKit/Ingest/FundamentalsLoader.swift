@@ -120,7 +120,7 @@ public enum FundamentalsLoader {
         t.revenueGrowth = RowBuilder.column(&rows.growth)
         t.growthDerived = [Bool](repeating: false, count: t.company.count)
         t.line = RowBuilder.fitted(&rows.line)
-        let codes = CompanyCodes(codes: RowBuilder.fitted(&rows.codes), names: rows.names)
+        let codes = CompanyCodes(codes: RowBuilder.fitted(&rows.codes), names: rows.names, namesIndexed: false)
         t.companyCodes = codes
         // `rows.firstRow` holds every row (a repeated company-year is a problem that keeps
         // the row out), so it is the index the derivation needs.
@@ -140,8 +140,10 @@ public enum FundamentalsLoader {
         /// Numbers with NaN for missing (no number read is NaN), made columns at the end:
         /// one array per column while reading rather than two.
         var employees: [Double] = [], revenue: [Double] = [], growth: [Double] = []
-        /// Company codes: canonically equivalent spellings share a code, as equal Strings would.
-        var names = TextColumn(), interner = TextColumnInterner()
+        /// Company codes: canonically equivalent spellings share a code, as equal Strings
+        /// would. ASCII names stay out of `names`' index (a `String` hash and dictionary
+        /// insert each): ``CompanyNameLookup`` finds them by their bytes.
+        var names = TextColumn(), interner = TextColumnInterner(asciiLevelsUnindexed: true)
         /// Row of each (company, year) stored.
         var firstRow: CodeYearIndex
         /// The previous record's company: files list a company's years together, so most

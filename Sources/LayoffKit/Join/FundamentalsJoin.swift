@@ -64,10 +64,11 @@ public struct FundamentalsJoin: Sendable, Equatable {
         // row has it.
         let levels = events.company.levels
         var keyOfLevel = [Int32](repeating: -1, count: levels.count)
+        var lookup = companies.nameLookup()
         for (c, name) in levels.enumerated() {
             // A name spelled as in the fundamentals (equal `String`s) has that name's key: no
             // normalising.
-            if let f = companies.names.existingCode(for: name), keyOfCode[Int(f)] >= 0 {
+            if let f = lookup.code(of: name), keyOfCode[Int(f)] >= 0 {
                 keyOfLevel[c] = keyOfCode[Int(f)]
             } else if let k = keyNumber[options.names.key(name)] {
                 keyOfLevel[c] = k
