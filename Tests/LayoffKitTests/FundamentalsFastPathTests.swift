@@ -512,6 +512,28 @@ private func expectJoin(_ got: FundamentalsJoin, equals want: (row: [Int32], yea
         }
     }
 
+    /// ``CompanyNames/key(_:)`` (which skips the alias dictionary for lengths no alias
+    /// has) against the dictionary read for every name: built-in aliases, aliases added
+    /// later (one of 70 bytes, past the length bits), none, on the aliases' own spellings
+    /// and on other names of every length up to 80.
+    @Test func companyKeyMatchesAliasDictionary() {
+        var g = SeededGenerator(seed: 71)
+        var added = CompanyNames()
+        added.addAlias("Acme Widgets International", for: "Acme")
+        added.addAlias(String(repeating: "long name ", count: 7), for: "Long")
+        added.addAlias("Google", for: "Alphabet Inc.") // replaces a built-in one
+        var names = CompanyNames.builtInAliases.flatMap { [$0.alias, $0.company] }
+        names += ["Acme Widgets International Inc.", String(repeating: "Long Name ", count: 7), "The Google", "x corp", "Face book"]
+        let letters = Array("abcdefghijklmnopqrstuvwxyz ")
+        for length in 0...80 { names.append(String((0..<length).map { _ in letters.randomElement(using: &g)! })) }
+        for table in [CompanyNames(), added, CompanyNames(aliases: [])] {
+            for name in names {
+                let n = CompanyNames.normalize(name)
+                #expect(table.key(name) == (table.aliases[n] ?? n), "\(name.debugDescription)")
+            }
+        }
+    }
+
     /// The loader's shortcuts for plain numbers and four-digit years read exactly what the
     /// general path reads, on every string of a small alphabet up to 3 characters and on
     /// random longer ones.
