@@ -76,7 +76,7 @@ public struct FundamentalsJoin: Sendable, Equatable {
         }
         // Event year from a table over the day range (unless it is much wider than the table).
         let n = events.count
-        let lo = events.day.min()?.number ?? 0, hi = events.day.max()?.number ?? 0
+        let (lo, hi) = FundamentalsJoin.dayRange(events.day)
         let yearOfDay: [Int]? = n > 0 && Int(hi) - Int(lo) < 4 * n + 1024
             ? (lo...hi).map { Day(number: $0).year } : nil
         // The years an event can look up are few (the events' years, less the lag): when
@@ -153,6 +153,17 @@ public struct FundamentalsJoin: Sendable, Equatable {
             .map { (company: $0 == missing ? "" : levels[$0], events: unmatched[$0]) }
             .sorted { $0.events != $1.events ? $0.events > $1.events : $0.company < $1.company }
         ambiguousFundamentalsLines = ambiguous
+    }
+
+    /// The first and last day numbers of `days` (0, 0 when empty), in one pass.
+    private static func dayRange(_ days: [Day]) -> (Int32, Int32) {
+        guard let first = days.first?.number else { return (0, 0) }
+        var lo = first, hi = first
+        for d in days {
+            lo = min(lo, d.number)
+            hi = max(hi, d.number)
+        }
+        return (lo, hi)
     }
 
     /// `slot`'s key number, or `next` stored into it when it holds none (-1).
