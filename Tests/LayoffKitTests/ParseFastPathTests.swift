@@ -207,8 +207,8 @@ import Testing
 
     /// The duplicate search's buckets of days at their edges, against brute force: days
     /// holding more rows than a bucket (one and three days), a bucket size's worth of rows
-    /// over many days, and rows that agree on company, day and cut (the fields hashed) but
-    /// differ elsewhere (the near duplicates), with one thread and two.
+    /// over many days, and rows that agree on company, location, day and cut (the fields
+    /// hashed) but differ elsewhere (the near duplicates), with one thread and two.
     @Test func duplicateBucketsAgainstBruteForce() throws {
         let n = EventLoader.bucketRows
         let cases = [(rows: 3 * n, days: 1), (rows: 2 * n + 7, days: 3), (rows: n + 1, days: 1_500), (rows: 20_000, days: 5)]
