@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Synchronization
 @testable import LayoffKit
 
 /// The events parse's fast paths against brute force: the fixed-pattern date reader
@@ -223,6 +224,28 @@ import Testing
                 let (found, _) = EventLoader.findDuplicates(in: &t, dedupe: false, threads: threads)
                 #expect(found == expected, "case \(k), \(threads) threads")
             }
+        }
+    }
+
+    /// Many near duplicates (one company, place, day and cut, each row with a source of
+    /// its own, some rows repeated exactly): the rows share the search's hash, so the
+    /// bucket is searched again by the hash of all fields (counted), and the pairs are
+    /// brute force's, with one thread and two.
+    @Test func nearDuplicatesFallBackToTheFullHash() throws {
+        var lines = ["company,location,total_laid_off,date,percentage_laid_off,industry,source,stage,funds_raised,country,date_added"]
+        for i in 0..<6_000 {
+            let source = i % 7 == 3 ? "https://example.org/same" : "https://example.org/\(i)"
+            lines.append("Acme,Boston,100,2024-03-01,0.1,Retail,\(source),Post-IPO,5,United States,2024-03-02")
+        }
+        let events = try EventLoader.load(bytes: Array((lines.joined(separator: "\n") + "\n").utf8), name: "near.csv").events
+        let expected = EventsParseFastPathTests.bruteForceDuplicates(events)
+        #expect(expected.count == 6_000 / 7 - 1)
+        for threads in [1, 2] {
+            let before = EventLoader.fullHashSearches.load(ordering: .relaxed)
+            var t = events
+            let (found, _) = EventLoader.findDuplicates(in: &t, dedupe: false, threads: threads)
+            #expect(found == expected, "\(threads) threads")
+            #expect(EventLoader.fullHashSearches.load(ordering: .relaxed) > before)
         }
     }
 

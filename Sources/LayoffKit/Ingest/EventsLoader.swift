@@ -955,30 +955,71 @@ public enum EventLoader {
             var size = 64
             while size < 2 * m { size *= 2 }
             if size > slots.count { slots = [UInt64](repeating: UInt64.max, count: size) }
-            slots.withUnsafeMutableBufferPointer { s in
-                let mask = size - 1
-                for i in from..<to {
-                    let x = e[i], h = x >> 32, r = Int(x & 0xFFFF_FFFF)
-                    var p = Int(truncatingIfNeeded: h) & mask
-                    while true {
-                        let y = s[p]
-                        if y == UInt64.max {
-                            s[p] = x // a first occurrence
-                            break
-                        }
-                        if y >> 32 == h && c.equal(Int(y & 0xFFFF_FFFF), r) {
-                            pairs.append((Int32(truncatingIfNeeded: x), Int32(truncatingIfNeeded: y)))
-                            break
-                        }
-                        p = (p + 1) & mask
+            // Rows that agree on the hashed fields and differ elsewhere share a hash and
+            // are told apart by comparing each with the earlier ones: quadratic in their
+            // number. Past a budget of such comparisons, the bucket is searched again by a
+            // hash of all the fields (for its rows only), which keeps a file of many near
+            // duplicates (the same company, place, day and cut, other sources) linear.
+            let before = pairs.count
+            let complete = slots.withUnsafeMutableBufferPointer { s in
+                searchTable(c, UnsafeBufferPointer(start: e + from, count: m), s, size: size, budget: 8 * m + 64, into: &pairs)
+            }
+            if !complete {
+                pairs.removeSubrange(before...)
+                let full = [UInt64](unsafeUninitializedCapacity: m) { out, k in
+                    for i in 0..<m {
+                        let r = Int(e[from + i] & 0xFFFF_FFFF)
+                        out[i] = UInt64(c.fullHash(r)) << 32 | UInt64(r)
+                    }
+                    k = m
+                }
+                full.withUnsafeBufferPointer { f in
+                    slots.withUnsafeMutableBufferPointer { s in
+                        _ = searchTable(c, f, s, size: size, budget: nil, into: &pairs)
                     }
                 }
-                // Emptied for the next bucket (the slots this one used).
-                for p in 0..<size { s[p] = UInt64.max }
+                fullHashSearches.add(1, ordering: .relaxed)
             }
         }
         return pairs
     }
+
+    /// One bucket's search through an open-addressing table of `size` slots (`s`, all
+    /// empty; left empty): each entry's first earlier equal row, appended to `pairs`.
+    /// With a `budget`, gives up (returns `false`) once more than that many comparisons of
+    /// equal hashes found rows unequal.
+    private static func searchTable(_ c: RowColumns, _ entries: UnsafeBufferPointer<UInt64>,
+                                    _ s: UnsafeMutableBufferPointer<UInt64>, size: Int, budget: Int?,
+                                    into pairs: inout [(row: Int32, first: Int32)]) -> Bool {
+        let mask = size - 1
+        var unequal = 0
+        let limit = budget ?? Int.max
+        defer { for p in 0..<size { s[p] = UInt64.max } }  // emptied for the next bucket
+        for x in entries {
+            let h = x >> 32, r = Int(x & 0xFFFF_FFFF)
+            var p = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let y = s[p]
+                if y == UInt64.max {
+                    s[p] = x // a first occurrence
+                    break
+                }
+                if y >> 32 == h {
+                    if c.equal(Int(y & 0xFFFF_FFFF), r) {
+                        pairs.append((Int32(truncatingIfNeeded: x), Int32(truncatingIfNeeded: y)))
+                        break
+                    }
+                    unequal += 1
+                    if unequal > limit { return false }
+                }
+                p = (p + 1) & mask
+            }
+        }
+        return true
+    }
+
+    /// Buckets searched again by ``RowColumns/fullHash(_:)`` (tests read it).
+    static let fullHashSearches = Atomic<Int>(0)
 }
 
 /// The columns of an ``EventTable`` as base addresses (valid inside
@@ -1026,6 +1067,28 @@ struct RowColumns: @unchecked Sendable {
         if let forced {
             return forced ^ UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: day[r].number)) &* 0x9E37_79B9_7F4A_7C15 >> 32)
         }
+        return UInt32(truncatingIfNeeded: h)
+    }
+
+    /// A 32-bit hash of all of row `r`'s fields (equal rows hash equal), for a bucket of
+    /// the duplicate search where many rows share ``hash(_:)`` and differ elsewhere.
+    func fullHash(_ r: Int) -> UInt32 {
+        if forced != nil { return hash(r) }
+        @inline(__always) func w(_ a: Int32, _ b: Int32) -> UInt64 {
+            UInt64(UInt32(bitPattern: a)) | UInt64(UInt32(bitPattern: b)) << 32
+        }
+        var h = UInt64(hash(r)) &* 0x9E37_79B9_7F4A_7C15
+        h = h &+ w(industry[r], source[r]) &* 0xD6E8_FEB8_6659_FD93
+        h = h &+ w(stage[r], country[r]) &* 0xA076_1D64_78BD_642F
+        h = h &+ UInt64(UInt32(bitPattern: added[r])) &* 0xE703_7ED1_A0B4_28DB
+        h = h &+ RowColumns.bits(fraction, fractionPresent, r) &* 0x8EBC_6AF0_9C88_C6E3
+        h = h &+ RowColumns.bits(funds, fundsPresent, r) &* 0x5899_65CC_7537_4CC3
+        for x in extras { h = (h ^ UInt64(UInt32(bitPattern: x[r]))) &* 0x1D8E_4E27_C47D_124F }
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
         return UInt32(truncatingIfNeeded: h)
     }
 
