@@ -62,11 +62,17 @@ public struct TextColumn: Sendable, Equatable {
 
     /// The code of `s`, adding it as a level if new.
     public mutating func code(for s: String) -> Int32 {
-        if let c = index[s] { return c }
-        let c = Int32(levels.count)
-        levels.append(s)
-        index[s] = c
+        // One hash of `s` whether it is found or added: the defaulted subscript's in-place
+        // access finds the entry or makes it (-1, then set to the new code).
+        let c = TextColumn.claim(&index[s, default: -1], Int32(levels.count))
+        if c == Int32(levels.count) { levels.append(s) }
         return c
+    }
+
+    /// `slot`'s code, or `next` stored into it when it holds none (-1).
+    @inline(__always) private static func claim(_ slot: inout Int32, _ next: Int32) -> Int32 {
+        if slot < 0 { slot = next }
+        return slot
     }
 
     /// The code of an existing level, or `nil`.

@@ -444,6 +444,100 @@ private func expectJoin(_ got: FundamentalsJoin, equals want: (row: [Int32], yea
         #expect(index.find(code: 3001, year: 2000) == -1)
     }
 
+    /// The per-code windows (and their slides and overflow) against a dictionary: companies
+    /// listing their years upward, downward, shuffled, with repeats, spans narrower and
+    /// wider than a window, codes skipped, and lookups of absent neighbouring years.
+    @Test func codeYearIndexWindowsMatchDictionary() {
+        var g = SeededGenerator(seed: 52)
+        for pass in 0..<4 {
+            var index = CodeYearIndex(expected: pass * 100)
+            var reference: [NameYear: Int32] = [:]
+            var row: Int32 = 0
+            for code in stride(from: Int32(0), to: 600, by: Int.random(in: 1...3, using: &g)) {
+                let first = Int.random(in: 1990...2020, using: &g)
+                let span = [1, 4, 8, 9, 16, 40].randomElement(using: &g)!
+                var years = (0..<Int.random(in: 1...12, using: &g)).map { _ in first + Int.random(in: 0..<span, using: &g) }
+                switch Int.random(in: 0..<3, using: &g) {
+                case 0: years.sort()
+                case 1: years.sort(by: >)
+                default: break
+                }
+                // Some companies come back later in the file (interleaved keys).
+                for year in years {
+                    let key = NameYear(company: "\(code)", year: year)
+                    #expect(index.insertIfAbsent(code: code, year: year, row: row) == (reference[key] ?? -1), "\(code) \(year)")
+                    if reference[key] == nil { reference[key] = row }
+                    row += 1
+                }
+                if code > 10 && Bool.random(using: &g) {
+                    let back = Int32.random(in: 0..<code, using: &g), year = Int.random(in: 1985...2030, using: &g)
+                    let key = NameYear(company: "\(back)", year: year)
+                    #expect(index.insertIfAbsent(code: back, year: year, row: row) == (reference[key] ?? -1))
+                    if reference[key] == nil { reference[key] = row }
+                    row += 1
+                }
+            }
+            #expect(index.count == reference.count)
+            // Every (code, year) around the ones stored: mismatches collected, one expectation.
+            var wrong: [String] = []
+            for code in Int32(0)..<602 {
+                for year in 1980...2040 {
+                    let want = reference[NameYear(company: "\(code)", year: year)] ?? -1
+                    if index.find(code: code, year: year) != want { wrong.append("\(code) \(year)") }
+                }
+            }
+            #expect(wrong.isEmpty, "pass \(pass): \(wrong.prefix(5))")
+        }
+    }
+
+    /// The join's lookup of event names among the loader's companies (ASCII ones found by
+    /// their bytes, the loader's column indexing only the others) against brute force: the
+    /// first level equal as a `String`. Names all ASCII, and mixed with NFC and NFD
+    /// spellings and a Kelvin sign (canonically "K"), looked up as written, respelled,
+    /// and absent.
+    @Test func companyNameLookupMatchesStringEquality() throws {
+        let ascii = (0..<300).map { "Company \($0)" } + ["K Corp", "Cafe", "x", ""]
+        let mixed = ascii + ["Caf\u{E9}", "Cafe\u{301} Two", "\u{212A} Labs", "Zo\u{EB}", "\u{212A} Corp 2"]
+        let queries = mixed + ["K Labs", "Caf\u{E9} Two", "Cafe\u{301}", "Zoe\u{308}", "Company 1 ", "company 1", "Company 300",
+                               "\u{212A} Corp", "K Corp 2", "Nobody", "Nob\u{F6}dy"]
+        for names in [ascii, mixed] {
+            let csv = "company,fiscal_year,revenue\n" + names.filter { !$0.isEmpty }.map { "\"\($0)\",2020,1" }.joined(separator: "\n") + "\n"
+            let t = try FundamentalsLoader.load(bytes: Array(csv.utf8), name: "f.csv").fundamentals
+            let codes = try #require(t.companyCodes)
+            #expect(!codes.namesIndexed)
+            var lookup = codes.nameLookup()
+            for q in queries {
+                let want = codes.names.levels.firstIndex(of: q).map { Int32($0) }
+                #expect(lookup.code(of: q) == want, "\(q.debugDescription)")
+            }
+            // The same answers from a column that indexes every level.
+            var indexed = CompanyCodes(encoding: codes.names.levels).nameLookup()
+            for q in queries { #expect(indexed.code(of: q) == lookup.code(of: q)) }
+        }
+    }
+
+    /// ``CompanyNames/key(_:)`` (which skips the alias dictionary for lengths no alias
+    /// has) against the dictionary read for every name: built-in aliases, aliases added
+    /// later (one of 70 bytes, past the length bits), none, on the aliases' own spellings
+    /// and on other names of every length up to 80.
+    @Test func companyKeyMatchesAliasDictionary() {
+        var g = SeededGenerator(seed: 71)
+        var added = CompanyNames()
+        added.addAlias("Acme Widgets International", for: "Acme")
+        added.addAlias(String(repeating: "long name ", count: 7), for: "Long")
+        added.addAlias("Google", for: "Alphabet Inc.") // replaces a built-in one
+        var names = CompanyNames.builtInAliases.flatMap { [$0.alias, $0.company] }
+        names += ["Acme Widgets International Inc.", String(repeating: "Long Name ", count: 7), "The Google", "x corp", "Face book"]
+        let letters = Array("abcdefghijklmnopqrstuvwxyz ")
+        for length in 0...80 { names.append(String((0..<length).map { _ in letters.randomElement(using: &g)! })) }
+        for table in [CompanyNames(), added, CompanyNames(aliases: [])] {
+            for name in names {
+                let n = CompanyNames.normalize(name)
+                #expect(table.key(name) == (table.aliases[n] ?? n), "\(name.debugDescription)")
+            }
+        }
+    }
+
     /// The loader's shortcuts for plain numbers and four-digit years read exactly what the
     /// general path reads, on every string of a small alphabet up to 3 characters and on
     /// random longer ones.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Synchronization
 @testable import LayoffKit
 
 /// The events parse's fast paths against brute force: the fixed-pattern date reader
@@ -202,6 +203,49 @@ import Testing
                 #expect(found == expected && dropped == expected.count && t.count == r.events.count - expected.count)
                 #expect(EventsParseFastPathTests.bruteForceDuplicates(t).isEmpty)
             }
+        }
+    }
+
+    /// The duplicate search's buckets of days at their edges, against brute force: days
+    /// holding more rows than a bucket (one and three days), a bucket size's worth of rows
+    /// over many days, and rows that agree on company, location, day and cut (the fields
+    /// hashed) but differ elsewhere (the near duplicates), with one thread and two.
+    @Test func duplicateBucketsAgainstBruteForce() throws {
+        let n = EventLoader.bucketRows
+        let cases = [(rows: 3 * n, days: 1), (rows: 2 * n + 7, days: 3), (rows: n + 1, days: 1_500), (rows: 20_000, days: 5)]
+        for (k, c) in cases.enumerated() {
+            let bytes = EventsParseFastPathTests.duplicateRichFile(rows: c.rows, days: c.days, firstYear: 2021, farDays: false,
+                                                                   seed: UInt64(90 + k))
+            let events = try EventLoader.load(bytes: bytes, name: "d.csv").events
+            let expected = EventsParseFastPathTests.bruteForceDuplicates(events)
+            #expect(expected.count > c.rows / 50, "case \(k): \(expected.count) duplicates")
+            for threads in [1, 2] {
+                var t = events
+                let (found, _) = EventLoader.findDuplicates(in: &t, dedupe: false, threads: threads)
+                #expect(found == expected, "case \(k), \(threads) threads")
+            }
+        }
+    }
+
+    /// Many near duplicates (one company, place, day and cut, each row with a source of
+    /// its own, some rows repeated exactly): the rows share the search's hash, so the
+    /// bucket is searched again by the hash of all fields (counted), and the pairs are
+    /// brute force's, with one thread and two.
+    @Test func nearDuplicatesFallBackToTheFullHash() throws {
+        var lines = ["company,location,total_laid_off,date,percentage_laid_off,industry,source,stage,funds_raised,country,date_added"]
+        for i in 0..<6_000 {
+            let source = i % 7 == 3 ? "https://example.org/same" : "https://example.org/\(i)"
+            lines.append("Acme,Boston,100,2024-03-01,0.1,Retail,\(source),Post-IPO,5,United States,2024-03-02")
+        }
+        let events = try EventLoader.load(bytes: Array((lines.joined(separator: "\n") + "\n").utf8), name: "near.csv").events
+        let expected = EventsParseFastPathTests.bruteForceDuplicates(events)
+        #expect(expected.count == 6_000 / 7 - 1)
+        for threads in [1, 2] {
+            let before = EventLoader.fullHashSearches.load(ordering: .relaxed)
+            var t = events
+            let (found, _) = EventLoader.findDuplicates(in: &t, dedupe: false, threads: threads)
+            #expect(found == expected, "\(threads) threads")
+            #expect(EventLoader.fullHashSearches.load(ordering: .relaxed) > before)
         }
     }
 

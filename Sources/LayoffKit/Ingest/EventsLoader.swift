@@ -774,14 +774,14 @@ public enum EventLoader {
     /// Exact duplicates (all fields equal to an earlier event's), in file order; with
     /// `dedupe`, removes them from `t` (keeping the first).
     ///
-    /// Equal events share their day, so events are bucketed by day (a counting sort,
-    /// file order kept within a day) and each day is searched with a small hash table
-    /// that stays in cache; a day range too wide for the buckets falls back to one table
+    /// Equal events share their day, so events are bucketed by runs of consecutive days
+    /// (a counting sort, file order kept within a bucket) and each bucket is searched with
+    /// a hash table that stays in cache; a day range too wide for the buckets falls back to one table
     /// over all events. Both find, for each event, the first earlier equal event
     /// (``RowColumns/equal(_:_:)``: every field the same, numbers bit for bit).
     ///
-    /// `forcedHash` (tests) gives every row that hash: all rows of a day then collide, and
-    /// equality alone decides.
+    /// `forcedHash` (tests) gives every row of a day one hash (`forcedHash` mixed with the
+    /// day): all rows of a day then collide, and equality alone decides.
     static func findDuplicates(in t: inout EventTable, dedupe: Bool, threads: Int = 1,
                                forcedHash: UInt32? = nil) -> ([DuplicateEvent], Int) {
         let n = t.count
@@ -808,13 +808,17 @@ public enum EventLoader {
 
     /// The duplicate pairs (row, first earlier equal row) of the `n` rows of `c`, sorted by row.
     ///
-    /// A stable counting sort by day writes each row's entry (its ``RowColumns/hash(_:)``
-    /// in the high 32 bits, the row in the low 32), computed as the row is placed, the
-    /// columns read in file order; each day's entries, in file order, are then searched
-    /// with a small hash table. For large tables the rows are placed in two halves on two
-    /// threads (each half with its own cursor per day, the first half's rows before the
-    /// second's, so the order is the one thread's) and the two halves of the days are
-    /// searched on two threads (pairs sorted by row afterwards).
+    /// Equal rows share their day, so the rows are cut into buckets of whole consecutive
+    /// days holding about ``bucketRows`` rows each (more when one day has more). A stable
+    /// counting sort by bucket writes each row's entry (its ``RowColumns/hash(_:)`` in the
+    /// high 32 bits, the row in the low 32), computed as the row is placed, the columns
+    /// read in file order; each bucket's entries, in file order, are then searched with a
+    /// hash table that stays in cache. (Buckets of single days wrote to thousands of places
+    /// at once, each entry a cache miss of its own; a few hundred buckets keep their
+    /// write positions in cache.) For large tables the rows are placed in two halves on two
+    /// threads (each half with its own cursor per bucket, the first half's rows before the
+    /// second's, so the order is the one thread's) and the buckets are searched in two
+    /// parts of about equal rows on two threads (pairs sorted by row afterwards).
     private static func duplicatePairs(_ c: RowColumns, count n: Int, threads: Int) -> [(row: Int32, first: Int32)] {
         var first = c.day[0].number, last = first
         for r in 1..<n { let d = c.day[r].number; first = min(first, d); last = max(last, d) }
@@ -833,27 +837,50 @@ public enum EventLoader {
             k.withUnsafeMutableBufferPointer { k in for r in rows { k[Int(c.day[r].number - lo)] &+= 1 } }
             return k
         }
-        var starts = [Int32](repeating: 0, count: span + 1)
-        var fills = counts
+        // Days to buckets, in order: a bucket closes once it holds `bucketRows` rows. Each
+        // day's bucket goes where the first half's count of it was (read just before).
+        var bucketOfDay = counts[0]
+        var sizes: [[Int32]] = halves.map { _ in [] }
+        var held = 0
         for k in 0..<span {
-            var at = starts[k]
-            for h in halves.indices {
-                fills[h][k] = at
-                at += counts[h][k]
+            if held >= bucketRows || sizes[0].isEmpty {
+                for h in halves.indices { sizes[h].append(0) }
+                held = 0
             }
-            starts[k + 1] = at
+            let b = sizes[0].count - 1
+            for h in halves.indices {
+                let m = counts[h][k]
+                sizes[h][b] &+= m
+                held += Int(m)
+            }
+            bucketOfDay[k] = Int32(truncatingIfNeeded: b)
         }
         counts = []
+        let buckets = sizes[0].count
+        var starts = [Int32](repeating: 0, count: buckets + 1)
+        var fills = sizes
+        for b in 0..<buckets {
+            var at = starts[b]
+            for h in halves.indices {
+                fills[h][b] = at
+                at += sizes[h][b]
+            }
+            starts[b + 1] = at
+        }
+        sizes = []
         entries.withUnsafeMutableBufferPointer { e in
             let out = EntriesOutput(base: e.baseAddress!)
+            let dayBucket = bucketOfDay
             @Sendable func place(_ rows: Range<Int>, _ fill: [Int32]) {
                 var fill = fill
                 fill.withUnsafeMutableBufferPointer { fill in
-                    for r in rows {
-                        let k = Int(c.day[r].number &- lo)
-                        let p = Int(fill[k])
-                        out.base[p] = UInt64(c.hash(r)) << 32 | UInt64(r)
-                        fill[k] = Int32(truncatingIfNeeded: p &+ 1)
+                    dayBucket.withUnsafeBufferPointer { dayBucket in
+                        for r in rows {
+                            let b = Int(dayBucket[Int(c.day[r].number &- lo)])
+                            let p = Int(fill[b])
+                            out.base[p] = UInt64(c.hash(r)) << 32 | UInt64(r)
+                            fill[b] = Int32(truncatingIfNeeded: p &+ 1)
+                        }
                     }
                 }
             }
@@ -866,23 +893,32 @@ public enum EventLoader {
             }
         }
         fills = []
-        let byDay = entries, days = starts
+        bucketOfDay = []
+        let byBucket = entries, bounds = starts
         var pairs: [(row: Int32, first: Int32)]
         if twoThreads {
-            // Each half of the days is searched on its own thread; the pairs are sorted by
-            // row afterwards, so the result does not depend on which finishes first.
+            // The buckets in two parts of about half the rows each, searched on two
+            // threads; the pairs are sorted by row afterwards, so the result does not
+            // depend on which finishes first.
+            var middle = 0
+            while middle < buckets && Int(bounds[middle + 1]) <= n / 2 { middle += 1 }
+            let split = middle
             let half = BackgroundWork {
-                byDay.withUnsafeBufferPointer { scanBuckets(c, entries: $0, starts: days, span / 2..<span) }
+                byBucket.withUnsafeBufferPointer { scanBuckets(c, entries: $0, starts: bounds, split..<buckets) }
             }
-            pairs = byDay.withUnsafeBufferPointer { scanBuckets(c, entries: $0, starts: days, 0..<span / 2) }
+            pairs = byBucket.withUnsafeBufferPointer { scanBuckets(c, entries: $0, starts: bounds, 0..<split) }
             pairs += half.wait()
         } else {
-            pairs = byDay.withUnsafeBufferPointer { scanBuckets(c, entries: $0, starts: days, 0..<span) }
+            pairs = byBucket.withUnsafeBufferPointer { scanBuckets(c, entries: $0, starts: bounds, 0..<buckets) }
         }
-        // Found day by day: in file order once sorted by row.
+        // Found bucket by bucket: in file order once sorted by row.
         pairs.sort { $0.row < $1.row }
         return pairs
     }
+
+    /// Rows per bucket of days in the duplicate search: a bucket's table (two slots of 8
+    /// bytes per row, rounded up to a power of two) stays in a core's cache.
+    static let bucketRows = 4096
 
     /// Where the day sort writes its entries (each half of the rows to places of its own).
     private struct EntriesOutput: @unchecked Sendable {
@@ -919,30 +955,71 @@ public enum EventLoader {
             var size = 64
             while size < 2 * m { size *= 2 }
             if size > slots.count { slots = [UInt64](repeating: UInt64.max, count: size) }
-            slots.withUnsafeMutableBufferPointer { s in
-                let mask = size - 1
-                for i in from..<to {
-                    let x = e[i], h = x >> 32, r = Int(x & 0xFFFF_FFFF)
-                    var p = Int(truncatingIfNeeded: h) & mask
-                    while true {
-                        let y = s[p]
-                        if y == UInt64.max {
-                            s[p] = x // a first occurrence
-                            break
-                        }
-                        if y >> 32 == h && c.equal(Int(y & 0xFFFF_FFFF), r) {
-                            pairs.append((Int32(truncatingIfNeeded: x), Int32(truncatingIfNeeded: y)))
-                            break
-                        }
-                        p = (p + 1) & mask
+            // Rows that agree on the hashed fields and differ elsewhere share a hash and
+            // are told apart by comparing each with the earlier ones: quadratic in their
+            // number. Past a budget of such comparisons, the bucket is searched again by a
+            // hash of all the fields (for its rows only), which keeps a file of many near
+            // duplicates (the same company, place, day and cut, other sources) linear.
+            let before = pairs.count
+            let complete = slots.withUnsafeMutableBufferPointer { s in
+                searchTable(c, UnsafeBufferPointer(start: e + from, count: m), s, size: size, budget: 8 * m + 64, into: &pairs)
+            }
+            if !complete {
+                pairs.removeSubrange(before...)
+                let full = [UInt64](unsafeUninitializedCapacity: m) { out, k in
+                    for i in 0..<m {
+                        let r = Int(e[from + i] & 0xFFFF_FFFF)
+                        out[i] = UInt64(c.fullHash(r)) << 32 | UInt64(r)
+                    }
+                    k = m
+                }
+                full.withUnsafeBufferPointer { f in
+                    slots.withUnsafeMutableBufferPointer { s in
+                        _ = searchTable(c, f, s, size: size, budget: nil, into: &pairs)
                     }
                 }
-                // Emptied for the next bucket (the slots this one used).
-                for p in 0..<size { s[p] = UInt64.max }
+                fullHashSearches.add(1, ordering: .relaxed)
             }
         }
         return pairs
     }
+
+    /// One bucket's search through an open-addressing table of `size` slots (`s`, all
+    /// empty; left empty): each entry's first earlier equal row, appended to `pairs`.
+    /// With a `budget`, gives up (returns `false`) once more than that many comparisons of
+    /// equal hashes found rows unequal.
+    private static func searchTable(_ c: RowColumns, _ entries: UnsafeBufferPointer<UInt64>,
+                                    _ s: UnsafeMutableBufferPointer<UInt64>, size: Int, budget: Int?,
+                                    into pairs: inout [(row: Int32, first: Int32)]) -> Bool {
+        let mask = size - 1
+        var unequal = 0
+        let limit = budget ?? Int.max
+        defer { for p in 0..<size { s[p] = UInt64.max } }  // emptied for the next bucket
+        for x in entries {
+            let h = x >> 32, r = Int(x & 0xFFFF_FFFF)
+            var p = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let y = s[p]
+                if y == UInt64.max {
+                    s[p] = x // a first occurrence
+                    break
+                }
+                if y >> 32 == h {
+                    if c.equal(Int(y & 0xFFFF_FFFF), r) {
+                        pairs.append((Int32(truncatingIfNeeded: x), Int32(truncatingIfNeeded: y)))
+                        break
+                    }
+                    unequal += 1
+                    if unequal > limit { return false }
+                }
+                p = (p + 1) & mask
+            }
+        }
+        return true
+    }
+
+    /// Buckets searched again by ``RowColumns/fullHash(_:)`` (tests read it).
+    static let fullHashSearches = Atomic<Int>(0)
 }
 
 /// The columns of an ``EventTable`` as base addresses (valid inside
@@ -957,8 +1034,9 @@ struct RowColumns: @unchecked Sendable {
     let cut, fraction, funds: UnsafePointer<Double>
     let cutPresent, fractionPresent, fundsPresent: UnsafePointer<Bool>
     let extras: [UnsafePointer<Int32>]
-    /// When set (tests), every row hashes to this value: all rows of a day collide, so
-    /// equality alone decides.
+    /// When set (tests), every row hashes to this value mixed with its day: all rows of a
+    /// day collide, so equality alone decides (rows of other days in its bucket of the
+    /// search spread over the table as they would).
     let forced: UInt32?
 
     /// A number's bits, or for a missing one a NaN that parsing never gives (equal values
@@ -967,31 +1045,55 @@ struct RowColumns: @unchecked Sendable {
         present[r] ? v[r].bitPattern : 0x7FF8_0000_0000_0001
     }
 
-    /// A 32-bit hash of every field of row `r` (equal rows hash equal): each 64-bit word of
-    /// fields times its own odd constant, summed, then avalanched (murmur3's finalizer).
+    /// A 32-bit hash of row `r`'s company, location, day and count of cuts (equal rows
+    /// hash equal): the fields that tell most events apart (a company's events of one day
+    /// in several places too), so that the search's pass over every row reads 21 bytes of
+    /// it rather than all its fields (60 bytes and more, which made that pass wait on
+    /// memory). Rows that agree on these and differ elsewhere (rare) share a hash, and
+    /// ``equal(_:_:)`` tells them apart (each such row is compared with the earlier ones). Each 64-bit word of fields times its own
+    /// odd constant, summed, then avalanched (murmur3's finalizer).
     @inline(__always) func hash(_ r: Int) -> UInt32 {
         @inline(__always) func w(_ a: Int32, _ b: Int32) -> UInt64 {
             UInt64(UInt32(bitPattern: a)) | UInt64(UInt32(bitPattern: b)) << 32
         }
         var h = w(company[r], location[r]) &* 0x9E37_79B9_7F4A_7C15
-        h = h &+ w(industry[r], source[r]) &* 0xC2B2_AE3D_27D4_EB4F
-        h = h &+ w(stage[r], country[r]) &* 0x1656_67B1_9E37_79F9
-        h = h &+ w(day[r].number, added[r]) &* 0xD6E8_FEB8_6659_FD93
+        h = h &+ UInt64(UInt32(bitPattern: day[r].number)) &* 0xD6E8_FEB8_6659_FD93
         h = h &+ RowColumns.bits(cut, cutPresent, r) &* 0xA076_1D64_78BD_642F
-        h = h &+ RowColumns.bits(fraction, fractionPresent, r) &* 0xE703_7ED1_A0B4_28DB
-        h = h &+ RowColumns.bits(funds, fundsPresent, r) &* 0x8EBC_6AF0_9C88_C6E3
-        for x in extras { h = (h ^ UInt64(UInt32(bitPattern: x[r]))) &* 0x5899_65CC_7537_4CC3 }
         h ^= h >> 33
         h = h &* 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 33
         h = h &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 33
-        if let forced { return forced }
+        if let forced {
+            return forced ^ UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: day[r].number)) &* 0x9E37_79B9_7F4A_7C15 >> 32)
+        }
         return UInt32(truncatingIfNeeded: h)
     }
 
-    /// Whether rows `q` and `r` are equal field for field (numbers bit for bit, so that
-    /// equal rows are exactly the rows of equal hash words).
+    /// A 32-bit hash of all of row `r`'s fields (equal rows hash equal), for a bucket of
+    /// the duplicate search where many rows share ``hash(_:)`` and differ elsewhere.
+    func fullHash(_ r: Int) -> UInt32 {
+        if forced != nil { return hash(r) }
+        @inline(__always) func w(_ a: Int32, _ b: Int32) -> UInt64 {
+            UInt64(UInt32(bitPattern: a)) | UInt64(UInt32(bitPattern: b)) << 32
+        }
+        var h = UInt64(hash(r)) &* 0x9E37_79B9_7F4A_7C15
+        h = h &+ w(industry[r], source[r]) &* 0xD6E8_FEB8_6659_FD93
+        h = h &+ w(stage[r], country[r]) &* 0xA076_1D64_78BD_642F
+        h = h &+ UInt64(UInt32(bitPattern: added[r])) &* 0xE703_7ED1_A0B4_28DB
+        h = h &+ RowColumns.bits(fraction, fractionPresent, r) &* 0x8EBC_6AF0_9C88_C6E3
+        h = h &+ RowColumns.bits(funds, fundsPresent, r) &* 0x5899_65CC_7537_4CC3
+        for x in extras { h = (h ^ UInt64(UInt32(bitPattern: x[r]))) &* 0x1D8E_4E27_C47D_124F }
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return UInt32(truncatingIfNeeded: h)
+    }
+
+    /// Whether rows `q` and `r` are equal field for field (numbers bit for bit, as
+    /// ``hash(_:)`` reads them).
     @inline(__always) func equal(_ q: Int, _ r: Int) -> Bool {
         @inline(__always) func same(_ v: UnsafePointer<Double>, _ p: UnsafePointer<Bool>) -> Bool {
             p[q] == p[r] && (!p[q] || v[q].bitPattern == v[r].bitPattern)

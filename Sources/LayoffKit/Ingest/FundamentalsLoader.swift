@@ -109,6 +109,7 @@ public enum FundamentalsLoader {
             }
             reader.withFields { rows.add($0, line: line) }
         }
+        rows.flush()
         if !rows.checker.problems.isEmpty && !options.skipInvalid {
             throw .invalidData(file: reader.name, problems: rows.checker.problems)
         }
@@ -120,7 +121,7 @@ public enum FundamentalsLoader {
         t.revenueGrowth = RowBuilder.column(&rows.growth)
         t.growthDerived = [Bool](repeating: false, count: t.company.count)
         t.line = RowBuilder.fitted(&rows.line)
-        let codes = CompanyCodes(codes: RowBuilder.fitted(&rows.codes), names: rows.names)
+        let codes = CompanyCodes(codes: RowBuilder.fitted(&rows.codes), names: rows.names, namesIndexed: false)
         t.companyCodes = codes
         // `rows.firstRow` holds every row (a repeated company-year is a problem that keeps
         // the row out), so it is the index the derivation needs.
@@ -140,13 +141,19 @@ public enum FundamentalsLoader {
         /// Numbers with NaN for missing (no number read is NaN), made columns at the end:
         /// one array per column while reading rather than two.
         var employees: [Double] = [], revenue: [Double] = [], growth: [Double] = []
-        /// Company codes: canonically equivalent spellings share a code, as equal Strings would.
-        var names = TextColumn(), interner = TextColumnInterner()
+        /// Company codes: canonically equivalent spellings share a code, as equal Strings
+        /// would. ASCII names stay out of `names`' index (a `String` hash and dictionary
+        /// insert each): ``CompanyNameLookup`` finds them by their bytes.
+        var names = TextColumn(), interner = TextColumnInterner(asciiLevelsUnindexed: true)
         /// Row of each (company, year) stored.
         var firstRow: CodeYearIndex
         /// The previous record's company: files list a company's years together, so most
         /// records repeat it and take its `String` and code without interning.
         var lastBytes: [UInt8] = [], lastCompany = "", lastCode: Int32 = -1
+        /// The latest rows' years, lines, codes and numbers, appended to their arrays a
+        /// block at a time (``flush()``): a row's values are stores, not seven appends
+        /// (each a check of its array's uniqueness and capacity).
+        let staged = StagedRows()
 
         init(index: [Int?], fiscalYear: Int?, checker: RowChecker, expectedRows: Int) {
             self.index = index
@@ -228,6 +235,7 @@ public enum FundamentalsLoader {
                     : firstRow.find(code: code, year: y)
                 if first >= 0 {
                     let c = index[1] ?? ci
+                    flush()
                     checker.report(line: line, column: c, value: f[c],
                                    issue: "repeats \(company)'s fiscal year \(y) of line \(self.line[Int(first)])",
                                    expected: "one row per company and fiscal year", reason: "duplicate company-year")
@@ -240,12 +248,28 @@ public enum FundamentalsLoader {
             guard let y = year else { return } // unreachable: a missing year is a problem
             precondition(self.company.count < Int(Int32.max), "too many fundamentals rows")
             self.company.append(company)
-            self.year.append(y)
-            codes.append(code)
-            self.employees.append(employees ?? .nan)
-            self.revenue.append(revenue ?? .nan)
-            self.growth.append(growth ?? .nan)
-            self.line.append(Int32(truncatingIfNeeded: line))
+            let k = staged.count
+            staged.year[k] = y
+            staged.code[k] = code
+            staged.employees[k] = employees ?? .nan
+            staged.revenue[k] = revenue ?? .nan
+            staged.growth[k] = growth ?? .nan
+            staged.line[k] = Int32(truncatingIfNeeded: line)
+            staged.count = k + 1
+            if k + 1 == StagedRows.capacity { flush() }
+        }
+
+        /// Appends the staged rows to their arrays.
+        mutating func flush() {
+            let n = staged.count
+            guard n > 0 else { return }
+            year.append(contentsOf: UnsafeBufferPointer(start: staged.year, count: n))
+            codes.append(contentsOf: UnsafeBufferPointer(start: staged.code, count: n))
+            employees.append(contentsOf: UnsafeBufferPointer(start: staged.employees, count: n))
+            revenue.append(contentsOf: UnsafeBufferPointer(start: staged.revenue, count: n))
+            growth.append(contentsOf: UnsafeBufferPointer(start: staged.growth, count: n))
+            line.append(contentsOf: UnsafeBufferPointer(start: staged.line, count: n))
+            staged.count = 0
         }
 
         /// The number in column `col`, `nil` when missing or invalid (an invalid one is reported).
@@ -270,7 +294,7 @@ public enum FundamentalsLoader {
                 checker.report(line: line, column: c, value: f, issue: "is negative", expected: expected, reason: "negative \(what)")
                 return nil
             }
-            if integer && v.rounded() != v {
+            if integer && !isWholeNumber(v) {
                 checker.report(line: line, column: c, value: f, issue: "is not a whole number", expected: expected, reason: "non-integer \(what)")
                 return nil
             }
@@ -354,3 +378,22 @@ public enum FundamentalsLoader {
     }
 }
 
+/// Values of a block of rows of ``FundamentalsLoader``, before they go to their arrays.
+private final class StagedRows {
+    /// Rows per block (small enough that the tests' files of a few hundred rows flush
+    /// many blocks, duplicates of rows in earlier blocks and in the current one).
+    static let capacity = 64
+    let year = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+    let code = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+    let line = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+    let employees = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
+    let revenue = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
+    let growth = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
+    /// Rows staged.
+    var count = 0
+
+    deinit {
+        year.deallocate(); code.deallocate(); line.deallocate()
+        employees.deallocate(); revenue.deallocate(); growth.deallocate()
+    }
+}

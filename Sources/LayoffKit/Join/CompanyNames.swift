@@ -37,6 +37,10 @@ public struct CompanyNames: Sendable, Equatable {
 
     /// Normalised alias → normalised company.
     public private(set) var aliases: [String: String]
+    /// Bit `min(k, 63)` is set when an alias of `k` UTF-8 bytes was added: a name of
+    /// another length has no alias, and ``key(_:)`` skips the dictionary (a `String` hash)
+    /// for it. Aliases are never removed, so this follows from the keys of ``aliases``.
+    private var aliasLengths: UInt64 = 0
 
     /// The built-in alias table.
     public init() {
@@ -51,7 +55,9 @@ public struct CompanyNames: Sendable, Equatable {
 
     /// Adds (or replaces) one alias.
     public mutating func addAlias(_ alias: String, for company: String) {
-        aliases[CompanyNames.normalize(alias)] = CompanyNames.normalize(company)
+        let key = CompanyNames.normalize(alias)
+        aliases[key] = CompanyNames.normalize(company)
+        aliasLengths |= CompanyNames.lengthBit(key)
     }
 
     /// Adds the aliases of a CSV file with header `alias,company` (other columns are
@@ -93,8 +99,12 @@ public struct CompanyNames: Sendable, Equatable {
     /// The join key of `name`: its normalisation, or the alias target of it.
     public func key(_ name: String) -> String {
         let n = CompanyNames.normalize(name)
+        if aliasLengths & CompanyNames.lengthBit(n) == 0 { return n }
         return aliases[n] ?? n
     }
+
+    /// The bit of ``aliasLengths`` for a normalised name.
+    @inline(__always) private static func lengthBit(_ n: String) -> UInt64 { 1 << UInt64(min(n.utf8.count, 63)) }
 
     private static let suffixes: Set<String> = [
         "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc",

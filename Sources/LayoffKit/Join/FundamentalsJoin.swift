@@ -51,11 +51,10 @@ public struct FundamentalsJoin: Sendable, Equatable {
         keyNumber.reserveCapacity(companies.codeCount)
         var keyOfCode = [Int32](repeating: -1, count: companies.codeCount)
         for i in 0..<nf where keyOfCode[Int(companies.codes[i])] < 0 {
-            let key = options.names.key(fundamentals.company[i])
-            if let known = keyNumber[key] { keyOfCode[Int(companies.codes[i])] = known } else {
-                keyOfCode[Int(companies.codes[i])] = Int32(keyNumber.count)
-                keyNumber[key] = Int32(keyNumber.count)
-            }
+            // One hash of the key whether it is known or new (the defaulted subscript's
+            // in-place access finds the entry or makes it).
+            let next = Int32(keyNumber.count)
+            keyOfCode[Int(companies.codes[i])] = Self.claim(&keyNumber[options.names.key(fundamentals.company[i]), default: -1], next)
         }
         let table = KeyYearTable(codes: companies.codes, keyOfCode: keyOfCode, keyCount: keyNumber.count,
                                  years: fundamentals.fiscalYear)
@@ -65,10 +64,11 @@ public struct FundamentalsJoin: Sendable, Equatable {
         // row has it.
         let levels = events.company.levels
         var keyOfLevel = [Int32](repeating: -1, count: levels.count)
+        var lookup = companies.nameLookup()
         for (c, name) in levels.enumerated() {
             // A name spelled as in the fundamentals (equal `String`s) has that name's key: no
             // normalising.
-            if let f = companies.names.existingCode(for: name), keyOfCode[Int(f)] >= 0 {
+            if let f = lookup.code(of: name), keyOfCode[Int(f)] >= 0 {
                 keyOfLevel[c] = keyOfCode[Int(f)]
             } else if let k = keyNumber[options.names.key(name)] {
                 keyOfLevel[c] = k
@@ -76,7 +76,7 @@ public struct FundamentalsJoin: Sendable, Equatable {
         }
         // Event year from a table over the day range (unless it is much wider than the table).
         let n = events.count
-        let lo = events.day.min()?.number ?? 0, hi = events.day.max()?.number ?? 0
+        let (lo, hi) = FundamentalsJoin.dayRange(events.day)
         let yearOfDay: [Int]? = n > 0 && Int(hi) - Int(lo) < 4 * n + 1024
             ? (lo...hi).map { Day(number: $0).year } : nil
         // The years an event can look up are few (the events' years, less the lag): when
@@ -153,6 +153,23 @@ public struct FundamentalsJoin: Sendable, Equatable {
             .map { (company: $0 == missing ? "" : levels[$0], events: unmatched[$0]) }
             .sorted { $0.events != $1.events ? $0.events > $1.events : $0.company < $1.company }
         ambiguousFundamentalsLines = ambiguous
+    }
+
+    /// The first and last day numbers of `days` (0, 0 when empty), in one pass.
+    private static func dayRange(_ days: [Day]) -> (Int32, Int32) {
+        guard let first = days.first?.number else { return (0, 0) }
+        var lo = first, hi = first
+        for d in days {
+            lo = min(lo, d.number)
+            hi = max(hi, d.number)
+        }
+        return (lo, hi)
+    }
+
+    /// `slot`'s key number, or `next` stored into it when it holds none (-1).
+    @inline(__always) private static func claim(_ slot: inout Int32, _ next: Int32) -> Int32 {
+        if slot < 0 { slot = next }
+        return slot
     }
 
     public static func == (a: FundamentalsJoin, b: FundamentalsJoin) -> Bool {

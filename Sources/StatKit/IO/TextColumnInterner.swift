@@ -422,7 +422,7 @@ public struct TextColumnInterner: Sendable {
     /// an overlapping last word) and the length, with a final avalanche (not for adversarial input;
     /// collisions only cost a comparison); also whether every byte is ASCII, found in the
     /// same pass.
-    static func hash(_ p: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, ascii: Bool) {
+    package static func hash(_ p: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, ascii: Bool) {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         var high: UInt64 = 0
         var i = 0
