@@ -106,6 +106,37 @@ import LayoffKit
         #expect(zip(c.coefficients, mc.coefficients).allSatisfy { Self.close($0.estimate, $1.estimate) })
     }
 
+    /// The first pass split between the threads (the report's default) against the single
+    /// chain (`readerShare: 0`): the same rows in other groupings, so the same numbers to
+    /// 1e-12 relative (both backward-stable Householder QRs in Float80), and the same
+    /// section text; one thread and two give the same bits.
+    @Test(arguments: [(UInt64(11), 64), (UInt64(23), 512)])
+    func splitFirstPassMatchesSingleChain(seed: UInt64, blockRows: Int) throws {
+        let data = try Self.dataset(events: 6_000, companies: 200, seed: seed)
+        let join = try #require(data.join), fundamentals = try #require(data.fundamentalsLoad).fundamentals
+        let chain = try #require(ReportBuilder.streamedRegression(data: data, join: join, fundamentals: fundamentals,
+                                                                   formula: Self.formula, blockRows: blockRows, threads: 2, readerShare: 0))
+        for share in [2, ReportBuilder.regressionReaderShare] {
+            let models = try [1, 2].map { threads in
+                try #require(ReportBuilder.streamedRegression(data: data, join: join, fundamentals: fundamentals, formula: Self.formula,
+                                                              blockRows: blockRows, threads: threads, readerShare: share))
+            }
+            for (a, b) in zip(models[0].variants, models[1].variants) {
+                #expect(a.result.coefficients == b.result.coefficients && a.result.sigma.bitPattern == b.result.sigma.bitPattern)
+            }
+            #expect(models[0].summary.markdown() == chain.summary.markdown(), "share \(share)")
+            for ((name, s), (_, m)) in zip(models[0].variants, chain.variants) {
+                for (a, b) in zip(s.coefficients, m.coefficients) {
+                    #expect(Self.close(a.estimate, b.estimate, 1e-12) && Self.close(a.standardError, b.standardError, 1e-12),
+                            "share \(share) \(name) \(a.term)")
+                }
+                #expect(Self.close(s.rSquared, m.rSquared, 1e-12) && Self.close(s.sigma, m.sigma, 1e-12)
+                        && Self.close(s.logLikelihood, m.logLikelihood, 1e-12), "share \(share) \(name)")
+            }
+            #expect(models[0].highLeverageCount == chain.highLeverageCount && models[0].topLeverage.map(\.name) == chain.topLeverage.map(\.name))
+        }
+    }
+
     /// The report on the embedded data takes the streamed path (not the in-memory fallback).
     @Test func embeddedDataIsStreamed() throws {
         let data = try LayoffDataset.load()

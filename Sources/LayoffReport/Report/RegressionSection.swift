@@ -28,6 +28,12 @@ extension ReportBuilder {
     /// Rows per block of the streamed fit.
     static let regressionBlockRows = 8192
 
+    /// The first pass's split (``StreamingFormulaFit``'s `readerShare`): the block-building
+    /// stage folds every fifth block into a factor of its own, merged at the end (TSQR).
+    /// Evaluating a block costs about 60% of folding it in Float80, so this roughly
+    /// balances the two threads of the first pass.
+    static let regressionReaderShare = 5
+
     /// The cut-size regression section: the model table as `regress` prints it, robust
     /// and clustered standard errors side by side, one plain sentence per coefficient,
     /// diagnostics, and the scatter and residual charts.
@@ -171,12 +177,18 @@ extension ReportBuilder {
     /// the end of the first pass, so a block's design could not be rebuilt alone) or when
     /// anything fails; the caller then fits in memory.
     ///
+    /// The first pass is split between the threads (`readerShare`, ``regressionReaderShare``
+    /// by default; 0 for the single chain): the block-building stage folds every
+    /// `readerShare`-th block into a factor of its own, merged with the other at the end.
+    /// The same blocks and merge with 1 thread or 2.
+    ///
     /// `fused: false` (for tests) takes the general paths throughout: ``DataTable`` blocks in
     /// both passes (not ``NumericBlockSource``'s numeric blocks) and the accumulator's own
     /// per-row work for every block; the numbers are the same bits.
     static func streamedRegression(data: LayoffDataset, join: FundamentalsJoin, fundamentals: FundamentalsTable,
                                    formula: String, blockRows: Int = regressionBlockRows,
-                                   threads: Int = 1, fused: Bool = true) -> RegressionSectionModel? {
+                                   threads: Int = 1, fused: Bool = true,
+                                   readerShare: Int = regressionReaderShare) -> RegressionSectionModel? {
         guard let parsed = try? Formula(formula) else { return nil }
         let used = parsed.columnsUsed
         guard !used.isEmpty, used.allSatisfy(FundamentalsJoin.regressionColumnNames.contains) else { return nil }
@@ -185,9 +197,9 @@ extension ReportBuilder {
                                            formula: parsed)
         // Durbin–Watson comes from the second pass's residuals: the first needs no differenced factor.
         let fitted = fused ? try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical, threads: threads,
-                                                      durbinWatson: false)
+                                                      durbinWatson: false, readerShare: readerShare)
             : try? StreamingFormulaFit(formula: formula, source: TableBlocks(source: source), covariance: .classical,
-                                       threads: threads, durbinWatson: false)
+                                       threads: threads, durbinWatson: false, readerShare: readerShare)
         guard let sfit = fitted,
               sfit.categoricalLevels.isEmpty, let classical0 = try? sfit.fit.result() else { return nil }
         let fit = sfit.fit
@@ -568,3 +580,4 @@ public enum RegressionCharts {
         return out
     }
 }
+
