@@ -109,7 +109,7 @@ import LayoffKit
     /// The first pass split between the threads (the report's default) against the single
     /// chain (`readerShare: 0`): the same rows in other groupings, so the same numbers to
     /// 1e-12 relative (both backward-stable Householder QRs in Float80), and the same
-    /// section text; one thread and two give the same bits.
+    /// section text; one thread and two give the same bits and charts.
     @Test(arguments: [(UInt64(11), 64), (UInt64(23), 512)])
     func splitFirstPassMatchesSingleChain(seed: UInt64, blockRows: Int) throws {
         let data = try Self.dataset(events: 6_000, companies: 200, seed: seed)
@@ -123,7 +123,17 @@ import LayoffKit
             }
             for (a, b) in zip(models[0].variants, models[1].variants) {
                 #expect(a.result.coefficients == b.result.coefficients && a.result.sigma.bitPattern == b.result.sigma.bitPattern)
+                #expect(a.result.residualFiveNumberSummary == b.result.residualFiveNumberSummary)
             }
+            // The charts rendered with the section (while the residual quantiles are found on
+            // another thread, with 2) are the charts of its chart data.
+            for m in models {
+                let rendered = try #require(m.renderedCharts)
+                let again = RegressionCharts.make(m.charts)
+                #expect(rendered.map(\.name) == again.map(\.name) && rendered.map(\.svg) == again.map(\.svg)
+                        && rendered.map(\.alt) == again.map(\.alt))
+            }
+            #expect(models[0].renderedCharts?.map(\.svg) == models[1].renderedCharts?.map(\.svg))
             #expect(models[0].summary.markdown() == chain.summary.markdown(), "share \(share)")
             for ((name, s), (_, m)) in zip(models[0].variants, chain.variants) {
                 for (a, b) in zip(s.coefficients, m.coefficients) {

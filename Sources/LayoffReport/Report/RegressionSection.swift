@@ -1,5 +1,6 @@
 import StatKit
 import LayoffKit
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,6 +23,31 @@ struct RegressionSectionModel: Sendable {
     var topLeverage: [(name: String, leverage: Double)]
     /// What the charts draw.
     var charts: RegressionChartData
+    /// The charts already rendered from ``charts`` (`RegressionCharts.make(charts)`), or
+    /// `nil` to render them when the section is written.
+    var renderedCharts: [(name: String, svg: String, alt: String)]? = nil
+}
+
+/// A value computed on a background thread (with `threads` ≥ 2) while the caller goes on,
+/// or at once; ``value()`` waits for it.
+final class BackgroundValue<T: Sendable>: @unchecked Sendable {
+    private var result: T?
+    private let done = DispatchGroup()
+
+    init(threads: Int, _ work: @escaping @Sendable () -> T) {
+        guard threads >= 2 else { result = work(); return }
+        done.enter()
+        DispatchQueue.global().async {
+            self.result = work()
+            self.done.leave()
+        }
+    }
+
+    /// The value, once computed (the group's wait orders the write before this read).
+    func value() -> T {
+        done.wait()
+        return result!
+    }
 }
 
 extension ReportBuilder {
@@ -98,7 +124,7 @@ extension ReportBuilder {
         for s in interpretation(responseName: model.responseName, result: reading.result, label: reading.name) { md += "- " + s + "\n" }
         md += "\nThis is an association across the announced cuts in the data, not a causal effect: companies choose both how much to cut and when to announce, and only events with a reported count and a matched headcount enter the fit.\n\n"
 
-        for c in RegressionCharts.make(model.charts) {
+        for c in model.renderedCharts ?? RegressionCharts.make(model.charts) {
             figures.append((c.name, c.svg))
             md += "![\(c.alt)](\(options.figuresLink)/\(c.name))\n\n"
         }
@@ -359,13 +385,14 @@ extension ReportBuilder {
         } catch { return nil }
         let sums = columnSums.sums
         guard seen == n, let pass = try? fit.result(residuals: acc, covariance: .classical) else { return nil }
-        // Classical inference from the factor; Durbin–Watson and the residual quantiles
-        // from this pass's residuals (as the in-memory fit computes them).
-        let classical = ClassicalStreamedStatistics(base: classical0, durbinWatson: pass.durbinWatson,
-                                                    residualFiveNumberSummary: FiveNumberSummary(residuals))
-        var variants: [(name: String, result: any RegressionStatistics)] = [("classical", classical)]
-        if let hc3 = try? fit.result(residuals: acc, covariance: .hc3) { variants.append(("HC3", hc3)) }
-        if let cl = try? fit.result(residuals: acc, covariance: .cluster) { variants.append(("cluster by company", cl)) }
+        // The residual quantiles (a selection over all n residuals) on a second thread while
+        // this one makes the robust covariances and renders the charts: work that shares
+        // nothing, so the same bits with one thread (which does it first) or two.
+        let allResiduals = residuals
+        let quantiles = BackgroundValue(threads: threads) { FiveNumberSummary(allResiduals) }
+        var robust: [(name: String, result: any RegressionStatistics)] = []
+        if let hc3 = try? fit.result(residuals: acc, covariance: .hc3) { robust.append(("HC3", hc3)) }
+        if let cl = try? fit.result(residuals: acc, covariance: .cluster) { robust.append(("cluster by company", cl)) }
         let topNamed: [(name: String, leverage: Double)] = top.map { t in
             var name = "row \(t.event + 1)"
             if let c = events.company[t.event] { name = c }
@@ -373,13 +400,19 @@ extension ReportBuilder {
             return (name, t.h)
         }
         let charts = RegressionChartData(
-            responseName: responseName, termNames: fit.termNames, coefficients: classical.coefficients, n: n, rows: n,
+            responseName: responseName, termNames: fit.termNames, coefficients: classical0.coefficients, n: n, rows: n,
             stride: stride, mainTerm: xi, means: sums.map { $0 / Double(max(1, n)) },
             x: points.x, y: points.y, labels: points.labels, fitted: points.fitted, residuals: points.residuals)
+        let rendered = RegressionCharts.make(charts)
+        // Classical inference from the factor; Durbin–Watson and the residual quantiles
+        // from this pass's residuals (as the in-memory fit computes them).
+        let classical = ClassicalStreamedStatistics(base: classical0, durbinWatson: pass.durbinWatson,
+                                                    residualFiveNumberSummary: quantiles.value())
+        let variants: [(name: String, result: any RegressionStatistics)] = [("classical", classical)] + robust
         let summary = RegressionSummary(fit: sfit, statistics: classical, dataDescription: regressionDataDescription(data))
         return RegressionSectionModel(summary: summary, responseName: responseName, variants: variants,
                                       leverageCutoff: cutoff, highLeverageCount: highCount, topLeverage: topNamed,
-                                      charts: charts)
+                                      charts: charts, renderedCharts: rendered)
     }
 
     /// A source's ``DataTable`` blocks only (the streamed fit's general path, for tests).
