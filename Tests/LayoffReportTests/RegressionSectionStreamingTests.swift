@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import StatKit
-import LayoffKit
+@testable import LayoffKit
 @testable import LayoffReport
 
 /// The report's cut-size regression is streamed over the joined events in blocks
@@ -211,6 +211,38 @@ import LayoffKit
         #expect(r1.coefficients.map(\.estimate) == r2.coefficients.map(\.estimate))
         #expect(r1.coefficients.map(\.standardError) == r2.coefficients.map(\.standardError))
     }
+    /// The packed records, factors evaluated on one thread and on two (alternate slices of
+    /// 8,192 fundamentals rows), against the whole columns evaluated at once: every slot of
+    /// every record, bit for bit (values, the missing marker, zero padding).
+    @Test(arguments: [RegressionSettings().formula, "log(total_laid_off) ~ log(employees) + sqrt(revenue) + revenue_growth",
+                      "log(total_laid_off) ~ log(employees)"])
+    func packedRecordsOnTwoThreads(formula: String) throws {
+        let data = try Self.dataset(events: 3_000, companies: 2_500, seed: 7)
+        let fundamentals = try #require(data.fundamentalsLoad).fundamentals
+        let parsed = try Formula(formula)
+        let one = try #require(RegressionBlockSource.pack(fundamentals, formula: parsed, threads: 1))
+        let two = try #require(RegressionBlockSource.pack(fundamentals, formula: parsed, threads: 2))
+        let rows = one.rows, stride = one.stride
+        #expect(rows > 2 * 8192 && two.rows == rows && two.stride == stride)
+        // The reference: each column and factor over all rows at once.
+        var table = DataTable()
+        for (n, c) in one.columns { try table.add(n, .numeric(c)) }
+        var expected = [Double](repeating: 0, count: rows * stride)
+        for (k, (_, c)) in one.columns.enumerated() {
+            for r in 0..<rows { expected[r * stride + k] = c.isPresent[r] ? c.values[r] : FundamentalsRecords.missing }
+        }
+        for (j, f) in one.precomputed.enumerated() {
+            let (v, lo) = PrecomputedFactor.evaluate(f.expression, over: table)
+            for r in 0..<rows {
+                expected[r * stride + one.columns.count + 2 * j] = v[r]
+                expected[r * stride + one.columns.count + 2 * j + 1] = lo[r]
+            }
+        }
+        let bits = expected.map(\.bitPattern)
+        #expect((0..<(rows * stride)).allSatisfy { one.records.base[$0].bitPattern == bits[$0] })
+        #expect((0..<(rows * stride)).allSatisfy { two.records.base[$0].bitPattern == bits[$0] })
+    }
+
     /// Packed blocks against the plain source's, cell by cell and bit for bit, with a missing
     /// employee count and a present NaN revenue growth at fundamentals rows that events use.
     @Test func packedBlocksWithMissingCellsAndNaN() throws {

@@ -220,7 +220,7 @@ extension ReportBuilder {
         guard !used.isEmpty, used.allSatisfy(FundamentalsJoin.regressionColumnNames.contains) else { return nil }
         let events = data.events
         let source = RegressionBlockSource(events: events, fundamentals: fundamentals, join: join, blockRows: blockRows,
-                                           formula: parsed)
+                                           formula: parsed, threads: threads)
         // Durbin–Watson comes from the second pass's residuals: the first needs no differenced factor.
         let fitted = fused ? try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical, threads: threads,
                                                       durbinWatson: false, readerShare: readerShare)
