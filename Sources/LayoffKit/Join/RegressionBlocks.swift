@@ -55,7 +55,8 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
     /// gathers one record per event and carries the factors gathered
     /// (``DataTable/addPrecomputed(_:values:lowOrder:)``) when it holds their columns. A
     /// design built from the block is the same bit for bit, without a long-double `log` per
-    /// event and pass.
+    /// event and pass. With `threads` ≥ 2 those factors are evaluated on two threads
+    /// (alternate slices of fundamentals rows; the same records either way).
     public init(events: EventTable, fundamentals: FundamentalsTable, join: FundamentalsJoin,
                 name: String = "joined events", blockRows: Int = 8192, formula: Formula? = nil, threads: Int = 1) {
         self.events = events
