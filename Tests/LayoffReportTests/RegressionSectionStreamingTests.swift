@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import StatKit
-import LayoffKit
+@testable import LayoffKit
 @testable import LayoffReport
 
 /// The report's cut-size regression is streamed over the joined events in blocks
@@ -106,6 +106,47 @@ import LayoffKit
         #expect(zip(c.coefficients, mc.coefficients).allSatisfy { Self.close($0.estimate, $1.estimate) })
     }
 
+    /// The first pass split between the threads (the report's default) against the single
+    /// chain (`readerShare: 0`): the same rows in other groupings, so the same numbers to
+    /// 1e-12 relative (both backward-stable Householder QRs in Float80), and the same
+    /// section text; one thread and two give the same bits and charts.
+    @Test(arguments: [(UInt64(11), 64), (UInt64(23), 512)])
+    func splitFirstPassMatchesSingleChain(seed: UInt64, blockRows: Int) throws {
+        let data = try Self.dataset(events: 6_000, companies: 200, seed: seed)
+        let join = try #require(data.join), fundamentals = try #require(data.fundamentalsLoad).fundamentals
+        let chain = try #require(ReportBuilder.streamedRegression(data: data, join: join, fundamentals: fundamentals,
+                                                                   formula: Self.formula, blockRows: blockRows, threads: 2, readerShare: 0))
+        for share in [2, ReportBuilder.regressionReaderShare] {
+            let models = try [1, 2].map { threads in
+                try #require(ReportBuilder.streamedRegression(data: data, join: join, fundamentals: fundamentals, formula: Self.formula,
+                                                              blockRows: blockRows, threads: threads, readerShare: share))
+            }
+            for (a, b) in zip(models[0].variants, models[1].variants) {
+                #expect(a.result.coefficients == b.result.coefficients && a.result.sigma.bitPattern == b.result.sigma.bitPattern)
+                #expect(a.result.residualFiveNumberSummary == b.result.residualFiveNumberSummary)
+            }
+            // The charts rendered with the section (while the residual quantiles are found on
+            // another thread, with 2) are the charts of its chart data.
+            for m in models {
+                let rendered = try #require(m.renderedCharts)
+                let again = RegressionCharts.make(m.charts)
+                #expect(rendered.map(\.name) == again.map(\.name) && rendered.map(\.svg) == again.map(\.svg)
+                        && rendered.map(\.alt) == again.map(\.alt))
+            }
+            #expect(models[0].renderedCharts?.map(\.svg) == models[1].renderedCharts?.map(\.svg))
+            #expect(models[0].summary.markdown() == chain.summary.markdown(), "share \(share)")
+            for ((name, s), (_, m)) in zip(models[0].variants, chain.variants) {
+                for (a, b) in zip(s.coefficients, m.coefficients) {
+                    #expect(Self.close(a.estimate, b.estimate, 1e-12) && Self.close(a.standardError, b.standardError, 1e-12),
+                            "share \(share) \(name) \(a.term)")
+                }
+                #expect(Self.close(s.rSquared, m.rSquared, 1e-12) && Self.close(s.sigma, m.sigma, 1e-12)
+                        && Self.close(s.logLikelihood, m.logLikelihood, 1e-12), "share \(share) \(name)")
+            }
+            #expect(models[0].highLeverageCount == chain.highLeverageCount && models[0].topLeverage.map(\.name) == chain.topLeverage.map(\.name))
+        }
+    }
+
     /// The report on the embedded data takes the streamed path (not the in-memory fallback).
     @Test func embeddedDataIsStreamed() throws {
         let data = try LayoffDataset.load()
@@ -170,6 +211,38 @@ import LayoffKit
         #expect(r1.coefficients.map(\.estimate) == r2.coefficients.map(\.estimate))
         #expect(r1.coefficients.map(\.standardError) == r2.coefficients.map(\.standardError))
     }
+    /// The packed records, factors evaluated on one thread and on two (alternate slices of
+    /// 8,192 fundamentals rows), against the whole columns evaluated at once: every slot of
+    /// every record, bit for bit (values, the missing marker, zero padding).
+    @Test(arguments: [RegressionSettings().formula, "log(total_laid_off) ~ log(employees) + sqrt(revenue) + revenue_growth",
+                      "log(total_laid_off) ~ log(employees)"])
+    func packedRecordsOnTwoThreads(formula: String) throws {
+        let data = try Self.dataset(events: 3_000, companies: 2_500, seed: 7)
+        let fundamentals = try #require(data.fundamentalsLoad).fundamentals
+        let parsed = try Formula(formula)
+        let one = try #require(RegressionBlockSource.pack(fundamentals, formula: parsed, threads: 1))
+        let two = try #require(RegressionBlockSource.pack(fundamentals, formula: parsed, threads: 2))
+        let rows = one.rows, stride = one.stride
+        #expect(rows > 2 * 8192 && two.rows == rows && two.stride == stride)
+        // The reference: each column and factor over all rows at once.
+        var table = DataTable()
+        for (n, c) in one.columns { try table.add(n, .numeric(c)) }
+        var expected = [Double](repeating: 0, count: rows * stride)
+        for (k, (_, c)) in one.columns.enumerated() {
+            for r in 0..<rows { expected[r * stride + k] = c.isPresent[r] ? c.values[r] : FundamentalsRecords.missing }
+        }
+        for (j, f) in one.precomputed.enumerated() {
+            let (v, lo) = PrecomputedFactor.evaluate(f.expression, over: table)
+            for r in 0..<rows {
+                expected[r * stride + one.columns.count + 2 * j] = v[r]
+                expected[r * stride + one.columns.count + 2 * j + 1] = lo[r]
+            }
+        }
+        let bits = expected.map(\.bitPattern)
+        #expect((0..<(rows * stride)).allSatisfy { one.records.base[$0].bitPattern == bits[$0] })
+        #expect((0..<(rows * stride)).allSatisfy { two.records.base[$0].bitPattern == bits[$0] })
+    }
+
     /// Packed blocks against the plain source's, cell by cell and bit for bit, with a missing
     /// employee count and a present NaN revenue growth at fundamentals rows that events use.
     @Test func packedBlocksWithMissingCellsAndNaN() throws {

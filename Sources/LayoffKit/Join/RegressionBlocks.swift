@@ -1,4 +1,5 @@
 import StatKit
+import Dispatch
 
 /// The regression table of a join (``FundamentalsJoin/regressionTable(events:fundamentals:columns:)``)
 /// handed out in blocks of rows, each built from the event and fundamentals columns when
@@ -54,19 +55,22 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
     /// gathers one record per event and carries the factors gathered
     /// (``DataTable/addPrecomputed(_:values:lowOrder:)``) when it holds their columns. A
     /// design built from the block is the same bit for bit, without a long-double `log` per
-    /// event and pass.
+    /// event and pass. With `threads` ≥ 2 those factors are evaluated on two threads
+    /// (alternate slices of fundamentals rows; the same records either way).
     public init(events: EventTable, fundamentals: FundamentalsTable, join: FundamentalsJoin,
-                name: String = "joined events", blockRows: Int = 8192, formula: Formula? = nil) {
+                name: String = "joined events", blockRows: Int = 8192, formula: Formula? = nil, threads: Int = 1) {
         self.events = events
         self.fundamentals = fundamentals
         self.join = join
         self.name = name
         self.blockRows = max(1, blockRows)
-        self.packed = formula.flatMap { Self.pack(fundamentals, formula: $0) }
+        self.packed = formula.flatMap { Self.pack(fundamentals, formula: $0, threads: threads) }
     }
 
-    /// The packed fundamentals of `formula` (`nil` when it uses none).
-    static func pack(_ fundamentals: FundamentalsTable, formula: Formula) -> PackedFundamentals? {
+    /// The packed fundamentals of `formula` (`nil` when it uses none). With `threads` ≥ 2
+    /// the factors are evaluated on two threads, alternate slices of 8,192 rows each (every
+    /// record is written by one thread, with the same values either way).
+    static func pack(_ fundamentals: FundamentalsTable, formula: Formula, threads: Int = 1) -> PackedFundamentals? {
         let source: [(name: String, column: NumericColumn)] = [
             ("employees", fundamentals.employees), ("revenue", fundamentals.revenue), ("revenue_growth", fundamentals.revenueGrowth)]
         let used = formula.columnsUsed
@@ -92,7 +96,9 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
         let width = cols.count + 2 * factors.count
         var stride = 1
         while stride < width { stride *= 2 }
-        let records = FundamentalsRecords(count: rows * stride)
+        // Every slot of every record is written below (the columns', the factors' and zero
+        // padding), so the records are not zeroed first.
+        let records = FundamentalsRecords(uninitializedCount: rows * stride)
         let out = records.base
         for (k, (_, c)) in cols.enumerated() {
             c.values.withUnsafeBufferPointer { v in
@@ -101,18 +107,26 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
                 }
             }
         }
-        // The factors, evaluated over slices of the fundamentals rows (little memory beside the result).
+        if width < stride {
+            for r in 0..<rows { (out + r * stride + width).initialize(repeating: 0, count: stride - width) }
+        }
+        // The factors, evaluated over slices of the fundamentals rows (little memory beside
+        // the result).
         let chunk = 8192
-        var start = 0
-        while start < rows && !factors.isEmpty {
-            let end = min(rows, start + chunk)
+        let slices = (rows + chunk - 1) / chunk
+        /// Evaluates slice `i`'s factors into the records; `false` when its table cannot be made.
+        let (factorList, recordStride) = (factors, stride)
+        @Sendable func evaluate(_ i: Int) -> Bool {
+            let factors = factorList, stride = recordStride
+            let start = i * chunk, end = min(rows, start + chunk)
             var table = DataTable()
             do {
                 for (n, c) in cols {
                     try table.add(n, .numeric(NumericColumn(values: Array(c.values[start..<end]),
                                                             isPresent: Array(c.isPresent[start..<end]))))
                 }
-            } catch { return nil }
+            } catch { return false }
+            let out = records.base
             for (k, f) in factors.enumerated() {
                 let (v, lo) = PrecomputedFactor.evaluate(f.expression, over: table)
                 let at = cols.count + 2 * k
@@ -121,7 +135,18 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
                     out[r * stride + at + 1] = lo[r - start]
                 }
             }
-            start = end
+            return true
+        }
+        if !factors.isEmpty {
+            if threads >= 2 && slices >= 2 {
+                let failed = FailureFlag()
+                DispatchQueue.concurrentPerform(iterations: 2) { t in
+                    for i in Swift.stride(from: t, to: slices, by: 2) where !evaluate(i) { failed.set() }
+                }
+                if failed.isSet { return nil }
+            } else {
+                for i in 0..<slices where !evaluate(i) { return nil }
+            }
         }
         return PackedFundamentals(columns: cols, precomputed: factors, stride: stride, records: records, rows: rows)
     }
@@ -437,11 +462,24 @@ final class FundamentalsRecords: @unchecked Sendable {
     let base: UnsafeMutablePointer<Double>
 
     /// `count` doubles, zeroed.
-    init(count: Int) {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * 8, alignment: 64)
-        base = raw.bindMemory(to: Double.self, capacity: max(1, count))
+    convenience init(count: Int) {
+        self.init(uninitializedCount: count)
         base.initialize(repeating: 0, count: max(1, count))
     }
 
+    /// `count` doubles that the caller writes, every one, before any is read.
+    init(uninitializedCount count: Int) {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * 8, alignment: 64)
+        base = raw.bindMemory(to: Double.self, capacity: max(1, count))
+    }
+
     deinit { base.deallocate() }
+}
+
+/// A flag set by any of several threads (under a lock), read after they are done.
+final class FailureFlag: @unchecked Sendable {
+    private let lock = ConditionLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }

@@ -1,5 +1,6 @@
 import StatKit
 import LayoffKit
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,11 +23,42 @@ struct RegressionSectionModel: Sendable {
     var topLeverage: [(name: String, leverage: Double)]
     /// What the charts draw.
     var charts: RegressionChartData
+    /// The charts already rendered from ``charts`` (`RegressionCharts.make(charts)`), or
+    /// `nil` to render them when the section is written.
+    var renderedCharts: [(name: String, svg: String, alt: String)]? = nil
+}
+
+/// A value computed on a background thread (with `threads` ≥ 2) while the caller goes on,
+/// or at once; ``value()`` waits for it.
+final class BackgroundValue<T: Sendable>: @unchecked Sendable {
+    private var result: T?
+    private let done = DispatchGroup()
+
+    init(threads: Int, _ work: @escaping @Sendable () -> T) {
+        guard threads >= 2 else { result = work(); return }
+        done.enter()
+        DispatchQueue.global().async {
+            self.result = work()
+            self.done.leave()
+        }
+    }
+
+    /// The value, once computed (the group's wait orders the write before this read).
+    func value() -> T {
+        done.wait()
+        return result!
+    }
 }
 
 extension ReportBuilder {
     /// Rows per block of the streamed fit.
     static let regressionBlockRows = 8192
+
+    /// The first pass's split (``StreamingFormulaFit``'s `readerShare`): the block-building
+    /// stage folds every fifth block into a factor of its own, merged at the end (TSQR).
+    /// Evaluating a block costs about 60% of folding it in Float80, so this roughly
+    /// balances the two threads of the first pass.
+    static let regressionReaderShare = 5
 
     /// The cut-size regression section: the model table as `regress` prints it, robust
     /// and clustered standard errors side by side, one plain sentence per coefficient,
@@ -92,7 +124,7 @@ extension ReportBuilder {
         for s in interpretation(responseName: model.responseName, result: reading.result, label: reading.name) { md += "- " + s + "\n" }
         md += "\nThis is an association across the announced cuts in the data, not a causal effect: companies choose both how much to cut and when to announce, and only events with a reported count and a matched headcount enter the fit.\n\n"
 
-        for c in RegressionCharts.make(model.charts) {
+        for c in model.renderedCharts ?? RegressionCharts.make(model.charts) {
             figures.append((c.name, c.svg))
             md += "![\(c.alt)](\(options.figuresLink)/\(c.name))\n\n"
         }
@@ -171,23 +203,29 @@ extension ReportBuilder {
     /// the end of the first pass, so a block's design could not be rebuilt alone) or when
     /// anything fails; the caller then fits in memory.
     ///
+    /// The first pass is split between the threads (`readerShare`, ``regressionReaderShare``
+    /// by default; 0 for the single chain): the block-building stage folds every
+    /// `readerShare`-th block into a factor of its own, merged with the other at the end.
+    /// The same blocks and merge with 1 thread or 2.
+    ///
     /// `fused: false` (for tests) takes the general paths throughout: ``DataTable`` blocks in
     /// both passes (not ``NumericBlockSource``'s numeric blocks) and the accumulator's own
     /// per-row work for every block; the numbers are the same bits.
     static func streamedRegression(data: LayoffDataset, join: FundamentalsJoin, fundamentals: FundamentalsTable,
                                    formula: String, blockRows: Int = regressionBlockRows,
-                                   threads: Int = 1, fused: Bool = true) -> RegressionSectionModel? {
+                                   threads: Int = 1, fused: Bool = true,
+                                   readerShare: Int = regressionReaderShare) -> RegressionSectionModel? {
         guard let parsed = try? Formula(formula) else { return nil }
         let used = parsed.columnsUsed
         guard !used.isEmpty, used.allSatisfy(FundamentalsJoin.regressionColumnNames.contains) else { return nil }
         let events = data.events
         let source = RegressionBlockSource(events: events, fundamentals: fundamentals, join: join, blockRows: blockRows,
-                                           formula: parsed)
+                                           formula: parsed, threads: threads)
         // Durbin–Watson comes from the second pass's residuals: the first needs no differenced factor.
         let fitted = fused ? try? StreamingFormulaFit(formula: formula, source: source, covariance: .classical, threads: threads,
-                                                      durbinWatson: false)
+                                                      durbinWatson: false, readerShare: readerShare)
             : try? StreamingFormulaFit(formula: formula, source: TableBlocks(source: source), covariance: .classical,
-                                       threads: threads, durbinWatson: false)
+                                       threads: threads, durbinWatson: false, readerShare: readerShare)
         guard let sfit = fitted,
               sfit.categoricalLevels.isEmpty, let classical0 = try? sfit.fit.result() else { return nil }
         let fit = sfit.fit
@@ -347,13 +385,14 @@ extension ReportBuilder {
         } catch { return nil }
         let sums = columnSums.sums
         guard seen == n, let pass = try? fit.result(residuals: acc, covariance: .classical) else { return nil }
-        // Classical inference from the factor; Durbin–Watson and the residual quantiles
-        // from this pass's residuals (as the in-memory fit computes them).
-        let classical = ClassicalStreamedStatistics(base: classical0, durbinWatson: pass.durbinWatson,
-                                                    residualFiveNumberSummary: FiveNumberSummary(residuals))
-        var variants: [(name: String, result: any RegressionStatistics)] = [("classical", classical)]
-        if let hc3 = try? fit.result(residuals: acc, covariance: .hc3) { variants.append(("HC3", hc3)) }
-        if let cl = try? fit.result(residuals: acc, covariance: .cluster) { variants.append(("cluster by company", cl)) }
+        // The residual quantiles (a selection over all n residuals) on a second thread while
+        // this one makes the robust covariances and renders the charts: work that shares
+        // nothing, so the same bits with one thread (which does it first) or two.
+        let allResiduals = residuals
+        let quantiles = BackgroundValue(threads: threads) { FiveNumberSummary(allResiduals) }
+        var robust: [(name: String, result: any RegressionStatistics)] = []
+        if let hc3 = try? fit.result(residuals: acc, covariance: .hc3) { robust.append(("HC3", hc3)) }
+        if let cl = try? fit.result(residuals: acc, covariance: .cluster) { robust.append(("cluster by company", cl)) }
         let topNamed: [(name: String, leverage: Double)] = top.map { t in
             var name = "row \(t.event + 1)"
             if let c = events.company[t.event] { name = c }
@@ -361,13 +400,19 @@ extension ReportBuilder {
             return (name, t.h)
         }
         let charts = RegressionChartData(
-            responseName: responseName, termNames: fit.termNames, coefficients: classical.coefficients, n: n, rows: n,
+            responseName: responseName, termNames: fit.termNames, coefficients: classical0.coefficients, n: n, rows: n,
             stride: stride, mainTerm: xi, means: sums.map { $0 / Double(max(1, n)) },
             x: points.x, y: points.y, labels: points.labels, fitted: points.fitted, residuals: points.residuals)
+        let rendered = RegressionCharts.make(charts)
+        // Classical inference from the factor; Durbin–Watson and the residual quantiles
+        // from this pass's residuals (as the in-memory fit computes them).
+        let classical = ClassicalStreamedStatistics(base: classical0, durbinWatson: pass.durbinWatson,
+                                                    residualFiveNumberSummary: quantiles.value())
+        let variants: [(name: String, result: any RegressionStatistics)] = [("classical", classical)] + robust
         let summary = RegressionSummary(fit: sfit, statistics: classical, dataDescription: regressionDataDescription(data))
         return RegressionSectionModel(summary: summary, responseName: responseName, variants: variants,
                                       leverageCutoff: cutoff, highLeverageCount: highCount, topLeverage: topNamed,
-                                      charts: charts)
+                                      charts: charts, renderedCharts: rendered)
     }
 
     /// A source's ``DataTable`` blocks only (the streamed fit's general path, for tests).
@@ -568,3 +613,4 @@ public enum RegressionCharts {
         return out
     }
 }
+

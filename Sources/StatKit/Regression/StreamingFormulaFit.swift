@@ -302,6 +302,26 @@ public struct StreamingFormulaFit: Sendable {
         /// The first pass's checks and response moments of an unweighted block, made by the
         /// reading stage (``QRAccumulator/summarize(_:response:lowOrder:)``).
         var summary: QRAccumulator.BlockSummary? = nil
+        /// Rows handed to the first pass's accumulators before this block (all of them:
+        /// the ones the reading stage folds too), for the row numbers of errors.
+        var firstRow: Int = 0
+    }
+
+    /// The first pass's split: whether the reading stage folds part number `part` (counting
+    /// every part handed on, from 0) into its own factor, with every `readerShare`-th part
+    /// (the last of each group of `readerShare`) its own; never a part that introduces
+    /// columns. The same parts whatever the thread count.
+    static func readerFolds(part: Int, readerShare: Int, newColumns: [String]) -> Bool {
+        readerShare >= 2 && newColumns.isEmpty && part % readerShare == readerShare - 1
+    }
+
+    /// `error` with a non-finite value's row (counted by an accumulator that has seen `seen`
+    /// rows) renumbered from `firstRow`, the rows of both first-pass accumulators before the block.
+    static func renumbered(_ error: any Error, seen: Int, firstRow: Int) -> StreamingFitError {
+        if case RegressionError.nonFinite(let column, let row, let value)? = error as? RegressionError {
+            return .regression(RegressionError.nonFinite(column: column, row: firstRow + row - seen, value: value))
+        }
+        return .regression(error)
     }
 
     /// The source's numeric blocks and the plan that reads the design from them, when the
@@ -366,10 +386,20 @@ public struct StreamingFormulaFit: Sendable {
     ///     Durbin–Watson (about a third of the cost of folding a block in); `false` leaves
     ///     it NaN, for a caller that computes it in a pass of its own. A second pass
     ///     computes it from the residuals either way.
+    ///   - readerShare: 0 (the default): the calling thread folds every block of the first
+    ///     pass into one factor, in file order. k ≥ 2: the reading stage folds every k-th
+    ///     block (the last of each group of k, counting the blocks handed on; never one that
+    ///     introduces columns) into a second factor of its own, merged below the first at the
+    ///     end (``QRAccumulator/merge(_:)``) — the work of the first pass shared between the
+    ///     threads when evaluating a block costs less than folding it in. The same blocks
+    ///     and merge whatever `threads` is, so the result is the same bits with 1 thread or 2;
+    ///     it differs from the single chain's in the last bits only (both are Householder QRs
+    ///     of the same rows, backward stable). Ignored (a single chain) when the first pass
+    ///     keeps the Durbin–Watson factor, whose differences need consecutive blocks.
     public init(formula: String, source: some TableBlockSource, covariance: CovarianceType = .classical,
                 cluster: String? = nil, weights: String? = nil, level: Double = 0.95, residualSummary: Bool = false,
                 precision: QRAccumulator.Precision? = nil, threads: Int = 1,
-                durbinWatson: Bool = true) throws(StreamingFitError) {
+                durbinWatson: Bool = true, readerShare: Int = 0) throws(StreamingFitError) {
         if covariance == .cluster && cluster == nil {
             throw .column("cluster-robust standard errors need a cluster column")
         }
@@ -391,8 +421,38 @@ public struct StreamingFormulaFit: Sendable {
         let secondPass = covariance != .classical || residualSummary
         var acc = QRAccumulator(columns: 0, weighted: weights != nil, precision: precision ?? .extended,
                                 durbinWatson: durbinWatson && !secondPass)
+        // The reading stage's own factor (readerShare ≥ 2), merged below `acc` at the end.
+        let share = acc.tracksDurbinWatson ? 0 : readerShare
+        let reader = ProducerState(QRAccumulator(columns: 0, weighted: weights != nil, precision: precision ?? .extended,
+                                                 durbinWatson: false))
         try StreamingPipeline.run(threads: threads, capacity: Self.blocksAhead, produce: { (emit: (Block) throws(StreamingFitError) -> Void) throws(StreamingFitError) in
             var announced = 0
+            var part = 0, rowsHanded = 0
+            // Hands a block on, or folds it into the reading stage's factor (its columns
+            // kept in step with the blocks' announcements; Float80 only while the calling
+            // thread's factor is, when the precision is chosen by width).
+            func handOn(_ b: Block) throws(StreamingFitError) {
+                var b = b
+                b.firstRow = rowsHanded
+                rowsHanded += b.x.rows
+                defer { part += 1 }
+                if share >= 2 {
+                    do { try reader.value.appendColumns(names: b.newColumns) } catch { throw .regression(error) }
+                    if Self.readerFolds(part: part, readerShare: share, newColumns: b.newColumns)
+                        && (precision != nil || reader.value.columns <= Self.extendedPrecisionColumnLimit) {
+                        let seen = reader.value.count
+                        do {
+                            if let summary = b.summary, b.weights == nil {
+                                try reader.value.add(b.x, response: b.response, lowOrder: b.low, summary: summary)
+                            } else {
+                                try reader.value.add(b.x, response: b.response, weights: b.weights, lowOrder: b.low)
+                            }
+                        } catch { throw Self.renumbered(error, seen: seen, firstRow: b.firstRow) }
+                        return
+                    }
+                }
+                try emit(b)
+            }
             if let (numeric, plan) = Self.numericPath(source, box) {
                 var kept: [Int] = [], response: [Double] = []
                 try numeric.forEachNumericBlock(columns: columns, precomputed: plan.precomputed) { (block) throws(StreamingFitError) in
@@ -401,8 +461,8 @@ public struct StreamingFormulaFit: Sendable {
                     var names = (announced..<width).map { box.value.termName(box.value.columnKeys[$0]) }
                     announced = width
                     for (px, plo, py) in Self.parts(x, lo, response) {
-                        try emit(Block(x: px, low: plo, response: py, weights: nil, clusters: nil, newColumns: names,
-                                       summary: QRAccumulator.summarize(px, response: py, lowOrder: plo)))
+                        try handOn(Block(x: px, low: plo, response: py, weights: nil, clusters: nil, newColumns: names,
+                                         summary: QRAccumulator.summarize(px, response: py, lowOrder: plo)))
                         names = []
                     }
                 }
@@ -417,11 +477,12 @@ public struct StreamingFormulaFit: Sendable {
                 announced = width
                 for part in rows.split(maxElements: Self.blockElements, width: width) {
                     let (x, lo) = box.value.matrices(part, width: width)
-                    try emit(Block(x: x, low: lo, response: part.response, weights: part.weights, clusters: nil, newColumns: names))
+                    try handOn(Block(x: x, low: lo, response: part.response, weights: part.weights, clusters: nil, newColumns: names))
                     names = []
                 }
             }
         }, consume: { (b: Block) throws(StreamingFitError) in
+            let seen = acc.count
             do {
                 try acc.appendColumns(names: b.newColumns)
                 if precision == nil && acc.precision == .extended && acc.columns > Self.extendedPrecisionColumnLimit {
@@ -432,8 +493,17 @@ public struct StreamingFormulaFit: Sendable {
                 } else {
                     try acc.add(b.x, response: b.response, weights: b.weights, lowOrder: b.low)
                 }
-            } catch { throw .regression(error) }
+            } catch { throw Self.renumbered(error, seen: seen, firstRow: b.firstRow) }
         })
+        if reader.value.count > 0 {
+            do {
+                var tail = reader.value
+                // Columns the last blocks announced after the reading stage's last fold.
+                if tail.columns < acc.columns { try tail.appendColumns(names: Array(acc.columnNames[tail.columns...])) }
+                if tail.precision != acc.precision { tail = tail.converted(to: acc.precision) }
+                try acc.merge(tail)
+            } catch { throw .regression(error) }
+        }
         let exclusions = box.value.exclusions
         let layout: StreamingModelFrame.Layout
         do { layout = try box.value.finish() } catch { throw .design(error) }
@@ -498,3 +568,4 @@ public struct StreamingFormulaFit: Sendable {
         self.precision = acc.precision
     }
 }
+
