@@ -156,7 +156,7 @@ private func slice(_ s: String) -> ArraySlice<UInt8> { Array(s.utf8)[...] }
         let pool = ["Acme", "Caf\u{E9}", "Cafe\u{301}", "\u{212A}elvin", "Kelvin", "a\u{37E}b", "a;b", "x\u{1FEF}",
                     "x`", "\u{6771}\u{4EAC}", "https://example.com/a/long/path/\u{E9}t\u{E9}", "https://example.com/long/x",
                     "K", "\u{212A}", "", "Globex Corporation International"]
-        var g = SplitMix(state: 41)
+        var g = SplitMix(seed: 41)
         for order in 0..<40 {
             var values: [String] = []
             for i in 0..<400 {
@@ -181,17 +181,5 @@ private func slice(_ s: String) -> ArraySlice<UInt8> { Array(s.utf8)[...] }
             #expect(column.codes == reference.codes, "order \(order)")
             #expect(column.levels == reference.levels, "order \(order)")
         }
-    }
-}
-
-/// SplitMix64, for reproducible test inputs.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

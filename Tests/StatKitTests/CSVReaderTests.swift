@@ -255,8 +255,9 @@ private func csvError(_ text: String) -> CSVError? { csvError(Array(text.utf8)) 
     }
 }
 
-/// A small deterministic generator, so failures reproduce.
-private struct SplitMix {
+/// A small deterministic generator (SplitMix64), so failures reproduce; shared by this
+/// target's tests.
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

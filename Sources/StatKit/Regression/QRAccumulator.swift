@@ -633,11 +633,7 @@ struct TriangularFactor: Sendable {
             householder(r, m, blk, b, from: 1)
             return
         }
-        let alpha = r[0]
-        let norm = (alpha * alpha + sigma).squareRoot()
-        let beta = alpha >= 0 ? -norm : norm
-        let tau = (beta - alpha) / beta
-        let scale = 1 / (alpha - beta)
+        let (beta, tau, scale) = reflector(alpha: r[0], sigma: sigma)
         r[0] = beta
         if m == 1 { return }
         // d = Σ (c0ᵢ·s)·c1ᵢ, then per column j: update into the work array, with the next dot.
@@ -698,11 +694,7 @@ struct TriangularFactor: Sendable {
     static func householderFromOnes(_ r: UnsafeMutablePointer<Float80>, _ m: Int, _ src: [DoubleColumn],
                                     _ blk: UnsafeMutablePointer<Float80>, _ b: Int) {
         let sigma = Float80(b)
-        let alpha = r[0]
-        let norm = (alpha * alpha + sigma).squareRoot()
-        let beta = alpha >= 0 ? -norm : norm
-        let tau = (beta - alpha) / beta
-        let scale = 1 / (alpha - beta)
+        let (beta, tau, scale) = reflector(alpha: r[0], sigma: sigma)
         r[0] = beta
         @inline(__always) func dot(_ cj: DoubleColumn) -> Float80 {
             var s0: Float80 = 0, s1: Float80 = 0, s2: Float80 = 0, s3: Float80 = 0
@@ -799,6 +791,16 @@ struct TriangularFactor: Sendable {
         return out
     }
 
+    /// The reflector that zeroes a column below `alpha` whose other entries' squares sum to
+    /// `sigma`: the new diagonal `β = −sign(α)·√(α² + σ)`, `τ = (β − α)/β` and the scale
+    /// `s = 1/(α − β)` of the reflector's tail (`v = (1, bₖ·s)`).
+    @inline(__always)
+    static func reflector(alpha: Float80, sigma: Float80) -> (beta: Float80, tau: Float80, scale: Float80) {
+        let norm = (alpha * alpha + sigma).squareRoot()
+        let beta = alpha >= 0 ? -norm : norm
+        return (beta, (beta - alpha) / beta, 1 / (alpha - beta))
+    }
+
     /// `Σ xᵢyᵢ` over `n` entries in four interleaved partial sums (independent Float80
     /// chains that overlap), added as `(s₀ + s₁) + (s₂ + s₃)`.
     @inline(__always)
@@ -872,11 +874,7 @@ struct TriangularFactor: Sendable {
             let bk = blk + k * b
             let sigma = dot(bk, bk, b)
             if sigma == 0 { continue }
-            let alpha = r[k + k * m]
-            let norm = (alpha * alpha + sigma).squareRoot()
-            let beta = alpha >= 0 ? -norm : norm
-            let tau = (beta - alpha) / beta
-            let scale = 1 / (alpha - beta)
+            let (beta, tau, scale) = reflector(alpha: r[k + k * m], sigma: sigma)
             r[k + k * m] = beta
             var j = k + 1
             if j == m { continue }
