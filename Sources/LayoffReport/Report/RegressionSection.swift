@@ -1,6 +1,5 @@
 import StatKit
 import LayoffKit
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,28 +25,6 @@ struct RegressionSectionModel: Sendable {
     /// The charts already rendered from ``charts`` (`RegressionCharts.make(charts)`), or
     /// `nil` to render them when the section is written.
     var renderedCharts: [(name: String, svg: String, alt: String)]? = nil
-}
-
-/// A value computed on a background thread (with `threads` ≥ 2) while the caller goes on,
-/// or at once; ``value()`` waits for it.
-final class BackgroundValue<T: Sendable>: @unchecked Sendable {
-    private var result: T?
-    private let done = DispatchGroup()
-
-    init(threads: Int, _ work: @escaping @Sendable () -> T) {
-        guard threads >= 2 else { result = work(); return }
-        done.enter()
-        DispatchQueue.global().async {
-            self.result = work()
-            self.done.leave()
-        }
-    }
-
-    /// The value, once computed (the group's wait orders the write before this read).
-    func value() -> T {
-        done.wait()
-        return result!
-    }
 }
 
 extension ReportBuilder {
@@ -387,9 +364,9 @@ extension ReportBuilder {
         guard seen == n, let pass = try? fit.result(residuals: acc, covariance: .classical) else { return nil }
         // The residual quantiles (a selection over all n residuals) on a second thread while
         // this one makes the robust covariances and renders the charts: work that shares
-        // nothing, so the same bits with one thread (which does it first) or two.
+        // nothing, so the same bits with one thread (which does it last) or two.
         let allResiduals = residuals
-        let quantiles = BackgroundValue(threads: threads) { FiveNumberSummary(allResiduals) }
+        let quantiles = threads >= 2 ? BackgroundWork { FiveNumberSummary(allResiduals) } : nil
         var robust: [(name: String, result: any RegressionStatistics)] = []
         if let hc3 = try? fit.result(residuals: acc, covariance: .hc3) { robust.append(("HC3", hc3)) }
         if let cl = try? fit.result(residuals: acc, covariance: .cluster) { robust.append(("cluster by company", cl)) }
@@ -407,7 +384,7 @@ extension ReportBuilder {
         // Classical inference from the factor; Durbin–Watson and the residual quantiles
         // from this pass's residuals (as the in-memory fit computes them).
         let classical = ClassicalStreamedStatistics(base: classical0, durbinWatson: pass.durbinWatson,
-                                                    residualFiveNumberSummary: quantiles.value())
+                                                    residualFiveNumberSummary: quantiles?.wait() ?? FiveNumberSummary(allResiduals))
         let variants: [(name: String, result: any RegressionStatistics)] = [("classical", classical)] + robust
         let summary = RegressionSummary(fit: sfit, statistics: classical, dataDescription: regressionDataDescription(data))
         return RegressionSectionModel(summary: summary, responseName: responseName, variants: variants,
