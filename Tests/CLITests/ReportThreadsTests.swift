@@ -30,7 +30,7 @@ import Testing
 
     @Test func syntheticReportIsTheSameWithOneOrTwoThreadsAndSamplesTheScatter() throws {
         let dir = try CLI.tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
-        let g = try CLI.run(["generate", "--events", "6000", "--companies", "300", "--seed", "7",
+        let g = try CLI.run(["generate", "--shape", "compact", "--events", "6000", "--companies", "300", "--seed", "7",
                              "--out", dir.appendingPathComponent("data").path])
         #expect(g.status == 0, "\(g.stderr)")
         let args = ["--data", "../data/events.csv", "--fundamentals", "../data/fundamentals.csv"]

@@ -9,7 +9,7 @@ import StatKit
 /// sequential order — events, fundamentals, aliases — is the reference).
 @Suite struct DatasetLoadThreadsTests {
     static func files(_ dir: URL) throws -> (events: String, fundamentals: String, aliases: String) {
-        let p = SyntheticLayoffs.Parameters(events: 30_000, companies: 900, seed: 11)
+        let p = SyntheticLayoffs.Parameters(events: 30_000, companies: 900, seed: 11, shape: .compact)
         let e = dir.appendingPathComponent("events.csv").path, f = dir.appendingPathComponent("fundamentals.csv").path
         try SyntheticLayoffs(p).write(eventsPath: e, fundamentalsPath: f)
         // Repeat a few events (exact duplicates) and alias two spellings onto companies.

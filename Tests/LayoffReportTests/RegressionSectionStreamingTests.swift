@@ -23,7 +23,7 @@ import StatKit
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("regsection-\(seed)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let p = SyntheticLayoffs.Parameters(events: events, companies: companies, seed: seed)
+        let p = SyntheticLayoffs.Parameters(events: events, companies: companies, seed: seed, shape: .compact)
         let e = dir.appendingPathComponent("events.csv").path, f = dir.appendingPathComponent("fundamentals.csv").path
         try SyntheticLayoffs(p).write(eventsPath: e, fundamentalsPath: f)
         return try LayoffDataset.load(eventsPath: e, fundamentalsPath: f)
