@@ -34,12 +34,21 @@ public struct NumericColumn: Sendable, Equatable {
 
 /// A text column, dictionary-encoded: `codes[i]` indexes `levels`, `-1` is missing.
 /// Levels are kept in order of first appearance, so encoding is deterministic.
+///
+/// For text that repeats (categories, group keys); ``StringColumn`` holds text that rarely
+/// repeats (URLs, notes) as written.
 public struct TextColumn: Sendable, Equatable {
     public var codes: [Int32]
+    /// The distinct values: level `k` is the value of code `k`.
     public var levels: [String]
+    /// Code of each of `levels[0..<indexed]` by its text. Levels appended to `levels`
+    /// directly (the CSV loaders do: they find levels by their bytes,
+    /// ``TextColumnInterner``) join it when ``code(for:)`` next needs it, so that loading
+    /// a column of many distinct values hashes no `String`.
     private var index: [String: Int32]
+    private var indexed: Int
 
-    public init() { codes = []; levels = []; index = [:] }
+    public init() { codes = []; levels = []; index = [:]; indexed = 0 }
 
     /// A column from optionals (`nil` is missing).
     public init(_ strings: [String?]) {
@@ -62,11 +71,27 @@ public struct TextColumn: Sendable, Equatable {
 
     /// The code of `s`, adding it as a level if new.
     public mutating func code(for s: String) -> Int32 {
+        if indexed != levels.count { indexLevels() }
         // One hash of `s` whether it is found or added: the defaulted subscript's in-place
         // access finds the entry or makes it (-1, then set to the new code).
         let c = TextColumn.claim(&index[s, default: -1], Int32(levels.count))
-        if c == Int32(levels.count) { levels.append(s) }
+        if c == Int32(levels.count) {
+            levels.append(s)
+            indexed = levels.count
+        }
         return c
+    }
+
+    /// Adds the levels appended to `levels` directly to the index (the first of equal
+    /// levels keeps its code); starts over if `levels` was shortened.
+    private mutating func indexLevels() {
+        if indexed > levels.count {
+            index = [:]
+            indexed = 0
+        }
+        index.reserveCapacity(levels.count)
+        for k in indexed..<levels.count { _ = TextColumn.claim(&index[levels[k], default: -1], Int32(k)) }
+        indexed = levels.count
     }
 
     /// `slot`'s code, or `next` stored into it when it holds none (-1).
@@ -75,8 +100,15 @@ public struct TextColumn: Sendable, Equatable {
         return slot
     }
 
-    /// The code of an existing level, or `nil`.
-    public func existingCode(for s: String) -> Int32? { index[s] }
+    /// The code of an existing level, or `nil`. Levels appended to `levels` directly and
+    /// not yet indexed (see ``code(for:)``) are compared one by one.
+    public func existingCode(for s: String) -> Int32? {
+        // An index of more levels than there are belongs to a longer list: unused.
+        let from = indexed <= levels.count ? indexed : 0
+        if from > 0, let c = index[s] { return c }
+        for k in from..<levels.count where levels[k] == s { return Int32(k) }
+        return nil
+    }
 
     public static func == (a: TextColumn, b: TextColumn) -> Bool {
         a.count == b.count && (0..<a.count).allSatisfy { a[$0] == b[$0] }

@@ -148,11 +148,13 @@ private func slice(_ s: String) -> ArraySlice<UInt8> { Array(s.utf8)[...] }
         #expect(i2.code([][...], in: &c2) == e)
     }
 
-    /// An interner that leaves ASCII levels out of the column's index gives the codes and
-    /// levels `TextColumn` itself gives the values as strings (canonically equivalent
-    /// spellings one level: NFC and NFD, the Kelvin sign and K, the Greek question mark
-    /// and the semicolon, varia and the grave accent), through every entry point.
-    @Test func asciiLevelsUnindexedGiveTheSameCodes() {
+    /// The interner gives the codes and levels `TextColumn` itself gives the values as
+    /// strings (canonically equivalent spellings one level: NFC and NFD, the Kelvin sign
+    /// and K, the Greek question mark and the semicolon, varia and the grave accent),
+    /// through every entry point; and a column it made answers lookups by text
+    /// (`code(for:)`, `existingCode(for:)`) as the reference does, though it indexed no
+    /// level by its text while interning.
+    @Test func internedCodesAreTextColumnCodes() {
         let pool = ["Acme", "Caf\u{E9}", "Cafe\u{301}", "\u{212A}elvin", "Kelvin", "a\u{37E}b", "a;b", "x\u{1FEF}",
                     "x`", "\u{6771}\u{4EAC}", "https://example.com/a/long/path/\u{E9}t\u{E9}", "https://example.com/long/x",
                     "K", "\u{212A}", "", "Globex Corporation International"]
@@ -163,7 +165,7 @@ private func slice(_ s: String) -> ArraySlice<UInt8> { Array(s.utf8)[...] }
                 values.append(Bool.random(using: &g) ? pool.randomElement(using: &g)! : "c\(Int.random(in: 0..<(order * 20 + 5), using: &g))-\(i % 3)")
             }
             let reference = TextColumn(values)
-            var column = TextColumn(), interner = TextColumnInterner(asciiLevelsUnindexed: true)
+            var column = TextColumn(), interner = TextColumnInterner()
             for (i, v) in values.enumerated() {
                 let bytes = Array(v.utf8)
                 let code = bytes.withUnsafeBufferPointer { b -> Int32 in
@@ -180,6 +182,55 @@ private func slice(_ s: String) -> ArraySlice<UInt8> { Array(s.utf8)[...] }
             }
             #expect(column.codes == reference.codes, "order \(order)")
             #expect(column.levels == reference.levels, "order \(order)")
+            for v in pool + ["c1-0", "absent", "Cafe\u{301}"] {
+                #expect(column.existingCode(for: v) == reference.existingCode(for: v), "\(v)")
+            }
+            var a = column, b = reference
+            for v in pool + ["new", "K", "c3-1"] { #expect(a.code(for: v) == b.code(for: v), "\(v)") }
+            #expect(a.levels == b.levels)
         }
+    }
+
+    /// Later parts of a column merged into an earlier one by bytes (`codes(of:in:)`) give
+    /// the codes of interning the whole column at once.
+    @Test func mergedPartsAreTheWholeColumn() {
+        let pool = ["Acme", "Caf\u{E9}", "Cafe\u{301}", "\u{212A}elvin", "Kelvin", "a\u{37E}b", "a;b", "K", "\u{212A}",
+                    "https://example.com/a/long/path/\u{E9}t\u{E9}", "Globex Corporation International"]
+        var g = SplitMix(seed: 43)
+        for round in 0..<30 {
+            let values = (0..<600).map { _ in Bool.random(using: &g) ? pool.randomElement(using: &g)! : "v\(Int.random(in: 0..<(round * 30 + 3), using: &g))" }
+            let reference = TextColumn(values)
+            let cuts = [0] + (0..<Int.random(in: 0...4, using: &g)).map { _ in Int.random(in: 0...600, using: &g) }.sorted() + [600]
+            var parts: [(TextColumn, TextColumnInterner)] = []
+            for k in 0..<cuts.count - 1 {
+                var column = TextColumn(), interner = TextColumnInterner()
+                for v in values[cuts[k]..<cuts[k + 1]] {
+                    column.codes.append(Array(v.utf8).withUnsafeBufferPointer { interner.canonicalCode($0, in: &column) })
+                }
+                parts.append((column, interner))
+            }
+            var (whole, interner) = parts[0]
+            for (column, later) in parts.dropFirst() {
+                let map = interner.codes(of: later, in: &whole)
+                whole.codes += column.codes.map { map[Int($0)] }
+            }
+            #expect(whole.codes == reference.codes, "round \(round)")
+            #expect(whole.levels == reference.levels, "round \(round)")
+        }
+    }
+
+    /// Levels appended to `levels` directly are indexed when a lookup needs them; the first
+    /// of two equal levels keeps the code; a shortened list is indexed anew.
+    @Test func levelsAppendedDirectlyAreFound() {
+        var c = TextColumn(["a", "b"])
+        c.levels += ["c", "Caf\u{E9}", "Cafe\u{301}"]
+        #expect(c.existingCode(for: "c") == 2)
+        #expect(c.existingCode(for: "Cafe\u{301}") == 3)
+        #expect(c.code(for: "Cafe\u{301}") == 3)
+        #expect(c.code(for: "d") == 5)
+        #expect(c.levels == ["a", "b", "c", "Caf\u{E9}", "Cafe\u{301}", "d"])
+        c.levels = ["x"]
+        #expect(c.existingCode(for: "a") == nil)
+        #expect(c.code(for: "x") == 0 && c.code(for: "a") == 1)
     }
 }

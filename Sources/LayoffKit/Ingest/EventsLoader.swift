@@ -387,7 +387,7 @@ public enum EventLoader {
         /// ``TextColumnInterner/init(asciiLevelsUnindexed:)``).
         init(layout: ColumnLayout, later: Bool = false) {
             self.layout = layout
-            interners = [TextColumnInterner](repeating: TextColumnInterner(asciiLevelsUnindexed: later),
+            interners = [TextColumnInterner](repeating: TextColumnInterner(),
                                              count: 6 + layout.extras.count)
         }
 
@@ -627,7 +627,8 @@ public enum EventLoader {
         // columns (copied) are independent: with two threads, the text columns are joined
         // on a second thread while this one copies the rest. Each column is still joined
         // segment after segment, in file order, so the result is the same.
-        let box = TextColumnsMerge(into: t.textColumns, from: parts.dropFirst().map { $0.table.textColumns })
+        let box = TextColumnsMerge(into: t.textColumns, from: parts.dropFirst().map { $0.table.textColumns },
+                                   interners: parts.map(\.interners))
         t.textColumns = []
         for k in parts.indices.dropFirst() { parts[k].table.textColumns = [] }
         let pendingText = threads > 1 && parts.count > 1 ? BackgroundWork { box.run() } : nil
@@ -706,9 +707,9 @@ public enum EventLoader {
         }
         let plan = PlacementPlan(starts: ranges.map(\.start), counts: ranges.map { $0.end - $0.start }, finals: finals)
         stats?.movedRows.store(plan.movedRows, ordering: .relaxed)
-        let text = parts.map { $0.table.textColumns }
+        let text = parts.map { $0.table.textColumns }, interners = parts.map(\.interners)
         for k in parts.indices { parts[k].table.textColumns = [] }
-        let textWork = { @Sendable () -> [TextColumn] in plan.joinText(text, c) }
+        let textWork = { @Sendable () -> [TextColumn] in plan.joinText(text, interners: interners, c) }
         let pendingText = threads > 1 ? BackgroundWork(textWork) : nil
         let joinedText = pendingText == nil ? textWork() : nil
         plan.move(c.day)
@@ -1338,17 +1339,6 @@ extension EventTable {
     }
 }
 
-extension TextColumn {
-    /// Appends `other`'s values, mapping its levels onto this column's (new ones added in
-    /// `other`'s order of first appearance); empties `other`.
-    mutating func appendRemapped(_ other: inout TextColumn) {
-        let map = other.levels.map { code(for: $0) }
-        codes.reserveCapacity(codes.count + other.codes.count)
-        for c in other.codes { codes.append(c < 0 ? -1 : map[Int(c)]) }
-        other = TextColumn()
-    }
-}
-
 /// Segments taken over in a load (tests check that work stealing happened).
 final class TakeOverCount: Sendable {
     let count = Atomic<Int>(0)
@@ -1428,18 +1418,26 @@ private final class TextColumnsMerge: @unchecked Sendable {
     // Touched by one thread at a time: `run()` on the worker, `take()` after its wait.
     private var into: [TextColumn]
     private var from: [[TextColumn]]
+    private var interners: [[TextColumnInterner]]
 
-    init(into: [TextColumn], from: [[TextColumn]]) {
+    init(into: [TextColumn], from: [[TextColumn]], interners: [[TextColumnInterner]]) {
         self.into = into
         self.from = from
+        self.interners = interners
     }
 
     /// Appends each later segment's columns, remapped, in segment order.
     func run() {
         for k in from.indices {
-            for j in into.indices { into[j].appendRemapped(&from[k][j]) }
+            for j in into.indices {
+                let map = interners[0][j].codes(of: interners[k + 1][j], in: &into[j])
+                into[j].codes.reserveCapacity(into[j].codes.count + from[k][j].codes.count)
+                for c in from[k][j].codes { into[j].codes.append(c < 0 ? -1 : map[Int(c)]) }
+                from[k][j] = TextColumn()
+            }
         }
         from = []
+        interners = []
     }
 
     /// The joined columns (the box is empty afterwards).

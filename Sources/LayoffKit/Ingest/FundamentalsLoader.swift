@@ -144,7 +144,7 @@ public enum FundamentalsLoader {
         /// Company codes: canonically equivalent spellings share a code, as equal Strings
         /// would. ASCII names stay out of `names`' index (a `String` hash and dictionary
         /// insert each): ``CompanyNameLookup`` finds them by their bytes.
-        var names = TextColumn(), interner = TextColumnInterner(asciiLevelsUnindexed: true)
+        var names = TextColumn(), interner = TextColumnInterner()
         /// Row of each (company, year) stored.
         var firstRow: CodeYearIndex
         /// The previous record's company: files list a company's years together, so most

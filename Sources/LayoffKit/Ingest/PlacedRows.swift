@@ -167,11 +167,11 @@ struct PlacementPlan: Sendable {
     /// levels and its overflow's codes) into the final columns' codes: the levels of each
     /// later segment are added to the first one's in order of first appearance, its codes
     /// mapped to them. Returns the joined levels (codes empty).
-    func joinText(_ text: [[TextColumn]], _ c: PlacedColumns) -> [TextColumn] {
-        var into = text[0]
+    func joinText(_ text: [[TextColumn]], interners: [[TextColumnInterner]], _ c: PlacedColumns) -> [TextColumn] {
+        var into = text[0], first = interners[0]
         for j in into.indices {
             let maps: [[Int32]?] = text.indices.map { k in
-                k == 0 ? nil : text[k][j].levels.map { into[j].code(for: $0) }
+                k == 0 ? nil : first[j].codes(of: interners[k][j], in: &into[j])
             }
             move(c.codes[j], maps: maps)
             for k in text.indices where !text[k][j].codes.isEmpty {

@@ -5,8 +5,10 @@ import Darwin
 #endif
 
 /// Dictionary-encodes text cells straight from their bytes: a repeated value is found
-/// by an open-addressing table keyed by a hash of the bytes, without building a
-/// `String`; only a new value becomes a `String` and a level of the ``TextColumn``.
+/// by an open-addressing table keyed by a hash of the bytes (their copies held in one
+/// buffer), without building a `String`; only a new value becomes a `String`, appended to
+/// the ``TextColumn``'s levels (no `String` is hashed: the column indexes such levels
+/// only if a lookup by text needs them, see ``TextColumn/code(for:)``).
 ///
 /// Use one interner per column, starting from an empty column, and add levels to that
 /// column only through the interner (level `k` of the column is entry `k` here; adding a
@@ -97,28 +99,14 @@ public struct TextColumnInterner: Sendable {
     @usableFromInline var recentHits = 0
     @usableFromInline var recentOn = true
 
+    /// Codes of the levels with non-ASCII bytes by their text: canonically equivalent
+    /// spellings (`Café` precomposed and decomposed) are one level, and only such text
+    /// can be equivalent to a level with other bytes (see
+    /// ``canonicalCode(_:in:)-(UnsafeBufferPointer<UInt8>,_)``).
+    private var nonASCII: [String: Int32] = [:]
+
     /// An interner for an empty column.
     public init() {}
-
-    /// Whether new ASCII levels skip the column's lookup index (see ``init(asciiLevelsUnindexed:)``).
-    private var asciiLevelsUnindexed = false
-
-    /// An interner for an empty column that adds new ASCII levels to the column's `levels`
-    /// only, not to its lookup index (a `String` hash and dictionary insert each), when
-    /// `asciiLevelsUnindexed`: for a column whose levels and codes are only read
-    /// afterwards (the events loader's later segments, whose levels are merged into the
-    /// first segment's column). The codes are the same: this interner finds every level
-    /// by its bytes, and the index is needed only for canonical equivalence, which ASCII
-    /// text takes part in only as what non-ASCII text equivalent to it is folded to
-    /// (``canonicalCode(_:in:)-(UnsafeBufferPointer<UInt8>,_)`` folds it before the
-    /// lookup). Use it through the canonical entry points only (``recentCode(_:in:)``,
-    /// ``lookahead(_:)`` with ``code(_:lookahead:in:)`` or ``code(_:in:)-(Deferred,_)``,
-    /// ``canonicalCode(_:in:)-(UnsafeBufferPointer<UInt8>,_)``), and do not look levels up
-    /// in such a column (``TextColumn/code(for:)`` and ``TextColumn/existingCode(for:)``
-    /// do not know its ASCII levels).
-    package init(asciiLevelsUnindexed: Bool) {
-        self.asciiLevelsUnindexed = asciiLevelsUnindexed
-    }
 
     /// ``canonicalCode(_:in:)-(UnsafeBufferPointer<UInt8>,_)`` with a cache of recent short
     /// values in front: the same codes and levels, in the same order (a value is cached
@@ -214,11 +202,11 @@ public struct TextColumnInterner: Sendable {
 
     /// The hash of a value computed ahead of its lookup (``lookahead(_:)``), whose table
     /// slot has been asked for from memory; ``code(_:lookahead:in:)`` finishes the lookup.
-    public struct Lookahead: Sendable {
-        @usableFromInline let hash: UInt64
+    package struct Lookahead: Sendable {
+        let hash: UInt64
         /// 0: not hashed (the lookup goes through the cache of recent values), 1: hashed,
         /// ASCII, 2: hashed, not ASCII.
-        @usableFromInline let kind: UInt8
+        let kind: UInt8
     }
 
     /// Starts the lookup of `bytes` (valid UTF-8): hashes them and prefetches their slot
@@ -231,7 +219,7 @@ public struct TextColumnInterner: Sendable {
     /// changes nothing, so that a call on an interner held in an array or a buffer works
     /// in place instead of on a copy, which would retain and release its storage.)
     @inline(__always)
-    public mutating func lookahead(_ bytes: UnsafeBufferPointer<UInt8>) -> Lookahead {
+    package mutating func lookahead(_ bytes: UnsafeBufferPointer<UInt8>) -> Lookahead {
         if recentOn && bytes.count <= 16 { return Lookahead(hash: 0, kind: 0) }
         let (h, ascii) = TextColumnInterner.hash(bytes)
         if ascii {
@@ -248,7 +236,7 @@ public struct TextColumnInterner: Sendable {
     /// The code ``recentCode(_:in:)`` gives `bytes`, from the lookup ``lookahead(_:)``
     /// started on them (same codes, same levels in the same order).
     @inline(__always)
-    public mutating func code(_ bytes: UnsafeBufferPointer<UInt8>, lookahead: Lookahead, in column: inout TextColumn) -> Int32 {
+    package mutating func code(_ bytes: UnsafeBufferPointer<UInt8>, lookahead: Lookahead, in column: inout TextColumn) -> Int32 {
         switch lookahead.kind {
         case 0: return recentCode(bytes, in: &column)
         case 1: return code(bytes, hash: lookahead.hash, in: &column)
@@ -259,13 +247,13 @@ public struct TextColumnInterner: Sendable {
     /// A value of 1–16 ASCII bytes whose lookup was started (``lookahead(_:)``) and is to
     /// be finished later, after the value's bytes may be gone: the bytes as two words
     /// (``keyWords(_:_:)``), their count and hash. ``code(_:in:)-(Deferred,_)`` finishes it.
-    public struct Deferred: Sendable {
-        @usableFromInline let w0: UInt64
-        @usableFromInline let w1: UInt64
-        @usableFromInline let count: Int
-        @usableFromInline let hash: UInt64
+    package struct Deferred: Sendable {
+        let w0: UInt64
+        let w1: UInt64
+        let count: Int
+        let hash: UInt64
 
-        @usableFromInline init(w0: UInt64, w1: UInt64, count: Int, hash: UInt64) {
+        init(w0: UInt64, w1: UInt64, count: Int, hash: UInt64) {
             self.w0 = w0
             self.w1 = w1
             self.count = count
@@ -280,8 +268,8 @@ public struct TextColumnInterner: Sendable {
     /// deferred lookups in the order of their values, before any other lookup in this
     /// interner, gives the same codes and levels in the same order as finishing each at
     /// once (lookaheads started in between change nothing).
-    @inlinable @inline(__always)
-    public func deferred(_ bytes: UnsafeBufferPointer<UInt8>, lookahead: Lookahead) -> Deferred? {
+    @inline(__always)
+    package func deferred(_ bytes: UnsafeBufferPointer<UInt8>, lookahead: Lookahead) -> Deferred? {
         let n = bytes.count
         guard lookahead.kind == 1, n >= 1, n <= 16, let base = bytes.baseAddress else { return nil }
         let (w0, w1) = TextColumnInterner.keyWords(base, n)
@@ -290,7 +278,7 @@ public struct TextColumnInterner: Sendable {
 
     /// The code of the value of a deferred lookup (see ``deferred(_:lookahead:)``): the
     /// code ``code(_:lookahead:in:)`` would have given its bytes, adding a level when new.
-    public mutating func code(_ d: Deferred, in column: inout TextColumn) -> Int32 {
+    package mutating func code(_ d: Deferred, in column: inout TextColumn) -> Int32 {
         let tag = TextColumnInterner.tagLength(hash: d.hash, count: d.count)
         let found: Int32 = slots.withUnsafeBufferPointer { slots in
             let mask = slots.count - 1
@@ -355,14 +343,11 @@ public struct TextColumnInterner: Sendable {
             }
         }
         if found.code >= 0 { return found.code }
-        let code: Int32
-        if asciiLevelsUnindexed && TextColumnInterner.isASCII(bytes) {
-            code = Int32(column.levels.count)
-            column.levels.append(String(decoding: bytes, as: UTF8.self))
-        } else {
-            code = column.code(for: String(decoding: bytes, as: UTF8.self))
-        }
-        precondition(Int(code) == ends.count, "a TextColumn level was added outside its interner")
+        precondition(column.levels.count == ends.count, "a TextColumn level was added outside its interner")
+        let code = Int32(ends.count)
+        let text = String(decoding: bytes, as: UTF8.self)
+        column.levels.append(text)
+        if !TextColumnInterner.isASCII(bytes) { nonASCII[text] = code }
         let start = arena.count
         arena.append(contentsOf: bytes)
         ends.append(arena.count)
@@ -462,3 +447,58 @@ public struct TextColumnInterner: Sendable {
 /// use (read, keep in all cache levels, data cache). It changes no value.
 @_silgen_name("llvm.prefetch.p0")
 private func internerPrefetch(_ address: UnsafeRawPointer, _ readWrite: Int32, _ locality: Int32, _ cacheType: Int32)
+
+extension TextColumnInterner {
+    /// ``code(_:in:)`` for any valid UTF-8 text, including text that is canonically
+    /// equivalent to an earlier level but spelled with different bytes.
+    ///
+    /// `TextColumn` levels are `String`s, which compare by canonical equivalence, while
+    /// the interner matches bytes: `Café` typed precomposed (`C3 A9`) and decomposed
+    /// (`65 CC 81`, as macOS file names and some exports write it) are one level but two
+    /// byte strings, and interning the second one would add no level and stop the
+    /// program. Text with non-ASCII bytes is therefore first looked up as a `String`
+    /// (the fast byte path is kept for ASCII text). The only characters whose canonical
+    /// form is ASCII, U+212A KELVIN SIGN (`K`), U+037E GREEK QUESTION MARK (`;`) and
+    /// U+1FEF GREEK VARIA (`` ` ``), are interned under their ASCII form so that a later
+    /// ASCII spelling finds them on the byte path.
+    public mutating func canonicalCode(_ bytes: ArraySlice<UInt8>, in column: inout TextColumn) -> Int32 {
+        bytes.withUnsafeBufferPointer { canonicalCode($0, in: &column) }
+    }
+
+    /// ``canonicalCode(_:in:)-(ArraySlice<UInt8>,_)`` on bytes in place.
+    public mutating func canonicalCode(_ bytes: UnsafeBufferPointer<UInt8>, in column: inout TextColumn) -> Int32 {
+        let (h, isASCII) = TextColumnInterner.hash(bytes)
+        if isASCII { return code(bytes, hash: h, in: &column) }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if let c = nonASCII[text] { return c }
+        var ascii: [UInt8] = []
+        ascii.reserveCapacity(bytes.count)
+        for s in text.unicodeScalars {
+            switch s.value {
+            case 0..<0x80: ascii.append(UInt8(s.value))
+            case 0x212A: ascii.append(UInt8(ascii: "K"))
+            case 0x037E: ascii.append(UInt8(ascii: ";"))
+            case 0x1FEF: ascii.append(UInt8(ascii: "`"))
+            default: return code(bytes, in: &column)
+            }
+        }
+        return ascii.withUnsafeBufferPointer { code($0, in: &column) }
+    }
+
+    /// The bytes of level `code` (the spelling it was added with).
+    package func withLevelBytes<R>(_ code: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let start = code == 0 ? 0 : ends[code - 1]
+        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<ends[code]])) }
+    }
+
+    /// Number of levels.
+    package var levelCount: Int { ends.count }
+
+    /// The codes in `column` (this interner's) of the levels of `other` (`other`'s
+    /// column's, in order), adding those that are new in `other`'s order: the merge of a
+    /// later part of a column into an earlier one, found by bytes (canonically
+    /// equivalent spellings included) without a `String` hash per level.
+    package mutating func codes(of other: TextColumnInterner, in column: inout TextColumn) -> [Int32] {
+        (0..<other.levelCount).map { k in other.withLevelBytes(k) { canonicalCode($0, in: &column) } }
+    }
+}
