@@ -10,7 +10,9 @@
 //
 // Each input is also written to a file and loaded from there in 2 and 3 segments on
 // threads (splits forced whatever the size): rows, levels, lines, problems, exclusions,
-// duplicates and the error must equal the one-thread load of the same bytes.
+// duplicates and the error must equal the one-thread load of the same bytes. Loaded
+// keeping a few columns only, it must give the same problems, exclusions, duplicates and
+// error, and the kept columns' values.
 import StatKit
 @testable import LayoffKit
 #if canImport(Glibc)
@@ -96,16 +98,39 @@ private func segmented(_ bytes: [UInt8], _ options: EventLoadOptions) {
     for threads in [2, 3] {
         let many: Result<EventLoadResult, IngestError>
         do {
-            many = .success(try EventLoader.load(path: segmentPath, options: options, threads: threads, minimumSplitBytes: 0))
+            many = .success(try EventLoader.load(path: segmentPath, options: options, threads: threads,
+                                                 tuning: SegmentTuning(minimumSplitBytes: 0)))
         } catch { many = .failure(error) }
         precondition(same(one, many), "\(threads) segments differ from one: \(many) / \(one)")
         // Segments taken over while they are read (small chunks, any remainder worth it).
         let shared: Result<EventLoadResult, IngestError>
         do {
-            shared = .success(try EventLoader.load(path: segmentPath, options: options, threads: threads, minimumSplitBytes: 0,
-                                                   minimumStealBytes: 2, chunkSize: 16))
+            shared = .success(try EventLoader.load(path: segmentPath, options: options, threads: threads,
+                                                   tuning: SegmentTuning(minimumSplitBytes: 0, minimumStealBytes: 2, chunkSize: 16)))
         } catch { shared = .failure(error) }
         precondition(same(one, shared), "\(threads) segments taken over differ from one: \(shared) / \(one)")
+    }
+}
+
+/// A load keeping only `company`, `date` and `industry` against the whole load: the same
+/// outcome but for the columns left out.
+private func projected(_ bytes: [UInt8], _ options: EventLoadOptions) {
+    var some = options
+    some.columns = ["industry"]
+    let all: Result<EventLoadResult, IngestError>, part: Result<EventLoadResult, IngestError>
+    do { all = .success(try EventLoader.load(bytes: bytes, name: "events.csv", options: options)) } catch { all = .failure(error) }
+    do { part = .success(try EventLoader.load(bytes: bytes, name: "events.csv", options: some)) } catch { part = .failure(error) }
+    switch (all, part) {
+    case (.success(let x), .success(let y)):
+        precondition(x.problems == y.problems && x.excludedByReason == y.excludedByReason && x.duplicates == y.duplicates
+                     && x.duplicatesDropped == y.duplicatesDropped && x.rowsRead == y.rowsRead, "a projected load differs")
+        precondition(x.events.company == y.events.company && x.events.day == y.events.day && x.events.industry == y.events.industry
+                     && x.events.line == y.events.line && y.events.cut.count == 0 && y.events.source.count == 0,
+                     "a projected load keeps other values")
+    case (.failure(let e), .failure(let f)):
+        precondition(e == f, "a projected load fails differently: \(e) / \(f)")
+    default:
+        preconditionFailure("a projected load disagrees: \(all) / \(part)")
     }
 }
 
@@ -140,6 +165,7 @@ public func fuzz(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
     events(bytes, EventLoadOptions(columnMapping: ["date": "notice_date", "total_laid_off": "jobs"]))
     segmented(bytes, EventLoadOptions(skipInvalid: true, dedupe: true))
     segmented(bytes, EventLoadOptions())
+    projected(bytes, EventLoadOptions(skipInvalid: true, dedupe: true))
     fundamentals(bytes, year: nil)
     fundamentals(bytes, year: 2023)
     return 0

@@ -2,10 +2,12 @@ import StatKit
 
 /// Layoff events in columnar form (DESIGN §2): one entry per announced cut.
 ///
-/// Categories are dictionary-encoded ``TextColumn``s; numbers are ``NumericColumn``s
-/// with explicit presence masks (missing is missing: never 0). `line[i]` is the
-/// physical line in the source file where event `i`'s record starts (header = line 1),
-/// so every derived figure can be traced to its row.
+/// Categories are dictionary-encoded ``TextColumn``s; the source and the columns beyond
+/// the layout's are ``StringColumn``s (stored as written when their values rarely repeat);
+/// numbers are ``NumericColumn``s with explicit presence masks (missing is missing: never
+/// 0). `line[i]` is the physical line in the source file where event `i`'s record starts
+/// (header = line 1), so every derived figure can be traced to its row. A column a load
+/// left out (``EventLoadOptions/columns``) holds no values.
 public struct EventTable: Sendable, Equatable {
     public var company = TextColumn()
     public var location = TextColumn()
@@ -16,7 +18,8 @@ public struct EventTable: Sendable, Equatable {
     /// Fraction of the workforce cut, 0–1 (`percentage_laid_off`), missing when not reported.
     public var fraction = NumericColumn()
     public var industry = TextColumn()
-    public var source = TextColumn()
+    /// Where the event was reported (a URL, usually one per event).
+    public var source = StringColumn()
     public var stage = TextColumn()
     /// Funds raised in millions of US dollars (`funds_raised`), missing when not reported.
     public var fundsRaised = NumericColumn()
@@ -27,7 +30,7 @@ public struct EventTable: Sendable, Equatable {
     /// Physical source line of each event (header = line 1).
     public var line: [Int32] = []
     /// Any further columns of the input, by header name, as text (usable with `--by`).
-    public var extra: [(name: String, values: TextColumn)] = []
+    public var extra: [(name: String, values: StringColumn)] = []
 
     public init() {}
 
@@ -35,17 +38,20 @@ public struct EventTable: Sendable, Equatable {
     public var count: Int { day.count }
 
     /// The grouping column called `name`: `company`, `location`, `industry`, `source`,
-    /// `stage`, `country`, or any extra column of the input.
+    /// `stage`, `country`, or any extra column of the input (dictionary-encoded now when it
+    /// is stored as written); `nil` for another name or a column the load left out.
     public func groupColumn(named name: String) -> TextColumn? {
+        let column: TextColumn?
         switch name {
-        case "company": return company
-        case "location": return location
-        case "industry": return industry
-        case "source": return source
-        case "stage": return stage
-        case "country": return country
-        default: return extra.first { $0.name == name }?.values
+        case "company": column = company
+        case "location": column = location
+        case "industry": column = industry
+        case "source": column = source.count == count ? source.dictionaryEncoded : nil
+        case "stage": column = stage
+        case "country": column = country
+        default: column = extra.first { $0.name == name }.flatMap { $0.values.count == count ? $0.values.dictionaryEncoded : nil }
         }
+        return column?.count == count ? column : nil
     }
 
     /// Names accepted by ``groupColumn(named:)``.
@@ -158,22 +164,26 @@ extension NumericColumn {
 }
 
 extension EventTable {
-    /// The events at `indices`, in that order.
+    /// The events at `indices`, in that order (a column a load left out stays empty).
     public func selecting(_ indices: [Int]) -> EventTable {
+        let n = count
+        func pick(_ c: TextColumn) -> TextColumn { c.count == n ? c.selecting(indices) : TextColumn() }
+        func pick(_ c: StringColumn) -> StringColumn { c.count == n ? c.selecting(indices) : StringColumn() }
+        func pick(_ c: NumericColumn) -> NumericColumn { c.count == n ? c.selecting(indices) : NumericColumn() }
         var t = EventTable()
-        t.company = company.selecting(indices)
-        t.location = location.selecting(indices)
+        t.company = pick(company)
+        t.location = pick(location)
         t.day = indices.map { day[$0] }
-        t.cut = cut.selecting(indices)
-        t.fraction = fraction.selecting(indices)
-        t.industry = industry.selecting(indices)
-        t.source = source.selecting(indices)
-        t.stage = stage.selecting(indices)
-        t.fundsRaised = fundsRaised.selecting(indices)
-        t.country = country.selecting(indices)
-        t.dateAdded = OptionalDayColumn(indices.map { dateAdded[$0] })
+        t.cut = pick(cut)
+        t.fraction = pick(fraction)
+        t.industry = pick(industry)
+        t.source = pick(source)
+        t.stage = pick(stage)
+        t.fundsRaised = pick(fundsRaised)
+        t.country = pick(country)
+        t.dateAdded = dateAdded.count == n ? OptionalDayColumn(indices.map { dateAdded[$0] }) : OptionalDayColumn()
         t.line = indices.map { line[$0] }
-        t.extra = extra.map { (name: $0.name, values: $0.values.selecting(indices)) }
+        t.extra = extra.map { (name: $0.name, values: pick($0.values)) }
         return t
     }
 }

@@ -49,7 +49,8 @@ public struct LayoffDataset: Sendable {
     ///     (`useEmbeddedFundamentals`), and no fundamentals otherwise.
     ///   - aliasesPath: Extra company aliases (`alias,company`).
     ///   - eventOptions: Mapping, percent scale, skip-invalid and dedupe.
-    ///   - skipInvalidFundamentals: Leave out invalid fundamentals rows instead of failing.
+    ///   - fundamentalsOptions: Column mapping, fiscal year and skip-invalid of the
+    ///     fundamentals file (the embedded one takes only skip-invalid).
     ///   - lag: Fiscal year joined = event year − lag.
     ///   - useEmbeddedFundamentals: Whether to load the embedded fundamentals when
     ///     `fundamentalsPath` is `nil` (default: only when `eventsPath` is `nil` too).
@@ -60,11 +61,11 @@ public struct LayoffDataset: Sendable {
     ///     fundamentals in two halves at once; the result (and which error is thrown
     ///     first) is the same as with 1.
     public static func load(eventsPath: String? = nil, fundamentalsPath: String? = nil, aliasesPath: String? = nil,
-                            eventOptions: EventLoadOptions = .init(), skipInvalidFundamentals: Bool = false,
+                            eventOptions: EventLoadOptions = .init(), fundamentalsOptions: FundamentalsLoadOptions = .init(),
                             lag: Int = 0, useEmbeddedFundamentals: Bool? = nil,
                             displayName: (String) -> String = { $0 }, threads: Int = 1) throws(IngestError) -> LayoffDataset {
         var inputs: [DatasetInput] = []
-        let fOptions = FundamentalsLoadOptions(skipInvalid: skipInvalidFundamentals)
+        let fOptions = fundamentalsOptions
         let pendingFundamentals = threads > 1 ? fundamentalsPath.map { path in
             BackgroundWork { () -> Result<FundamentalsLoadResult, IngestError> in
                 do throws(IngestError) { return .success(try FundamentalsLoader.load(path: path, options: fOptions)) } catch { return .failure(error) }
@@ -90,7 +91,7 @@ public struct LayoffDataset: Sendable {
         let eventsLoad: EventLoadResult
         if let eventsPath {
             eventsLoad = try EventLoader.load(path: eventsPath, options: eventOptions, threads: threads,
-                                              minimumSplitBytes: EventLoader.minimumSplitBytes, alongside: joinAlongside)
+                                              tuning: SegmentTuning(), alongside: joinAlongside)
             inputs.append(DatasetInput(role: "events", displayName: displayName(eventsPath), path: eventsPath,
                                        embeddedBytes: nil, rows: eventsLoad.rowsRead))
         } else {
@@ -115,7 +116,8 @@ public struct LayoffDataset: Sendable {
                                        path: fundamentalsPath, embeddedBytes: nil, rows: f.rowsRead))
         } else if useEmbeddedFundamentals ?? (eventsPath == nil) {
             let bytes = Array(EmbeddedDatasets.companyFundamentals.utf8)
-            let f = try FundamentalsLoader.load(bytes: bytes, name: embeddedFundamentalsName, options: fOptions)
+            let f = try FundamentalsLoader.load(bytes: bytes, name: embeddedFundamentalsName,
+                                                options: FundamentalsLoadOptions(skipInvalid: fOptions.skipInvalid))
             fundamentalsLoad = f
             inputs.append(DatasetInput(role: "fundamentals", displayName: embeddedFundamentalsName, path: nil,
                                        embeddedBytes: bytes, rows: f.rowsRead))

@@ -38,7 +38,7 @@ struct SummaryCommand: LayoffsSubcommand {
     var isQuiet: Bool { output.quiet }
 
     func execute(in env: ExecutionEnvironment) throws -> CommandOutput {
-        let data = try input.load(env, wantFundamentals: false)
+        let data = try input.load(env, wantFundamentals: false, columns: analysisColumns.union(["industry"]))
         let s = LayoffSummary(events: data.events, asOf: try parseDay(asOf, option: "--as-of"), top: top)
         let out = CommandOutput()
         out.format = output.format
@@ -156,7 +156,7 @@ struct RollingCommand: LayoffsSubcommand {
 
     func execute(in env: ExecutionEnvironment) throws -> CommandOutput {
         if let series { return try aggregate(series, env) }
-        let data = try input.load(env)
+        let data = try input.load(env, columns: analysisColumns.union([by].compactMap { $0 }))
         let rr: RollingRates
         do {
             rr = try RollingRates(events: data.events, workforce: data.workforce, window: try parseWindow(),
@@ -274,7 +274,7 @@ struct YoYCommand: LayoffsSubcommand {
     enum PeriodOption: String, ExpressibleByArgument, CaseIterable { case month, quarter, year }
 
     func execute(in env: ExecutionEnvironment) throws -> CommandOutput {
-        let data = try input.load(env, wantFundamentals: false)
+        let data = try input.load(env, wantFundamentals: false, columns: analysisColumns.union([by].compactMap { $0 }))
         let grouping: Grouping = by.map { .by($0) } ?? .overall
         let out = CommandOutput()
         out.format = output.format
@@ -360,7 +360,7 @@ struct ValidateCommand: LayoffsSubcommand {
     func execute(in env: ExecutionEnvironment) throws -> CommandOutput {
         var lenient = input
         lenient.skipInvalid = true
-        let data = try lenient.load(env, wantFundamentals: true)
+        let data = try lenient.load(env, wantFundamentals: true, columns: analysisColumns)
         let out = CommandOutput()
         out.format = format
         var problems = data.eventsLoad.problems
@@ -371,7 +371,7 @@ struct ValidateCommand: LayoffsSubcommand {
                                                           .init("Problem", key: "problem")])
         for p in problems {
             t.append([.text(env.scrubPaths(p.file)), .integer(p.line), .text("\(p.column) (\(p.columnName))"), .text(p.value),
-                      .text(p.issue + "; expected " + p.expected)])
+                      .text(optionText(p.issue + "; expected " + p.expected))])
         }
         var summary: [String] = []
         for i in data.inputs where i.role != "aliases" {
@@ -395,7 +395,7 @@ struct ValidateCommand: LayoffsSubcommand {
             if problems.isEmpty {
                 out.write("No problems found.\n")
             } else if format == .table {
-                for p in problems { out.write(env.scrubPaths(p.description) + "\n") }
+                for p in problems { out.write(optionText(env.scrubPaths(p.description)) + "\n") }
             } else {
                 out.write(render(t, as: .markdown))
             }

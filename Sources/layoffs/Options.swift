@@ -17,8 +17,14 @@ struct InputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Extra company-name aliases, a CSV with columns alias,company.", valueName: "file"))
     var aliases: String?
 
-    @Option(help: ArgumentHelp("Column mapping for other layouts: canonical=header pairs, comma-separated (e.g. date=notice_date,total_laid_off=jobs).", valueName: "pairs"))
+    @Option(help: ArgumentHelp("Column mapping for an events file in another layout: canonical=header pairs, comma-separated (e.g. company=employer_name,date=notice_date,total_laid_off=jobs). Headers match whatever their case, spaces and separators.", valueName: "pairs"))
     var map: String?
+
+    @Option(name: .customLong("map-fundamentals"), help: ArgumentHelp("Column mapping for a fundamentals file in another layout: canonical=header pairs for company, fiscal_year, employees, revenue, revenue_growth (e.g. employees=Number_of_employees,revenue=Revenues_M).", valueName: "pairs"))
+    var mapFundamentals: String?
+
+    @Option(name: .customLong("fundamentals-year"), help: ArgumentHelp("Fiscal year of every fundamentals row, for a file without a fiscal_year column (a yearly list such as the Fortune 1000).", valueName: "year"))
+    var fundamentalsYear: Int?
 
     @Option(name: .customLong("percent-scale"), help: "1 if percentage_laid_off holds fractions (0–1), 100 if it holds percents.")
     var percentScale: Double = 1
@@ -37,20 +43,32 @@ struct InputOptions: ParsableArguments {
             throw ValidationError("--percent-scale must be 1 (fractions) or 100 (percents), not \(NumberFormat.shortest(percentScale) ?? "\(percentScale)")")
         }
         guard lag >= 0 && lag <= 10 else { throw ValidationError("--lag must be between 0 and 10") }
+        if let y = fundamentalsYear, !(1800...2200).contains(y) { throw ValidationError("--fundamentals-year must be a year between 1800 and 2200") }
         _ = try parsedMapping()
+        _ = try parsedFundamentalsMapping()
     }
 
     /// `--map` as canonical → header.
     func parsedMapping() throws -> [String: String] {
-        guard let map, !map.isEmpty else { return [:] }
+        try Self.mapping(map, option: "--map", canonical: EventLoader.canonicalColumns)
+    }
+
+    /// `--map-fundamentals` as canonical → header.
+    func parsedFundamentalsMapping() throws -> [String: String] {
+        try Self.mapping(mapFundamentals, option: "--map-fundamentals", canonical: FundamentalsLoader.canonicalColumns)
+    }
+
+    /// `text` (canonical=header pairs separated by commas) as canonical → header.
+    static func mapping(_ text: String?, option: String, canonical: [String]) throws -> [String: String] {
+        guard let text, !text.isEmpty else { return [:] }
         var out: [String: String] = [:]
-        for pair in map.split(separator: ",") {
+        for pair in text.split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces }
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw ValidationError("--map expects canonical=header pairs separated by commas; got '\(pair)'")
+                throw ValidationError("\(option) expects canonical=header pairs separated by commas; got '\(pair)'")
             }
-            guard EventLoader.canonicalColumns.contains(parts[0]) else {
-                throw ValidationError("--map: '\(parts[0])' is not a known column; the known columns are: \(EventLoader.canonicalColumns.joined(separator: ", "))")
+            guard canonical.contains(parts[0]) else {
+                throw ValidationError("\(option): '\(parts[0])' is not a known column; the known columns are: \(canonical.joined(separator: ", "))")
             }
             out[parts[0]] = parts[1]
         }
@@ -58,9 +76,14 @@ struct InputOptions: ParsableArguments {
     }
 
     /// Loads the dataset, turning ingest failures into CLI errors with sysexits codes.
-    func load(_ env: ExecutionEnvironment, wantFundamentals: Bool = true) throws -> LayoffDataset {
+    /// `columns`: the events' columns the command uses (`nil`: all); the others are
+    /// checked, not kept. A column named by `--where`-like options must be listed by the
+    /// command itself.
+    func load(_ env: ExecutionEnvironment, wantFundamentals: Bool = true, columns: Set<String>? = nil) throws -> LayoffDataset {
         let options = EventLoadOptions(columnMapping: try parsedMapping(), percentScale: percentScale,
-                                       skipInvalid: skipInvalid, dedupe: dedupe)
+                                       skipInvalid: skipInvalid, dedupe: dedupe, columns: columns)
+        let fundamentalsOptions = FundamentalsLoadOptions(columnMapping: try parsedFundamentalsMapping(),
+                                                          fiscalYear: fundamentalsYear, skipInvalid: skipInvalid)
         // Progress on stderr for inputs that take a while (a terminal only, never --quiet).
         let big = env.progress ? [data, wantFundamentals ? fundamentals : nil].compactMap { $0 }.filter { fileSize($0) > 32 << 20 } : []
         for path in big { printError("layoffs: reading \(path) (\(fileSize(path) >> 20) MiB)…") }
@@ -68,15 +91,39 @@ struct InputOptions: ParsableArguments {
         do {
             return try LayoffDataset.load(eventsPath: data, fundamentalsPath: wantFundamentals ? fundamentals : nil,
                                           aliasesPath: aliases, eventOptions: options,
-                                          skipInvalidFundamentals: skipInvalid, lag: lag,
+                                          fundamentalsOptions: fundamentalsOptions, lag: lag,
                                           useEmbeddedFundamentals: wantFundamentals && data == nil && fundamentals == nil,
                                           displayName: env.displayName, threads: defaultThreadCount())
         } catch {
-            let text = env.scrubPaths(error.description)
-                .replacingAll("(skip invalid rows to load the rest)", with: "(use --skip-invalid to load the rest)")
-            throw CLIError(message: "layoffs: " + text, code: error.category.exitCode)
+            throw CLIError(message: "layoffs: " + env.scrubPaths(message(for: error)), code: error.category.exitCode)
         }
     }
+
+    /// The text of a load failure, its hints naming this command's options.
+    func message(for error: IngestError) -> String {
+        var file: String?
+        switch error {
+        case .missingColumns(let f, _, _), .missingAnyOf(let f, _, _), .ambiguousColumn(let f, _, _): file = f
+        default: break
+        }
+        let isFundamentals = file != nil && file == fundamentals
+        return optionText(error.describe(mappingOption: isFundamentals ? "--map-fundamentals" : "--map",
+                                         yearOption: isFundamentals ? "--fundamentals-year" : nil))
+    }
+}
+
+/// The events' columns every analysis reads (the join and the workforce need the counts
+/// and fractions); commands add the ones they group or model by.
+let analysisColumns: Set<String> = ["company", "date", "total_laid_off", "percentage_laid_off"]
+
+/// The columns of the cut-size model's table (besides the analysis columns).
+let modelColumns: Set<String> = ["industry", "country", "stage", "funds_raised"]
+
+/// A loader's text (an error, a problem's expected value) with its hints naming the
+/// command-line options that act on them.
+func optionText(_ text: String) -> String {
+    text.replacingAll("(skip invalid rows to load the rest)", with: "(use --skip-invalid to load the rest)")
+        .replacingAll("(for percents, set the percent scale to 100)", with: "(for percents use --percent-scale 100)")
 }
 
 /// Output options shared by the commands that print tables.

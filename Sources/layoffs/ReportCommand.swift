@@ -47,6 +47,8 @@ struct ReportCommand: LayoffsSubcommand {
         add("--fundamentals", input.fundamentals, path: true)
         add("--aliases", input.aliases, path: true)
         add("--map", input.map)
+        add("--map-fundamentals", input.mapFundamentals)
+        add("--fundamentals-year", input.fundamentalsYear.map(String.init))
         if input.percentScale != 1 { add("--percent-scale", "100") }
         if input.skipInvalid { parts.append("--skip-invalid") }
         if input.dedupe { parts.append("--dedupe") }
@@ -66,7 +68,7 @@ struct ReportCommand: LayoffsSubcommand {
             // Hash the input files for provenance while they are parsed.
             options.digests = PendingDigests(paths: [input.data, input.fundamentals, input.aliases].compactMap { $0 })
         }
-        let data = try input.load(env)
+        let data = try input.load(env, columns: analysisColumns.union(modelColumns).union([by]))
         options.asOf = try parseDay(asOf, option: "--as-of")
         options.groupBy = by
         options.window = try TrailingWindow(parsing: window)

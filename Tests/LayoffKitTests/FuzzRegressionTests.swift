@@ -27,7 +27,7 @@ import StatKit
         let csv = "company,date,region\nA,2024-01-01,\u{C5}land\nB,2024-01-01,A\u{30A}land\nC,2024-01-01,\u{212B}land\n"
         let r = try EventLoader.load(bytes: bytes(csv), name: "e.csv")
         #expect(r.events.extra.count == 1)
-        #expect(r.events.extra[0].values.codes == [0, 0, 0])
+        #expect(r.events.extra[0].values.dictionaryEncoded.codes == [0, 0, 0])
     }
 
     /// Found by the bad-input corpus: year-over-year on an event dated in 9999 crashed

@@ -90,7 +90,7 @@ private func problems(_ text: String, _ options: EventLoadOptions = .init()) -> 
             "P:3:3 (total_laid_off): \"-5\" is negative; expected a whole number of jobs ≥ 0 such as 16000 or 16,000",
             "P:4:3 (total_laid_off): \"12.5\" is not a whole number; expected a whole number of jobs ≥ 0 such as 16000 or 16,000",
             "P:5:3 (total_laid_off): \"many\" is not a number; expected a whole number of jobs ≥ 0 such as 16000 or 16,000",
-            "P:5:5 (percentage_laid_off): \"1.5\" is out of range; expected a fraction between 0 and 1 (for percents use percent scale 100)",
+            "P:5:5 (percentage_laid_off): \"1.5\" is out of range; expected a fraction between 0 and 1 (for percents, set the percent scale to 100)",
             "P:7:1 (company): \"\" is missing; expected a company name",
             "P:7:9 (funds_raised): \"abc\" is not a number; expected millions of US dollars ≥ 0 such as 1200, 1,200 or $1,200",
             "P:8:4 (date): \"\" is missing; expected a date, M/D/YYYY or YYYY-MM-DD",
@@ -118,8 +118,8 @@ private func problems(_ text: String, _ options: EventLoadOptions = .init()) -> 
         let r = try load(text, .init(percentScale: 100))
         #expect(r.events.fraction == NumericColumn([0.15, 1.0, 0.005]))
         #expect(problems(text) == [
-            "e.csv:2:3 (percentage_laid_off): \"15\" is out of range; expected a fraction between 0 and 1 (for percents use percent scale 100)",
-            "e.csv:3:3 (percentage_laid_off): \"100\" is out of range; expected a fraction between 0 and 1 (for percents use percent scale 100)",
+            "e.csv:2:3 (percentage_laid_off): \"15\" is out of range; expected a fraction between 0 and 1 (for percents, set the percent scale to 100)",
+            "e.csv:3:3 (percentage_laid_off): \"100\" is out of range; expected a fraction between 0 and 1 (for percents, set the percent scale to 100)",
         ])
         #expect(problems("company,date,percentage_laid_off\nA,1/2/2024,-1\nB,1/2/2024,x\n", .init(percentScale: 100)) == [
             "e.csv:2:3 (percentage_laid_off): \"-1\" is out of range; expected a percent between 0 and 100",
@@ -152,7 +152,9 @@ private func problems(_ text: String, _ options: EventLoadOptions = .init()) -> 
         let e: IngestError?
         do { _ = try EventLoader.load(path: IngestPaths.fixture("warn-notices.csv")); e = nil } catch { e = error }
         let file = IngestPaths.fixture("warn-notices.csv")
-        #expect(e?.description == "\(file):1: no column 'company' (required); the columns are: employer, city, notice_date, jobs, pct, date")
+        #expect(e?.description == "\(file):1: no column 'company' (required); the columns are: employer, city, notice_date, jobs, pct, date"
+            + "; name the file's columns with a column mapping (e.g. company=employer)")
+        #expect(e?.describe(mappingOption: "--map").hasSuffix("; name the file's columns with --map (e.g. --map company=employer)") == true)
         #expect(e?.category == .dataError)
         // A mapping to a header that does not exist.
         #expect(throws: IngestError.missingColumns(file: "e.csv", missing: [(header: "jobs", canonical: "total_laid_off")],
@@ -161,7 +163,8 @@ private func problems(_ text: String, _ options: EventLoadOptions = .init()) -> 
         }
         let missingBoth = IngestError.missingColumns(file: "e.csv", missing: [(header: "company", canonical: "company"), (header: "notice_date", canonical: "date")],
                                                      available: ["x"])
-        #expect(missingBoth.description == "e.csv:1: no column 'company' (required), 'notice_date' (mapped to 'date'); the columns are: x")
+        #expect(missingBoth.description == "e.csv:1: no column 'company' (required), 'notice_date' (mapped to 'date'); the columns are: x"
+            + "; name the file's columns with a column mapping (e.g. company=<column>)")
         #expect(throws: missingBoth) { try load("x\n1\n", .init(columnMapping: ["date": "notice_date"])) }
         #expect(throws: IngestError.invalidOptions("column mapping: 'jobz' is not a known column; the known columns are: company, location, total_laid_off, date, percentage_laid_off, industry, source, stage, funds_raised, country, date_added")) {
             try load("company,date\n", .init(columnMapping: ["jobz": "jobs"]))
@@ -213,5 +216,23 @@ private func problems(_ text: String, _ options: EventLoadOptions = .init()) -> 
         #expect(amazon.allSatisfy { t.cut[$0] == nil })
         #expect(t.day.min()?.description.hasPrefix("2020-03") == true)
         #expect(t.day.max()?.description.hasPrefix("2026-01") == true)
+    }
+
+    /// Header names match the canonical names whatever their letter case, surrounding
+    /// spaces and word separators; a name written exactly wins; two loose matches are an
+    /// error naming both.
+    @Test func headersMatchWhateverTheirCaseAndSpaces() throws {
+        let r = try load(" Company ,DATE, total_laid_off ,Total Laid-Off Note\nA,1/2/2024,5,x\n")
+        #expect(r.events.company[0] == "A" && r.events.day[0] == Day(year: 2024, month: 1, day: 2))
+        #expect(r.events.cut == NumericColumn([5]))
+        #expect(r.events.extra.map(\.name) == ["Total Laid-Off Note"])
+        let exact = try load("Date,date,company\n1/1/2020,2/2/2021,A\n")
+        #expect(exact.events.day == [Day(year: 2021, month: 2, day: 2)] && exact.events.extra.map(\.name) == ["Date"])
+        #expect(throws: IngestError.ambiguousColumn(file: "e.csv", column: "date", headers: ["Date", "DATE"])) {
+            try load("company,Date,DATE\nA,1/1/2020,1/1/2020\n")
+        }
+        // A mapped header is matched the same way.
+        let mapped = try load("Employer Name,notice date\nA,1/1/2020\n", .init(columnMapping: ["company": "employer_name", "date": "Notice_Date"]))
+        #expect(mapped.events.company[0] == "A" && mapped.events.count == 1)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LayoffKit
 
@@ -73,5 +74,38 @@ import Testing
             try FundamentalsLoader.load(bytes: Array(text.utf8), name: "f.csv",
                                         options: .init(columnMapping: options.columnMapping))
         }
+    }
+
+    /// Headers match whatever their case, surrounding spaces and word separators; a file
+    /// with none of employees, revenue and revenue growth is refused (it could be joined to
+    /// nothing), its message naming a mapping that would read it.
+    @Test func headersMatchLooselyAndValueColumnsAreNeeded() throws {
+        let text = " COMPANY ,Fiscal Year,employees\nA,2022,10\n"
+        let r = try FundamentalsLoader.load(bytes: Array(text.utf8), name: "f.csv")
+        #expect(r.fundamentals.company == ["A"] && r.fundamentals.fiscalYear == [2022] && r.fundamentals.employees == NumericColumn([10]))
+        let other = "Company,Number_of_employees,Revenues_M\nA,10,5\n"
+        let e = IngestError.missingAnyOf(file: "f.csv", columns: ["employees", "revenue", "revenue_growth"],
+                                         available: ["Company", "Number_of_employees", "Revenues_M"])
+        #expect(throws: e) { try FundamentalsLoader.load(bytes: Array(other.utf8), name: "f.csv", options: .init(fiscalYear: 2022)) }
+        #expect(e.description == "f.csv:1: no column 'employees', 'revenue' or 'revenue_growth' (one is needed); the columns are: "
+            + "Company, Number_of_employees, Revenues_M; name the file's columns with a column mapping (e.g. employees=Number_of_employees)")
+        let noYear = IngestError.missingColumns(file: "f.csv", missing: [(header: "fiscal_year", canonical: "fiscal_year")],
+                                                available: ["Company", "Number_of_employees", "Revenues_M"])
+        #expect(noYear.describe(mappingOption: "--map-fundamentals", yearOption: "--fundamentals-year")
+            == "f.csv:1: no column 'fiscal_year' (required); the columns are: Company, Number_of_employees, Revenues_M; give every "
+            + "row's fiscal year with --fundamentals-year (e.g. --fundamentals-year 2022) and name the file's columns with "
+            + "--map-fundamentals (e.g. --map-fundamentals employees=Number_of_employees)")
+    }
+
+    /// The Fortune 1000 list read with a mapping and a year.
+    @Test func fortuneListMapped() throws {
+        let path = IngestPaths.fortune
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let options = FundamentalsLoadOptions(columnMapping: ["employees": "Number_of_employees", "revenue": "Revenues_M",
+                                                              "revenue_growth": "RevenuePercentChange"], fiscalYear: 2022)
+        let r = try FundamentalsLoader.load(path: path, options: options)
+        #expect(r.fundamentals.count == 1_000 && r.problems.isEmpty)
+        #expect(r.fundamentals.company[0] == "Walmart" && r.fundamentals.employees[0] == 2_100_000)
+        #expect(throws: (any Error).self) { try FundamentalsLoader.load(path: path) }
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import Synchronization
 @testable import LayoffKit
+@testable import StatKit
 
 /// The events loader parsing a file in segments on several threads must give exactly what
 /// the one-thread loader gives — rows, levels and their order, line numbers, problems,
@@ -42,20 +44,19 @@ import Testing
     }
 
     static func outcome(_ path: String, threads: Int, options: EventLoadOptions,
-                        steal: (minimum: Int, chunk: Int, count: TakeOverCount)? = nil) -> String {
+                        steal: (minimum: Int, chunk: Int, report: SegmentReport)? = nil) -> String {
         do {
-            let r = try steal.map { s throws(IngestError) in
-                try EventLoader.load(path: path, options: options, threads: threads, minimumSplitBytes: 0,
-                                     minimumStealBytes: s.minimum, chunkSize: s.chunk, takenOver: s.count)
-            } ?? EventLoader.load(path: path, options: options, threads: threads, minimumSplitBytes: 0)
+            let tuning = steal.map { SegmentTuning(minimumSplitBytes: 0, minimumStealBytes: $0.minimum, chunkSize: $0.chunk, report: $0.report) }
+                ?? SegmentTuning(minimumSplitBytes: 0)
+            let r = try EventLoader.load(path: path, options: options, threads: threads, tuning: tuning)
             let t = r.events
             var out = "rows \(r.rowsRead) excluded \(r.excludedByReason.sorted { $0.key < $1.key }) dropped \(r.duplicatesDropped)\n"
             out += "dups \(r.duplicates.map { "\($0.line)<\($0.firstLine)" })\nproblems \(r.problems.map(\.description))\n"
-            out += "levels \(t.company.levels) \(t.location.levels) \(t.extra.map(\.values.levels))\n"
+            out += "levels \(t.company.levels) \(t.location.levels)\n"
             for i in 0..<t.count {
                 out += "\(t.line[i]) \(t.company.codes[i]) \(t.location.codes[i]) \(t.day[i]) \(t.cut[i] as Any) "
                     + "\(t.fraction[i] as Any) \(t.industry[i] ?? "-") \(t.fundsRaised[i] as Any) \(t.dateAdded[i] as Any) "
-                    + "\(t.extra[0].values.codes[i])\n"
+                    + "\(t.extra[0].values[i] ?? "-")\n"
             }
             return out
         } catch {
@@ -93,10 +94,10 @@ import Testing
             for threads in [2, 3, 5] {
                 for (minimum, chunk) in [(2, 64), (512, 256), (4096, 1024), (2, 16)] {
                     for _ in 0..<3 {
-                        let count = TakeOverCount()
-                        #expect(Self.outcome(path, threads: threads, options: options, steal: (minimum, chunk, count)) == reference,
+                        let report = SegmentReport()
+                        #expect(Self.outcome(path, threads: threads, options: options, steal: (minimum, chunk, report)) == reference,
                                 "threads \(threads), minimum \(minimum), chunk \(chunk)")
-                        takenOver += count.value
+                        takenOver += report.takenOver.load(ordering: .relaxed)
                     }
                 }
             }
@@ -121,13 +122,13 @@ import Testing
     @Test func duplicatesOnTwoThreadsMatchBruteForce() throws {
         let path = try Self.write(Self.trickyFile(rows: 70_000, seed: 6, badRows: false))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let r = try EventLoader.load(path: path, options: .init(), threads: 2, minimumSplitBytes: 0)
+        let r = try EventLoader.load(path: path, options: .init(), threads: 2, tuning: SegmentTuning(minimumSplitBytes: 0))
         let t = r.events
         var first: [String: Int] = [:]
         var expected: [DuplicateEvent] = []
         for i in 0..<t.count {
-            let key = "\(t.company.codes[i]) \(t.location.codes[i]) \(t.industry.codes[i]) \(t.source.codes[i]) "
-                + "\(t.stage.codes[i]) \(t.country.codes[i]) \(t.extra[0].values.codes[i]) \(t.day[i]) "
+            let key = "\(t.company.codes[i]) \(t.location.codes[i]) \(t.industry.codes[i]) \(t.source[i] ?? "-") "
+                + "\(t.stage.codes[i]) \(t.country.codes[i]) \(t.extra[0].values[i] ?? "-") \(t.day[i]) "
                 + "\(t.dateAdded[i] as Any) \(t.cut[i] as Any) \(t.fraction[i] as Any) \(t.fundsRaised[i] as Any)"
             if let f = first[key] {
                 expected.append(DuplicateEvent(line: Int(t.line[i]), firstLine: Int(t.line[f])))
@@ -155,12 +156,12 @@ import Testing
     @Test func splitOffsetsFollowLineFeeds() throws {
         let path = try Self.write("h\n" + String(repeating: "abcdefghi\n", count: 100))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let splits = EventLoader.splitOffsets(path: path, from: 2, size: 1002, parts: 4)
+        let splits = splitOffsets(path: path, from: 2, size: 1002, parts: 4)
         #expect(splits == [252, 502, 752])
         // A file without line feeds after the first part cannot be split.
         let flat = try Self.write("h\n" + String(repeating: "x", count: 1000))
         defer { try? FileManager.default.removeItem(atPath: flat) }
-        #expect(EventLoader.splitOffsets(path: flat, from: 2, size: 1002, parts: 4).isEmpty)
+        #expect(splitOffsets(path: flat, from: 2, size: 1002, parts: 4).isEmpty)
     }
 }
 

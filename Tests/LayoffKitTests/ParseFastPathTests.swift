@@ -195,11 +195,11 @@ import Synchronization
             for threads in [1, 2] {
                 for forced: UInt32? in [nil, 7] {
                     var t = r.events
-                    let (found, dropped) = EventLoader.findDuplicates(in: &t, dedupe: false, threads: threads, forcedHash: forced)
+                    let (found, dropped) = DuplicateSearch.find(in: &t, others: nil, dedupe: false, threads: threads, forcedHash: forced)
                     #expect(found == expected && dropped == 0, "case \(k), \(threads) threads, hash \(forced as Any)")
                 }
                 var t = r.events
-                let (found, dropped) = EventLoader.findDuplicates(in: &t, dedupe: true, threads: threads)
+                let (found, dropped) = DuplicateSearch.find(in: &t, others: nil, dedupe: true, threads: threads)
                 #expect(found == expected && dropped == expected.count && t.count == r.events.count - expected.count)
                 #expect(EventsParseFastPathTests.bruteForceDuplicates(t).isEmpty)
             }
@@ -211,7 +211,7 @@ import Synchronization
     /// over many days, and rows that agree on company, location, day and cut (the fields
     /// hashed) but differ elsewhere (the near duplicates), with one thread and two.
     @Test func duplicateBucketsAgainstBruteForce() throws {
-        let n = EventLoader.bucketRows
+        let n = DuplicateSearch.bucketRows
         let cases = [(rows: 3 * n, days: 1), (rows: 2 * n + 7, days: 3), (rows: n + 1, days: 1_500), (rows: 20_000, days: 5)]
         for (k, c) in cases.enumerated() {
             let bytes = EventsParseFastPathTests.duplicateRichFile(rows: c.rows, days: c.days, firstYear: 2021, farDays: false,
@@ -221,31 +221,31 @@ import Synchronization
             #expect(expected.count > c.rows / 50, "case \(k): \(expected.count) duplicates")
             for threads in [1, 2] {
                 var t = events
-                let (found, _) = EventLoader.findDuplicates(in: &t, dedupe: false, threads: threads)
+                let (found, _) = DuplicateSearch.find(in: &t, others: nil, dedupe: false, threads: threads)
                 #expect(found == expected, "case \(k), \(threads) threads")
             }
         }
     }
 
-    /// Many near duplicates (one company, place, day and cut, each row with a source of
-    /// its own, some rows repeated exactly): the rows share the search's hash, so the
+    /// Many near duplicates (one company, place, day, cut and source, each row with a stage
+    /// of its own, some rows repeated exactly): the rows share the search's hash, so the
     /// bucket is searched again by the hash of all fields (counted), and the pairs are
     /// brute force's, with one thread and two.
     @Test func nearDuplicatesFallBackToTheFullHash() throws {
         var lines = ["company,location,total_laid_off,date,percentage_laid_off,industry,source,stage,funds_raised,country,date_added"]
         for i in 0..<6_000 {
-            let source = i % 7 == 3 ? "https://example.org/same" : "https://example.org/\(i)"
-            lines.append("Acme,Boston,100,2024-03-01,0.1,Retail,\(source),Post-IPO,5,United States,2024-03-02")
+            let stage = i % 7 == 3 ? "Post-IPO" : "Series \(i)"
+            lines.append("Acme,Boston,100,2024-03-01,0.1,Retail,https://example.org/same,\(stage),5,United States,2024-03-02")
         }
         let events = try EventLoader.load(bytes: Array((lines.joined(separator: "\n") + "\n").utf8), name: "near.csv").events
         let expected = EventsParseFastPathTests.bruteForceDuplicates(events)
         #expect(expected.count == 6_000 / 7 - 1)
         for threads in [1, 2] {
-            let before = EventLoader.fullHashSearches.load(ordering: .relaxed)
+            let before = DuplicateSearch.fullHashSearches.load(ordering: .relaxed)
             var t = events
-            let (found, _) = EventLoader.findDuplicates(in: &t, dedupe: false, threads: threads)
+            let (found, _) = DuplicateSearch.find(in: &t, others: nil, dedupe: false, threads: threads)
             #expect(found == expected, "\(threads) threads")
-            #expect(EventLoader.fullHashSearches.load(ordering: .relaxed) > before)
+            #expect(DuplicateSearch.fullHashSearches.load(ordering: .relaxed) > before)
         }
     }
 
@@ -278,7 +278,7 @@ import Synchronization
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("companies-\(UUID().uuidString).csv").path
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let two = try EventLoader.load(path: path, options: EventLoadOptions(skipInvalid: true), threads: 2, minimumSplitBytes: 0)
+        let two = try EventLoader.load(path: path, options: EventLoadOptions(skipInvalid: true), threads: 2, tuning: SegmentTuning(minimumSplitBytes: 0))
         #expect(two.events.company.levels == expectedLevels)
         #expect(two.events.company.codes == one.events.company.codes)
     }

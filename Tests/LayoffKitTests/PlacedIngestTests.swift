@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import LayoffKit
-import StatKit
+@testable import StatKit
 
 /// Segments of a parallel events load write their rows in place, into the final columns,
 /// from an estimated start row. Whatever the estimate (exact, too early so that a segment
@@ -16,27 +16,31 @@ import StatKit
         var out = "rows \(r.rowsRead) count \(t.count) excluded \(r.excludedByReason.sorted { $0.key < $1.key })"
             + " dropped \(r.duplicatesDropped)\ndups \(r.duplicates.map { "\($0.line)<\($0.firstLine)" })\n"
             + "problems \(r.problems.map(\.description))\n"
-        let text = [t.company, t.location, t.industry, t.source, t.stage, t.country] + t.extra.map(\.values)
+        let text = [t.company, t.location, t.industry, t.stage, t.country]
         out += "extras \(t.extra.map(\.name))\n"
         for c in text { out += "levels \(c.levels)\ncodes \(c.codes)\n" }
+        for c in [t.source] + t.extra.map(\.values) { out += "strings \((0..<c.count).map { c[$0] ?? "-" })\n" }
         func numbers(_ c: NumericColumn) -> String {
             "\(c.values.indices.map { c.isPresent[$0] ? String(c.values[$0].bitPattern, radix: 16) : "-" })"
         }
         out += "cut \(numbers(t.cut))\nfraction \(numbers(t.fraction))\nfunds \(numbers(t.fundsRaised))\n"
         out += "day \(t.day.map(\.number))\nadded \(t.dateAdded.map { $0?.number ?? -1 })\nline \(t.line)\n"
         for c in text where c.codes.count != t.count { out += "ragged text column\n" }
+        for c in [t.source] + t.extra.map(\.values) where c.count != t.count { out += "ragged text column\n" }
         if t.cut.isPresent.count != t.count || t.dateAdded.count != t.count || t.line.count != t.count {
             out += "ragged column\n"
         }
         return out
     }
 
-    static func load(_ path: String, threads: Int, options: EventLoadOptions, placement: PlacementKnobs = .init(),
-                     steal: (minimum: Int, chunk: Int)? = nil, takenOver: TakeOverCount? = nil) -> String {
+    static func load(_ path: String, threads: Int, options: EventLoadOptions, placement: SegmentTuning = .init(),
+                     steal: (minimum: Int, chunk: Int)? = nil) -> String {
         do {
-            let r = try EventLoader.load(path: path, options: options, threads: threads, minimumSplitBytes: 0,
-                                         minimumStealBytes: steal?.minimum ?? 8 << 20, chunkSize: steal?.chunk ?? 1 << 20,
-                                         takenOver: takenOver, placement: placement)
+            var tuning = placement
+            tuning.minimumSplitBytes = 0
+            tuning.minimumStealBytes = steal?.minimum ?? 8 << 20
+            tuning.chunkSize = steal?.chunk ?? 1 << 20
+            let r = try EventLoader.load(path: path, options: options, threads: threads, tuning: tuning)
             return detail(r)
         } catch {
             return "error \(error)"
@@ -60,9 +64,9 @@ import StatKit
             let reference = Self.reference(path, options: options)
             #expect(reference.hasPrefix("rows"))
             for threads in [2, 3, 5, 16] {
-                let stats = PlacementStats()
+                let stats = SegmentReport()
                 let got = Self.load(path, threads: threads, options: options,
-                                    placement: PlacementKnobs(rowEstimateScale: scale, stats: stats))
+                                    placement: SegmentTuning(rowEstimateScale: scale, report: stats))
                 #expect(got == reference, "scale \(scale), threads \(threads)")
                 let fellBack = stats.fellBack.load(ordering: .relaxed)
                 #expect(!fellBack)
@@ -87,7 +91,7 @@ import StatKit
             #expect(reference.hasPrefix(options.skipInvalid ? "rows" : "error"))
             for threads in [2, 4, 7] {
                 #expect(Self.load(path, threads: threads, options: options,
-                                  placement: PlacementKnobs(rowEstimateScale: scale)) == reference,
+                                  placement: SegmentTuning(rowEstimateScale: scale)) == reference,
                         "scale \(scale), threads \(threads)")
             }
         }
@@ -106,12 +110,11 @@ import StatKit
             for threads in [2, 3, 5] {
                 for steal in [(minimum: 2, chunk: 64), (minimum: 512, chunk: 256), (minimum: 2, chunk: 16)] {
                     for _ in 0..<2 {
-                        let count = TakeOverCount()
+                        let report = SegmentReport()
                         #expect(Self.load(path, threads: threads, options: options,
-                                          placement: PlacementKnobs(rowEstimateScale: scale), steal: steal,
-                                          takenOver: count) == reference,
+                                          placement: SegmentTuning(rowEstimateScale: scale, report: report), steal: steal) == reference,
                                 "scale \(scale), threads \(threads), steal \(steal)")
-                        takenOver += count.value
+                        takenOver += report.takenOver.load(ordering: .relaxed)
                     }
                 }
             }
@@ -127,9 +130,9 @@ import StatKit
         let reference = Self.reference(path, options: .init())
         for capacity in [1, 100, 1_000] {
             for threads in [2, 5] {
-                let stats = PlacementStats()
+                let stats = SegmentReport()
                 #expect(Self.load(path, threads: threads, options: .init(),
-                                  placement: PlacementKnobs(capacity: capacity, stats: stats)) == reference,
+                                  placement: SegmentTuning(capacity: capacity, report: stats)) == reference,
                         "capacity \(capacity), threads \(threads)")
                 let fellBack = stats.fellBack.load(ordering: .relaxed)
                 #expect(fellBack)
@@ -167,13 +170,11 @@ import StatKit
                     q[starts[i] + r] = Double(1000 * i + r)
                 }
             }
-            // Codes of the runs after the first map through `map`: c → c + 1 (missing, -1, stays).
-            let map: [Int32] = (0..<7000).map { Int32($0 + 1) }
-            plan.move(q)
-            plan.move(p, maps: (0..<k).map { $0 == 0 ? nil : map })
+            plan.move(UnsafeMutableRawPointer(q), stride: 8)
+            plan.move(UnsafeMutableRawPointer(p), stride: 4)
             var expectedCodes: [Int32] = [], expectedValues: [Double] = []
             for i in 0..<k {
-                expectedCodes += (0..<counts[i]).map { $0 % 7 == 3 ? -1 : Int32(1000 * i + $0 + (i == 0 ? 0 : 1)) }
+                expectedCodes += (0..<counts[i]).map { $0 % 7 == 3 ? -1 : Int32(1000 * i + $0) }
                 expectedValues += (0..<counts[i]).map { Double(1000 * i + $0) }
                 expectedCodes += [Int32](repeating: -99, count: overflows[i])
                 expectedValues += [Double](repeating: -99, count: overflows[i])
@@ -190,11 +191,10 @@ import StatKit
 
     /// Room is claimed under the limit only, and a cut never gives away a claimed row.
     @Test func claimsAndCutsNeverOverlap() {
-        let p = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        let p = UnsafeMutableRawPointer.allocate(byteCount: 4, alignment: 4)
         defer { p.deallocate() }
-        let columns = PlacedColumns(codes: [], day: UnsafeMutableRawPointer(p).assumingMemoryBound(to: Day.self),
-                                    values: [], present: [], added: p, line: p, capacity: 1_000)
-        let rows = PlacedRows(columns: columns, byteStart: 0, start: 10, limit: 200, rowsPerByte: 0.1)
+        let lanes = FinalLanes(bases: [p], kinds: [.int32], capacity: 1_000)
+        let rows = PlacedRows(lanes: lanes, byteStart: 0, start: 10, limit: 200, rowsPerByte: 0.1)
         #expect(rows.claim(50) == (at: 10, count: 50))
         // Byte 100 is estimated at row 20, before the 60 claimed: the cut starts at 60.
         let later = rows.cut(at: 100)
@@ -209,11 +209,10 @@ import StatKit
         let none = last.cut(at: 100_000)
         #expect(none.range == (start: 200, end: 200, limit: 200))
         // A dropped segment's rows go to the one before it, unless that one overflowed.
-        later.absorb(last)
+        later.absorb(last, overflowed: false)
         #expect(later.range.limit == 200)
         #expect(later.claim(100) == (at: 170, count: 30))
-        rows.overflowed = true
-        rows.absorb(later)
+        rows.absorb(later, overflowed: true)
         #expect(rows.range.limit == 60)
     }
 }

@@ -44,8 +44,11 @@ public struct FundamentalsLoadResult: Sendable {
 /// Loads company fundamentals from CSV into a ``FundamentalsTable``.
 ///
 /// Layout: `company,fiscal_year,employees,revenue,revenue_growth`; `company` is required,
-/// and `fiscal_year` unless ``FundamentalsLoadOptions/fiscalYear`` gives it. Other
-/// columns (such as `source`) are ignored. Values (surrounding spaces ignored; empty,
+/// `fiscal_year` unless ``FundamentalsLoadOptions/fiscalYear`` gives it, and at least one
+/// of `employees`, `revenue` and `revenue_growth` (a file without them could not be
+/// joined to anything). Header names match whatever their letter case, surrounding spaces
+/// and word separators; other layouts load through ``FundamentalsLoadOptions/columnMapping``.
+/// Other columns (such as `source`) are ignored. Values (surrounding spaces ignored; empty,
 /// `NA`, `N/A`, `NaN`, `null` or `Unknown` is missing):
 /// - `fiscal_year`: a whole number 1800–2200;
 /// - `employees`: a whole number ≥ 0 (`1,541,000` accepted);
@@ -91,10 +94,11 @@ public enum FundamentalsLoader {
     /// grow past it).
     static func load(_ reader: CSVReader, options: FundamentalsLoadOptions, expectedRows: Int) throws(IngestError) -> FundamentalsLoadResult {
         let header = try reader.checkedHeader()
-        let hasYear = header.contains(options.columnMapping["fiscal_year"] ?? "fiscal_year")
+        let year = ColumnLayout.normalized(options.columnMapping["fiscal_year"] ?? "fiscal_year")
+        let hasYear = header.contains { ColumnLayout.normalized($0) == year }
         let layout = try ColumnLayout(file: reader.name, header: header, canonical: canonicalColumns,
                                       required: hasYear || options.fiscalYear == nil ? ["company", "fiscal_year"] : ["company"],
-                                      mapping: options.columnMapping)
+                                      mapping: options.columnMapping, oneOf: ["employees", "revenue", "revenue_growth"])
         var rows = RowBuilder(index: layout.index, fiscalYear: options.fiscalYear,
                               checker: RowChecker(file: reader.name, header: header), expectedRows: expectedRows)
         var read = 0

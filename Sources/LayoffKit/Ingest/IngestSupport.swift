@@ -3,18 +3,28 @@
 /// `description` formats:
 ///
 ///     <CSVError description>                       (syntax, encoding, open and read errors)
-///     FILE:1: no column 'date' (required); the columns are: a, b, c
+///     FILE:1: no column 'date' (required); the columns are: a, b, c; name the file's columns with a column mapping (e.g. date=notice_date)
 ///     FILE:1: no column 'notice_date' (mapped to 'date'); the columns are: a, b, c
+///     FILE:1: no column 'employees', 'revenue' or 'revenue_growth' (one is needed); the columns are: a, b; name ...
+///     FILE:1: columns 'Date' and 'DATE' both match 'date'; name one with a column mapping (e.g. date=Date)
 ///     column mapping: 'jobz' is not a known column; the known columns are: company, ...
 ///     FILE: 3 problems; nothing was loaded (skip invalid rows to load the rest):
 ///       FILE:17:4 (date): "2/30/2024" is not a date; expected M/D/YYYY or YYYY-MM-DD
 ///       ...
+///
+/// Header names match canonical names whatever their letter case, surrounding spaces and
+/// word separators (`Company`, ` total_laid_off `, `Total Laid Off`); ``describe(mappingOption:)``
+/// words the hints for a command-line option.
 public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file could not be opened or read, or is not well-formed CSV.
     case csv(CSVError)
     /// Required columns are absent. Each entry of `missing` is the header name that was
     /// looked for, with its canonical name when a mapping renamed it.
     case missingColumns(file: String, missing: [(header: String, canonical: String)], available: [String])
+    /// None of `columns` is in the file, and at least one is needed.
+    case missingAnyOf(file: String, columns: [String], available: [String])
+    /// Several header names match the canonical name `column` (none exactly).
+    case ambiguousColumn(file: String, column: String, headers: [String])
     /// The options are inconsistent (an unknown canonical name in a column mapping, a
     /// percent scale other than 1 or 100, ...).
     case invalidOptions(String)
@@ -25,18 +35,46 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     public var category: DataErrorCategory {
         switch self {
         case .csv(let e): return e.category
-        case .missingColumns, .invalidOptions, .invalidData: return .dataError
+        case .missingColumns, .missingAnyOf, .ambiguousColumn, .invalidOptions, .invalidData: return .dataError
         }
     }
 
-    public var description: String {
+    public var description: String { describe(mappingOption: nil) }
+
+    /// The description, with the hints naming `mappingOption` (such as `--map`) rather than
+    /// "a column mapping", and `yearOption` (such as `--fundamentals-year`) for the fiscal
+    /// year of every row of a fundamentals file without one.
+    public func describe(mappingOption: String?, yearOption: String? = nil) -> String {
+        func mapping(_ example: String) -> String {
+            mappingOption.map { "with \($0) (e.g. \($0) \(example))" } ?? "with a column mapping (e.g. \(example))"
+        }
         switch self {
         case .csv(let e): return e.description
         case .missingColumns(let file, let missing, let available):
             let what = missing.map { m in
                 m.header == m.canonical ? "'\(m.header)' (required)" : "'\(m.header)' (mapped to '\(m.canonical)')"
             }
-            return "\(file):1: no column \(what.joined(separator: ", ")); the columns are: \(available.joined(separator: ", "))"
+            var s = "\(file):1: no column \(what.joined(separator: ", ")); the columns are: \(available.joined(separator: ", "))"
+            let unmapped = missing.filter { $0.header == $0.canonical }.map(\.canonical)
+            if unmapped == ["fiscal_year"] {
+                // A yearly list (such as the Fortune 1000): a year for every row, and its
+                // columns named when some look like the value columns.
+                s += "; give every row's fiscal year" + (yearOption.map { " with \($0) (e.g. \($0) 2022)" } ?? "")
+                let example = ColumnLayout.example(for: ["employees", "revenue", "revenue_growth"], among: available)
+                if !example.hasSuffix("<column>") { s += " and name the file's columns " + mapping(example) }
+            } else if !unmapped.isEmpty {
+                s += "; name the file's columns " + mapping(ColumnLayout.example(for: unmapped, among: available))
+            }
+            return s
+        case .missingAnyOf(let file, let columns, let available):
+            let names = columns.map { "'\($0)'" }
+            let list = names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + names.last! : names.joined()
+            return "\(file):1: no column \(list) (one is needed); the columns are: \(available.joined(separator: ", "))"
+                + "; name the file's columns " + mapping(ColumnLayout.example(for: columns, among: available))
+        case .ambiguousColumn(let file, let column, let headers):
+            let names = headers.map { "'\($0)'" }
+            return "\(file):1: columns \(names.dropLast().joined(separator: ", ")) and \(names.last ?? "") \(names.count == 2 ? "both" : "all") match '\(column)'; "
+                + "name one " + mapping("\(column)=\(headers.first ?? column)")
         case .invalidOptions(let m): return m
         case .invalidData(let file, let problems):
             let n = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
@@ -50,6 +88,8 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         case (.csv(let x), .csv(let y)): return x == y
         case (.missingColumns(let f1, let m1, let a1), .missingColumns(let f2, let m2, let a2)):
             return f1 == f2 && a1 == a2 && m1.map(\.header) == m2.map(\.header) && m1.map(\.canonical) == m2.map(\.canonical)
+        case (.missingAnyOf(let f1, let c1, let a1), .missingAnyOf(let f2, let c2, let a2)): return f1 == f2 && c1 == c2 && a1 == a2
+        case (.ambiguousColumn(let f1, let c1, let h1), .ambiguousColumn(let f2, let c2, let h2)): return f1 == f2 && c1 == c2 && h1 == h2
         case (.invalidOptions(let x), .invalidOptions(let y)): return x == y
         case (.invalidData(let f1, let p1), .invalidData(let f2, let p2)): return f1 == f2 && p1 == p2
         default: return false
@@ -68,29 +108,82 @@ struct ColumnLayout {
 
     /// Resolves `canonical` names against `header`. A name in `mapping` (canonical →
     /// header) is looked up under its mapped header only; the others under their own
-    /// name, exactly. Required names that cannot be found make an error listing the
-    /// columns that exist.
+    /// name. A header written exactly so is taken; else the one header that matches when
+    /// letter case, surrounding spaces and word separators (spaces, `_`, `-`) are ignored
+    /// (`Company`, ` total_laid_off `, `Total Laid Off`); two such headers are an error.
+    /// Required names that cannot be found make an error listing the columns that exist,
+    /// and so does a file with none of `oneOf` (when given).
     init(file: String, header: [String], canonical: [String], required: Set<String>,
-         mapping: [String: String]) throws(IngestError) {
+         mapping: [String: String], oneOf: [String] = []) throws(IngestError) {
         for key in mapping.keys.sorted() where !canonical.contains(key) {
             throw .invalidOptions("column mapping: '\(key)' is not a known column; the known columns are: "
                 + canonical.joined(separator: ", "))
         }
         self.header = header
-        var position: [String: Int] = [:]
-        for (i, h) in header.enumerated() { position[h] = i }
+        var exact: [String: Int] = [:], loose: [String: [Int]] = [:]
+        for (i, h) in header.enumerated() {
+            if exact[h] == nil { exact[h] = i }
+            loose[ColumnLayout.normalized(h), default: []].append(i)
+        }
         var missing: [(header: String, canonical: String)] = []
-        index = canonical.map { name in
+        var found: [Int?] = []
+        for name in canonical {
             let wanted = mapping[name] ?? name
-            let i = position[wanted]
+            var i = exact[wanted]
+            if i == nil, let matches = loose[ColumnLayout.normalized(wanted)] {
+                if matches.count > 1 { throw .ambiguousColumn(file: file, column: name, headers: matches.map { header[$0] }) }
+                i = matches.first
+            }
             if i == nil && (required.contains(name) || mapping[name] != nil) {
                 missing.append((wanted, name))
             }
-            return i
+            found.append(i)
         }
+        index = found
         if !missing.isEmpty { throw .missingColumns(file: file, missing: missing, available: header) }
-        let used = Set(index.compactMap { $0 })
+        if !oneOf.isEmpty && !oneOf.contains(where: { found[canonical.firstIndex(of: $0)!] != nil }) {
+            throw .missingAnyOf(file: file, columns: oneOf, available: header)
+        }
+        let used = Set(found.compactMap { $0 })
         extras = header.indices.filter { !used.contains($0) }
+    }
+
+    /// `name` lowercased (ASCII), without surrounding spaces, runs of spaces, `_` and `-`
+    /// made one `_`.
+    static func normalized(_ name: String) -> String {
+        var out: [UInt8] = []
+        var gap = false
+        for b in name.utf8 {
+            if b == 32 || b == 9 || b == 95 || b == 45 {
+                gap = !out.isEmpty
+                continue
+            }
+            if gap { out.append(95); gap = false }
+            out.append(b >= 65 && b <= 90 ? b + 32 : b)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Words a header naming each canonical column may hold.
+    private static let synonyms: [String: [String]] = [
+        "company": ["employer", "company"], "date": ["date"], "total_laid_off": ["affected", "laid", "jobs", "employees"],
+        "percentage_laid_off": ["percent"], "fiscal_year": ["year"], "employees": ["employees", "employee", "headcount"],
+        "revenue": ["revenue"], "revenue_growth": ["growth", "change"],
+    ]
+
+    /// An example mapping for the first of `columns` that some header of `available` (not
+    /// named as a canonical column) looks like naming (`date=notice_date`,
+    /// `company=employer_name`); the first of `columns` and a placeholder when none does.
+    static func example(for columns: [String], among available: [String]) -> String {
+        // A header named as a canonical column is that column already.
+        let known = Set(EventLoader.canonicalColumns + FundamentalsLoader.canonicalColumns)
+        let candidates = available.filter { !known.contains(normalized($0)) }
+        for c in columns {
+            for word in synonyms[c] ?? [c] {
+                if let h = candidates.first(where: { normalized($0).contains(word) }) { return "\(c)=\(h)" }
+            }
+        }
+        return "\(columns.first ?? "company")=<column>"
     }
 }
 

@@ -248,8 +248,8 @@ public final class CSVReader {
     /// count from `firstLine` at `start`. The encoding checks of the file's start
     /// (byte-order marks, UTF-16) are not made: they belong to the segment at offset 0.
     ///
-    /// Used to parse a file in parallel pieces; see ``LayoffKit``'s events loader.
-    public convenience init(path: String, segmentStart start: Int, firstLine: Int, chunkSize: Int = 1 << 20) throws(CSVError) {
+    /// Used to parse a file in parallel pieces (``SegmentedCSVParse``).
+    package convenience init(path: String, segmentStart start: Int, firstLine: Int, chunkSize: Int = 1 << 20) throws(CSVError) {
         try self.init(path: path, chunkSize: chunkSize, offset: start)
         line = firstLine
         started = start > 0
@@ -276,7 +276,7 @@ public final class CSVReader {
     /// Lets another thread move this reader's stop while it reads (to take over the rest
     /// of its range): the reader publishes how far it has read and picks up `progress`'s
     /// stop at each read from the file. Replaces any ``stop(at:)``.
-    public func follow(_ progress: SegmentProgress) {
+    package func follow(_ progress: SegmentProgress) {
         self.progress = progress
         stopOffset = progress.stop
         progress.publish(startOffset + bytesRead)
@@ -286,7 +286,7 @@ public final class CSVReader {
     /// offset `offset` (checked before blank lines are skipped), leaving the reader there;
     /// ``position`` then tells where it stopped. `Int.max` removes the limit, and reading
     /// continues where it stopped.
-    public func stop(at offset: Int) { stopOffset = offset }
+    package func stop(at offset: Int) { stopOffset = offset }
 
     /// File offset of the next byte to be parsed.
     public var position: Int { startOffset + bytesRead - end + pos }
@@ -756,39 +756,4 @@ enum UTF8Check {
         }
         return true
     }
-}
-
-/// Where a segment's ``CSVReader`` stops, movable from another thread, and how far the
-/// reader has read: what one thread needs to take over the second half of what another
-/// has left to parse.
-///
-/// The reader (``CSVReader/follow(_:)``) publishes the file offset it has read through
-/// and loads the stop at each read from the file, so a stop moved to beyond the published
-/// offset (by more than one read) takes effect before the reader gets there: it then stops
-/// at the first record boundary at or after the new stop, as with ``CSVReader/stop(at:)``.
-public final class SegmentProgress: Sendable {
-    private let stopOffset: Atomic<Int>
-    private let readOffset: Atomic<Int>
-
-    /// Progress of a reader of the segment from file offset `start` that is to stop at
-    /// file offset `stop` (`Int.max`: the end of the file).
-    public init(start: Int, stop: Int) {
-        stopOffset = Atomic(stop)
-        readOffset = Atomic(start)
-    }
-
-    /// The stop now.
-    public var stop: Int { stopOffset.load(ordering: .acquiring) }
-
-    /// File offset up to which the reader has read (it parses nothing beyond it before
-    /// its next read).
-    public var readThrough: Int { readOffset.load(ordering: .acquiring) }
-
-    /// Moves the stop from `expected` to `offset`; `false` (and nothing changes) when the
-    /// stop is no longer `expected`.
-    public func moveStop(from expected: Int, to offset: Int) -> Bool {
-        stopOffset.compareExchange(expected: expected, desired: offset, ordering: .acquiringAndReleasing).exchanged
-    }
-
-    func publish(_ offset: Int) { readOffset.store(offset, ordering: .releasing) }
 }

@@ -1,0 +1,258 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import StatKit
+
+/// Options of ``EventLoader``.
+public struct EventLoadOptions: Sendable, Equatable {
+    /// Explicit column mapping, canonical name → header in the file, for layouts other
+    /// than the layoffs.fyi export: `["date": "notice_date", "total_laid_off": "jobs"]`.
+    /// Canonical names not in the mapping are looked up under their own name (letter case,
+    /// surrounding spaces and word separators aside). A mapped header that is absent is an error.
+    public var columnMapping: [String: String]
+    /// Scale of `percentage_laid_off`: 1 (a fraction, 0–1; the layoffs.fyi layout) or 100
+    /// (percents, 0–100, divided by 100 on load).
+    public var percentScale: Double
+    /// `false` (default): any problem makes the load fail, listing all problems.
+    /// `true`: rows with problems are left out and counted by reason.
+    public var skipInvalid: Bool
+    /// Drop exact duplicate events (all fields equal), keeping the first. Duplicates are
+    /// reported in ``EventLoadResult/duplicates`` either way.
+    public var dedupe: Bool
+    /// The columns to keep, by canonical name (extra columns by header); `nil` keeps every
+    /// column. `company` and `date` are always kept. The other columns are read and
+    /// checked all the same (their problems are reported, their values take part in the
+    /// search for duplicates) but hold no values (`count` 0) in the loaded table; names the
+    /// file does not have are ignored.
+    public var columns: Set<String>?
+
+    /// Options with the given values; the defaults load a layoffs.fyi export strictly,
+    /// keeping every column.
+    public init(columnMapping: [String: String] = [:], percentScale: Double = 1,
+                skipInvalid: Bool = false, dedupe: Bool = false, columns: Set<String>? = nil) {
+        self.columnMapping = columnMapping
+        self.percentScale = percentScale
+        self.skipInvalid = skipInvalid
+        self.dedupe = dedupe
+        self.columns = columns
+    }
+}
+
+/// An event that repeats an earlier one field for field.
+public struct DuplicateEvent: Sendable, Equatable {
+    /// Line of the repeated record.
+    public var line: Int
+    /// Line of the first record with the same fields.
+    public var firstLine: Int
+
+    /// A duplicate at `line` of the record at `firstLine`.
+    public init(line: Int, firstLine: Int) {
+        self.line = line
+        self.firstLine = firstLine
+    }
+}
+
+/// What ``EventLoader`` produced.
+public struct EventLoadResult: Sendable {
+    /// File name as given (path or display name).
+    public var file: String
+    /// The events loaded (after leaving out invalid rows and, with dedupe, duplicates).
+    public var events: EventTable
+    /// Every problem found; empty unless ``EventLoadOptions/skipInvalid`` was set
+    /// (otherwise problems make the load throw).
+    public var problems: [DataProblem]
+    /// Rows left out because of problems, by reason (a row counts once, under the reason
+    /// of its first problem, e.g. `invalid date`, `negative count`, `wrong field count`).
+    public var excludedByReason: [String: Int]
+    /// Exact duplicates found, in file order.
+    public var duplicates: [DuplicateEvent]
+    /// Duplicates dropped (non-zero only with ``EventLoadOptions/dedupe``).
+    public var duplicatesDropped: Int
+    /// Data records read (header and blank lines not counted).
+    public var rowsRead: Int
+
+    /// Total rows left out for problems.
+    public var excludedCount: Int { excludedByReason.values.reduce(0, +) }
+}
+
+/// Loads layoff events from CSV into an ``EventTable``.
+///
+/// The layout is the layoffs.fyi export: `company,location,total_laid_off,date,
+/// percentage_laid_off,industry,source,stage,funds_raised,country,date_added`. Only
+/// `company` and `date` are required; any other canonical column may be absent (all its
+/// values are then missing). Header names match whatever their letter case, surrounding
+/// spaces and word separators (`Company`, ` total_laid_off `, `Total Laid Off`). Columns
+/// beyond these are kept as text in ``EventTable/extra``, under their header name. Other
+/// layouts load through ``EventLoadOptions/columnMapping``.
+///
+/// Values (surrounding spaces ignored):
+/// - `company`: non-empty text.
+/// - `date`, `date_added`: `M/D/YYYY` or `YYYY-MM-DD` (``Day/parse(_:)``); `date_added`
+///   may be empty or `Unknown`.
+/// - `total_laid_off`: a whole number ≥ 0, written `16000`, `16000.0` or `16,000`; empty
+///   or `Unknown` (any case) is missing. Negative, fractional (`12.5`) or non-numeric
+///   values are problems.
+/// - `percentage_laid_off`: a fraction 0–1 (or percent 0–100 with `percentScale: 100`);
+///   empty/`Unknown` missing; outside the range or non-numeric is a problem.
+/// - `funds_raised`: millions of US dollars ≥ 0; a leading `$` and thousands separators
+///   are accepted (`$1,200` is 1200); empty/`Unknown` missing.
+/// - text columns (`location`, `industry`, `source`, `stage`, `country`, extras): the text,
+///   trimmed; empty is missing (`Unknown` is kept as a category). `source` and the extras
+///   are stored as written when most of the file's first rows hold distinct values (URLs,
+///   notes; ``StringColumn``), else dictionary-encoded.
+/// - a record with a field count different from the header's is a problem of the whole
+///   record (`wrong field count`).
+///
+/// Malformed CSV (an unclosed quote, invalid UTF-8, ...) always throws
+/// ``IngestError/csv(_:)``: the record boundaries after it cannot be trusted.
+///
+/// With `threads` ≥ 2, a file of at least 8 MiB is parsed in segments on that many threads
+/// (``SegmentedCSVParse``); the events, problems and errors are those of one thread, byte
+/// for byte.
+public enum EventLoader {
+    /// The canonical columns, in the layoffs.fyi order.
+    public static let canonicalColumns = EventLayout.layoffsFyi.order
+
+    /// Loads events from the CSV file at `path`, on up to `threads` threads.
+    public static func load(path: String, options: EventLoadOptions = .init(), threads: Int = 1) throws(IngestError) -> EventLoadResult {
+        try load(path: path, options: options, threads: threads, tuning: SegmentTuning())
+    }
+
+    /// Loads events from CSV bytes in memory (such as the embedded dataset); `name` is
+    /// the display name used in problems and errors.
+    public static func load(bytes: [UInt8], name: String, options: EventLoadOptions = .init()) throws(IngestError) -> EventLoadResult {
+        try load(CSVReader(bytes: bytes, name: name), path: nil, size: bytes.count, sample: Array(bytes.prefix(sampleBytes)),
+                 options: options, threads: 1, tuning: SegmentTuning(), alongside: nil)
+    }
+
+    /// ``load(path:options:threads:)`` with the parse's `tuning` (tests split and share tiny
+    /// files, read in small chunks, skew where segments write their rows).
+    ///
+    /// `alongside`, when given, is called with the loaded events while the duplicates are
+    /// searched on another thread (unless ``EventLoadOptions/dedupe`` removes them, which
+    /// changes the events: it is then called after the search), so work that needs the
+    /// events but not their duplicates (the fundamentals join) overlaps the search.
+    static func load(path: String, options: EventLoadOptions, threads: Int, tuning: SegmentTuning,
+                     alongside: ((EventTable) -> Void)? = nil) throws(IngestError) -> EventLoadResult {
+        let reader: CSVReader
+        do { reader = try CSVReader(path: path, chunkSize: tuning.chunkSize) } catch { throw .csv(error) }
+        return try load(reader, path: path, size: fileSize(path: path), sample: fileStart(path), options: options,
+                        threads: threads, tuning: tuning, alongside: alongside)
+    }
+
+    /// Bytes of a file's start read to see which notes to store as written.
+    static let sampleBytes = 1 << 18
+
+    private static func fileStart(_ path: String) -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 { return [] }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: sampleBytes)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        return n > 0 ? Array(buffer.prefix(n)) : []
+    }
+
+    /// Loads events from `reader` (at the file's start) of the file at `path` (`nil`: one
+    /// thread), `size` bytes, whose first bytes are `sample`.
+    private static func load(_ reader: CSVReader, path: String?, size: Int, sample: [UInt8], options: EventLoadOptions,
+                             threads: Int, tuning: SegmentTuning, alongside: ((EventTable) -> Void)?) throws(IngestError) -> EventLoadResult {
+        guard options.percentScale == 1 || options.percentScale == 100 else {
+            throw .invalidOptions("percent scale must be 1 (fractions) or 100 (percents), not \(options.percentScale)")
+        }
+        let layout = EventLayout.layoffsFyi
+        let header = try reader.checkedHeader()
+        let columns = try ColumnLayout(file: reader.name, header: header, canonical: layout.order,
+                                       required: layout.required, mapping: options.columnMapping)
+        let plan = EventPlan(layout: layout, columnLayout: columns, keep: options.columns,
+                             asWritten: EventPlan.notesAsWritten(sample: sample, layout: layout, columnLayout: columns),
+                             percentScale: options.percentScale)
+        let name = reader.name
+        // A record that makes an event has at least a comma per column, a line break, a
+        // company and an 8-byte date.
+        let parsed = SegmentedCSVParse.parse(reader, path: path, size: size, kinds: plan.kinds,
+                                             minimumRecordBytes: header.count + 8, threads: threads, tuning: tuning) {
+            EventRecordParser(plan: plan, file: name)
+        }
+        if let e = parsed.error { throw .csv(e) }
+        if !parsed.problems.isEmpty && !options.skipInvalid {
+            throw .invalidData(file: name, problems: parsed.problems)
+        }
+        var t = table(parsed, plan)
+        let others = plan.othersLane.map { parsed.lanes[$0].uint64 }
+        let duplicates: [DuplicateEvent], dropped: Int
+        if let alongside, !options.dedupe, threads > 1 {
+            // The search reads the events and leaves them as they are.
+            let events = t
+            let search = BackgroundWork { () -> [DuplicateEvent] in
+                var copy = events
+                return DuplicateSearch.find(in: &copy, others: others, dedupe: false, threads: threads).0
+            }
+            alongside(t)
+            (duplicates, dropped) = (search.wait(), 0)
+        } else {
+            (duplicates, dropped) = DuplicateSearch.find(in: &t, others: others, dedupe: options.dedupe, threads: threads)
+            alongside?(t)
+        }
+        return EventLoadResult(file: name, events: t, problems: parsed.problems, excludedByReason: parsed.excluded,
+                               duplicates: duplicates, duplicatesDropped: dropped, rowsRead: parsed.records)
+    }
+
+    /// The events of a parse made with `plan`: each column from its lanes, text with its
+    /// levels or bytes; a column absent from the file every value missing; a column not
+    /// kept empty.
+    private static func table(_ p: ParsedRows, _ plan: EventPlan) -> EventTable {
+        let n = p.count
+        func absent(_ name: String) -> Bool { plan.absent.contains(name) }
+        func lane(_ name: String) -> (step: EventPlan.Step, lane: Int)? {
+            guard let s = plan.lane(of: name), case .lane(let l) = s.store else { return nil }
+            return (s, l)
+        }
+        func text(_ step: (step: EventPlan.Step, lane: Int)) -> TextColumn {
+            var c = p.levels[step.step.ordinal]
+            c.codes = p.lanes[step.lane].int32
+            return c
+        }
+        func text(_ name: String) -> TextColumn {
+            if let s = lane(name) { return text(s) }
+            var c = TextColumn()
+            if absent(name) { c.codes = [Int32](repeating: -1, count: n) }
+            return c
+        }
+        func strings(_ step: EventPlan.Step?) -> StringColumn {
+            guard let s = step, case .lane(let l) = s.store else { return StringColumn() }
+            return s.dictionary ? StringColumn(text((s, l))) : StringColumn(bytes: p.texts[s.ordinal], spans: p.lanes[l].uint64)
+        }
+        func strings(_ name: String) -> StringColumn {
+            if let s = plan.lane(of: name) { return strings(s) }
+            return absent(name) ? StringColumn(bytes: [], spans: [UInt64](repeating: StringColumn.missingSpan, count: n)) : StringColumn()
+        }
+        func numbers(_ name: String) -> NumericColumn {
+            guard let (_, l) = lane(name) else {
+                return absent(name) ? NumericColumn(values: [Double](repeating: 0, count: n), isPresent: [Bool](repeating: false, count: n))
+                    : NumericColumn()
+            }
+            return NumericColumn(values: p.lanes[l].double, isPresent: p.lanes[l + 1].bool)
+        }
+        var t = EventTable()
+        t.company = text("company")
+        t.location = text("location")
+        t.industry = text("industry")
+        t.stage = text("stage")
+        t.country = text("country")
+        t.source = strings("source")
+        t.day = lane("date").map { p.lanes[$0.lane].day } ?? []
+        t.cut = numbers("total_laid_off")
+        t.fraction = numbers("percentage_laid_off")
+        t.fundsRaised = numbers("funds_raised")
+        if let (_, l) = lane("date_added") {
+            t.dateAdded.numbers = p.lanes[l].int32
+        } else if absent("date_added") {
+            t.dateAdded.numbers = [Int32](repeating: OptionalDayColumn.missing, count: n)
+        }
+        t.line = p.lanes[plan.lineLane].int32
+        t.extra = plan.extras.map { (name: plan.header[$0], values: strings(plan.lane(ofExtra: $0))) }
+        return t
+    }
+}
