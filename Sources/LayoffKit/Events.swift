@@ -100,17 +100,16 @@ public struct Workforce: Sendable, Equatable {
     /// Workforce implied by each event alone: cut ÷ fraction when both are known and
     /// the fraction is positive; unknown otherwise.
     public static func implied(by events: EventTable) -> Workforce {
-        var v = NumericColumn()
-        var s: [WorkforceSource] = []
-        v.values.reserveCapacity(events.count)
-        for i in 0..<events.count {
-            if let c = events.cut[i], let f = events.fraction[i], f > 0 {
-                v.append(c / f); s.append(.implied)
-            } else {
-                v.append(nil); s.append(.unknown)
-            }
+        let n = events.count
+        var values = [Double](repeating: 0, count: n), present = [Bool](repeating: false, count: n)
+        var source = [WorkforceSource](repeating: .unknown, count: n)
+        let cut = events.cut, fraction = events.fraction
+        for i in 0..<n where cut.isPresent[i] && fraction.isPresent[i] && fraction.values[i] > 0 {
+            values[i] = cut.values[i] / fraction.values[i]
+            present[i] = true
+            source[i] = .implied
         }
-        return Workforce(values: v, source: s)
+        return Workforce(values: NumericColumn(values: values, isPresent: present), source: source)
     }
 }
 

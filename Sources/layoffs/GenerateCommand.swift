@@ -12,7 +12,7 @@ struct GenerateCommand: ParsableCommand {
 
         --shape export (the default) writes files shaped like the layoffs.fyi export: a \
         source URL per event, 12 years of dates (latest first), M/D/YYYY dates, counts like \
-        575.0, missing (empty or Unknown) or quoted ("1,200"), quoted locations with commas, \
+        575.0, missing (empty or Unknown) or quoted ("575.0"), quoted locations with commas, \
         one company per five events and fundamentals for a tenth of them. --shape compact \
         writes the earlier compact files: a source URL per month, six years, fundamentals \
         for every company.

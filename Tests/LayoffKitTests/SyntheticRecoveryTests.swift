@@ -89,10 +89,12 @@ import StatKit
         #expect(days.first!.year == 2026 && days.last!.year == 2015)
         #expect(zip(days, days.dropFirst()).allSatisfy { $0 >= $1 })
         #expect(date.levels.allSatisfy { $0.split(separator: "/").count == 3 })
-        // Counts like 575.0, some Unknown, some empty, some with a thousands separator.
+        // Counts like 575.0, some Unknown, some empty, some quoted.
         let countLevels = Set(counts.levels)
         #expect(countLevels.contains("Unknown") && counts.codes.contains(-1))
-        #expect(countLevels.contains { $0.hasSuffix(".0") } && countLevels.contains { $0.contains(",") })
+        #expect(countLevels.allSatisfy { $0 == "Unknown" || $0.hasSuffix(".0") })
+        let raw = try String(contentsOfFile: g.events, encoding: .utf8)
+        #expect(raw.contains(",\"1") && raw.contains(".0\","))
         // Locations with commas (quoted in the file) and company names longer than 16 bytes.
         #expect(location.levels.contains { $0.contains(", Non-U.S.") })
         #expect(company.levels.contains { $0.utf8.count > 16 } && company.levels.contains { $0.contains(",") })

@@ -191,8 +191,9 @@ private func slice(_ s: String) -> ArraySlice<UInt8> { Array(s.utf8)[...] }
         }
     }
 
-    /// Later parts of a column merged into an earlier one by bytes (`codes(of:in:)`) give
-    /// the codes of interning the whole column at once.
+    /// Later parts of a column merged into the earlier ones as a segmented parse merges
+    /// them (each level looked up by bytes, read-only, in the parts before it; new ones
+    /// appended) give the codes and levels of interning the whole column at once.
     @Test func mergedPartsAreTheWholeColumn() {
         let pool = ["Acme", "Caf\u{E9}", "Cafe\u{301}", "\u{212A}elvin", "Kelvin", "a\u{37E}b", "a;b", "K", "\u{212A}",
                     "https://example.com/a/long/path/\u{E9}t\u{E9}", "Globex Corporation International"]
@@ -201,7 +202,7 @@ private func slice(_ s: String) -> ArraySlice<UInt8> { Array(s.utf8)[...] }
             let values = (0..<600).map { _ in Bool.random(using: &g) ? pool.randomElement(using: &g)! : "v\(Int.random(in: 0..<(round * 30 + 3), using: &g))" }
             let reference = TextColumn(values)
             let cuts = [0] + (0..<Int.random(in: 0...4, using: &g)).map { _ in Int.random(in: 0...600, using: &g) }.sorted() + [600]
-            var parts: [(TextColumn, TextColumnInterner)] = []
+            var parts: [(column: TextColumn, interner: TextColumnInterner)] = []
             for k in 0..<cuts.count - 1 {
                 var column = TextColumn(), interner = TextColumnInterner()
                 for v in values[cuts[k]..<cuts[k + 1]] {
@@ -209,10 +210,18 @@ private func slice(_ s: String) -> ArraySlice<UInt8> { Array(s.utf8)[...] }
                 }
                 parts.append((column, interner))
             }
-            var (whole, interner) = parts[0]
-            for (column, later) in parts.dropFirst() {
-                let map = interner.codes(of: later, in: &whole)
-                whole.codes += column.codes.map { map[Int($0)] }
+            var whole = parts[0].column
+            var maps: [[Int32]] = [[]]
+            for (k, part) in parts.enumerated().dropFirst() {
+                let map = (0..<part.interner.levelCount).map { c -> Int32 in
+                    for j in 0..<k {
+                        if let x = parts[j].interner.existingCode(ofLevel: c, in: part.interner) { return j == 0 ? x : maps[j][Int(x)] }
+                    }
+                    whole.levels.append(part.column.levels[c])
+                    return Int32(whole.levels.count - 1)
+                }
+                maps.append(map)
+                whole.codes += part.column.codes.map { map[Int($0)] }
             }
             #expect(whole.codes == reference.codes, "round \(round)")
             #expect(whole.levels == reference.levels, "round \(round)")

@@ -3,19 +3,23 @@ import Foundation
 import LayoffKit
 import LayoffReport
 
-/// Synthetic events + fundamentals at `events` rows (companies = events / 50, fixed seed),
-/// written once per size under /tmp and reused by later runs (same seed, same bytes).
+/// Synthetic events + fundamentals at `events` rows of one shape (`SyntheticLayoffs`), written
+/// once per size and shape under /tmp and reused by later runs (same seed, same bytes):
+/// the export shape with one company per five events (fundamentals for a tenth of them), the
+/// compact shape with one per fifty (fundamentals for every one).
 public struct PipelineData: Sendable {
     public static let seed: UInt64 = 20_240_101
     public let events: Int
     public let companies: Int
+    public let shape: SyntheticLayoffs.Parameters.Shape
     public let eventsPath: String
     public let fundamentalsPath: String
 
-    public init(events: Int) {
+    public init(events: Int, shape: SyntheticLayoffs.Parameters.Shape = .compact) {
         self.events = events
-        self.companies = max(1, events / 50)
-        let dir = "/tmp/layoffstats-pipeline/n\(events)-c\(max(1, events / 50))-s\(Self.seed)"
+        self.shape = shape
+        self.companies = max(1, events / (shape == .export ? 5 : 50))
+        let dir = "/tmp/layoffstats-pipeline/\(shape == .export ? "export-" : "")n\(events)-c\(companies)-s\(Self.seed)"
         eventsPath = dir + "/events.csv"
         fundamentalsPath = dir + "/fundamentals.csv"
     }
@@ -28,7 +32,7 @@ public struct PipelineData: Sendable {
         let tmp = dir + ".tmp-\(getpid())"
         try? fm.removeItem(atPath: tmp)
         try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
-        try SyntheticLayoffs(.init(events: events, companies: companies, seed: Self.seed))
+        try SyntheticLayoffs(.init(events: events, companies: companies, seed: Self.seed, shape: shape))
             .write(eventsPath: tmp + "/events.csv", fundamentalsPath: tmp + "/fundamentals.csv")
         try? fm.removeItem(atPath: dir)
         try fm.moveItem(atPath: tmp, toPath: dir)
@@ -43,14 +47,30 @@ public struct PipelineData: Sendable {
 public enum PipelineStages {
     public static let formula = "log(total_laid_off) ~ log(employees) + revenue_growth"
 
-    /// Ingest: the events file alone through EventLoader, parsed in `threads` segments.
-    public static func ingest(_ d: PipelineData, threads: Int = 1) throws -> EventLoadResult {
-        try EventLoader.load(path: d.eventsPath, threads: threads)
+    /// The events' columns `layoffs report` keeps (the others are checked, not kept).
+    public static let reportColumns: Set<String> = ["company", "date", "total_laid_off", "percentage_laid_off",
+                                                    "industry", "country", "stage", "funds_raised"]
+    /// The events' columns `layoffs validate` keeps.
+    public static let validateColumns: Set<String> = ["company", "date", "total_laid_off", "percentage_laid_off"]
+
+    /// Ingest: the events file alone through EventLoader, parsed in `threads` segments,
+    /// keeping `columns` (`nil`: all).
+    public static func ingest(_ d: PipelineData, threads: Int = 1, columns: Set<String>? = nil) throws -> EventLoadResult {
+        try EventLoader.load(path: d.eventsPath, options: EventLoadOptions(columns: columns), threads: threads)
     }
 
-    /// Load + join: events and fundamentals loaded and joined (LayoffDataset).
-    public static func loadJoined(_ d: PipelineData) throws -> LayoffDataset {
-        try LayoffDataset.load(eventsPath: d.eventsPath, fundamentalsPath: d.fundamentalsPath)
+    /// Load + join: events and fundamentals loaded and joined (LayoffDataset), keeping
+    /// `columns` of the events.
+    public static func loadJoined(_ d: PipelineData, threads: Int = 1, columns: Set<String>? = nil) throws -> LayoffDataset {
+        try LayoffDataset.load(eventsPath: d.eventsPath, fundamentalsPath: d.fundamentalsPath,
+                               eventOptions: EventLoadOptions(columns: columns), threads: threads)
+    }
+
+    /// What `layoffs validate --data` loads: the events alone, every row checked, invalid
+    /// ones left out, the validate columns kept, on `threads` threads.
+    public static func validateLoad(_ d: PipelineData, threads: Int = 2) throws -> LayoffDataset {
+        try LayoffDataset.load(eventsPath: d.eventsPath, eventOptions: EventLoadOptions(skipInvalid: true, columns: validateColumns),
+                               useEmbeddedFundamentals: false, threads: threads)
     }
 
     /// Rolling 90-day rates at month ends, by `column` ("industry" or "company").

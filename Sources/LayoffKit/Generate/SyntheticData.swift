@@ -29,8 +29,8 @@ import Glibc
 /// earliest, about one company per five events (a few companies with many events, most
 /// with a few), fundamentals for a tenth of the companies, company names of varied length
 /// (some quoted, holding a comma), counts written `575.0` with some missing (empty or
-/// `Unknown`) and some quoted with a thousands separator (`"1,200"`), quoted locations
-/// with commas (`"Tel Aviv, Non-U.S."`), `date_added` a few days after the date, and a
+/// `Unknown`) and some quoted (`"575.0"`), quoted locations with commas
+/// (`"Tel Aviv, Non-U.S."`), `date_added` a few days after the date, and a
 /// few exact duplicate rows. ``Parameters/Shape/compact`` is the earlier generator's
 /// file: a source URL per month, 2020–2025 in random order, fundamentals for every
 /// company, names `Company 00042`. Both write dates as `M/D/YYYY`.
@@ -271,8 +271,8 @@ public struct SyntheticLayoffs: Sendable {
             line += ","
             if cutDraw < p.missingCutShare {
                 line += cutDraw < p.missingCutShare * 0.15 ? "Unknown" : ""
-            } else if cut >= 1000 && cut < 1_000_000 && detail < 0.05 {
-                line += "\"\(Int(cut) / 1000),\(SyntheticVocabulary.threeDigits(Int(cut) % 1000))\""
+            } else if detail < 0.05 {
+                line += "\"\(Int(cut)).0\""  // quoted, as some exports write numbers
             } else {
                 line += "\(Int(cut)).0"
             }

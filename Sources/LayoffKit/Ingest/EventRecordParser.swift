@@ -12,6 +12,8 @@ import StatKit
 /// when the record was first read.
 struct EventRecordParser: CSVRecordParser {
     let plan: EventPlan
+    /// The plan's columns, by ``Live/column`` (their words, for problems).
+    let columns: [EventColumn]
     /// Fractions' `expected`, for the plan's percent scale.
     let fractionExpected: String
     var days = DayReader()
@@ -19,13 +21,15 @@ struct EventRecordParser: CSVRecordParser {
 
     init(plan: EventPlan, file: String) {
         self.plan = plan
+        columns = plan.checks.map(\.column) + plan.texts.map(\.column) + [plan.key.column]
         checker = RowChecker(file: file, header: plan.header)
         fractionExpected = plan.percentScale == 1
             ? "a fraction between 0 and 1 (for percents, set the percent scale to 100)"
             : "a percent between 0 and 100"
     }
 
-    /// A step of the plan with the address of its lane in the staging block.
+    /// A step of the plan with the address of its lane in the staging block (a plain value:
+    /// copied in the loop without reference counting).
     private struct Live {
         enum Kind: UInt8 { case day, optionalDay, count, fraction, amount, dictionary, spans, hashedText }
         let kind: Kind
@@ -33,11 +37,13 @@ struct EventRecordParser: CSVRecordParser {
         /// Staging block of the lane (numbers: values; presence at `present`); `nil` when hashed.
         let lane: UnsafeMutableRawPointer?
         let present: UnsafeMutableRawPointer?
+        /// Its dictionary or text buffer, or for hashed text its cache of hashes.
         let ordinal: Int
-        let column: EventColumn
+        /// Index in ``EventRecordParser/columns``.
+        let column: Int
     }
 
-    private func live(_ s: EventPlan.Step, _ staging: [UnsafeMutableRawPointer]) -> Live {
+    private func live(_ s: EventPlan.Step, column: Int, cache: inout Int, _ staging: [UnsafeMutableRawPointer]) -> Live {
         var lane: UnsafeMutableRawPointer?, present: UnsafeMutableRawPointer?
         if case .lane(let l) = s.store {
             lane = staging[l]
@@ -51,15 +57,24 @@ struct EventRecordParser: CSVRecordParser {
         case .amount: kind = .amount
         case .text: kind = lane == nil ? .hashedText : s.dictionary ? .dictionary : .spans
         }
-        return Live(kind: kind, field: s.field, lane: lane, present: present, ordinal: s.ordinal, column: s.column)
+        var ordinal = s.ordinal
+        if kind == .hashedText {
+            ordinal = cache
+            cache += 1
+        }
+        return Live(kind: kind, field: s.field, lane: lane, present: present, ordinal: ordinal, column: column)
     }
 
     mutating func parse(_ reader: CSVReader, into segment: CSVSegment) throws(CSVError) {
         let rows = segment.rows
-        let checks = plan.checks.map { live($0, rows.staging) }, texts = plan.texts.map { live($0, rows.staging) }
-        let key = live(plan.key, rows.staging)
+        var caches = 0
+        let checks = plan.checks.enumerated().map { live($1, column: $0, cache: &caches, rows.staging) }
+        let texts = plan.texts.enumerated().map { live($1, column: plan.checks.count + $0, cache: &caches, rows.staging) }
+        let key = live(plan.key, column: columns.count - 1, cache: &caches, rows.staging)
+        let keyLane = key.lane!.assumingMemoryBound(to: Int32.self)
         let line = rows.staging[plan.lineLane].assumingMemoryBound(to: Int32.self)
         let others = plan.othersLane.map { rows.staging[$0].assumingMemoryBound(to: UInt64.self) }
+        var hashes = [TextHashCache](repeating: TextHashCache(), count: caches)
         let width = plan.header.count, scale = plan.percentScale
         var excluded: [String: Int] = [:], records = 0, failure: CSVError?
         swap(&checker.problems, &segment.problems)
@@ -74,8 +89,18 @@ struct EventRecordParser: CSVRecordParser {
         segment.interners.withUnsafeMutableBufferPointer { interners in
         segment.levels.withUnsafeMutableBufferPointer { levels in
         segment.texts.withUnsafeMutableBufferPointer { buffers in
+        hashes.withUnsafeMutableBufferPointer { hashes in
         checks.withUnsafeBufferPointer { checks in
         texts.withUnsafeBufferPointer { texts in
+            // Rows staged, and the key of the last one when its lookup is finished only at
+            // the next row (or before a flush), so that its prefetched table slot has a
+            // whole row's time to arrive; keys are still interned in row order.
+            var r = 0
+            var pending: (row: Int, value: TextColumnInterner.Deferred)?
+            defer {
+                if let p = pending { keyLane[p.row] = interners[key.ordinal].code(p.value, in: &levels[key.ordinal]) }
+                rows.flush(r)
+            }
             while true {
                 do throws(CSVError) { guard try reader.next() else { return } } catch { failure = error; return }
                 records += 1
@@ -90,11 +115,11 @@ struct EventRecordParser: CSVRecordParser {
                 // counting): valid until the next record.
                 let f = reader.fields
                 let before = checker.problems.count
-                let r = rows.staged
                 let keyBytes = trimmedField(f[key.field])
                 if keyBytes.isEmpty {
+                    let c = columns[key.column]
                     checker.report(line: n, column: key.field, value: f[key.field], issue: "is missing",
-                                   expected: key.column.expected, reason: "missing \(key.column.noun)")
+                                   expected: c.expected, reason: "missing \(c.noun)")
                 }
                 // Its slot of the table is fetched while the other fields are read (with
                 // thousands of companies it is seldom in cache); interned last.
@@ -110,12 +135,15 @@ struct EventRecordParser: CSVRecordParser {
                         day = days.parse(b)
                         if let d = day {
                             s.lane!.assumingMemoryBound(to: Day.self)[r] = d
-                        } else if b.isEmpty {
-                            checker.report(line: n, column: s.field, value: cell, issue: "is missing",
-                                           expected: "a date, " + s.column.expected, reason: "missing \(s.column.noun)")
                         } else {
-                            checker.report(line: n, column: s.field, value: cell, issue: "is not a date",
-                                           expected: s.column.expected, reason: "invalid \(s.column.noun)")
+                            let c = columns[s.column]
+                            if b.isEmpty {
+                                checker.report(line: n, column: s.field, value: cell, issue: "is missing",
+                                               expected: "a date, " + c.expected, reason: "missing \(c.noun)")
+                            } else {
+                                checker.report(line: n, column: s.field, value: cell, issue: "is not a date",
+                                               expected: c.expected, reason: "invalid \(c.noun)")
+                            }
                         }
                     case .optionalDay:
                         var number = OptionalDayColumn.missing
@@ -125,8 +153,9 @@ struct EventRecordParser: CSVRecordParser {
                             if let d = DayReader.sameBytes(b, dateBytes) ? day : days.parse(b) {
                                 number = d.number
                             } else {
+                                let c = columns[s.column]
                                 checker.report(line: n, column: s.field, value: cell, issue: "is not a date",
-                                               expected: s.column.expected, reason: "invalid \(s.column.noun)")
+                                               expected: c.expected, reason: "invalid \(c.noun)")
                             }
                         }
                         if let lane = s.lane { lane.assumingMemoryBound(to: Int32.self)[r] = number } else { EventRecordParser.mix(&hash, UInt64(UInt32(bitPattern: number))) }
@@ -160,59 +189,70 @@ struct EventRecordParser: CSVRecordParser {
                         s.lane!.assumingMemoryBound(to: UInt64.self)[r] = b.isEmpty ? StringColumn.missingSpan : StringColumn.append(b, to: &buffers[s.ordinal])
                         EventRecordParser.mix(&hash, EventRecordParser.textHash(b))
                     default:
-                        EventRecordParser.mix(&hash, EventRecordParser.textHash(b))
+                        EventRecordParser.mix(&hash, hashes[s.ordinal].hash(b))
                     }
                 }
-                key.lane!.assumingMemoryBound(to: Int32.self)[r] = interners[key.ordinal].code(keyBytes, lookahead: keyAhead, in: &levels[key.ordinal])
+                // The previous row's key first (row order), then this row's, now or at the next row.
+                if let p = pending {
+                    keyLane[p.row] = interners[key.ordinal].code(p.value, in: &levels[key.ordinal])
+                    pending = nil
+                }
+                if let d = interners[key.ordinal].deferred(keyBytes, lookahead: keyAhead) {
+                    pending = (r, d)
+                } else {
+                    keyLane[r] = interners[key.ordinal].code(keyBytes, lookahead: keyAhead, in: &levels[key.ordinal])
+                }
                 line[r] = Int32(truncatingIfNeeded: n)
                 others?[r] = hash
-                rows.commit()
+                r += 1
+                if r == SegmentRows.blockRows {
+                    if let p = pending {
+                        keyLane[p.row] = interners[key.ordinal].code(p.value, in: &levels[key.ordinal])
+                        pending = nil
+                    }
+                    rows.flush(r)
+                    r = 0
+                }
             }
-        }}}}}
+        }}}}}}
         if let failure { throw failure }
     }
 
     /// The number in `cell` (not missing) as column `s` reads it, reported when invalid.
     @inline(__always)
     private mutating func number(_ cell: UnsafeBufferPointer<UInt8>, _ s: Live, line: Int, scale: Double) -> Double? {
-        let c = s.column
         switch s.kind {
         case .count:
             guard let v = CSVValue.plainDecimal(cell) ?? CSVValue.groupedDouble(cell) else {
-                checker.report(line: line, column: s.field, value: cell, issue: "is not a number", expected: c.expected, reason: "invalid \(c.noun)")
-                return nil
+                return report(cell, s, line: line, "is not a number", "invalid")
             }
-            if v < 0 {
-                checker.report(line: line, column: s.field, value: cell, issue: "is negative", expected: c.expected, reason: "negative \(c.noun)")
-                return nil
-            }
-            if !isWholeNumber(v) {
-                checker.report(line: line, column: s.field, value: cell, issue: "is not a whole number", expected: c.expected, reason: "non-integer \(c.noun)")
-                return nil
-            }
+            if v < 0 { return report(cell, s, line: line, "is negative", "negative") }
+            if !isWholeNumber(v) { return report(cell, s, line: line, "is not a whole number", "non-integer") }
             return v
         case .fraction:
             guard let v = CSVValue.plainDecimal(cell) ?? CSVValue.double(cell) else {
-                checker.report(line: line, column: s.field, value: cell, issue: "is not a number", expected: fractionExpected, reason: "invalid \(c.noun)")
-                return nil
+                return report(cell, s, line: line, "is not a number", "invalid")
             }
             let x = scale == 1 ? v : v / scale // v / 1 is v: no division
-            if x < 0 || x > 1 {
-                checker.report(line: line, column: s.field, value: cell, issue: "is out of range", expected: fractionExpected, reason: "\(c.noun) out of range")
-                return nil
-            }
+            if x < 0 || x > 1 { return report(cell, s, line: line, "is out of range", "out of range") }
             return x
         default:
             guard let v = CSVValue.plainDecimal(cell) ?? CSVValue.groupedDouble(cell, currency: true) else {
-                checker.report(line: line, column: s.field, value: cell, issue: "is not a number", expected: c.expected, reason: "invalid \(c.noun)")
-                return nil
+                return report(cell, s, line: line, "is not a number", "invalid")
             }
-            if v < 0 {
-                checker.report(line: line, column: s.field, value: cell, issue: "is negative", expected: c.expected, reason: "negative \(c.noun)")
-                return nil
-            }
+            if v < 0 { return report(cell, s, line: line, "is negative", "negative") }
             return v
         }
+    }
+
+    /// Reports `cell` of number column `s` as a problem (`issue`; the reason `qualifier`
+    /// and the column's noun: `invalid count`, `fraction out of range`), returning `nil`.
+    private mutating func report(_ cell: UnsafeBufferPointer<UInt8>, _ s: Live, line: Int, _ issue: String, _ qualifier: String) -> Double? {
+        let c = columns[s.column]
+        let reason = qualifier == "out of range" ? "\(c.noun) out of range" : "\(qualifier) \(c.noun)"
+        checker.report(line: line, column: s.field, value: cell, issue: issue, expected: s.kind == .fraction ? fractionExpected : c.expected,
+                       reason: reason)
+        return nil
     }
 
     /// Folds `x` into the running hash of a row's values not kept as codes or numbers.
@@ -244,5 +284,32 @@ struct EventRecordParser: CSVRecordParser {
             }
         }
         return folded.withUnsafeBufferPointer { TextColumnInterner.hash($0).hash }
+    }
+}
+
+/// Hashes of the recent short values (up to 16 bytes) of a text column that is hashed, not
+/// kept: values that repeat (places, industries) are hashed once per entry of a
+/// direct-mapped cache keyed by their bytes, as ``TextColumnInterner`` caches their codes.
+struct TextHashCache {
+    private struct Entry {
+        var w0: UInt64 = 0, w1: UInt64 = 0
+        /// Length; `Int.max` when empty.
+        var count = Int.max
+        var hash: UInt64 = 0
+    }
+    private var entries = [Entry](repeating: Entry(), count: 256)
+
+    /// ``EventRecordParser/textHash(_:)`` of `b`.
+    @inline(__always) mutating func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let n = b.count
+        guard n > 0, n <= 16, let base = b.baseAddress else { return EventRecordParser.textHash(b) }
+        let (w0, w1) = TextColumnInterner.keyWords(base, n)
+        let i = Int(truncatingIfNeeded: ((w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &+ UInt64(n)) &* 0xBF58_476D_1CE4_E5B9) >> 56)
+        return entries.withUnsafeMutableBufferPointer { e in
+            if e[i].w0 == w0 && e[i].w1 == w1 && e[i].count == n { return e[i].hash }
+            let h = EventRecordParser.textHash(b)
+            e[i] = Entry(w0: w0, w1: w1, count: n, hash: h)
+            return h
+        }
     }
 }

@@ -169,18 +169,16 @@ package final class PlacedRows: Sendable {
 
 /// A segment's rows on their way to the final lanes: a block of staged rows per lane,
 /// written in place through ``placed`` as far as it has room, the rest kept in lanes of the
-/// segment's own (its overflow). A parser writes a row's values into the staging block
-/// (``staging``, row ``staged``) and calls ``commit()``; appending a block of rows per lane
-/// copies them, while appending value by value costs a uniqueness and a capacity check per
-/// value.
+/// segment's own (its overflow). A parser writes row `r`'s values at row `r` of each lane's
+/// staging block (``staging``) and, when the block is full (``blockRows``) or its records
+/// end, hands the rows over with ``flush(_:)``: appending a block of rows per lane copies
+/// them, while appending value by value costs a uniqueness and a capacity check per value.
 package final class SegmentRows: @unchecked Sendable {
     /// Rows staged before a flush.
     package static let blockRows = 256
     package let kinds: [LaneKind]
     /// The staging block of each lane, ``blockRows`` values.
     package let staging: [UnsafeMutableRawPointer]
-    /// Rows of the block written so far.
-    package private(set) var staged = 0
     /// Where rows go in place.
     package let placed: PlacedRows
     /// Whether a flush found too little room: the segment's later rows all go to its
@@ -199,17 +197,10 @@ package final class SegmentRows: @unchecked Sendable {
 
     deinit { for p in staging { p.deallocate() } }
 
-    /// Adds the staged row; writes the block out when it is full.
-    @inline(__always) package func commit() {
-        staged &+= 1
-        if staged == SegmentRows.blockRows { flush() }
-    }
-
-    /// Writes the staged rows in place as far as there is room, the rest to the overflow.
-    package func flush() {
-        let n = staged
+    /// Writes the first `n` staged rows in place as far as there is room, the rest to the
+    /// overflow; the block is free for the next rows.
+    package func flush(_ n: Int) {
         guard n > 0 else { return }
-        staged = 0
         var from = 0
         if !overflowed {
             let (at, k) = placed.claim(n)

@@ -11,10 +11,11 @@ import Synchronization
 package protocol CSVRecordParser: SendableMetatype {
     /// Parses the records of `reader` into `segment` until the reader stops (at the end of
     /// the input, or at its stop offset): a valid record's values are written to the
-    /// segment's staging block and committed (``SegmentRows``), its text interned in the
-    /// segment's dictionaries or appended to its buffers; an invalid one is reported in the
-    /// segment. Throws the reader's error. May be called again on the same segment with a
-    /// reader that continues where the last one stopped.
+    /// segment's staging block and flushed a block at a time (``SegmentRows``; every row
+    /// staged is flushed before returning or throwing), its text interned in the segment's
+    /// dictionaries or appended to its buffers; an invalid one is reported in the segment.
+    /// Throws the reader's error. May be called again on the same segment with a reader
+    /// that continues where the last one stopped.
     mutating func parse(_ reader: CSVReader, into segment: CSVSegment) throws(CSVError)
 }
 
@@ -63,7 +64,6 @@ package final class CSVSegment: @unchecked Sendable {
         } catch {
             csvError = error
         }
-        rows.flush()
         stopPosition = reader.position
         stopLine = reader.currentLine
     }
@@ -425,11 +425,23 @@ private final class TextMerge: @unchecked Sendable {
         texts = first.texts
         first.levels = []
         first.texts = []
-        var interners = first.interners
         maps = [[]]
         bases = [texts.map { _ in 0 }]
-        for s in segments.dropFirst() {
-            maps.append(levels.indices.map { d in interners[d].codes(of: s.interners[d], in: &levels[d]) })
+        for (k, s) in segments.enumerated().dropFirst() {
+            // Each level of a later segment is looked up (by its bytes, read-only) in the
+            // segments before it, first to last: found, it has that level's merged code;
+            // else it is a new level of the merged column, after the earlier ones.
+            maps.append(levels.indices.map { d in
+                (0..<s.interners[d].levelCount).map { c in
+                    for j in 0..<k {
+                        if let x = segments[j].interners[d].existingCode(ofLevel: c, in: s.interners[d]) {
+                            return j == 0 ? x : maps[j][d][Int(x)]
+                        }
+                    }
+                    levels[d].levels.append(s.levels[d].levels[c])
+                    return Int32(levels[d].levels.count - 1)
+                }
+            })
             bases.append(texts.indices.map { t in
                 let at = texts[t].count
                 texts[t].append(contentsOf: s.texts[t])
@@ -437,6 +449,5 @@ private final class TextMerge: @unchecked Sendable {
                 return at
             })
         }
-        interners = []
     }
 }

@@ -47,7 +47,7 @@ public struct TextColumnInterner: Sendable {
     /// The bytes of a value of at most 16 bytes as two words (zero-padded, the last word
     /// overlapping the first for 9–16 bytes): with the length they determine the bytes.
     @inlinable @inline(__always)
-    static func keyWords(_ base: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
+    package static func keyWords(_ base: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
         let raw = UnsafeRawPointer(base)
         if n >= 8 {
             return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
@@ -62,11 +62,15 @@ public struct TextColumnInterner: Sendable {
 
     /// The slot of level `code` whose bytes (`count` of them) start at `start` in `arena`.
     private func slot(code: Int32, hash h: UInt64, start: Int, count: Int) -> Slot {
-        let tagCode = TextColumnInterner.tagLength(hash: h, count: count) | UInt64(UInt32(bitPattern: code))
+        arena.withUnsafeBufferPointer { TextColumnInterner.slot(code: code, hash: h, start: start, count: count, arena: $0) }
+    }
+
+    /// ``slot(code:hash:start:count:)`` with the arena's bytes at hand.
+    @inline(__always)
+    private static func slot(code: Int32, hash h: UInt64, start: Int, count: Int, arena: UnsafeBufferPointer<UInt8>) -> Slot {
+        let tagCode = tagLength(hash: h, count: count) | UInt64(UInt32(bitPattern: code))
         if count > 16 { return Slot(tagCode: tagCode, a: UInt64(start), b: UInt64(count)) }
-        let (w0, w1) = arena.withUnsafeBufferPointer { a in
-            count == 0 ? (0, 0) : TextColumnInterner.keyWords(a.baseAddress! + start, count)
-        }
+        let (w0, w1) = count == 0 ? (0, 0) : keyWords(arena.baseAddress! + start, count)
         return Slot(tagCode: tagCode, a: w0, b: w1)
     }
 
@@ -268,8 +272,9 @@ public struct TextColumnInterner: Sendable {
     /// deferred lookups in the order of their values, before any other lookup in this
     /// interner, gives the same codes and levels in the same order as finishing each at
     /// once (lookaheads started in between change nothing).
+    /// (Declared `mutating`, though it changes nothing, for the reason ``lookahead(_:)`` is.)
     @inline(__always)
-    package func deferred(_ bytes: UnsafeBufferPointer<UInt8>, lookahead: Lookahead) -> Deferred? {
+    package mutating func deferred(_ bytes: UnsafeBufferPointer<UInt8>, lookahead: Lookahead) -> Deferred? {
         let n = bytes.count
         guard lookahead.kind == 1, n >= 1, n <= 16, let base = bytes.baseAddress else { return nil }
         let (w0, w1) = TextColumnInterner.keyWords(base, n)
@@ -326,22 +331,7 @@ public struct TextColumnInterner: Sendable {
     /// ``code(_:in:)`` with the hash of `bytes` already computed.
     mutating func code(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64, in column: inout TextColumn) -> Int32 {
         let n = bytes.count
-        let tag = TextColumnInterner.tagLength(hash: h, count: n)
-        var w0: UInt64 = 0, w1: UInt64 = 0
-        if n <= 16, n > 0, let base = bytes.baseAddress { (w0, w1) = TextColumnInterner.keyWords(base, n) }
-        let found: (code: Int32, slot: Int) = slots.withUnsafeBufferPointer { slots in
-            let mask = slots.count - 1
-            var i = Int(truncatingIfNeeded: h) & mask
-            while true {
-                let s = slots[i]
-                if s.tagCode == UInt64.max { return (-1, i) }
-                if s.tagCode & 0xFFFF_FFFF_0000_0000 == tag
-                    && (n <= 16 ? s.a == w0 && s.b == w1 : s.b == UInt64(n) && equal(Int(s.a), bytes)) {
-                    return (Int32(truncatingIfNeeded: s.tagCode), i)
-                }
-                i = (i + 1) & mask
-            }
-        }
+        let found = probe(bytes, hash: h)
         if found.code >= 0 { return found.code }
         precondition(column.levels.count == ends.count, "a TextColumn level was added outside its interner")
         let code = Int32(ends.count)
@@ -355,6 +345,29 @@ public struct TextColumnInterner: Sendable {
         slots[found.slot] = slot(code: code, hash: h, start: start, count: n)
         if ends.count * 2 > slots.count { grow() }
         return code
+    }
+
+    /// The code of the level with the bytes `bytes` (hash `h`), or -1 and the empty slot
+    /// where it would go.
+    @inline(__always)
+    private func probe(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> (code: Int32, slot: Int) {
+        let n = bytes.count
+        let tag = TextColumnInterner.tagLength(hash: h, count: n)
+        var w0: UInt64 = 0, w1: UInt64 = 0
+        if n <= 16, n > 0, let base = bytes.baseAddress { (w0, w1) = TextColumnInterner.keyWords(base, n) }
+        return slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var i = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let s = slots[i]
+                if s.tagCode == UInt64.max { return (-1, i) }
+                if s.tagCode & 0xFFFF_FFFF_0000_0000 == tag
+                    && (n <= 16 ? s.a == w0 && s.b == w1 : s.b == UInt64(n) && equal(Int(s.a), bytes)) {
+                    return (Int32(truncatingIfNeeded: s.tagCode), i)
+                }
+                i = (i + 1) & mask
+            }
+        }
     }
 
     /// Whether `arena[start..<start + b.count]` equals `b`.
@@ -393,13 +406,28 @@ public struct TextColumnInterner: Sendable {
     }
 
     private mutating func grow() {
-        slots = [Slot](repeating: TextColumnInterner.emptySlot, count: slots.count * 2)
-        let mask = slots.count - 1
-        for k in 0..<ends.count {
-            var i = Int(truncatingIfNeeded: hashes[k]) & mask
-            while slots[i].tagCode != UInt64.max { i = (i + 1) & mask }
-            let start = k == 0 ? 0 : ends[k - 1]
-            slots[i] = slot(code: Int32(k), hash: hashes[k], start: start, count: ends[k] - start)
+        let size = slots.count * 2
+        // A table of many levels is probed at random: in huge pages (where the system
+        // offers them on request) a probe costs no TLB miss, and the table fewer page faults.
+        slots = [Slot](unsafeUninitializedCapacity: size) { buffer, count in
+            if size * MemoryLayout<Slot>.stride >= 4 << 20 { adviseHugePages(UnsafeMutableRawBufferPointer(buffer)) }
+            buffer.initialize(repeating: TextColumnInterner.emptySlot)
+            count = size
+        }
+        let mask = size - 1
+        slots.withUnsafeMutableBufferPointer { table in
+            hashes.withUnsafeBufferPointer { hashes in
+                ends.withUnsafeBufferPointer { ends in
+                    arena.withUnsafeBufferPointer { arena in
+                        for k in 0..<ends.count {
+                            var i = Int(truncatingIfNeeded: hashes[k]) & mask
+                            while table[i].tagCode != UInt64.max { i = (i + 1) & mask }
+                            let start = k == 0 ? 0 : ends[k - 1]
+                            table[i] = TextColumnInterner.slot(code: Int32(k), hash: hashes[k], start: start, count: ends[k] - start, arena: arena)
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -494,11 +522,47 @@ extension TextColumnInterner {
     /// Number of levels.
     package var levelCount: Int { ends.count }
 
-    /// The codes in `column` (this interner's) of the levels of `other` (`other`'s
-    /// column's, in order), adding those that are new in `other`'s order: the merge of a
-    /// later part of a column into an earlier one, found by bytes (canonically
-    /// equivalent spellings included) without a `String` hash per level.
-    package mutating func codes(of other: TextColumnInterner, in column: inout TextColumn) -> [Int32] {
-        (0..<other.levelCount).map { k in other.withLevelBytes(k) { canonicalCode($0, in: &column) } }
+    /// The code of level `k`'s text among this interner's levels (canonically equivalent
+    /// spellings included), found by the level's bytes and hash in `other`, or `nil`;
+    /// adds nothing. For merging parts of a column without interning them anew.
+    package func existingCode(ofLevel k: Int, in other: TextColumnInterner) -> Int32? {
+        other.withLevelBytes(k) { bytes -> Int32? in
+            if TextColumnInterner.isASCII(bytes) {
+                let c = probe(bytes, hash: other.hashes[k]).code
+                return c >= 0 ? c : nil
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let c = nonASCII[text] { return c }
+            // Text whose canonical form is ASCII was interned folded (see
+            // ``canonicalCode(_:in:)-(UnsafeBufferPointer<UInt8>,_)``): a level here never
+            // has such bytes, but look the folded form up all the same.
+            var ascii: [UInt8] = []
+            for s in text.unicodeScalars {
+                switch s.value {
+                case 0..<0x80: ascii.append(UInt8(s.value))
+                case 0x212A: ascii.append(UInt8(ascii: "K"))
+                case 0x037E: ascii.append(UInt8(ascii: ";"))
+                case 0x1FEF: ascii.append(UInt8(ascii: "`"))
+                default: return nil
+                }
+            }
+            return ascii.withUnsafeBufferPointer { b in
+                let c = probe(b, hash: TextColumnInterner.hash(b).hash).code
+                return c >= 0 ? c : nil
+            }
+        }
     }
+}
+
+/// Asks the system to back the whole 2 MiB pages of `memory` (not yet touched) with huge
+/// pages (Linux `MADV_HUGEPAGE`; elsewhere nothing): for tables probed at random, where
+/// each probe of a table of small pages would miss the TLB.
+func adviseHugePages(_ memory: UnsafeMutableRawBufferPointer) {
+    #if os(Linux)
+    guard let base = memory.baseAddress else { return }
+    let huge = 2 << 20
+    let first = (Int(bitPattern: base) + huge - 1) / huge * huge
+    let last = (Int(bitPattern: base) + memory.count) / huge * huge
+    if last > first { _ = madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, MADV_HUGEPAGE) }
+    #endif
 }
