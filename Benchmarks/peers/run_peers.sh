@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Peer comparison of the LayoffStats pipeline: pandas + statsmodels, polars + numpy and
 # DuckDB (+ numpy), each as a whole process on the same generated files, timed with GNU
-# `/usr/bin/time -v`, cross-checked against each other, and a ratio table vs DuckDB.
+# `/usr/bin/time -v`, cross-checked against each other, and a ratio table vs DuckDB; on two
+# shapes of file: the layoffs.fyi export's (`layoffs generate`'s default: a source URL per
+# event, 12 years, one company per five events, fundamentals for a tenth) and the compact
+# one (`--shape compact`: a URL per month, six years, fundamentals for every company).
 #
 #   Benchmarks/peers/run_peers.sh [N ...]        # N = events per file; default: 100000 1000000
 #   Benchmarks/peers/run_peers.sh edge           # correctness only, on small edge-case files
 #
 # Environment (all optional):
 #   PEERS_VENV       virtualenv to use/create (default /tmp/venv-peers)
-#   PEERS_DATA       folder for generated data, one synth-N/ per size (default /tmp/peers-data)
+#   PEERS_DATA       folder for generated data, one export-N/ or synth-N/ (compact) per size
+#                    (default /tmp/peers-data)
 #   PEERS_OUT        folder for RESULT.json files and time logs (default /tmp/peers-out)
 #   PEERS_REPEAT     runs per tool and size, interleaved; the table shows the fastest (default 1)
 #   PEERS_TOOLS      subset of "pandas polars duckdb" (default all three)
-#   PEERS_COMPANIES  companies in generated data (default max(2000, N/50): 20,000 for 1e6)
+#   PEERS_SHAPES     shapes of generated data, "export compact" (default) or one of them
+#   PEERS_COMPANIES  companies in generated data (default: N/5 for export, 200,000 for 1e6;
+#                    max(2000, N/50) for compact, 20,000 for 1e6)
 #   PEERS_CLEAN=1    delete each size's generated data after its runs (for 1e7: ~1.2 GB)
 #   PEERS_CHECK_PROJECT=0  skip checking a peer's numbers against the project's own CLI
 #                    (`layoffs rolling`, `yoy`, `yoy --ytd`; default on when the binary has them)
@@ -96,21 +102,26 @@ if [ "${SIZES[0]}" = edge ]; then
     done
     exit "$failed"
 fi
+for SHAPE in ${PEERS_SHAPES:-export compact}; do
 for N in "${SIZES[@]}"; do
-    companies="${PEERS_COMPANIES:-$(( N / 50 > 2000 ? N / 50 : 2000 ))}"
-    dir="$DATA/synth-$N"
+    if [ "$SHAPE" = export ]; then
+        companies="${PEERS_COMPANIES:-$(( N / 5 > 1 ? N / 5 : 1 ))}"
+        dir="$DATA/export-$N"
+    else
+        companies="${PEERS_COMPANIES:-$(( N / 50 > 2000 ? N / 50 : 2000 ))}"
+        dir="$DATA/synth-$N"
+    fi
     EVENTS="$dir/events.csv"
     FUNDAMENTALS="$dir/fundamentals.csv"
     if [ ! -s "$EVENTS" ] || [ ! -s "$FUNDAMENTALS" ]; then
-        log "generating $N events, $companies companies (seed 42) in $dir"
-        "$LAYOFFS_BIN" generate --events "$N" --companies "$companies" --seed 42 --out "$dir"
+        log "generating $N events, $companies companies, $SHAPE shape (seed 42) in $dir"
+        "$LAYOFFS_BIN" generate --shape "$SHAPE" --events "$N" --companies "$companies" --seed 42 --out "$dir"
     fi
-    out="$OUTROOT/$N"
+    out="$OUTROOT/$SHAPE-$N"
     rm -rf "$out" && mkdir -p "$out"
     cat "$EVENTS" "$FUNDAMENTALS" >/dev/null  # page cache warm for every tool alike
     echo
-    echo "== N = $N: $(du -h "$EVENTS" | cut -f1) events.csv, $(du -h "$FUNDAMENTALS" | cut -f1) fundamentals.csv ($companies companies)"
-
+    echo "== $SHAPE shape, N = $N: $(du -h "$EVENTS" | cut -f1) events.csv, $(du -h "$FUNDAMENTALS" | cut -f1) fundamentals.csv ($companies companies)"
     runs=($TOOLS)
     [ -n "${LAYOFFS_CMD:-}" ] && runs+=(swift)
     for r in $(seq 1 "$REPEAT"); do
@@ -157,8 +168,9 @@ for N in "${SIZES[@]}"; do
         res="$out/$t.json"
         [ -s "$res" ] && specs+=("$(label "$t")=$logs=$res") || specs+=("$(label "$t")=$logs")
     done
-    "$PY" "$HERE/common.py" table "$N" "${specs[@]}"
-    echo "load average after N = $N: $(cut -d' ' -f1-3 /proc/loadavg)"
+    "$PY" "$HERE/common.py" table "$N ($SHAPE shape)" "${specs[@]}"
+    echo "load average after $SHAPE N = $N: $(cut -d' ' -f1-3 /proc/loadavg)"
     if [ "${PEERS_CLEAN:-0}" = 1 ]; then rm -rf "$dir"; fi
+done
 done
 exit "$failed"

@@ -86,7 +86,8 @@ struct RegressCommand: LayoffsSubcommand {
         var extraNotes: [String] = []
         let layoffMode = input.data == nil || input.fundamentals != nil
         if layoffMode {
-            let data = try input.load(env, columns: analysisColumns.union(modelColumns))
+            // The whole regression table is built (every column the events give it).
+            let data = try input.load(env, columns: analysisColumns.union(["industry", "country", "stage", "funds_raised"]))
             guard let join = data.join, let f = data.fundamentalsLoad else {
                 throw CLIError(message: "layoffs regress: the layoff model needs fundamentals (--fundamentals FILE)", code: Exit.usage)
             }

@@ -68,7 +68,7 @@ struct ReportCommand: LayoffsSubcommand {
             // Hash the input files for provenance while they are parsed.
             options.digests = PendingDigests(paths: [input.data, input.fundamentals, input.aliases].compactMap { $0 })
         }
-        let data = try input.load(env, columns: analysisColumns.union(modelColumns).union([by]))
+        let data = try input.load(env, columns: modelColumns(formula: formula, also: [by]))
         options.asOf = try parseDay(asOf, option: "--as-of")
         options.groupBy = by
         options.window = try TrailingWindow(parsing: window)

@@ -123,4 +123,23 @@ private func fundamentals(_ text: String) throws -> FundamentalsTable {
         let t = try j.regressionTable(events: e, fundamentals: f)
         #expect(t.rowCount == e.count)
     }
+
+    /// The unmatched companies' order (events, most first, then name) against sorting the
+    /// `String`s: names over and under 16 bytes, non-ASCII ones, prefixes of each other.
+    @Test func unmatchedOrderIsStringOrder() {
+        var g = SeededGenerator(seed: 17)
+        let stems = ["Acme", "acme", "Acme Corp", "Acme Corporation International", "Zeta", "Caf\u{E9}", "Cafe\u{301} Two",
+                     "\u{212A}elvin", "Kelvin", "", "a", "ab", "abc", "Ab", "B2B", "b2b labs", "0day", "~tilde", "Zo\u{EB}"]
+        let companies = (0..<3_000).map { i in
+            (company: stems[Int.random(in: 0..<stems.count, using: &g)] + (i % 3 == 0 ? "" : " \(Int.random(in: 0..<40, using: &g))"),
+             events: Int.random(in: 1...4, using: &g))
+        }
+        let got = FundamentalsJoin.byEventsThenName(companies)
+        let want = companies.enumerated().sorted { a, b in
+            a.element.events != b.element.events ? a.element.events > b.element.events
+                : a.element.company != b.element.company ? a.element.company < b.element.company : a.offset < b.offset
+        }.map(\.element)
+        #expect(got.map(\.events) == want.map(\.events))
+        #expect(zip(got, want).allSatisfy { $0.company == $1.company })
+    }
 }

@@ -74,8 +74,9 @@ struct EventRecordParser: CSVRecordParser {
         let keyLane = key.lane!.assumingMemoryBound(to: Int32.self)
         let line = rows.staging[plan.lineLane].assumingMemoryBound(to: Int32.self)
         let others = plan.othersLane.map { rows.staging[$0].assumingMemoryBound(to: UInt64.self) }
-        var hashes = [TextHashCache](repeating: TextHashCache(), count: caches)
-        let width = plan.header.count, scale = plan.percentScale
+        let hashes = TextHashCache(columns: caches)
+        let width = plan.header.count, scale = plan.percentScale, blockRows = SegmentRows.blockRows
+        let missingSpan = StringColumn.missingSpan
         var excluded: [String: Int] = [:], records = 0, failure: CSVError?
         swap(&checker.problems, &segment.problems)
         swap(&excluded, &segment.excluded)
@@ -86,10 +87,17 @@ struct EventRecordParser: CSVRecordParser {
         }
         // The segment's dictionaries and buffers in place for the loop (an array element's
         // mutation would check the array's uniqueness at each lookup).
+        if segment.records == 0 {
+            // Room for the keys of the segment, so that the arrays of a column of many
+            // companies do not copy themselves as they grow (pages are committed only as
+            // they fill): a level per 64 bytes of the file at most, 16 bytes each.
+            let rows = max(0, segment.expectedBytes) / 64
+            segment.interners[key.ordinal].reserve(levels: rows, bytes: 16 * rows)
+            segment.levels[key.ordinal].levels.reserveCapacity(rows)
+        }
         segment.interners.withUnsafeMutableBufferPointer { interners in
         segment.levels.withUnsafeMutableBufferPointer { levels in
         segment.texts.withUnsafeMutableBufferPointer { buffers in
-        hashes.withUnsafeMutableBufferPointer { hashes in
         checks.withUnsafeBufferPointer { checks in
         texts.withUnsafeBufferPointer { texts in
             // Rows staged, and the key of the last one when its lookup is finished only at
@@ -186,10 +194,10 @@ struct EventRecordParser: CSVRecordParser {
                     case .dictionary:
                         s.lane!.assumingMemoryBound(to: Int32.self)[r] = b.isEmpty ? -1 : interners[s.ordinal].recentCode(b, in: &levels[s.ordinal])
                     case .spans:
-                        s.lane!.assumingMemoryBound(to: UInt64.self)[r] = b.isEmpty ? StringColumn.missingSpan : StringColumn.append(b, to: &buffers[s.ordinal])
+                        s.lane!.assumingMemoryBound(to: UInt64.self)[r] = b.isEmpty ? missingSpan : StringColumn.append(b, to: &buffers[s.ordinal])
                         EventRecordParser.mix(&hash, EventRecordParser.textHash(b))
                     default:
-                        EventRecordParser.mix(&hash, hashes[s.ordinal].hash(b))
+                        EventRecordParser.mix(&hash, hashes.hash(b, column: s.ordinal))
                     }
                 }
                 // The previous row's key first (row order), then this row's, now or at the next row.
@@ -205,7 +213,7 @@ struct EventRecordParser: CSVRecordParser {
                 line[r] = Int32(truncatingIfNeeded: n)
                 others?[r] = hash
                 r += 1
-                if r == SegmentRows.blockRows {
+                if r == blockRows {
                     if let p = pending {
                         keyLane[p.row] = interners[key.ordinal].code(p.value, in: &levels[key.ordinal])
                         pending = nil
@@ -214,7 +222,7 @@ struct EventRecordParser: CSVRecordParser {
                     r = 0
                 }
             }
-        }}}}}}
+        }}}}}
         if let failure { throw failure }
     }
 
@@ -266,8 +274,8 @@ struct EventRecordParser: CSVRecordParser {
     /// form is ASCII, folded to it, as ``TextColumnInterner`` folds them); of the `String`,
     /// whose hash follows canonical equivalence, for other text. A missing value has its own.
     static func textHash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        if b.isEmpty { return 0x6A09_E667_F3BC_C908 }
-        let (h, ascii) = TextColumnInterner.hash(b)
+        guard let base = b.baseAddress, !b.isEmpty else { return 0x6A09_E667_F3BC_C908 }
+        let (h, ascii) = bytesHash(base, b.count)
         if ascii { return h }
         let text = String(decoding: b, as: UTF8.self)
         var folded: [UInt8] = []
@@ -283,33 +291,75 @@ struct EventRecordParser: CSVRecordParser {
                 return UInt64(bitPattern: Int64(hasher.finalize()))
             }
         }
-        return folded.withUnsafeBufferPointer { TextColumnInterner.hash($0).hash }
+        return folded.withUnsafeBufferPointer { bytesHash($0.baseAddress!, $0.count).hash }
+    }
+
+    /// A 64-bit hash of `n` bytes (at least 1) at `p`, and whether they are all ASCII:
+    /// 16 bytes a step in two independent lanes (long values such as URLs hash at twice
+    /// the speed of one chain), the last 1–16 bytes as overlapping words, then the length
+    /// and an avalanche (not for adversarial input: a collision only costs a comparison).
+    @inline(__always) static func bytesHash(_ p: UnsafePointer<UInt8>, _ n: Int) -> (hash: UInt64, ascii: Bool) {
+        let raw = UnsafeRawPointer(p)
+        var a: UInt64 = 0x9E37_79B9_7F4A_7C15, b: UInt64 = 0xC2B2_AE3D_27D4_EB4F, high: UInt64 = 0
+        @inline(__always) func step(_ h: inout UInt64, _ w: UInt64) {
+            h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 31
+        }
+        var i = 0
+        while i + 16 < n {
+            let w0 = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), w1 = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+            high |= w0 | w1
+            step(&a, w0)
+            step(&b, w1)
+            i += 16
+        }
+        // The last 1–16 bytes, as the key words of a short value (overlapping what came before).
+        let (w0, w1) = n >= 16 ? (raw.loadUnaligned(fromByteOffset: n - 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+            : TextColumnInterner.keyWords(p + i, n - i)
+        high |= w0 | w1
+        step(&a, w0)
+        step(&b, w1)
+        var h = a ^ (b &* 0xC4CE_B9FE_1A85_EC53) ^ UInt64(n)
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        // keyWords of fewer than 8 bytes packs them whole (no byte above 0x7F is lost).
+        return (h, high & 0x8080_8080_8080_8080 == 0)
     }
 }
 
-/// Hashes of the recent short values (up to 16 bytes) of a text column that is hashed, not
-/// kept: values that repeat (places, industries) are hashed once per entry of a
-/// direct-mapped cache keyed by their bytes, as ``TextColumnInterner`` caches their codes.
-struct TextHashCache {
+/// Hashes of the recent short values (up to 16 bytes) of the text columns that are hashed,
+/// not kept: values that repeat (places, industries) are hashed once per entry of a
+/// direct-mapped cache per column keyed by their bytes, as ``TextColumnInterner`` caches
+/// their codes. (Entries in memory of its own: a lookup checks no array's uniqueness.)
+final class TextHashCache {
     private struct Entry {
         var w0: UInt64 = 0, w1: UInt64 = 0
         /// Length; `Int.max` when empty.
         var count = Int.max
         var hash: UInt64 = 0
     }
-    private var entries = [Entry](repeating: Entry(), count: 256)
+    private static var size: Int { 256 }
+    private let entries: UnsafeMutablePointer<Entry>
 
-    /// ``EventRecordParser/textHash(_:)`` of `b`.
-    @inline(__always) mutating func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    /// Caches for `columns` columns.
+    init(columns: Int) {
+        entries = .allocate(capacity: max(1, columns) * TextHashCache.size)
+        entries.initialize(repeating: Entry(), count: max(1, columns) * TextHashCache.size)
+    }
+
+    deinit { entries.deallocate() }
+
+    /// ``EventRecordParser/textHash(_:)`` of `b`, a value of column `column`.
+    @inline(__always) func hash(_ b: UnsafeBufferPointer<UInt8>, column: Int) -> UInt64 {
         let n = b.count
         guard n > 0, n <= 16, let base = b.baseAddress else { return EventRecordParser.textHash(b) }
         let (w0, w1) = TextColumnInterner.keyWords(base, n)
         let i = Int(truncatingIfNeeded: ((w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &+ UInt64(n)) &* 0xBF58_476D_1CE4_E5B9) >> 56)
-        return entries.withUnsafeMutableBufferPointer { e in
-            if e[i].w0 == w0 && e[i].w1 == w1 && e[i].count == n { return e[i].hash }
-            let h = EventRecordParser.textHash(b)
-            e[i] = Entry(w0: w0, w1: w1, count: n, hash: h)
-            return h
-        }
+        let e = entries + (column &* TextHashCache.size &+ i)
+        if e.pointee.w0 == w0 && e.pointee.w1 == w1 && e.pointee.count == n { return e.pointee.hash }
+        let h = EventRecordParser.textHash(b)
+        e.pointee = Entry(w0: w0, w1: w1, count: n, hash: h)
+        return h
     }
 }

@@ -163,14 +163,19 @@ public struct CompanyNames: Sendable, Equatable {
     /// of the region that holds them, and the region is copied into the result with its
     /// runs of spaces collapsed. The only allocation is the result's.
     static func normalizeASCII(_ name: String) -> String? {
-        if let s = name.utf8.withContiguousStorageIfAvailable({ normalizeASCII(bytes: $0) }) { return s }
-        return Array(name.utf8).withUnsafeBufferPointer { normalizeASCII(bytes: $0) }
+        func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+            withNormalizedASCII(bytes) { $0.map { String(decoding: $0, as: UTF8.self) } }
+        }
+        if let s = name.utf8.withContiguousStorageIfAvailable({ string($0) }) { return s }
+        return Array(name.utf8).withUnsafeBufferPointer { string($0) }
     }
 
-    /// ``normalizeASCII(_:)`` on the UTF-8 bytes of a name.
-    private static func normalizeASCII(bytes src: UnsafeBufferPointer<UInt8>) -> String? {
+    /// Calls `body` with the bytes of the normalised form of the all-ASCII name `src`
+    /// (valid only inside `body`: no `String` is made), or with `nil` when the name has a
+    /// non-ASCII byte.
+    static func withNormalizedASCII<R>(_ src: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
         let n = src.count
-        for b in src where b >= 0x80 { return nil }
+        for b in src where b >= 0x80 { return body(nil) }
         @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 32 || (b >= 9 && b <= 13) }
         @inline(__always) func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
         var end = n
@@ -180,7 +185,7 @@ public struct CompanyNames: Sendable, Equatable {
             end -= 4
         }
         // `&` becomes five bytes, every other byte at most one.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 5 * end + 1) { buf -> String in
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 5 * end + 1) { buf -> R in
             var m = 0
             for j in 0..<end {
                 let b = lower(src[j])
@@ -227,7 +232,7 @@ public struct CompanyNames: Sendable, Equatable {
                 buf[k] = b
                 k += 1
             }
-            return String(decoding: UnsafeMutableBufferPointer(rebasing: buf[lo..<k]), as: UTF8.self)
+            return body(UnsafeBufferPointer(rebasing: buf[lo..<k]))
         }
     }
 }

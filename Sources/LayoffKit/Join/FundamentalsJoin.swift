@@ -65,12 +65,13 @@ public struct FundamentalsJoin: Sendable, Equatable {
         let levels = events.company.levels
         var keyOfLevel = [Int32](repeating: -1, count: levels.count)
         var lookup = companies.nameLookup()
+        let possible = KeyHashes(keys: keyNumber, names: options.names)
         for (c, name) in levels.enumerated() {
             // A name spelled as in the fundamentals (equal `String`s) has that name's key: no
             // normalising.
             if let f = lookup.code(of: name), keyOfCode[Int(f)] >= 0 {
                 keyOfLevel[c] = keyOfCode[Int(f)]
-            } else if let k = keyNumber[options.names.key(name)] {
+            } else if possible.mayMatch(name), let k = keyNumber[options.names.key(name)] {
                 keyOfLevel[c] = k
             }
         }
@@ -149,10 +150,34 @@ public struct FundamentalsJoin: Sendable, Equatable {
         row = rows
         fiscalYear = fiscal
         workforce = Workforce(values: NumericColumn(values: wfValue, isPresent: wfKnown), source: source)
-        unmatchedCompanies = unmatched.indices.filter { unmatched[$0] > 0 }
-            .map { (company: $0 == missing ? "" : levels[$0], events: unmatched[$0]) }
-            .sorted { $0.events != $1.events ? $0.events > $1.events : $0.company < $1.company }
+        unmatchedCompanies = FundamentalsJoin.byEventsThenName(unmatched.indices.filter { unmatched[$0] > 0 }
+            .map { (company: $0 == missing ? "" : levels[$0], events: unmatched[$0]) })
         ambiguousFundamentalsLines = ambiguous
+    }
+
+    /// `companies` sorted by events, most first, then by name. A name of at most 16 ASCII
+    /// bytes compares as two big-endian words (its bytes' order, which is `String`'s for
+    /// ASCII text), so the many companies with as many events (one, two) are ordered
+    /// without a `String` comparison each; other names compare as `String`s.
+    static func byEventsThenName(_ companies: [(company: String, events: Int)]) -> [(company: String, events: Int)] {
+        struct Key { var events: Int; var w0: UInt64; var w1: UInt64; var short: Bool; var index: Int }
+        var keys: [Key] = companies.enumerated().map { i, c in
+            var name = c.company
+            return name.withUTF8 { b -> Key in
+                guard b.count <= 16, !b.contains(where: { $0 >= 0x80 }) else { return Key(events: c.events, w0: 0, w1: 0, short: false, index: i) }
+                var w0: UInt64 = 0, w1: UInt64 = 0
+                for (j, x) in b.enumerated() {
+                    if j < 8 { w0 |= UInt64(x) << (56 - 8 * j) } else { w1 |= UInt64(x) << (56 - 8 * (j - 8)) }
+                }
+                return Key(events: c.events, w0: w0, w1: w1, short: true, index: i)
+            }
+        }
+        keys.sort { p, q in
+            if p.events != q.events { return p.events > q.events }
+            if p.short && q.short { return p.w0 != q.w0 ? p.w0 < q.w0 : p.w1 < q.w1 }
+            return companies[p.index].company < companies[q.index].company
+        }
+        return keys.map { companies[$0.index] }
     }
 
     /// The first and last day numbers of `days` (0, 0 when empty), in one pass.
@@ -378,5 +403,62 @@ struct KeyYearTable: Sendable {
             if year[m] < y { a = m + 1 } else { b = m }
         }
         return a < Int(start[key + 1]) && year[a] == y ? row[a] : nil
+    }
+}
+
+/// The byte hashes of the normalised names a name must have to find a key of the join (the
+/// keys themselves, and the aliases that lead to one): a name whose normalised bytes hash
+/// to none of them finds no key, and is ruled out without making its key as a `String`
+/// and hashing it in the keys' dictionary. (Companies with events and no fundamentals are
+/// most of them in exports: 180,000 of 200,000.)
+private struct KeyHashes {
+    private var slots: [UInt64]
+
+    init(keys: [String: Int32], names: CompanyNames) {
+        var hashes: [UInt64] = []
+        for k in keys.keys { hashes.append(KeyHashes.hash(k)) }
+        for (alias, target) in names.aliases where keys[target] != nil { hashes.append(KeyHashes.hash(alias)) }
+        var size = 64
+        while size < 2 * hashes.count { size *= 2 }
+        slots = [UInt64](repeating: 0, count: size)
+        for h in hashes { insert(h) }
+    }
+
+    /// A hash of normalised bytes, never 0 (the empty slot).
+    private static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 { TextColumnInterner.hash(b).hash | 1 }
+
+    private static func hash(_ s: String) -> UInt64 {
+        var s = s
+        return s.withUTF8 { hash($0) }
+    }
+
+    private mutating func insert(_ h: UInt64) {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] != 0 && slots[i] != h { i = (i + 1) & mask }
+        slots[i] = h
+    }
+
+    private func contains(_ h: UInt64) -> Bool {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] != 0 {
+            if slots[i] == h { return true }
+            i = (i + 1) & mask
+        }
+        return false
+    }
+
+    /// Whether `name` may find a key: `false` only when it cannot (an ASCII name whose
+    /// normalised bytes hash to no key's and no alias's); non-ASCII names are left to the
+    /// full lookup.
+    func mayMatch(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { b in
+            CompanyNames.withNormalizedASCII(b) { normalized in
+                guard let normalized else { return true }
+                return contains(KeyHashes.hash(normalized))
+            }
+        }
     }
 }

@@ -42,8 +42,11 @@ package final class CSVSegment: @unchecked Sendable {
     var stopLine = 1
     /// Added to the segment's line numbers to make them the file's.
     var lineOffset = 0
+    /// Bytes of the file the segment was made for (it may parse more or fewer).
+    package let expectedBytes: Int
 
     init(kinds: [LaneKind], placed: PlacedRows, expectedBytes: Int) {
+        self.expectedBytes = expectedBytes
         rows = SegmentRows(kinds: kinds, placed: placed)
         let dictionaries = kinds.filter { $0 == .dictionary }.count
         interners = [TextColumnInterner](repeating: TextColumnInterner(), count: dictionaries)
@@ -432,15 +435,21 @@ private final class TextMerge: @unchecked Sendable {
             // segments before it, first to last: found, it has that level's merged code;
             // else it is a new level of the merged column, after the earlier ones.
             maps.append(levels.indices.map { d in
-                (0..<s.interners[d].levelCount).map { c in
-                    for j in 0..<k {
+                // Found in the first segment (a batch of lookups), else in a later one before it.
+                var map = segments[0].interners[d].existingCodes(of: s.interners[d])
+                for c in map.indices where map[c] < 0 {
+                    for j in 1..<k {
                         if let x = segments[j].interners[d].existingCode(ofLevel: c, in: s.interners[d]) {
-                            return j == 0 ? x : maps[j][d][Int(x)]
+                            map[c] = maps[j][d][Int(x)]
+                            break
                         }
                     }
-                    levels[d].levels.append(s.levels[d].levels[c])
-                    return Int32(levels[d].levels.count - 1)
+                    if map[c] < 0 {
+                        levels[d].levels.append(s.levels[d].levels[c])
+                        map[c] = Int32(levels[d].levels.count - 1)
+                    }
                 }
+                return map
             })
             bases.append(texts.indices.map { t in
                 let at = texts[t].count

@@ -522,6 +522,38 @@ extension TextColumnInterner {
     /// Number of levels.
     package var levelCount: Int { ends.count }
 
+    /// Makes room for `levels` more levels of `bytes` bytes in all, so that the arrays of
+    /// levels do not move (and copy themselves) as they grow; memory is committed only
+    /// as levels are added, so the room may be generous.
+    package mutating func reserve(levels: Int, bytes: Int) {
+        arena.reserveCapacity(arena.count + bytes)
+        ends.reserveCapacity(ends.count + levels)
+        hashes.reserveCapacity(hashes.count + levels)
+    }
+
+    /// ``existingCode(ofLevel:in:)`` of every level of `other`, in order (-1 where none):
+    /// the table slot of the level 16 ahead is asked for from memory before each lookup,
+    /// so that the lookups of a column of many levels overlap their cache misses.
+    package func existingCodes(of other: TextColumnInterner) -> [Int32] {
+        let n = other.levelCount
+        return [Int32](unsafeUninitializedCapacity: n) { out, count in
+            slots.withUnsafeBufferPointer { s in
+                other.hashes.withUnsafeBufferPointer { hashes in
+                    let mask = s.count - 1
+                    for k in 0..<n {
+                        if k + 16 < n {
+                            let p = UnsafeRawPointer(s.baseAddress! + (Int(truncatingIfNeeded: hashes[k + 16]) & mask))
+                            internerPrefetch(p, 0, 3, 1)
+                            internerPrefetch(p + (MemoryLayout<Slot>.stride - 1), 0, 3, 1)
+                        }
+                        out[k] = existingCode(ofLevel: k, in: other) ?? -1
+                    }
+                }
+            }
+            count = n
+        }
+    }
+
     /// The code of level `k`'s text among this interner's levels (canonically equivalent
     /// spellings included), found by the level's bytes and hash in `other`, or `nil`;
     /// adds nothing. For merging parts of a column without interning them anew.
