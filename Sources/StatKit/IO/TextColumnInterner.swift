@@ -61,11 +61,6 @@ public struct TextColumnInterner: Sendable {
     }
 
     /// The slot of level `code` whose bytes (`count` of them) start at `start` in `arena`.
-    private func slot(code: Int32, hash h: UInt64, start: Int, count: Int) -> Slot {
-        arena.withUnsafeBufferPointer { TextColumnInterner.slot(code: code, hash: h, start: start, count: count, arena: $0) }
-    }
-
-    /// ``slot(code:hash:start:count:)`` with the arena's bytes at hand.
     @inline(__always)
     private static func slot(code: Int32, hash h: UInt64, start: Int, count: Int, arena: UnsafeBufferPointer<UInt8>) -> Slot {
         let tagCode = tagLength(hash: h, count: count) | UInt64(UInt32(bitPattern: code))
@@ -285,24 +280,23 @@ public struct TextColumnInterner: Sendable {
     /// code ``code(_:lookahead:in:)`` would have given its bytes, adding a level when new.
     package mutating func code(_ d: Deferred, in column: inout TextColumn) -> Int32 {
         let tag = TextColumnInterner.tagLength(hash: d.hash, count: d.count)
-        let found: Int32 = slots.withUnsafeBufferPointer { slots in
+        let found: (code: Int32, slot: Int) = slots.withUnsafeBufferPointer { slots in
             let mask = slots.count - 1
             var i = Int(truncatingIfNeeded: d.hash) & mask
             while true {
                 let s = slots[i]
-                if s.tagCode == UInt64.max { return -1 }
+                if s.tagCode == UInt64.max { return (-1, i) }
                 if s.tagCode & 0xFFFF_FFFF_0000_0000 == tag && s.a == d.w0 && s.b == d.w1 {
-                    return Int32(truncatingIfNeeded: s.tagCode)
+                    return (Int32(truncatingIfNeeded: s.tagCode), i)
                 }
                 i = (i + 1) & mask
             }
         }
-        if found >= 0 { return found }
-        // A new value: its bytes, back from the key words (stored as they were loaded),
-        // go the usual way.
+        if found.code >= 0 { return found.code }
+        // A new value: its bytes, back from the key words (stored as they were loaded), are
+        // added where the probe ended.
         let n = d.count
-        var bytes = [UInt8](repeating: 0, count: 16)
-        bytes.withUnsafeMutableBytes { b in
+        return withUnsafeTemporaryAllocation(byteCount: 16, alignment: 8) { b in
             if n >= 8 {
                 b.storeBytes(of: d.w0, toByteOffset: 0, as: UInt64.self)
                 b.storeBytes(of: d.w1, toByteOffset: n - 8, as: UInt64.self)
@@ -312,9 +306,9 @@ public struct TextColumnInterner: Sendable {
             } else {
                 for k in 0..<n { b[k] = UInt8(truncatingIfNeeded: d.w0 >> (8 * (n - 1 - k))) }
             }
+            let bytes = UnsafeBufferPointer(start: b.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n)
+            return insert(bytes, hash: d.hash, at: found.slot, in: &column)
         }
-        bytes.removeLast(16 - n)
-        return bytes.withUnsafeBufferPointer { code($0, hash: d.hash, in: &column) }
     }
 
     /// The column's code of `bytes` (which must be valid UTF-8), adding a level when new.
@@ -330,9 +324,16 @@ public struct TextColumnInterner: Sendable {
 
     /// ``code(_:in:)`` with the hash of `bytes` already computed.
     mutating func code(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64, in column: inout TextColumn) -> Int32 {
-        let n = bytes.count
         let found = probe(bytes, hash: h)
         if found.code >= 0 { return found.code }
+        return insert(bytes, hash: h, at: found.slot, in: &column)
+    }
+
+    /// Adds `bytes` (hash `h`), not yet a level, as the next level, in the empty `slot`
+    /// its probe ended at.
+    private mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64, at slot: Int,
+                                 in column: inout TextColumn) -> Int32 {
+        let n = bytes.count
         precondition(column.levels.count == ends.count, "a TextColumn level was added outside its interner")
         let code = Int32(ends.count)
         let text = String(decoding: bytes, as: UTF8.self)
@@ -342,7 +343,9 @@ public struct TextColumnInterner: Sendable {
         arena.append(contentsOf: bytes)
         ends.append(arena.count)
         hashes.append(h)
-        slots[found.slot] = slot(code: code, hash: h, start: start, count: n)
+        let tagCode = TextColumnInterner.tagLength(hash: h, count: n) | UInt64(UInt32(bitPattern: code))
+        let (a, b) = n > 16 ? (UInt64(start), UInt64(n)) : n == 0 ? (0, 0) : TextColumnInterner.keyWords(bytes.baseAddress!, n)
+        slots[slot] = Slot(tagCode: tagCode, a: a, b: b)
         if ends.count * 2 > slots.count { grow() }
         return code
     }
