@@ -124,7 +124,7 @@ public enum EventLoader {
     /// the display name used in problems and errors.
     public static func load(bytes: [UInt8], name: String, options: EventLoadOptions = .init()) throws(IngestError) -> EventLoadResult {
         try load(CSVReader(bytes: bytes, name: name), path: nil, size: bytes.count, sample: Array(bytes.prefix(sampleBytes)),
-                 options: options, threads: 1, tuning: SegmentTuning(), alongside: nil)
+                 options: options, threads: 1, tuning: SegmentTuning(), layout: .layoffsFyi, alongside: nil)
     }
 
     /// ``load(path:options:threads:)`` with the parse's `tuning` (tests split and share tiny
@@ -135,11 +135,11 @@ public enum EventLoader {
     /// changes the events: it is then called after the search), so work that needs the
     /// events but not their duplicates (the fundamentals join) overlaps the search.
     static func load(path: String, options: EventLoadOptions, threads: Int, tuning: SegmentTuning,
-                     alongside: ((EventTable) -> Void)? = nil) throws(IngestError) -> EventLoadResult {
+                     layout: EventLayout = .layoffsFyi, alongside: ((EventTable) -> Void)? = nil) throws(IngestError) -> EventLoadResult {
         let reader: CSVReader
         do { reader = try CSVReader(path: path, chunkSize: tuning.chunkSize) } catch { throw .csv(error) }
         return try load(reader, path: path, size: fileSize(path: path), sample: fileStart(path), options: options,
-                        threads: threads, tuning: tuning, alongside: alongside)
+                        threads: threads, tuning: tuning, layout: layout, alongside: alongside)
     }
 
     /// Bytes of a file's start read to see which notes to store as written.
@@ -157,14 +157,14 @@ public enum EventLoader {
     /// Loads events from `reader` (at the file's start) of the file at `path` (`nil`: one
     /// thread), `size` bytes, whose first bytes are `sample`.
     private static func load(_ reader: CSVReader, path: String?, size: Int, sample: [UInt8], options: EventLoadOptions,
-                             threads: Int, tuning: SegmentTuning, alongside: ((EventTable) -> Void)?) throws(IngestError) -> EventLoadResult {
+                             threads: Int, tuning: SegmentTuning, layout: EventLayout,
+                             alongside: ((EventTable) -> Void)?) throws(IngestError) -> EventLoadResult {
         guard options.percentScale == 1 || options.percentScale == 100 else {
             throw .invalidOptions("percent scale must be 1 (fractions) or 100 (percents), not \(options.percentScale)")
         }
-        let layout = EventLayout.layoffsFyi
         let header = try reader.checkedHeader()
         let columns = try ColumnLayout(file: reader.name, header: header, canonical: layout.order,
-                                       required: layout.required, mapping: options.columnMapping)
+                                       required: layout.required, mapping: layout.headers(mapping: options.columnMapping))
         let plan = EventPlan(layout: layout, columnLayout: columns, keep: options.columns,
                              asWritten: EventPlan.notesAsWritten(sample: sample, layout: layout, columnLayout: columns),
                              percentScale: options.percentScale)

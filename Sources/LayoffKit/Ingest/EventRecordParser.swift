@@ -41,6 +41,8 @@ struct EventRecordParser: CSVRecordParser {
         let ordinal: Int
         /// Index in ``EventRecordParser/columns``.
         let column: Int
+        /// Field read where this one is empty, or -1.
+        let fallback: Int
     }
 
     private func live(_ s: EventPlan.Step, column: Int, cache: inout Int, _ staging: [UnsafeMutableRawPointer]) -> Live {
@@ -62,7 +64,7 @@ struct EventRecordParser: CSVRecordParser {
             ordinal = cache
             cache += 1
         }
-        return Live(kind: kind, field: s.field, lane: lane, present: present, ordinal: ordinal, column: column)
+        return Live(kind: kind, field: s.field, lane: lane, present: present, ordinal: ordinal, column: column, fallback: s.fallback)
     }
 
     mutating func parse(_ reader: CSVReader, into segment: CSVSegment) throws(CSVError) {
@@ -138,7 +140,8 @@ struct EventRecordParser: CSVRecordParser {
                     let cell = f[s.field]
                     switch s.kind {
                     case .day:
-                        let b = trimmedField(cell)
+                        var b = trimmedField(cell)
+                        if b.isEmpty && s.fallback >= 0 { b = trimmedField(f[s.fallback]) }
                         dateBytes = b
                         day = days.parse(b)
                         if let d = day {

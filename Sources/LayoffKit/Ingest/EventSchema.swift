@@ -38,12 +38,21 @@ struct EventColumn: Sendable {
     let expected: String
     /// The word problem reasons are made of (`count`: `negative count`, `invalid count`).
     let noun: String
+    /// The header this layout's files give the column (`nil`: its canonical name); a
+    /// column mapping of the load replaces it.
+    let header: String?
+    /// The header of the column whose value stands in where this one's is empty (a WARN
+    /// notice without a notice date has its effective date).
+    let fallback: String?
 
-    init(_ name: String, _ value: Value, expected: String = "", noun: String = "") {
+    init(_ name: String, _ value: Value, expected: String = "", noun: String = "", header: String? = nil,
+         fallback: String? = nil) {
         self.name = name
         self.value = value
         self.expected = expected
         self.noun = noun.isEmpty ? name : noun
+        self.header = header
+        self.fallback = fallback
     }
 }
 
@@ -60,6 +69,14 @@ struct EventLayout: Sendable {
     /// The file column of `column`, as `layout` (made with ``order``) found it.
     func field(of column: EventColumn, in layout: ColumnLayout) -> Int? {
         order.firstIndex(of: column.name).flatMap { layout.index[$0] }
+    }
+
+    /// The headers of this layout's files (canonical name → header), with `mapping`'s
+    /// entries replacing them.
+    func headers(mapping: [String: String]) -> [String: String] {
+        var out: [String: String] = [:]
+        for c in columns { if let h = c.header { out[c.name] = h } }
+        return out.merging(mapping) { $1 }
     }
 
     /// The layoffs.fyi export, `company,location,total_laid_off,date,percentage_laid_off,
@@ -81,6 +98,25 @@ struct EventLayout: Sendable {
         ],
         order: ["company", "location", "total_laid_off", "date", "percentage_laid_off", "industry", "source", "stage",
                 "funds_raised", "country", "date_added"],
+        required: ["company", "date"])
+
+    /// WARN Act notices as the WARN Notice Register exports them (45 columns; see
+    /// `../shared/datasets/warn/README.md`): the resolved employer, the notice date or,
+    /// where a state gives none, the effective date, the jobs affected, the state, the
+    /// industry, the portal the notice came from. The other columns (the amendment flag
+    /// `is_amendment` among them) are kept as notes under their names.
+    static let warnNotices = EventLayout(
+        columns: [
+            EventColumn("company", .text(.key), expected: "an employer name", header: "canonical_name"),
+            EventColumn("date", .date(required: true), expected: "M/D/YYYY or YYYY-MM-DD", header: "notice_date",
+                        fallback: "effective_date"),
+            EventColumn("total_laid_off", .count, expected: "a whole number of jobs ≥ 0 such as 16000 or 16,000", noun: "count",
+                        header: "employees_affected"),
+            EventColumn("location", .text(.category), header: "state"),
+            EventColumn("industry", .text(.category)),
+            EventColumn("source", .text(.note), header: "source_url"),
+        ],
+        order: ["company", "location", "total_laid_off", "date", "industry", "source"],
         required: ["company", "date"])
 }
 
@@ -107,6 +143,8 @@ struct EventPlan: Sendable {
         let dictionary: Bool
         /// The ordinal of its dictionary or text buffer among the parse's.
         let ordinal: Int
+        /// Field index of the column read where this one is empty, or -1.
+        var fallback = -1
     }
 
     let kinds: [LaneKind]
@@ -167,7 +205,10 @@ struct EventPlan: Sendable {
                 if keep?.contains(column.name) ?? true { absent.insert(column.name) }
                 continue
             }
-            let s = step(column, field: field, keep: keep?.contains(column.name) ?? true, asWritten: asWritten.contains(column.name))
+            var s = step(column, field: field, keep: keep?.contains(column.name) ?? true, asWritten: asWritten.contains(column.name))
+            if let f = column.fallback, let i = header.firstIndex(where: { ColumnLayout.normalized($0) == ColumnLayout.normalized(f) }) {
+                s.fallback = i
+            }
             switch column.value {
             case .text(.key): key = s
             case .text: texts.append(s)
