@@ -11,8 +11,8 @@
 #
 # Environment (all optional):
 #   PEERS_VENV       virtualenv to use/create (default /tmp/venv-peers)
-#   PEERS_DATA       folder for generated data, one export-N/ or synth-N/ (compact) per size
-#                    (default /tmp/peers-data)
+#   PEERS_DATA       folder for generated data, one export-N-cCOMPANIES/ or synth-N/ (compact)
+#                    per size (default /tmp/peers-data)
 #   PEERS_OUT        folder for RESULT.json files and time logs (default /tmp/peers-out)
 #   PEERS_REPEAT     runs per tool and size, interleaved; the table shows the fastest (default 1)
 #   PEERS_TOOLS      subset of "pandas polars duckdb" (default all three)
@@ -106,7 +106,7 @@ for SHAPE in ${PEERS_SHAPES:-export compact}; do
 for N in "${SIZES[@]}"; do
     if [ "$SHAPE" = export ]; then
         companies="${PEERS_COMPANIES:-$(( N / 5 > 1 ? N / 5 : 1 ))}"
-        dir="$DATA/export-$N"
+        dir="$DATA/export-$N-c$companies"
     else
         companies="${PEERS_COMPANIES:-$(( N / 50 > 2000 ? N / 50 : 2000 ))}"
         dir="$DATA/synth-$N"
@@ -117,7 +117,7 @@ for N in "${SIZES[@]}"; do
         log "generating $N events, $companies companies, $SHAPE shape (seed 42) in $dir"
         "$LAYOFFS_BIN" generate --shape "$SHAPE" --events "$N" --companies "$companies" --seed 42 --out "$dir"
     fi
-    out="$OUTROOT/$SHAPE-$N"
+    out="$OUTROOT/$SHAPE-$N-c$companies"
     rm -rf "$out" && mkdir -p "$out"
     cat "$EVENTS" "$FUNDAMENTALS" >/dev/null  # page cache warm for every tool alike
     echo
