@@ -3,7 +3,7 @@ import StatKit
 import LayoffKit
 import LayoffReport
 
-extension CovarianceType: ExpressibleByArgument {
+extension Covariance.Kind: ExpressibleByArgument {
     public init?(argument: String) {
         switch argument.lowercased() {
         case "classical", "nonrobust": self = .classical
@@ -52,7 +52,7 @@ struct RegressCommand: LayoffsSubcommand {
     )
     @OptionGroup var input: InputOptions
     @Option(help: "Model formula (default for layoff data: log(total_laid_off) ~ log(employees) + revenue_growth).") var formula: String?
-    @Option(help: "Covariance: classical, HC0, HC1, HC2, HC3 or cluster.") var cov: CovarianceType = .classical
+    @Option(help: "Covariance: classical, HC0, HC1, HC2, HC3 or cluster.") var cov: Covariance.Kind = .classical
     @Option(help: "Cluster column for --cov cluster (default for layoff data: company).") var cluster: String?
     @Option(help: "Column of positive weights (weighted least squares).") var weights: String?
     @Option(help: "Confidence level of the intervals.") var level: Double = 0.95
@@ -80,115 +80,78 @@ struct RegressCommand: LayoffsSubcommand {
     }
 
     func execute(in env: ExecutionEnvironment) throws -> CommandOutput {
-        if stream { return try executeStreaming(in: env) }
-        let table: DataTable
-        let description: String
-        var extraNotes: [String] = []
         let layoffMode = input.data == nil || input.fundamentals != nil
+        let formulaText = formula ?? (layoffMode ? Self.defaultFormula : "")
+        let clusterColumn = cov == .cluster ? (cluster ?? (layoffMode ? "company" : nil)) : nil
+        if cov == .cluster && clusterColumn == nil {
+            throw CLIError(message: "layoffs regress: --cov cluster needs --cluster COLUMN", code: Exit.usage)
+        }
+        let covariance = clusterColumn.map { Covariance.cluster($0) } ?? Covariance(kind: cov)!
+        var description: String
+        var extraNotes: [String] = []
+        var trailingNotes: [String] = []
+        var label: (@Sendable (Int) -> String?)? = nil
+        let source: any TableBlockSource
+        var options = LinearModel.Options(threads: defaultThreadCount(), blockRows: 8192, keepRows: false,
+                                          residualSummary: !stream || residualSummary)
         if layoffMode {
             let data = try input.load(env)
             guard let join = data.join, let f = data.fundamentalsLoad else {
                 throw CLIError(message: "layoffs regress: the layoff model needs fundamentals (--fundamentals FILE)", code: Exit.usage)
             }
-            do { table = try join.regressionTable(events: data.events, fundamentals: f.fundamentals) } catch {
-                throw CLIError(message: "layoffs regress: \(error)", code: Exit.software)
-            }
+            source = RegressionBlockSource(events: data.events, fundamentals: f.fundamentals, join: join)
+            let company = data.events.company
+            label = { company[$0] }
             description = "\(data.inputs[0].displayName) joined to \(data.inputs[1].displayName) (fiscal year = event year\(input.lag == 0 ? "" : " − \(input.lag)"))"
             extraNotes.append("\(join.matchedCount) of \(data.events.count) events matched a fundamentals row; \(join.unmatchedCount) did not (their employees and revenue_growth are missing).")
             extraNotes += data.qualityNotes.filter { !$0.contains("matched a fundamentals row") }
+        } else if stream {
+            let path = input.data!
+            source = CSVBlockSource(path: path, name: env.displayName(path), blockRows: 8192)
+            description = env.displayName(path)
+            let passes = cov == .classical ? "a second computes each residual in double-double, confirming the coefficients by a refinement step" : "a second computes each residual in double-double, confirming the coefficients, and the \(cov.rawValue) covariance"
+            trailingNotes.append("Streaming fit: the file is read in blocks of 8,192 rows; one pass folds them into the R factor of [X | y] (LAPACK's blocked Householder QR), \(passes); memory does not grow with the number of rows.")
+            if !residualSummary {
+                trailingNotes.append("Residual quantiles are not computed in streaming mode (they need every residual); --residual-summary keeps them for the second pass (8 bytes per row).")
+            }
+            let size = fileSize(path)
+            if env.progress && size > 32 << 20 { printError("layoffs: streaming \(path) (\(size >> 20) MiB), two passes…") }
         } else {
             let path = input.data!
+            let table: DataTable
             do { table = try DataTable(csvFile: path) } catch {
                 throw CLIError(message: "layoffs regress: \(env.scrubPaths(error.description))", code: error.category.exitCode)
             }
+            source = DataTableBlockSource(table, name: env.displayName(path))
+            if case .text(let company)? = table.column(named: "company") { label = { company[$0] } }
             description = env.displayName(path)
         }
-        let formulaText = formula ?? (layoffMode ? Self.defaultFormula : "")
         guard !formulaText.isEmpty else {
-            throw CLIError(message: "layoffs regress: --formula is required with a generic --data file; the columns are: \(table.names.joined(separator: ", "))", code: Exit.usage)
+            let columns = (try? source.columnNames()) ?? []
+            throw CLIError(message: "layoffs regress: --formula is required with a generic --data file; the columns are: \(columns.joined(separator: ", "))", code: Exit.usage)
         }
-        let clusterColumn = cov == .cluster ? (cluster ?? (layoffMode ? "company" : nil)) : nil
-        if cov == .cluster && clusterColumn == nil {
-            throw CLIError(message: "layoffs regress: --cov cluster needs --cluster COLUMN", code: Exit.usage)
-        }
-        let fit: FormulaFit
+        let watch = chart ? RegressionRowWatch(label: label) : nil
+        options.keepRows = false
+        let fit: RegressionResult
         do {
-            fit = try FormulaFit(formula: formulaText, data: table, covariance: cov, cluster: clusterColumn,
-                                 weights: weights, level: level)
-        } catch {
-            var message = "layoffs regress: \(error)"
-            if case .design(.formula(let fe)) = error { message += "\n" + fe.caretDisplay }
-            throw CLIError(message: message, code: Exit.dataError)
-        }
-        let summary = RegressionSummary(fit: fit, dataDescription: description, extraNotes: extraNotes)
-        let output = CommandOutput()
-        if chart {
-            for c in RegressionCharts.make(fit: fit, table: table) {
-                output.figures.append((c.name, Array(c.svg.utf8), c.alt))
-            }
-        }
-        output.format = format
-        switch format {
-        case .json: output.write(summary.json().serialized(indent: 2) + "\n")
-        case .markdown: output.write(summary.markdown())
-        default: output.write(summary.plainText())
-        }
-        return output
-    }
-}
-
-extension RegressCommand {
-    /// `--stream`: ``StreamingFormulaFit`` over the CSV, rendered like ``RegressionSummary``.
-    func executeStreaming(in env: ExecutionEnvironment) throws -> CommandOutput {
-        let path = input.data!
-        let name = env.displayName(path)
-        guard let formulaText = formula, !formulaText.isEmpty else {
-            let columns = (try? CSVBlockSource(path: path, name: name).columnNames()) ?? []
-            throw CLIError(message: "layoffs regress: --formula is required with --stream" + (columns.isEmpty ? "" : "; the columns are: \(columns.joined(separator: ", "))"), code: Exit.usage)
-        }
-        if cov == .cluster && cluster == nil {
-            throw CLIError(message: "layoffs regress: --cov cluster needs --cluster COLUMN", code: Exit.usage)
-        }
-        let size = fileSize(path)
-        let passes = cov != .classical || residualSummary ? 2 : 1
-        let showProgress = env.progress && size > 32 << 20
-        if showProgress { printError("layoffs: streaming \(path) (\(size >> 20) MiB), \(passes) pass\(passes == 1 ? "" : "es")…") }
-        // Many small LAPACK updates: OpenBLAS threads would only spin between them.
-        let blasThreads = NativeLibraries.blasThreads
-        NativeLibraries.setBLASThreads(1)
-        defer { NativeLibraries.setBLASThreads(blasThreads) }
-        let fit: StreamingFormulaFit
-        do {
-            fit = try StreamingFormulaFit(formula: formulaText, csvFile: path, displayName: name, covariance: cov,
-                                          cluster: cov == .cluster ? cluster : nil, weights: weights, level: level,
-                                          residualSummary: residualSummary, threads: defaultThreadCount())
+            fit = try LinearModel.fit(formulaText, source: source, weights: weights, covariance: covariance, level: level,
+                                      options: options, observer: watch)
         } catch {
             var message = "layoffs regress: \(env.scrubPaths(error.description))"
-            if case .design(.formula(let fe)) = error { message += "\n" + fe.caretDisplay }
+            if case .formula(let fe) = error { message += "\n" + fe.caretDisplay }
             let code: Int32
-            switch error {
-            case .csv(let e): code = e.category.exitCode
-            default: code = Exit.dataError
-            }
+            if case .csv(let e) = error { code = e.category.exitCode } else { code = Exit.dataError }
             throw CLIError(message: message, code: code)
         }
-        if showProgress { printError("layoffs: done") }
-        var notes: [String] = []
-        let how = fit.precision == .extended ? "Householder QR in Float80" : "Householder QR (LAPACK dtpqrt)"
-        if fit.passes == 1 {
-            notes.append("Streaming fit: one pass over the file in blocks of 4,096 rows, folded into the R factor of [X | y] (\(how)); memory does not grow with the number of rows.")
-        } else {
-            let why = [cov != .classical ? "the residuals for the \(cov.rawValue) covariance" : nil,
-                       residualSummary ? "the residual quantiles (keeping every residual)" : nil].compactMap { $0 }.joined(separator: " and ")
-            notes.append("Streaming fit: two passes over the file in blocks of 4,096 rows: the first folds the rows into the R factor of [X | y] (\(how)), the second computes \(why).")
+        var summary = RegressionSummary(fit, dataDescription: description, extraNotes: extraNotes, trailingNotes: trailingNotes)
+        if stream {
+            summary.extraJSON = [("streaming", .object([("passes", .int(1 + fit.residualPasses)),
+                                                         ("precision", .string(fit.usedExtendedPrecision ? "extended" : "double"))]))]
         }
-        if fit.result.residualSummary == nil {
-            notes.append("Residual quantiles are not computed in streaming mode (they need every residual); --residual-summary adds a pass that keeps them (8 bytes per row).")
-        }
-        var summary = RegressionSummary(fit: fit, dataDescription: name, trailingNotes: notes)
-        summary.extraJSON = [("streaming", .object([("passes", .int(fit.passes)), ("precision", .string(fit.precision.rawValue)),
-                                                     ("accumulated_columns", .int(fit.accumulatedColumns))]))]
         let output = CommandOutput()
+        if let watch {
+            for c in RegressionCharts.make(fit, rows: watch) { output.figures.append((c.name, Array(c.svg.utf8), c.alt)) }
+        }
         output.format = format
         switch format {
         case .json: output.write(summary.json().serialized(indent: 2) + "\n")

@@ -20,17 +20,17 @@ import StatKit
         let table = try data.join!.regressionTable(events: data.events, fundamentals: data.fundamentalsLoad!.fundamentals)
         // 99.9% intervals: with two seeds and three parameters a false alarm has
         // probability about 0.6%.
-        let fit = try FormulaFit(formula: "log(total_laid_off) ~ log(employees) + revenue_growth", data: table,
-                                 covariance: .cluster, cluster: "company", level: 0.999)
+        let fit = try LinearModel.fit("log(total_laid_off) ~ log(employees) + revenue_growth", data: table,
+                                      covariance: .cluster("company"), level: 0.999)
         let truth = [p.intercept, p.slopeLogEmployees, p.slopeGrowth]
-        for (c, t) in zip(fit.result.coefficients, truth) {
+        for (c, t) in zip(fit.coefficients, truth) {
             let lo = try #require(c.ciLow), hi = try #require(c.ciHigh)
             #expect(lo <= t && t <= hi, "\(c.term): true \(t) outside [\(lo), \(hi)]")
         }
         // About 15% of counts are missing by design, and they are counted, not silently dropped.
-        let missing = fit.design.exclusions["missing total_laid_off"]
+        let missing = fit.exclusions["missing total_laid_off"]
         #expect(missing > 2_000 && missing < 4_000)
-        #expect(abs(fit.result.sigma - p.sigma) < 0.05)
+        #expect(abs(fit.sigma - p.sigma) < 0.05)
     }
 
     @Test func sameSeedSameBytes() throws {

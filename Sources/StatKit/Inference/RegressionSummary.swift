@@ -1,0 +1,173 @@
+/// Renders a fitted model in the R `summary.lm` / statsmodels tradition: residual
+/// five-number summary, coefficient table with the covariance named, fit statistics and
+/// numbered notes (excluded rows, aliased terms, large condition number).
+///
+/// ``RegressionResult/summary()`` gives the plain text; a program that adds notes of its
+/// own (what the data were, how they were joined) builds one of these.
+public struct RegressionSummary: Sendable {
+    /// The fit printed.
+    public var result: RegressionResult
+    /// What the data were, e.g. `events.csv joined to fundamentals.csv`.
+    public var dataDescription: String
+    /// Extra notes placed before the model's own (e.g. join counts).
+    public var extraNotes: [String]
+    /// Notes placed after the model's own (e.g. how a streamed fit was made), so the
+    /// common notes keep their numbers.
+    public var trailingNotes: [String]
+    /// Members appended to the JSON object (e.g. `streaming`).
+    public var extraJSON: [(key: String, value: JSONValue)]
+
+    /// A summary of `result`.
+    public init(_ result: RegressionResult, dataDescription: String, extraNotes: [String] = [],
+                trailingNotes: [String] = [], extraJSON: [(key: String, value: JSONValue)] = []) {
+        self.result = result
+        self.dataDescription = dataDescription
+        self.extraNotes = extraNotes
+        self.trailingNotes = trailingNotes
+        self.extraJSON = extraJSON
+    }
+
+    var r: RegressionResult { result }
+    var formula: String { r.formula ?? "\(r.responseName) ~ " + r.termNames.joined(separator: " + ") }
+    var exclusions: RowExclusions { r.exclusions }
+    var weightsColumn: String? { r.weightsColumn }
+    var clusterColumn: String? {
+        if case .column(let c)? = r.covariance.clusters { return c }
+        return nil
+    }
+
+    /// A sentence naming the covariance estimator.
+    public static func covarianceText(_ c: Covariance.Kind, clusters: Int?, column: String?) -> String {
+        switch c {
+        case .classical: return "classical (homoskedastic)"
+        case .hc0: return "HC0 (White heteroskedasticity-robust)"
+        case .hc1: return "HC1 (heteroskedasticity-robust, n/(n−k) scaled)"
+        case .hc2: return "HC2 (heteroskedasticity-robust, leverage-adjusted)"
+        case .hc3: return "HC3 (heteroskedasticity-robust, jackknife-like)"
+        case .cluster: return "cluster-robust CR1 by \(column ?? "cluster") (\(clusters.map(String.init) ?? "?") clusters; G/(G−1)·(n−1)/(n−k) factor)"
+        }
+    }
+
+    /// The numbered notes: exclusions, then the caller's, then the model's.
+    public var notes: [String] {
+        var out: [String] = []
+        let ex = exclusions
+        if ex.excludedCount > 0 {
+            out.append("\(ex.excludedCount) of \(ex.totalRows) rows excluded (listwise deletion): "
+                       + ex.reasons.map { "\($0.count) \($0.reason)" }.joined(separator: ", ") + ".")
+        }
+        out += extraNotes
+        if r.isUncentered {
+            out.append("The model has no intercept: R² is uncentered (computed about 0, not about the mean).")
+        }
+        if let w = weightsColumn { out.append("Weighted least squares with weights from '\(w)'.") }
+        out += r.notes
+        out += trailingNotes
+        return out
+    }
+
+    var levelText: String { NumberFormat.fixed(r.level * 100, decimals: r.level * 100 == (r.level * 100).rounded() ? 0 : 1) + "%" }
+
+    /// The coefficient table (estimates, SEs, t, p, CI).
+    public var coefficientTable: ReportTable {
+        let lo = NumberFormat.fixed((1 - r.level) / 2, decimals: 3), hi = NumberFormat.fixed(1 - (1 - r.level) / 2, decimals: 3)
+        var t = ReportTable(columns: [.init("Term", key: "term"), .init("Estimate", key: "estimate", alignment: .right),
+                                      .init("Std. Error", key: "std_error", alignment: .right),
+                                      .init("t", key: "t", alignment: .right), .init("P>|t|", key: "p_value", alignment: .right),
+                                      .init("[\(lo)", key: "ci_low", alignment: .right), .init("\(hi)]", key: "ci_high", alignment: .right)])
+        for c in r.coefficients {
+            t.append([.text(c.term), .number(c.estimate, .significant(digits: 5)), .number(c.standardError, .significant(digits: 4)),
+                      .number(c.t, .fixed(decimals: 3, grouping: false)), .number(c.pValue, .pValue),
+                      .number(c.ciLow, .significant(digits: 4)), .number(c.ciHigh, .significant(digits: 4))])
+        }
+        return t
+    }
+
+    /// Fit statistics as lines of text.
+    public var statisticsLines: [String] {
+        let s4 = { (x: Double) in NumberFormat.significant(x, digits: 4) }
+        var lines: [String] = []
+        lines.append("Residual standard error: \(s4(r.sigma)) on \(r.dfResidual) degrees of freedom")
+        lines.append("R-squared\(r.isUncentered ? " (uncentered)" : ""): \(NumberFormat.fixed(r.rSquared, decimals: 4)),  Adjusted R-squared: \(NumberFormat.fixed(r.adjustedRSquared, decimals: 4))")
+        let fdf2 = r.covarianceType == .cluster ? (r.clusterCount ?? 1) - 1 : r.dfResidual
+        lines.append("F-statistic\(r.covarianceType == .classical ? "" : " (Wald, \(r.covarianceType.rawValue))"): \(s4(r.fStatistic)) on \(r.dfModel) and \(fdf2) DF,  p-value: \(NumberFormat.pValue(r.fPValue))")
+        lines.append("Log-likelihood: \(NumberFormat.fixed(r.logLikelihood, decimals: 2)),  AIC: \(NumberFormat.fixed(r.aic, decimals: 2)),  BIC: \(NumberFormat.fixed(r.bic, decimals: 2))")
+        lines.append("Condition number: \(s4(r.conditionNumber)),  Durbin-Watson: \(NumberFormat.fixed(r.durbinWatson, decimals: 3))")
+        lines.append("Observations: \(r.n),  parameters estimated: \(r.rank)" + (r.droppedTerms.isEmpty ? "" : " (\(r.droppedTerms.count) not defined because of singularities)"))
+        return lines
+    }
+
+    /// The residual five-number summary table (`nil` when the quantiles were not computed).
+    public var residualTable: ReportTable? {
+        guard let s = r.residualSummary else { return nil }
+        return ReportTable(columns: [.init("Min", key: "min"), .init("1Q", key: "q1"), .init("Median", key: "median"),
+                                     .init("3Q", key: "q3"), .init("Max", key: "max")],
+                           rows: [[s.minimum, s.lowerQuartile, s.median, s.upperQuartile, s.maximum].map { .number($0, .significant(digits: 4)) }])
+    }
+
+    var header: [String] {
+        [(weightsColumn == nil ? "OLS" : "WLS") + " regression: \(formula)",
+         "Data: \(dataDescription.isEmpty ? "" : dataDescription + "; ")\(r.n) of \(max(exclusions.totalRows, r.n)) rows used",
+         "Standard errors: \(Self.covarianceText(r.covarianceType, clusters: r.clusterCount, column: clusterColumn)); confidence intervals at \(levelText)"]
+    }
+
+    /// Plain text for a terminal.
+    public func plainText() -> String {
+        var s = header.joined(separator: "\n") + "\n"
+        if let t = residualTable { s += "\nResiduals:\n" + t.plainText(border: .ascii) }
+        s += "\nCoefficients:\n" + coefficientTable.plainText(border: .ascii)
+        s += "\n" + statisticsLines.joined(separator: "\n") + "\n"
+        let n = notes
+        if !n.isEmpty { s += "\nNotes:\n" + n.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n") + "\n" }
+        return s
+    }
+
+    /// GitHub markdown.
+    public func markdown() -> String {
+        var s = header.map { MarkdownText.escape($0) + "  " }.joined(separator: "\n") + "\n\n"
+        if let t = residualTable { s += "Residuals:\n\n" + t.markdown() + "\n" }
+        s += coefficientTable.markdown() + "\n"
+        s += statisticsLines.map { MarkdownText.escape($0) + "  " }.joined(separator: "\n") + "\n"
+        let n = notes
+        if !n.isEmpty { s += "\nNotes:\n\n" + n.enumerated().map { "\($0.offset + 1). \(MarkdownText.escape($0.element))" }.joined(separator: "\n") + "\n" }
+        return s
+    }
+
+    /// JSON with every number in shortest round-trip form.
+    public func json() -> JSONValue {
+        let residuals: JSONValue = r.residualSummary.map { s in
+            .object([("min", .number(s.minimum)), ("q1", .number(s.lowerQuartile)), ("median", .number(s.median)),
+                     ("q3", .number(s.upperQuartile)), ("max", .number(s.maximum))])
+        } ?? .null
+        return .object([
+            ("formula", .string(formula)),
+            ("method", .string(weightsColumn == nil ? "OLS" : "WLS")),
+            ("n", .int(r.n)), ("rows_total", .int(max(exclusions.totalRows, r.n))),
+            ("rows_excluded", .int(exclusions.excludedCount)),
+            ("excluded_by_reason", .object(exclusions.reasons.map { (key: $0.reason, value: .int($0.count)) })),
+            ("df_model", .int(r.dfModel)), ("df_resid", .int(r.dfResidual)), ("rank", .int(r.rank)),
+            ("r_squared", .number(r.rSquared)), ("adj_r_squared", .number(r.adjustedRSquared)),
+            ("r_squared_uncentered", .bool(r.isUncentered)),
+            ("sigma", .number(r.sigma)), ("f_statistic", .number(r.fStatistic)), ("f_p_value", .number(r.fPValue)),
+            ("log_likelihood", .number(r.logLikelihood)), ("aic", .number(r.aic)), ("bic", .number(r.bic)),
+            ("condition_number", .number(r.conditionNumber)), ("durbin_watson", .number(r.durbinWatson)),
+            ("cov_type", .string(r.covarianceType.rawValue)), ("cluster_column", .string(clusterColumn)),
+            ("clusters", .int(r.clusterCount)), ("weights_column", .string(weightsColumn)), ("level", .number(r.level)),
+            ("dropped_terms", .array(r.droppedTerms.map { .string($0) })),
+            ("residuals", residuals),
+            ("coefficients", .array(r.coefficients.map { c in
+                .object([("term", .string(c.term)), ("estimate", .number(c.estimate)), ("std_error", .number(c.standardError)),
+                         ("t", .number(c.t)), ("p_value", .number(c.pValue)), ("ci_low", .number(c.ciLow)), ("ci_high", .number(c.ciHigh))])
+            })),
+            ("notes", .array(notes.map { .string($0) })),
+        ] + extraJSON)
+    }
+}
+
+extension RegressionResult {
+    /// The summary in R's `summary.lm` layout, as plain text (`markdown: true` for GitHub markdown).
+    public func summary(markdown: Bool = false) -> String {
+        let s = RegressionSummary(self, dataDescription: "")
+        return markdown ? s.markdown() : s.plainText()
+    }
+}
