@@ -145,6 +145,8 @@ public struct RegressionResult: Sendable {
 
     /// What the fit keeps to recompute inference without refitting.
     let state: FitState
+    /// `S` of `V = R⁻¹·S·R⁻ᵀ` (for predictions).
+    let middle: Matrix
 
     /// The estimator family of ``covariance``.
     public var covarianceType: Covariance.Kind { covariance.kind }
@@ -261,9 +263,14 @@ extension RegressionResult {
 
         // V = R⁻¹·S·R⁻ᵀ.
         var middle = Matrix(rows: k, columns: k)
+        // R's test for an essentially perfect fit: σ̂² below 1e-30 of the fitted values' size
+        // (their squared mean plus their variance).
+        let explained = max(0, (layout.hasIntercept ? tss : tss - Double(n) * o.meanResponse * o.meanResponse) - rss)
+        let fittedSize = o.meanResponse * o.meanResponse + explained / Double(max(1, n - 1))
         var notes = FitNotes.base(aliased: droppedTerms, kept: k, conditionNumber: conditionNumber,
                                   scaledCondition: sol.scaledCondition, extended: usedExtendedPrecision,
-                                  tss: tss, rss: rss, hasIntercept: layout.hasIntercept)
+                                  tss: tss, rss: rss, hasIntercept: layout.hasIntercept,
+                                  perfect: sigma2 <= fittedSize * 1e-30)
         var clusters: Int? = nil
         switch covariance.kind {
         case .classical:
@@ -283,20 +290,28 @@ extension RegressionResult {
         }
         clusterCount = clusters
         self.notes = notes
-        let inv = sol.rInverse
+        self.middle = middle
+        // In the coordinates of unit-norm columns (`d_j`, powers of two): `V = D·V_s·D` with
+        // `V_s = R_s⁻¹·S·R_s⁻ᵀ`, `R_s⁻¹ = D⁻¹R⁻¹`. Standard errors `d_j·√(V_s)_jj` stay finite
+        // for data near 1e±150, whose variances themselves overflow a double.
+        let d = TriangularSolution.scales(sol.factor)
+        var inv = sol.rInverse
+        for c in 0..<k { for i in 0...c { inv[i, c] /= d[i] } }
         var a = Matrix(rows: k, columns: k)
         for j in 0..<k { for i in 0..<k {
             var s = 0.0
             for c in i..<k { s += inv[i, c] * middle[c, j] }
             a[i, j] = s
         } }
-        var v = Matrix(rows: k, columns: k)
+        var vs = Matrix(rows: k, columns: k)
         for j in 0..<k { for i in 0...j {
             var s = 0.0
             for c in j..<k { s += a[i, c] * inv[j, c] }
-            v[i, j] = s
-            v[j, i] = s
+            vs[i, j] = s
+            vs[j, i] = s
         } }
+        var v = vs
+        for j in 0..<k { for i in 0..<k { v[i, j] = d[i] * vs[i, j] * d[j] } }
         covarianceMatrix = v
 
         let df = Double(covariance.kind == .cluster ? (clusters ?? 1) - 1 : dfResidual)
@@ -306,14 +321,14 @@ extension RegressionResult {
         let beta = o.beta.map(\.value)
         for (c, j) in sol.kept.enumerated() {
             let b = beta[c]
-            let se = v[c, c].isNaN ? .nan : max(0, v[c, c]).squareRoot()
+            let se = vs[c, c].isNaN ? .nan : d[c] * max(0, vs[c, c]).squareRoot()
             let t = b / se
             coefs[j] = Coefficient(term: layout.names[j], estimate: b, standardError: se, t: t,
                                    pValue: tDist.twoSidedPValue(t), ciLow: b - q * se, ciHigh: b + q * se)
         }
         coefficients = coefs
 
-        let constant = layout.names.firstIndex(of: "(Intercept)").flatMap { sol.kept.firstIndex(of: $0) }
+        let constant = layout.interceptColumn.flatMap { sol.kept.firstIndex(of: $0) }
         if covariance.kind == .classical {
             if dfModel > 0, rss > 0 || tss > 0 {
                 fStatistic = ((tss - rss) / Double(dfModel)) / (rss / Double(dfResidual))
@@ -322,7 +337,8 @@ extension RegressionResult {
                 (fStatistic, fPValue) = (.nan, .nan)
             }
         } else {
-            (fStatistic, fPValue) = Self.waldF(v, beta: beta, constant: constant, hasIntercept: layout.hasIntercept, df: df)
+            (fStatistic, fPValue) = Self.waldF(vs, beta: zip(beta, d).map { $0 / $1 }, constant: constant,
+                                               hasIntercept: layout.hasIntercept, df: df)
         }
     }
 
@@ -382,15 +398,22 @@ extension RegressionResult {
         // statsmodels' get_prediction uses df_resid (not the G − 1 of clustered tests).
         let q = StudentTDistribution(degreesOfFreedom: Double(dfResidual)).quantile(1 - (1 - lv) / 2)
         let sigma2 = sigma * sigma
+        let r = state.outcome.solution.factor
+        let k = kept.count
         return (0..<x0.rows).map { i in
             var fit = DoubleDouble.zero
             for (c, j) in kept.enumerated() { fit += beta[c] * x0[i, j] }
-            // se² = x₀ᵀVx₀ = ‖L x₀‖² would need V's factor; x₀ᵀVx₀ summed directly is fine
-            // for the small V of a model (no cancellation across its positive diagonal).
+            // se² = x₀ᵀVx₀ = uᵀSu with Rᵀu = x₀ solved in double-double: no cancellation
+            // between the terms of x₀ᵀVx₀, which loses digits on ill-conditioned designs.
+            var u = [DoubleDouble](repeating: .zero, count: k)
+            for c in 0..<k {
+                var s = DoubleDouble(x0[i, kept[c]])
+                for j in 0..<c { s -= r.extendedElement(j, c) * u[j] }
+                u[c] = s / r.extendedElement(c, c)
+            }
+            let ud = u.map(\.value)
             var s2 = 0.0
-            for (a, ja) in kept.enumerated() { for (b, jb) in kept.enumerated() {
-                s2 += x0[i, ja] * covarianceMatrix[a, b] * x0[i, jb]
-            } }
+            for a in 0..<k { for b in 0..<k { s2 += ud[a] * middle[a, b] * ud[b] } }
             let se = s2.isNaN ? .nan : max(0, s2).squareRoot()
             let seObs = (max(0, s2) + sigma2 / (weights?[i] ?? 1)).squareRoot()
             let f = fit.value
@@ -403,7 +426,7 @@ extension RegressionResult {
 /// The notes every least-squares fit prints about itself.
 enum FitNotes {
     static func base(aliased names: [String], kept k: Int, conditionNumber cond: Double, scaledCondition: Double,
-                     extended: Bool, tss: Double, rss: Double, hasIntercept: Bool) -> [String] {
+                     extended: Bool, tss: Double, rss: Double, hasIntercept: Bool, perfect: Bool) -> [String] {
         var notes: [String] = []
         if !names.isEmpty {
             notes.append("\(names.count) coefficient\(names.count == 1 ? " is" : "s are") not defined because of singularities (aliased, no estimate): \(names.joined(separator: ", ")). The model was refitted on the \(k) remaining columns.")
@@ -416,6 +439,8 @@ enum FitNotes {
         }
         if rss == 0 {
             notes.append("The residuals are all zero (perfect fit): σ̂ = 0, so standard errors are 0 and t statistics undefined.")
+        } else if perfect {
+            notes.append("The fit is essentially perfect (σ̂² is below 1e-30 of the fitted values' size): standard errors, t statistics and p-values are rounding noise.")
         }
         if extended {
             notes.append("The design is ill-conditioned (condition estimate \(CFormat.g(scaledCondition, digits: 3)) with its columns scaled to unit length): the least-squares problem was solved with a double-double (about 106-bit) QR factorization.")

@@ -48,6 +48,8 @@ struct DesignLayout: Sendable, Equatable {
     var names: [String]
     /// Whether the design has an intercept (for R² and F).
     var hasIntercept: Bool
+    /// The constant column, when the design has one (left out of the robust Wald F).
+    var interceptColumn: Int?
     /// The terms and their columns (one term per column for a matrix fit).
     var terms: [DesignTerm]
     /// Term of each column.

@@ -62,6 +62,12 @@ enum LeastSquaresEngine {
         var solution: TriangularSolution
         /// Final coefficients of the kept columns.
         var beta: [DoubleDouble]
+        /// The coefficients of the last residual pass (the final ones less the accepted
+        /// correction): its residuals, leverages and sandwich middles are at these, and so
+        /// are those of any later pass, for the same numbers.
+        var passBeta: [DoubleDouble]
+        /// The response's (weighted) mean.
+        var meanResponse: Double
         var n: Int
         var weighted: Bool
         var sumLogWeights: Double
@@ -138,6 +144,7 @@ enum LeastSquaresEngine {
                 worst = max(worst, ratio)
             }
             if worst <= acceptance || passes >= maxPasses {
+                let passBeta = beta
                 for j in 0..<k { beta[j] += DoubleDouble(delta[j]) }
                 // RSS at β̂ + δ: ‖r − X̃δ‖² = ‖r‖² − 2δᵀg + ‖Rδ‖².
                 var rd = DoubleDouble.zero
@@ -150,7 +157,8 @@ enum LeastSquaresEngine {
                     quad += s * s
                 }
                 let rss = max(0, (pass.rss - rd - rd + DoubleDouble(quad)).value)
-                return Outcome(layout: layout, solution: solution, beta: beta, n: n, weighted: weighted,
+                return Outcome(layout: layout, solution: solution, beta: beta, passBeta: passBeta,
+                               meanResponse: (sumWY / sumW).value, n: n, weighted: weighted,
                                sumLogWeights: sumLogW, rss: rss, tss: pass.tss.value,
                                durbinWatson: pass.dwNumerator.value / pass.rss.value, meats: pass.meats,
                                singularValues: singularValues, precision: solution.factor.precision,
@@ -204,7 +212,7 @@ enum LeastSquaresEngine {
     /// The middles of `estimators` at the fit's final coefficients: one more pass.
     static func sandwich(_ stream: any DesignStream, _ o: Outcome, _ estimators: [Estimator],
                          threads: Int) throws(RegressionError) -> [SandwichMeat] {
-        try residualPass(stream, layout: o.layout, solution: o.solution, beta: o.beta, center: nil,
+        try residualPass(stream, layout: o.layout, solution: o.solution, beta: o.passBeta, center: nil,
                          request: Request(estimators: estimators, threads: threads), observations: o.n, observer: nil).meats
     }
 }

@@ -69,7 +69,7 @@ public enum RegressionError: Error, Sendable, Equatable, CustomStringConvertible
         switch self {
         case .formula(let e): return e.description
         case let .missingColumn(c, available):
-            return "no column '\(c)'; the columns are: \(available.joined(separator: ", "))"
+            return "no column named '\(c)'; the columns are: \(available.joined(separator: ", "))"
         case let .textColumnInArithmetic(c, e):
             return "column '\(c)' holds text and cannot be used in arithmetic ('\(e)'); use it bare or as C(\(c)) for a categorical term"
         case .categoricalResponse(let r): return "the response '\(r)' is categorical; it must be a numeric column or transformation"

@@ -38,8 +38,9 @@ final class FormulaStream<Source: TableBlockSource>: DesignStream, @unchecked Se
     func layout() throws(RegressionError) -> DesignLayout {
         let l = try frame.finish()
         finished = l
-        return DesignLayout(source: l.source, names: l.names, hasIntercept: l.hasIntercept, terms: l.terms,
-                            assign: l.assign, levels: l.levels)
+        return DesignLayout(source: l.source, names: l.names, hasIntercept: l.hasIntercept,
+                            interceptColumn: l.hasIntercept ? l.names.firstIndex(of: "(Intercept)") : nil,
+                            terms: l.terms, assign: l.assign, levels: l.levels)
     }
 }
 
@@ -74,8 +75,12 @@ struct MatrixStream: DesignStream {
     }
 
     func layout() -> DesignLayout {
-        DesignLayout(source: Array(0..<x.columns), names: names, hasIntercept: hasIntercept,
-                     terms: names.enumerated().map { DesignTerm(name: $1, columns: $0..<($0 + 1)) },
-                     assign: Array(0..<x.columns))
+        // The constant column: the first whose values are all equal and not zero.
+        let constant = !hasIntercept ? nil : (0..<x.columns).first { j in
+            x.rows > 0 && x[0, j] != 0 && (0..<x.rows).allSatisfy { x[$0, j] == x[0, j] }
+        }
+        return DesignLayout(source: Array(0..<x.columns), names: names, hasIntercept: hasIntercept, interceptColumn: constant,
+                            terms: names.enumerated().map { DesignTerm(name: $1, columns: $0..<($0 + 1)) },
+                            assign: Array(0..<x.columns))
     }
 }
