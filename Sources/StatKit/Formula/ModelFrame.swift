@@ -84,8 +84,10 @@ struct ModelFrame: Sendable {
     private(set) var frozen: [Int]? = nil
     private var finalWidth = 0
 
-    /// Most accumulated columns a design may have (one per level combination seen).
-    static let maximumColumns = 4096
+    /// Most accumulated columns a design may have (one per level combination seen): the
+    /// fit keeps an `R` factor of that size (8 MiB at the cap). A factor with thousands of
+    /// levels (a company name) is a cluster variable, not a regressor.
+    static let maximumColumns = 1024
 
     init(formula: Formula, columns available: [String], weights: String? = nil, clusters: [String] = [],
          require: [String] = []) throws(RegressionError) {

@@ -100,8 +100,8 @@ enum LeastSquaresEngine {
                 for i in 0..<b.rows { sumWY += DoubleDouble(b.y[i]) }
             }
         }
-        guard n > 0 else { throw .noObservations }
         let layout = try stream.layout()
+        guard n > 0 else { throw .noObservations }
         guard !layout.source.isEmpty else { throw .emptyDesign }
         var layoutFactor = try factor.selecting(layout.source)
         let singularValues = try TriangularSolution.singularValues(layoutFactor)
