@@ -74,6 +74,10 @@ struct ModelFrame: Sendable {
     /// Cluster ids by column, in order of first appearance.
     private var clusterText: [String: [String: Int32]] = [:]
     private var clusterNumber: [String: [Double: Int32]] = [:]
+    /// Per text cluster column: the levels of the last block and their ids (-1: not yet
+    /// looked up). Blocks cut from one table share its levels array, so a block whose
+    /// levels are that same array reuses the ids without hashing a label again.
+    private var clusterCodeCache: [String: (levels: [String], ids: [Int32])] = [:]
 
     private(set) var columnKeys: [ColumnKey] = []
     private var columnIndex: [ColumnKey: Int] = [:]
@@ -252,11 +256,11 @@ struct ModelFrame: Sendable {
         }
         let levelIDs = try levels(block, resolved: resolved, values: values, kept: kept)
 
-        // Per coding: the accumulated column of each kept row, the value and its low part.
-        let q = codings.count
-        var column = [Int](repeating: 0, count: m * q)
-        var value = [Double](repeating: 0, count: m * q)
-        var low: [Double]? = nil
+        // Per coding: the accumulated column of each kept row (or one for all rows), the
+        // value and its low-order part; then the columns are written into the block.
+        struct Part { var constant: Int?; var index: [Int]; var value: [Double]; var low: [Double]? }
+        var parts: [Part] = []
+        parts.reserveCapacity(codings.count)
         let factorIndex = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1, $0) })
         for (ci, coding) in codings.enumerated() {
             var numeric: [FactorValues] = [], levels: [[Int]] = []
@@ -270,52 +274,67 @@ struct ModelFrame: Sendable {
                     }
                 }
             }
-            var constant: Int? = nil
-            for (r, i) in kept.enumerated() {
-                let index: Int
-                if let constant { index = constant } else if levels.count == 1 {
-                    let id = levels[0][r]
+            var part = Part(constant: nil, index: [], value: [Double](repeating: 1, count: m), low: nil)
+            if levels.isEmpty {
+                part.constant = try columnOf(ci, [])
+            } else if levels.count == 1 {
+                part.index = [Int](repeating: 0, count: m)
+                for (r, id) in levels[0].enumerated() {
                     if byLevel[ci].count <= id { byLevel[ci].append(contentsOf: repeatElement(-1, count: id + 1 - byLevel[ci].count)) }
                     if byLevel[ci][id] < 0 { byLevel[ci][id] = try columnOf(ci, [id]) }
-                    index = byLevel[ci][id]
-                } else {
-                    index = try columnOf(ci, levels.map { $0[r] })
-                    if levels.isEmpty { constant = index }
+                    part.index[r] = byLevel[ci][id]
                 }
-                var v = DoubleDouble(1)
-                if coding.inexact {
+            } else {
+                part.index = try (0..<m).map { (r) throws(RegressionError) in try columnOf(ci, levels.map { $0[r] }) }
+            }
+            if coding.inexact {
+                var lo = [Double](repeating: 0, count: m)
+                var anyLow = false
+                for (r, i) in kept.enumerated() {
+                    var v = DoubleDouble(1)
                     for f in numeric { v = v * DoubleDouble(hi: f.hi[i], lo: f.lo?[i] ?? 0) }
-                } else if let f = numeric.first {
-                    v = DoubleDouble(f.hi[i])
+                    part.value[r] = v.hi
+                    lo[r] = v.hi.isFinite ? v.lo : 0
+                    if lo[r] != 0 { anyLow = true }
                 }
-                if !v.hi.isFinite {
-                    throw .located(file: file, line: lines?[i] ?? firstRow + i + 2, column: 0,
-                                   message: "the design value of \(columnName(columnKeys[index])) is \(v.hi) (overflow in a product)")
-                }
-                column[r * q + ci] = index
-                value[r * q + ci] = v.hi
-                if v.lo != 0 {
-                    if low == nil { low = [Double](repeating: 0, count: m * q) }
-                    low![r * q + ci] = v.lo
+                if anyLow { part.low = lo }
+            } else if let f = numeric.first {
+                f.hi.withUnsafeBufferPointer { src in
+                    part.value.withUnsafeMutableBufferPointer { dst in
+                        for (r, i) in kept.enumerated() { dst[r] = src[i] }
+                    }
                 }
             }
+            if let r = part.value.firstIndex(where: { !$0.isFinite }) {
+                let index = part.constant ?? part.index[r]
+                throw .located(file: file, line: lines?[kept[r]] ?? firstRow + kept[r] + 2, column: 0,
+                               message: "the design value of \(columnName(columnKeys[index])) is \(part.value[r]) (overflow in a product)")
+            }
+            parts.append(part)
         }
         let width = frozen == nil ? columnKeys.count : finalWidth
         let target = frozen ?? Array(0..<columnKeys.count)
-        func scatter(_ entries: [Double]) -> Matrix {
+        func write(_ entries: (Part) -> [Double]?) -> Matrix? {
+            guard parts.contains(where: { entries($0) != nil }) else { return nil }
             var x = Matrix(rows: m, columns: width)
             x.storage.withUnsafeMutableBufferPointer { xp in
-                for r in 0..<m {
-                    for ci in 0..<q {
-                        let j = target[column[r * q + ci]]
-                        if j >= 0 { xp[r + j * m] = entries[r * q + ci] }
+                for part in parts {
+                    guard let v = entries(part) else { continue }
+                    if let c = part.constant {
+                        let j = target[c]
+                        if j >= 0 { for r in 0..<m { xp[r + j * m] = v[r] } }
+                    } else {
+                        for r in 0..<m {
+                            let j = target[part.index[r]]
+                            if j >= 0 { xp[r + j * m] = v[r] }
+                        }
                     }
                 }
             }
             return x
         }
-        out.x = scatter(value)
-        out.low = low.map(scatter)
+        out.x = write { $0.value }!
+        out.low = write { $0.low }
         return out
     }
 
@@ -388,11 +407,19 @@ struct ModelFrame: Sendable {
         var out = [Int32](repeating: 0, count: rows.count)
         switch column {
         case .text(let col):
-            var byCode = [Int32](repeating: -1, count: col.levels.count)
-            var ids = clusterText[name, default: [:]]
+            var byCode: [Int32]
+            if let cached = clusterCodeCache.removeValue(forKey: name), Self.sameStorage(cached.levels, col.levels) {
+                byCode = cached.ids
+            } else {
+                byCode = [Int32](repeating: -1, count: col.levels.count)
+            }
+            var ids = clusterText.removeValue(forKey: name) ?? [:]
             for (r, i) in rows.enumerated() {
                 let code = Int(col.codes[i])
-                guard code >= 0 else { throw missing(i) }
+                guard code >= 0 else {
+                    clusterText[name] = ids
+                    throw missing(i)
+                }
                 if byCode[code] < 0 {
                     let label = col.levels[code]
                     let id = ids[label] ?? Int32(ids.count)
@@ -402,8 +429,10 @@ struct ModelFrame: Sendable {
                 out[r] = byCode[code]
             }
             clusterText[name] = ids
+            clusterCodeCache[name] = (col.levels, byCode)
         case .numeric(let col):
-            var ids = clusterNumber[name, default: [:]]
+            var ids = clusterNumber.removeValue(forKey: name) ?? [:]
+            defer { clusterNumber[name] = ids }
             for (r, i) in rows.enumerated() {
                 guard col.isPresent[i] else { throw missing(i) }
                 let v = col.values[i]
@@ -411,9 +440,13 @@ struct ModelFrame: Sendable {
                 ids[v] = id
                 out[r] = id
             }
-            clusterNumber[name] = ids
         }
         return out
+    }
+
+    /// Whether two arrays share their storage (so hold the same elements).
+    static func sameStorage(_ a: [String], _ b: [String]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress } }
     }
 
     /// A readable name of an accumulated column (for errors).
