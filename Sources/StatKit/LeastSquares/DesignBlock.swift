@@ -20,6 +20,23 @@ struct DesignBlock: Sendable {
 
     var rows: Int { x.rows }
     var columns: Int { x.columns }
+
+    /// The block in consecutive parts of at most `maxElements` design entries (itself when
+    /// it is that small).
+    func parts(maxElements: Int) -> [DesignBlock] {
+        let step = max(1, maxElements / max(1, columns))
+        if rows <= step { return [self] }
+        return stride(from: 0, to: rows, by: step).map { start in
+            let r = start..<min(rows, start + step)
+            func slice(_ m: Matrix) -> Matrix {
+                var out = Matrix(rows: r.count, columns: m.columns)
+                for j in 0..<m.columns { for i in r { out[i - start, j] = m[i, j] } }
+                return out
+            }
+            return DesignBlock(x: slice(x), low: low.map(slice), y: Array(y[r]), weights: weights.map { Array($0[r]) },
+                               clusters: clusters.map { Array($0[r]) }, sourceRows: Array(sourceRows[r]))
+        }
+    }
 }
 
 /// Where the rows of a least-squares problem come from: anything that can hand out its

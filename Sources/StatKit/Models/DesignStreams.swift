@@ -16,6 +16,10 @@ final class FormulaStream<Source: TableBlockSource>: DesignStream, @unchecked Se
 
     var weightsColumn: String? { frame.weightsColumn }
 
+    /// Design entries per block at most (2 MiB of doubles): a wide design (many level
+    /// columns) is handed on in fewer rows at a time, so blocks stay in cache.
+    static var blockElements: Int { 1 << 18 }
+
     func forEachBlock(layout: DesignLayout?, clusters: [String], threads: Int,
                       _ body: (DesignBlock) throws(RegressionError) -> Void) throws(RegressionError) {
         let columns = frame.used + clusters.filter { !frame.used.contains($0) }
@@ -25,7 +29,8 @@ final class FormulaStream<Source: TableBlockSource>: DesignStream, @unchecked Se
             var firstRow = 0
             try source.forEachBlock(columns: columns) { (table, lines) throws(RegressionError) in
                 defer { firstRow += table.rowCount }
-                if let b = try frame.evaluate(table, lines: lines, file: file, firstRow: firstRow, clusters: clusters) { try emit(b) }
+                guard let b = try frame.evaluate(table, lines: lines, file: file, firstRow: firstRow, clusters: clusters) else { return }
+                for part in b.parts(maxElements: Self.blockElements) { try emit(part) }
             }
         }, consume: body)
         if layout == nil {
@@ -52,7 +57,7 @@ struct MatrixStream: DesignStream {
     let weights: [Double]?
     let names: [String]
     let hasIntercept: Bool
-    let blockRows = 16_384
+    let blockRows = 4096
 
     func forEachBlock(layout: DesignLayout?, clusters: [String], threads: Int,
                       _ body: (DesignBlock) throws(RegressionError) -> Void) throws(RegressionError) {

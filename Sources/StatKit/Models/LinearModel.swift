@@ -41,7 +41,7 @@ public enum LinearModel {
         /// (aliased); `nil`: `max(n, p)·ε`. R's `lm` uses 1e-7.
         public var rankTolerance: Double?
 
-        public init(threads: Int = 1, blockRows: Int = 16_384, keepRows: Bool? = nil, residualSummary: Bool? = nil,
+        public init(threads: Int = 1, blockRows: Int = 4096, keepRows: Bool? = nil, residualSummary: Bool? = nil,
                     alsoCompute: [Covariance] = [], rankTolerance: Double? = nil) {
             self.threads = threads
             self.blockRows = blockRows

@@ -155,7 +155,7 @@ public struct DataTableBlockSource: TableBlockSource, Sendable {
     public let name: String
 
     /// Blocks of `blockRows` rows of `table`.
-    public init(_ table: DataTable, blockRows: Int = 16_384, name: String = "table") {
+    public init(_ table: DataTable, blockRows: Int = 4096, name: String = "table") {
         self.table = table
         self.blockRows = max(1, blockRows)
         self.name = name
