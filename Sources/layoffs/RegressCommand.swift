@@ -36,7 +36,7 @@ struct RegressCommand: LayoffsSubcommand {
 
         Every fit reads the data in blocks: one pass folds them into the R factor of \
         [X | y] (LAPACK's blocked Householder QR; a design whose columns, scaled to unit \
-        length, have a condition estimate above 1e7 is folded again in double-double \
+        length, have a condition estimate above 1e6 is folded again in double-double \
         arithmetic), a second computes each residual in double-double, confirms the \
         coefficients by a step of iterative refinement and accumulates the robust \
         covariances. --stream reads --data from the file in both passes instead of \
