@@ -314,8 +314,7 @@ struct ModelFrame: Sendable {
         }
         let width = frozen == nil ? columnKeys.count : finalWidth
         let target = frozen ?? Array(0..<columnKeys.count)
-        func write(_ entries: (Part) -> [Double]?) -> Matrix? {
-            guard parts.contains(where: { entries($0) != nil }) else { return nil }
+        func write(_ entries: (Part) -> [Double]?) -> Matrix {
             var x = Matrix(rows: m, columns: width)
             x.storage.withUnsafeMutableBufferPointer { xp in
                 for part in parts {
@@ -333,8 +332,8 @@ struct ModelFrame: Sendable {
             }
             return x
         }
-        out.x = write { $0.value }!
-        out.low = write { $0.low }
+        out.x = write { $0.value }
+        if parts.contains(where: { $0.low != nil }) { out.low = write { $0.low } }
         return out
     }
 
