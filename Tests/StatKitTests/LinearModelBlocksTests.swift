@@ -137,6 +137,9 @@ struct LinearModelBlocksTests {
             ("y ~ C(g, ref=\"zz\")", .classical, nil, "reference level 'zz' of C(g) does not occur; the levels are: a, b, c"),
             ("y ~ x", .cluster("nope"), nil, "no column named 'nope'; the columns are: y, x, g, w"),
             ("y ~ x", .classical, "g", "the weights column 'g' must be numeric"),
+            // No column at all (found by the formula fuzzer: it trapped).
+            ("y ~ 0", .classical, nil, "the design matrix has no columns"),
+            ("y ~ -1", .hc3, nil, "the design matrix has no columns"),
         ]
         for (formula, cov, weights, expected) in cases {
             #expect(Self.message { _ = try Self.fit(formula, clean, covariance: cov, weights: weights) } == expected, "\(formula)")
