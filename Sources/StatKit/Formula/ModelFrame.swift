@@ -443,6 +443,16 @@ struct ModelFrame: Sendable {
         return out
     }
 
+    /// The codes given to `column`'s values so far (``evaluate(_:lines:file:firstRow:clusters:)``),
+    /// ordered by value: numbers ascending, text by code point.
+    func codesInOrder(_ column: String) -> [Int32] {
+        if let ids = clusterNumber[column] { return ids.sorted { $0.key < $1.key }.map(\.value) }
+        if let ids = clusterText[column] {
+            return ids.sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) }.map(\.value)
+        }
+        return []
+    }
+
     /// Whether two arrays share their storage (so hold the same elements).
     static func sameStorage(_ a: [String], _ b: [String]) -> Bool {
         a.count == b.count && a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress } }

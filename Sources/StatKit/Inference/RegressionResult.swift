@@ -130,8 +130,12 @@ public struct RegressionResult: Sendable {
     public let covarianceMatrix: Matrix
     /// The estimator behind ``covarianceMatrix``.
     public let covariance: Covariance
-    /// Number of clusters `G` for a cluster-robust covariance, else `nil`.
+    /// Number of clusters `G` for a cluster-robust covariance (the smallest, with several
+    /// clusterings), of periods for Driscoll–Kraay; else `nil`.
     public let clusterCount: Int?
+    /// Number of clusters of each clustering (of periods for HAC over a time column and
+    /// Driscoll–Kraay).
+    public let clusterCounts: [Int]
     /// Confidence level of the intervals.
     public let level: Double
     /// Aliased terms (no estimate).
@@ -152,8 +156,9 @@ public struct RegressionResult: Sendable {
     public var covarianceType: Covariance.Kind { covariance.kind }
     /// Terms with estimates, in order (the rows and columns of ``covarianceMatrix``).
     public var keptTerms: [String] { state.outcome.solution.kept.map { termNames[$0] } }
-    /// Degrees of freedom of t and F reference distributions (`n − rank`, or `G − 1` when clustered).
-    public var inferenceDegreesOfFreedom: Int { covarianceType == .cluster ? (clusterCount ?? 1) - 1 : dfResidual }
+    /// Degrees of freedom of t and F reference distributions: `n − rank`, `G − 1` when
+    /// clustered (the smallest `G`), `T − 1` for Driscoll–Kraay.
+    public let inferenceDegreesOfFreedom: Int
 
     /// The coefficient of `term` (e.g. `fit["log(employees)"]`), `nil` if the model has no such term.
     public subscript(term: String) -> Coefficient? { coefficients.first { $0.term == term } }
@@ -271,25 +276,28 @@ extension RegressionResult {
                                   scaledCondition: sol.scaledCondition, extended: usedExtendedPrecision,
                                   tss: tss, rss: rss, hasIntercept: layout.hasIntercept,
                                   perfect: sigma2 <= fittedSize * 1e-30)
-        var clusters: Int? = nil
+        var counts: [Int] = []
+        var df = dfResidual
         switch covariance.kind {
         case .classical:
             for i in 0..<k { middle[i, i] = sigma2 }
             notes.insert("Standard errors assume that the covariance matrix of the errors is correctly specified.", at: 0)
-        case .cluster:
-            guard let meat else { throw .clustersRequired("no cluster ids") }
-            middle = meat.middle(n: n, k: k)
-            clusters = meat.groups
-            if meat.groups < 2 { notes.append("Only one cluster: the cluster-robust covariance is undefined (NaN).") }
-            notes.insert("Standard errors are robust to cluster correlation (cluster, CR1, \(meat.groups) clusters; t and F use \(meat.groups - 1) df).", at: 0)
         default:
             guard let meat else { throw .numerical("no sandwich middle for \(covariance)") }
             if !meat.leverageOne.isEmpty { throw .leverageOne(covariance: covariance.kind.rawValue, rows: meat.leverageOne) }
-            middle = meat.middle(n: n, k: k)
-            notes.insert("Standard errors are heteroscedasticity robust (\(covariance.kind.rawValue)).", at: 0)
+            let order = try covariance.time.map { (t) throws(RegressionError) in try state.stream.codesInOrder(t) }
+            let m = try meat.middle(n: n, order: order)
+            middle = m.s
+            counts = m.groups
+            df = m.degreesOfFreedom ?? dfResidual
+            notes.insert(Self.covarianceNote(covariance, counts: counts), at: 0)
+            if covariance.kind == .cluster && (counts.min() ?? 0) < 2 {
+                notes.append("Only one cluster: the cluster-robust covariance is undefined (NaN).")
+            }
         }
-        clusterCount = clusters
-        self.notes = notes
+        clusterCount = covariance.kind == .cluster ? counts.min() : covariance.kind == .driscollKraay ? counts.first : nil
+        clusterCounts = counts
+        inferenceDegreesOfFreedom = df
         self.middle = middle
         // In the coordinates of unit-norm columns (`d_j`, powers of two): `V = D·V_s·D` with
         // `V_s = R_s⁻¹·S·R_s⁻ᵀ`, `R_s⁻¹ = D⁻¹R⁻¹`. Standard errors `d_j·√(V_s)_jj` stay finite
@@ -312,10 +320,18 @@ extension RegressionResult {
         } }
         var v = vs
         for j in 0..<k { for i in 0..<k { v[i, j] = d[i] * vs[i, j] * d[j] } }
+        if covariance.kind == .cluster && counts.count > 1, let fixed = Self.positiveSemidefinite(v) {
+            // The inclusion–exclusion sum need not be positive semi-definite: as fixest, its
+            // negative eigenvalues are set to zero.
+            v = fixed
+            for j in 0..<k { for i in 0..<k { vs[i, j] = v[i, j] / (d[i] * d[j]) } }
+            notes.append("The multiway cluster-robust covariance was not positive semi-definite: its negative eigenvalues were set to zero.")
+        }
         covarianceMatrix = v
+        self.notes = notes
 
-        let df = Double(covariance.kind == .cluster ? (clusters ?? 1) - 1 : dfResidual)
-        let tDist = StudentTDistribution(degreesOfFreedom: df)
+        let dfT = Double(df)
+        let tDist = StudentTDistribution(degreesOfFreedom: dfT)
         let q = tDist.quantile(1 - (1 - level) / 2)
         var coefs = layout.names.map { Coefficient(term: $0) }
         let beta = o.beta.map(\.value)
@@ -338,7 +354,37 @@ extension RegressionResult {
             }
         } else {
             (fStatistic, fPValue) = Self.waldF(vs, beta: zip(beta, d).map { $0 / $1 }, constant: constant,
-                                               hasIntercept: layout.hasIntercept, df: df)
+                                               hasIntercept: layout.hasIntercept, df: dfT)
+        }
+    }
+
+    /// `v` with its negative eigenvalues set to zero, or `nil` when it has none.
+    static func positiveSemidefinite(_ v: Matrix) -> Matrix? {
+        guard let (values, vectors) = try? LAPACK.syev(v), values.contains(where: { $0 < 0 }) else { return nil }
+        let k = v.rows
+        var out = Matrix(rows: k, columns: k)
+        for (c, lambda) in values.enumerated() where lambda > 0 {
+            for j in 0..<k { for i in 0..<k { out[i, j] += lambda * vectors[i, c] * vectors[j, c] } }
+        }
+        return out
+    }
+
+    /// The sentence that names a robust estimator.
+    static func covarianceNote(_ c: Covariance, counts: [Int]) -> String {
+        switch c.kind {
+        case .cluster where counts.count > 1:
+            let g = counts.min() ?? 0
+            return "Standard errors are robust to correlation within each of \(counts.count) clusterings (multiway CR1, Cameron–Gelbach–Miller; \(counts.map(String.init).joined(separator: " and ")) clusters; G = \(g) in the small-sample factor; t and F use \(g - 1) df)."
+        case .cluster:
+            let g = counts.first ?? 0
+            return "Standard errors are robust to cluster correlation (cluster, CR1, \(g) clusters; t and F use \(g - 1) df)."
+        case .hac:
+            return "Standard errors are heteroskedasticity and autocorrelation robust (Newey–West, Bartlett kernel, \(c.lags ?? 0) lags\(c.time.map { ", rows ordered by \($0)" } ?? ", rows in order"); no small-sample correction)."
+        case .driscollKraay:
+            let t = counts.first ?? 0
+            return "Standard errors are robust to heteroskedasticity, autocorrelation and correlation across units within a period (Driscoll–Kraay, Bartlett kernel, \(c.lags ?? 0) lags, \(t) periods of \(c.time ?? "time"); t and F use \(t - 1) df)."
+        default:
+            return "Standard errors are heteroscedasticity robust (\(c.kind.rawValue))."
         }
     }
 

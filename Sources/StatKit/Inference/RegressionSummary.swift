@@ -31,20 +31,31 @@ public struct RegressionSummary: Sendable {
     var formula: String { r.formula ?? "\(r.responseName) ~ " + r.termNames.joined(separator: " + ") }
     var exclusions: RowExclusions { r.exclusions }
     var weightsColumn: String? { r.weightsColumn }
-    var clusterColumn: String? {
-        if case .column(let c)? = r.covariance.clusters { return c }
-        return nil
+    /// The cluster columns of a cluster-robust covariance fitted on a table.
+    var clusterColumns: [String] {
+        if case .columns(let c)? = r.covariance.clusters { return c }
+        return []
     }
 
     /// A sentence naming the covariance estimator.
-    public static func covarianceText(_ c: Covariance.Kind, clusters: Int?, column: String?) -> String {
-        switch c {
+    public static func covarianceText(_ c: Covariance, counts: [Int]) -> String {
+        switch c.kind {
         case .classical: return "classical (homoskedastic)"
         case .hc0: return "HC0 (White heteroskedasticity-robust)"
         case .hc1: return "HC1 (heteroskedasticity-robust, n/(n−k) scaled)"
         case .hc2: return "HC2 (heteroskedasticity-robust, leverage-adjusted)"
         case .hc3: return "HC3 (heteroskedasticity-robust, jackknife-like)"
-        case .cluster: return "cluster-robust CR1 by \(column ?? "cluster") (\(clusters.map(String.init) ?? "?") clusters; G/(G−1)·(n−1)/(n−k) factor)"
+        case .cluster:
+            var names: [String] = []
+            if case .columns(let cols)? = c.clusters { names = cols }
+            if names.count > 1 {
+                return "multiway cluster-robust CR1 by \(names.joined(separator: " and ")) (\(counts.map(String.init).joined(separator: " and ")) clusters; Cameron–Gelbach–Miller)"
+            }
+            return "cluster-robust CR1 by \(names.first ?? "cluster") (\(counts.first.map(String.init) ?? "?") clusters; G/(G−1)·(n−1)/(n−k) factor)"
+        case .hac:
+            return "HAC (Newey–West, \(c.lags ?? 0) lags\(c.time.map { ", ordered by \($0)" } ?? ""))"
+        case .driscollKraay:
+            return "Driscoll–Kraay (\(c.lags ?? 0) lags, \(counts.first.map(String.init) ?? "?") periods of \(c.time ?? "time"))"
         }
     }
 
@@ -89,7 +100,7 @@ public struct RegressionSummary: Sendable {
         var lines: [String] = []
         lines.append("Residual standard error: \(s4(r.sigma)) on \(r.dfResidual) degrees of freedom")
         lines.append("R-squared\(r.isUncentered ? " (uncentered)" : ""): \(NumberFormat.fixed(r.rSquared, decimals: 4)),  Adjusted R-squared: \(NumberFormat.fixed(r.adjustedRSquared, decimals: 4))")
-        let fdf2 = r.covarianceType == .cluster ? (r.clusterCount ?? 1) - 1 : r.dfResidual
+        let fdf2 = r.inferenceDegreesOfFreedom
         lines.append("F-statistic\(r.covarianceType == .classical ? "" : " (Wald, \(r.covarianceType.rawValue))"): \(s4(r.fStatistic)) on \(r.dfModel) and \(fdf2) DF,  p-value: \(NumberFormat.pValue(r.fPValue))")
         lines.append("Log-likelihood: \(NumberFormat.fixed(r.logLikelihood, decimals: 2)),  AIC: \(NumberFormat.fixed(r.aic, decimals: 2)),  BIC: \(NumberFormat.fixed(r.bic, decimals: 2))")
         lines.append("Condition number: \(s4(r.conditionNumber)),  Durbin-Watson: \(NumberFormat.fixed(r.durbinWatson, decimals: 3))")
@@ -108,7 +119,7 @@ public struct RegressionSummary: Sendable {
     var header: [String] {
         [(weightsColumn == nil ? "OLS" : "WLS") + " regression: \(formula)",
          "Data: \(dataDescription.isEmpty ? "" : dataDescription + "; ")\(r.n) of \(max(exclusions.totalRows, r.n)) rows used",
-         "Standard errors: \(Self.covarianceText(r.covarianceType, clusters: r.clusterCount, column: clusterColumn)); confidence intervals at \(levelText)"]
+         "Standard errors: \(Self.covarianceText(r.covariance, counts: r.clusterCounts)); confidence intervals at \(levelText)"]
     }
 
     /// Plain text for a terminal.
@@ -151,8 +162,13 @@ public struct RegressionSummary: Sendable {
             ("sigma", .number(r.sigma)), ("f_statistic", .number(r.fStatistic)), ("f_p_value", .number(r.fPValue)),
             ("log_likelihood", .number(r.logLikelihood)), ("aic", .number(r.aic)), ("bic", .number(r.bic)),
             ("condition_number", .number(r.conditionNumber)), ("durbin_watson", .number(r.durbinWatson)),
-            ("cov_type", .string(r.covarianceType.rawValue)), ("cluster_column", .string(clusterColumn)),
-            ("clusters", .int(r.clusterCount)), ("weights_column", .string(weightsColumn)), ("level", .number(r.level)),
+            ("cov_type", .string(r.covarianceType.rawValue)),
+            ("cluster_column", .string(clusterColumns.count == 1 ? clusterColumns[0] : nil)),
+            ("clusters", .int(r.clusterCount))]
+            + (clusterColumns.count > 1 ? [("cluster_columns", .array(clusterColumns.map { .string($0) })),
+                                           ("cluster_counts", .array(r.clusterCounts.map { .int($0) }))] : [])
+            + (r.covariance.lags.map { [("lags", JSONValue.int($0)), ("time_column", .string(r.covariance.time))] } ?? [])
+            + [("weights_column", .string(weightsColumn)), ("level", .number(r.level)),
             ("dropped_terms", .array(r.droppedTerms.map { .string($0) })),
             ("residuals", residuals),
             ("coefficients", .array(r.coefficients.map { c in

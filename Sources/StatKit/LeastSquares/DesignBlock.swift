@@ -55,6 +55,9 @@ protocol DesignStream: Sendable {
                       _ body: (DesignBlock) throws(RegressionError) -> Void) throws(RegressionError)
     /// After the first pass: the final columns, as a selection of the accumulated ones.
     func layout() throws(RegressionError) -> DesignLayout
+    /// The codes of `column` handed out so far (with `clusters`), in the order of its values:
+    /// numbers ascending, text by code point (how a time column orders its periods).
+    func codesInOrder(_ column: String) throws(RegressionError) -> [Int32]
 }
 
 /// The final design columns as a selection and order of the accumulated ones, with names.

@@ -41,24 +41,25 @@ enum LeastSquaresEngine {
         /// Fold in double-double from the start.
         var extended = false
         var threads = 1
-        /// The cluster columns the estimators read.
+        /// The columns the estimators read (cluster and time columns).
         var clusterColumns: [String] {
             var out: [String] = []
-            for e in estimators { if case .column(let c)? = e.clusters, !out.contains(c) { out.append(c) } }
+            for e in estimators { for c in e.columns where !out.contains(c) { out.append(c) } }
             return out
         }
     }
 
-    /// An estimator and, for a cluster-robust one, where its cluster ids come from.
+    /// An estimator and where the codes it groups rows by come from.
     struct Estimator: Sendable {
-        enum Clusters: Sendable {
-            /// Codes of a column, handed out by the stream.
-            case column(String)
-            /// One id per fitted row, in row order, `0..<G`.
-            case ids([Int32])
-        }
         var kind: Covariance.Kind
-        var clusters: Clusters?
+        /// Columns handed out by the stream as codes: the clusterings, or the time column.
+        var columns: [String] = []
+        /// Per clustering, one id per fitted row in row order, `0..<G` (ids given by the caller).
+        var ids: [[Int32]] = []
+        var lags = 0
+        /// Number of clusterings (1 for one-way).
+        var dimensions: Int { max(columns.count, ids.count, 1) }
+        var usesTime: Bool { (kind == .hac || kind == .driscollKraay) && !columns.isEmpty }
     }
 
     /// The state a fit ends in.
@@ -184,24 +185,19 @@ enum LeastSquaresEngine {
                              beta: [DoubleDouble], center: Double?, request: Request, observations n: Int,
                              observer: ResidualObserver?) throws(RegressionError) -> ResidualPass {
         observer?.restart(observations: n, rank: solution.kept.count)
-        var pass = ResidualPass(solution: solution, beta: beta, center: center, meats: request.estimators.map(\.kind),
+        var pass = ResidualPass(solution: solution, beta: beta, center: center, estimators: request.estimators,
                                 leverage: request.leverage || observer != nil)
         var firstRow = 0
         let columns = request.clusterColumns
         for e in request.estimators {
-            if case .ids(let ids)? = e.clusters, ids.count != n {
-                throw .clustersRequired("\(ids.count) cluster ids for \(n) observations")
-            }
+            for ids in e.ids where ids.count != n { throw .clustersRequired("\(ids.count) cluster ids for \(n) observations") }
         }
         try stream.forEachBlock(layout: layout, clusters: columns, threads: request.threads) { (b) throws(RegressionError) in
-            let clusters: [[Int32]?] = request.estimators.map { e in
-                switch e.clusters {
-                case .column(let c)?: return b.clusters[columns.firstIndex(of: c)!]
-                case .ids(let ids)?: return Array(ids[min(firstRow, ids.count)..<min(firstRow + b.rows, ids.count)])
-                case nil: return nil
-                }
+            let codes: [[[Int32]]] = request.estimators.map { e in
+                if !e.ids.isEmpty { return e.ids.map { Array($0[firstRow..<(firstRow + b.rows)]) } }
+                return e.columns.map { b.clusters[columns.firstIndex(of: $0)!] }
             }
-            let r = pass.add(b, clusters: clusters)
+            let r = pass.add(b, codes: codes)
             if let observer, b.rows > 0 {
                 observer.observe(ResidualRows(firstRow: firstRow, sourceRows: b.sourceRows, x: b.x, y: b.y,
                                               residuals: r.residuals, whitened: r.whitened, leverages: r.leverages))
@@ -227,19 +223,26 @@ extension LeastSquaresEngine.Estimator {
     /// is checked against the observations by the pass that reads them).
     init(_ c: Covariance) throws(RegressionError) {
         kind = c.kind
+        lags = max(0, c.lags ?? 0)
         switch c.clusters {
-        case .column(let name)?: clusters = .column(name)
-        case .ids(let ids)?:
-            var index: [Int: Int32] = [:]
-            clusters = .ids(ids.map { id in
-                if let c = index[id] { return c }
-                let c = Int32(index.count)
-                index[id] = c
-                return c
-            })
+        case .columns(let names)?:
+            guard !names.isEmpty else { throw .clustersRequired("no cluster column given") }
+            columns = names
+        case .ids(let sets)?:
+            guard !sets.isEmpty else { throw .clustersRequired("no cluster ids given") }
+            ids = sets.map { set in
+                var index: [Int: Int32] = [:]
+                return set.map { id in
+                    if let c = index[id] { return c }
+                    let c = Int32(index.count)
+                    index[id] = c
+                    return c
+                }
+            }
         case nil:
             if c.kind == .cluster { throw .clustersRequired("no cluster ids given") }
-            clusters = nil
+            if c.kind == .driscollKraay && c.time == nil { throw .clustersRequired("Driscoll–Kraay needs a time column") }
+            if let t = c.time { columns = [t] }
         }
     }
 }

@@ -52,20 +52,21 @@ struct ResidualPass: Sendable {
     /// One per requested estimator.
     private(set) var meats: [SandwichMeat]
 
-    init(solution s: TriangularSolution, beta: [DoubleDouble], center: Double?, meats kinds: [Covariance.Kind],
-         leverage: Bool) {
+    init(solution s: TriangularSolution, beta: [DoubleDouble], center: Double?,
+         estimators: [LeastSquaresEngine.Estimator], leverage: Bool) {
         kept = s.kept
         self.beta = beta
         rInverse = s.rInverse
         self.center = center
-        meats = kinds.map { SandwichMeat(kind: $0, columns: s.kept.count) }
-        wantsLeverage = leverage || !kinds.isEmpty
+        meats = estimators.map { SandwichMeat(kind: $0.kind, columns: s.kept.count, dimensions: $0.dimensions, lags: $0.lags) }
+        wantsLeverage = leverage || !estimators.isEmpty
         gradient = [DoubleDouble](repeating: .zero, count: s.kept.count)
     }
 
-    /// Adds one block, with each estimator's cluster codes for its rows (`nil` for the
-    /// others); returns the residuals, unweighted and whitened, and (when computed) leverages.
-    mutating func add(_ b: DesignBlock, clusters: [[Int32]?]) -> (residuals: [Double], whitened: [Double], leverages: [Double]) {
+    /// Adds one block, with each estimator's codes for its rows (per clustering, or the
+    /// time periods); returns the residuals, unweighted and whitened, and (when computed)
+    /// leverages.
+    mutating func add(_ b: DesignBlock, codes: [[[Int32]]]) -> (residuals: [Double], whitened: [Double], leverages: [Double]) {
         let m = b.rows, k = kept.count
         if m == 0 { return ([], [], []) }
         var rh = b.y
@@ -152,7 +153,7 @@ struct ResidualPass: Sendable {
             h = [Double](repeating: 0, count: m)
             for c in 0..<k { for i in 0..<m { h[i] += z[i, c] * z[i, c] } }
             for s in meats.indices {
-                meats[s].add(z: z, e: e, h: h, clusters: clusters[s], firstRow: rows)
+                meats[s].add(z: z, e: e, h: h, codes: codes[s], firstRow: rows)
             }
         }
         rows += m

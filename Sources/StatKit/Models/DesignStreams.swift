@@ -40,6 +40,8 @@ final class FormulaStream<Source: TableBlockSource>: DesignStream, @unchecked Se
         }
     }
 
+    func codesInOrder(_ column: String) throws(RegressionError) -> [Int32] { frame.codesInOrder(column) }
+
     func layout() throws(RegressionError) -> DesignLayout {
         let l = try frame.finish()
         finished = l
@@ -77,6 +79,10 @@ struct MatrixStream: DesignStream {
             try body(b)
             start = r.upperBound
         }
+    }
+
+    func codesInOrder(_ column: String) throws(RegressionError) -> [Int32] {
+        throw .clustersRequired("a fit from arrays has no column '\(column)'")
     }
 
     func layout() -> DesignLayout {

@@ -86,7 +86,7 @@ public enum LinearModel {
         do { parsed = try Formula(formula) } catch { throw .formula(error) }
         let estimators = ([covariance] + options.alsoCompute)
         var clusterColumns: [String] = []
-        for c in estimators { if case .column(let name)? = c.clusters, !clusterColumns.contains(name) { clusterColumns.append(name) } }
+        for c in estimators { for name in c.columnsRead where !clusterColumns.contains(name) { clusterColumns.append(name) } }
         let stream = try FormulaStream(formula: parsed, source: source, weights: weights, clusters: clusterColumns)
         return try run(stream, formula: formula, responseName: parsed.response?.text ?? "", weightsColumn: weights,
                        covariance: covariance, level: level, options: options, observer: observer) { stream.exclusions }
@@ -139,7 +139,7 @@ public enum LinearModel {
             guard w.count == n else { throw .dimensionMismatch("\(w.count) weights for \(n) rows") }
             for i in 0..<n where !(w[i] > 0 && w[i].isFinite) { throw .nonPositiveWeight(row: i, value: w[i]) }
         }
-        if case .column(let c)? = covariance.clusters {
+        if let c = covariance.columnsRead.first {
             throw .clustersRequired("a fit from arrays has no column '\(c)'; give one id per observation with .cluster(ids)")
         }
         var o = options
