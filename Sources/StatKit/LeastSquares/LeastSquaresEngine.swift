@@ -200,7 +200,8 @@ enum LeastSquaresEngine {
             let r = pass.add(b, codes: codes)
             if let observer, b.rows > 0 {
                 observer.observe(ResidualRows(firstRow: firstRow, sourceRows: b.sourceRows, x: b.x, y: b.y,
-                                              residuals: r.residuals, whitened: r.whitened, leverages: r.leverages))
+                                              residuals: r.residuals, whitened: r.whitened, weights: b.weights,
+                                              leverages: r.leverages))
             }
             firstRow += b.rows
         }

@@ -14,6 +14,8 @@ public struct ResidualRows: Sendable {
     public var residuals: [Double]
     /// `√wᵢ·(yᵢ − xᵢᵀβ̂)` (the residuals themselves without weights).
     public var whitened: [Double]
+    /// The weights of a WLS fit, `nil` for OLS.
+    public var weights: [Double]?
     /// Leverages `hᵢᵢ = w̃ᵢ·xᵢᵀ(X̃ᵀX̃)⁻¹xᵢ`, the hat matrix's diagonal.
     public var leverages: [Double]
 }

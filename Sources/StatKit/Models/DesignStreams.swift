@@ -95,3 +95,29 @@ struct MatrixStream: DesignStream {
                             assign: Array(0..<x.columns))
     }
 }
+
+/// The final design of another stream with each block changed by `transform` (a response
+/// replaced, columns appended): how the diagnostics fit their auxiliary regressions on the
+/// rows of a fit without building them again by hand.
+struct MappedStream: DesignStream {
+    let base: any DesignStream
+    let baseLayout: DesignLayout
+    /// The new design's column names.
+    let names: [String]
+    let transform: @Sendable (DesignBlock) -> DesignBlock
+
+    func forEachBlock(layout: DesignLayout?, clusters: [String], threads: Int,
+                      _ body: (DesignBlock) throws(RegressionError) -> Void) throws(RegressionError) {
+        try base.forEachBlock(layout: baseLayout, clusters: clusters, threads: threads) { (b) throws(RegressionError) in
+            try body(transform(b))
+        }
+    }
+
+    func layout() throws(RegressionError) -> DesignLayout {
+        DesignLayout(source: Array(names.indices), names: names, hasIntercept: baseLayout.hasIntercept,
+                     interceptColumn: baseLayout.interceptColumn,
+                     terms: names.enumerated().map { DesignTerm(name: $1, columns: $0..<($0 + 1)) }, assign: Array(names.indices))
+    }
+
+    func codesInOrder(_ column: String) throws(RegressionError) -> [Int32] { try base.codesInOrder(column) }
+}
