@@ -44,7 +44,7 @@ struct BlockEvaluator {
             return try isText(column) ? .text(column: column) : .numericCategorical(column: column)
         case .expression(.column(let name)):
             return try isText(name) ? .text(column: name) : .numeric(.column(name))
-        case .expression(let e):
+        case .expression(let e), .offset(let e):
             for c in e.columns where try isText(c) { throw .textColumnInArithmetic(column: c, expression: f.text) }
             return .numeric(e)
         }

@@ -98,6 +98,8 @@ struct ModelFrame: Sendable {
         guard let response = formula.response else { throw .noResponse }
         var factors: [FormulaFactor] = [response]
         for t in formula.terms { for f in t.factors where !factors.contains(f) { factors.append(f) } }
+        // Offsets are evaluated and checked like factors, and never coded into columns.
+        for f in formula.offsets where !factors.contains(f) { factors.append(f) }
         var used: [String] = []
         for f in factors {
             for c in f.columns where !used.contains(c) {
@@ -237,6 +239,14 @@ struct ModelFrame: Sendable {
         let m = kept.count
         let responseValues = values[0]!
         var out = DesignBlock(x: Matrix(rows: 0, columns: 0), y: kept.map { responseValues[$0] })
+        if !formula.offsets.isEmpty {
+            var offset = [Double](repeating: 0, count: m)
+            for f in formula.offsets {
+                let v = values[factors.firstIndex(of: f)!]!
+                for (r, i) in kept.enumerated() { offset[r] += v[i] }
+            }
+            out.offset = offset
+        }
         out.sourceRows = kept.map { firstRow + $0 }
         if let w = weightsColumn {
             guard let col = evaluator.numeric[w] else { throw .unusableColumn("the weights column '\(w)' must be numeric") }

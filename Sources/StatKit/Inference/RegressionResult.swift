@@ -199,6 +199,10 @@ struct FitState: Sendable {
     /// Per-row values, when the fit kept them (`whitened` only when just the summary was asked for).
     var rows: KeptRows?
     var residualSummary: FiveNumberSummary?
+    /// A generalized linear model's working fit: the fixed dispersion φ of its classical
+    /// covariance (`nil` for least squares), and whether inference is by z (normal) tests.
+    var dispersion: Double? = nil
+    var normal = false
 
     func meat(for c: Covariance) -> SandwichMeat? { meats.first { $0.0 == c }?.1 }
 
@@ -274,13 +278,14 @@ extension RegressionResult {
         let fittedSize = o.meanResponse * o.meanResponse + explained / Double(max(1, n - 1))
         var notes = FitNotes.base(aliased: droppedTerms, kept: k, conditionNumber: conditionNumber,
                                   scaledCondition: sol.scaledCondition, extended: usedExtendedPrecision,
-                                  tss: tss, rss: rss, hasIntercept: layout.hasIntercept,
-                                  perfect: sigma2 <= fittedSize * 1e-30)
+                                  tss: state.dispersion == nil ? tss : 1, rss: state.dispersion == nil ? rss : 1,
+                                  hasIntercept: layout.hasIntercept,
+                                  perfect: state.dispersion == nil && sigma2 <= fittedSize * 1e-30)
         var counts: [Int] = []
         var df = dfResidual
         switch covariance.kind {
         case .classical:
-            for i in 0..<k { middle[i, i] = sigma2 }
+            for i in 0..<k { middle[i, i] = state.dispersion ?? sigma2 }
             notes.insert("Standard errors assume that the covariance matrix of the errors is correctly specified.", at: 0)
         default:
             guard let meat else { throw .numerical("no sandwich middle for \(covariance)") }
@@ -330,7 +335,7 @@ extension RegressionResult {
         covarianceMatrix = v
         self.notes = notes
 
-        let dfT = Double(df)
+        let dfT = state.normal ? Double.infinity : Double(df)
         let tDist = StudentTDistribution(degreesOfFreedom: dfT)
         let q = tDist.quantile(1 - (1 - level) / 2)
         var coefs = layout.names.map { Coefficient(term: $0) }

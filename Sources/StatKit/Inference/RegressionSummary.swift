@@ -16,6 +16,10 @@ public struct RegressionSummary: Sendable {
     public var trailingNotes: [String]
     /// Members appended to the JSON object (e.g. `streaming`).
     public var extraJSON: [(key: String, value: JSONValue)]
+    /// Wald tests printed after the fit statistics (``RegressionResult/test(_:)``).
+    public var tests: [WaldTest] = []
+    /// Diagnostics printed after the tests (``RegressionResult/diagnostics()``).
+    public var diagnostics: Diagnostics? = nil
 
     /// A summary of `result`.
     public init(_ result: RegressionResult, dataDescription: String, extraNotes: [String] = [],
@@ -123,11 +127,30 @@ public struct RegressionSummary: Sendable {
     }
 
     /// Plain text for a terminal.
+    /// The tests and diagnostics as lines of text.
+    public var testLines: [String] {
+        var lines: [String] = []
+        for t in tests {
+            lines.append("Wald test of \(t.hypothesis): F = \(NumberFormat.significant(t.statistic, digits: 4)) on \(t.df1) and \(t.df2) DF,  p-value: \(NumberFormat.pValue(t.pValue))")
+        }
+        if let d = diagnostics {
+            if !d.vif.isEmpty {
+                lines.append("Variance inflation factors: " + d.vif.map { "\($0.term) \(NumberFormat.significant($0.value, digits: 4))" }.joined(separator: ", "))
+            }
+            let bp = d.breuschPagan, reset = d.reset
+            lines.append("Breusch–Pagan (Koenker): LM = \(NumberFormat.significant(bp.statistic, digits: 4)) on \(bp.df1) DF,  p-value: \(NumberFormat.pValue(bp.pValue))")
+            lines.append("RESET (fitted², fitted³): F = \(NumberFormat.significant(reset.statistic, digits: 4)) on \(reset.df1) and \(reset.df2 ?? 0) DF,  p-value: \(NumberFormat.pValue(reset.pValue))")
+            lines.append("Largest Cook's distance: \(NumberFormat.significant(d.cooksDistanceMax, digits: 4)) (observation \(d.cooksDistanceMaxRow + 1))")
+        }
+        return lines
+    }
+
     public func plainText() -> String {
         var s = header.joined(separator: "\n") + "\n"
         if let t = residualTable { s += "\nResiduals:\n" + t.plainText(border: .ascii) }
         s += "\nCoefficients:\n" + coefficientTable.plainText(border: .ascii)
         s += "\n" + statisticsLines.joined(separator: "\n") + "\n"
+        if !testLines.isEmpty { s += "\n" + testLines.joined(separator: "\n") + "\n" }
         let n = notes
         if !n.isEmpty { s += "\nNotes:\n" + n.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n") + "\n" }
         return s
@@ -139,6 +162,7 @@ public struct RegressionSummary: Sendable {
         if let t = residualTable { s += "Residuals:\n\n" + t.markdown() + "\n" }
         s += coefficientTable.markdown() + "\n"
         s += statisticsLines.map { MarkdownText.escape($0) + "  " }.joined(separator: "\n") + "\n"
+        if !testLines.isEmpty { s += "\n" + testLines.map { MarkdownText.escape($0) + "  " }.joined(separator: "\n") + "\n" }
         let n = notes
         if !n.isEmpty { s += "\nNotes:\n\n" + n.enumerated().map { "\($0.offset + 1). \(MarkdownText.escape($0.element))" }.joined(separator: "\n") + "\n" }
         return s
@@ -176,7 +200,17 @@ public struct RegressionSummary: Sendable {
                          ("t", .number(c.t)), ("p_value", .number(c.pValue)), ("ci_low", .number(c.ciLow)), ("ci_high", .number(c.ciHigh))])
             })),
             ("notes", .array(notes.map { .string($0) })),
-        ] + extraJSON)
+        ] + (tests.isEmpty ? [] : [("tests", .array(tests.map { t in
+            .object([("hypothesis", .string(t.hypothesis)), ("statistic", .number(t.statistic)), ("df1", .int(t.df1)),
+                     ("df2", .int(t.df2)), ("p_value", .number(t.pValue))])
+        }))]) + (diagnostics.map { d in [("diagnostics", JSONValue.object([
+            ("vif", .object(d.vif.map { (key: $0.term, value: .number($0.value)) })),
+            ("breusch_pagan", .object([("statistic", .number(d.breuschPagan.statistic)), ("df", .int(d.breuschPagan.df1)),
+                                       ("p_value", .number(d.breuschPagan.pValue))])),
+            ("reset", .object([("statistic", .number(d.reset.statistic)), ("df1", .int(d.reset.df1)), ("df2", .int(d.reset.df2)),
+                               ("p_value", .number(d.reset.pValue))])),
+            ("cooks_distance_max", .number(d.cooksDistanceMax)),
+        ]))] } ?? []) + extraJSON)
     }
 }
 

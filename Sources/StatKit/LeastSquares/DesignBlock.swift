@@ -11,6 +11,8 @@ struct DesignBlock: Sendable {
     var y: [Double]
     /// Positive weights (WLS), or `nil`.
     var weights: [Double]? = nil
+    /// The offset of each row (`offset(…)` terms, summed), or `nil`.
+    var offset: [Double]? = nil
     /// Cluster codes per row, one array per cluster column asked for (`0..<G`, in order of
     /// first appearance across blocks), when a cluster-robust covariance needs them.
     var clusters: [[Int32]] = []
@@ -34,7 +36,8 @@ struct DesignBlock: Sendable {
                 return out
             }
             return DesignBlock(x: slice(x), low: low.map(slice), y: Array(y[r]), weights: weights.map { Array($0[r]) },
-                               clusters: clusters.map { Array($0[r]) }, sourceRows: Array(sourceRows[r]))
+                               offset: offset.map { Array($0[r]) }, clusters: clusters.map { Array($0[r]) },
+                               sourceRows: Array(sourceRows[r]))
         }
     }
 }

@@ -40,6 +40,9 @@ enum LeastSquaresEngine {
         var tolerance: Double? = nil
         /// Fold in double-double from the start.
         var extended = false
+        /// Stop after the fold and the solution (no residual pass): the coefficients of one
+        /// step of iteratively reweighted least squares.
+        var solveOnly = false
         var threads = 1
         /// The columns the estimators read (cluster and time columns).
         var clusterColumns: [String] {
@@ -123,6 +126,12 @@ enum LeastSquaresEngine {
             solution = try TriangularSolution(f, tolerance: tol)
         }
         if layoutFactor.precision == .double && solution.scaledCondition > extendedThreshold { try refold() }
+        if request.solveOnly {
+            return Outcome(layout: layout, solution: solution, beta: solution.beta, passBeta: solution.beta,
+                           meanResponse: (sumWY / sumW).value, n: n, weighted: weighted, sumLogWeights: sumLogW,
+                           rss: .nan, tss: .nan, durbinWatson: .nan, meats: [], singularValues: singularValues,
+                           precision: solution.factor.precision, residualPasses: 0, lastCorrection: .nan)
+        }
 
         let center: Double? = layout.hasIntercept ? (sumWY / sumW).value : nil
         var beta = solution.beta

@@ -84,6 +84,9 @@ public enum LinearModel {
         guard level > 0 && level < 1 else { throw .invalidLevel(level) }
         let parsed: Formula
         do { parsed = try Formula(formula) } catch { throw .formula(error) }
+        if let o = parsed.offsets.first {
+            throw .unusableColumn("\(o.text) needs a generalized linear model (GeneralizedLinearModel.fit, or --family): least squares has no offset")
+        }
         let estimators = ([covariance] + options.alsoCompute)
         var clusterColumns: [String] = []
         for c in estimators { for name in c.columnsRead where !clusterColumns.contains(name) { clusterColumns.append(name) } }
@@ -152,8 +155,11 @@ public enum LinearModel {
     }
 
     /// The fit of every entry point: the engine's passes, then the result.
+    /// `dispersion` fixes the scale of the classical covariance (a generalized linear
+    /// model's φ) and `normal` makes t and F reference distributions normal and χ² (z tests).
     static func run(_ stream: some DesignStream, formula: String?, responseName: String, weightsColumn: String?,
                     covariance: Covariance, level: Double, options: Options, observer: ResidualObserver?,
+                    dispersion: Double? = nil, normal: Bool = false,
                     exclusions: () -> RowExclusions) throws(RegressionError) -> RegressionResult {
         var covariances: [Covariance] = []
         for c in [covariance] + options.alsoCompute where c.kind != .classical && !covariances.contains(c) { covariances.append(c) }
@@ -168,7 +174,8 @@ public enum LinearModel {
         kept?.whitened = []
         let state = FitState(outcome: outcome, stream: stream, threads: request.threads, formula: formula,
                              responseName: responseName, exclusions: exclusions(), weightsColumn: weightsColumn,
-                             meats: Array(zip(covariances, outcome.meats)), rows: kept, residualSummary: summary)
+                             meats: Array(zip(covariances, outcome.meats)), rows: kept, residualSummary: summary,
+                             dispersion: dispersion, normal: normal)
         return try RegressionResult(state: state, covariance: covariance, meat: state.meat(for: covariance), level: level)
     }
 }
