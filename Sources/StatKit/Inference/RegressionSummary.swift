@@ -20,6 +20,17 @@ public struct RegressionSummary: Sendable {
     public var tests: [WaldTest] = []
     /// Diagnostics printed after the tests (``RegressionResult/diagnostics()``).
     public var diagnostics: Diagnostics? = nil
+    /// The generalized linear model whose working fit ``result`` is, if any: the summary is
+    /// then R's `summary.glm` (deviances, likelihood, z tests).
+    public var glm: GLMResult? = nil
+
+    /// A summary of a generalized linear model.
+    public init(_ glm: GLMResult, dataDescription: String, extraNotes: [String] = [],
+                trailingNotes: [String] = [], extraJSON: [(key: String, value: JSONValue)] = []) {
+        self.init(glm.fit, dataDescription: dataDescription, extraNotes: extraNotes, trailingNotes: trailingNotes,
+                  extraJSON: extraJSON)
+        self.glm = glm
+    }
 
     /// A summary of `result`.
     public init(_ result: RegressionResult, dataDescription: String, extraNotes: [String] = [],
@@ -75,7 +86,8 @@ public struct RegressionSummary: Sendable {
         if r.isUncentered {
             out.append("The model has no intercept: R² is uncentered (computed about 0, not about the mean).")
         }
-        if let w = weightsColumn { out.append("Weighted least squares with weights from '\(w)'.") }
+        if let w = weightsColumn { out.append(glm == nil ? "Weighted least squares with weights from '\(w)'." : "Prior weights from '\(w)'.") }
+        if let g = glm { out += g.notes }
         out += r.notes
         out += trailingNotes
         return out
@@ -86,9 +98,10 @@ public struct RegressionSummary: Sendable {
     /// The coefficient table (estimates, SEs, t, p, CI).
     public var coefficientTable: ReportTable {
         let lo = NumberFormat.fixed((1 - r.level) / 2, decimals: 3), hi = NumberFormat.fixed(1 - (1 - r.level) / 2, decimals: 3)
+        let z = r.state.normal ? "z" : "t"
         var t = ReportTable(columns: [.init("Term", key: "term"), .init("Estimate", key: "estimate", alignment: .right),
                                       .init("Std. Error", key: "std_error", alignment: .right),
-                                      .init("t", key: "t", alignment: .right), .init("P>|t|", key: "p_value", alignment: .right),
+                                      .init(z, key: "t", alignment: .right), .init("P>|\(z)|", key: "p_value", alignment: .right),
                                       .init("[\(lo)", key: "ci_low", alignment: .right), .init("\(hi)]", key: "ci_high", alignment: .right)])
         for c in r.coefficients {
             t.append([.text(c.term), .number(c.estimate, .significant(digits: 5)), .number(c.standardError, .significant(digits: 4)),
@@ -102,6 +115,17 @@ public struct RegressionSummary: Sendable {
     public var statisticsLines: [String] {
         let s4 = { (x: Double) in NumberFormat.significant(x, digits: 4) }
         var lines: [String] = []
+        if let g = glm {
+            let nullDF = r.n - (r.isUncentered ? 0 : 1)
+            lines.append("Null deviance: \(s4(g.nullDeviance)) on \(nullDF) degrees of freedom")
+            lines.append("Residual deviance: \(s4(g.deviance)) on \(r.dfResidual) degrees of freedom")
+            lines.append("Pearson chi2: \(s4(g.pearsonChiSquared)),  dispersion: \(s4(g.dispersion))"
+                         + (g.theta.map { "  theta: \(s4($0))" + (g.thetaStandardError.map { " (std. error \(s4($0)))" } ?? "") } ?? ""))
+            lines.append("Log-likelihood: \(NumberFormat.fixed(g.logLikelihood, decimals: 2)),  AIC: \(NumberFormat.fixed(g.aic, decimals: 2)),  BIC: \(NumberFormat.fixed(g.bic, decimals: 2)),  McFadden pseudo R-squared: \(NumberFormat.fixed(g.pseudoRSquared, decimals: 4))")
+            lines.append("IRLS: \(g.converged ? "converged" : "did not converge") in \(g.iterations) steps;  observations: \(r.n),  parameters estimated: \(r.rank)"
+                         + (r.droppedTerms.isEmpty ? "" : " (\(r.droppedTerms.count) not defined because of singularities)"))
+            return lines
+        }
         lines.append("Residual standard error: \(s4(r.sigma)) on \(r.dfResidual) degrees of freedom")
         lines.append("R-squared\(r.isUncentered ? " (uncentered)" : ""): \(NumberFormat.fixed(r.rSquared, decimals: 4)),  Adjusted R-squared: \(NumberFormat.fixed(r.adjustedRSquared, decimals: 4))")
         let fdf2 = r.inferenceDegreesOfFreedom
@@ -121,7 +145,15 @@ public struct RegressionSummary: Sendable {
     }
 
     var header: [String] {
-        [(weightsColumn == nil ? "OLS" : "WLS") + " regression: \(formula)",
+        if let g = glm {
+            var family = "\(g.family.name), link: \(g.link.rawValue)"
+            if let t = g.theta { family += ", theta = \(NumberFormat.significant(t, digits: 4))" }
+            return ["Generalized linear model: \(formula)",
+                    "Family: \(family)",
+                    "Data: \(dataDescription.isEmpty ? "" : dataDescription + "; ")\(r.n) of \(max(exclusions.totalRows, r.n)) rows used",
+                    "Standard errors: \(Self.covarianceText(r.covariance, counts: r.clusterCounts)); \(r.state.normal ? "z tests" : "t tests"); confidence intervals at \(levelText)"]
+        }
+        return [(weightsColumn == nil ? "OLS" : "WLS") + " regression: \(formula)",
          "Data: \(dataDescription.isEmpty ? "" : dataDescription + "; ")\(r.n) of \(max(exclusions.totalRows, r.n)) rows used",
          "Standard errors: \(Self.covarianceText(r.covariance, counts: r.clusterCounts)); confidence intervals at \(levelText)"]
     }
@@ -131,7 +163,11 @@ public struct RegressionSummary: Sendable {
     public var testLines: [String] {
         var lines: [String] = []
         for t in tests {
-            lines.append("Wald test of \(t.hypothesis): F = \(NumberFormat.significant(t.statistic, digits: 4)) on \(t.df1) and \(t.df2) DF,  p-value: \(NumberFormat.pValue(t.pValue))")
+            if let df2 = t.df2 {
+                lines.append("Wald test of \(t.hypothesis): F = \(NumberFormat.significant(t.statistic, digits: 4)) on \(t.df1) and \(df2) DF,  p-value: \(NumberFormat.pValue(t.pValue))")
+            } else {
+                lines.append("Wald test of \(t.hypothesis): chi2 = \(NumberFormat.significant(t.statistic, digits: 4)) on \(t.df1) DF,  p-value: \(NumberFormat.pValue(t.pValue))")
+            }
         }
         if let d = diagnostics {
             if !d.vif.isEmpty {
@@ -176,16 +212,25 @@ public struct RegressionSummary: Sendable {
         } ?? .null
         return .object([
             ("formula", .string(formula)),
-            ("method", .string(weightsColumn == nil ? "OLS" : "WLS")),
+            ("method", .string(glm != nil ? "GLM" : weightsColumn == nil ? "OLS" : "WLS")),
+            ("family", .string(glm?.family.name ?? "gaussian")), ("link", .string(glm?.link.rawValue ?? "identity")),
+            ("deviance", .number(glm?.deviance ?? r.state.outcome.rss)),
+            ("null_deviance", .number(glm?.nullDeviance ?? r.state.outcome.tss)),
+            ("pearson_chi2", .number(glm?.pearsonChiSquared ?? r.state.outcome.rss)),
+            ("theta", .number(glm?.theta)), ("theta_se", .number(glm?.thetaStandardError)),
+            ("pseudo_r_squared", .number(glm?.pseudoRSquared)),
+            ("converged", .bool(glm?.converged ?? true)), ("iterations", .int(glm?.iterations ?? 1 + r.residualPasses)),
             ("n", .int(r.n)), ("rows_total", .int(max(exclusions.totalRows, r.n))),
             ("rows_excluded", .int(exclusions.excludedCount)),
             ("excluded_by_reason", .object(exclusions.reasons.map { (key: $0.reason, value: .int($0.count)) })),
             ("df_model", .int(r.dfModel)), ("df_resid", .int(r.dfResidual)), ("rank", .int(r.rank)),
-            ("r_squared", .number(r.rSquared)), ("adj_r_squared", .number(r.adjustedRSquared)),
+            ("r_squared", .number(glm == nil ? r.rSquared : nil)), ("adj_r_squared", .number(glm == nil ? r.adjustedRSquared : nil)),
             ("r_squared_uncentered", .bool(r.isUncentered)),
-            ("sigma", .number(r.sigma)), ("f_statistic", .number(r.fStatistic)), ("f_p_value", .number(r.fPValue)),
-            ("log_likelihood", .number(r.logLikelihood)), ("aic", .number(r.aic)), ("bic", .number(r.bic)),
-            ("condition_number", .number(r.conditionNumber)), ("durbin_watson", .number(r.durbinWatson)),
+            ("sigma", .number(glm == nil ? r.sigma : nil)), ("f_statistic", .number(glm == nil ? r.fStatistic : nil)),
+            ("f_p_value", .number(glm == nil ? r.fPValue : nil)),
+            ("log_likelihood", .number(glm?.logLikelihood ?? r.logLikelihood)), ("aic", .number(glm?.aic ?? r.aic)),
+            ("bic", .number(glm?.bic ?? r.bic)),
+            ("condition_number", .number(r.conditionNumber)), ("durbin_watson", .number(glm == nil ? r.durbinWatson : nil)),
             ("cov_type", .string(r.covarianceType.rawValue)),
             ("cluster_column", .string(clusterColumns.count == 1 ? clusterColumns[0] : nil)),
             ("clusters", .int(r.clusterCount))]
@@ -216,6 +261,14 @@ public struct RegressionSummary: Sendable {
 
 extension RegressionResult {
     /// The summary in R's `summary.lm` layout, as plain text (`markdown: true` for GitHub markdown).
+    public func summary(markdown: Bool = false) -> String {
+        let s = RegressionSummary(self, dataDescription: "")
+        return markdown ? s.markdown() : s.plainText()
+    }
+}
+
+extension GLMResult {
+    /// The summary in R's `summary.glm` layout, as plain text (`markdown: true` for GitHub markdown).
     public func summary(markdown: Bool = false) -> String {
         let s = RegressionSummary(self, dataDescription: "")
         return markdown ? s.markdown() : s.plainText()

@@ -1,7 +1,8 @@
 /// A Wald test of linear hypotheses about the coefficients, `Rβ = q`, under the fit's
 /// covariance: `F = (Rβ̂ − q)ᵀ(R V Rᵀ)⁻¹(Rβ̂ − q)/r` on `(r, df)` degrees of freedom, `df` the
 /// fit's ``RegressionResult/inferenceDegreesOfFreedom`` (statsmodels' `f_test`, R's
-/// `car::linearHypothesis` with `test = "F"`).
+/// `car::linearHypothesis` with `test = "F"`); for a generalized linear model with a fixed
+/// dispersion (z tests), the χ² form `r·F` on `r` degrees of freedom (``df2`` `nil`).
 ///
 /// ```swift
 /// let joint = try fit.test("x1 = 0, x2 = 0")
@@ -15,9 +16,9 @@ public struct WaldTest: Sendable, Equatable {
     public let statistic: Double
     /// Number of restrictions `r`.
     public let df1: Int
-    /// Denominator degrees of freedom.
-    public let df2: Int
-    /// `P(F(r, df) ≥ statistic)`.
+    /// Denominator degrees of freedom; `nil` for the χ² form.
+    public let df2: Int?
+    /// `P(F(r, df) ≥ statistic)`, or `P(χ²ᵣ ≥ statistic)`.
     public let pValue: Double
 }
 
@@ -48,7 +49,12 @@ extension RegressionResult {
             for c in 0..<i { rhs[i, 0] -= l[i, c] * rhs[c, 0] }
             rhs[i, 0] /= l[i, i]
         }
-        let f = (0..<m).reduce(0.0) { $0 + rhs[$1, 0] * rhs[$1, 0] } / Double(m)
+        let w2 = (0..<m).reduce(0.0) { $0 + rhs[$1, 0] * rhs[$1, 0] }
+        if state.normal {
+            return WaldTest(hypothesis: hypotheses, statistic: w2, df1: m, df2: nil,
+                            pValue: ChiSquaredDistribution(degreesOfFreedom: Double(m)).sf(w2))
+        }
+        let f = w2 / Double(m)
         let df2 = inferenceDegreesOfFreedom
         let p = FDistribution(numeratorDF: Double(m), denominatorDF: Double(df2)).sf(f)
         return WaldTest(hypothesis: hypotheses, statistic: f, df1: m, df2: df2, pValue: p)
