@@ -85,6 +85,9 @@ public struct GLMResult: Sendable {
         if !converged {
             notes.append("IRLS did not converge in \(GeneralizedLinearModel.maxIterations) steps: the estimates are the last step's and may not be the maximum of the likelihood.")
         }
+        if let t = theta?.value, t >= GLMModel.thetaLimit {
+            notes.append("The counts show no overdispersion: θ's likelihood rises without bound (θ → ∞), so the negative binomial is the Poisson model; its standard error is undefined.")
+        }
         if totals.atBoundary > 0 {
             switch family {
             case .binomial:
@@ -94,7 +97,7 @@ public struct GLMResult: Sendable {
             }
         }
         self.notes = notes
-        if case .binomial = family, totals.deviance <= 1e-8 * max(1, totals.nullDeviance), totals.atBoundary == totals.rows {
+        if case .binomial = family, totals.perfectlyPredicted == totals.rows {
             throw .unusableColumn("perfect separation: the regressors predict every outcome exactly, so the maximum-likelihood estimates do not exist (they are infinite)")
         }
     }

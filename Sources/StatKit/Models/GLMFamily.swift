@@ -161,6 +161,9 @@ struct GLMModel: Sendable {
     /// The negative binomial's θ by Newton's method on its profile score (R's
     /// `MASS::theta.ml`), from R's starting value, to convergence; with the observed
     /// information's `1/√i` as its standard error.
+    /// θ beyond which the counts show no overdispersion worth the name (the model is Poisson).
+    static let thetaLimit = 1e8
+
     static func thetaML(y: [Double], mu: [Double], weights: [Double]?) -> (theta: Double, se: Double, iterations: Int) {
         let n = y.count
         var sw = 0.0, moment = 0.0
@@ -183,7 +186,10 @@ struct GLMModel: Sendable {
                 info += w * (-trigamma(t + yi) + trigamma(t) - 1 / t + 2 / (m + t) - (yi + t) / ((m + t) * (m + t)))
             }
             let delta = score / info
-            t += delta
+            let next = t + delta
+            // No overdispersion: the likelihood keeps rising as θ → ∞.
+            if !next.isFinite || next > thetaLimit || info <= 0 { return (thetaLimit, .nan, it) }
+            t = next
             if Swift.abs(delta) <= 1e-12 * max(1, Swift.abs(t)) { break }
         }
         return (max(t, 0), (1 / info).squareRoot(), it)

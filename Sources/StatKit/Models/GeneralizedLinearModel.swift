@@ -65,7 +65,7 @@ public enum GeneralizedLinearModel {
                 // means, then IRLS at that θ, until both settle.
                 var t = GLMModel.thetaML(y: stream.pairs.y, mu: stream.pairs.mu, weights: stream.pairs.w)
                 var previousLL = Double.infinity
-                for _ in 0..<maxIterations {
+                for _ in 0..<maxIterations where t.theta < GLMModel.thetaLimit {
                     stream.model = GLMModel(family, theta: t.theta)
                     let (i, c) = try irls(stream, threads: threads)
                     iterations += i; converged = c
@@ -148,8 +148,11 @@ final class GLMStream: DesignStream, @unchecked Sendable {
     struct Totals: Sendable {
         var deviance = 0.0, pearson = 0.0, logLikelihood = 0.0, sumW = 0.0, sumWY = 0.0
         var nullDeviance = 0.0, nullLogLikelihood = 0.0, rows = 0
-        /// Observations with a fitted mean at the edge of its range (0, or 0 and 1).
+        /// Observations with a fitted mean at the edge of its range (below 1e-8 of the mean
+        /// response for counts; within 1e-8 of 0 or 1 for probabilities).
         var atBoundary = 0
+        /// Observations whose outcome the fitted probability matches within 1e-6.
+        var perfectlyPredicted = 0
     }
 
     let base: any DesignStream
@@ -158,6 +161,8 @@ final class GLMStream: DesignStream, @unchecked Sendable {
     /// The coefficients over the design's columns (`nil`: R's starting means).
     var beta: [Double]? = nil
     var nullModel: NullModel? = nil
+    /// The mean response of the previous pass: the scale under which a fitted count is 0.
+    private var boundaryScale = 1.0
     private(set) var totals = Totals()
     /// Each row's response, mean and prior weight of the last pass (θ's estimation).
     private(set) var pairs: (y: [Double], mu: [Double], w: [Double]?) = ([], [], nil)
@@ -180,6 +185,7 @@ final class GLMStream: DesignStream, @unchecked Sendable {
 
     func forEachBlock(layout: DesignLayout?, clusters: [String], threads: Int,
                       _ body: (DesignBlock) throws(RegressionError) -> Void) throws(RegressionError) {
+        if totals.sumW > 0 { boundaryScale = totals.sumWY / totals.sumW }
         totals = Totals()
         pairs = ([], [], nil)
         invalid = nil
@@ -239,7 +245,12 @@ final class GLMStream: DesignStream, @unchecked Sendable {
             totals.sumW += prior
             totals.sumWY += prior * y
             totals.rows += 1
-            if mu <= 10 * GLMModel.epsilon || (model.family.name == "binomial" && mu >= 1 - 10 * GLMModel.epsilon) { totals.atBoundary += 1 }
+            if model.family.name == "binomial" {
+                if mu < 1e-8 || mu > 1 - 1e-8 { totals.atBoundary += 1 }
+                if Swift.abs(y - mu) < 1e-6 { totals.perfectlyPredicted += 1 }
+            } else if model.family.name != "gaussian" && mu < 1e-8 * max(1, boundaryScale) {
+                totals.atBoundary += 1
+            }
             pairs.y.append(y); pairs.mu.append(mu)
             if let pw = b.weights { if pairs.w == nil { pairs.w = [] }; pairs.w!.append(pw[i]) }
             if let null = nullModel {
