@@ -160,6 +160,10 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
     public let terms: [FormulaTerm]
     /// Whether the model has an intercept (the default; removed by `- 1` or `+ 0`).
     public let hasIntercept: Bool
+    /// Fixed effects absorbed, fixest's syntax `y ~ x1 + x2 | company + year`: the columns
+    /// whose levels each get their own intercept, absorbed rather than estimated as
+    /// dummies (``FixedEffectsModel``). The model then has no intercept of its own.
+    public let fixedEffects: [String]
     /// `offset(…)` terms: parts of the linear predictor with coefficient 1 (summed), such as
     /// `offset(log(employees))` for counts out of a workforce (factors of kind
     /// ``FormulaFactor/Kind/offset(_:)``).
@@ -186,7 +190,8 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
         }
         self.terms = terms
         self.offsets = offsets
-        self.hasIntercept = !parsed.rhs.interceptRemoved
+        self.fixedEffects = parsed.fixedEffects
+        self.hasIntercept = !parsed.rhs.interceptRemoved && parsed.fixedEffects.isEmpty
     }
 
     /// Every column the formula references (response first), in order of first appearance.
@@ -195,18 +200,21 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
         let factors = (response.map { [$0] } ?? []) + terms.flatMap(\.factors)
         for f in factors { for c in f.columns where !out.contains(c) { out.append(c) } }
         for f in offsets { for c in f.columns where !out.contains(c) { out.append(c) } }
+        for c in fixedEffects where !out.contains(c) { out.append(c) }
         return out
     }
 
     /// The formula rebuilt from its parts, e.g. `y ~ 1 + x + C(g) + x:C(g)`.
     public var description: String {
-        let rhs = (hasIntercept ? ["1"] : ["0"]) + terms.map(\.description) + offsets.map(\.text)
+        let rhs = (hasIntercept || !fixedEffects.isEmpty ? ["1"] : ["0"]) + terms.map(\.description) + offsets.map(\.text)
         return (response.map { $0.text + " " } ?? "") + "~ " + rhs.joined(separator: " + ")
+            + (fixedEffects.isEmpty ? "" : " | " + fixedEffects.joined(separator: " + "))
     }
 
     /// Equal when response, terms, offsets and intercept agree (the source text may differ).
     public static func == (a: Formula, b: Formula) -> Bool {
         a.response == b.response && a.terms == b.terms && a.hasIntercept == b.hasIntercept && a.offsets == b.offsets
+            && a.fixedEffects == b.fixedEffects
     }
 }
 
@@ -260,7 +268,7 @@ struct FormulaParser {
 
     // MARK: formula level
 
-    mutating func parseFormula() throws(FormulaError) -> (response: FormulaFactor?, rhs: TermSet) {
+    mutating func parseFormula() throws(FormulaError) -> (response: FormulaFactor?, rhs: TermSet, fixedEffects: [String]) {
         var response: FormulaFactor? = nil
         if !isSymbol("~") {
             let lhsStart = current
@@ -276,13 +284,24 @@ struct FormulaParser {
         }
         try expect("~")
         let rhs = try parseSum()
+        var fixedEffects: [String] = []
+        if isSymbol("|") {
+            // fixest: `| fe1 + fe2`, column names only.
+            index += 1
+            repeat {
+                if isSymbol("+") { index += 1 }
+                guard case .identifier(let name) = current.kind else { throw error("a column name of a fixed effect after '|'") }
+                if !fixedEffects.contains(name) { fixedEffects.append(name) }
+                index += 1
+            } while isSymbol("+")
+        }
         guard current.kind == .end else {
             if isSymbol("^") || isSymbol("/") {
                 throw error("'+', '-', '*', ':' or end of formula (arithmetic belongs inside I(), e.g. I(x^2), I(a/b))")
             }
-            throw error("an operator ('+', '-', '*', ':') or end of formula")
+            throw error("an operator ('+', '-', '*', ':', '|') or end of formula")
         }
-        return (response, rhs)
+        return (response, rhs, fixedEffects)
     }
 
     /// sum := ['+'|'-'] product (('+'|'-') product)*

@@ -463,6 +463,21 @@ struct ModelFrame: Sendable {
         return []
     }
 
+    /// The label of each code given to `column`'s values (index = code).
+    func codeLabels(_ column: String) -> [String] {
+        if let ids = clusterNumber[column] {
+            var out = [String](repeating: "", count: ids.count)
+            for (v, id) in ids { out[Int(id)] = formulaLevelLabel(v) }
+            return out
+        }
+        if let ids = clusterText[column] {
+            var out = [String](repeating: "", count: ids.count)
+            for (label, id) in ids { out[Int(id)] = label }
+            return out
+        }
+        return []
+    }
+
     /// Whether two arrays share their storage (so hold the same elements).
     static func sameStorage(_ a: [String], _ b: [String]) -> Bool {
         a.count == b.count && a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress } }

@@ -252,16 +252,17 @@ struct SandwichMeat: Sendable {
         var degreesOfFreedom: Int?
     }
 
-    /// The middle for `n` observations; `order` lists the period codes in time order (HAC
-    /// with a time column, Driscoll–Kraay).
-    func middle(n: Int, order: [Int32]?) throws(RegressionError) -> Middle {
+    /// The middle for `n` observations and `kEffective` parameters in the small-sample
+    /// factors (the coefficients, and any absorbed fixed effects); `order` lists the period
+    /// codes in time order (HAC with a time column, Driscoll–Kraay).
+    func middle(n: Int, k kEffective: Int, order: [Int32]?) throws(RegressionError) -> Middle {
         var s = sum
-        let ssc = { (g: Int) in g < 2 ? Double.nan : Double(g) / Double(g - 1) * Double(n - 1) / Double(n - self.k) }
+        let ssc = { (g: Int) in g < 2 ? Double.nan : Double(g) / Double(g - 1) * Double(n - 1) / Double(n - kEffective) }
         switch kind {
         case .classical, .hc0, .hc2, .hc3:
             return Middle(s: s, groups: [], degreesOfFreedom: nil)
         case .hc1:
-            let f = Double(n) / Double(n - k)
+            let f = Double(n) / Double(n - kEffective)
             for i in s.storage.indices { s.storage[i] *= f }
             return Middle(s: s, groups: [], degreesOfFreedom: nil)
         case .cluster:

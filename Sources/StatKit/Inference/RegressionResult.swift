@@ -203,6 +203,12 @@ struct FitState: Sendable {
     /// covariance (`nil` for least squares), and whether inference is by z (normal) tests.
     var dispersion: Double? = nil
     var normal = false
+    /// Fixed effects absorbed (``FixedEffectsModel``): their parameters, counted in the
+    /// residual degrees of freedom and the small-sample factors, and, for a cluster-robust
+    /// covariance, those of fixed effects nested in the clusters, which are not (fixest's
+    /// and pyfixest's default).
+    var absorbed = 0
+    var absorbedNestedInClusters = 0
 
     func meat(for c: Covariance) -> SandwichMeat? { meats.first { $0.0 == c }?.1 }
 
@@ -245,7 +251,7 @@ extension RegressionResult {
         self.n = n
         rank = k
         let kConst = layout.hasIntercept ? 1 : 0
-        dfResidual = n - k
+        dfResidual = n - k - state.absorbed
         dfModel = k - kConst
         isUncentered = !layout.hasIntercept
         let rss = o.rss, tss = o.tss
@@ -291,7 +297,8 @@ extension RegressionResult {
             guard let meat else { throw .numerical("no sandwich middle for \(covariance)") }
             if !meat.leverageOne.isEmpty { throw .leverageOne(covariance: covariance.kind.rawValue, rows: meat.leverageOne) }
             let order = try covariance.time.map { (t) throws(RegressionError) in try state.stream.codesInOrder(t) }
-            let m = try meat.middle(n: n, order: order)
+            let kEffective = k + state.absorbed - (covariance.kind == .cluster ? state.absorbedNestedInClusters : 0)
+            let m = try meat.middle(n: n, k: kEffective, order: order)
             middle = m.s
             counts = m.groups
             df = m.degreesOfFreedom ?? dfResidual

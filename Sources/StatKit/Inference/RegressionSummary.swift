@@ -23,6 +23,16 @@ public struct RegressionSummary: Sendable {
     /// The generalized linear model whose working fit ``result`` is, if any: the summary is
     /// then R's `summary.glm` (deviances, likelihood, z tests).
     public var glm: GLMResult? = nil
+    /// The fixed-effects model whose demeaned fit ``result`` is, if any.
+    public var absorbed: FixedEffectsResult? = nil
+
+    /// A summary of a model with absorbed fixed effects.
+    public init(_ fe: FixedEffectsResult, dataDescription: String, extraNotes: [String] = [],
+                trailingNotes: [String] = [], extraJSON: [(key: String, value: JSONValue)] = []) {
+        self.init(fe.fit, dataDescription: dataDescription, extraNotes: extraNotes, trailingNotes: trailingNotes,
+                  extraJSON: extraJSON)
+        absorbed = fe
+    }
 
     /// A summary of a generalized linear model.
     public init(_ glm: GLMResult, dataDescription: String, extraNotes: [String] = [],
@@ -115,6 +125,17 @@ public struct RegressionSummary: Sendable {
     public var statisticsLines: [String] {
         let s4 = { (x: Double) in NumberFormat.significant(x, digits: 4) }
         var lines: [String] = []
+        if let fe = absorbed {
+            if let dev = fe.deviance {
+                lines.append("Residual deviance: \(s4(dev)) on \(r.dfResidual) degrees of freedom,  Pearson chi2: \(s4(fe.pearsonChiSquared ?? .nan))")
+                lines.append("Log-likelihood: \(NumberFormat.fixed(fe.logLikelihood, decimals: 2));  IRLS: \(fe.converged ? "converged" : "did not converge") in \(fe.iterations) steps")
+            } else {
+                lines.append("Residual standard error: \(s4(r.sigma)) on \(r.dfResidual) degrees of freedom")
+                lines.append("R-squared: \(NumberFormat.fixed(fe.rSquared, decimals: 4)),  within R-squared: \(NumberFormat.fixed(fe.withinRSquared, decimals: 4))")
+            }
+            lines.append("Observations: \(r.n),  coefficients estimated: \(r.rank),  fixed-effect parameters: \(r.state.absorbed);  demeaning: at most \(fe.demeaningSweeps) sweeps")
+            return lines
+        }
         if let g = glm {
             let nullDF = r.n - (r.isUncentered ? 0 : 1)
             lines.append("Null deviance: \(s4(g.nullDeviance)) on \(nullDF) degrees of freedom")
@@ -145,6 +166,17 @@ public struct RegressionSummary: Sendable {
     }
 
     var header: [String] {
+        if let fe = absorbed {
+            let kind = fe.family == nil ? (weightsColumn == nil ? "OLS" : "WLS") : "Poisson (log link)"
+            let effects = fe.fixedEffects.map { "\($0.name) (\(NumberFormat.grouped($0.levels)) levels)" }.joined(separator: ", ")
+            let d = fe.observationsDropped
+            var dropped = "\(NumberFormat.grouped(d.singletons)) singleton\(d.singletons == 1 ? "" : "s")"
+            if fe.family != nil { dropped += ", \(NumberFormat.grouped(d.separated)) separated by a fixed effect" }
+            return ["\(kind) regression with fixed effects: \(formula)",
+                    "Fixed effects absorbed: \(effects); dropped: \(dropped)",
+                    "Data: \(dataDescription.isEmpty ? "" : dataDescription + "; ")\(r.n) of \(max(exclusions.totalRows, r.n)) rows used",
+                    "Standard errors: \(Self.covarianceText(r.covariance, counts: r.clusterCounts)); \(r.state.normal ? "z tests" : "t tests"); confidence intervals at \(levelText)"]
+        }
         if let g = glm {
             var family = "\(g.family.name), link: \(g.link.rawValue)"
             if let t = g.theta { family += ", theta = \(NumberFormat.significant(t, digits: 4))" }
@@ -213,22 +245,29 @@ public struct RegressionSummary: Sendable {
         return .object([
             ("formula", .string(formula)),
             ("method", .string(glm != nil ? "GLM" : weightsColumn == nil ? "OLS" : "WLS")),
-            ("family", .string(glm?.family.name ?? "gaussian")), ("link", .string(glm?.link.rawValue ?? "identity")),
-            ("deviance", .number(glm?.deviance ?? r.state.outcome.rss)),
+            ("family", .string(glm?.family.name ?? absorbed?.family?.name ?? "gaussian")),
+            ("link", .string(glm?.link.rawValue ?? absorbed?.family?.link.rawValue ?? "identity")),
+            ("deviance", .number(glm?.deviance ?? absorbed?.deviance ?? r.state.outcome.rss)),
             ("null_deviance", .number(glm?.nullDeviance ?? r.state.outcome.tss)),
             ("pearson_chi2", .number(glm?.pearsonChiSquared ?? r.state.outcome.rss)),
             ("theta", .number(glm?.theta)), ("theta_se", .number(glm?.thetaStandardError)),
             ("pseudo_r_squared", .number(glm?.pseudoRSquared)),
-            ("converged", .bool(glm?.converged ?? true)), ("iterations", .int(glm?.iterations ?? 1 + r.residualPasses)),
+            ("converged", .bool(glm?.converged ?? absorbed?.converged ?? true)),
+            ("iterations", .int(glm?.iterations ?? absorbed?.iterations ?? 1 + r.residualPasses)),
+            ("fixed_effects", .array((absorbed?.fixedEffects ?? []).map { .object([("name", .string($0.name)), ("levels", .int($0.levels))]) })),
+            ("observations_dropped", .object([("singletons", .int(absorbed?.observationsDropped.singletons ?? 0)),
+                                               ("separated", .int(absorbed?.observationsDropped.separated ?? 0)),
+                                               ("missing", .int(absorbed?.observationsDropped.missing ?? exclusions.excludedCount))])),
             ("n", .int(r.n)), ("rows_total", .int(max(exclusions.totalRows, r.n))),
             ("rows_excluded", .int(exclusions.excludedCount)),
             ("excluded_by_reason", .object(exclusions.reasons.map { (key: $0.reason, value: .int($0.count)) })),
             ("df_model", .int(r.dfModel)), ("df_resid", .int(r.dfResidual)), ("rank", .int(r.rank)),
-            ("r_squared", .number(glm == nil ? r.rSquared : nil)), ("adj_r_squared", .number(glm == nil ? r.adjustedRSquared : nil)),
+            ("r_squared", .number(glm == nil ? (absorbed.map { $0.family == nil ? $0.rSquared : .nan } ?? r.rSquared) : nil)),
+            ("within_r_squared", .number(absorbed.map { $0.family == nil ? $0.withinRSquared : .nan })), ("adj_r_squared", .number(glm == nil ? r.adjustedRSquared : nil)),
             ("r_squared_uncentered", .bool(r.isUncentered)),
             ("sigma", .number(glm == nil ? r.sigma : nil)), ("f_statistic", .number(glm == nil ? r.fStatistic : nil)),
             ("f_p_value", .number(glm == nil ? r.fPValue : nil)),
-            ("log_likelihood", .number(glm?.logLikelihood ?? r.logLikelihood)), ("aic", .number(glm?.aic ?? r.aic)),
+            ("log_likelihood", .number(glm?.logLikelihood ?? absorbed?.logLikelihood ?? r.logLikelihood)), ("aic", .number(glm?.aic ?? r.aic)),
             ("bic", .number(glm?.bic ?? r.bic)),
             ("condition_number", .number(r.conditionNumber)), ("durbin_watson", .number(glm == nil ? r.durbinWatson : nil)),
             ("cov_type", .string(r.covarianceType.rawValue)),
@@ -269,6 +308,14 @@ extension RegressionResult {
 
 extension GLMResult {
     /// The summary in R's `summary.glm` layout, as plain text (`markdown: true` for GitHub markdown).
+    public func summary(markdown: Bool = false) -> String {
+        let s = RegressionSummary(self, dataDescription: "")
+        return markdown ? s.markdown() : s.plainText()
+    }
+}
+
+extension FixedEffectsResult {
+    /// The summary, as plain text (`markdown: true` for GitHub markdown).
     public func summary(markdown: Bool = false) -> String {
         let s = RegressionSummary(self, dataDescription: "")
         return markdown ? s.markdown() : s.plainText()

@@ -42,6 +42,9 @@ final class FormulaStream<Source: TableBlockSource>: DesignStream, @unchecked Se
 
     func codesInOrder(_ column: String) throws(RegressionError) -> [Int32] { frame.codesInOrder(column) }
 
+    /// The label of each code of `column` (index = code).
+    func codeLabels(_ column: String) -> [String] { frame.codeLabels(column) }
+
     func layout() throws(RegressionError) -> DesignLayout {
         let l = try frame.finish()
         finished = l

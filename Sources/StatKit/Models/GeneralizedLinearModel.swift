@@ -47,6 +47,9 @@ public enum GeneralizedLinearModel {
         guard level > 0 && level < 1 else { throw .invalidLevel(level) }
         let parsed: Formula
         do { parsed = try Formula(formula) } catch { throw .formula(error) }
+        if let fe = parsed.fixedEffects.first {
+            throw .unusableColumn("fixed effects ('| \(fe)') are absorbed by FixedEffectsModel.fit (least squares and Poisson)")
+        }
         var columns: [String] = []
         for c in [covariance] + options.alsoCompute { for name in c.columnsRead where !columns.contains(name) { columns.append(name) } }
         let base = try FormulaStream(formula: parsed, source: source, weights: weights, clusters: columns)

@@ -84,6 +84,9 @@ public enum LinearModel {
         guard level > 0 && level < 1 else { throw .invalidLevel(level) }
         let parsed: Formula
         do { parsed = try Formula(formula) } catch { throw .formula(error) }
+        if let fe = parsed.fixedEffects.first {
+            throw .unusableColumn("fixed effects ('| \(fe)') are absorbed by FixedEffectsModel.fit (on the command line: regress, which takes the same formula)")
+        }
         if let o = parsed.offsets.first {
             throw .unusableColumn("\(o.text) needs a generalized linear model (GeneralizedLinearModel.fit, or --family): least squares has no offset")
         }
@@ -159,7 +162,7 @@ public enum LinearModel {
     /// model's φ) and `normal` makes t and F reference distributions normal and χ² (z tests).
     static func run(_ stream: some DesignStream, formula: String?, responseName: String, weightsColumn: String?,
                     covariance: Covariance, level: Double, options: Options, observer: ResidualObserver?,
-                    dispersion: Double? = nil, normal: Bool = false,
+                    dispersion: Double? = nil, normal: Bool = false, absorbed: Int = 0, absorbedNested: Int = 0,
                     exclusions: () -> RowExclusions) throws(RegressionError) -> RegressionResult {
         var covariances: [Covariance] = []
         for c in [covariance] + options.alsoCompute where c.kind != .classical && !covariances.contains(c) { covariances.append(c) }
@@ -175,7 +178,7 @@ public enum LinearModel {
         let state = FitState(outcome: outcome, stream: stream, threads: request.threads, formula: formula,
                              responseName: responseName, exclusions: exclusions(), weightsColumn: weightsColumn,
                              meats: Array(zip(covariances, outcome.meats)), rows: kept, residualSummary: summary,
-                             dispersion: dispersion, normal: normal)
+                             dispersion: dispersion, normal: normal, absorbed: absorbed, absorbedNestedInClusters: absorbedNested)
         return try RegressionResult(state: state, covariance: covariance, meat: state.meat(for: covariance), level: level)
     }
 }
