@@ -176,7 +176,7 @@ struct RegressionEdgeCaseTests {
 
     @Test("covariance types' raw values are the CLI names")
     func rawValues() {
-        #expect(Covariance.Kind.allCases.map(\.rawValue) == ["classical", "HC0", "HC1", "HC2", "HC3", "cluster"])
+        #expect(Covariance.Kind.allCases.map(\.rawValue) == ["classical", "HC0", "HC1", "HC2", "HC3", "cluster", "HAC", "DK"])
     }
 }
 
