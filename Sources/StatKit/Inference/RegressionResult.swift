@@ -302,7 +302,7 @@ extension RegressionResult {
             middle = m.s
             counts = m.groups
             df = m.degreesOfFreedom ?? dfResidual
-            notes.insert(Self.covarianceNote(covariance, counts: counts), at: 0)
+            notes.insert(Self.covarianceNote(covariance, counts: counts, normal: state.normal), at: 0)
             if covariance.kind == .cluster && (counts.min() ?? 0) < 2 {
                 notes.append("Only one cluster: the cluster-robust covariance is undefined (NaN).")
             }
@@ -382,19 +382,21 @@ extension RegressionResult {
     }
 
     /// The sentence that names a robust estimator.
-    static func covarianceNote(_ c: Covariance, counts: [Int]) -> String {
+    static func covarianceNote(_ c: Covariance, counts: [Int], normal: Bool) -> String {
+        // z-test models (GLMs) compare with the normal and χ²: no t or F degrees of freedom.
+        func df(_ d: Int) -> String { normal ? "" : "; t and F use \(d) df" }
         switch c.kind {
         case .cluster where counts.count > 1:
             let g = counts.min() ?? 0
-            return "Standard errors are robust to correlation within each of \(counts.count) clusterings (multiway CR1, Cameron–Gelbach–Miller; \(counts.map(String.init).joined(separator: " and ")) clusters; G = \(g) in the small-sample factor; t and F use \(g - 1) df)."
+            return "Standard errors are robust to correlation within each of \(counts.count) clusterings (multiway CR1, Cameron–Gelbach–Miller; \(counts.map(String.init).joined(separator: " and ")) clusters; G = \(g) in the small-sample factor\(df(g - 1)))."
         case .cluster:
             let g = counts.first ?? 0
-            return "Standard errors are robust to cluster correlation (cluster, CR1, \(g) clusters; t and F use \(g - 1) df)."
+            return "Standard errors are robust to cluster correlation (cluster, CR1, \(g) clusters\(df(g - 1)))."
         case .hac:
             return "Standard errors are heteroskedasticity and autocorrelation robust (Newey–West, Bartlett kernel, \(c.lags ?? 0) lags\(c.time.map { ", rows ordered by \($0)" } ?? ", rows in order"); no small-sample correction)."
         case .driscollKraay:
             let t = counts.first ?? 0
-            return "Standard errors are robust to heteroskedasticity, autocorrelation and correlation across units within a period (Driscoll–Kraay, Bartlett kernel, \(c.lags ?? 0) lags, \(t) periods of \(c.time ?? "time"); t and F use \(t - 1) df)."
+            return "Standard errors are robust to heteroskedasticity, autocorrelation and correlation across units within a period (Driscoll–Kraay, Bartlett kernel, \(c.lags ?? 0) lags, \(t) periods of \(c.time ?? "time")\(df(t - 1)))."
         default:
             return "Standard errors are heteroscedasticity robust (\(c.kind.rawValue))."
         }
