@@ -3,7 +3,9 @@
 /// statistics (R's `summary.glm`, statsmodels' `GLMResults`).
 public struct GLMResult: Sendable {
     /// The final IRLS step as a least-squares fit: coefficients, covariance, tests
-    /// (``RegressionResult/test(_:)``), kept and aliased terms.
+    /// (``RegressionResult/test(_:)``), kept and aliased terms. Its R², F and likelihood are
+    /// the working regression's; the model's are this result's ``logLikelihood``,
+    /// ``aic``, ``deviance`` and ``pseudoRSquared``.
     public private(set) var fit: RegressionResult
     /// The family and link.
     public let family: GLMFamily

@@ -99,6 +99,18 @@ struct GLMModel: Sendable {
         }
     }
 
+    /// The Newton (observed-information) working weight and response of one observation,
+    /// where they differ from Fisher scoring's and stay positive: the negative binomial's log
+    /// link, which is not canonical, so that scoring converges only linearly (and can
+    /// oscillate), while with `w = θμ(θ + y)/(θ + μ)²` and `z = η + (y − μ)(θ + μ)/(μ(θ + y))`
+    /// the steps are Newton's. `nil` for the other families (canonical links, where the two
+    /// coincide, and probit, whose observed weights can be negative).
+    func newtonStep(y: Double, mu: Double, eta: Double) -> (w: Double, z: Double)? {
+        guard case .negativeBinomial = family else { return nil }
+        let t = theta, tm = t + mu
+        return (t * mu * (t + y) / (tm * tm), eta + (y - mu) * tm / (mu * (t + y)))
+    }
+
     /// `V(μ)`.
     func variance(_ mu: Double) -> Double {
         switch family {

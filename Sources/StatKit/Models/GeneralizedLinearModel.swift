@@ -23,6 +23,7 @@ public enum GeneralizedLinearModel {
     /// Iteration limits and tolerance.
     static let maxIterations = 100
     static let tolerance = 1e-10
+    static let maxHalvings = 60
 
     /// Fits `formula` on a table in memory.
     public static func fit(_ formula: String, data: DataTable, family: GLMFamily, weights: String? = nil,
@@ -74,7 +75,10 @@ public enum GeneralizedLinearModel {
                     iterations += i; converged = c
                     let next = GLMModel.thetaML(y: stream.pairs.y, mu: stream.pairs.mu, weights: stream.pairs.w)
                     let ll = stream.totals.logLikelihood
-                    let settled = Swift.abs(next.theta - t.theta) <= 1e-10 * t.theta && Swift.abs(ll - previousLL) <= 1e-10 * Swift.abs(ll)
+                    // θ to 1e-8 relative: its standard error is orders of magnitude larger,
+                    // and past that the alternation only follows the last digits the inner
+                    // IRLS (Fisher scoring, linear for this non-canonical link) leaves.
+                    let settled = Swift.abs(next.theta - t.theta) <= 1e-8 * t.theta && Swift.abs(ll - previousLL) <= 1e-10 * Swift.abs(ll)
                     t = next
                     previousLL = ll
                     if settled { break }
@@ -86,6 +90,7 @@ public enum GeneralizedLinearModel {
             }
         }
         // The final step: a whole fit of the core at the converged weights, for inference.
+        stream.newton = false
         let dispersionFixed = family.fixedDispersion
         let working = try LinearModel.run(stream, formula: formula, responseName: parsed.response?.text ?? "", weightsColumn: weights,
                                           covariance: covariance, level: level,
@@ -107,18 +112,37 @@ public enum GeneralizedLinearModel {
     }
 
     /// IRLS from the stream's current coefficients (or R's starting values) to convergence
-    /// of the deviance; returns the steps made and whether it converged.
+    /// of the deviance; returns the passes made and whether it converged.
+    ///
+    /// A step that raises the deviance, or sends a fitted mean out of range, is halved
+    /// towards the coefficients it started from until it does not (as the `glm2` package
+    /// does; R's `glm.fit` halves only non-finite steps). Plain IRLS can diverge on
+    /// heavy-tailed counts — a negative binomial of layoffs.fyi's cuts is one — where the
+    /// likelihood still has its maximum.
     static func irls(_ stream: GLMStream, threads: Int) throws(RegressionError) -> (Int, Bool) {
         var previous = Double.infinity
+        var accepted: [Double]? = nil      // the coefficients whose deviance is `previous`
+        var halvings = 0
         for step in 1...maxIterations {
+            let at = stream.beta
             let outcome = try LeastSquaresEngine.run(stream, .init(solveOnly: true, threads: threads))
             // The deviance of the pass is at the coefficients it started from.
             let deviance = stream.totals.deviance
+            if let accepted, let at, !(deviance <= previous + tolerance * (Swift.abs(previous) + 0.1)) {
+                guard halvings < maxHalvings else {
+                    throw .numerical("IRLS cannot reduce the deviance from \(previous) (the step was halved \(maxHalvings) times)")
+                }
+                halvings += 1
+                stream.beta = zip(accepted, at).map { ($0 + $1) / 2 }
+                continue
+            }
+            halvings = 0
+            if Swift.abs(deviance - previous) <= tolerance * (Swift.abs(deviance) + 0.1) { return (step, true) }
+            previous = deviance
+            accepted = at
             var beta = [Double](repeating: 0, count: outcome.layout.names.count)
             for (c, j) in outcome.solution.kept.enumerated() { beta[j] = outcome.beta[c].value }
             stream.beta = beta
-            if Swift.abs(deviance - previous) <= tolerance * (Swift.abs(deviance) + 0.1) { return (step, true) }
-            previous = deviance
         }
         return (maxIterations, false)
     }
@@ -163,6 +187,10 @@ final class GLMStream: DesignStream, @unchecked Sendable {
     let hasIntercept: Bool
     /// The coefficients over the design's columns (`nil`: R's starting means).
     var beta: [Double]? = nil
+    /// Whether the steps are Newton's where the family has them (``GLMModel/newtonStep(y:mu:eta:)``);
+    /// off for the final pass, whose weights are the expected information the standard
+    /// errors use (as R's `glm.nb` reports them).
+    var newton = true
     var nullModel: NullModel? = nil
     /// The mean response of the previous pass: the scale under which a fitted count is 0.
     private var boundaryScale = 1.0
@@ -240,8 +268,21 @@ final class GLMStream: DesignStream, @unchecked Sendable {
                 eta = model.link(mu)
             }
             let d = model.muEta(eta), v = model.variance(mu)
-            z[i] = eta - off + (y - mu) / d
-            w[i] = prior * d * d / v
+            if newton, let step = model.newtonStep(y: y, mu: mu, eta: eta) {
+                z[i] = step.z - off
+                w[i] = prior * step.w
+            } else {
+                z[i] = eta - off + (y - mu) / d
+                w[i] = prior * d * d / v
+            }
+            guard z[i].isFinite && w[i].isFinite && mu.isFinite else {
+                // A mean out of range: the pass's deviance is infinite (its step is halved)
+                // and the row weighs nothing in the pass's least squares.
+                z[i] = 0
+                w[i] = 0
+                totals.deviance = .infinity
+                continue
+            }
             totals.deviance += prior * model.deviance(y, mu)
             totals.pearson += prior * (y - mu) * (y - mu) / v
             totals.logLikelihood += model.logLikelihood(y, mu, weight: prior)
