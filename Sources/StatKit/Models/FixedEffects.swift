@@ -62,7 +62,7 @@ public enum FixedEffectsModel {
         let dropped = data.dropUninformative(zeroGroups: isPoisson)
         guard data.n > 0 else {
             throw .noRowsLeft(RowExclusions(totalRows: data.n + dropped.singletons + dropped.separated, reasons: [
-                .init(reason: "singleton", count: dropped.singletons), .init(reason: "separated by a fixed effect", count: dropped.separated)]))
+                .init(reason: "in singleton groups", count: dropped.singletons), .init(reason: "separated by a fixed effect", count: dropped.separated)]))
         }
         let fit = isPoisson ? try FixedEffectsPoisson(data, threads: options.threads).fit() : try data.leastSquares(threads: options.threads)
         return try FixedEffectsResult(data: data, core: fit, stream: stream, parsed: parsed, formula: formula,
