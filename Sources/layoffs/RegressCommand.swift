@@ -216,7 +216,7 @@ struct RegressCommand: LayoffsSubcommand {
                 switch family {
                 case .gaussian: glmFamily = .gaussian
                 case .poisson: glmFamily = .poisson
-                case .negbin: glmFamily = .negativeBinomial(theta: nil)
+                case .negbin: glmFamily = .negativeBinomial()
                 case .binomial: glmFamily = .binomial(link: link ?? .logit)
                 }
                 let glm = try GeneralizedLinearModel.fit(formulaText, source: source, family: glmFamily, weights: weights,

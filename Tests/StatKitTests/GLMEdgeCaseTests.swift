@@ -30,7 +30,7 @@ struct GLMEdgeCaseTests {
         struct Ref: Decodable { var names: [String]; var coefficients: [Double]; var se: [Double]; var theta: Double; var log_likelihood: Double }
         let ref = try JSONDecoder().decode(Ref.self, from: Data(contentsOf: GLMReferenceTests.directory.appendingPathComponent("nb-outliers.json")))
         let r = try GeneralizedLinearModel.fit("y ~ x", csvFile: GLMReferenceTests.directory.appendingPathComponent("nb-outliers.csv").path,
-                                               family: .negativeBinomial(theta: nil))
+                                               family: .negativeBinomial())
         #expect(r.converged)
         #expect(r.fit.coefficients.map(\.term) == ref.names)
         for (j, c) in r.fit.coefficients.enumerated() {
@@ -74,7 +74,7 @@ struct GLMEdgeCaseTests {
             y.append((exposure * 0.01 * (1 + xi) * shock).rounded())
         }
         let fit = try GeneralizedLinearModel.fit("y ~ x + offset(log(exposure))", data: Self.table([("y", y), ("x", x), ("exposure", e)]),
-                                                 family: .negativeBinomial(theta: nil))
+                                                 family: .negativeBinomial())
         let text = fit.summary()
         #expect(text.contains("Generalized linear model: y ~ x + offset(log(exposure))"))
         #expect(text.contains("Family: negbin, link: log, theta = "))
@@ -89,7 +89,7 @@ struct GLMEdgeCaseTests {
         for i in 0..<200 { flat.append((e[i]! * 0.01 * (1 + x[i]!)).rounded()) }
         let poissonLike = try GeneralizedLinearModel.fit("y ~ x + offset(log(exposure))",
                                                          data: Self.table([("y", flat), ("x", x), ("exposure", e)]),
-                                                         family: .negativeBinomial(theta: nil))
+                                                         family: .negativeBinomial())
         #expect(poissonLike.notes.contains { $0.contains("no overdispersion") })
     }
 }

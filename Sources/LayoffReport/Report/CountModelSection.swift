@@ -66,12 +66,12 @@ extension ReportBuilder {
         let (formula, industry, year) = countModelFormula(data: data, join: join)
         let options = LinearModel.Options(threads: threads, blockRows: blockRows, keepRows: false, residualSummary: false)
         let cluster = Covariance.cluster("company")
-        let negbin = try GeneralizedLinearModel.fit(formula, source: source, family: .negativeBinomial(theta: nil),
+        let negbin = try GeneralizedLinearModel.fit(formula, source: source, family: .negativeBinomial(),
                                                     covariance: cluster, options: options)
         let poisson = try GeneralizedLinearModel.fit(formula, source: source, family: .poisson, options: options)
         var free: (Double, Double, Double, WaldTest)? = nil
         let freeFormula = formula.replacingSuffix(" + offset(log(employees))", with: " + log(employees)")
-        if let fit = try? GeneralizedLinearModel.fit(freeFormula, source: source, family: .negativeBinomial(theta: nil),
+        if let fit = try? GeneralizedLinearModel.fit(freeFormula, source: source, family: .negativeBinomial(),
                                                      covariance: cluster, options: options),
            let c = fit.fit["log(employees)"], let b = c.estimate, let lo = c.ciLow, let hi = c.ciHigh,
            let test = try? fit.fit.test("log(employees) = 1") {

@@ -140,7 +140,7 @@ public struct RegressionResult: Sendable {
     public let level: Double
     /// Aliased terms (no estimate).
     public let droppedTerms: [String]
-    /// Notes for a summary (unnumbered; ``summary()`` numbers them).
+    /// Notes for a summary (unnumbered; ``summary(markdown:)`` numbers them).
     public let notes: [String]
     /// Whether the design's conditioning needed the double-double factorization.
     public let usedExtendedPrecision: Bool

@@ -2,7 +2,7 @@
 /// five-number summary, coefficient table with the covariance named, fit statistics and
 /// numbered notes (excluded rows, aliased terms, large condition number).
 ///
-/// ``RegressionResult/summary()`` gives the plain text; a program that adds notes of its
+/// ``RegressionResult/summary(markdown:)`` gives the plain text; a program that adds notes of its
 /// own (what the data were, how they were joined) builds one of these.
 public struct RegressionSummary: Sendable {
     /// The fit printed.

@@ -6,9 +6,9 @@ public enum GLMFamily: Sendable, Hashable, CustomStringConvertible {
     case gaussian
     /// Counts, log link (rates with an exposure offset: `offset(log(workforce))`).
     case poisson
-    /// Overdispersed counts (NB2, variance `μ + μ²/θ`), log link; `theta` `nil` estimates
-    /// θ by maximum likelihood as R's `MASS::glm.nb`.
-    case negativeBinomial(theta: Double?)
+    /// Overdispersed counts (NB2, variance `μ + μ²/θ`), log link; `theta` `nil` (the
+    /// default, `.negativeBinomial()`) estimates θ by maximum likelihood as R's `MASS::glm.nb`.
+    case negativeBinomial(theta: Double? = nil)
     /// 0/1 outcomes (or proportions with the number of trials as weights).
     case binomial(link: GLMLink)
 

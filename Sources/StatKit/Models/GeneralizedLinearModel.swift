@@ -6,7 +6,7 @@
 /// // Cuts out of a workforce: a rate model, coefficients read as rate ratios.
 /// let rates = try GeneralizedLinearModel.fit(
 ///     "total_laid_off ~ revenue_growth + C(industry) + offset(log(employees))",
-///     data: table, family: .negativeBinomial(theta: nil), covariance: .cluster("company"))
+///     data: table, family: .negativeBinomial(), covariance: .cluster("company"))
 /// print(rates.summary())
 /// let any = try GeneralizedLinearModel.fit("laid_off ~ log(employees)", data: firms, family: .logit)
 /// ```
@@ -54,7 +54,7 @@ public enum GeneralizedLinearModel {
         var columns: [String] = []
         for c in [covariance] + options.alsoCompute { for name in c.columnsRead where !columns.contains(name) { columns.append(name) } }
         let base = try FormulaStream(formula: parsed, source: source, weights: weights, clusters: columns)
-        let stream = GLMStream(base: base, model: GLMModel(family == .negativeBinomial(theta: nil) ? .poisson : family),
+        let stream = GLMStream(base: base, model: GLMModel(family == .negativeBinomial() ? .poisson : family),
                                hasIntercept: parsed.hasIntercept)
         let threads = max(1, options.threads)
         var (iterations, converged) = try irls(stream, threads: threads)
