@@ -7,7 +7,7 @@ APT_PACKAGES := libopenblas-dev liblapacke-dev r-mathlib pkg-config
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 REPORT_OUT   ?= layoffs-report.md
 
-.PHONY: deps build release report test notebooks fuzz clean help
+.PHONY: deps build release report test test-portable notebooks fuzz clean help
 
 help:
 	@echo "make report   build (release) and write the full report on the embedded data"
@@ -15,6 +15,7 @@ help:
 	@echo "make deps     install the Debian packages the build needs (idempotent)"
 	@echo "make notebooks  re-run the notebooks in Notebooks-md/ and update their outputs"
 	@echo "make fuzz     run each libFuzzer target (SECONDS_PER_TARGET=60)"
+	@echo "make test-portable  the accuracy suites in the portable build (-DSTATKIT_PORTABLE)"
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -38,6 +39,11 @@ test: deps
 	$(SWIFT) test --parallel
 	$(SWIFT) build --product layoffs
 	./.build/debug/layoffs notebook check Notebooks-md/*.md
+
+# The least-squares accuracy suites in the portable build (what arm64 and macOS compile).
+test-portable: deps
+	$(SWIFT) test --scratch-path .build-portable -Xswiftc -DSTATKIT_PORTABLE \
+	  --filter 'NIST|Polynomial|Statsmodels|WideDesign|RegressionEdge|StreamingReference'
 
 notebooks: deps
 	$(SWIFT) build --product layoffs

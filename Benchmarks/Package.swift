@@ -6,6 +6,7 @@
 //   swift run -c release PipelineTiming                   (pipeline stages at N = 1e5, 1e6)
 //   swift run -c release FundamentalsTiming               (fundamentals load, growth, join at N = 1e6)
 //   python3 peers/ols_numpy.py                            (numpy.linalg.lstsq on the same matrix)
+//   peers/run_wide.sh 1000000 2000000 5000000              (wide designs against numpy and statsmodels)
 import PackageDescription
 
 let package = Package(
@@ -58,6 +59,10 @@ let package = Package(
         .executableTarget(
             name: "OLSTiming",
             dependencies: ["BenchmarkSupport", .product(name: "StatKit", package: "LayoffStats")]
+        ),
+        .executableTarget(
+            name: "WideTiming",
+            dependencies: [.product(name: "StatKit", package: "LayoffStats")]
         ),
         .executableTarget(
             name: "OLS",

@@ -1,10 +1,11 @@
-// libFuzzer target: the model-formula parser and the design-matrix builder
+// libFuzzer target: the model-formula parser, the design builder and the fit
 // (see Fuzz/README.md).
 //
 // Every input is parsed as a formula (Formula(_:)); a formula that parses must parse
 // again from its description to an equal formula. It is then built into a DesignMatrix
 // on a small fixed table (numeric y, x, a, b, employees, cut, growth; text g; numeric
-// n with few values), which must return a design or throw a ModelFrameError.
+// n with few values) and fitted (classical, then HC3 and cluster by g without a refit):
+// each must return a result or throw a RegressionError.
 import StatKit
 
 /// The table is built for every input rather than kept in a global: LeakSanitizer cannot
@@ -43,9 +44,18 @@ public func fuzz(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
     } catch {
         preconditionFailure("the description \(formula.description) of \(text) does not parse: \(error)")
     }
+    let table = makeTable()
     do {
-        let frame = try DesignMatrix(formula, data: makeTable())
+        let frame = try DesignMatrix(formula, data: table)
         _ = frame.termNames
+    } catch {
+        _ = error.description
+    }
+    do {
+        let fit = try LinearModel.fit(text, data: table, options: .init(blockRows: 3))
+        _ = fit.summary()
+        _ = try? fit.with(covariance: .hc3)
+        _ = try? fit.with(covariance: .cluster("g"))
     } catch {
         _ = error.description
     }

@@ -50,6 +50,16 @@ public struct TextColumn: Sendable, Equatable {
 
     public init() { codes = []; levels = []; index = [:]; indexed = 0 }
 
+    /// Rows of a column as a read-only view: its codes and the whole column's levels,
+    /// without the lookup index (``code(for:)`` and ``existingCode(for:)`` are not used on
+    /// it). How a fit hands a table to its design builder in blocks without re-encoding.
+    init<C: Collection>(viewCodes codes: C, levels: [String]) where C.Element == Int32 {
+        self.codes = Array(codes)
+        self.levels = levels
+        index = [:]
+        indexed = 0
+    }
+
     /// A column from optionals (`nil` is missing).
     public init(_ strings: [String?]) {
         self.init()

@@ -116,15 +116,6 @@ struct InputOptions: ParsableArguments {
 /// and fractions); commands add the ones they group or model by.
 let analysisColumns: Set<String> = ["company", "date", "total_laid_off", "percentage_laid_off"]
 
-/// The events' columns a model formula reads (with the analysis columns): those it
-/// names (fundamentals' columns among them are ignored by the events loader), or every
-/// column the model's table takes from the events when the formula does not parse (the
-/// fit reports that error).
-func modelColumns(formula: String, also: [String?] = []) -> Set<String> {
-    let named = (try? Formula(formula).columnsUsed).map(Set.init) ?? ["industry", "country", "stage", "funds_raised"]
-    return analysisColumns.union(named).union(also.compactMap { $0 })
-}
-
 /// A loader's text (an error, a problem's expected value) with its hints naming the
 /// command-line options that act on them.
 func optionText(_ text: String) -> String {

@@ -3,26 +3,34 @@ import StatKit
 import LayoffKit
 import LayoffReport
 
-extension CovarianceType: ExpressibleByArgument {
+extension Covariance.Kind: ExpressibleByArgument {
     public init?(argument: String) {
         switch argument.lowercased() {
-        case "classical", "nonrobust": self = .classical
+        case "classical", "nonrobust", "iid": self = .classical
         case "hc0": self = .hc0
         case "hc1": self = .hc1
         case "hc2": self = .hc2
         case "hc3": self = .hc3
         case "cluster": self = .cluster
+        case "hac", "newey-west": self = .hac
+        case "dk", "driscoll-kraay": self = .driscollKraay
         default: return nil
         }
     }
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
-/// `layoffs regress`: least squares with the inference a statistician expects.
+/// The model families of `--family`.
+enum FamilyOption: String, ExpressibleByArgument, CaseIterable {
+    case gaussian, poisson, negbin, binomial
+}
+
+/// `layoffs regress`: linear, generalized linear and fixed-effects models with the
+/// inference a statistician expects.
 struct RegressCommand: LayoffsSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "regress",
-        abstract: "Fit a linear model by least squares (QR through LAPACK) and print its summary.",
+        abstract: "Fit a linear, count, binary or fixed-effects model and print its summary.",
         discussion: """
         With --data FILE alone, FILE is any CSV with a header and the formula uses its \
         columns. With no --data (the embedded data) or with --fundamentals, events are \
@@ -31,171 +39,248 @@ struct RegressCommand: LayoffsSubcommand {
         revenue_growth, workforce, funds_raised, year, company, industry, country, stage.
 
         Formulas: y ~ x1 + log(x2) + log1p(x3) + sqrt(x4) + I(x^2) + C(g) + C(g, ref="b") \
-        + a:b + a*b; "- 1" or "+ 0" drops the intercept. Rows with a missing or non-finite \
-        value in any used column are excluded and counted.
+        + a:b + a*b; "- 1" or "+ 0" drops the intercept; offset(log(employees)) is an \
+        exposure (count models); "| company + year" absorbs fixed effects (least squares \
+        and --family poisson). Rows with a missing or non-finite value in any used column \
+        are excluded and counted.
 
-        --stream fits a CSV larger than memory: the file is read once in blocks of \
-        4,096 rows and folded into the R factor of [X | y] (Householder QR, memory \
-        independent of the number of rows); categorical levels are discovered on the way. \
-        Classical inference needs that one pass; --cov HC0..HC3 or cluster make a second \
-        pass for the residuals (and cluster keeps one sum per cluster). The output has the \
-        same layout, without the residual quantiles unless --residual-summary (a second \
-        pass that keeps every residual, 8 bytes per row). Needs --data; a column's type is \
-        decided by its first non-missing value.
+        Models: least squares by default; --family poisson|negbin|binomial|gaussian fits a \
+        generalized linear model by IRLS (negbin: θ by maximum likelihood as MASS::glm.nb; \
+        binomial: --link logit or probit), with z tests.
+
+        Covariances: --cov classical|HC0|HC1|HC2|HC3|cluster|HAC|DK. --cluster a,b (or \
+        --cluster a --cluster b) clusters by several columns (Cameron–Gelbach–Miller); \
+        --cov HAC --lags K is Newey–West over the rows in order (or ordered by --time \
+        COLUMN); --cov DK --lags K --time COLUMN is Driscoll–Kraay for panels.
+
+        --test "a = 0, b = 0" (repeatable) adds a Wald test of linear hypotheses; \
+        --diagnostics adds VIF, Breusch–Pagan, RESET and Cook's distance; --influence FILE \
+        writes each row's leverage, Cook's distance, studentised residual and DFBETAS.
+
+        Every fit reads the data in blocks: one pass folds them into the R factor of \
+        [X | y] (LAPACK's blocked Householder QR; a design whose columns, scaled to unit \
+        length, have a condition estimate above 1e6 is folded again in double-double \
+        arithmetic), a second computes each residual in double-double, confirms the \
+        coefficients by a step of iterative refinement and accumulates the robust \
+        covariances. --stream reads --data from the file in each pass instead of loading \
+        it: memory does not grow with the file's length. The residual quantiles then need \
+        --residual-summary (it keeps every residual, 8 bytes per row). With --stream a \
+        column's type is decided by its first non-missing value.
 
         Examples:
           layoffs regress
-          layoffs regress --cov cluster --cluster company --format json
-          layoffs regress --data longley.csv --formula "y ~ x1 + x2" --cov HC3
+          layoffs regress --cluster company --format json
+          layoffs regress --formula "log(total_laid_off) ~ log(employees) + revenue_growth | company + year" --cluster company,year
+          layoffs regress --family negbin --formula "total_laid_off ~ revenue_growth + C(industry) + offset(log(employees))"
+          layoffs regress --data longley.csv --formula "y ~ x1 + x2" --cov HC3 --diagnostics --test "x1 = 0, x2 = 0"
           layoffs regress --stream --data big.csv --formula "log(y) ~ log(x) + C(region)" --cov HC1
         """
     )
     @OptionGroup var input: InputOptions
     @Option(help: "Model formula (default for layoff data: log(total_laid_off) ~ log(employees) + revenue_growth).") var formula: String?
-    @Option(help: "Covariance: classical, HC0, HC1, HC2, HC3 or cluster.") var cov: CovarianceType = .classical
-    @Option(help: "Cluster column for --cov cluster (default for layoff data: company).") var cluster: String?
-    @Option(help: "Column of positive weights (weighted least squares).") var weights: String?
+    @Option(help: "Model family: gaussian, poisson, negbin or binomial (default: least squares).") var family: FamilyOption?
+    @Option(help: "Link of --family binomial: logit (default) or probit.") var link: GLMLink?
+    @Option(help: ArgumentHelp("An offset column, added as offset(COLUMN) (count models).", valueName: "column")) var offset: String?
+    @Option(help: "Covariance: classical, HC0, HC1, HC2, HC3, cluster, HAC or DK (default classical; cluster when --cluster is given).") var cov: Covariance.Kind?
+    @Option(help: ArgumentHelp("Cluster column(s), comma-separated or repeated: cluster-robust covariance (default for --cov cluster on layoff data: company).", valueName: "column")) var cluster: [String] = []
+    @Option(help: "Highest lag of --cov HAC or DK (Bartlett kernel).") var lags: Int?
+    @Option(help: ArgumentHelp("Time column: the order of --cov HAC, the periods of --cov DK.", valueName: "column")) var time: String?
+    @Option(help: "Column of positive weights (weighted least squares; prior weights of a GLM).") var weights: String?
     @Option(help: "Confidence level of the intervals.") var level: Double = 0.95
-    @Option(help: "Output format: table, markdown or json.") var format: OutputFormat = .table
+    @Option(name: .customLong("test"), help: ArgumentHelp("Wald test of linear hypotheses, e.g. \"x1 = 0, x2 = 0\" (repeatable).", valueName: "hypotheses")) var tests: [String] = []
+    @Flag(help: "Add diagnostics: VIF, Breusch–Pagan, RESET and the largest Cook's distance (least squares).") var diagnostics = false
+    @Option(help: ArgumentHelp("Write each row's leverage, Cook's distance, studentised residual and DFBETAS to this CSV (least squares).", valueName: "file")) var influence: String?
+    @Option(help: "Output format: table, markdown, json, or csv (the coefficient table).") var format: OutputFormat = .table
     @Option(help: ArgumentHelp("Write the result to this file (atomically).", valueName: "file")) var out: String?
-    @Flag(help: "Also draw regression-scatter.svg and regression-residuals.svg (beside --out, or in the notebook's figures).") var chart = false
-    @Flag(help: "Stream --data in blocks: one pass, memory independent of the file's length (a second pass for --cov HC0..HC3/cluster).") var stream = false
-    @Flag(name: .customLong("residual-summary"), help: "With --stream: a second pass that keeps the residuals for their five-number summary.") var residualSummary = false
+    @Flag(help: "Also draw regression-scatter.svg and regression-residuals.svg (beside --out, or in the notebook's figures; least squares).") var chart = false
+    @Flag(help: "Read --data from the file in each pass instead of loading it: memory independent of the file's length.") var stream = false
+    @Flag(name: .customLong("residual-summary"), help: "With --stream: keep the residuals of the second pass for their five-number summary.") var residualSummary = false
 
     var outPath: String? { out }
 
     static let defaultFormula = RegressionSettings().formula
 
+    /// The cluster columns, commas split.
+    var clusterColumns: [String] {
+        cluster.flatMap { $0.split(separator: ",").map { String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) } }
+            .filter { !$0.isEmpty }
+    }
+
+    /// The covariance kind asked for: `--cov`, else cluster-robust when `--cluster` is given.
+    var covarianceKind: Covariance.Kind { cov ?? (clusterColumns.isEmpty ? .classical : .cluster) }
+
     func validate() throws {
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1 (e.g. 0.95)") }
-        if format == .csv { throw ValidationError("regress prints table, markdown or json") }
-        if cluster != nil && cov != .cluster { throw ValidationError("--cluster needs --cov cluster") }
-        if residualSummary && !stream { throw ValidationError("--residual-summary goes with --stream (the in-memory fit always prints the residual summary)") }
-        if stream {
-            if input.data == nil || input.fundamentals != nil {
-                throw ValidationError("--stream reads one CSV given with --data whose columns the formula uses; joining events to fundamentals (--fundamentals, or the embedded data) needs the tables in memory")
-            }
-            if chart { throw ValidationError("--chart needs every residual and fitted value: run without --stream") }
+        let kind = covarianceKind
+        if let c = cov, c != .cluster, let column = clusterColumns.first {
+            throw ValidationError("--cluster \(column) asks for cluster-robust covariance, but --cov is \(c.rawValue); drop one of them")
+        }
+        if (kind == .hac || kind == .driscollKraay) && lags == nil {
+            throw ValidationError("--cov \(kind.rawValue) needs --lags K (the kernel's highest lag)")
+        }
+        if kind == .driscollKraay && time == nil { throw ValidationError("--cov DK needs --time COLUMN (the periods)") }
+        if lags != nil && kind != .hac && kind != .driscollKraay { throw ValidationError("--lags goes with --cov HAC or DK") }
+        if time != nil && kind != .hac && kind != .driscollKraay { throw ValidationError("--time goes with --cov HAC or DK") }
+        if let lags, lags < 0 { throw ValidationError("--lags must be 0 or more") }
+        if link != nil && family != .binomial { throw ValidationError("--link goes with --family binomial") }
+        if family != nil || isFixedEffects {
+            if diagnostics { throw ValidationError("--diagnostics are for least-squares models without fixed effects") }
+            if influence != nil { throw ValidationError("--influence is for least-squares models without fixed effects") }
+            if chart { throw ValidationError("--chart draws a least-squares fit without fixed effects") }
+        }
+        if residualSummary && !stream { throw ValidationError("--residual-summary goes with --stream (without it the residual summary is always printed)") }
+        if stream && (input.data == nil || input.fundamentals != nil) {
+            throw ValidationError("--stream reads one CSV given with --data whose columns the formula uses; joining events to fundamentals (--fundamentals, or the embedded data) needs the tables in memory")
         }
     }
 
+    /// Whether the formula absorbs fixed effects.
+    var isFixedEffects: Bool { (try? Formula(formula ?? ""))?.fixedEffects.isEmpty == false }
+
     func execute(in env: ExecutionEnvironment) throws -> CommandOutput {
-        if stream { return try executeStreaming(in: env) }
-        let table: DataTable
-        let description: String
-        var extraNotes: [String] = []
         let layoffMode = input.data == nil || input.fundamentals != nil
+        var formulaText = formula ?? (layoffMode ? Self.defaultFormula : "")
+        if let offset, !formulaText.isEmpty { formulaText += " + offset(\(offset))" }
+        let kind = covarianceKind
+        var columns = clusterColumns
+        if kind == .cluster && columns.isEmpty && layoffMode { columns = ["company"] }
+        if kind == .cluster && columns.isEmpty {
+            throw CLIError(message: "layoffs regress: --cov cluster needs --cluster COLUMN", code: Exit.usage)
+        }
+        let covariance: Covariance
+        switch kind {
+        case .cluster: covariance = .cluster(columns)
+        case .hac: covariance = .hac(lags: lags ?? 0, time: time)
+        case .driscollKraay: covariance = .driscollKraay(lags: lags ?? 0, time: time ?? "")
+        default: covariance = Covariance(kind: kind)!
+        }
+        var description: String
+        var extraNotes: [String] = []
+        var trailingNotes: [String] = []
+        var label: (@Sendable (Int) -> String?)? = nil
+        let source: any TableBlockSource
         if layoffMode {
             // The whole regression table is built (every column the events give it).
             let data = try input.load(env, columns: analysisColumns.union(["industry", "country", "stage", "funds_raised"]))
             guard let join = data.join, let f = data.fundamentalsLoad else {
                 throw CLIError(message: "layoffs regress: the layoff model needs fundamentals (--fundamentals FILE)", code: Exit.usage)
             }
-            do { table = try join.regressionTable(events: data.events, fundamentals: f.fundamentals) } catch {
-                throw CLIError(message: "layoffs regress: \(error)", code: Exit.software)
-            }
+            source = RegressionBlockSource(events: data.events, fundamentals: f.fundamentals, join: join)
+            let company = data.events.company
+            label = { company[$0] }
             description = "\(data.inputs[0].displayName) joined to \(data.inputs[1].displayName) (fiscal year = event year\(input.lag == 0 ? "" : " − \(input.lag)"))"
             extraNotes.append("\(join.matchedCount) of \(data.events.count) events matched a fundamentals row; \(join.unmatchedCount) did not (their employees and revenue_growth are missing).")
             extraNotes += data.qualityNotes.filter { !$0.contains("matched a fundamentals row") }
+        } else if stream {
+            let path = input.data!
+            source = CSVBlockSource(path: path, name: env.displayName(path), blockRows: 8192)
+            description = env.displayName(path)
+            trailingNotes.append("Streaming fit: the file is read in blocks of 8,192 rows; one pass folds them into the R factor of [X | y] (LAPACK's blocked Householder QR), a second computes each residual in double-double, confirming the coefficients by a refinement step\(kind == .classical ? "" : ", and the \(kind.rawValue) covariance"); memory does not grow with the number of rows.")
+            if !residualSummary && family == nil && !isFixedEffects {
+                trailingNotes.append("Residual quantiles are not computed in streaming mode (they need every residual); --residual-summary keeps them for the second pass (8 bytes per row).")
+            }
+            let size = fileSize(path)
+            if env.progress && size > 32 << 20 { printError("layoffs: streaming \(path) (\(size >> 20) MiB)…") }
         } else {
             let path = input.data!
+            let table: DataTable
             do { table = try DataTable(csvFile: path) } catch {
                 throw CLIError(message: "layoffs regress: \(env.scrubPaths(error.description))", code: error.category.exitCode)
             }
+            source = DataTableBlockSource(table, name: env.displayName(path))
+            if case .text(let company)? = table.column(named: "company") { label = { company[$0] } }
             description = env.displayName(path)
         }
-        let formulaText = formula ?? (layoffMode ? Self.defaultFormula : "")
         guard !formulaText.isEmpty else {
-            throw CLIError(message: "layoffs regress: --formula is required with a generic --data file; the columns are: \(table.names.joined(separator: ", "))", code: Exit.usage)
+            let names = (try? source.columnNames()) ?? []
+            throw CLIError(message: "layoffs regress: --formula is required with a generic --data file; the columns are: \(names.joined(separator: ", "))", code: Exit.usage)
         }
-        let clusterColumn = cov == .cluster ? (cluster ?? (layoffMode ? "company" : nil)) : nil
-        if cov == .cluster && clusterColumn == nil {
-            throw CLIError(message: "layoffs regress: --cov cluster needs --cluster COLUMN", code: Exit.usage)
-        }
-        let fit: FormulaFit
-        do {
-            fit = try FormulaFit(formula: formulaText, data: table, covariance: cov, cluster: clusterColumn,
-                                 weights: weights, level: level)
-        } catch {
-            var message = "layoffs regress: \(error)"
-            if case .design(.formula(let fe)) = error { message += "\n" + fe.caretDisplay }
-            throw CLIError(message: message, code: Exit.dataError)
-        }
-        let summary = RegressionSummary(fit: fit, dataDescription: description, extraNotes: extraNotes)
+        let options = LinearModel.Options(threads: defaultThreadCount(), blockRows: 8192, keepRows: false,
+                                          residualSummary: !stream || residualSummary)
         let output = CommandOutput()
-        if chart {
-            for c in RegressionCharts.make(fit: fit, table: table) {
-                output.figures.append((c.name, Array(c.svg.utf8), c.alt))
+        var summary: RegressionSummary
+        var fit: RegressionResult
+        do {
+            let parsed: Formula
+            do { parsed = try Formula(formulaText) } catch { throw RegressionError.formula(error) }
+            if !parsed.fixedEffects.isEmpty {
+                let glmFamily: GLMFamily? = family == .poisson ? .poisson : nil
+                if let family, family != .poisson {
+                    throw CLIError(message: "layoffs regress: fixed effects are absorbed for least squares and --family poisson, not \(family.rawValue)", code: Exit.usage)
+                }
+                let fe = try FixedEffectsModel.fit(formulaText, source: source, family: glmFamily, weights: weights,
+                                                   covariance: covariance, level: level, options: options)
+                fit = fe.fit
+                summary = RegressionSummary(fe, dataDescription: description, extraNotes: extraNotes, trailingNotes: trailingNotes)
+            } else if let family {
+                let glmFamily: GLMFamily
+                switch family {
+                case .gaussian: glmFamily = .gaussian
+                case .poisson: glmFamily = .poisson
+                case .negbin: glmFamily = .negativeBinomial()
+                case .binomial: glmFamily = .binomial(link: link ?? .logit)
+                }
+                let glm = try GeneralizedLinearModel.fit(formulaText, source: source, family: glmFamily, weights: weights,
+                                                         covariance: covariance, level: level, options: options)
+                fit = glm.fit
+                summary = RegressionSummary(glm, dataDescription: description, extraNotes: extraNotes, trailingNotes: trailingNotes)
+            } else {
+                let watch = chart ? RegressionRowWatch(label: label) : nil
+                fit = try LinearModel.fit(formulaText, source: source, weights: weights, covariance: covariance, level: level,
+                                          options: options, observer: watch)
+                summary = RegressionSummary(fit, dataDescription: description, extraNotes: extraNotes, trailingNotes: trailingNotes)
+                if let watch {
+                    for c in RegressionCharts.make(fit, rows: watch) { output.figures.append((c.name, Array(c.svg.utf8), c.alt)) }
+                }
+                if diagnostics { summary.diagnostics = try fit.diagnostics() }
+                if let influence { output.files.append((influence, Array(try Self.influenceCSV(fit).utf8))) }
             }
+            summary.tests = try tests.map { (t) throws(RegressionError) in try fit.test(t) }
+        } catch let e as CLIError {
+            throw e
+        } catch let error as RegressionError {
+            var message = "layoffs regress: \(env.scrubPaths(error.description))"
+            if case .formula(let fe) = error { message += "\n" + fe.caretDisplay }
+            let code: Int32
+            if case .csv(let e) = error { code = e.category.exitCode } else { code = Exit.dataError }
+            throw CLIError(message: message, code: code)
+        }
+        if stream {
+            summary.extraJSON = [("streaming", .object([("passes", .int(1 + fit.residualPasses)),
+                                                         ("precision", .string(fit.usedExtendedPrecision ? "extended" : "double"))]))]
         }
         output.format = format
         switch format {
         case .json: output.write(summary.json().serialized(indent: 2) + "\n")
         case .markdown: output.write(summary.markdown())
-        default: output.write(summary.plainText())
+        case .csv: output.write(summary.coefficientTable.csv())
+        case .table: output.write(summary.plainText())
         }
         return output
+    }
+
+    /// Each row's influence measures as CSV: row (the source's, 1-based), leverage, Cook's
+    /// distance, studentised residual, one DFBETAS column per estimated term.
+    static func influenceCSV(_ fit: RegressionResult) throws(RegressionError) -> String {
+        let terms = fit.keptTerms
+        var text = "row,leverage,cooks_distance,studentized_residual," + terms.map { "dfbetas_\(csvField($0))" }.joined(separator: ",") + "\r\n"
+        try fit.forEachInfluence { rows in
+            let k = terms.count
+            for i in rows.leverage.indices {
+                var fields = [String(rows.sourceRows[i] + 1)]
+                for v in [rows.leverage[i], rows.cooksDistance[i], rows.studentizedResiduals[i]] + (0..<k).map({ rows.dfbetas[i * k + $0] }) {
+                    fields.append(NumberFormat.shortest(v) ?? "")
+                }
+                text += fields.joined(separator: ",") + "\r\n"
+            }
+        }
+        return text
+    }
+
+    static func csvField(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 }
 
-extension RegressCommand {
-    /// `--stream`: ``StreamingFormulaFit`` over the CSV, rendered like ``RegressionSummary``.
-    func executeStreaming(in env: ExecutionEnvironment) throws -> CommandOutput {
-        let path = input.data!
-        let name = env.displayName(path)
-        guard let formulaText = formula, !formulaText.isEmpty else {
-            let columns = (try? CSVBlockSource(path: path, name: name).columnNames()) ?? []
-            throw CLIError(message: "layoffs regress: --formula is required with --stream" + (columns.isEmpty ? "" : "; the columns are: \(columns.joined(separator: ", "))"), code: Exit.usage)
-        }
-        if cov == .cluster && cluster == nil {
-            throw CLIError(message: "layoffs regress: --cov cluster needs --cluster COLUMN", code: Exit.usage)
-        }
-        let size = fileSize(path)
-        let passes = cov != .classical || residualSummary ? 2 : 1
-        let showProgress = env.progress && size > 32 << 20
-        if showProgress { printError("layoffs: streaming \(path) (\(size >> 20) MiB), \(passes) pass\(passes == 1 ? "" : "es")…") }
-        // Many small LAPACK updates: OpenBLAS threads would only spin between them.
-        let blasThreads = NativeLibraries.blasThreads
-        NativeLibraries.setBLASThreads(1)
-        defer { NativeLibraries.setBLASThreads(blasThreads) }
-        let fit: StreamingFormulaFit
-        do {
-            fit = try StreamingFormulaFit(formula: formulaText, csvFile: path, displayName: name, covariance: cov,
-                                          cluster: cov == .cluster ? cluster : nil, weights: weights, level: level,
-                                          residualSummary: residualSummary, threads: defaultThreadCount())
-        } catch {
-            var message = "layoffs regress: \(env.scrubPaths(error.description))"
-            if case .design(.formula(let fe)) = error { message += "\n" + fe.caretDisplay }
-            let code: Int32
-            switch error {
-            case .csv(let e): code = e.category.exitCode
-            default: code = Exit.dataError
-            }
-            throw CLIError(message: message, code: code)
-        }
-        if showProgress { printError("layoffs: done") }
-        var notes: [String] = []
-        let how = fit.precision == .extended ? "Householder QR in Float80" : "Householder QR (LAPACK dtpqrt)"
-        if fit.passes == 1 {
-            notes.append("Streaming fit: one pass over the file in blocks of 4,096 rows, folded into the R factor of [X | y] (\(how)); memory does not grow with the number of rows.")
-        } else {
-            let why = [cov != .classical ? "the residuals for the \(cov.rawValue) covariance" : nil,
-                       residualSummary ? "the residual quantiles (keeping every residual)" : nil].compactMap { $0 }.joined(separator: " and ")
-            notes.append("Streaming fit: two passes over the file in blocks of 4,096 rows: the first folds the rows into the R factor of [X | y] (\(how)), the second computes \(why).")
-        }
-        if fit.result.residualSummary == nil {
-            notes.append("Residual quantiles are not computed in streaming mode (they need every residual); --residual-summary adds a pass that keeps them (8 bytes per row).")
-        }
-        var summary = RegressionSummary(fit: fit, dataDescription: name, trailingNotes: notes)
-        summary.extraJSON = [("streaming", .object([("passes", .int(fit.passes)), ("precision", .string(fit.precision.rawValue)),
-                                                     ("accumulated_columns", .int(fit.accumulatedColumns))]))]
-        let output = CommandOutput()
-        output.format = format
-        switch format {
-        case .json: output.write(summary.json().serialized(indent: 2) + "\n")
-        case .markdown: output.write(summary.markdown())
-        default: output.write(summary.plainText())
-        }
-        return output
-    }
-}
+extension GLMLink: ExpressibleByArgument {}

@@ -68,13 +68,13 @@ struct ReportCommand: LayoffsSubcommand {
             // Hash the input files for provenance while they are parsed.
             options.digests = PendingDigests(paths: [input.data, input.fundamentals, input.aliases].compactMap { $0 })
         }
-        let data = try input.load(env, columns: modelColumns(formula: formula, also: [by]))
         options.asOf = try parseDay(asOf, option: "--as-of")
         options.groupBy = by
         options.window = try TrailingWindow(parsing: window)
         var settings = RegressionSettings()
         settings.formula = formula
         options.regression = settings
+        let data = try input.load(env, columns: options.eventColumns)
         options.command = commandLine(env)
         options.toolVersion = LayoffsCommand.configuration.version
         guard data.events.groupColumn(named: by) != nil else {

@@ -62,20 +62,16 @@ var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
 var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 var colorAllowed: Bool { stdoutIsTerminal && getenv("NO_COLOR") == nil }
 
-/// Emits `output` to stdout or to `outPath` (atomically; figures beside it).
+/// Emits `output` to stdout or to `outPath`, and its side files, each atomically.
 func emit(_ output: CommandOutput, to outPath: String?) throws {
-    if let outPath {
-        do {
-            try AtomicFile.write(output.text, to: outPath)
-            for f in output.files {
-                try AtomicFile.write(f.bytes, to: f.path)
-            }
-        } catch {
-            throw CLIError(message: "layoffs: \(error)", code: Exit.cannotCreate)
-        }
-    } else {
-        print(output.text, terminator: "")
+    do {
+        // Side files (figures, --influence) first: a failure leaves the main output unwritten.
+        for f in output.files { try AtomicFile.write(f.bytes, to: f.path) }
+        if let outPath { try AtomicFile.write(output.text, to: outPath) }
+    } catch {
+        throw CLIError(message: "layoffs: \(error)", code: Exit.cannotCreate)
     }
+    if outPath == nil { print(output.text, terminator: "") }
     for d in output.diagnostics { printError(d) }
 }
 

@@ -17,16 +17,18 @@ import StatKit
 
     /// The fit on the events matched to fundamentals, with 99.9% intervals: with four
     /// cases and three parameters a false alarm has probability about 1.2%.
-    static func expectRecovery(_ p: SyntheticLayoffs.Parameters, _ data: LayoffDataset) throws {
+    @discardableResult
+    static func expectRecovery(_ p: SyntheticLayoffs.Parameters, _ data: LayoffDataset) throws -> RegressionResult {
         let table = try data.join!.regressionTable(events: data.events, fundamentals: data.fundamentalsLoad!.fundamentals)
-        let fit = try FormulaFit(formula: "log(total_laid_off) ~ log(employees) + revenue_growth", data: table,
-                                 covariance: .cluster, cluster: "company", level: 0.999)
+        let fit = try LinearModel.fit("log(total_laid_off) ~ log(employees) + revenue_growth", data: table,
+                                      covariance: .cluster("company"), level: 0.999)
         let truth = [p.intercept, p.slopeLogEmployees, p.slopeGrowth]
-        for (c, t) in zip(fit.result.coefficients, truth) {
+        for (c, t) in zip(fit.coefficients, truth) {
             let lo = try #require(c.ciLow), hi = try #require(c.ciHigh)
             #expect(lo <= t && t <= hi, "\(c.term): true \(t) outside [\(lo), \(hi)]")
         }
-        #expect(abs(fit.result.sigma - p.sigma) < 0.05)
+        #expect(abs(fit.sigma - p.sigma) < 0.05)
+        return fit
     }
 
     @Test(arguments: [UInt64(7), 42])
@@ -37,10 +39,11 @@ import StatKit
         let data = try LayoffDataset.load(eventsPath: g.events, fundamentalsPath: g.fundamentals)
         #expect(data.events.count == 20_000)
         #expect(data.join?.unmatchedCount == 0)
-        try Self.expectRecovery(p, data)
+        let fit = try Self.expectRecovery(p, data)
         // About 15% of counts are missing by design, and they are counted, not silently dropped.
         let missing = data.events.cut.missingCount
         #expect(missing > 2_000 && missing < 4_000)
+        #expect(fit.exclusions["missing total_laid_off"] == missing)
     }
 
     /// The export shape: fundamentals for a tenth of the companies, so the fit uses the
@@ -54,7 +57,9 @@ import StatKit
         let data = try LayoffDataset.load(eventsPath: g.events, fundamentalsPath: g.fundamentals, eventOptions: .init(dedupe: true))
         let join = try #require(data.join)
         #expect(join.matchedCount > 3_000 && join.unmatchedCount > 40_000)
-        try Self.expectRecovery(p, data)
+        let fit = try Self.expectRecovery(p, data)
+        // Missing counts are counted, not silently dropped.
+        #expect(fit.exclusions["missing total_laid_off"] == data.events.cut.missingCount)
     }
 
     @Test(arguments: SyntheticLayoffs.Parameters.Shape.allCases)

@@ -110,7 +110,7 @@ private func near(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-13 * max(
         #expect(d.keptRows == [0])
         #expect(d.termNames == ["(Intercept)", "log(x)", "employees"])
         // With only row 0 left, g has one level: treatment coding is impossible.
-        #expect(throws: ModelFrameError.tooFewLevels(factor: "C(g)", levels: ["b"])) {
+        #expect(throws: RegressionError.tooFewLevels(factor: "C(g)", levels: ["b"])) {
             try DesignMatrix(formula: "y ~ log(x) + C(g)", data: smallTable(), alsoRequire: ["w"])
         }
         let e = try DesignMatrix(formula: "y ~ log(employees) + x", data: smallTable())
@@ -122,33 +122,33 @@ private func near(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-13 * max(
 
     @Test func missingColumnListsTheColumnsThatExist() throws {
         let t = try smallTable()
-        #expect(throws: ModelFrameError.data(.missingColumn("nope", available: ["y", "x", "employees", "g", "w"]))) {
+        #expect(throws: RegressionError.missingColumn("nope", available: ["y", "x", "employees", "g", "w"])) {
             try DesignMatrix(formula: "y ~ x + log(nope)", data: t)
         }
-        #expect(throws: ModelFrameError.data(.missingColumn("weights", available: ["y", "x", "employees", "g", "w"]))) {
+        #expect(throws: RegressionError.missingColumn("weights", available: ["y", "x", "employees", "g", "w"])) {
             try DesignMatrix(formula: "y ~ x", data: t, alsoRequire: ["weights"])
         }
-        let message = ModelFrameError.data(.missingColumn("nope", available: t.names)).description
+        let message = RegressionError.missingColumn("nope", available: t.names).description
         #expect(message.contains("y, x, employees, g, w"))
     }
 
     @Test func textColumnInArithmeticIsAClearError() throws {
         let t = try smallTable()
-        #expect(throws: ModelFrameError.textColumnInArithmetic(column: "g", expression: "log(g)")) {
+        #expect(throws: RegressionError.textColumnInArithmetic(column: "g", expression: "log(g)")) {
             try DesignMatrix(formula: "y ~ log(g)", data: t)
         }
-        #expect(throws: ModelFrameError.textColumnInArithmetic(column: "g", expression: "I(x*g)")) {
+        #expect(throws: RegressionError.textColumnInArithmetic(column: "g", expression: "I(x*g)")) {
             try DesignMatrix(formula: "y ~ I(x * g)", data: t)
         }
-        #expect(throws: ModelFrameError.categoricalResponse("g")) { try DesignMatrix(formula: "g ~ x", data: t) }
-        #expect(throws: ModelFrameError.noResponse) { try DesignMatrix(formula: "~ x", data: t) }
-        #expect(ModelFrameError.textColumnInArithmetic(column: "g", expression: "log(g)").description.contains("C(g)"))
+        #expect(throws: RegressionError.categoricalResponse("g")) { try DesignMatrix(formula: "g ~ x", data: t) }
+        #expect(throws: RegressionError.noResponse) { try DesignMatrix(formula: "~ x", data: t) }
+        #expect(RegressionError.textColumnInArithmetic(column: "g", expression: "log(g)").description.contains("C(g)"))
     }
 
     @Test func unknownReferenceLevelListsLevels() throws {
         let t = try smallTable()
         // Level "c" occurs only in rows whose y is missing, so it is dropped.
-        #expect(throws: ModelFrameError.unknownReferenceLevel(factor: "C(g)", level: "z", levels: ["a", "b"])) {
+        #expect(throws: RegressionError.unknownReferenceLevel(factor: "C(g)", level: "z", levels: ["a", "b"])) {
             try DesignMatrix(formula: "y ~ C(g, ref=\"z\")", data: t)
         }
         let d = try DesignMatrix(formula: "employees ~ C(g, ref='c')", data: t)
@@ -171,7 +171,7 @@ private func near(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-13 * max(
 
     @Test func noRowsLeftIsThrown() throws {
         let t = try DataTable([("y", .numeric(NumericColumn([1, 2]))), ("x", .numeric(NumericColumn([-1, 0])))])
-        #expect(throws: ModelFrameError.self) { try DesignMatrix(formula: "y ~ sqrt(x) + log(x)", data: t) }
+        #expect(throws: RegressionError.self) { try DesignMatrix(formula: "y ~ sqrt(x) + log(x)", data: t) }
         do {
             _ = try DesignMatrix(formula: "y ~ sqrt(x) + log(x)", data: t)
         } catch {
@@ -181,7 +181,7 @@ private func near(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-13 * max(
     }
 
     @Test func syntaxErrorsAreWrapped() throws {
-        #expect(throws: ModelFrameError.formula(FormulaError(formula: "y ~ x +", position: 8, expected: "a term (a column name, a function such as log(), I(), C(), '(' or 1/0)", found: "end of formula"))) {
+        #expect(throws: RegressionError.formula(FormulaError(formula: "y ~ x +", position: 8, expected: "a term (a column name, a function such as log(), I(), C(), '(' or 1/0)", found: "end of formula"))) {
             try DesignMatrix(formula: "y ~ x +", data: smallTable())
         }
     }

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 @testable import StatKit
 
-/// A streamed categorical formula fit of a CSV file against statsmodels 0.15
+/// Formula fits of a CSV file read in blocks, and of the same file in memory, against
+/// statsmodels 0.15
 /// (scripts/reference/streaming_reference.py → Reference/streaming-categorical.{csv,json}).
 ///
 /// The file's `region` levels appear in unsorted order, `west` only after row 600 (a column
@@ -39,14 +40,17 @@ struct StreamingReferenceTests {
     @Test(arguments: 0..<7)
     func matchesStatsmodels(index: Int) throws {
         let c = Self.reference.cases[index]
-        let cov = CovarianceType(rawValue: c.cov)!
-        for (blockRows, threads) in [(64, 1), (1000, 1), (7, 2)] {
-            let fit = try StreamingFormulaFit(formula: c.formula, csvFile: Self.csv, covariance: cov, cluster: c.cluster,
-                                              weights: c.weights, blockRows: blockRows, threads: threads)
-            let r = fit.result
-            let label = "\(c.formula) [\(c.cov)] blocks of \(blockRows)"
+        let kind = Covariance.Kind(rawValue: c.cov)!
+        let cov = c.cluster.map { Covariance.cluster($0) } ?? Covariance(kind: kind)!
+        let table = try DataTable(csvFile: Self.csv)
+        for (blockRows, threads) in [(64, 1), (1000, 1), (7, 2), (0, 1)] {
+            let options = LinearModel.Options(threads: threads, blockRows: max(1, blockRows))
+            let r = blockRows == 0
+                ? try LinearModel.fit(c.formula, data: table, weights: c.weights, covariance: cov, options: options)
+                : try LinearModel.fit(c.formula, csvFile: Self.csv, weights: c.weights, covariance: cov, options: options)
+            let label = "\(c.formula) [\(c.cov)] \(blockRows == 0 ? "in memory" : "blocks of \(blockRows)")"
             #expect(r.n == c.n, "\(label): n")
-            #expect(fit.exclusions.totalRows == Self.reference.rows)
+            #expect(r.exclusions.totalRows == Self.reference.rows)
             #expect(r.dfResidual == Int(c.df_resid) && r.dfModel == Int(c.df_model), "\(label): df")
             #expect(r.coefficients.map(\.term) == c.names, "\(label): \(r.coefficients.map(\.term)) vs \(c.names)")
             for (j, co) in r.coefficients.enumerated() {
@@ -59,7 +63,7 @@ struct StreamingReferenceTests {
                 #expect(Self.close(co.ciHigh, c.ci_high[j], scale: scale), "\(label) \(co.term): CI high")
             }
             // statsmodels gives no robust F without an explicit constant (`0 + C(region)`);
-            // there the streamed F is checked against FormulaFit only (StreamingFitTests).
+            // there the F is not compared.
             if let f = c.fvalue, let fp = c.f_pvalue {
                 #expect(Self.close(r.fStatistic, f), "\(label): F \(r.fStatistic) vs \(f)")
                 #expect(Self.close(r.fPValue, fp), "\(label): F p \(r.fPValue) vs \(fp)")
@@ -69,15 +73,18 @@ struct StreamingReferenceTests {
                                  ("AIC", r.aic, c.aic), ("BIC", r.bic, c.bic), ("sigma", r.sigma, c.sigma)] {
                 #expect(Self.close(a, b), "\(label): \(name) \(a) vs \(b)")
             }
-            #expect(fit.passes == (cov == .classical ? 1 : 2))
+            #expect(!r.usedExtendedPrecision && r.residualPasses == 1, "\(label): one residual pass, in double")
         }
     }
 
     @Test("levels discovered mid-stream: west appended after row 600, then ordered and coded as patsy does")
     func levelsDiscoveredOnTheWay() throws {
-        let fit = try StreamingFormulaFit(formula: "y ~ x + C(region)", csvFile: Self.csv, blockRows: 100)
+        let fit = try LinearModel.fit("y ~ x + C(region)", csvFile: Self.csv, options: .init(blockRows: 100))
         #expect(fit.categoricalLevels == [CategoricalLevels(factor: "C(region)", levels: ["central", "coast", "east", "north", "south", "west"], reference: "central")])
-        #expect(fit.accumulatedColumns == 8, "intercept, x and one column per region level seen, the reference included")
         #expect(fit.exclusions.reasons.map(\.reason) == ["missing y", "missing x", "missing region"])
+        let inMemory = try LinearModel.fit("y ~ x + C(region)", data: DataTable(csvFile: Self.csv))
+        for (a, b) in zip(fit.coefficients, inMemory.coefficients) {
+            #expect(a.term == b.term && abs(a.estimate! - b.estimate!) <= 1e-12 * max(1, abs(b.estimate!)))
+        }
     }
 }

@@ -41,11 +41,11 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("monthly YoY + YTD by industry \(tag)", configuration: config(),
                   closure: { benchmark in for _ in benchmark.scaledIterations { blackHole(try PipelineStages.yoyAndYTD(box.data!)) } },
                   setup: setup)
-        Benchmark("regression table + fit HC3 \(tag)", configuration: config(),
+        Benchmark("regression fit HC3 \(tag)", configuration: config(),
                   closure: { benchmark in for _ in benchmark.scaledIterations { blackHole(try PipelineStages.regression(box.data!, covariance: .hc3)) } },
                   setup: setup)
-        Benchmark("regression table + fit cluster \(tag)", configuration: config(),
-                  closure: { benchmark in for _ in benchmark.scaledIterations { blackHole(try PipelineStages.regression(box.data!, covariance: .cluster)) } },
+        Benchmark("regression fit cluster \(tag)", configuration: config(),
+                  closure: { benchmark in for _ in benchmark.scaledIterations { blackHole(try PipelineStages.regression(box.data!, covariance: .cluster("company"))) } },
                   setup: setup)
         Benchmark("report build \(tag)", configuration: config(),
                   closure: { benchmark in for _ in benchmark.scaledIterations { blackHole(try PipelineStages.report(box.data!)) } },

@@ -38,11 +38,11 @@ public enum OLSData {
         return (Matrix(columns: cols), y)
     }
 
-    /// Classical fit, then HC3 inference on the same fit (what the benchmark times).
-    public static func fitClassicalAndHC3(_ x: Matrix, _ y: [Double]) throws -> (RegressionResult, RegressionResult) {
-        let model = try LinearRegression(design: x, response: y, termNames: ["Intercept", "u1", "u2", "u3", "u4"],
-                                         hasIntercept: true)
-        let classical = try model.fit()
+    /// Classical fit with HC3 computed in the same pass, then HC3 inference on the same fit
+    /// (what the benchmark times). The rows are not kept (no per-row vectors).
+    public static func fitClassicalAndHC3(_ x: Matrix, _ y: [Double], keepRows: Bool = false) throws -> (RegressionResult, RegressionResult) {
+        let classical = try LinearModel.fit(y: y, design: x, names: ["Intercept", "u1", "u2", "u3", "u4"], hasIntercept: true,
+                                            options: .init(keepRows: keepRows, alsoCompute: [.hc3]))
         let hc3 = try classical.with(covariance: .hc3)
         return (classical, hc3)
     }

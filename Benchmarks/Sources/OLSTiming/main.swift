@@ -22,25 +22,25 @@ if let (c, h) = last {
     print("coefficients:", c.coefficients.map { $0.estimate! })
     print("classical se:", c.coefficients.map { $0.standardError! })
     print("HC3 se:      ", h.coefficients.map { $0.standardError! })
-    print("extended precision:", c.usedExtendedPrecision)
+    print("double-double factorization:", c.usedExtendedPrecision, " residual passes:", c.residualPasses)
 }
 
 // Phase breakdown (best of `runs`), to see where the time goes.
-func best(_ label: String, _ body: () throws -> Void) rethrows {
+func best(_ label: String, _ body: () -> Void) {
     var b = Double.infinity
     for _ in 0..<runs {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        try body()
+        body()
         b = min(b, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
     }
     print(String(format: "  %-28@ %7.1f ms", label as NSString, b))
 }
 if CommandLine.arguments.contains("--phases") {
-    let model = try LinearRegression(design: x, response: y, termNames: ["Intercept", "u1", "u2", "u3", "u4"], hasIntercept: true)
-    let fit = try model.fit()
-    try best("model init (validation)") { _ = try LinearRegression(design: x, response: y, termNames: ["a", "b", "c", "d", "e"], hasIntercept: true) }
-    try best("LeastSquares.solve") { _ = try LeastSquares.solve(x, y) }
-    try best("fit (classical)") { _ = try model.fit() }
-    try best("with(covariance: .hc3)") { _ = try fit.with(covariance: .hc3) }
-    best("FiveNumberSummary") { _ = FiveNumberSummary(fit.residuals) }
+    let names = ["Intercept", "u1", "u2", "u3", "u4"]
+    best("fit, classical only") { _ = try? LinearModel.fit(y: y, design: x, names: names, hasIntercept: true, options: .init(keepRows: false)) }
+    best("fit, classical + HC3") { _ = try? OLSData.fitClassicalAndHC3(x, y) }
+    best("fit keeping the rows") { _ = try? OLSData.fitClassicalAndHC3(x, y, keepRows: true) }
+    best("fit on 2 threads") {
+        _ = try? LinearModel.fit(y: y, design: x, names: names, hasIntercept: true, options: .init(threads: 2, keepRows: false))
+    }
 }

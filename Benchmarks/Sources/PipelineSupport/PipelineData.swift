@@ -47,9 +47,9 @@ public struct PipelineData: Sendable {
 public enum PipelineStages {
     public static let formula = "log(total_laid_off) ~ log(employees) + revenue_growth"
 
-    /// The events' columns `layoffs report` keeps (the others are checked, not kept).
-    public static let reportColumns: Set<String> = ["company", "date", "total_laid_off", "percentage_laid_off",
-                                                    "industry", "country", "stage", "funds_raised"]
+    /// The events' columns `layoffs report` keeps with its default options (the others
+    /// are checked, not kept).
+    public static let reportColumns = ReportOptions().eventColumns
     /// The events' columns `layoffs validate` keeps.
     public static let validateColumns: Set<String> = ["company", "date", "total_laid_off", "percentage_laid_off"]
 
@@ -96,11 +96,12 @@ public enum PipelineStages {
                 YearOverYear(grouped: grouped, unit: .month), YearToDate(grouped: grouped, asOf: asOf))
     }
 
-    /// Regression table from the join, then the formula fit with HC3 or cluster-by-company errors.
-    public static func regression(_ data: LayoffDataset, covariance: CovarianceType) throws -> FormulaFit {
-        let table = try data.join!.regressionTable(events: data.events, fundamentals: data.fundamentalsLoad!.fundamentals)
-        return try FormulaFit(formula: formula, data: table, covariance: covariance,
-                              cluster: covariance == .cluster ? "company" : nil)
+    /// The formula fit over the joined events read in blocks (the report's path) with HC3
+    /// or cluster-by-company errors.
+    public static func regression(_ data: LayoffDataset, covariance: Covariance, threads: Int = 1) throws -> RegressionResult {
+        let source = RegressionBlockSource(events: data.events, fundamentals: data.fundamentalsLoad!.fundamentals, join: data.join!)
+        return try LinearModel.fit(formula, source: source, covariance: covariance,
+                                   options: .init(threads: threads, blockRows: 8192, keepRows: false))
     }
 
     /// The whole report (default options) from the loaded dataset.

@@ -96,9 +96,9 @@ for shape in shapes {
         add("both, one shared sort (GroupedEvents)", (shared.best, shared.median, shared.cpu),
             "\(shared.last.0.rows.count) + \(shared.last.1.rows.count) + \(shared.last.2.rows.count) rows")
         let hc3 = try time { try PipelineStages.regression(data, covariance: .hc3) }
-        add("regression table + fit HC3", (hc3.best, hc3.median, hc3.cpu), "n = \(hc3.last.result.n)")
-        let cl = try time { try PipelineStages.regression(data, covariance: .cluster) }
-        add("regression table + fit cluster", (cl.best, cl.median, cl.cpu), "\(cl.last.result.clusterCount ?? 0) clusters")
+        add("regression fit HC3", (hc3.best, hc3.median, hc3.cpu), "n = \(hc3.last.n)")
+        let cl = try time { try PipelineStages.regression(data, covariance: .cluster("company")) }
+        add("regression fit cluster", (cl.best, cl.median, cl.cpu), "\(cl.last.clusterCount ?? 0) clusters")
         let rep = try time { try PipelineStages.report(data) }
         add("report build (ReportBuilder)", (rep.best, rep.median, rep.cpu), "")
         // Group scaling: the same rolling rates by company (N/50 or N/5 groups).

@@ -1,3 +1,4 @@
+import StatKit
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,46 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Errors building a design matrix from a formula and a table. All are thrown, never trapped.
-public enum ModelFrameError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The formula text does not parse.
-    case formula(FormulaError)
-    /// A column is missing from the table (the wrapped `DataTableError.missingColumn` lists
-    /// the columns that exist).
-    case data(DataTableError)
-    /// A text column appears inside arithmetic or a function such as `log()`.
-    case textColumnInArithmetic(column: String, expression: String)
-    /// The response is a text column or `C(…)`; it must be numeric.
-    case categoricalResponse(String)
-    /// The formula is one-sided (`~ x`) but a response is needed.
-    case noResponse
-    /// `C(g, ref="z")` names a level that does not occur (among the rows kept).
-    case unknownReferenceLevel(factor: String, level: String, levels: [String])
-    /// A categorical factor coded by treatment contrasts has fewer than two levels left.
-    case tooFewLevels(factor: String, levels: [String])
-    /// Listwise deletion removed every row.
-    case noRowsLeft(RowExclusions)
-
-    /// A one-line message for the user.
-    public var description: String {
-        switch self {
-        case .formula(let e): return e.description
-        case .data(let e): return e.description
-        case .textColumnInArithmetic(let c, let e):
-            return "column '\(c)' holds text and cannot be used in arithmetic ('\(e)'); use it bare or as C(\(c)) for a categorical term"
-        case .categoricalResponse(let r): return "the response '\(r)' is categorical; it must be a numeric column or transformation"
-        case .noResponse: return "the formula has no response (left-hand side)"
-        case .unknownReferenceLevel(let f, let l, let ls):
-            return "reference level '\(l)' of \(f) does not occur; the levels are: \(ls.joined(separator: ", "))"
-        case .tooFewLevels(let f, let ls):
-            return "\(f) has \(ls.count) level\(ls.count == 1 ? "" : "s") (\(ls.joined(separator: ", "))) among the rows kept; at least 2 are needed"
-        case .noRowsLeft(let x): return "no rows left after listwise deletion (\(x))"
-        }
-    }
-}
+/// Formula designs: the public description of a model matrix (``DesignMatrix``), the
+/// bookkeeping of listwise deletion, and patsy's rules for term order and coding, shared
+/// by `ModelFrame`.
 
 /// How many rows listwise deletion excluded, and why.
 ///
@@ -56,11 +16,23 @@ public struct RowExclusions: Sendable, Equatable, CustomStringConvertible {
         public let reason: String
         /// Rows excluded for this reason.
         public let count: Int
+
+        /// `count` rows excluded for `reason`.
+        public init(reason: String, count: Int) {
+            self.reason = reason
+            self.count = count
+        }
     }
     /// Rows in the input table.
     public let totalRows: Int
     /// Non-zero counts, in the order the checks run.
     public let reasons: [Reason]
+
+    /// Exclusion counts of `totalRows` rows (reasons with a zero count are dropped).
+    public init(totalRows: Int, reasons: [Reason]) {
+        self.totalRows = totalRows
+        self.reasons = reasons.filter { $0.count > 0 }
+    }
 
     /// Rows excluded in total.
     public var excludedCount: Int { reasons.reduce(0) { $0 + $1.count } }
@@ -114,6 +86,8 @@ public struct CategoricalLevels: Sendable, Equatable {
 ///   factor is coded by treatment contrasts `[T.level]` when the lower-order margin is
 ///   already in the model and by full dummies `[level]` otherwise (e.g. `0 + C(g)` or
 ///   `x:C(g)` without `C(g)`). In an interaction the left-most factor varies fastest.
+/// * **One builder.** The design is made by `ModelFrame`, the builder every fit uses on
+///   blocks of rows; a ``DesignMatrix`` is its result over a whole table at once.
 /// * **Names**: `(Intercept)`, `x1`, `log(x2)`, `I(x^2)` (as written, without whitespace),
 ///   `C(g)[T.b]`, `g[T.b]`, `a:b`, `C(g)[T.b]:x`.
 public struct DesignMatrix: Sendable {
@@ -139,15 +113,14 @@ public struct DesignMatrix: Sendable {
     public let exclusions: RowExclusions
     /// Levels of each categorical factor, in order of first appearance in ``terms``.
     public let categoricalLevels: [CategoricalLevels]
-    /// The rounding error of ``x``: transformed columns (`I(x^10)`, `log(x)`, products) are
-    /// evaluated in Float80 as well, and `lowOrder[i, j]` is the Float80 value minus
-    /// `x[i, j]`, so `x + lowOrder` is the design to about 64 bits. `nil` when every column
-    /// is exact in double (bare columns, dummies, the intercept). ``FormulaFit`` passes it to
-    /// the solver: on NIST's Filip, powers rounded to double cap any solver at ≈ 7.6 digits.
+    /// The rounding error of ``x``: columns computed by arithmetic (`I(x^10)`, products of
+    /// factors) are evaluated in double-double as well, and `lowOrder[i, j]` is the exact
+    /// value minus `x[i, j]` to about 106 bits. `nil` when every column is exact in double.
+    /// The fits use it: on NIST's Filip, powers rounded to double cap any solver at ≈ 7.6 digits.
     public let lowOrder: Matrix?
 
-    /// Parses `formula` and builds the design; a syntax error is thrown as ``ModelFrameError/formula(_:)``.
-    public init(formula: String, data: DataTable, alsoRequire: [String] = []) throws(ModelFrameError) {
+    /// Parses `formula` and builds the design.
+    public init(formula: String, data: DataTable, alsoRequire: [String] = []) throws(RegressionError) {
         let f: Formula
         do { f = try Formula(formula) } catch { throw .formula(error) }
         try self.init(f, data: data, alsoRequire: alsoRequire)
@@ -155,228 +128,29 @@ public struct DesignMatrix: Sendable {
 
     /// Builds the design of `formula` on `data`. `alsoRequire` names further columns whose
     /// missing values exclude a row (weights, cluster ids); they do not enter X.
-    public init(_ formula: Formula, data: DataTable, alsoRequire: [String] = []) throws(ModelFrameError) {
-        guard let response = formula.response else { throw .noResponse }
-        let builder = DesignBuilder(data: data)
-        let resolvedResponse = try builder.resolve(response)
-        guard case .numeric = resolvedResponse else { throw .categoricalResponse(response.text) }
-
-        // Factors in order of appearance (response first).
-        var factors: [FormulaFactor] = [response]
-        for t in formula.terms { for f in t.factors where !factors.contains(f) { factors.append(f) } }
-        var resolved: [FormulaFactor: ResolvedFactor] = [response: resolvedResponse]
-        for f in factors.dropFirst() { resolved[f] = try builder.resolve(f) }
-
-        // Columns checked for missingness, in order, then alsoRequire.
-        var used: [String] = []
-        for f in factors { for c in f.columns where !used.contains(c) { used.append(c) } }
-        for c in alsoRequire where !used.contains(c) {
-            do { _ = try data.require(c) } catch { throw .data(error) }
-            used.append(c)
+    public init(_ formula: Formula, data: DataTable, alsoRequire: [String] = []) throws(RegressionError) {
+        var frame = try ModelFrame(formula: formula, columns: data.names, require: alsoRequire)
+        _ = try frame.evaluate(data, lines: nil, file: "", firstRow: 0)
+        let layout = try frame.finish()
+        guard let block = try frame.evaluate(data, lines: nil, file: "", firstRow: 0) else {
+            throw .noRowsLeft(frame.exclusions)
         }
-
-        // Listwise deletion and factor evaluation. Factors are evaluated column-wise over
-        // all rows (values at missing positions are garbage and never used), then each row
-        // is checked: missing values first, then non-finite factor values.
-        let present = used.map { builder.presence($0) }
-        // Right-hand-side transformed factors: a function of a column is rounded from its
-        // Float80 value (``DesignBuilder/evaluateFactor(_:)``); the response as evaluated in double.
-        var factorColumns: [FormulaFactor: DesignBuilder.FactorColumn] = [:]
-        let allValues: [[Double]?] = factors.enumerated().map { k, f in
-            if case .text = resolved[f]! { return nil }
-            if k > 0, case .numeric(let e) = resolved[f]!, !e.isBareColumn {
-                let c = builder.evaluateFactor(e)
-                factorColumns[f] = c
-                return c.values
-            }
-            return builder.evaluateColumn(resolved[f]!)
-        }
-        var counts = [Int](repeating: 0, count: used.count + factors.count)
-        var kept: [Int] = []
-        Self.listwise(rows: data.rowCount, present: present, values: allValues, counts: &counts, into: &kept)
-        var values80: [FormulaFactor: [Float80]] = [:]  // transformed numeric factors, unrounded
-        // Factors rounded once from Float80 that only appear alone in a term: their low-order parts as they
-        // are (`Float80(x) + Float80(lo) − Float80(x)` is `lo` exactly), without Float80.
-        var lowAtKept: [FormulaFactor: [Double]] = [:]
-        for f in factors.dropFirst() {
-            if case .numeric(let e)? = resolved[f], !e.isBareColumn, let c = factorColumns[f] {
-                if let low = c.low, formula.terms.allSatisfy({ $0.factors.count == 1 || !$0.factors.contains(f) }) {
-                    lowAtKept[f] = low.withUnsafeBufferPointer { lp in kept.map { lp[$0] } }
-                } else {
-                    values80[f] = builder.exact(c, e, at: kept)
-                }
-            }
-        }
-        var values: [FormulaFactor: [Double]] = [:]   // numeric factors and numeric-source categoricals
-        var textCodes: [FormulaFactor: [Int32]] = [:]  // text categoricals: codes into the column's levels
-        for (k, f) in factors.enumerated() {
-            if let v = allValues[k] {
-                values[f] = kept.map { v[$0] }
-            } else if case .text(let column) = resolved[f]! {
-                let codes = builder.text[column]!.codes
-                textCodes[f] = kept.map { codes[$0] }
-            }
-        }
-        var reasons: [RowExclusions.Reason] = []
-        for (k, c) in used.enumerated() where counts[k] > 0 { reasons.append(.init(reason: "missing \(c)", count: counts[k])) }
-        for (k, f) in factors.enumerated() where counts[used.count + k] > 0 {
-            reasons.append(.init(reason: "\(f.text) not finite", count: counts[used.count + k]))
-        }
-        let exclusions = RowExclusions(totalRows: data.rowCount, reasons: reasons)
-        guard !kept.isEmpty else { throw .noRowsLeft(exclusions) }
-        let n = kept.count
-
-        // Categorical levels among kept rows: per factor, level labels and a per-row level index.
-        var catLevels: [FormulaFactor: [String]] = [:]
-        var catIndex: [FormulaFactor: [Int]] = [:]
-        var catReference: [FormulaFactor: Int] = [:]
-        for f in factors.dropFirst() {
-            let r = resolved[f]!
-            let labels: [String]
-            let index: [Int]
-            switch r {
-            case .numeric: continue
-            case .text(let column):
-                let col = builder.text[column]!
-                let codes = textCodes[f]!
-                let present = Set(codes)
-                labels = present.map { col.levels[Int($0)] }.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
-                let position = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
-                // code → position in the sorted labels (-1 for codes absent from kept rows)
-                let codePosition = col.levels.map { position[$0] ?? -1 }
-                index = codes.map { codePosition[Int($0)] }
-            case .numericCategorical:
-                let vs = values[f]!
-                let distinct = Array(Set(vs)).sorted()
-                labels = distinct.map(formulaLevelLabel)
-                let position = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
-                index = vs.map { position[$0]! }
-            }
-            var ref = 0
-            if case .categorical(_, let reference?) = f.kind {
-                guard let k = labels.firstIndex(of: reference) else {
-                    throw .unknownReferenceLevel(factor: f.displayName, level: reference, levels: labels)
-                }
-                ref = k
-            }
-            catLevels[f] = labels
-            catIndex[f] = index
-            catReference[f] = ref
-        }
-
-        // Term order and coding (patsy's build.py and redundancy.py).
-        func isNumeric(_ f: FormulaFactor) -> Bool { if case .numeric = resolved[f]! { return true } else { return false } }
-
-        var columns: [[Double]] = []
-        var lowParts: [Int: [Double]] = [:]  // column index → rounding error of that column
-        var names: [String] = []
-        var designTerms: [DesignTerm] = []
-        var assign: [Int] = []
-        var levelsOut: [CategoricalLevels] = []
-        for bucketTerms in Self.termsInPatsyOrder(formula, isNumeric: isNumeric) {
-            var usedSubterms = Set<Set<ExpandedFactor>>()
-            for term in bucketTerms {
-                let start = columns.count
-                let categorical = term.factors.filter { !isNumeric($0) }
-                for coding in Self.pickContrasts(categorical, used: &usedSubterms) {
-                    // Column parts per factor (in term order): (name suffixes, per-row values).
-                    var parts: [[(String, [Double])]] = []
-                    var exactParts: [[Float80]?] = []  // per part: the unrounded factor, if it differs
-                    for f in term.factors {
-                        if isNumeric(f) {
-                            parts.append([(f.displayName, values[f]!)])
-                            exactParts.append(values80[f])
-                        } else if let full = coding[f] {
-                            let labels = catLevels[f]!, idx = catIndex[f]!, ref = catReference[f]!
-                            if !full && labels.count < 2 { throw .tooFewLevels(factor: f.displayName, levels: labels) }
-                            var p: [(String, [Double])] = []
-                            for (l, label) in labels.enumerated() where full || l != ref {
-                                p.append(("\(f.displayName)[\(full ? "" : "T.")\(label)]", idx.map { $0 == l ? 1 : 0 }))
-                            }
-                            parts.append(p)
-                            exactParts.append(nil)
-                        }
-                    }
-                    if parts.isEmpty {
-                        columns.append([Double](repeating: 1, count: n))
-                        names.append("(Intercept)")
-                        continue
-                    }
-                    // Cartesian product, left-most factor varying fastest. When a factor or a
-                    // product is inexact in double, the unrounded column rides along in Float80.
-                    var combos: [(String, [Double], [Float80]?)] = []
-                    let productsInexact = term.factors.filter(isNumeric).count > 1
-                    for (k, p) in parts.enumerated() {
-                        var next: [(String, [Double], [Float80]?)] = []
-                        if k == 0 {
-                            // The first part times a column of ones is the part itself (1·x = x exactly).
-                            for (name, v) in p {
-                                let exact = exactParts[0] ?? (productsInexact ? v.map { Float80($0) } : nil)
-                                next.append((name, v, exact))
-                            }
-                            combos = next
-                            continue
-                        }
-                        for (name, v) in p {
-                            for (prefix, acc, acc80) in combos {
-                                var exact: [Float80]? = nil
-                                if acc80 != nil || exactParts[k] != nil || productsInexact {
-                                    let a = acc80 ?? acc.map { Float80($0) }
-                                    let b = exactParts[k] ?? v.map { Float80($0) }
-                                    exact = zip(a, b).map { $0 * $1 }
-                                }
-                                next.append((k == 0 ? name : prefix + ":" + name, zip(acc, v).map { $0 * $1 }, exact))
-                            }
-                        }
-                        combos = next
-                    }
-                    for (name, v, exact) in combos {
-                        names.append(name)
-                        columns.append(v)
-                        if let exact { lowParts[columns.count - 1] = zip(exact, v).map { Double($0 - Float80($1)) } }
-                        else if term.factors.count == 1, let low = lowAtKept[term.factors[0]] { lowParts[columns.count - 1] = low }
-                    }
-                }
-                for f in term.factors where !isNumeric(f) && !levelsOut.contains(where: { $0.factor == f.displayName }) {
-                    levelsOut.append(CategoricalLevels(factor: f.displayName, levels: catLevels[f]!, reference: catLevels[f]![catReference[f]!]))
-                }
-                let termName = term.factors.isEmpty ? "(Intercept)" : term.factors.map(\.displayName).joined(separator: ":")
-                assign.append(contentsOf: [Int](repeating: designTerms.count, count: columns.count - start))
-                designTerms.append(DesignTerm(name: termName, columns: start..<columns.count))
-            }
-        }
-
         self.formula = formula
-        var storage: [Double] = []
-        storage.reserveCapacity(n * columns.count)
-        for c in columns { storage.append(contentsOf: c) }
-        self.x = Matrix(rows: n, columns: columns.count, columnMajor: storage)
-        // The finite low-order parts, column by column (zero elsewhere), if any is non-zero.
-        var loStorage: [Double] = []
-        var anyLow = false
-        for (j, part) in lowParts {
-            if loStorage.isEmpty { loStorage = [Double](repeating: 0, count: n * columns.count) }
-            loStorage.withUnsafeMutableBufferPointer { lp in
-                part.withUnsafeBufferPointer { pp in
-                    let dst = lp.baseAddress! + j * n
-                    for i in 0..<n where pp[i].isFinite {
-                        dst[i] = pp[i]
-                        if pp[i] != 0 { anyLow = true }
-                    }
-                }
-            }
-        }
-        self.lowOrder = anyLow ? Matrix(rows: n, columns: columns.count, columnMajor: loStorage) : nil
-        self.y = values[response]!
-        self.responseName = response.text
-        self.termNames = names
-        self.terms = designTerms
-        self.assign = assign
-        self.keptRows = kept
-        self.exclusions = exclusions
-        self.categoricalLevels = levelsOut
+        x = block.x
+        y = block.y
+        responseName = formula.response?.text ?? ""
+        termNames = layout.names
+        terms = layout.terms
+        assign = layout.assign
+        keptRows = block.sourceRows
+        exclusions = frame.exclusions
+        categoricalLevels = layout.levels
+        lowOrder = block.low
     }
+}
 
+/// patsy's rules and listwise deletion, used by `ModelFrame`.
+enum DesignRules {
     /// Listwise deletion: the rows (ascending, in `kept`, which is emptied first) where every
     /// `present` mask is `true` and every `values` column is finite. Each other row is
     /// counted once in `counts`, under the first check that fails: mask `k` at index `k`,
@@ -512,194 +286,3 @@ struct ExpandedFactor: Hashable {
     let full: Bool
 }
 
-/// How a factor is evaluated.
-enum ResolvedFactor {
-    case numeric(FormulaExpression)
-    /// A text column used bare or in C().
-    case text(column: String)
-    /// C(numeric column): categorical over distinct values.
-    case numericCategorical(column: String)
-}
-
-/// Column lookup and evaluation helpers.
-struct DesignBuilder {
-    let data: DataTable
-    private(set) var numeric: [String: NumericColumn] = [:]
-    private(set) var text: [String: TextColumn] = [:]
-
-    init(data: DataTable) {
-        self.data = data
-        for (name, column) in zip(data.names, data.columns) {
-            switch column {
-            case .numeric(let c): numeric[name] = c
-            case .text(let c): text[name] = c
-            }
-        }
-    }
-
-    func require(_ name: String) throws(ModelFrameError) -> Column {
-        do { return try data.require(name) } catch { throw .data(error) }
-    }
-
-    func resolve(_ f: FormulaFactor) throws(ModelFrameError) -> ResolvedFactor {
-        switch f.kind {
-        case .categorical(let column, _):
-            if case .text = try require(column) { return .text(column: column) }
-            return .numericCategorical(column: column)
-        case .expression(.column(let name)):
-            if case .text = try require(name) { return .text(column: name) }
-            return .numeric(.column(name))
-        case .expression(let e):
-            for c in e.columns {
-                if case .text = try require(c) { throw .textColumnInArithmetic(column: c, expression: f.text) }
-            }
-            return .numeric(e)
-        }
-    }
-
-    /// Presence mask of a column (`true` where a value is present).
-    func presence(_ column: String) -> [Bool] {
-        if let c = numeric[column] { return c.isPresent }
-        return text[column]!.codes.map { $0 >= 0 }
-    }
-
-    /// A numeric factor (or the numbers behind a numeric categorical) at every row.
-    func evaluateColumn(_ r: ResolvedFactor) -> [Double] {
-        switch r {
-        case .numeric(let e): return evaluate(e)
-        case .numericCategorical(let column): return numeric[column]!.values
-        case .text: return []
-        }
-    }
-
-    /// A right-hand-side numeric factor at every row: its double values and, when they are
-    /// rounded once from a Float80 evaluation, the low-order parts (`low`, every row: the
-    /// Float80 value minus the double, exact in a double; 0 where the value is not finite).
-    struct FactorColumn {
-        var values: [Double]
-        var low: [Double]? = nil
-    }
-
-    /// Whether a right-hand-side factor's double value is its Float80 value rounded once
-    /// (a function of its argument, `log(x)`, `sqrt(x)` …): one long-double evaluation gives
-    /// both, and `Double(logl(v))` is the correctly rounded `log` but in rare hard cases
-    /// (where glibc's double `log` errs as well; `x + lowOrder` holds the 64 bits). Other
-    /// expressions are evaluated in double (`I(x^2)`, products: correctly rounded
-    /// operations) and in Float80 separately.
-    static func roundsFromExtended(_ e: FormulaExpression) -> Bool {
-        if case .call = e { return true } else { return false }
-    }
-
-    /// A right-hand-side numeric factor at every row (``FactorColumn``): a function of its
-    /// argument from the table's precomputed columns (``DataTable/addPrecomputed(_:values:lowOrder:)``)
-    /// when it has them, otherwise as `Double(evaluate80(e))`; any other expression by
-    /// ``evaluate(_:)``.
-    func evaluateFactor(_ e: FormulaExpression) -> FactorColumn {
-        guard Self.roundsFromExtended(e) else { return FactorColumn(values: evaluate(e)) }
-        let names = PrecomputedFactor.columnNames(e)
-        if let v = numeric[names.value], let lo = numeric[names.low] {
-            return FactorColumn(values: v.values, low: lo.values)
-        }
-        // 8,192 rows at a time, keeping each value's low-order part (8 bytes a row) rather
-        // than its Float80 value (16): `x + low` is the same Float80 value, and no
-        // whole-table Float80 arrays are held.
-        let n = data.rowCount
-        var values = [Double](), low = [Double]()
-        values.reserveCapacity(n)
-        low.reserveCapacity(n)
-        var start = 0
-        while start < n {
-            let end = Swift.min(n, start + 8192)
-            for v in evaluate80(e, at: Array(start..<end)) {
-                let x = Double(v)
-                values.append(x)
-                low.append(x.isFinite ? Double(v - Float80(x)) : 0)
-            }
-            start = end
-        }
-        return FactorColumn(values: values, low: low)
-    }
-
-    /// The Float80 value of a factor evaluated by ``evaluateFactor(_:)`` at the listed rows
-    /// (`x + low` is exact: the low-order part of a value rounded once fits a double).
-    func exact(_ column: FactorColumn, _ e: FormulaExpression, at rows: [Int]) -> [Float80] {
-        if let low = column.low {
-            return column.values.withUnsafeBufferPointer { v in
-                low.withUnsafeBufferPointer { lo in rows.map { Float80(v[$0]) + Float80(lo[$0]) } }
-            }
-        }
-        return evaluate80(e, at: rows)
-    }
-
-    /// Evaluation in Float80 (64-bit significand), for the low-order part of the design.
-    /// Integer powers are exact repeated products; functions use the C library's
-    /// long-double versions.
-    func evaluate80(_ e: FormulaExpression) -> [Float80] { evaluate80(e, at: nil) }
-
-    /// ``evaluate80(_:)`` at the listed rows only (`nil`: every row), in their order: the
-    /// same values, without the long-double work for rows that are not used.
-    func evaluate80(_ e: FormulaExpression, at rows: [Int]?) -> [Float80] {
-        switch e {
-        case .number(let v): return [Float80](repeating: Float80(v), count: rows?.count ?? data.rowCount)
-        case .column(let n):
-            let values = numeric[n]!.values
-            guard let rows else { return values.map { Float80($0) } }
-            return values.withUnsafeBufferPointer { v in rows.map { Float80(v[$0]) } }
-        case .negate(let a): return evaluate80(a, at: rows).map { -$0 }
-        case .identity(let a): return evaluate80(a, at: rows)
-        case .call(let f, let a):
-            let x = evaluate80(a, at: rows)
-            switch f {
-            case .log: return x.map { logl($0) }
-            case .log1p: return x.map { log1pl($0) }
-            case .log2: return x.map { log2l($0) }
-            case .log10: return x.map { log10l($0) }
-            case .sqrt: return x.map { $0.squareRoot() }
-            case .exp: return x.map { expl($0) }
-            case .abs: return x.map { Swift.abs($0) }
-            }
-        case .binary(let op, let a, let b):
-            if op == .power, case .number(let k) = b, k == k.rounded(), Swift.abs(k) <= 64 {
-                return evaluate80(a, at: rows).map { Self.integerPower($0, Int(k)) }
-            }
-            let x = evaluate80(a, at: rows), y = evaluate80(b, at: rows)
-            switch op {
-            case .add: return zip(x, y).map { $0 + $1 }
-            case .subtract: return zip(x, y).map { $0 - $1 }
-            case .multiply: return zip(x, y).map { $0 * $1 }
-            case .divide: return zip(x, y).map { $0 / $1 }
-            case .power: return zip(x, y).map { powl($0, $1) }
-            }
-        }
-    }
-
-    static func integerPower(_ x: Float80, _ k: Int) -> Float80 {
-        var result: Float80 = 1, base = x, e = Swift.abs(k)
-        while e > 0 {
-            if e & 1 == 1 { result *= base }
-            base *= base
-            e >>= 1
-        }
-        return k < 0 ? 1 / result : result
-    }
-
-    /// Vectorised evaluation of an expression over all rows.
-    func evaluate(_ e: FormulaExpression) -> [Double] {
-        switch e {
-        case .number(let v): return [Double](repeating: v, count: data.rowCount)
-        case .column(let n): return numeric[n]!.values
-        case .negate(let a): return evaluate(a).map { -$0 }
-        case .identity(let a): return evaluate(a)
-        case .call(let f, let a): return evaluate(a).map(f.apply)
-        case .binary(let op, let a, let b):
-            let x = evaluate(a), y = evaluate(b)
-            switch op {
-            case .add: return zip(x, y).map { $0 + $1 }
-            case .subtract: return zip(x, y).map { $0 - $1 }
-            case .multiply: return zip(x, y).map { $0 * $1 }
-            case .divide: return zip(x, y).map { $0 / $1 }
-            case .power: return zip(x, y).map { LibM.pow($0, $1) }
-            }
-        }
-    }
-}

@@ -88,6 +88,9 @@ public struct FormulaFactor: Sendable, Hashable, CustomStringConvertible {
         case expression(FormulaExpression)
         /// `C(column)` or `C(column, ref="level")`: categorical with treatment coding.
         case categorical(column: String, reference: String?)
+        /// `offset(expr)`: a known part of the linear predictor with coefficient 1 (log
+        /// exposure in a count model); not a design column. See ``Formula/offsets``.
+        case offset(FormulaExpression)
     }
     /// The parsed factor.
     public let kind: Kind
@@ -104,7 +107,7 @@ public struct FormulaFactor: Sendable, Hashable, CustomStringConvertible {
     /// Column names referenced, in order of first appearance.
     public var columns: [String] {
         switch kind {
-        case .expression(let e): return e.columns
+        case .expression(let e), .offset(let e): return e.columns
         case .categorical(let c, _): return [c]
         }
     }
@@ -157,6 +160,14 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
     public let terms: [FormulaTerm]
     /// Whether the model has an intercept (the default; removed by `- 1` or `+ 0`).
     public let hasIntercept: Bool
+    /// Fixed effects absorbed, fixest's syntax `y ~ x1 + x2 | company + year`: the columns
+    /// whose levels each get their own intercept, absorbed rather than estimated as
+    /// dummies (``FixedEffectsModel``). The model then has no intercept of its own.
+    public let fixedEffects: [String]
+    /// `offset(…)` terms: parts of the linear predictor with coefficient 1 (summed), such as
+    /// `offset(log(employees))` for counts out of a workforce (factors of kind
+    /// ``FormulaFactor/Kind/offset(_:)``).
+    public let offsets: [FormulaFactor]
 
     /// Parses `source`; throws ``FormulaError`` with the 1-based position of the problem.
     public init(_ source: String) throws(FormulaError) {
@@ -164,8 +175,23 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
         let parsed = try p.parseFormula()
         self.source = source
         self.response = parsed.response
-        self.terms = parsed.rhs.terms
-        self.hasIntercept = !parsed.rhs.interceptRemoved
+        var terms: [FormulaTerm] = [], offsets: [FormulaFactor] = []
+        for t in parsed.rhs.terms {
+            let inside = t.factors.filter { if case .offset = $0.kind { return true } else { return false } }
+            if inside.isEmpty { terms.append(t); continue }
+            guard t.factors.count == 1 else {
+                throw FormulaError(formula: source, position: 1, expected: "offset() as a term of its own, not in an interaction",
+                                   found: t.description)
+            }
+            offsets.append(inside[0])
+        }
+        if let r = parsed.response, case .offset = r.kind {
+            throw FormulaError(formula: source, position: 1, expected: "a response that is not offset()", found: r.text)
+        }
+        self.terms = terms
+        self.offsets = offsets
+        self.fixedEffects = parsed.fixedEffects
+        self.hasIntercept = !parsed.rhs.interceptRemoved && parsed.fixedEffects.isEmpty
     }
 
     /// Every column the formula references (response first), in order of first appearance.
@@ -173,18 +199,22 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
         var out: [String] = []
         let factors = (response.map { [$0] } ?? []) + terms.flatMap(\.factors)
         for f in factors { for c in f.columns where !out.contains(c) { out.append(c) } }
+        for f in offsets { for c in f.columns where !out.contains(c) { out.append(c) } }
+        for c in fixedEffects where !out.contains(c) { out.append(c) }
         return out
     }
 
     /// The formula rebuilt from its parts, e.g. `y ~ 1 + x + C(g) + x:C(g)`.
     public var description: String {
-        let rhs = (hasIntercept ? ["1"] : ["0"]) + terms.map(\.description)
+        let rhs = (hasIntercept || !fixedEffects.isEmpty ? ["1"] : ["0"]) + terms.map(\.description) + offsets.map(\.text)
         return (response.map { $0.text + " " } ?? "") + "~ " + rhs.joined(separator: " + ")
+            + (fixedEffects.isEmpty ? "" : " | " + fixedEffects.joined(separator: " + "))
     }
 
-    /// Equal when response, terms and intercept agree (the source text may differ).
+    /// Equal when response, terms, offsets and intercept agree (the source text may differ).
     public static func == (a: Formula, b: Formula) -> Bool {
-        a.response == b.response && a.terms == b.terms && a.hasIntercept == b.hasIntercept
+        a.response == b.response && a.terms == b.terms && a.hasIntercept == b.hasIntercept && a.offsets == b.offsets
+            && a.fixedEffects == b.fixedEffects
     }
 }
 
@@ -238,7 +268,7 @@ struct FormulaParser {
 
     // MARK: formula level
 
-    mutating func parseFormula() throws(FormulaError) -> (response: FormulaFactor?, rhs: TermSet) {
+    mutating func parseFormula() throws(FormulaError) -> (response: FormulaFactor?, rhs: TermSet, fixedEffects: [String]) {
         var response: FormulaFactor? = nil
         if !isSymbol("~") {
             let lhsStart = current
@@ -254,13 +284,24 @@ struct FormulaParser {
         }
         try expect("~")
         let rhs = try parseSum()
+        var fixedEffects: [String] = []
+        if isSymbol("|") {
+            // fixest: `| fe1 + fe2`, column names only.
+            index += 1
+            repeat {
+                if isSymbol("+") { index += 1 }
+                guard case .identifier(let name) = current.kind else { throw error("a column name of a fixed effect after '|'") }
+                if !fixedEffects.contains(name) { fixedEffects.append(name) }
+                index += 1
+            } while isSymbol("+")
+        }
         guard current.kind == .end else {
             if isSymbol("^") || isSymbol("/") {
                 throw error("'+', '-', '*', ':' or end of formula (arithmetic belongs inside I(), e.g. I(x^2), I(a/b))")
             }
-            throw error("an operator ('+', '-', '*', ':') or end of formula")
+            throw error("an operator ('+', '-', '*', ':', '|') or end of formula")
         }
-        return (response, rhs)
+        return (response, rhs, fixedEffects)
     }
 
     /// sum := ['+'|'-'] product (('+'|'-') product)*
@@ -381,6 +422,12 @@ struct FormulaParser {
     /// factor := C '(' identifier [',' 'ref' '=' (string|number)] ')' | expressionPrimary
     mutating func parseFactor() throws(FormulaError) -> FormulaFactor {
         let start = index
+        if case .identifier("offset") = current.kind, tokens[index + 1].kind == .symbol("(") {
+            index += 2
+            let e = try parseArithmetic()
+            try expect(")")
+            return FormulaFactor(kind: .offset(e), text: text(start, index))
+        }
         if case .identifier("C") = current.kind, tokens[index + 1].kind == .symbol("(") {
             index += 2
             guard case .identifier(let column) = current.kind else { throw error("a column name inside C()") }

@@ -112,7 +112,7 @@ enum FormulaLexer {
             } else if c == "*" && i + 1 < chars.count && chars[i + 1] == "*" {
                 i += 2
                 tokens.append(FormulaToken(kind: .symbol("^"), position: start + 1, text: "**"))
-            } else if "~+-*/^:(),=".contains(c) {
+            } else if "~+-*/^:(),=|".contains(c) {
                 i += 1
                 tokens.append(FormulaToken(kind: .symbol(c), position: start + 1, text: String(c)))
             } else {

@@ -1,0 +1,368 @@
+/// Linear and Poisson models with fixed effects absorbed, fixest's syntax
+/// `y ~ x1 + x2 | company + year` (pyfixest's `feols` and `fepois`).
+///
+/// ```swift
+/// let within = try FixedEffectsModel.fit("log(total_laid_off) ~ log(employees) + revenue_growth | company + year",
+///                                        data: table, covariance: .cluster("company"))
+/// print(within.summary())
+/// let firms = within.fixedEffectValues()["company"]!     // each company's own intercept
+/// ```
+///
+/// The fixed effects are absorbed by alternating projections (Gaure 2013; the method of
+/// fixest, pyfixest and reghdfe): the response and every column are demeaned by each
+/// fixed effect in turn until the largest change is below 10⁻¹³ of the column's size,
+/// then the demeaned columns are fitted by the least-squares core. Singletons (a level
+/// with one observation) carry no information and are dropped first, repeatedly, as
+/// fixest does; for the Poisson model, so are observations whose fixed-effect group has
+/// only zero outcomes (their effect would be −∞). Both are counted. The Poisson model is
+/// IRLS with the weighted demeaning inside each step.
+///
+/// Degrees of freedom follow fixest's and pyfixest's defaults: the residual degrees of
+/// freedom subtract every fixed-effect level (less one per fixed effect beyond the
+/// first); a cluster-robust covariance counts only the fixed effects not nested in the
+/// clusters, with `G/(G − 1)·(n − 1)/(n − k)` and `G − 1` degrees of freedom for t.
+public enum FixedEffectsModel {
+    static let tolerance = 1e-13
+    static let maxSweeps = 100_000
+
+    /// Fits `formula` (with `| fe1 + fe2 …`) on a table in memory; `family` `nil` is least
+    /// squares, `.poisson` the Poisson model.
+    public static func fit(_ formula: String, data: DataTable, family: GLMFamily? = nil, weights: String? = nil,
+                           covariance: Covariance = .classical, level: Double = 0.95,
+                           options: LinearModel.Options = LinearModel.Options()) throws(RegressionError) -> FixedEffectsResult {
+        try fit(formula, source: DataTableBlockSource(data, blockRows: options.blockRows), family: family, weights: weights,
+                covariance: covariance, level: level, options: options)
+    }
+
+    /// Fits `formula` on any ``TableBlockSource`` (read once into memory: the demeaning
+    /// needs every row many times).
+    public static func fit(_ formula: String, source: some TableBlockSource, family: GLMFamily? = nil, weights: String? = nil,
+                           covariance: Covariance = .classical, level: Double = 0.95,
+                           options: LinearModel.Options = LinearModel.Options()) throws(RegressionError) -> FixedEffectsResult {
+        guard level > 0 && level < 1 else { throw .invalidLevel(level) }
+        let parsed: Formula
+        do { parsed = try Formula(formula) } catch { throw .formula(error) }
+        guard !parsed.fixedEffects.isEmpty else {
+            throw .unusableColumn("the formula has no fixed effects ('| column' after the regressors)")
+        }
+        if let family, family != .poisson {
+            throw .unusableColumn("fixed effects are absorbed for least squares and the Poisson model, not for \(family.name)")
+        }
+        if !parsed.offsets.isEmpty && family == nil { throw .unusableColumn("offset() needs the Poisson model (family: .poisson)") }
+        var extra: [String] = []
+        for c in covariance.columnsRead + options.alsoCompute.flatMap(\.columnsRead) where !extra.contains(c) && !parsed.fixedEffects.contains(c) {
+            extra.append(c)
+        }
+        if covariance.kind == .hac || covariance.kind == .driscollKraay {
+            throw .unusableColumn("HAC and Driscoll–Kraay covariances are not available with absorbed fixed effects")
+        }
+        let stream = try FormulaStream(formula: parsed, source: source, weights: weights, clusters: parsed.fixedEffects + extra)
+        var data = try AbsorbedData.read(stream, fixedEffects: parsed.fixedEffects, extra: extra, threads: max(1, options.threads))
+        let isPoisson = family == .poisson
+        let dropped = data.dropUninformative(zeroGroups: isPoisson)
+        guard data.n > 0 else {
+            throw .noRowsLeft(RowExclusions(totalRows: data.n + dropped.singletons + dropped.separated, reasons: [
+                .init(reason: "in singleton groups", count: dropped.singletons), .init(reason: "separated by a fixed effect", count: dropped.separated)]))
+        }
+        let fit = isPoisson ? try FixedEffectsPoisson(data, threads: options.threads).fit() : try data.leastSquares(threads: options.threads)
+        return try FixedEffectsResult(data: data, core: fit, stream: stream, parsed: parsed, formula: formula,
+                                      weightsColumn: weights, family: family, dropped: dropped, covariance: covariance,
+                                      level: level, options: options)
+    }
+}
+
+/// The rows of a fixed-effects model in memory: the design (no intercept), response,
+/// weights, offset, the fixed effects' and clusters' codes.
+struct AbsorbedData: Sendable {
+    var x: Matrix
+    var y: [Double]
+    var weights: [Double]?
+    var offset: [Double]?
+    /// Per fixed effect, each row's level (dense `0..<G` after ``dropUninformative(zeroGroups:)``).
+    var fe: [[Int32]]
+    var feLevels: [Int]
+    /// Per fixed effect, each level's original code (for its label).
+    var feOriginal: [[Int32]]
+    var extra: [[Int32]]
+    var sourceRows: [Int]
+    let names: [String]
+    let feNames: [String]
+    let extraNames: [String]
+    let layout: DesignLayout
+
+    var n: Int { y.count }
+
+    static func read(_ stream: FormulaStream<some TableBlockSource>, fixedEffects: [String], extra: [String],
+                     threads: Int) throws(RegressionError) -> AbsorbedData {
+        // The first pass finds the categorical levels; the second reads the final columns.
+        try stream.forEachBlock(layout: nil, clusters: [], threads: threads) { (_) throws(RegressionError) in }
+        let layout = try stream.layout()
+        let p = layout.names.count
+        var columns = [[Double]](repeating: [], count: p)
+        var y: [Double] = [], w: [Double]? = nil, off: [Double]? = nil, rows: [Int] = []
+        var codes = [[Int32]](repeating: [], count: fixedEffects.count + extra.count)
+        try stream.forEachBlock(layout: layout, clusters: fixedEffects + extra, threads: threads) { (b) throws(RegressionError) in
+            for j in 0..<p { for i in 0..<b.rows { columns[j].append(b.x[i, j]) } }
+            y += b.y
+            if let bw = b.weights { w = (w ?? []) + bw }
+            if let bo = b.offset { off = (off ?? []) + bo }
+            rows += b.sourceRows
+            for c in codes.indices { codes[c] += b.clusters[c] }
+        }
+        let f = fixedEffects.count
+        var data = AbsorbedData(x: Matrix(columns: columns.isEmpty ? [] : columns), y: y, weights: w, offset: off,
+                                fe: Array(codes[..<f]), feLevels: [], feOriginal: Array(codes[..<f]), extra: Array(codes[f...]),
+                                sourceRows: rows, names: layout.names, feNames: fixedEffects, extraNames: extra, layout: layout)
+        if columns.isEmpty { data.x = Matrix(rows: y.count, columns: 0) }
+        data.recode()
+        return data
+    }
+
+    /// Dense codes `0..<G` per fixed effect, in order of first appearance.
+    mutating func recode() {
+        feLevels = []
+        for f in fe.indices {
+            var map: [Int32: Int32] = [:]
+            fe[f] = fe[f].map { c in
+                if let d = map[c] { return d }
+                let d = Int32(map.count)
+                map[c] = d
+                return d
+            }
+            feLevels.append(map.count)
+        }
+    }
+
+    /// Drops singletons (and, for counts, groups of zero outcomes) until none is left.
+    mutating func dropUninformative(zeroGroups: Bool) -> (singletons: Int, separated: Int) {
+        var singletons = 0, separated = 0
+        while true {
+            var keep = [Bool](repeating: true, count: n)
+            var changed = false
+            for f in fe.indices {
+                var count = [Int](repeating: 0, count: feLevels[f]), total = [Double](repeating: 0, count: feLevels[f])
+                for i in 0..<n where keep[i] { count[Int(fe[f][i])] += 1; total[Int(fe[f][i])] += Swift.abs(y[i]) }
+                for i in 0..<n where keep[i] {
+                    let g = Int(fe[f][i])
+                    if count[g] == 1 { keep[i] = false; singletons += 1; changed = true }
+                    else if zeroGroups && total[g] == 0 { keep[i] = false; separated += 1; changed = true }
+                }
+            }
+            if !changed { break }
+            select(keep)
+        }
+        return (singletons, separated)
+    }
+
+    mutating func select(_ keep: [Bool]) {
+        let idx = keep.indices.filter { keep[$0] }
+        x = x.selectingRows(idx)
+        y = idx.map { y[$0] }
+        weights = weights.map { w in idx.map { w[$0] } }
+        offset = offset.map { o in idx.map { o[$0] } }
+        fe = fe.map { c in idx.map { c[$0] } }
+        feOriginal = feOriginal.map { c in idx.map { c[$0] } }
+        extra = extra.map { c in idx.map { c[$0] } }
+        sourceRows = idx.map { sourceRows[$0] }
+        recode()
+    }
+
+    /// `v` less its projection on the fixed effects (weighted by `w`), by alternating
+    /// projections; also returns the sweeps made.
+    func demean(_ v: [Double], weights w: [Double]?) -> ([Double], Int) {
+        var r = v
+        let scale = max(v.reduce(0) { max($0, Swift.abs($1)) }, .leastNormalMagnitude)
+        let sums = fe.indices.map { f -> [Double] in
+            var s = [Double](repeating: 0, count: feLevels[f])
+            for i in 0..<n { s[Int(fe[f][i])] += w?[i] ?? 1 }
+            return s
+        }
+        for sweep in 1...FixedEffectsModel.maxSweeps {
+            var largest = 0.0
+            for f in fe.indices {
+                var total = [Double](repeating: 0, count: feLevels[f])
+                let codes = fe[f]
+                if let w { for i in 0..<n { total[Int(codes[i])] += w[i] * r[i] } }
+                else { for i in 0..<n { total[Int(codes[i])] += r[i] } }
+                for g in total.indices { total[g] /= sums[f][g]; largest = max(largest, Swift.abs(total[g])) }
+                for i in 0..<n { r[i] -= total[Int(codes[i])] }
+            }
+            if fe.count == 1 || largest <= FixedEffectsModel.tolerance * scale { return (r, sweep) }
+        }
+        return (r, FixedEffectsModel.maxSweeps)
+    }
+
+    /// The fixed effects' values that add up to `v` (per fixed effect, per level), by the
+    /// same alternating projections; each fixed effect after the first is normalised to 0 at
+    /// its first level, that level's value moved to the first fixed effect.
+    func effects(of v: [Double], weights w: [Double]?) -> [[Double]] {
+        var alpha = fe.indices.map { [Double](repeating: 0, count: feLevels[$0]) }
+        var r = v
+        let sums = fe.indices.map { f -> [Double] in
+            var s = [Double](repeating: 0, count: feLevels[f])
+            for i in 0..<n { s[Int(fe[f][i])] += w?[i] ?? 1 }
+            return s
+        }
+        let scale = max(v.reduce(0) { max($0, Swift.abs($1)) }, .leastNormalMagnitude)
+        for _ in 1...FixedEffectsModel.maxSweeps {
+            var largest = 0.0
+            for f in fe.indices {
+                var total = [Double](repeating: 0, count: feLevels[f])
+                for i in 0..<n { total[Int(fe[f][i])] += (w?[i] ?? 1) * r[i] }
+                for g in total.indices { total[g] /= sums[f][g]; alpha[f][g] += total[g]; largest = max(largest, Swift.abs(total[g])) }
+                for i in 0..<n { r[i] -= total[Int(fe[f][i])] }
+            }
+            if fe.count == 1 || largest <= FixedEffectsModel.tolerance * scale { break }
+        }
+        for f in alpha.indices.dropFirst() where !alpha[f].isEmpty {
+            let shift = alpha[f][0]
+            for g in alpha[f].indices { alpha[f][g] -= shift }
+            for g in alpha[0].indices { alpha[0][g] += shift }
+        }
+        return alpha
+    }
+
+    /// The fixed effects' parameters counted in the degrees of freedom: every level, less
+    /// one per fixed effect beyond the first.
+    var absorbedParameters: Int { feLevels.reduce(0, +) - (fe.count - 1) }
+
+    /// Levels of the fixed effects nested in the clusters `codes` (each level inside one
+    /// cluster), less one per fully nested fixed effect (pyfixest's `k_fe_nested −
+    /// n_fe_fully_nested`).
+    func nestedParameters(in clusters: [[Int32]]) -> Int {
+        var nested = 0
+        for f in fe.indices {
+            let inside = clusters.contains { c in
+                var home = [Int32](repeating: -1, count: feLevels[f])
+                for i in 0..<n {
+                    let g = Int(fe[f][i])
+                    if home[g] == -1 { home[g] = c[i] } else if home[g] != c[i] { return false }
+                }
+                return true
+            }
+            if inside { nested += feLevels[f] - 1 }
+        }
+        return nested
+    }
+
+    /// Least squares on the demeaned columns.
+    func leastSquares(threads: Int) throws(RegressionError) -> AbsorbedFit {
+        let (yd, _) = demean(y, weights: weights)
+        var xd = x
+        var sweeps = 0
+        for j in 0..<x.columns {
+            let (c, s) = demean(x.column(j), weights: weights)
+            for i in 0..<n { xd[i, j] = c[i] }
+            sweeps = max(sweeps, s)
+        }
+        return AbsorbedFit(x: xd, y: yd, weights: weights, sweeps: sweeps, glm: nil)
+    }
+}
+
+/// The demeaned problem a fixed-effects model ends with: least squares on `x`, `y` with
+/// `weights` (the working weights of the last IRLS step for the Poisson model).
+struct AbsorbedFit: Sendable {
+    var x: Matrix
+    var y: [Double]
+    var weights: [Double]?
+    var sweeps: Int
+    /// The Poisson model's state: means, deviance, log-likelihood, IRLS steps, convergence.
+    var glm: (mu: [Double], eta: [Double], deviance: Double, nullDeviance: Double, logLikelihood: Double,
+              nullLogLikelihood: Double, pearson: Double, iterations: Int, converged: Bool)?
+}
+
+/// IRLS for the Poisson model with absorbed fixed effects (pyfixest's `fepois`).
+struct FixedEffectsPoisson {
+    let data: AbsorbedData
+    let threads: Int
+
+    init(_ data: AbsorbedData, threads: Int) { self.data = data; self.threads = threads }
+
+    func fit() throws(RegressionError) -> AbsorbedFit {
+        let n = data.n, p = data.x.columns
+        let off = data.offset ?? [Double](repeating: 0, count: n)
+        let prior = data.weights
+        for i in 0..<n where !(data.y[i] >= 0) {
+            throw .unusableColumn("row \(data.sourceRows[i] + 1): the response \(data.y[i]) is not valid for a Poisson model (expected a count ≥ 0)")
+        }
+        let model = GLMModel(.poisson)
+        var sw = 0.0, swy = 0.0
+        for i in 0..<n { sw += prior?[i] ?? 1; swy += (prior?[i] ?? 1) * data.y[i] }
+        let mean = swy / sw
+        var mu = data.y.map { ($0 + mean) / 2 }
+        var eta = mu.map { LibM.log($0) }
+        var previous = Double.infinity
+        var last: AbsorbedFit? = nil
+        var converged = false, steps = 0
+        for step in 1...GeneralizedLinearModel.maxIterations {
+            steps = step
+            var z = [Double](repeating: 0, count: n), w = [Double](repeating: 0, count: n)
+            for i in 0..<n {
+                z[i] = eta[i] - off[i] + (data.y[i] - mu[i]) / mu[i]
+                w[i] = (prior?[i] ?? 1) * mu[i]
+            }
+            let (zd, s0) = data.demean(z, weights: w)
+            var xd = data.x
+            var sweeps = s0
+            for j in 0..<p {
+                let (c, s) = data.demean(data.x.column(j), weights: w)
+                for i in 0..<n { xd[i, j] = c[i] }
+                sweeps = max(sweeps, s)
+            }
+            var beta = [Double](repeating: 0, count: p)
+            if p > 0 {
+                let stream = MatrixStream(x: xd, low: nil, y: zd, weights: w, names: data.names, hasIntercept: false)
+                let o = try LeastSquaresEngine.run(stream, .init(solveOnly: true, threads: threads))
+                for (c, j) in o.solution.kept.enumerated() { beta[j] = o.beta[c].value }
+            }
+            // η = z − (z̃ − X̃β) + offset: the fixed effects' part is what the demeaning removed.
+            let start = eta
+            var next = eta
+            for i in 0..<n {
+                var fitted = 0.0
+                for j in 0..<p { fitted += xd[i, j] * beta[j] }
+                next[i] = z[i] - (zd[i] - fitted) + off[i]
+            }
+            // A step that raises the deviance (or overflows a mean) is halved towards the
+            // linear predictor it started from, as in GeneralizedLinearModel's IRLS.
+            var deviance = Double.infinity
+            for halving in 0...GeneralizedLinearModel.maxHalvings {
+                if halving > 0 { for i in 0..<n { next[i] = (start[i] + next[i]) / 2 } }
+                deviance = 0
+                for i in 0..<n {
+                    mu[i] = model.mu(next[i])
+                    deviance += (prior?[i] ?? 1) * model.deviance(data.y[i], mu[i])
+                }
+                if previous == .infinity || deviance <= previous + GeneralizedLinearModel.tolerance * (Swift.abs(previous) + 0.1) { break }
+            }
+            guard deviance.isFinite else { throw .numerical("IRLS cannot reduce the Poisson deviance (the step was halved \(GeneralizedLinearModel.maxHalvings) times)") }
+            eta = next
+            last = AbsorbedFit(x: xd, y: zd, weights: w, sweeps: sweeps, glm: nil)
+            if Swift.abs(deviance - previous) <= GeneralizedLinearModel.tolerance * (Swift.abs(deviance) + 0.1) {
+                converged = true
+                break
+            }
+            previous = deviance
+        }
+        var out = last!
+        // Statistics at the final means; the null model is the fixed effects (and offset) alone.
+        var dev = 0.0, ll = 0.0, pearson = 0.0
+        for i in 0..<n {
+            let pw = prior?[i] ?? 1
+            dev += pw * model.deviance(data.y[i], mu[i])
+            ll += model.logLikelihood(data.y[i], mu[i], weight: pw)
+            pearson += pw * (data.y[i] - mu[i]) * (data.y[i] - mu[i]) / mu[i]
+        }
+        out.glm = (mu, eta, dev, .nan, ll, .nan, pearson, steps, converged)
+        return out
+    }
+}
+
+extension Matrix {
+    /// The rows at `indices`, in that order.
+    func selectingRows(_ indices: [Int]) -> Matrix {
+        var out = Matrix(rows: indices.count, columns: columns)
+        for j in 0..<columns { for (r, i) in indices.enumerated() { out[r, j] = self[i, j] } }
+        return out
+    }
+}
