@@ -10,11 +10,9 @@ import Darwin
 struct CountModelSectionModel: Sendable {
     /// The negative binomial with the workforce as exposure, clustered by company.
     var negbin: GLMResult
-    /// The same model fitted as a Poisson regression: its Pearson χ²/df shows the overdispersion.
+    /// The same model fitted as a Poisson regression (the fit the negative binomial starts
+    /// from): its Pearson χ²/df shows the overdispersion.
     var poissonDispersion: Double
-    /// The negative binomial with `log(employees)` as a regressor instead of the offset, and
-    /// the Wald test that its coefficient is 1 (the exposure's assumption).
-    var freeElasticity: (estimate: Double, low: Double, high: Double, test: WaldTest)?
     /// The reference industry (the one with the most matched events) and year (the first).
     var referenceIndustry: String?
     var referenceYear: String?
@@ -59,26 +57,17 @@ extension ReportBuilder {
     }
 
     /// The count model's numbers: the negative binomial (θ by maximum likelihood) clustered
-    /// by company, the Poisson's dispersion, and the elasticity the exposure assumes.
+    /// by company, and the dispersion of the Poisson fit it starts from.
     static func countModel(data: LayoffDataset, join: FundamentalsJoin, fundamentals: FundamentalsTable,
-                           blockRows: Int = regressionBlockRows, threads: Int = 1) throws(RegressionError) -> CountModelSectionModel {
+                           blockRows: Int = 2048, threads: Int = 1) throws(RegressionError) -> CountModelSectionModel {
         let source = RegressionBlockSource(events: data.events, fundamentals: fundamentals, join: join, blockRows: blockRows)
         let (formula, industry, year) = countModelFormula(data: data, join: join)
         let options = LinearModel.Options(threads: threads, blockRows: blockRows, keepRows: false, residualSummary: false)
         let cluster = Covariance.cluster("company")
         let negbin = try GeneralizedLinearModel.fit(formula, source: source, family: .negativeBinomial(),
                                                     covariance: cluster, options: options)
-        let poisson = try GeneralizedLinearModel.fit(formula, source: source, family: .poisson, options: options)
-        var free: (Double, Double, Double, WaldTest)? = nil
-        let freeFormula = formula.replacingSuffix(" + offset(log(employees))", with: " + log(employees)")
-        if let fit = try? GeneralizedLinearModel.fit(freeFormula, source: source, family: .negativeBinomial(),
-                                                     covariance: cluster, options: options),
-           let c = fit.fit["log(employees)"], let b = c.estimate, let lo = c.ciLow, let hi = c.ciHigh,
-           let test = try? fit.fit.test("log(employees) = 1") {
-            free = (b, lo, hi, test)
-        }
-        return CountModelSectionModel(negbin: negbin, poissonDispersion: poisson.pearsonChiSquared / Double(poisson.fit.dfResidual),
-                                      freeElasticity: free, referenceIndustry: industry, referenceYear: year)
+        let dispersion = (negbin.poissonPearsonChiSquared ?? .nan) / Double(negbin.fit.n - negbin.fit.rank)
+        return CountModelSectionModel(negbin: negbin, poissonDispersion: dispersion, referenceIndustry: industry, referenceYear: year)
     }
 
     /// The count model in markdown: why a count model, why not Poisson, the model summary,
@@ -149,12 +138,11 @@ extension ReportBuilder {
         var md = "Why the two models can differ:\n\n"
         let elasticity = ols["log(employees)"]?.estimate
         var exposure = "- **Exposure.** The offset fixes the elasticity of the cut to the workforce at 1: a company twice the size cuts twice as many people, other things equal."
-        if let e = elasticity { exposure += " Least squares estimates it instead (\(NumberFormat.significant(e, digits: 3)) above)." }
-        if let f = m.freeElasticity {
-            exposure += " With `log(employees)` as a regressor rather than an offset, the count model estimates it at \(NumberFormat.significant(f.estimate, digits: 3)) (95% interval \(NumberFormat.significant(f.low, digits: 3))–\(NumberFormat.significant(f.high, digits: 3)); test of 1: p = \(NumberFormat.pValue(f.test.pValue)))"
-            exposure += f.test.pValue < 0.05 && f.estimate < 1
-                ? ": cuts grow less than in proportion to headcount, so the share of the workforce cut falls with company size, and the exposure model credits part of that to whatever goes with size."
-                : f.test.pValue < 0.05 ? ": cuts grow more than in proportion to headcount." : ", consistent with cuts in proportion to headcount."
+        if let e = elasticity { exposure += " Least squares estimates it instead: \(NumberFormat.significant(e, digits: 3)) above." }
+        if let c = ols["log(employees)"], let lo = c.ciLow, let hi = c.ciHigh, hi < 1 || lo > 1 {
+            exposure += hi < 1
+                ? " Its interval (\(NumberFormat.significant(lo, digits: 3))–\(NumberFormat.significant(hi, digits: 3))) lies below 1: cuts grow less than in proportion to headcount, so the share of the workforce cut falls with company size, and the exposure model credits part of that to whatever goes with size."
+                : " Its interval (\(NumberFormat.significant(lo, digits: 3))–\(NumberFormat.significant(hi, digits: 3))) lies above 1: cuts grow more than in proportion to headcount."
         }
         md += exposure + "\n"
         md += "- **Which mean.** Least squares on `log(total_laid_off)` describes the geometric mean cut; the count model, the arithmetic mean. When the spread of cuts changes with the regressors, the two answer different questions, and only the count model's is free of the retransformation bias (Santos Silva and Tenreyro, 2006).\n"

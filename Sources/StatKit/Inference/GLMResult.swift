@@ -36,6 +36,9 @@ public struct GLMResult: Sendable {
     public let iterations: Int
     /// Whether IRLS converged.
     public let converged: Bool
+    /// A negative binomial with θ estimated: the Pearson χ² of the Poisson fit it started
+    /// from (over `n − rank` it shows how overdispersed the counts are).
+    package var poissonPearsonChiSquared: Double? = nil
     /// Notes for a summary.
     public let notes: [String]
 

@@ -176,26 +176,35 @@ struct GLMModel: Sendable {
     /// θ beyond which the counts show no overdispersion worth the name (the model is Poisson).
     static let thetaLimit = 1e8
 
-    static func thetaML(y: [Double], mu: [Double], weights: [Double]?) -> (theta: Double, se: Double, iterations: Int) {
+    static func thetaML(y: [Double], mu: [Double], weights: [Double]?, start: Double? = nil) -> (theta: Double, se: Double, iterations: Int) {
         let n = y.count
-        var sw = 0.0, moment = 0.0
-        for i in 0..<n {
-            let w = weights?[i] ?? 1
-            sw += w
-            let r = y[i] / mu[i] - 1
-            moment += w * r * r
+        var t: Double
+        if let start, start.isFinite, start > 0 {
+            // The previous estimate: between IRLS rounds θ moves little, so Newton needs a
+            // step or two from there rather than from the moment estimate.
+            t = start
+        } else {
+            var sw = 0.0, moment = 0.0
+            for i in 0..<n {
+                let w = weights?[i] ?? 1
+                sw += w
+                let r = y[i] / mu[i] - 1
+                moment += w * r * r
+            }
+            t = sw / moment
         }
-        var t = sw / moment
         var info = 1.0, it = 0
         while it < 100 {
             it += 1
             t = Swift.abs(t)
+            // The terms in θ alone, once per step rather than once per row.
+            let constantScore = -digamma(t) + LibM.log(t) + 1, constantInfo = trigamma(t) - 1 / t
             var score = 0.0
             info = 0
             for i in 0..<n {
-                let w = weights?[i] ?? 1, yi = y[i], m = mu[i]
-                score += w * (digamma(t + yi) - digamma(t) + LibM.log(t) + 1 - LibM.log(t + m) - (yi + t) / (m + t))
-                info += w * (-trigamma(t + yi) + trigamma(t) - 1 / t + 2 / (m + t) - (yi + t) / ((m + t) * (m + t)))
+                let w = weights?[i] ?? 1, yi = y[i], m = mu[i], mt = m + t
+                score += w * (digamma(t + yi) + constantScore - LibM.log(mt) - (yi + t) / mt)
+                info += w * (-trigamma(t + yi) + constantInfo + 2 / mt - (yi + t) / (mt * mt))
             }
             let delta = score / info
             let next = t + delta

@@ -57,7 +57,10 @@ public enum GeneralizedLinearModel {
         let stream = GLMStream(base: base, model: GLMModel(family == .negativeBinomial() ? .poisson : family),
                                hasIntercept: parsed.hasIntercept)
         let threads = max(1, options.threads)
+        stream.collectsPairs = family == .negativeBinomial()
         var (iterations, converged) = try irls(stream, threads: threads)
+        // The Poisson fit a negative binomial starts from: its Pearson χ² shows the overdispersion.
+        let poissonPearson = family == .negativeBinomial() ? stream.totals.pearson : nil
         var theta: (value: Double, se: Double)? = nil
         if case .negativeBinomial(let given) = family {
             if let given {
@@ -73,8 +76,8 @@ public enum GeneralizedLinearModel {
                     stream.model = GLMModel(family, theta: t.theta)
                     let (i, c) = try irls(stream, threads: threads)
                     iterations += i; converged = c
-                    let next = GLMModel.thetaML(y: stream.pairs.y, mu: stream.pairs.mu, weights: stream.pairs.w)
-                    let ll = stream.totals.logLikelihood
+                    let next = GLMModel.thetaML(y: stream.pairs.y, mu: stream.pairs.mu, weights: stream.pairs.w, start: t.theta)
+                    let ll = stream.pairsLogLikelihood()
                     // θ to 1e-8 relative: its standard error is orders of magnitude larger,
                     // and past that the alternation only follows the last digits the inner
                     // IRLS (Fisher scoring, linear for this non-canonical link) leaves.
@@ -86,7 +89,7 @@ public enum GeneralizedLinearModel {
                 stream.model = GLMModel(family, theta: t.theta)
                 let (i, c) = try irls(stream, threads: threads)
                 iterations += i; converged = converged && c
-                theta = (t.theta, GLMModel.thetaML(y: stream.pairs.y, mu: stream.pairs.mu, weights: stream.pairs.w).se)
+                theta = (t.theta, GLMModel.thetaML(y: stream.pairs.y, mu: stream.pairs.mu, weights: stream.pairs.w, start: t.theta).se)
             }
         }
         // The final step: a whole fit of the core at the converged weights, for inference.
@@ -106,9 +109,11 @@ public enum GeneralizedLinearModel {
         stream.nullModel = try nullModel(stream, base: base, parsed: parsed, threads: threads)
         try stream.statisticsPass(threads: threads)
         let totals = stream.totals
-        return try GLMResult(fit: working, family: family, model: stream.model, totals: totals, theta: theta,
-                             iterations: iterations, converged: converged, hasIntercept: parsed.hasIntercept,
-                             hasOffset: !parsed.offsets.isEmpty)
+        var result = try GLMResult(fit: working, family: family, model: stream.model, totals: totals, theta: theta,
+                                   iterations: iterations, converged: converged, hasIntercept: parsed.hasIntercept,
+                                   hasOffset: !parsed.offsets.isEmpty)
+        result.poissonPearsonChiSquared = poissonPearson
+        return result
     }
 
     /// IRLS from the stream's current coefficients (or R's starting values) to convergence
@@ -195,6 +200,8 @@ final class GLMStream: DesignStream, @unchecked Sendable {
     /// The mean response of the previous pass: the scale under which a fitted count is 0.
     private var boundaryScale = 1.0
     private(set) var totals = Totals()
+    /// Whether passes keep ``pairs`` (a negative binomial estimating θ).
+    var collectsPairs = false
     /// Each row's response, mean and prior weight of the last pass (θ's estimation).
     private(set) var pairs: (y: [Double], mu: [Double], w: [Double]?) = ([], [], nil)
     private var baseLayout: DesignLayout? = nil
@@ -239,6 +246,13 @@ final class GLMStream: DesignStream, @unchecked Sendable {
     }
 
     func codesInOrder(_ column: String) throws(RegressionError) -> [Int32] { try base.codesInOrder(column) }
+
+    /// The log-likelihood at the last pass's means (``pairs``), under the current model.
+    func pairsLogLikelihood() -> Double {
+        var ll = 0.0
+        for i in pairs.y.indices { ll += model.logLikelihood(pairs.y[i], pairs.mu[i], weight: pairs.w?[i] ?? 1) }
+        return ll
+    }
 
     /// One pass that only sums the statistics (at ``beta`` and the ``nullModel``).
     func statisticsPass(threads: Int) throws(RegressionError) {
@@ -285,7 +299,8 @@ final class GLMStream: DesignStream, @unchecked Sendable {
             }
             totals.deviance += prior * model.deviance(y, mu)
             totals.pearson += prior * (y - mu) * (y - mu) / v
-            totals.logLikelihood += model.logLikelihood(y, mu, weight: prior)
+            // The likelihood (three log-gammas a row) only in the statistics pass.
+            if nullModel != nil { totals.logLikelihood += model.logLikelihood(y, mu, weight: prior) }
             totals.sumW += prior
             totals.sumWY += prior * y
             totals.rows += 1
@@ -295,8 +310,10 @@ final class GLMStream: DesignStream, @unchecked Sendable {
             } else if model.family.name != "gaussian" && mu < 1e-8 * max(1, boundaryScale) {
                 totals.atBoundary += 1
             }
-            pairs.y.append(y); pairs.mu.append(mu)
-            if let pw = b.weights { if pairs.w == nil { pairs.w = [] }; pairs.w!.append(pw[i]) }
+            if collectsPairs {
+                pairs.y.append(y); pairs.mu.append(mu)
+                if let pw = b.weights { if pairs.w == nil { pairs.w = [] }; pairs.w!.append(pw[i]) }
+            }
             if let null = nullModel {
                 let mu0: Double
                 switch null {
