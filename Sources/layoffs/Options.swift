@@ -58,15 +58,20 @@ struct InputOptions: ParsableArguments {
     }
 
     /// Loads the dataset, turning ingest failures into CLI errors with sysexits codes.
+    ///
+    /// A `--fundamentals` file is always read through the fundamentals loader (a file it
+    /// cannot read is refused, whichever command was given it); `wantFundamentals` says
+    /// whether the embedded fundamentals are used when neither `--data` nor
+    /// `--fundamentals` is given.
     func load(_ env: ExecutionEnvironment, wantFundamentals: Bool = true) throws -> LayoffDataset {
         let options = EventLoadOptions(columnMapping: try parsedMapping(), percentScale: percentScale,
                                        skipInvalid: skipInvalid, dedupe: dedupe)
         // Progress on stderr for inputs that take a while (a terminal only, never --quiet).
-        let big = env.progress ? [data, wantFundamentals ? fundamentals : nil].compactMap { $0 }.filter { fileSize($0) > 32 << 20 } : []
+        let big = env.progress ? [data, fundamentals].compactMap { $0 }.filter { fileSize($0) > 32 << 20 } : []
         for path in big { printError("layoffs: reading \(path) (\(fileSize(path) >> 20) MiB)…") }
         defer { if !big.isEmpty { printError("layoffs: inputs read") } }
         do {
-            return try LayoffDataset.load(eventsPath: data, fundamentalsPath: wantFundamentals ? fundamentals : nil,
+            return try LayoffDataset.load(eventsPath: data, fundamentalsPath: fundamentals,
                                           aliasesPath: aliases, eventOptions: options,
                                           skipInvalidFundamentals: skipInvalid, lag: lag,
                                           useEmbeddedFundamentals: wantFundamentals && data == nil && fundamentals == nil,
