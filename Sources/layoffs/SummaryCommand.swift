@@ -8,6 +8,10 @@ struct SummaryCommand: LayoffsSubcommand {
         commandName: "summary",
         abstract: "Coverage, totals, year to date against the previous year to date, largest events.",
         discussion: """
+        --as-of D summarises the data as of D: events after D are left out (and counted in \
+        a note), and the year to date runs from January 1 to D. A total whose events all \
+        lack a count is empty (null, n/a), not 0; events_with_count gives each total's basis.
+
         Examples:
           layoffs summary
           layoffs summary --as-of 2024-04-03 --format json
@@ -16,15 +20,27 @@ struct SummaryCommand: LayoffsSubcommand {
     )
     @OptionGroup var input: InputOptions
     @OptionGroup var output: OutputOptions
-    @Option(name: .customLong("as-of"), help: "Year-to-date date (default: the last date in the data).") var asOf: String?
+    @Option(name: .customLong("as-of"), help: "Summarise the data as of this date: later events are left out; the year to date ends on it (default: the last date in the data).") var asOf: String?
     @Option(help: "Number of largest events to list.") var top: Int = 10
 
     var outPath: String? { output.out }
     var isQuiet: Bool { output.quiet }
 
+    func validate() throws {
+        _ = try parseDay(asOf, option: "--as-of")
+        guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
+    }
+
     func execute(in env: ExecutionEnvironment) throws -> CommandOutput {
-        let data = try input.load(env, wantFundamentals: false)
-        let s = LayoffSummary(events: data.events, asOf: try parseDay(asOf, option: "--as-of"), top: top)
+        var data = try input.load(env, wantFundamentals: false)
+        let day = try parseDay(asOf, option: "--as-of")
+        let s: LayoffSummary
+        do {
+            if let day { data = try data.through(day) }
+            s = try LayoffSummary(events: data.events, asOf: day, top: top)
+        } catch {
+            throw CLIError(message: "layoffs summary: \(error)", code: Exit.dataError)
+        }
         let out = CommandOutput()
         out.format = output.format
         let ytd = s.yearToDate?.rows.first
@@ -39,11 +55,15 @@ struct SummaryCommand: LayoffsSubcommand {
             if let y = ytd {
                 obj.append(("ytd", .object([
                     ("as_of", .string(y.end.description)), ("start", .string(y.start.description)),
-                    ("events", .int(y.current?.events)), ("companies", .int(y.current?.companies)),
-                    ("cut", .number(y.current?.cut)), ("events_without_count", .int(y.current?.eventsWithoutCount)),
+                    ("events", .int(y.current?.events)), ("events_with_count", .int(y.current?.eventsWithCount)),
+                    ("companies", .int(y.current?.companies)),
+                    ("cut", .number(y.current?.knownCut)), ("events_without_count", .int(y.current?.eventsWithoutCount)),
+                    ("partial", .bool(y.currentPartial)),
                     ("prev_start", .string(y.previousStart.description)), ("prev_end", .string(y.previousEnd.description)),
-                    ("prev_events", .int(y.previous?.events)), ("prev_companies", .int(y.previous?.companies)),
-                    ("prev_cut", .number(y.previous?.cut)), ("prev_events_without_count", .int(y.previous?.eventsWithoutCount)),
+                    ("prev_events", .int(y.previous?.events)), ("prev_events_with_count", .int(y.previous?.eventsWithCount)),
+                    ("prev_companies", .int(y.previous?.companies)),
+                    ("prev_cut", .number(y.previous?.knownCut)), ("prev_events_without_count", .int(y.previous?.eventsWithoutCount)),
+                    ("prev_partial", .bool(y.previousPartial)),
                     ("change", .number(y.change)), ("pct_change", .number(y.pctChange)),
                 ])))
             } else { obj.append(("ytd", .null)) }
@@ -63,21 +83,30 @@ struct SummaryCommand: LayoffsSubcommand {
             t.append([.text("first date"), .text(s.coverage?.first.description)])
             t.append([.text("last date"), .text(s.coverage?.last.description)])
             if let y = ytd {
-                t.append([.text("YTD \(y.start)..\(y.end): events"), .integer(y.current?.events)])
+                let star = output.format == .csv ? "" : "*"
+                t.append([.text("YTD \(y.start)..\(y.end)\(y.currentPartial ? star : ""): events"), .integer(y.current?.events)])
+                t.append([.text("YTD: events with a count"), .integer(y.current?.eventsWithCount)])
                 t.append([.text("YTD: companies"), .integer(y.current?.companies)])
-                t.append([.text("YTD: cut"), countCell(y.current?.cut)])
-                t.append([.text("previous YTD \(y.previousStart)..\(y.previousEnd): events"), .integer(y.previous?.events)])
+                t.append([.text("YTD: cut"), countCell(y.current?.knownCut)])
+                t.append([.text("previous YTD \(y.previousStart)..\(y.previousEnd)\(y.previousPartial ? star : ""): events"), .integer(y.previous?.events)])
+                t.append([.text("previous YTD: events with a count"), .integer(y.previous?.eventsWithCount)])
                 t.append([.text("previous YTD: companies"), .integer(y.previous?.companies)])
-                t.append([.text("previous YTD: cut"), countCell(y.previous?.cut)])
+                t.append([.text("previous YTD: cut"), countCell(y.previous?.knownCut)])
                 t.append([.text("YTD change in cut"), countCell(y.change)])
                 t.append([.text("YTD % change in cut"), pctCell(y.pctChange)])
+                if output.format == .csv {
+                    t.append([.text("YTD: partial"), .flag(y.currentPartial)])
+                    t.append([.text("previous YTD: partial"), .flag(y.previousPartial)])
+                } else if y.currentPartial || y.previousPartial {
+                    t.notes.append("* the span is only partly inside the data's coverage (\(s.coverage.map { "\($0.first)..\($0.last)" } ?? "")).")
+                }
             }
             if output.format == .csv {
                 out.write(render(t, as: .csv))
                 out.diagnostics = output.quiet ? [] : notes
                 return out
             }
-            t.notes = notes
+            t.notes += notes
             out.write(render(t, as: output.format, color: env.color))
             var l = ReportTable(title: "Largest events",
                                 columns: [.init("Company", key: "company"), .init("Date", key: "date"),
