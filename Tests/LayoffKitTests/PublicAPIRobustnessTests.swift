@@ -118,6 +118,23 @@ import StatKit
         #expect(throws: AnalysisError.self) { try EventTable(day: Self.days, line: [2, 0, 4]) }
     }
 
+    /// No companies to draw from trapped (a random index below 0); headcounts past `Int`
+    /// trapped when written.
+    @Test func syntheticDataParametersAreChecked() throws {
+        var p = SyntheticLayoffs.Parameters(events: 10, companies: 0, seed: 1)
+        #expect(throws: AnalysisError.self) { try SyntheticLayoffs(p) }
+        p.companies = 5; p.events = -1
+        #expect(throws: AnalysisError.self) { try SyntheticLayoffs(p) }
+        p.events = 10; p.logEmployeesMean = 50
+        #expect(throws: AnalysisError.self) { try SyntheticLayoffs(p) }
+        p.logEmployeesMean = 8; p.sigma = .infinity
+        #expect(throws: AnalysisError.self) { try SyntheticLayoffs(p) }
+        p.sigma = 0.6; p.missingCutShare = 1.5
+        #expect(throws: AnalysisError.self) { try SyntheticLayoffs(p) }
+        p.missingCutShare = 0.15
+        #expect(try SyntheticLayoffs(p).parameters == p)
+    }
+
     @Test func aDatasetWhosePartsDisagreeIsRefusedByThrough() throws {
         var data = try LayoffDataset.load()
         data.workforce.source.removeLast()
