@@ -60,18 +60,22 @@ struct YoYCommand: LayoffsSubcommand {
         out.format = output.format
         let machine = output.format == .csv || output.format == .json
         var t: ReportTable
+        var spanNote: String?
         do {
             if ytd {
                 guard let asOfDay = cutoff ?? data.events.day.max() else {
                     throw CLIError(message: "layoffs yoy: no events", code: Exit.dataError)
                 }
-                t = try ytdTable(YearToDate(events: data.events, asOf: asOfDay, grouping: grouping), asOf: asOfDay, machine: machine)
+                let y = try YearToDate(events: data.events, asOf: asOfDay, grouping: grouping)
+                t = ytdTable(y, asOf: asOfDay, machine: machine)
+                spanNote = spanNoteText(y.rows.map(\.group), y.groupSpans, y.coverage)
             } else {
                 let unit: PeriodUnit = period == .month ? .month : period == .quarter ? .quarter : .year
                 let y = try YearOverYear(events: data.events, unit: unit, grouping: grouping)
                 let first = try parseDay(from, option: "--from").map { CalendarPeriod(unit, containing: $0) }
                 let rows = y.rows.filter { r in first.map { r.period >= $0 } ?? true }
                 t = periodTable(y, rows: rows, machine: machine)
+                spanNote = spanNoteText(y.groups, y.groupSpans, y.coverage)
                 if chart {
                     let c = Chart.monthlyBars(title: "Announced job cuts by month", subtitle: "Events with a reported count; line: the same month a year earlier",
                                               months: rows.map { $0.period.start }, values: rows.map(\.cut),
@@ -83,13 +87,20 @@ struct YoYCommand: LayoffsSubcommand {
         } catch let e as CLIError { throw e } catch {
             throw CLIError(message: "layoffs yoy: \(error)", code: Exit.dataError)
         }
+        let notes = (spanNote.map { [$0] } ?? []) + data.qualityNotes
         if output.format == .csv {
-            if !output.quiet { out.diagnostics = data.qualityNotes }
+            if !output.quiet { out.diagnostics = notes }
         } else {
-            t.notes += data.qualityNotes
+            t.notes += notes
         }
         out.write(render(t, as: output.format, color: env.color))
         return out
+    }
+
+    /// The note on groups that stop or start long inside a shared coverage.
+    func spanNoteText(_ groups: [String], _ spans: [Coverage?], _ coverage: Coverage?) -> String? {
+        guard !self.groups.by.isEmpty, self.groups.coverage == .shared else { return nil }
+        return GroupSpanNote.text(groups: groups, spans: spans, coverage: coverage)
     }
 
     func periodTable(_ y: YearOverYear, rows: [YearOverYearRow], machine: Bool) -> ReportTable {

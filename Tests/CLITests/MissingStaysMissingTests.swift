@@ -71,6 +71,17 @@ import Testing
         #expect(r.status == 64 && r.stderr.contains("--coverage per-group needs --by"))
     }
 
+    /// Shared coverage counts a group's periods after its last event as 0; when a group
+    /// stops over a year before the data does, the output says so and names the option.
+    @Test func groupsThatStopLongBeforeTheDataAreNamed() throws {
+        let r = try CLI.run(["yoy", "--period", "year", "--by", "industry", "--format", "csv"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("groups' events stop over a year before the data's last day (Crypto on 2023-01-10,"), "\(r.stderr)")
+        #expect(r.stderr.contains("--coverage per-group shows those periods as missing."))
+        let own = try CLI.run(["yoy", "--period", "year", "--by", "industry", "--coverage", "per-group", "--format", "csv"])
+        #expect(own.status == 0 && !own.stderr.contains("stop over a year"))
+    }
+
     @Test func groupingByTwoColumnsKeepsSameNamedCountiesApart() throws {
         let rows = try csv(["yoy", "--period", "year", "--by", "state", "--by", "county_name"])
         #expect(Set(rows.compactMap { $0["group"] }).contains("MI / Jefferson County"))

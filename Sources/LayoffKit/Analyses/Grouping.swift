@@ -232,11 +232,19 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
     /// The records of group `g`.
     func members(_ g: Int) -> ArraySlice<Record> { records[start[g]..<start[g + 1]] }
 
-    /// The span group `g` is observed over: the table's `coverage` when `grouping` shares
-    /// it, else from the group's first to its last event day (its records are in day order).
-    func coverage(ofGroup g: Int, _ grouping: Grouping, table coverage: Coverage?) -> Coverage? {
-        guard grouping.coverage == .perGroup, start[g] < start[g + 1] else { return coverage }
+    /// Group `g`'s own span: its first to its last event day (its records are in day order).
+    func span(ofGroup g: Int) -> Coverage? {
+        guard start[g] < start[g + 1] else { return nil }
         return Coverage(ordered: Day(number: records[start[g]].day), Day(number: records[start[g + 1] - 1].day))
+    }
+
+    /// Each group's own span, in group order.
+    var spans: [Coverage?] { names.indices.map(span(ofGroup:)) }
+
+    /// The span group `g` is observed over: the table's `coverage` when `grouping` shares
+    /// it, else its own.
+    func coverage(ofGroup g: Int, _ grouping: Grouping, table coverage: Coverage?) -> Coverage? {
+        grouping.coverage == .perGroup ? span(ofGroup: g) ?? coverage : coverage
     }
 
     /// The records of `members` (records of one group) announced on or after `day`.
@@ -444,6 +452,10 @@ public struct GroupedEvents: Sendable {
     /// Per group (in the order of ``groups``), the value of each group column, the
     /// grouping's missing label where the value is missing; `[[]]` when ungrouped.
     public var groupValues: [[String]] { records.values }
+
+    /// Per group (in the order of ``groups``), its own first to last event day, whatever
+    /// the grouping's ``GroupCoverage``.
+    public var groupSpans: [Coverage?] { records.spans }
 
     /// Number of events of each group, in the order of ``groups``.
     public var groupSizes: [Int] { (0..<records.names.count).map { records.start[$0 + 1] - records.start[$0] } }

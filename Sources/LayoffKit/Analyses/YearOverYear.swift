@@ -78,6 +78,8 @@ public struct YearOverYear: Sendable, Equatable {
     public var groups: [String]
     /// Per group, the value of each group column (see ``GroupedEvents/groupValues``).
     public var groupValues: [[String]]
+    /// Per group, its own first to last event day (see ``GroupedEvents/groupSpans``).
+    public var groupSpans: [Coverage?]
     /// All periods of `groups[0]`, then of `groups[1]`, ...
     public var rows: [YearOverYearRow]
 
@@ -115,6 +117,7 @@ public struct YearOverYear: Sendable, Equatable {
         self.grouping = grouping
         self.groups = grouped.names
         self.groupValues = grouped.values
+        self.groupSpans = grouped.spans
         self.rows = []
         guard let cov = coverage else {
             self.coverage = nil; periods = []; return

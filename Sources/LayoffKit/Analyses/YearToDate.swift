@@ -57,6 +57,8 @@ public struct YearToDate: Sendable, Equatable {
     public var rows: [YearToDateRow]
     /// Per group, the value of each group column (see ``GroupedEvents/groupValues``).
     public var groupValues: [[String]]
+    /// Per group, its own first to last event day (see ``GroupedEvents/groupSpans``).
+    public var groupSpans: [Coverage?]
 
     /// Computes year to date as of `asOf`.
     ///
@@ -88,6 +90,7 @@ public struct YearToDate: Sendable, Equatable {
         let prevStart = Day(year: asOf.year - 1, month: 1, day: 1)!
         let prevEnd = asOf.addingYears(-1)
         groupValues = grouped.values
+        groupSpans = grouped.spans
         // Each group's events are in day order: a span's events are one run of them, found
         // by binary search, and summed in that order.
         var distinct = DistinctCounter(codes: companyLevels)

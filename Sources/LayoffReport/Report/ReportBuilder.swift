@@ -370,6 +370,9 @@ public enum ReportBuilder {
                       .number(r.pctChange, .percentPoints(decimals: 1, alwaysSign: true))])
         }
         md += t.markdown() + "\n"
+        if options.groupCoverage == .shared, let note = GroupSpanNote.text(groups: y.rows.map(\.group), spans: y.groupSpans, coverage: y.coverage) {
+            md += MarkdownText.escape(note) + "\n\n"
+        }
         md += missingNote(rows.contains { $0.current.map { $0.knownCut == nil } ?? true || $0.previous.map { $0.knownCut == nil } ?? true },
                           options)
         // Last complete calendar year against the one before: the latest year that, with the
