@@ -28,13 +28,25 @@ import Testing
     /// known by its folder's name), and the program prints the output shown.
     ///
     /// The package and the checkout's link live in a fixed folder under the system's
-    /// temporary folder, one per clone, so a second run builds incrementally.
+    /// temporary folder, one per clone, so a second run builds incrementally. The build
+    /// folder is one per set of source files: SwiftPM keeps planning a dependency's build
+    /// from the files it saw last, and a file removed (a checkout of another branch) would
+    /// stop an incremental build.
     @Test func shownPackageBuildsFromAFolderWithAnotherName() throws {
         let text = try String(contentsOf: Self.notebook, encoding: .utf8)
         let manifest = try #require(Self.block(text, info: "swift", after: "Add the package to yours"))
         #expect(manifest.contains("path: \"../LayoffStats\""))
-        let key = String(CLI.packageRoot.path.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }, radix: 36)
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("layoffstats-embedding-\(key)")
+        func fnv(_ s: String) -> String {
+            String(s.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }, radix: 36)
+        }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("layoffstats-embedding-\(fnv(CLI.packageRoot.path))")
+        let sourceFiles = (FileManager.default.enumerator(atPath: CLI.packageRoot.appendingPathComponent("Sources").path)?
+            .compactMap { $0 as? String } ?? []).sorted()
+        let scratch = "build-" + fnv(sourceFiles.joined(separator: "\n"))
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        for old in try FileManager.default.contentsOfDirectory(atPath: root.path) where old.hasPrefix("build-") && old != scratch {
+            try? FileManager.default.removeItem(at: root.appendingPathComponent(old))
+        }
         let checkout = root.appendingPathComponent("a-checkout-called-otherwise")
         let package = root.appendingPathComponent("my-analysis")
         let sources = package.appendingPathComponent("Sources/MyAnalysis")
@@ -61,7 +73,7 @@ import Testing
             build.waitUntilExit()
             return (build.terminationStatus, output)
         }
-        let built = try swiftBuild(package, "build")
+        let built = try swiftBuild(package, scratch)
         #expect(built.status == 0, "\(built.output)")
         // What the notebook says happens without `name:` (found when the package graph is
         // loaded, before anything is compiled).
@@ -71,9 +83,9 @@ import Testing
                                                 with: "path: \"../\(checkout.lastPathComponent)\""),
                   unnamed.appendingPathComponent("Package.swift"))
         try write("print(1)\n", unnamed.appendingPathComponent("Sources/MyAnalysis/main.swift"))
-        let failed = try swiftBuild(unnamed, "build-unnamed")
+        let failed = try swiftBuild(unnamed, "unnamed-build")
         #expect(failed.status != 0 && failed.output.contains("unknown package 'LayoffStats'"), "\(failed.output)")
-        let exe = root.appendingPathComponent("build/debug/MyAnalysis")
+        let exe = root.appendingPathComponent(scratch + "/debug/MyAnalysis")
         let p = Process()
         p.executableURL = exe
         let pipe = Pipe()
