@@ -35,4 +35,27 @@ import Testing
         #expect(r.status == 64)
         #expect(r.stderr.contains("--cluster company asks for cluster-robust covariance, but --cov is HC1"), "\(r.stderr)")
     }
+
+    /// `--format csv` is the coefficient table as the other commands write CSV: the machine
+    /// keys as the header, every number in shortest round-trip form, lines ending in LF.
+    @Test func csvIsTheCoefficientTable() throws {
+        let r = try CLI.run(["regress", "--cov", "HC3", "--format", "csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stdout.contains("\r"))
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "term,estimate,std_error,t,p_value,ci_low,ci_high")
+        let obj = try Self.json(["--cov", "HC3"])
+        let coefficients = try #require(obj["coefficients"] as? [[String: Any]])
+        #expect(lines.count == coefficients.count + 1)
+        for (line, c) in zip(lines.dropFirst(), coefficients) {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            #expect(f[0] == c["term"] as? String)
+            // The same numbers as the JSON, to 1e-15 relative: both are written in shortest
+            // round-trip form, but Foundation's JSON reader on Linux may misround the last bit.
+            for (k, key) in ["estimate", "std_error", "t", "p_value", "ci_low", "ci_high"].enumerated() {
+                let a = try #require(Double(f[k + 1])), b = try #require(c[key] as? Double)
+                #expect(abs(a - b) <= 1e-15 * abs(b), "\(key) of \(f[0])")
+            }
+        }
+    }
 }
