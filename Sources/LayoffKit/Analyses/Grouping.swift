@@ -427,9 +427,9 @@ extension GroupedRecords where Record == RateRecord {
 ///
 /// ```swift
 /// let byIndustry = try GroupedEvents(events: events, workforce: workforce, grouping: .by("industry"))
-/// let rolling = RollingRates(grouped: byIndustry, window: .days(90), schedule: .monthEnd)
-/// let yearly = YearOverYear(grouped: byIndustry, unit: .year)
-/// let ytd = YearToDate(grouped: byIndustry, asOf: lastDay)
+/// let rolling = try RollingRates(grouped: byIndustry, window: .days(90), schedule: .monthEnd)
+/// let yearly = try YearOverYear(grouped: byIndustry, unit: .year)
+/// let ytd = try YearToDate(grouped: byIndustry, asOf: lastDay)
 /// ```
 ///
 /// Each analysis gives exactly what its `events:` initializer gives on the same table
