@@ -7,7 +7,8 @@ import StatKit
 /// numbers are ``NumericColumn``s with explicit presence masks (missing is missing: never
 /// 0). `line[i]` is the physical line in the source file where event `i`'s record starts
 /// (header = line 1), so every derived figure can be traced to its row. A column a load
-/// left out (``EventLoadOptions/columns``) holds no values.
+/// left out (``EventLoadOptions/columns``) holds no values: missing for every event, as
+/// ``validate()`` describes.
 public struct EventTable: Sendable, Equatable {
     public var company = TextColumn()
     public var location = TextColumn()
@@ -39,19 +40,18 @@ public struct EventTable: Sendable, Equatable {
 
     /// The grouping column called `name`: `company`, `location`, `industry`, `source`,
     /// `stage`, `country`, or any extra column of the input (dictionary-encoded now when it
-    /// is stored as written); `nil` for another name or a column the load left out.
+    /// is stored as written); `nil` for another name. A column left empty (see
+    /// ``validate()``) is returned empty.
     public func groupColumn(named name: String) -> TextColumn? {
-        let column: TextColumn?
         switch name {
-        case "company": column = company
-        case "location": column = location
-        case "industry": column = industry
-        case "source": column = source.count == count ? source.dictionaryEncoded : nil
-        case "stage": column = stage
-        case "country": column = country
-        default: column = extra.first { $0.name == name }.flatMap { $0.values.count == count ? $0.values.dictionaryEncoded : nil }
+        case "company": return company
+        case "location": return location
+        case "industry": return industry
+        case "source": return source.dictionaryEncoded
+        case "stage": return stage
+        case "country": return country
+        default: return extra.first { $0.name == name }?.values.dictionaryEncoded
         }
-        return column?.count == count ? column : nil
     }
 
     /// Names accepted by ``groupColumn(named:)``.
@@ -86,8 +86,17 @@ public struct Workforce: Sendable, Equatable {
     /// Source per event.
     public var source: [WorkforceSource]
 
-    public init(values: NumericColumn, source: [WorkforceSource]) {
-        precondition(values.count == source.count)
+    /// A workforce from its columns, one entry per event.
+    ///
+    /// - Throws: ``AnalysisError/lengthMismatch(what:expected:actual:)`` when `source` or the
+    ///   presence mask of `values` has another length than `values`.
+    public init(values: NumericColumn, source: [WorkforceSource]) throws(AnalysisError) {
+        self.init(checked: values, source: source)
+        try check(events: values.values.count)
+    }
+
+    /// A workforce whose columns have one entry per event (made so by the caller).
+    init(checked values: NumericColumn, source: [WorkforceSource]) {
         self.values = values
         self.source = source
     }
@@ -99,7 +108,14 @@ public struct Workforce: Sendable, Equatable {
 
     /// Workforce implied by each event alone: cut ÷ fraction when both are known and
     /// the fraction is positive; unknown otherwise.
-    public static func implied(by events: EventTable) -> Workforce {
+    ///
+    /// - Throws: what ``EventTable/validate()`` throws.
+    public static func implied(by table: EventTable) throws(AnalysisError) -> Workforce {
+        implied(checked: try table.checked())
+    }
+
+    /// ``implied(by:)`` of a table ``EventTable/checked()`` has made consistent.
+    static func implied(checked events: EventTable) -> Workforce {
         let n = events.count
         var values = [Double](repeating: 0, count: n), present = [Bool](repeating: false, count: n)
         var source = [WorkforceSource](repeating: .unknown, count: n)
@@ -109,7 +125,7 @@ public struct Workforce: Sendable, Equatable {
             present[i] = true
             source[i] = .implied
         }
-        return Workforce(values: NumericColumn(values: values, isPresent: present), source: source)
+        return Workforce(checked: NumericColumn(values: values, isPresent: present), source: source)
     }
 }
 
@@ -163,34 +179,35 @@ extension NumericColumn {
 }
 
 extension EventTable {
-    /// The events at `indices`, in that order (a column a load left out stays empty).
+    /// The events at `indices`, in that order. Like an array subscript, every index must
+    /// lie in `0..<count`; columns left empty (a load's ``EventLoadOptions/columns`` left
+    /// them out, or a table built in code did not fill them) stay empty (see ``validate()``).
     public func selecting(_ indices: [Int]) -> EventTable {
-        let n = count
-        func pick(_ c: TextColumn) -> TextColumn { c.count == n ? c.selecting(indices) : TextColumn() }
-        func pick(_ c: StringColumn) -> StringColumn { c.count == n ? c.selecting(indices) : StringColumn() }
-        func pick(_ c: NumericColumn) -> NumericColumn { c.count == n ? c.selecting(indices) : NumericColumn() }
+        func text(_ c: TextColumn) -> TextColumn { c.codes.isEmpty ? c : c.selecting(indices) }
+        func text(_ c: StringColumn) -> StringColumn { c.count == 0 ? c : c.selecting(indices) }
+        func numbers(_ c: NumericColumn) -> NumericColumn { c.values.isEmpty ? c : c.selecting(indices) }
         var t = EventTable()
-        t.company = pick(company)
-        t.location = pick(location)
+        t.company = text(company)
+        t.location = text(location)
         t.day = indices.map { day[$0] }
-        t.cut = pick(cut)
-        t.fraction = pick(fraction)
-        t.industry = pick(industry)
-        t.source = pick(source)
-        t.stage = pick(stage)
-        t.fundsRaised = pick(fundsRaised)
-        t.country = pick(country)
-        t.dateAdded = dateAdded.count == n ? OptionalDayColumn(indices.map { dateAdded[$0] }) : OptionalDayColumn()
-        t.line = indices.map { line[$0] }
-        t.extra = extra.map { (name: $0.name, values: pick($0.values)) }
+        t.cut = numbers(cut)
+        t.fraction = numbers(fraction)
+        t.industry = text(industry)
+        t.source = text(source)
+        t.stage = text(stage)
+        t.fundsRaised = numbers(fundsRaised)
+        t.country = text(country)
+        t.dateAdded = dateAdded.isEmpty ? dateAdded : OptionalDayColumn(indices.map { dateAdded[$0] })
+        t.line = line.isEmpty ? line : indices.map { line[$0] }
+        t.extra = extra.map { (name: $0.name, values: text($0.values)) }
         return t
     }
 }
 
 extension Workforce {
-    /// The workforce entries at `indices`, in that order.
+    /// The workforce entries at `indices`, in that order (every index in `0..<count`).
     public func selecting(_ indices: [Int]) -> Workforce {
-        Workforce(values: values.selecting(indices), source: indices.map { source[$0] })
+        Workforce(checked: values.selecting(indices), source: indices.map { source[$0] })
     }
 }
 

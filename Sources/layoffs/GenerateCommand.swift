@@ -58,8 +58,11 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let p = parameters
+        let gen: SyntheticLayoffs
+        do { gen = try SyntheticLayoffs(p) } catch {
+            throw CLIError(message: "layoffs generate: \(error)", code: Exit.usage)
+        }
         try makeDirectory(out)
-        let gen = SyntheticLayoffs(p)
         let listed: Int
         do {
             listed = try gen.write(eventsPath: out + "/events.csv", fundamentalsPath: out + "/fundamentals.csv")

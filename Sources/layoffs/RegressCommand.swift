@@ -253,7 +253,7 @@ struct RegressCommand: LayoffsSubcommand {
         switch format {
         case .json: output.write(summary.json().serialized(indent: 2) + "\n")
         case .markdown: output.write(summary.markdown())
-        case .csv: output.write(summary.coefficientTable.csv())
+        case .csv: output.write(render(summary.coefficientTable, as: .csv))
         case .table: output.write(summary.plainText())
         }
         return output

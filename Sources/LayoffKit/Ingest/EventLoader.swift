@@ -22,7 +22,8 @@ public struct EventLoadOptions: Sendable, Equatable {
     /// reported in ``EventLoadResult/duplicates`` either way.
     public var dedupe: Bool
     /// The columns to keep, by canonical name (extra columns by header); `nil` keeps every
-    /// column. `company` and `date` are always kept. The other columns are read and
+    /// column. `company`, `date`, `total_laid_off` and `percentage_laid_off` are always
+    /// kept (the workforce and the join read them). The other columns are read and
     /// checked all the same (their problems are reported, their values take part in the
     /// search for duplicates) but hold no values (`count` 0) in the loaded table; names the
     /// file does not have are ignored.

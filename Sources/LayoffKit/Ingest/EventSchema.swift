@@ -167,10 +167,15 @@ struct EventPlan: Sendable {
     /// Columns of the layout kept but absent from the file: every value missing.
     let absent: Set<String>
 
+    /// The columns every load keeps: the key and the day, and the count and fraction the
+    /// workforce and the join read.
+    static let alwaysKept: Set<String> = ["company", "date", "total_laid_off", "percentage_laid_off"]
+
     /// The plan for a file with `header`: every column of `layout` and every extra column
     /// checked; those in `keep` (canonical names, extras by header; `nil`: all) kept, notes
     /// dictionary-encoded unless `asWritten` names them (canonical name or header).
     init(layout: EventLayout, columnLayout: ColumnLayout, keep: Set<String>?, asWritten: Set<String>, percentScale: Double) {
+        let keep = keep?.union(EventPlan.alwaysKept)
         let header = columnLayout.header
         var kinds: [LaneKind] = [], checks: [Step] = [], texts: [Step] = []
         var key: Step?
