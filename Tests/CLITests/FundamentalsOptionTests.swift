@@ -25,7 +25,7 @@ import Testing
         try Self.otherLayout.write(to: dir.appendingPathComponent("f.csv"), atomically: true, encoding: .utf8)
         let r = try CLI.run(command + ["--fundamentals", "f.csv"], in: dir)
         #expect(r.status == 65, "\(command): \(r.stderr)")
-        #expect(r.stderr.contains("f.csv:1: no column 'company' (required), 'fiscal_year' (required); the columns are: Rank, Company"),
+        #expect(r.stderr.contains("f.csv:1: no column 'fiscal_year' (required); the columns are: Rank, Company"),
                 "\(command): \(r.stderr)")
         #expect(r.stdout.isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["f.csv"])

@@ -37,7 +37,7 @@ extension EventTable {
         set { setExtra("county", newValue) }
     }
     mutating func setExtra(_ name: String, _ c: TextColumn) {
-        if let k = extra.firstIndex(where: { $0.name == name }) { extra[k].values = c } else { extra.append((name, c)) }
+        if let k = extra.firstIndex(where: { $0.name == name }) { extra[k].values = StringColumn(c) } else { extra.append((name, StringColumn(c))) }
     }
 }
 

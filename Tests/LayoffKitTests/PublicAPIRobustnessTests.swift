@@ -52,7 +52,7 @@ import StatKit
             try YearToDate(events: v, asOf: Self.days[2], grouping: .by("industry"))
         }
         v = Self.table()
-        v.extra = [("state", TextColumn(["MI"]))]
+        v.extra = [("state", StringColumn(TextColumn(["MI"])))]
         #expect(throws: AnalysisError.lengthMismatch(what: "state", expected: 3, actual: 1)) { try v.validate() }
     }
 
@@ -183,13 +183,13 @@ import StatKit
         t.cut = numbers()
         t.fraction = numbers()
         t.industry = text(["Retail", "AI", "Food"])
-        t.source = text(["s"])
+        t.source = StringColumn(text(["s"]))
         t.stage = text(["Seed", "Post-IPO"])
         t.fundsRaised = numbers()
         t.country = text(["US", "DE"])
         if Double.random(in: 0..<1, using: &g) < 0.8 { t.line = (0..<length()).map { Int32($0 + 2) } }
         for _ in 0..<Int.random(in: 0...2, using: &g) {
-            t.extra.append((["state", "county", "industry", ""].randomElement(using: &g)!, text(["MI", "OH", "TX"])))
+            t.extra.append((["state", "county", "industry", ""].randomElement(using: &g)!, StringColumn(text(["MI", "OH", "TX"]))))
         }
         return t
     }
