@@ -111,7 +111,14 @@ extension EventTable {
             }
             guard c.codes.count == n else { throw .lengthMismatch(what: name, expected: n, actual: c.codes.count) }
             let levels = Int32(clamping: c.levels.count)
-            if let i = c.codes.firstIndex(where: { $0 < -1 || $0 >= levels }) {
+            // The smallest and largest code in one pass the compiler vectorises (every
+            // analysis runs this check); the offending entry is searched for only when one is out.
+            let (lo, hi) = c.codes.withUnsafeBufferPointer { codes in
+                var lo = Int32.max, hi = Int32.min
+                for code in codes { lo = min(lo, code); hi = max(hi, code) }
+                return (lo, hi)
+            }
+            if lo < -1 || hi >= levels, let i = c.codes.firstIndex(where: { $0 < -1 || $0 >= levels }) {
                 throw .invalidValue(column: name, index: i,
                                     problem: "code \(c.codes[i]) names no level (the column has \(c.levels.count); −1 is missing)")
             }
