@@ -229,6 +229,29 @@ enum LeastSquaresEngine {
 }
 
 extension LeastSquaresEngine.Estimator {
+    /// Each id's code `0..<G` in order of first appearance. Ids that are already small
+    /// codes (a fixed-effects model's, a recoded column's) are mapped through an array,
+    /// others through a dictionary.
+    static func firstAppearanceCodes(_ set: [Int]) -> [Int32] {
+        var low = Int.max, high = Int.min
+        for id in set { low = min(low, id); high = max(high, id) }
+        if !set.isEmpty && low >= 0 && high < 2 * set.count + 1024 {
+            var map = [Int32](repeating: -1, count: high + 1)
+            var next: Int32 = 0
+            return set.map { id in
+                if map[id] < 0 { map[id] = next; next += 1 }
+                return map[id]
+            }
+        }
+        var index: [Int: Int32] = [:]
+        return set.map { id in
+            if let c = index[id] { return c }
+            let c = Int32(index.count)
+            index[id] = c
+            return c
+        }
+    }
+
     /// The estimator of `c` (ids recoded `0..<G` in order of first appearance; their count
     /// is checked against the observations by the pass that reads them).
     init(_ c: Covariance) throws(RegressionError) {
@@ -240,15 +263,7 @@ extension LeastSquaresEngine.Estimator {
             columns = names
         case .ids(let sets)?:
             guard !sets.isEmpty else { throw .clustersRequired("no cluster ids given") }
-            ids = sets.map { set in
-                var index: [Int: Int32] = [:]
-                return set.map { id in
-                    if let c = index[id] { return c }
-                    let c = Int32(index.count)
-                    index[id] = c
-                    return c
-                }
-            }
+            ids = sets.map(Self.firstAppearanceCodes)
         case nil:
             if c.kind == .cluster { throw .clustersRequired("no cluster ids given") }
             if c.kind == .driscollKraay && c.time == nil { throw .clustersRequired("Driscoll–Kraay needs a time column") }
