@@ -94,14 +94,17 @@ enum LeastSquaresEngine {
 
     static func run(_ stream: some DesignStream, _ request: Request,
                     observer: ResidualObserver? = nil) throws(RegressionError) -> Outcome {
-        // Pass 1: fold in double, with the response's moments.
+        // Pass 1: fold in double, with the response's moments (not for a step of IRLS, which
+        // uses the coefficients alone).
         var factor = TriangularFactor(designColumns: 0, precision: request.extended ? .extended : .double)
         var n = 0, sumW = DoubleDouble.zero, sumWY = DoubleDouble.zero, sumLogW = 0.0, weighted = false
         try stream.forEachBlock(layout: nil, clusters: [], threads: request.threads) { (b) throws(RegressionError) in
             if b.columns > factor.designColumns { factor.appendColumns(b.columns - factor.designColumns) }
             try factor.fold(b.x, low: b.low, y: b.y, weights: b.weights)
             n += b.rows
-            if let w = b.weights {
+            if request.solveOnly {
+                weighted = weighted || b.weights != nil
+            } else if let w = b.weights {
                 weighted = true
                 for i in 0..<b.rows { sumW += DoubleDouble(w[i]); sumWY += DoubleDouble(w[i]) * b.y[i]; sumLogW += LibM.log(w[i]) }
             } else {
@@ -128,7 +131,7 @@ enum LeastSquaresEngine {
         if layoutFactor.precision == .double && solution.scaledCondition > extendedThreshold { try refold() }
         if request.solveOnly {
             return Outcome(layout: layout, solution: solution, beta: solution.beta, passBeta: solution.beta,
-                           meanResponse: (sumWY / sumW).value, n: n, weighted: weighted, sumLogWeights: sumLogW,
+                           meanResponse: .nan, n: n, weighted: weighted, sumLogWeights: .nan,
                            rss: .nan, tss: .nan, durbinWatson: .nan, meats: [], singularValues: singularValues,
                            precision: solution.factor.precision, residualPasses: 0, lastCorrection: .nan)
         }
