@@ -124,3 +124,45 @@ struct MappedStream: DesignStream {
 
     func codesInOrder(_ column: String) throws(RegressionError) -> [Int32] { try base.codesInOrder(column) }
 }
+
+/// Another stream's final blocks, kept in memory after their first read and handed out
+/// again from there: how IRLS reads a table in memory once per fit rather than evaluating
+/// its formula once per step. The first pass (accumulated columns) and passes that ask for
+/// cluster codes read the base; so does every pass once the blocks have outgrown
+/// `budget` design entries, the base then being read as if there were no copy.
+final class RetainedStream: DesignStream, @unchecked Sendable {
+    let base: any DesignStream
+    /// Most entries (design, low parts, response, weights, offset, rows) kept.
+    let budget: Int
+    private var kept: (layout: DesignLayout, blocks: [DesignBlock])? = nil
+    private var outgrown = false
+
+    init(base: any DesignStream, budget: Int) {
+        self.base = base
+        self.budget = budget
+    }
+
+    func forEachBlock(layout: DesignLayout?, clusters: [String], threads: Int,
+                      _ body: (DesignBlock) throws(RegressionError) -> Void) throws(RegressionError) {
+        guard let layout, clusters.isEmpty, !outgrown else {
+            return try base.forEachBlock(layout: layout, clusters: clusters, threads: threads, body)
+        }
+        if let kept, kept.layout == layout {
+            for b in kept.blocks { try body(b) }
+            return
+        }
+        var blocks: [DesignBlock] = [], size = 0
+        try base.forEachBlock(layout: layout, clusters: [], threads: threads) { (b) throws(RegressionError) in
+            if !outgrown {
+                size += b.rows * (b.columns * (b.low == nil ? 1 : 2) + 4)
+                if size <= budget { blocks.append(b) } else { outgrown = true; blocks = [] }
+            }
+            try body(b)
+        }
+        if !outgrown { kept = (layout, blocks) }
+    }
+
+    func layout() throws(RegressionError) -> DesignLayout { try base.layout() }
+
+    func codesInOrder(_ column: String) throws(RegressionError) -> [Int32] { try base.codesInOrder(column) }
+}
