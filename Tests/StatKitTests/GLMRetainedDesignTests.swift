@@ -65,6 +65,23 @@ struct GLMRetainedDesignTests {
         #expect(try Self.blocks(reference, try reference.layout()) == first)
     }
 
+    /// Without categorical terms the first pass's columns are the final ones: the blocks
+    /// are kept from it, and the source is read once.
+    @Test("a design whose first pass has the final columns is read once")
+    func numericDesignReadOnce() throws {
+        let table = try Self.counts(500)
+        let parsed = try Formula("y ~ x + log(employees) + offset(log(employees))")
+        let counted = CountingSource(table)
+        let kept = RetainedStream(base: try FormulaStream(formula: parsed, source: counted, weights: nil, clusters: []), budget: 1 << 20)
+        let first = try Self.blocks(kept, nil)
+        let layout = try kept.layout()
+        for _ in 0..<3 { #expect(try Self.blocks(kept, layout) == first) }
+        #expect(counted.reads == 1)
+        let reference = try FormulaStream(formula: parsed, source: DataTableBlockSource(table, blockRows: 64), weights: nil, clusters: [])
+        _ = try Self.blocks(reference, nil)
+        #expect(try Self.blocks(reference, try reference.layout()) == first)
+    }
+
     @Test("a design over the budget is read from the source in every pass")
     func overBudget() throws {
         let table = try Self.counts(500)

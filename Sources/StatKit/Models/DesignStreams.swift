@@ -127,14 +127,17 @@ struct MappedStream: DesignStream {
 
 /// Another stream's final blocks, kept in memory after their first read and handed out
 /// again from there: how IRLS reads a table in memory once per fit rather than evaluating
-/// its formula once per step. The first pass (accumulated columns) and passes that ask for
-/// cluster codes read the base; so does every pass once the blocks have outgrown
-/// `budget` design entries, the base then being read as if there were no copy.
+/// its formula once per step. The first pass's blocks (accumulated columns) are the final
+/// ones when the final layout takes every accumulated column in its order and every block
+/// had them all: then they are kept from that pass. Passes that ask for cluster codes read
+/// the base; so does every pass once the blocks have outgrown `budget` entries, the base
+/// then being read as if there were no copy.
 final class RetainedStream: DesignStream, @unchecked Sendable {
     let base: any DesignStream
     /// Most entries (design, low parts, response, weights, offset, rows) kept.
     let budget: Int
     private var kept: (layout: DesignLayout, blocks: [DesignBlock])? = nil
+    private var firstPass: [DesignBlock]? = nil
     private var outgrown = false
 
     init(base: any DesignStream, budget: Int) {
@@ -144,12 +147,21 @@ final class RetainedStream: DesignStream, @unchecked Sendable {
 
     func forEachBlock(layout: DesignLayout?, clusters: [String], threads: Int,
                       _ body: (DesignBlock) throws(RegressionError) -> Void) throws(RegressionError) {
-        guard let layout, clusters.isEmpty, !outgrown else {
+        guard clusters.isEmpty, !outgrown else {
             return try base.forEachBlock(layout: layout, clusters: clusters, threads: threads, body)
         }
-        if let kept, kept.layout == layout {
-            for b in kept.blocks { try body(b) }
-            return
+        if let layout {
+            if let kept, kept.layout == layout {
+                for b in kept.blocks { try body(b) }
+                return
+            }
+            let width = layout.source.count
+            if let first = firstPass, layout.source == Array(0..<width), first.allSatisfy({ $0.columns == width }) {
+                kept = (layout, first)
+                firstPass = nil
+                for b in first { try body(b) }
+                return
+            }
         }
         var blocks: [DesignBlock] = [], size = 0
         try base.forEachBlock(layout: layout, clusters: [], threads: threads) { (b) throws(RegressionError) in
@@ -159,7 +171,8 @@ final class RetainedStream: DesignStream, @unchecked Sendable {
             }
             try body(b)
         }
-        if !outgrown { kept = (layout, blocks) }
+        if outgrown { firstPass = nil; return }
+        if let layout { kept = (layout, blocks) } else { firstPass = blocks }
     }
 
     func layout() throws(RegressionError) -> DesignLayout { try base.layout() }
