@@ -79,7 +79,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LayoffReportTests",
-            dependencies: ["LayoffReport", "LayoffKit", "StatKit"]
+            dependencies: ["LayoffReport", "LayoffKit", "StatKit"],
+            exclude: ["Reference"]
         ),
         .testTarget(
             name: "CLITests",

@@ -3,10 +3,10 @@
 #
 #   scripts/fuzz.sh [seconds-per-target] [target...]
 #
-# Targets: csv loaders notebook (all by default; formula when Sources/StatKit/Formula
-# exists). Seconds default to 60. Exits non-zero as soon as a target crashes, times out
-# (> 1 s for one input) or runs out of memory, after printing the path of the input
-# that did it. Build products, working corpora and crash inputs go to .build-fuzz/
+# Targets: csv loaders notebook analyses (all by default; formula when
+# Sources/StatKit/Formula exists). Seconds default to 60. Exits non-zero as soon as a
+# target crashes, times out (> 1 s for one input) or runs out of memory, after printing
+# the path of the input that did it. Build products, working corpora and crash inputs go to .build-fuzz/
 # (gitignored); the committed seeds in Fuzz/*/seeds are only read.
 #
 # Why not `swift build`: SwiftPM renames an executable's entry point, so a
@@ -74,18 +74,18 @@ build_module StatKit
 build_module LayoffKit StatKit
 build_module LayoffReport StatKit LayoffKit
 
-declare -A DIRS=([csv]=CSVReader [loaders]=Loaders [notebook]=Notebook [formula]=Formula)
+declare -A DIRS=([csv]=CSVReader [loaders]=Loaders [notebook]=Notebook [analyses]=Analyses [formula]=Formula)
 # Known issue (see Fuzz/README.md): the formula parser expands products such as
 # a*b*c*...*p into 2^k terms, so a short formula takes seconds and gigabytes. Until the
 # parser caps the expansion, the formula target runs in fork mode and records such
 # inputs as timeouts/OOMs (listed at the end) instead of stopping at the first one;
 # crashes still stop it.
 declare -A EXTRA=([formula]="-fork=1 -ignore_timeouts=1 -ignore_ooms=1")
-declare -A MODS=([csv]="StatKit" [loaders]="StatKit LayoffKit" [notebook]="StatKit LayoffKit LayoffReport _CSHA256" [formula]="StatKit")
+declare -A MODS=([csv]="StatKit" [loaders]="StatKit LayoffKit" [notebook]="StatKit LayoffKit LayoffReport _CSHA256" [analyses]="StatKit LayoffKit" [formula]="StatKit")
 
 targets=("$@")
 if [[ ${#targets[@]} == 0 ]]; then
-    targets=(csv loaders notebook)
+    targets=(csv loaders notebook analyses)
     [[ -d Sources/StatKit/Formula && -f Fuzz/Formula/main.swift ]] && targets+=(formula)
 fi
 

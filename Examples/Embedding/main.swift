@@ -29,5 +29,15 @@ let elasticity = fit["log(employees)"]!.estimate!
 let hc3 = try fit.with(covariance: .hc3)
 print("elasticity", (elasticity * 1e4).rounded() / 1e4, "HC3 SE", (hc3["log(employees)"]!.standardError! * 1e4).rounded() / 1e4)
 
+// The cut as a count with the workforce as exposure: a negative binomial (θ by maximum
+// likelihood, as R's MASS::glm.nb), and least squares with industry and year effects absorbed.
+let counts = try GeneralizedLinearModel.fit("total_laid_off ~ revenue_growth + offset(log(employees))",
+                                            data: table, family: .negativeBinomial(), covariance: .cluster("company"))
+print("θ =", (counts.theta! * 1e3).rounded() / 1e3, "log rate per point of growth",
+      (counts["revenue_growth"]!.estimate! * 1e7).rounded() / 1e7)
+let within = try FixedEffectsModel.fit("log(total_laid_off) ~ log(employees) | industry + year",
+                                       data: table, covariance: .cluster("company"))
+print("elasticity within industry and year", (within["log(employees)"]!.estimate! * 1e4).rounded() / 1e4)
+
 // StatKit alone: a t-test p-value far in the tail, without 1 − cdf cancellation.
 print("P(|T_30| > 20) =", StudentTDistribution(degreesOfFreedom: 30).twoSidedPValue(20))

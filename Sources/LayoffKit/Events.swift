@@ -80,8 +80,17 @@ public struct Workforce: Sendable, Equatable {
     /// Source per event.
     public var source: [WorkforceSource]
 
-    public init(values: NumericColumn, source: [WorkforceSource]) {
-        precondition(values.count == source.count)
+    /// A workforce from its columns, one entry per event.
+    ///
+    /// - Throws: ``AnalysisError/lengthMismatch(what:expected:actual:)`` when `source` or the
+    ///   presence mask of `values` has another length than `values`.
+    public init(values: NumericColumn, source: [WorkforceSource]) throws(AnalysisError) {
+        self.init(checked: values, source: source)
+        try check(events: values.values.count)
+    }
+
+    /// A workforce whose columns have one entry per event (made so by the caller).
+    init(checked values: NumericColumn, source: [WorkforceSource]) {
         self.values = values
         self.source = source
     }
@@ -93,7 +102,14 @@ public struct Workforce: Sendable, Equatable {
 
     /// Workforce implied by each event alone: cut ÷ fraction when both are known and
     /// the fraction is positive; unknown otherwise.
-    public static func implied(by events: EventTable) -> Workforce {
+    ///
+    /// - Throws: what ``EventTable/validate()`` throws.
+    public static func implied(by table: EventTable) throws(AnalysisError) -> Workforce {
+        implied(checked: try table.checked())
+    }
+
+    /// ``implied(by:)`` of a table ``EventTable/checked()`` has made consistent.
+    static func implied(checked events: EventTable) -> Workforce {
         var v = NumericColumn()
         var s: [WorkforceSource] = []
         v.values.reserveCapacity(events.count)
@@ -104,7 +120,7 @@ public struct Workforce: Sendable, Equatable {
                 v.append(nil); s.append(.unknown)
             }
         }
-        return Workforce(values: v, source: s)
+        return Workforce(checked: v, source: s)
     }
 }
 
@@ -158,30 +174,33 @@ extension NumericColumn {
 }
 
 extension EventTable {
-    /// The events at `indices`, in that order.
+    /// The events at `indices`, in that order. Like an array subscript, every index must
+    /// lie in `0..<count`; columns left empty stay empty (see ``validate()``).
     public func selecting(_ indices: [Int]) -> EventTable {
+        func text(_ c: TextColumn) -> TextColumn { c.codes.isEmpty ? c : c.selecting(indices) }
+        func numbers(_ c: NumericColumn) -> NumericColumn { c.values.isEmpty ? c : c.selecting(indices) }
         var t = EventTable()
-        t.company = company.selecting(indices)
-        t.location = location.selecting(indices)
+        t.company = text(company)
+        t.location = text(location)
         t.day = indices.map { day[$0] }
-        t.cut = cut.selecting(indices)
-        t.fraction = fraction.selecting(indices)
-        t.industry = industry.selecting(indices)
-        t.source = source.selecting(indices)
-        t.stage = stage.selecting(indices)
-        t.fundsRaised = fundsRaised.selecting(indices)
-        t.country = country.selecting(indices)
-        t.dateAdded = OptionalDayColumn(indices.map { dateAdded[$0] })
-        t.line = indices.map { line[$0] }
-        t.extra = extra.map { (name: $0.name, values: $0.values.selecting(indices)) }
+        t.cut = numbers(cut)
+        t.fraction = numbers(fraction)
+        t.industry = text(industry)
+        t.source = text(source)
+        t.stage = text(stage)
+        t.fundsRaised = numbers(fundsRaised)
+        t.country = text(country)
+        t.dateAdded = dateAdded.isEmpty ? dateAdded : OptionalDayColumn(indices.map { dateAdded[$0] })
+        t.line = line.isEmpty ? line : indices.map { line[$0] }
+        t.extra = extra.map { (name: $0.name, values: text($0.values)) }
         return t
     }
 }
 
 extension Workforce {
-    /// The workforce entries at `indices`, in that order.
+    /// The workforce entries at `indices`, in that order (every index in `0..<count`).
     public func selecting(_ indices: [Int]) -> Workforce {
-        Workforce(values: values.selecting(indices), source: indices.map { source[$0] })
+        Workforce(checked: values.selecting(indices), source: indices.map { source[$0] })
     }
 }
 

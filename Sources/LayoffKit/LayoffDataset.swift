@@ -83,7 +83,7 @@ public struct LayoffDataset: Sendable {
         var earlyJoin: FundamentalsJoin?
         let joinAlongside: ((EventTable) -> Void)? = pendingFundamentals != nil && aliasesError == nil ? { [names] events in
             if case .success(let f) = pendingFundamentals!.wait() {
-                earlyJoin = FundamentalsJoin(events: events, fundamentals: f.fundamentals,
+                earlyJoin = FundamentalsJoin(checked: events, fundamentals: f.fundamentals,
                                              options: JoinOptions(lag: lag, names: names), threads: threads)
             }
         } : nil
@@ -129,14 +129,14 @@ public struct LayoffDataset: Sendable {
         var join: FundamentalsJoin?
         let workforce: Workforce
         if let f = fundamentalsLoad {
-            let j = earlyJoin ?? FundamentalsJoin(events: events, fundamentals: f.fundamentals,
+            let j = earlyJoin ?? FundamentalsJoin(checked: events, fundamentals: f.fundamentals,
                                                   options: JoinOptions(lag: lag, names: names), threads: threads)
             join = j
             workforce = j.workforce
             // The loader's company codes served the join; the dataset does not keep them.
             fundamentalsLoad?.fundamentals.companyCodes = nil
         } else {
-            workforce = Workforce.implied(by: events)
+            workforce = Workforce.implied(checked: events)
         }
         return LayoffDataset(events: events, eventsLoad: eventsLoad, fundamentalsLoad: fundamentalsLoad,
                              join: join, workforce: workforce, inputs: inputs)
@@ -144,7 +144,20 @@ public struct LayoffDataset: Sendable {
 
     /// The dataset restricted to events announced on or before `day` (a report "as of"
     /// a date must not use later events). Load results and inputs are kept as they are.
-    public func through(_ day: Day) -> LayoffDataset {
+    ///
+    /// - Throws: what ``EventTable/validate()`` throws, and
+    ///   ``AnalysisError/lengthMismatch(what:expected:actual:)`` when the workforce or the
+    ///   join does not have one entry per event (the dataset's public fields were changed
+    ///   by hand).
+    public func through(_ day: Day) throws(AnalysisError) -> LayoffDataset {
+        let events = try self.events.checked()
+        try workforce.check(events: events.count)
+        if let j = join {
+            try j.workforce.check(events: events.count)
+            for (name, count) in [("join row", j.row.count), ("join fiscalYear", j.fiscalYear.count)] where count != events.count {
+                throw .lengthMismatch(what: name, expected: events.count, actual: count)
+            }
+        }
         if !events.day.contains(where: { $0 > day }) { return self }
         let keep = events.day.indices.filter { events.day[$0] <= day }
         var d = self

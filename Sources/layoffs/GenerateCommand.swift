@@ -26,8 +26,11 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let gen: SyntheticLayoffs
+        do { gen = try SyntheticLayoffs(.init(events: events, companies: companies, seed: seed)) } catch {
+            throw CLIError(message: "layoffs generate: \(error)", code: Exit.usage)
+        }
         try makeDirectory(out)
-        let gen = SyntheticLayoffs(.init(events: events, companies: companies, seed: seed))
         do {
             try gen.write(eventsPath: out + "/events.csv", fundamentalsPath: out + "/fundamentals.csv")
         } catch {

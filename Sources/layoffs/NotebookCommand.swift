@@ -94,6 +94,7 @@ struct CLINotebookExecutor: NotebookExecutor {
         guard let first = arguments.first else { throw CLIError(message: "empty command", code: Exit.usage) }
         if first == "notebook" { throw CLIError(message: "a notebook cannot run `layoffs notebook`", code: Exit.usage) }
         if first == "generate" { throw CLIError(message: "`layoffs generate` writes many files; run it outside notebooks", code: Exit.usage) }
+        try RepeatedOptions.check(root: LayoffsCommand.self, arguments: arguments)
         let parsed: ParsableCommand
         do {
             parsed = try LayoffsCommand.parseAsRoot(arguments)

@@ -32,6 +32,13 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Join fundamentals of fiscal year (event year − lag).")
     var lag: Int = 0
 
+    /// The options set away from their defaults, as typed (for commands that read no events).
+    var given: [String] {
+        [data.map { _ in "--data" }, fundamentals.map { _ in "--fundamentals" }, aliases.map { _ in "--aliases" },
+         map.map { _ in "--map" }, percentScale != 1 ? "--percent-scale" : nil, skipInvalid ? "--skip-invalid" : nil,
+         dedupe ? "--dedupe" : nil, lag != 0 ? "--lag" : nil].compactMap { $0 }
+    }
+
     func validate() throws {
         guard percentScale == 1 || percentScale == 100 else {
             throw ValidationError("--percent-scale must be 1 (fractions) or 100 (percents), not \(NumberFormat.shortest(percentScale) ?? "\(percentScale)")")
@@ -58,15 +65,20 @@ struct InputOptions: ParsableArguments {
     }
 
     /// Loads the dataset, turning ingest failures into CLI errors with sysexits codes.
+    ///
+    /// A `--fundamentals` file is always read through the fundamentals loader (a file it
+    /// cannot read is refused, whichever command was given it); `wantFundamentals` says
+    /// whether the embedded fundamentals are used when neither `--data` nor
+    /// `--fundamentals` is given.
     func load(_ env: ExecutionEnvironment, wantFundamentals: Bool = true) throws -> LayoffDataset {
         let options = EventLoadOptions(columnMapping: try parsedMapping(), percentScale: percentScale,
                                        skipInvalid: skipInvalid, dedupe: dedupe)
         // Progress on stderr for inputs that take a while (a terminal only, never --quiet).
-        let big = env.progress ? [data, wantFundamentals ? fundamentals : nil].compactMap { $0 }.filter { fileSize($0) > 32 << 20 } : []
+        let big = env.progress ? [data, fundamentals].compactMap { $0 }.filter { fileSize($0) > 32 << 20 } : []
         for path in big { printError("layoffs: reading \(path) (\(fileSize(path) >> 20) MiB)…") }
         defer { if !big.isEmpty { printError("layoffs: inputs read") } }
         do {
-            return try LayoffDataset.load(eventsPath: data, fundamentalsPath: wantFundamentals ? fundamentals : nil,
+            return try LayoffDataset.load(eventsPath: data, fundamentalsPath: fundamentals,
                                           aliasesPath: aliases, eventOptions: options,
                                           skipInvalidFundamentals: skipInvalid, lag: lag,
                                           useEmbeddedFundamentals: wantFundamentals && data == nil && fundamentals == nil,
@@ -78,6 +90,46 @@ struct InputOptions: ParsableArguments {
         }
     }
 }
+
+/// How the analyses that take `--by` group the events.
+struct GroupOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Group column: industry, country, stage, company, location or any column of the file; repeat it to group by several (--by state --by county_name).", valueName: "column"))
+    var by: [String] = []
+
+    @Option(help: ArgumentHelp("Whether each group is observed over the whole file's span (shared: a period without events is 0 for every group) or its own first to last event (per-group: periods outside a group's span are missing, not 0; for files whose groups end at different times, such as one state's notices).", valueName: "shared|per-group"))
+    var coverage: GroupCoverage = .shared
+
+    func validate() throws {
+        if let dup = by.first(where: { name in by.filter { $0 == name }.count > 1 }) {
+            throw ValidationError("--by \(dup) is given twice")
+        }
+        if coverage == .perGroup && by.isEmpty {
+            throw ValidationError("--coverage per-group needs --by (ungrouped, the one group's span is the file's)")
+        }
+    }
+
+    /// The grouping asked for.
+    var grouping: Grouping { Grouping(columns: by, coverage: coverage) }
+
+    /// ` by a and b` for titles, empty when ungrouped.
+    var titleSuffix: String { by.isEmpty ? "" : " by " + by.joined(separator: " and ") }
+
+    /// The group columns of a table: `group`, and grouped by several columns one column per
+    /// group column (named as it; tables show only these, CSV and JSON both).
+    func columns(machine: Bool) -> [ReportTable.Column] {
+        if by.count <= 1 { return [.init("Group", key: "group")] }
+        let each = by.map { ReportTable.Column($0, key: $0) }
+        return machine ? [.init("Group", key: "group")] + each : each
+    }
+
+    /// The cells of ``columns(machine:)`` for a group labelled `label` with `values`.
+    func cells(_ label: String, _ values: [String], machine: Bool) -> [ReportTable.Cell] {
+        if by.count <= 1 { return [.text(label)] }
+        return (machine ? [.text(label)] : []) + values.map { .text($0) }
+    }
+}
+
+extension GroupCoverage: ExpressibleByArgument {}
 
 /// Output options shared by the commands that print tables.
 struct OutputOptions: ParsableArguments {

@@ -216,7 +216,7 @@ struct RegressCommand: LayoffsSubcommand {
                 switch family {
                 case .gaussian: glmFamily = .gaussian
                 case .poisson: glmFamily = .poisson
-                case .negbin: glmFamily = .negativeBinomial(theta: nil)
+                case .negbin: glmFamily = .negativeBinomial()
                 case .binomial: glmFamily = .binomial(link: link ?? .logit)
                 }
                 let glm = try GeneralizedLinearModel.fit(formulaText, source: source, family: glmFamily, weights: weights,
@@ -252,7 +252,7 @@ struct RegressCommand: LayoffsSubcommand {
         switch format {
         case .json: output.write(summary.json().serialized(indent: 2) + "\n")
         case .markdown: output.write(summary.markdown())
-        case .csv: output.write(summary.coefficientTable.csv())
+        case .csv: output.write(render(summary.coefficientTable, as: .csv))
         case .table: output.write(summary.plainText())
         }
         return output

@@ -22,7 +22,9 @@ struct ReportCommand: LayoffsSubcommand {
     @OptionGroup var input: InputOptions
     @Option(name: .customLong("as-of"), help: "Headline and year-to-date date (default: the last date in the data).") var asOf: String?
     @Option(help: "Group column for rolling rates and year over year.") var by: String = "industry"
+    @Option(help: ArgumentHelp("Whether each --by group is observed over the whole data's span (shared) or its own first to last event (per-group: spans outside it are n/a, not 0).", valueName: "shared|per-group")) var coverage: GroupCoverage = .shared
     @Option(help: "Rolling window: Nd or Nm.") var window: String = "90d"
+    @Option(name: .customLong("min-events"), help: ArgumentHelp("Fewest events with both cut and workforce a rolling window needs for a rate (default \(ReportOptions.defaultMinimumRateEvents)); windows with fewer are n/a and listed.", valueName: "k")) var minEvents: Int = ReportOptions.defaultMinimumRateEvents
     @Option(help: "Cut-size model formula.") var formula: String = RegressionSettings().formula
     @Option(help: ArgumentHelp("Markdown output file.", valueName: "file")) var out: String = "layoffs-report.md"
     @Flag(help: "No summary on standard error.") var quiet = false
@@ -34,6 +36,7 @@ struct ReportCommand: LayoffsSubcommand {
         guard out.hasSuffix(".md") else { throw ValidationError("--out must name a .md file") }
         _ = try parseDay(asOf, option: "--as-of")
         do { _ = try TrailingWindow(parsing: window) } catch { throw ValidationError("--window: \(error)") }
+        guard minEvents >= 1 else { throw ValidationError("--min-events must be 1 or more") }
     }
 
     /// The command as it would be typed, with paths shown as in outputs.
@@ -53,7 +56,9 @@ struct ReportCommand: LayoffsSubcommand {
         if input.lag != 0 { add("--lag", String(input.lag)) }
         add("--as-of", asOf)
         if by != "industry" { add("--by", by) }
+        if coverage != .shared { add("--coverage", coverage.rawValue) }
         if window != "90d" { add("--window", window) }
+        if minEvents != ReportOptions.defaultMinimumRateEvents { add("--min-events", String(minEvents)) }
         if formula != RegressionSettings().formula { add("--formula", formula) }
         add("--out", out, path: true)
         return parts.joined(separator: " ")
@@ -69,7 +74,9 @@ struct ReportCommand: LayoffsSubcommand {
         let data = try input.load(env)
         options.asOf = try parseDay(asOf, option: "--as-of")
         options.groupBy = by
+        options.groupCoverage = coverage
         options.window = try TrailingWindow(parsing: window)
+        options.minimumRateEvents = minEvents
         var settings = RegressionSettings()
         settings.formula = formula
         options.regression = settings

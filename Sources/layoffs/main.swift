@@ -33,6 +33,7 @@ if getenv("MALLOC_ARENA_MAX") == nil { _ = mallopt(M_ARENA_MAX, 1) }
 
 // Entry point: parse, run, and map failures to sysexits codes with a message on stderr.
 do {
+    try RepeatedOptions.check(root: LayoffsCommand.self, arguments: Array(CommandLine.arguments.dropFirst()))
     var command = try LayoffsCommand.parseAsRoot()
     try command.run()
 } catch let error as CLIError {

@@ -26,15 +26,19 @@ import Testing
         let r = try CLI.run(["yoy", "--data", f, "--period", "month", "--format", "csv"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "period,group,events,companies,cut,prev_period,prev_cut,change,pct_change")
-        // 2024-01: C cut 1,000; 2023-01: A cut 100 → change 900, +900%.
-        #expect(lines.contains("2024-01,all,1,1,1000,2023-01,100,900,900"))
+        #expect(lines.first == "period,group,events,events_with_count,companies,cut,prev_period,prev_events,prev_events_with_count,prev_cut,change,pct_change,partial,prev_partial")
+        // 2024-01: C cut 1,000; 2023-01: A cut 100 → change 900, +900%; 2023-01 is partial
+        // (the data starts on the 15th).
+        #expect(lines.contains("2024-01,all,1,1,1,1000,2023-01,1,1,100,900,900,false,true"))
         // 2024-02: B cut 0 vs 2023-02: 50 → -100%.
-        #expect(lines.contains("2024-02,all,1,1,0,2023-02,50,-50,-100"))
+        #expect(lines.contains("2024-02,all,1,1,1,0,2023-02,1,1,50,-50,-100,false,false"))
+        // 2024-03: A's one event has no count: the cut is unknown (empty), not 0, and there
+        // is no change; the month is partial (the data stops on the 1st).
+        #expect(lines.contains("2024-03,all,1,0,1,,2023-03,0,0,0,,,true,false"))
         // 2023-01 has no previous-year coverage: empty cells, not inf or nan.
-        #expect(lines.contains("2023-01,all,1,1,100,2022-01,,,"))
+        #expect(lines.contains("2023-01,all,1,1,1,100,2022-01,,,,,,true,false"))
         // 2023-04 is inside coverage with no events: a zero.
-        #expect(lines.contains("2023-04,all,0,0,0,2022-04,,,"))
+        #expect(lines.contains("2023-04,all,0,0,0,0,2022-04,,,,,,false,false"))
         #expect(!r.stdout.contains("inf") && !r.stdout.contains("nan"))
     }
 
@@ -44,10 +48,11 @@ import Testing
         let r = try CLI.run(["yoy", "--data", f, "--period", "year", "--by", "industry", "--format", "csv"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
+        // Retail's one 2024 event has no count: no cut and no change (not 0 and −100%).
         #expect(lines == [
-            "period,group,events,companies,cut,prev_period,prev_cut,change,pct_change",
-            "2023,Finance,1,1,50,2022,,,", "2024,Finance,2,2,1000,2023,50,950,1900",
-            "2023,Retail,1,1,100,2022,,,", "2024,Retail,1,1,0,2023,100,-100,-100",
+            "period,group,events,events_with_count,companies,cut,prev_period,prev_events,prev_events_with_count,prev_cut,change,pct_change,partial,prev_partial",
+            "2023,Finance,1,1,1,50,2022,,,,,,true,false", "2024,Finance,2,2,2,1000,2023,1,1,50,950,1900,true,true",
+            "2023,Retail,1,1,1,100,2022,,,,,,true,false", "2024,Retail,1,0,1,,2023,1,1,100,,,true,true",
         ])
     }
 
@@ -57,9 +62,9 @@ import Testing
         let r = try CLI.run(["rolling", "--data", f, "--window", "90d", "--from", "2024-03-01", "--to", "2024-03-01", "--format", "csv"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "date,group,events,companies,cut,rate_cut,rate_workforce,rate")
+        #expect(lines.first == "date,group,events,events_with_count,companies,cut,rate_events,rate_cut,rate_workforce,rate,partial,too_few_events")
         // Window (2023-12-02, 2024-03-01]: C (1000 of 4000 implied), B (0, no fraction), A (no count).
-        #expect(lines.dropFirst().first == "2024-03-01,all,3,3,1000,1000,4000,25")
+        #expect(lines.dropFirst().first == "2024-03-01,all,3,2,3,1000,1,1000,4000,25,false,false")
         #expect(r.stderr.contains("Workforce: 0 events from fundamentals"))
     }
 

@@ -130,7 +130,7 @@ import Testing
         let r = try CLI.run(["yoy", "--data", "good.csv", "--period", "year", "--out", "out.csv", "--format", "csv"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         let text = try String(contentsOf: dir.appendingPathComponent("out.csv"), encoding: .utf8)
-        #expect(text.hasPrefix("period,group,events,companies,cut,"))
+        #expect(text.hasPrefix("period,group,events,events_with_count,companies,cut,"))
         #expect(try entries(dir) == ["good.csv", "out.csv"])
     }
 

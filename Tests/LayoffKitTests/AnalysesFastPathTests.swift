@@ -48,7 +48,7 @@ private func fastPathTable(seed: UInt64, n: Int, groups: Int, companies: Int, sp
             wf.append(nil); src.append(.unknown)
         }
     }
-    return (t, Workforce(values: wf, source: src))
+    return (t, try! Workforce(values: wf, source: src))
 }
 
 // MARK: - The replaced implementations (per-group index lists, per-event column reads)
@@ -117,10 +117,14 @@ private func legacyRolling(_ t: EventTable, _ w: Workforce, window: TrailingWind
                 l += 1
             }
             let wf = rateWorkforce.value
+            // The window's days (lo, d] against the table's first...last event day.
+            let (first, last) = (t.day.min()!, t.day.max()!)
             rows.append(RollingRateRow(group: name, day: d, events: r - l, companies: perCompany.count, cut: cut.value,
                                        eventsWithCount: cut.count, rateEvents: rateCut.count, rateCut: rateCut.value,
                                        rateWorkforce: wf, rate: wf == 0 ? nil : rateCut.value / wf * 100,
-                                       workforceSources: src))
+                                       workforceSources: src,
+                                       partial: lo < last && d >= first && (lo < first.advanced(by: -1) || d > last),
+                                       covered: lo < last && d >= first))
         }
     }
     return (rows, sources)
@@ -180,7 +184,7 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
                 let got = try RollingRates(events: t, workforce: w, window: window, schedule: schedule,
                                            from: from, to: to, grouping: Grouping(column: column))
                 // Records shared through GroupedEvents: the same rows, bit for bit.
-                let shared = RollingRates(grouped: try GroupedEvents(events: t, workforce: w, grouping: Grouping(column: column)),
+                let shared = try RollingRates(grouped: try GroupedEvents(events: t, workforce: w, grouping: Grouping(column: column)),
                                           window: window, schedule: schedule, from: from, to: to)
                 #expect(shared == got)
                 let legacy = legacyRolling(t, w, window: window, days: got.days, column: column)
@@ -222,7 +226,7 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
             let grouped = try GroupedEvents(events: t, workforce: w, grouping: Grouping(column: column))
             for unit in [PeriodUnit.month, .quarter, .year] {
                 let got = try YearOverYear(events: t, unit: unit, grouping: Grouping(column: column))
-                #expect(YearOverYear(grouped: grouped, unit: unit) == got)   // shared records, same bits
+                #expect(try YearOverYear(grouped: grouped, unit: unit) == got)   // shared records, same bits
                 let legacy = legacyYoYTotals(t, unit: unit, column: column, first: got.periods[0], periods: got.periods.count)
                 #expect(got.groups == legacy.map(\.name))
                 #expect(got.rows.count == legacy.count * got.periods.count)
@@ -249,12 +253,12 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
             for column in [nil, "industry", "company"] {
                 let got = try YearToDate(events: t, asOf: asOf, grouping: Grouping(column: column))
                 let grouped = try GroupedEvents(events: t, workforce: w, grouping: Grouping(column: column))
-                #expect(YearToDate(grouped: grouped, asOf: asOf) == got)   // shared records, same bits
+                #expect(try YearToDate(grouped: grouped, asOf: asOf) == got)   // shared records, same bits
                 let legacy = legacyGroups(t, column)
                 let byLabel = membersByLabel(t, column)
                 #expect(got.rows.map(\.group) == legacy.map(\.name))
                 for (row, (name, members)) in zip(got.rows, legacy) {
-                    let cov = Coverage(first: first, last: last)
+                    let cov = try #require(Coverage(first: first, last: last))
                     let cur = cov.intersects(row.start, row.end)
                         ? legacyTotals(t, members.filter { t.day[$0] >= row.start && t.day[$0] <= row.end }) : nil
                     let prev = cov.intersects(row.previousStart, row.previousEnd)
@@ -284,10 +288,10 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
                 let reused = try GroupedEvents(events: table, workforce: workforce, grouping: Grouping(column: column),
                                                reusing: consume spare)
                 #expect(reused.groups == fresh.groups && reused.count == fresh.count)
-                #expect(RollingRates(grouped: reused, window: .days(90)) == RollingRates(grouped: fresh, window: .days(90)))
-                #expect(YearOverYear(grouped: reused, unit: .month) == YearOverYear(grouped: fresh, unit: .month))
+                #expect(try RollingRates(grouped: reused, window: .days(90)) == (try RollingRates(grouped: fresh, window: .days(90))))
+                #expect(try YearOverYear(grouped: reused, unit: .month) == (try YearOverYear(grouped: fresh, unit: .month)))
                 if let last = table.day.max() {
-                    #expect(YearToDate(grouped: reused, asOf: last) == YearToDate(grouped: fresh, asOf: last))
+                    #expect(try YearToDate(grouped: reused, asOf: last) == (try YearToDate(grouped: fresh, asOf: last)))
                 }
                 spare = reused.releaseStorage()
             }
@@ -307,14 +311,14 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
                 let grouped = try GroupedEvents(events: t, workforce: w, grouping: Grouping(column: column),
                                                 reusing: nil, path: path)
                 #expect(grouped.groups == legacy.map(\.name))
-                let rolling = RollingRates(grouped: grouped, window: .days(45), schedule: .monthEnd)
+                let rolling = try RollingRates(grouped: grouped, window: .days(45), schedule: .monthEnd)
                 let want = legacyRolling(t, w, window: .days(45), days: rolling.days, column: column)
                 #expect(rolling.rows == want.rows, "column \(column ?? "-") path \(path)")
                 #expect(rolling.workforceSources == want.sources)
-                let yoy = YearOverYear(grouped: grouped, unit: .month)
+                let yoy = try YearOverYear(grouped: grouped, unit: .month)
                 let wantYoY = legacyYoYTotals(t, unit: .month, column: column, first: yoy.periods[0], periods: yoy.periods.count)
                 #expect(yoy.rows.map(\.totals) == wantYoY.flatMap(\.totals))
-                #expect(YearToDate(grouped: grouped, asOf: last) == (try YearToDate(events: t, asOf: last, grouping: Grouping(column: column))))
+                #expect(try YearToDate(grouped: grouped, asOf: last) == (try YearToDate(events: t, asOf: last, grouping: Grouping(column: column))))
             }
         }
     }
@@ -328,11 +332,11 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
         let (t, w) = fastPathTable(seed: seed, n: n, groups: groups, companies: companies, span: span, dayCount: dayCount)
         for column in [nil, "industry", "company"] {
             let grouped = try GroupedEvents(events: t, workforce: w, grouping: Grouping(column: column))
-            let full = RollingRates(grouped: grouped, window: .days(60), schedule: .monthEnd)
+            let full = try RollingRates(grouped: grouped, window: .days(60), schedule: .monthEnd)
             let labels = full.groups
             let picked = Set(labels.enumerated().filter { $0.offset % 3 != 1 }.map(\.element) + ["no such group"])
-            let part = RollingRates(grouped: grouped, window: .days(60), schedule: .monthEnd, only: picked)
-            let rest = RollingRates(grouped: grouped, window: .days(60), schedule: .monthEnd, only: Set(labels).subtracting(picked))
+            let part = try RollingRates(grouped: grouped, window: .days(60), schedule: .monthEnd, only: picked)
+            let rest = try RollingRates(grouped: grouped, window: .days(60), schedule: .monthEnd, only: Set(labels).subtracting(picked))
             #expect(part.groups == labels.filter { picked.contains($0) })
             #expect(part.days == full.days)
             #expect(part.rows == full.rows.filter { picked.contains($0.group) })
@@ -342,7 +346,7 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
                                             implied: part.workforceSources.implied + rest.workforceSources.implied,
                                             unlabeled: part.workforceSources.unlabeled + rest.workforceSources.unlabeled)
             #expect(sum == full.workforceSources)
-            let none = RollingRates(grouped: grouped, window: .days(60), schedule: .monthEnd, only: [])
+            let none = try RollingRates(grouped: grouped, window: .days(60), schedule: .monthEnd, only: [])
             #expect(none.groups.isEmpty && none.rows.isEmpty && none.workforceSources == WorkforceSourceCounts())
         }
     }
@@ -361,11 +365,11 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
             let byLabel = membersByLabel(t, column)
             #expect(grouped.groupSizes == grouped.groups.map { byLabel[$0]!.count })
             for unit in [PeriodUnit.month, .quarter, .year] {
-                let full = YearOverYear(grouped: grouped, unit: unit)
+                let full = try YearOverYear(grouped: grouped, unit: unit)
                 let firstPeriod = CalendarPeriod(unit, containing: first)
                 for offset in [-3, 0, 1, unit.periodsPerYear, unit.periodsPerYear + 1, full.periods.count - 1, full.periods.count + 2] {
                     let from = firstPeriod.advanced(by: offset)
-                    let part = YearOverYear(grouped: grouped, unit: unit, from: from)
+                    let part = try YearOverYear(grouped: grouped, unit: unit, from: from)
                     #expect(part.periods == full.periods.filter { $0 >= from })
                     #expect(part.rows == full.rows.filter { $0.period >= from }, "unit \(unit) from \(from)")
                     #expect(part.groups == full.groups && part.coverage == full.coverage)
@@ -390,12 +394,12 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
             let byLabel = membersByLabel(t, column)
             for (g, (name, members)) in legacyGroups(t, column).enumerated() {
                 for (from, to) in spans {
-                    let got = grouped.totals(group: g, from: from, to: to)
+                    let got = try grouped.totals(group: g, from: from, to: to)
                     #expect(got == legacyTotals(t, members.filter { t.day[$0] >= from && t.day[$0] <= to }))
                     let brute = bruteGroupTotals(t, byLabel[name]!) { $0 >= from && $0 <= to }
                     #expect(same(got, brute, rel: 1e-12))
                     if column == nil {
-                        let table = EventTotals.span(t, from: from, to: to)
+                        let table = try EventTotals.span(t, from: from, to: to)
                         #expect(got.events == table.events && got.companies == table.companies
                                 && got.eventsWithoutCount == table.eventsWithoutCount)
                         #expect(abs(got.cut - table.cut) <= 1e-12 * abs(table.cut))
@@ -406,7 +410,7 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
     }
 
     @Test func emptyTable() throws {
-        let t = EventTable(), w = Workforce.implied(by: t)
+        let t = EventTable(), w = try Workforce.implied(by: t)
         let r = try RollingRates(events: t, workforce: w, window: .days(30), grouping: .by("industry"))
         #expect(r.rows.isEmpty && r.groups.isEmpty)
         let y = try YearOverYear(events: t, unit: .month, grouping: .by("company"))
@@ -415,9 +419,9 @@ private func bruteGroupTotals(_ t: EventTable, _ members: [Int], _ include: (Day
         #expect(d.rows.isEmpty)
         let g = try GroupedEvents(events: t, workforce: w, grouping: .by("industry"))
         #expect(g.groups.isEmpty && g.coverage == nil && g.count == 0)
-        #expect(RollingRates(grouped: g, window: .days(30)) == r)
-        #expect(YearToDate(grouped: g, asOf: Day(year: 2024, month: 1, day: 1)!) == d)
-        #expect(YearOverYear(grouped: try GroupedEvents(events: t, workforce: w, grouping: .by("company")), unit: .month) == y)
+        #expect(try RollingRates(grouped: g, window: .days(30)) == r)
+        #expect(try YearToDate(grouped: g, asOf: Day(year: 2024, month: 1, day: 1)!) == d)
+        #expect(try YearOverYear(grouped: try GroupedEvents(events: t, workforce: w, grouping: .by("company")), unit: .month) == y)
         // Unknown columns and a workforce of another table are refused as by the events initializers.
         #expect(throws: AnalysisError.self) { try GroupedEvents(events: t, workforce: w, grouping: .by("nope")) }
         var one = EventTable()
@@ -442,7 +446,7 @@ private func legacyJoin(_ events: EventTable, _ f: FundamentalsTable, _ options:
         keyNumber[key] = n
         if index[[n, f.fiscalYear[i]]] == nil { index[[n, f.fiscalYear[i]]] = i } else { ambiguous.append(Int(f.line[i])) }
     }
-    let implied = Workforce.implied(by: events)
+    let implied = try! Workforce.implied(by: events)
     var rows: [Int?] = [], years: [Int] = [], wf = NumericColumn(), source: [WorkforceSource] = []
     var unmatched: [String: Int] = [:]
     for i in 0..<events.count {
@@ -455,7 +459,7 @@ private func legacyJoin(_ events: EventTable, _ f: FundamentalsTable, _ options:
             wf.append(implied.values[i]); source.append(implied.source[i])
         }
     }
-    return (rows, years, Workforce(values: wf, source: source),
+    return (rows, years, try! Workforce(values: wf, source: source),
             unmatched.map { ($0.key, $0.value) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }, ambiguous)
 }
 
@@ -489,7 +493,7 @@ extension AnalysesFastPathTests {
         names.addAlias("Co7", for: "Co8")      // two event companies joined to one key
         names.addAlias("Co9", for: "Nobody")   // an alias to a key with no rows
         let options = JoinOptions(lag: lag, names: names)
-        let got = FundamentalsJoin(events: t, fundamentals: f, options: options)
+        let got = try FundamentalsJoin(events: t, fundamentals: f, options: options)
         let want = legacyJoin(t, f, options)
         #expect(got.row == want.row.map { $0.map(Int32.init) ?? -1 })
         #expect(got.fiscalYear == want.year.map { Int32($0) })

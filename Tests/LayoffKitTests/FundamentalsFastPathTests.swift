@@ -217,7 +217,7 @@ private func bruteForceJoin(_ events: EventTable, _ f: FundamentalsTable, _ opti
     }
     var keyOfName: [String: String] = [:]
     var memo: [String: [Int: Int32]] = [:]
-    let implied = Workforce.implied(by: events)
+    let implied = try! Workforce.implied(by: events)
     var rows: [Int32] = [], years: [Int32] = [], wf = NumericColumn(), source: [WorkforceSource] = []
     var unmatched: [String: Int] = [:]
     for i in 0..<events.count {
@@ -238,7 +238,7 @@ private func bruteForceJoin(_ events: EventTable, _ f: FundamentalsTable, _ opti
             wf.append(implied.values[i]); source.append(implied.source[i])
         }
     }
-    return (rows, years, Workforce(values: wf, source: source),
+    return (rows, years, try! Workforce(values: wf, source: source),
             unmatched.map { ($0.key, $0.value) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }, ambiguous)
 }
 
@@ -397,7 +397,7 @@ private func expectJoin(_ got: FundamentalsJoin, equals want: (row: [Int32], yea
         let events = generatedEvents(seed: seed, n: 2500, span: span)
         let want = bruteForceJoin(events, f, options)
         for threads in [1, 2] {
-            expectJoin(FundamentalsJoin(events: events, fundamentals: f, options: options, threads: threads), equals: want,
+            expectJoin(try FundamentalsJoin(events: events, fundamentals: f, options: options, threads: threads), equals: want,
                        "seed \(seed) threads \(threads)")
         }
         #expect(!want.ambiguous.isEmpty || loaded)
@@ -410,15 +410,15 @@ private func expectJoin(_ got: FundamentalsJoin, equals want: (row: [Int32], yea
                                             name: "f.csv", options: .init(skipInvalid: true)).fundamentals
         let events = generatedEvents(seed: 41, n: 70_000, span: 4400)
         let want = bruteForceJoin(events, f, JoinOptions(lag: 1))
-        expectJoin(FundamentalsJoin(events: events, fundamentals: f, options: JoinOptions(lag: 1), threads: 2),
+        expectJoin(try FundamentalsJoin(events: events, fundamentals: f, options: JoinOptions(lag: 1), threads: 2),
                    equals: want, "2 threads")
     }
 
-    @Test func emptyInputs() {
-        let none = FundamentalsJoin(events: EventTable(), fundamentals: FundamentalsTable())
+    @Test func emptyInputs() throws {
+        let none = try FundamentalsJoin(events: EventTable(), fundamentals: FundamentalsTable())
         #expect(none.row.isEmpty && none.unmatchedCompanies.isEmpty && none.ambiguousFundamentalsLines.isEmpty)
         let events = generatedEvents(seed: 5, n: 30, span: 100)
-        let j = FundamentalsJoin(events: events, fundamentals: FundamentalsTable(), threads: 2)
+        let j = try FundamentalsJoin(events: events, fundamentals: FundamentalsTable(), threads: 2)
         expectJoin(j, equals: bruteForceJoin(events, FundamentalsTable(), JoinOptions()), "no fundamentals")
     }
 

@@ -33,7 +33,7 @@ private func fundamentals(_ text: String) throws -> FundamentalsTable {
     @Test func joinSameYear() throws {
         let e = try events(Self.eventsCSV)
         let f = try fundamentals(Self.fundamentalsCSV)
-        let j = FundamentalsJoin(events: e, fundamentals: f)
+        let j = try FundamentalsJoin(events: e, fundamentals: f)
         // Google -> Alphabet 2024, Acme Inc. -> Acme Corporation 2024, Acme 2023; Meta has no 2024 row.
         #expect(j.row == [1, 3, 2, -1, -1, -1, -1])
         #expect(j.fiscalYear == [2024, 2024, 2023, 2024, 2024, 2024, 2024])
@@ -50,7 +50,7 @@ private func fundamentals(_ text: String) throws -> FundamentalsTable {
     @Test func joinWithLagOne() throws {
         let e = try events(Self.eventsCSV)
         let f = try fundamentals(Self.fundamentalsCSV)
-        let j = FundamentalsJoin(events: e, fundamentals: f, options: .init(lag: 1))
+        let j = try FundamentalsJoin(events: e, fundamentals: f, options: .init(lag: 1))
         // Google 2024 -> Alphabet 2023; Acme 2024 -> 2023; Acme 2023 -> 2022 (absent); Meta 2024 -> 2023.
         #expect(j.row == [0, 2, -1, -1, -1, 4, -1])
         #expect(j.fiscalYear == [2023, 2023, 2022, 2023, 2023, 2023, 2023])
@@ -63,7 +63,7 @@ private func fundamentals(_ text: String) throws -> FundamentalsTable {
     @Test func matchedRowWithoutEmployeesFallsBackToImplied() throws {
         let e = try events("company,date,total_laid_off,percentage_laid_off\nGoogle,1/1/2024,100,0.25\n")
         let f = try fundamentals(Self.fundamentalsCSV)
-        let j = FundamentalsJoin(events: e, fundamentals: f)
+        let j = try FundamentalsJoin(events: e, fundamentals: f)
         #expect(j.row == [1])
         #expect(j.workforce.source == [.implied])
         #expect(j.workforce.values == NumericColumn([400]))
@@ -72,7 +72,7 @@ private func fundamentals(_ text: String) throws -> FundamentalsTable {
     @Test func ambiguousFundamentalsUseTheFirstRow() throws {
         let f = try fundamentals("company,fiscal_year,employees\nAcme Inc,2024,1\nAcme Corp,2024,2\n")
         let e = try events("company,date\nAcme,1/1/2024\n")
-        let j = FundamentalsJoin(events: e, fundamentals: f)
+        let j = try FundamentalsJoin(events: e, fundamentals: f)
         #expect(j.row == [0])
         #expect(j.ambiguousFundamentalsLines == [3])
     }
@@ -80,7 +80,7 @@ private func fundamentals(_ text: String) throws -> FundamentalsTable {
     @Test func regressionTable() throws {
         let e = try events(Self.eventsCSV)
         let f = try fundamentals(Self.fundamentalsCSV)
-        let j = FundamentalsJoin(events: e, fundamentals: f, options: .init(lag: 1))
+        let j = try FundamentalsJoin(events: e, fundamentals: f, options: .init(lag: 1))
         let t = try j.regressionTable(events: e, fundamentals: f)
         #expect(t.names == ["company", "industry", "country", "stage", "total_laid_off", "percentage_laid_off",
                             "funds_raised", "employees", "revenue", "revenue_growth", "workforce", "year"])
@@ -112,7 +112,7 @@ private func fundamentals(_ text: String) throws -> FundamentalsTable {
             fiscalYear: 2022)).fundamentals
         #expect(f.count == 1000)
         // Fortune 2023 holds fiscal 2022: events of 2023 with lag 1.
-        let j = FundamentalsJoin(events: e, fundamentals: f, options: .init(lag: 1))
+        let j = try FundamentalsJoin(events: e, fundamentals: f, options: .init(lag: 1))
         let matchedCompanies = Set((0..<e.count).filter { j.row[$0] >= 0 }.compactMap { e.company[$0] })
         for c in ["Amazon", "Meta", "Google", "Microsoft", "Salesforce", "Cisco", "Intel", "Dell"] {
             #expect(matchedCompanies.contains(c), "\(c)")

@@ -32,7 +32,7 @@ struct RollingReferenceTests {
         let ref = try loadReference("layoffsfyi-rolling-90d.json", as: RollingReference.self)
         let window = try TrailingWindow(parsing: ref.window)
         let schedule = try #require(EvaluationSchedule(rawValue: ref.schedule))
-        let w = Workforce.implied(by: t)
+        let w = try Workforce.implied(by: t)
         let overall = try RollingRates(events: t, workforce: w, window: window, schedule: schedule)
         Self.compare(overall.rows[...], ref.overall, "all")
         #expect(overall.workforceSources.implied > 1000 && overall.workforceSources.fundamentals == 0)

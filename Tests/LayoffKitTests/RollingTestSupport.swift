@@ -51,7 +51,7 @@ func randomEvents(seed: UInt64, n: Int, start: Day, span: Int, companies: Int = 
             wf.append(nil); src.append(.unknown)
         }
     }
-    return (t, Workforce(values: wf, source: src))
+    return (t, try! Workforce(values: wf, source: src))
 }
 
 /// Group label of event `i` by `column`, computed directly (nil column: "all").
@@ -75,6 +75,24 @@ func bruteTotals(_ t: EventTable, _ include: (Int) -> Bool) -> EventTotals {
         if let x = t.cut[i] { cut += x } else { without += 1 }
     }
     return EventTotals(events: n, companies: companies.count, cut: cut, eventsWithoutCount: without)
+}
+
+/// Brute-force cut over the events satisfying `include` as it may be reported: the sum of
+/// the known cuts, 0 when no event qualifies, `nil` when events qualify and none has a cut.
+func bruteCut(_ t: EventTable, _ include: (Int) -> Bool) -> Double? {
+    var any = false, known = false, cut = 0.0
+    for i in 0..<t.count where include(i) {
+        any = true
+        if let x = t.cut[i] { known = true; cut += x }
+    }
+    return !any || known ? cut : nil
+}
+
+/// Change and percent change from `previous` to `current` computed directly: both `nil` when
+/// either is unknown, the percentage `nil` on a zero base.
+func bruteChange(_ current: Double?, _ previous: Double?) -> (Double?, Double?) {
+    guard let c = current, let p = previous else { return (nil, nil) }
+    return (c - p, p == 0 ? nil : (c - p) / p * 100)
 }
 
 /// `a` and `b` agree to `rel` relative error (exactly when either is 0).

@@ -116,7 +116,7 @@ import StatKit
         t.day = [Day(parsing: "2024-01-10")!, Day(parsing: "2024-03-01")!]
         t.company = TextColumn(["A", "B"]); t.cut = NumericColumn([10, 5]); t.fraction = NumericColumn([0.1, nil])
         t.line = [2, 3]
-        let w = Workforce.implied(by: t)
+        let w = try Workforce.implied(by: t)
         let r = try RollingRates(events: t, workforce: w, window: .days(10))
         #expect(r.rows.count == 52)
         #expect(r.rows.allSatisfy { $0.rate.map { $0.isFinite } ?? true })
@@ -125,7 +125,7 @@ import StatKit
         #expect(r.rows.last?.events == 1 && r.rows.last?.rate == nil && r.rows.last?.cut == 5)
         #expect(r.workforceSources == WorkforceSourceCounts(implied: 1))
         #expect(throws: AnalysisError.self) { try RollingRates(events: t, workforce: w, window: .days(3), grouping: .by("nope")) }
-        let short = Workforce(values: NumericColumn([1]), source: [.implied])
+        let short = try Workforce(values: NumericColumn([1]), source: [.implied])
         #expect(throws: AnalysisError.self) { try RollingRates(events: t, workforce: short, window: .days(3)) }
         let empty = try RollingRates(events: EventTable(), workforce: Workforce(values: NumericColumn(), source: []), window: .days(3))
         #expect(empty.rows.isEmpty && empty.days.isEmpty)

@@ -12,7 +12,7 @@ import StatKit
         }
         t.company.codes[13] = t.company.codes[21]
         t.line[13] = 900; t.line[21] = 800
-        let s = LayoffSummary(events: t, top: 6)
+        let s = try LayoffSummary(events: t, top: 6)
         let all = bruteTotals(t) { _ in true }
         #expect(s.rows == t.count && s.companies == all.companies && s.eventsWithCount == all.eventsWithCount)
         #expect(close(s.totalCut, all.cut, rel: 1e-12))
@@ -37,11 +37,11 @@ import StatKit
         #expect(s.largest.first.map { $0.cut == big && $0.line == t.line[8] } == true)
     }
 
-    @Test func asOfAndEmptyTable() {
+    @Test func asOfAndEmptyTable() throws {
         let (t, _) = randomEvents(seed: 6, n: 50, start: Day(parsing: "2023-01-01")!, span: 500)
         let asOf = Day(parsing: "2023-06-30")!
-        #expect(LayoffSummary(events: t, asOf: asOf).yearToDate?.asOf == asOf)
-        let e = LayoffSummary(events: EventTable())
+        #expect(try LayoffSummary(events: t, asOf: asOf).yearToDate?.asOf == asOf)
+        let e = try LayoffSummary(events: EventTable())
         #expect(e.coverage == nil && e.rows == 0 && e.totalCut == 0 && e.largest.isEmpty && e.yearToDate == nil)
     }
 }

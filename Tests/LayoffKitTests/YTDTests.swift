@@ -25,8 +25,10 @@ import StatKit
                     ? bruteTotals(t) { inGroup($0) && t.day[$0] >= prevStart && t.day[$0] <= prevEnd } : nil
                 #expect(same(row.current, cur, rel: 1e-12), "\(asOfText) \(row.group)")
                 #expect(same(row.previous, prev, rel: 1e-12), "\(asOfText) \(row.group)")
-                let change = cur.flatMap { cu in prev.map { cu.cut - $0.cut } }
-                let pct: Double? = prev.flatMap { p in change.flatMap { p.cut == 0 ? nil : $0 / p.cut * 100 } }
+                let curCut = cur == nil ? nil : bruteCut(t) { inGroup($0) && t.day[$0] >= start && t.day[$0] <= asOf }
+                let prevCut = prev == nil ? nil : bruteCut(t) { inGroup($0) && t.day[$0] >= prevStart && t.day[$0] <= prevEnd }
+                #expect(row.current?.knownCut == curCut && row.previous?.knownCut == prevCut)
+                let (change, pct) = bruteChange(curCut, prevCut)
                 #expect(close(row.change, change, rel: 1e-12) && close(row.pctChange, pct, rel: 1e-12))
                 #expect(row.currentPartial == (cur != nil && (start < first || asOf > last)))
                 #expect(row.previousPartial == (prev != nil && (prevStart < first || prevEnd > last)))

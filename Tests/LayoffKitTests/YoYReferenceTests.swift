@@ -5,7 +5,7 @@ import StatKit
 
 struct MonthlyYoYReference: Decodable {
     struct Row: Decodable {
-        var period: String, prevPeriod: String, events: Int, companies: Int, cut: Double
+        var period: String, prevPeriod: String, events: Int, companies: Int, cut: Double?
         var eventsWithoutCount: Int, prevCut: Double?, change: Double?, pctChange: Double?, partial: Bool
     }
     var rows: [Row]

@@ -21,6 +21,27 @@ struct GLMEdgeCaseTests {
         }
     }
 
+    /// Three high-leverage outliers among negative-binomial counts: R's glm.nb and
+    /// statsmodels' GLM IRLS diverge; halved steps and Newton's weights reach the maximum of
+    /// the likelihood (scripts/reference/nb_outliers_reference.py: statsmodels' Newton on the
+    /// full likelihood). Coefficients 1e-9 at the scale of their standard error, standard
+    /// errors and θ 1e-8, log-likelihood 1e-12.
+    @Test func negativeBinomialWhereIRLSDiverges() throws {
+        struct Ref: Decodable { var names: [String]; var coefficients: [Double]; var se: [Double]; var theta: Double; var log_likelihood: Double }
+        let ref = try JSONDecoder().decode(Ref.self, from: Data(contentsOf: GLMReferenceTests.directory.appendingPathComponent("nb-outliers.json")))
+        let r = try GeneralizedLinearModel.fit("y ~ x", csvFile: GLMReferenceTests.directory.appendingPathComponent("nb-outliers.csv").path,
+                                               family: .negativeBinomial())
+        #expect(r.converged)
+        #expect(r.fit.coefficients.map(\.term) == ref.names)
+        for (j, c) in r.fit.coefficients.enumerated() {
+            #expect(abs(c.estimate! - ref.coefficients[j]) <= 1e-9 * max(abs(ref.coefficients[j]), ref.se[j]), "\(c.term): \(c.estimate!) vs \(ref.coefficients[j])")
+            #expect(abs(c.standardError! - ref.se[j]) <= 1e-8 * ref.se[j], "\(c.term): SE \(c.standardError!) vs \(ref.se[j])")
+        }
+        let theta = try #require(r.theta)
+        #expect(abs(theta - ref.theta) <= 1e-8 * ref.theta, "θ \(theta) vs \(ref.theta)")
+        #expect(abs(r.logLikelihood - ref.log_likelihood) <= 1e-12 * abs(ref.log_likelihood))
+    }
+
     @Test func aGroupOfZeroCountsIsNoted() throws {
         var y: [Double?] = [], g: [String?] = [], x: [Double?] = []
         for i in 0..<90 {
@@ -53,7 +74,7 @@ struct GLMEdgeCaseTests {
             y.append((exposure * 0.01 * (1 + xi) * shock).rounded())
         }
         let fit = try GeneralizedLinearModel.fit("y ~ x + offset(log(exposure))", data: Self.table([("y", y), ("x", x), ("exposure", e)]),
-                                                 family: .negativeBinomial(theta: nil))
+                                                 family: .negativeBinomial())
         let text = fit.summary()
         #expect(text.contains("Generalized linear model: y ~ x + offset(log(exposure))"))
         #expect(text.contains("Family: negbin, link: log, theta = "))
@@ -68,7 +89,7 @@ struct GLMEdgeCaseTests {
         for i in 0..<200 { flat.append((e[i]! * 0.01 * (1 + x[i]!)).rounded()) }
         let poissonLike = try GeneralizedLinearModel.fit("y ~ x + offset(log(exposure))",
                                                          data: Self.table([("y", flat), ("x", x), ("exposure", e)]),
-                                                         family: .negativeBinomial(theta: nil))
+                                                         family: .negativeBinomial())
         #expect(poissonLike.notes.contains { $0.contains("no overdispersion") })
     }
 }

@@ -29,7 +29,7 @@ struct GLMReferenceTests {
 
     static let cases: [(String, String, GLMFamily)] = [
         ("poisson offset", "cut ~ growth + industry + offset(log(employees))", .poisson),
-        ("negbin offset", "cut ~ growth + industry + offset(log(employees))", .negativeBinomial(theta: nil)),
+        ("negbin offset", "cut ~ growth + industry + offset(log(employees))", .negativeBinomial()),
         ("logit", "laidoff ~ log(employees) + growth", .logit),
         ("probit", "laidoff ~ log(employees) + growth", .probit),
         ("gaussian", "log1p(cut) ~ growth + log(employees)", .gaussian),

@@ -12,6 +12,8 @@ Conventions mirrored from LayoffKit (they are what is being checked):
 - missing cut/fraction are missing (empty cells), never 0; an empty industry is "(missing)";
 - coverage is [first event day, last event day]; a period is covered when it intersects it;
   a covered period without events is 0, the previous-year period outside coverage is null;
+- a period whose events all lack a count has no cut (null, pandas' sum with min_count=1),
+  and a change against or from it is null;
 - workforce is implied by cut / fraction when both are known and fraction > 0;
 - the 90-day window ending on d holds days in (d - 90, d]; month ends are the last day of each
   month whose last day lies within the coverage.
@@ -66,20 +68,26 @@ def monthly_yoy(df):
     agg = pd.DataFrame({
         "events": g.size(),
         "companies": g["company"].nunique(),
-        "cut": g["total_laid_off"].sum(min_count=0),
+        # NaN when every event of the month lacks a count; months without events are 0.
+        "cut": g["total_laid_off"].sum(min_count=1),
         "eventsWithoutCount": g["total_laid_off"].apply(lambda s: int(s.isna().sum())),
     }).reindex(months, fill_value=0)
+
+    def known(x):
+        return None if pd.isna(x) else float(x)
+
     rows = []
     for p in months:
         prev = p - 12
         cur = agg.loc[p]
-        prev_cut = float(agg.loc[prev, "cut"]) if prev >= months[0] else None
-        change = None if prev_cut is None else float(cur["cut"]) - prev_cut
-        pct = None if prev_cut is None or prev_cut == 0 else change / prev_cut * 100
+        cut = known(cur["cut"])
+        prev_cut = known(agg.loc[prev, "cut"]) if prev >= months[0] else None
+        change = None if prev_cut is None or cut is None else cut - prev_cut
+        pct = None if change is None or prev_cut == 0 else change / prev_cut * 100
         rows.append({
             "period": str(p), "prevPeriod": str(prev),
             "events": int(cur["events"]), "companies": int(cur["companies"]),
-            "cut": float(cur["cut"]), "eventsWithoutCount": int(cur["eventsWithoutCount"]),
+            "cut": cut, "eventsWithoutCount": int(cur["eventsWithoutCount"]),
             "prevCut": prev_cut, "change": change, "pctChange": pct,
             "partial": bool(p.start_time < first or p.end_time.normalize() > last),
         })

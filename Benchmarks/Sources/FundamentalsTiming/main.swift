@@ -58,12 +58,12 @@ _ = time("deriveGrowth (all growth missing)", { (k: Int) in "\(k) derived" }) {
     return FundamentalsLoader.deriveGrowth(&t)
 }
 for lag in [0, 1] {
-    _ = time("FundamentalsJoin lag \(lag)", { (j: FundamentalsJoin) in "\(j.matchedCount) matched" }) {
-        FundamentalsJoin(events: events, fundamentals: loaded.fundamentals, options: JoinOptions(lag: lag))
+    _ = try time("FundamentalsJoin lag \(lag)", { (j: FundamentalsJoin) in "\(j.matchedCount) matched" }) {
+        try FundamentalsJoin(events: events, fundamentals: loaded.fundamentals, options: JoinOptions(lag: lag))
     }
 }
-_ = time("FundamentalsJoin lag 0, 2 threads", { (j: FundamentalsJoin) in "\(j.matchedCount) matched" }) {
-    FundamentalsJoin(events: events, fundamentals: loaded.fundamentals, options: JoinOptions(lag: 0), threads: 2)
+_ = try time("FundamentalsJoin lag 0, 2 threads", { (j: FundamentalsJoin) in "\(j.matchedCount) matched" }) {
+    try FundamentalsJoin(events: events, fundamentals: loaded.fundamentals, options: JoinOptions(lag: 0), threads: 2)
 }
 
 _ = time("FileDigest.of(events file)", { (d: FileDigest?) in String(format: "%.0f MB", Double(d?.bytes ?? 0) / 1e6) }) {

@@ -72,8 +72,8 @@ public enum PipelineStages {
     public static func sharedIndustryAnalyses(_ data: LayoffDataset) throws -> (RollingRates, YearOverYear, YearToDate) {
         let grouped = try GroupedEvents(events: data.events, workforce: data.workforce, grouping: .by("industry"))
         let asOf = data.events.day.max()!
-        return (RollingRates(grouped: grouped, window: .days(90), schedule: .monthEnd),
-                YearOverYear(grouped: grouped, unit: .month), YearToDate(grouped: grouped, asOf: asOf))
+        return (try RollingRates(grouped: grouped, window: .days(90), schedule: .monthEnd),
+                try YearOverYear(grouped: grouped, unit: .month), try YearToDate(grouped: grouped, asOf: asOf))
     }
 
     /// The formula fit over the joined events read in blocks (the report's path) with HC3

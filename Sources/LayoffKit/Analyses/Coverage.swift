@@ -14,9 +14,14 @@ public struct Coverage: Sendable, Hashable {
     /// Last event day.
     public var last: Day
 
-    /// The coverage `first...last`; `first` must not be after `last`.
-    public init(first: Day, last: Day) {
-        precondition(first <= last, "coverage must not be empty")
+    /// The coverage `first...last`; `nil` when `first` is after `last` (a coverage is never empty).
+    public init?(first: Day, last: Day) {
+        guard first <= last else { return nil }
+        self.init(ordered: first, last)
+    }
+
+    /// The coverage `first...last` of days the caller has ordered.
+    init(ordered first: Day, _ last: Day) {
         self.first = first; self.last = last
     }
 
@@ -32,7 +37,7 @@ public struct Coverage: Sendable, Hashable {
             return (lo, hi)
         }
         guard let (lo, hi) = range else { return nil }
-        self.init(first: Day(number: lo), last: Day(number: hi))
+        self.init(ordered: Day(number: lo), Day(number: hi))
     }
 
     /// Whether `start...end` intersects the coverage.

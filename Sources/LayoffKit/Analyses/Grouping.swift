@@ -1,66 +1,5 @@
 import StatKit
 
-/// How events are split into groups for an analysis.
-///
-/// Groups are reported in ascending order of their names (Swift `String` ordering), with
-/// the missing-value group, if any events lack a value, always last. Events whose group
-/// value is missing are never dropped: they are counted under ``missingLabel``, as a group of
-/// their own even if a real value happens to equal the label (pick another label then).
-public struct Grouping: Sendable, Hashable {
-    /// Name of the group column, or `nil` for one overall group called ``overallLabel``.
-    public var column: String?
-    /// Label of the group of events whose group value is missing.
-    public var missingLabel: String
-
-    /// Label of the single group of an ungrouped analysis.
-    public static let overallLabel = "all"
-    /// Default label of the missing-value group.
-    public static let defaultMissingLabel = "(missing)"
-
-    /// One group holding every event.
-    public static let overall = Grouping(column: nil)
-
-    /// Groups by the column `column` (any name accepted by ``EventTable/groupColumn(named:)``),
-    /// or overall when `column` is `nil`.
-    public init(column: String?, missingLabel: String = Grouping.defaultMissingLabel) {
-        self.column = column
-        self.missingLabel = missingLabel
-    }
-
-    /// Groups by `column`.
-    public static func by(_ column: String) -> Grouping { Grouping(column: column) }
-}
-
-/// Errors of the analyses.
-public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The group column does not exist; `available` lists the names that do.
-    case unknownGroupColumn(String, available: [String])
-    /// A per-event input has a different length from the event table.
-    case lengthMismatch(what: String, expected: Int, actual: Int)
-    /// A period label could not be parsed.
-    case invalidPeriod(String, index: Int)
-    /// Periods are not strictly increasing or mix units.
-    case periodsOutOfOrder(String, index: Int)
-    /// A parameter is out of range.
-    case invalidParameter(String)
-
-    /// A message naming the problem and, where it helps, what is accepted.
-    public var description: String {
-        switch self {
-        case .unknownGroupColumn(let n, let av):
-            return "no group column named '\(n)'; the group columns are: \(av.joined(separator: ", "))"
-        case .lengthMismatch(let w, let e, let a):
-            return "\(w) has \(a) entries, expected \(e) (one per event)"
-        case .invalidPeriod(let p, let i):
-            return "row \(i + 1): invalid period '\(p)' (expected YYYY-MM, YYYY-Qn or YYYY)"
-        case .periodsOutOfOrder(let p, let i):
-            return "row \(i + 1): period '\(p)' is not after the previous one (periods must be strictly increasing and of one kind)"
-        case .invalidParameter(let m):
-            return m
-        }
-    }
-}
-
 /// Stable sorting of events by (group, day), for tables whose (group, day) key range is too
 /// wide for ``GroupedRecords`` to sort in one counting pass.
 enum EventOrder {
@@ -152,6 +91,11 @@ public struct EventTotals: Sendable, Equatable {
 
     /// Events with a known cut.
     public var eventsWithCount: Int { events - eventsWithoutCount }
+
+    /// Σ cut as it may be reported: ``cut`` when at least one event has a known cut or there
+    /// are no events (a true zero); `nil` when there are events and none has a known cut
+    /// (the total is unknown, not 0).
+    public var knownCut: Double? { events > 0 && eventsWithoutCount == events ? nil : cut }
 }
 
 extension EventTotals {
@@ -189,17 +133,20 @@ extension EventTotals {
 }
 
 /// Change from `previous` to `current` and its percentage; the percentage is `nil` when the
-/// base is 0 (shown as "n/a"), both are `nil` when the base is unknown.
-func change(_ current: Double, from previous: Double?) -> (change: Double?, pct: Double?) {
-    guard let p = previous else { return (nil, nil) }
+/// base is 0 (shown as "n/a"), both are `nil` when either value is unknown.
+func change(_ current: Double?, from previous: Double?) -> (change: Double?, pct: Double?) {
+    guard let current, let p = previous else { return (nil, nil) }
     let d = current - p
     return (d, p == 0 ? nil : d / p * 100)
 }
 
 extension EventTotals {
     /// Totals over the events announced in `from...to` (both days included).
-    public static func span(_ events: EventTable, from: Day, to: Day) -> EventTotals {
-        EventTotals(events, events.day.indices.lazy.filter { events.day[$0] >= from && events.day[$0] <= to })
+    ///
+    /// - Throws: what ``EventTable/validate()`` throws.
+    public static func span(_ table: EventTable, from: Day, to: Day) throws(AnalysisError) -> EventTotals {
+        let events = try table.checked()
+        return EventTotals(events, events.day.indices.lazy.filter { events.day[$0] >= from && events.day[$0] <= to })
     }
 }
 
@@ -277,11 +224,28 @@ package enum RecordSortPath: Sendable, Equatable {
 /// ``EventOrder/positions(_:days:)``. All paths give the same records.
 struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
     var names: [String]
+    /// Per group, the value of each group column (see ``GroupKeys/values``).
+    var values: [[String]]
     var records: [Record]
     var start: [Int]
 
     /// The records of group `g`.
     func members(_ g: Int) -> ArraySlice<Record> { records[start[g]..<start[g + 1]] }
+
+    /// Group `g`'s own span: its first to its last event day (its records are in day order).
+    func span(ofGroup g: Int) -> Coverage? {
+        guard start[g] < start[g + 1] else { return nil }
+        return Coverage(ordered: Day(number: records[start[g]].day), Day(number: records[start[g + 1] - 1].day))
+    }
+
+    /// Each group's own span, in group order.
+    var spans: [Coverage?] { names.indices.map(span(ofGroup:)) }
+
+    /// The span group `g` is observed over: the table's `coverage` when `grouping` shares
+    /// it, else its own.
+    func coverage(ofGroup g: Int, _ grouping: Grouping, table coverage: Coverage?) -> Coverage? {
+        grouping.coverage == .perGroup ? span(ofGroup: g) ?? coverage : coverage
+    }
 
     /// The records of `members` (records of one group) announced on or after `day`.
     func members(_ members: ArraySlice<Record>, from day: Day) -> ArraySlice<Record> {
@@ -319,10 +283,12 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
          reusing storage: consuming [Record] = [], path: RecordSortPath = .automatic,
          record: (Int) -> Record) throws(AnalysisError) {
         let n = events.count
-        precondition(n < Int(Int32.max) && events.company.levels.count < 1 << 27,
-                     "too many events or companies for 32-bit records")
+        guard n < Int(Int32.max) && events.company.levels.count < 1 << 27 else {
+            throw .invalidParameter("too many events (\(n)) or companies (\(events.company.levels.count)) for one analysis")
+        }
         let keys = try GroupKeys(events, by: grouping)
         names = keys.names
+        values = keys.values
         start = keys.start
         let groups = names.count
         guard let cov = coverage else {
@@ -454,57 +420,6 @@ extension GroupedRecords where Record == RateRecord {
     }
 }
 
-/// Group of each event: labels in output order (present values by name, then the missing
-/// group), each code's output group, and the groups' sizes as run starts.
-struct GroupKeys {
-    var names: [String]
-    /// Codes of the group column (empty when ungrouped: one group).
-    var codes: [Int32]
-    /// `rank[code]`: output group of a code; `rank[rank.count - 1]`: of the missing value.
-    var rank: [Int32]
-    /// `start[g]..<start[g + 1]`: the positions of group `g` once sorted.
-    var start: [Int]
-
-    init(_ events: EventTable, by grouping: Grouping) throws(AnalysisError) {
-        guard let name = grouping.column else {
-            names = [Grouping.overallLabel]
-            codes = []
-            rank = [0]
-            start = [0, events.count]
-            return
-        }
-        guard let col = events.groupColumn(named: name) else {
-            throw .unknownGroupColumn(name, available: events.groupColumnNames)
-        }
-        let missing = col.levels.count
-        var counts = [Int](repeating: 0, count: missing + 1)
-        for c in col.codes { counts[c < 0 ? missing : Int(c)] += 1 }
-        var slots = (0..<missing).filter { counts[$0] > 0 }.sorted { col.levels[$0] < col.levels[$1] }
-        names = slots.map { col.levels[$0] }
-        if counts[missing] > 0 {
-            names.append(grouping.missingLabel)
-            slots.append(missing)
-        }
-        var rank = [Int32](repeating: 0, count: missing + 1)
-        var start = [0]
-        start.reserveCapacity(slots.count + 1)
-        for (g, s) in slots.enumerated() {
-            rank[s] = Int32(g)
-            start.append(start[g] + counts[s])
-        }
-        self.codes = col.codes
-        self.rank = rank
-        self.start = start
-    }
-
-    /// Output group of event `i`.
-    @inline(__always) func group(_ i: Int) -> Int32 {
-        if codes.isEmpty { return 0 }
-        let c = codes[i]
-        return rank[c < 0 ? rank.count - 1 : Int(c)]
-    }
-}
-
 /// Events split by one grouping, once, for several analyses: ``RollingRates``,
 /// ``YearOverYear`` and ``YearToDate`` each sort the events by (group, day) into packed
 /// records, and built from a `GroupedEvents` they share that sort instead of repeating it
@@ -512,9 +427,9 @@ struct GroupKeys {
 ///
 /// ```swift
 /// let byIndustry = try GroupedEvents(events: events, workforce: workforce, grouping: .by("industry"))
-/// let rolling = RollingRates(grouped: byIndustry, window: .days(90), schedule: .monthEnd)
-/// let yearly = YearOverYear(grouped: byIndustry, unit: .year)
-/// let ytd = YearToDate(grouped: byIndustry, asOf: lastDay)
+/// let rolling = try RollingRates(grouped: byIndustry, window: .days(90), schedule: .monthEnd)
+/// let yearly = try YearOverYear(grouped: byIndustry, unit: .year)
+/// let ytd = try YearToDate(grouped: byIndustry, asOf: lastDay)
 /// ```
 ///
 /// Each analysis gives exactly what its `events:` initializer gives on the same table
@@ -534,12 +449,21 @@ public struct GroupedEvents: Sendable {
     /// Group labels in output order (sorted, missing-value group last).
     public var groups: [String] { records.names }
 
+    /// Per group (in the order of ``groups``), the value of each group column, the
+    /// grouping's missing label where the value is missing; `[[]]` when ungrouped.
+    public var groupValues: [[String]] { records.values }
+
+    /// Per group (in the order of ``groups``), its own first to last event day, whatever
+    /// the grouping's ``GroupCoverage``.
+    public var groupSpans: [Coverage?] { records.spans }
+
     /// Number of events of each group, in the order of ``groups``.
     public var groupSizes: [Int] { (0..<records.names.count).map { records.start[$0 + 1] - records.start[$0] } }
 
     /// Splits `events`, with the workforce behind each event (for rolling rates), by `grouping`.
     ///
-    /// - Throws: ``AnalysisError/unknownGroupColumn(_:available:)``,
+    /// - Throws: what ``EventTable/validate()`` throws,
+    ///   ``AnalysisError/unknownGroupColumn(_:available:)``,
     ///   ``AnalysisError/lengthMismatch(what:expected:actual:)`` when `workforce` does not match `events`.
     public init(events: EventTable, workforce: Workforce, grouping: Grouping = .overall) throws(AnalysisError) {
         try self.init(events: events, workforce: workforce, grouping: grouping, reusing: nil)
@@ -547,19 +471,14 @@ public struct GroupedEvents: Sendable {
 
     /// ``init(events:workforce:grouping:)`` writing its records into the memory of
     /// `spare` (the storage of grouped events no longer needed, from
-    /// ``releaseStorage()``) when it is large enough.
-    /// `coverage`, when the caller has it, must be `Coverage(events)` (it saves two passes
-    /// over the days). `path` picks the counting sort (tests compare the paths; the default
-    /// picks by the shape of the data).
-    package init(events: EventTable, workforce: Workforce, grouping: Grouping = .overall,
-                 reusing spare: consuming GroupedEventsStorage?, coverage known: Coverage? = nil,
+    /// ``releaseStorage()``) when it is large enough. `path` picks the counting sort
+    /// (tests compare the paths; the default picks by the shape of the data).
+    package init(events table: EventTable, workforce: Workforce, grouping: Grouping = .overall,
+                 reusing spare: consuming GroupedEventsStorage?,
                  path: RecordSortPath = .automatic) throws(AnalysisError) {
-        guard workforce.values.count == events.count else {
-            throw .lengthMismatch(what: "workforce", expected: events.count, actual: workforce.values.count)
-        }
+        let (events, coverage) = try table.checkedCovered()
+        try workforce.check(events: events.count)
         self.grouping = grouping
-        let coverage = known ?? Coverage(events)
-        assert(coverage == Coverage(events), "coverage given is not the events' coverage")
         self.coverage = coverage
         self.count = events.count
         self.records = try GroupedRecords(ratesOf: events, workforce: workforce, by: grouping, coverage: coverage,
@@ -575,8 +494,12 @@ public struct GroupedEvents: Sendable {
     ///
     /// The headline of a report asks for three such spans of the overall events; each is a
     /// binary search in the day-ordered records rather than a scan of the whole table.
-    public func totals(group: Int = 0, from: Day, to: Day) -> EventTotals {
-        precondition(groups.indices.contains(group), "no group \(group)")
+    ///
+    /// - Throws: ``AnalysisError/invalidParameter(_:)`` when there is no group `group`.
+    public func totals(group: Int = 0, from: Day, to: Day) throws(AnalysisError) -> EventTotals {
+        guard groups.indices.contains(group) else {
+            throw .invalidParameter("no group \(group); the groups are numbered 0 to \(groups.count - 1)")
+        }
         var distinct = DistinctCounter(codes: companyLevels)
         return EventTotals(records.members(group, from: from, to: to), distinct: &distinct)
     }

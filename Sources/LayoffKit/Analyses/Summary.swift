@@ -24,16 +24,19 @@ public struct LargestEvent: Sendable, Equatable {
     }
 }
 
-/// Headline figures of an event table (DESIGN §4 `summary`).
+/// Headline figures of an event table as of a day (DESIGN §4 `summary`): every figure is
+/// over the events announced on or before the as-of day.
 public struct LayoffSummary: Sendable, Equatable {
-    /// First and last event day, `nil` for an empty table.
+    /// First and last event day on or before the as-of day, `nil` when there is none.
     public var coverage: Coverage?
-    /// Number of events (rows of the table).
+    /// Number of events on or before the as-of day.
     public var rows: Int
+    /// Events left out because they come after the as-of day.
+    public var eventsAfterAsOf: Int
     /// Events with a known cut.
     public var eventsWithCount: Int
-    /// Σ known cuts.
-    public var totalCut: Double
+    /// Σ known cuts; `nil` when there are events and none has a known cut.
+    public var totalCut: Double?
     /// Distinct companies (missing company names not counted).
     public var companies: Int
     /// Year to date against the previous year's, overall, as of ``YearToDate/asOf``;
@@ -44,22 +47,30 @@ public struct LayoffSummary: Sendable, Equatable {
     /// sorts first), then source line ascending, then row index.
     public var largest: [LargestEvent]
 
-    /// Summarises `events`.
+    /// Summarises the events of `events` announced on or before `asOf`.
     ///
     /// - Parameters:
-    ///   - asOf: as-of day of the year-to-date comparison; default the last event day.
+    ///   - asOf: the as-of day: the summary and its year-to-date comparison cover the events
+    ///     announced on or before it; default the last event day (every event).
     ///   - top: how many largest events to list (≥ 0).
-    public init(events: EventTable, asOf: Day? = nil, top: Int = 10) {
+    /// - Throws: what ``EventTable/validate()`` throws; ``AnalysisError/invalidParameter(_:)``
+    ///   when `asOf` lies outside the years 0001–9999.
+    public init(events table: EventTable, asOf: Day? = nil, top: Int = 10) throws(AnalysisError) {
+        try SupportedDays.check(asOf, "the as-of day")
+        var events = try table.checked()
+        if let asOf, events.day.contains(where: { $0 > asOf }) {
+            events = events.selecting(events.day.indices.filter { events.day[$0] <= asOf })
+        }
+        eventsAfterAsOf = table.count - events.count
         let cov = Coverage(events)
         coverage = cov
         rows = events.count
         let totals = EventTotals(events, 0..<events.count)
         eventsWithCount = totals.eventsWithCount
-        totalCut = totals.cut
+        totalCut = totals.knownCut
         companies = totals.companies
         if let d = asOf ?? cov?.last {
-            // Overall grouping cannot fail.
-            yearToDate = try? YearToDate(events: events, asOf: d)
+            yearToDate = try YearToDate(events: events, asOf: d)
         } else {
             yearToDate = nil
         }

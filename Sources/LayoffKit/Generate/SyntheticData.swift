@@ -66,7 +66,29 @@ public struct SyntheticLayoffs: Sendable {
 
     public let parameters: Parameters
 
-    public init(_ parameters: Parameters) { self.parameters = parameters }
+    /// A generator with `parameters`.
+    ///
+    /// - Throws: ``AnalysisError/invalidParameter(_:)`` unless there are 0 to 10⁹ events and
+    ///   1 to 10⁷ companies, every number is finite, the standard deviations are ≥ 0, the
+    ///   shares lie in 0–1, and the headcounts and growths stay where whole numbers of jobs
+    ///   can be written (`logEmployeesMean + 10·logEmployeesSD ≤ 30`,
+    ///   `|growthMean| + 10·growthSD ≤ 500`).
+    public init(_ parameters: Parameters) throws(AnalysisError) {
+        let p = parameters
+        func need(_ ok: Bool, _ what: String) throws(AnalysisError) {
+            if !ok { throw .invalidParameter("synthetic data: \(what)") }
+        }
+        try need((0...1_000_000_000).contains(p.events), "events must be 0 to 10⁹, not \(p.events)")
+        try need((1...10_000_000).contains(p.companies), "companies must be 1 to 10⁷, not \(p.companies)")
+        let numbers = [p.intercept, p.slopeLogEmployees, p.slopeGrowth, p.sigma, p.growthMean, p.growthSD,
+                       p.logEmployeesMean, p.logEmployeesSD, p.missingCutShare, p.missingFractionShare]
+        try need(numbers.allSatisfy(\.isFinite), "every parameter must be a finite number")
+        try need(p.sigma >= 0 && p.growthSD >= 0 && p.logEmployeesSD >= 0, "standard deviations must be ≥ 0")
+        try need((0...1).contains(p.missingCutShare) && (0...1).contains(p.missingFractionShare), "shares must lie in 0–1")
+        try need(p.logEmployeesMean + 10 * p.logEmployeesSD <= 30, "logEmployeesMean + 10·logEmployeesSD must be ≤ 30 (headcounts below 10¹³)")
+        try need(abs(p.growthMean) + 10 * p.growthSD <= 500, "|growthMean| + 10·growthSD must be ≤ 500 (percent)")
+        self.parameters = parameters
+    }
 
     struct Company {
         var name: String

@@ -41,9 +41,20 @@ public struct FundamentalsJoin: Sendable, Equatable {
     ///
     /// With `threads` ≥ 2 and many events, the events are looked up in two halves at once;
     /// the result is the same as with 1.
-    public init(events: EventTable, fundamentals: FundamentalsTable, options: JoinOptions = .init(), threads: Int = 1) {
+    ///
+    /// - Throws: what ``EventTable/validate()`` throws, and
+    ///   ``AnalysisError/lengthMismatch(what:expected:actual:)`` when a column of
+    ///   `fundamentals` has another length than its `company` column.
+    public init(events: EventTable, fundamentals: FundamentalsTable, options: JoinOptions = .init(),
+                threads: Int = 1) throws(AnalysisError) {
+        try fundamentals.check()
+        self.init(checked: try events.checked(), fundamentals: fundamentals, options: options, threads: threads)
+    }
+
+    /// The join of tables whose columns are consistent (the loaders' tables, or tables
+    /// checked by the public initialiser).
+    init(checked events: EventTable, fundamentals: FundamentalsTable, options: JoinOptions = .init(), threads: Int = 1) {
         let nf = fundamentals.count
-        precondition(nf < 1 << 30, "too many fundamentals rows")
         // Company keys are numbered once per company (by its code: equal names share one),
         // in order of first appearance in the fundamentals, from the first row's spelling.
         let companies = fundamentals.companyCodesOrEncoded
@@ -148,7 +159,7 @@ public struct FundamentalsJoin: Sendable, Equatable {
         let missing = levels.count
         row = rows
         fiscalYear = fiscal
-        workforce = Workforce(values: NumericColumn(values: wfValue, isPresent: wfKnown), source: source)
+        workforce = Workforce(checked: NumericColumn(values: wfValue, isPresent: wfKnown), source: source)
         unmatchedCompanies = unmatched.indices.filter { unmatched[$0] > 0 }
             .map { (company: $0 == missing ? "" : levels[$0], events: unmatched[$0]) }
             .sorted { $0.events != $1.events ? $0.events > $1.events : $0.company < $1.company }

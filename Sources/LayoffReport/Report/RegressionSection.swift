@@ -88,6 +88,12 @@ extension ReportBuilder {
             figures.append((c.name, c.svg))
             md += "![\(c.alt)](\(options.figuresLink)/\(c.name))\n\n"
         }
+        do {
+            let count = try countModel(data: data, join: join, fundamentals: f.fundamentals, threads: options.threads)
+            md += countModelMarkdown(count, ols: r, dataDescription: regressionDataDescription(data))
+        } catch {
+            md += "### Cut counts with the workforce as exposure\n\nThe count model could not be fitted: \(MarkdownText.escape(error.description)).\n\n"
+        }
         return md
     }
 

@@ -7,8 +7,17 @@ public struct ReportOptions: Sendable {
     public var asOf: Day?
     /// Group column for the rolling-rate and year-over-year sections.
     public var groupBy: String = "industry"
+    /// Whether each group of `groupBy` is observed over the whole data's span or its own
+    /// (see ``GroupCoverage``).
+    public var groupCoverage: GroupCoverage = .shared
     /// Rolling window.
     public var window: TrailingWindow = .days(90)
+    /// Fewest events with both cut and workforce a rolling window needs for a rate; the
+    /// report leaves windows with fewer n/a and lists them.
+    public var minimumRateEvents: Int = ReportOptions.defaultMinimumRateEvents
+    /// The default of ``minimumRateEvents``: three events, so that one small company closing
+    /// in an otherwise quiet window does not read as a 100% layoff rate.
+    public static let defaultMinimumRateEvents = 3
     /// Number of months in the monthly trend table and chart.
     public var trendMonths: Int = 24
     /// Largest number of groups drawn in the rolling-rate chart (by number of events).
@@ -68,7 +77,7 @@ public enum ReportBuilder {
             throw ReportError("the events file has no events")
         }
         let asOf = options.asOf ?? fullCoverage.last
-        let data = fullData.through(asOf)
+        let data = try fullData.through(asOf)
         let events = data.events
         // The events through the last day of the data are all the events.
         guard let coverage = asOf >= fullCoverage.last ? fullCoverage : Coverage(events) else {
@@ -102,14 +111,15 @@ public enum ReportBuilder {
         // records is released before the next is made. The headline's spans are read off
         // the overall records.
         let (monthly, overallRolling, headline, spare) = try { () throws(AnalysisError) -> (YearOverYear, RollingRates, [String], GroupedEventsStorage) in
-            let overall = try GroupedEvents(events: events, workforce: data.workforce, reusing: nil, coverage: coverage)
+            let overall = try GroupedEvents(events: events, workforce: data.workforce, reusing: nil)
             // The months shown: the trend's and the headline's (as-of) month.
             let lastMonth = CalendarPeriod(.month, containing: coverage.last)
             let shown = min(lastMonth.advanced(by: 1 - max(options.trendMonths, 1)), CalendarPeriod(.month, containing: asOf))
-            let monthly = YearOverYear(grouped: overall, unit: .month, from: shown)
-            let ytd = YearToDate(grouped: overall, asOf: asOf)
-            return (monthly, RollingRates(grouped: overall, window: options.window, schedule: .monthEnd, to: asOf),
-                    headlineText(monthly: monthly, ytd: ytd, asOf: asOf) { overall.totals(from: $0, to: $1) },
+            let monthly = try YearOverYear(grouped: overall, unit: .month, from: shown)
+            let ytd = try YearToDate(grouped: overall, asOf: asOf)
+            return (monthly, try RollingRates(grouped: overall, window: options.window, schedule: .monthEnd, to: asOf,
+                                              minimumRateEvents: options.minimumRateEvents),
+                    try headlineText(monthly: monthly, ytd: ytd, asOf: asOf) { f, t throws(AnalysisError) in try overall.totals(from: f, to: t) },
                     overall.releaseStorage())
         }()
         md += "## Headline\n\n" + headline.joined(separator: "\n\n") + "\n\n"
@@ -132,6 +142,9 @@ public enum ReportBuilder {
         if trendRows.contains(where: { $0.partial }) {
             md += "\n\\* partly outside the data's coverage (\(coverage.first) to \(coverage.last)).\n"
         }
+        if trendRows.contains(where: { $0.cut == nil || ($0.previous != nil && $0.previousCut == nil) }) {
+            md += "\nn/a: no event of the month has a reported count (the total is unknown, not zero).\n"
+        }
         let months = trendRows.map { $0.period.start }
         let chart = Chart.monthlyBars(
             title: "Announced job cuts by month", subtitle: "\(months.first.map { monthName(CalendarPeriod(.month, containing: $0)) } ?? "") to \(monthName(asOfMonth)); events with a reported count",
@@ -144,13 +157,14 @@ public enum ReportBuilder {
 
         // Rolling rate.
         do {
-            let byGroup = try GroupedEvents(events: events, workforce: data.workforce, grouping: .by(options.groupBy),
-                                            reusing: consume spare, coverage: coverage)
-            md += rollingSection(data: data, options: options, overall: overallRolling, byGroup: byGroup, asOf: asOf,
-                                 figures: &figures)
+            let byGroup = try GroupedEvents(events: events, workforce: data.workforce,
+                                            grouping: .by(options.groupBy, coverage: options.groupCoverage),
+                                            reusing: consume spare)
+            md += try rollingSection(data: data, options: options, overall: overallRolling, byGroup: byGroup, asOf: asOf,
+                                     figures: &figures)
 
         // Year over year by group.
-            md += groupYoYSection(options: options, byGroup: byGroup, asOf: asOf)
+            md += try groupYoYSection(options: options, byGroup: byGroup, asOf: asOf)
         }
 
         // Regression.
@@ -203,7 +217,7 @@ public enum ReportBuilder {
     /// Challenger-style headline sentences; `span(from, to)` gives the totals of the events
     /// announced in `from...to`.
     static func headlineText(monthly: YearOverYear, ytd: YearToDate, asOf: Day,
-                             span: (Day, Day) -> EventTotals) -> [String] {
+                             span: (Day, Day) throws(AnalysisError) -> EventTotals) throws(AnalysisError) -> [String] {
         var out: [String] = []
         let month = CalendarPeriod(.month, containing: asOf)
         if let cur = monthly.rows.first(where: { $0.period == month }) {
@@ -211,33 +225,46 @@ public enum ReportBuilder {
             // A month in progress is compared over the same days of the other months.
             let day = asOf.dayOfMonth
             func upTo(_ p: CalendarPeriod) -> Day { full ? p.end : min(p.end, p.start.advanced(by: day - 1)) }
-            let now = span(month.start, asOf)
+            let now = try span(month.start, asOf)
             let prevMonth = month.advanced(by: -1), yearAgo = month.previousYear
             let spanText = full ? "" : " (days 1–\(day))"
-            var s = "Employers in the data announced **\(NumberFormat.grouped(Int(now.cut)))** job cuts in \(monthName(month))"
-                + (full ? "" : " through \(asOf)") + ", in \(now.events) event\(now.events == 1 ? "" : "s") at \(now.companies) compan\(now.companies == 1 ? "y" : "ies")"
+            let where_ = " in \(now.events) event\(now.events == 1 ? "" : "s") at \(now.companies) compan\(now.companies == 1 ? "y" : "ies")"
+            let through = full ? "" : " through \(asOf)"
+            var s: String
+            if let cut = now.knownCut {
+                s = "Employers in the data announced **\(NumberFormat.grouped(Int(cut)))** job cuts in \(monthName(month))" + through + "," + where_
+            } else {
+                s = "Employers in the data announced cuts in \(monthName(month))" + through + where_ + ", none with a reported count"
+            }
             var clauses: [String] = []
             for (p, inData) in [(prevMonth, monthly.coverage.map { $0.intersects(prevMonth.start, upTo(prevMonth)) } ?? false),
                                 (yearAgo, cur.previous != nil)] {
                 guard inData else { clauses.append("\(monthName(p)) is outside the data"); continue }
-                let t = span(p.start, upTo(p))
-                if t.cut == 0 {
+                let t = try span(p.start, upTo(p))
+                guard let before = t.knownCut else {
+                    clauses.append("\(monthName(p))\(spanText) had \(t.events) event\(t.events == 1 ? "" : "s") and no reported count")
+                    continue
+                }
+                if before == 0 {
                     clauses.append("\(monthName(p))\(spanText) had no counted cuts")
+                } else if let cut = now.knownCut {
+                    let ch = (cut - before) / before * 100
+                    clauses.append("\(direction(ch)) \(NumberFormat.percent(abs(ch) / 100, decimals: 1)) from \(NumberFormat.grouped(Int(before))) in \(monthName(p))\(spanText)")
                 } else {
-                    let ch = (now.cut - t.cut) / t.cut * 100
-                    clauses.append("\(direction(ch)) \(NumberFormat.percent(abs(ch) / 100, decimals: 1)) from \(NumberFormat.grouped(Int(t.cut))) in \(monthName(p))\(spanText)")
+                    clauses.append("against \(NumberFormat.grouped(Int(before))) in \(monthName(p))\(spanText)")
                 }
             }
             s += "; " + clauses.joined(separator: "; ") + "."
-            if now.eventsWithoutCount > 0 {
+            if now.eventsWithoutCount > 0 && now.knownCut != nil {
                 s += " \(now.eventsWithoutCount) of this month's events had no reported count."
             }
             out.append(s)
         }
         if let y = ytd.rows.first, let c = y.current {
-            var s = "Year to date (\(y.start) to \(y.end)): **\(NumberFormat.grouped(Int(c.cut)))** cuts in \(c.events) events at \(c.companies) companies"
+            func cuts(_ t: EventTotals) -> String { t.knownCut.map { NumberFormat.grouped(Int($0)) } ?? "an unknown number of" }
+            var s = "Year to date (\(y.start) to \(y.end)): **\(cuts(c))** cuts in \(c.events) events at \(c.companies) companies"
             if let p = y.previous {
-                s += ", against \(NumberFormat.grouped(Int(p.cut))) in \(p.events) events at \(p.companies) companies over \(y.previousStart) to \(y.previousEnd) (\(signedPercent(y.pctChange)))"
+                s += ", against \(cuts(p)) in \(p.events) events at \(p.companies) companies over \(y.previousStart) to \(y.previousEnd) (\(signedPercent(y.pctChange)))"
             } else {
                 s += "; the same span a year earlier is outside the data"
             }
@@ -252,65 +279,102 @@ public enum ReportBuilder {
     }
 
     static func rollingSection(data: LayoffDataset, options: ReportOptions, overall: RollingRates, byGroup: GroupedEvents,
-                               asOf: Day, figures: inout [(name: String, svg: String)]) -> String {
+                               asOf: Day, figures: inout [(name: String, svg: String)]) throws(AnalysisError) -> String {
         var md = "## Rolling \(windowText(options.window)) layoff rate\n\n"
         md += "Rate = cuts ÷ workforce × 100 over the events of the \(windowPhrase(options.window)) ending on and including each month end, counting only events whose cut and workforce are both known. "
         var bySource = [Int](repeating: 0, count: WorkforceSource.allCases.count)
         for s in data.workforce.source { bySource[Int(s.rawValue)] += 1 }
         func count(_ s: WorkforceSource) -> Int { bySource[Int(s.rawValue)] }
-        md += "Workforce is the company's employees from the fundamentals file for the event's fiscal year (\(count(.fundamentals)) events) or, failing that, implied by cut ÷ reported fraction (\(count(.implied)) events); \(count(.unknown)) events have neither and stay out of the rate.\n\n"
+        md += "Workforce is the company's employees from the fundamentals file for the event's fiscal year (\(count(.fundamentals)) events) or, failing that, implied by cut ÷ reported fraction (\(count(.implied)) events); \(count(.unknown)) events have neither and stay out of the rate. "
+        let k = options.minimumRateEvents
+        md += k > 1 ? "A window needs at least \(k) such events for a rate (the report's default is \(ReportOptions.defaultMinimumRateEvents)); with fewer it is n/a.\n\n"
+                    : "A window with one such event has a rate (no minimum; the report's default is \(ReportOptions.defaultMinimumRateEvents)).\n\n"
         // Top groups by number of events: the only groups shown, so the only ones computed.
         var counts: [String: Int] = [:]
         for (g, n) in zip(byGroup.groups, byGroup.groupSizes) { counts[g, default: 0] += n }
         let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(options.chartGroups).map(\.key)
-        let grouped = RollingRates(grouped: byGroup, window: options.window, schedule: .monthEnd, to: asOf, only: Set(top))
+        let grouped = try RollingRates(grouped: byGroup, window: options.window, schedule: .monthEnd, to: asOf, only: Set(top),
+                                       minimumRateEvents: k)
         let last12 = overall.rows.suffix(12)
         var cols: [ReportTable.Column] = [.init("Month end", key: "date"), .init("All: events", key: "events", alignment: .right),
                                           .init("All: rate %", key: "rate", alignment: .right)]
         for g in top { cols.append(.init("\(g) %", key: g, alignment: .right)) }
         var t = ReportTable(columns: cols)
-        let byGroupDay: [String: [Day: Double?]] = Dictionary(grouping: grouped.rows, by: { $0.group })
-            .mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.day, $0.rate) }) }
+        let byGroupDay: [String: [Day: RollingRateRow]] = Dictionary(grouping: grouped.rows, by: { $0.group })
+            .mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.day, $0) }) }
+        func rateCell(_ r: RollingRateRow?) -> ReportTable.Cell {
+            guard let r, r.covered else { return .missing }
+            guard let rate = r.rate else { return .missing }
+            return .text(NumberFormat.fixed(rate, decimals: 2, grouping: false) + (r.partial ? "*" : ""))
+        }
+        var anyPartial = false
         for r in last12 {
-            var row: [ReportTable.Cell] = [.text(r.day.description), .integer(r.events), .number(r.rate, .fixed(decimals: 2, grouping: false))]
-            for g in top { row.append(.number(byGroupDay[g]?[r.day] ?? nil, .fixed(decimals: 2, grouping: false))) }
+            var row: [ReportTable.Cell] = [.text(r.day.description + (r.partial ? "*" : "")), .integer(r.events), rateCell(r)]
+            anyPartial = anyPartial || r.partial
+            for g in top {
+                let gr = byGroupDay[g]?[r.day]
+                anyPartial = anyPartial || (gr?.partial ?? false) && gr?.rate != nil
+                row.append(rateCell(gr))
+            }
             t.append(row)
         }
         md += t.markdown() + "\n"
+        if anyPartial {
+            md += "\\* the window reaches outside the data's coverage" + (options.groupCoverage == .perGroup ? " (the group's own span)" : "") + ".\n\n"
+        }
+        // Which windows of the table had a rate withheld for too few events.
+        let shownDays = Set(last12.map(\.day))
+        var blanked: [String] = []
+        let overallBlank = last12.filter(\.rateWithheld).map(\.day.description)
+        if !overallBlank.isEmpty { blanked.append("all: " + overallBlank.joined(separator: ", ")) }
+        for g in top {
+            let days = grouped.rows(forGroup: g).filter { $0.rateWithheld && shownDays.contains($0.day) }.map(\.day.description)
+            if !days.isEmpty { blanked.append("\(g): " + days.joined(separator: ", ")) }
+        }
+        if !blanked.isEmpty {
+            md += "In the table, left n/a for fewer than \(k) events with cut and workforce: " + blanked.map { MarkdownText.escape($0) }.joined(separator: "; ") + ".\n\n"
+        }
         let days = overall.rows.map(\.day)
         var series = [Chart.Series(name: "All", values: overall.rows.map(\.rate))]
-        for g in top { series.append(Chart.Series(name: g, values: days.map { byGroupDay[g]?[$0] ?? nil })) }
+        for g in top { series.append(Chart.Series(name: g, values: days.map { byGroupDay[g]?[$0]?.rate })) }
         let chart = Chart.lines(title: "Rolling \(windowText(options.window)) layoff rate", subtitle: "Cuts as % of the workforce of the companies cutting, at month ends; largest \(options.groupBy) groups by events",
                                 dates: days, series: series, yAxis: Chart.Axis(title: "Layoff rate", unit: "%", includeZero: true),
-                                note: "n/a where no event in the window has both cut and workforce.")
+                                note: k > 1 ? "n/a where fewer than \(k) events in the window have both cut and workforce."
+                                            : "n/a where no event in the window has both cut and workforce.")
         figures.append(("rolling-rate.svg", chart.svg()))
         md += "![Rolling layoff rate overall and by \(options.groupBy)](\(options.figuresLink)/rolling-rate.svg)\n\n"
         md += "Read this as the typical depth of the cuts being announced, not as an economy-wide layoff rate: the workforce is that of the companies that announced cuts.\n\n"
         return md
     }
 
-    static func groupYoYSection(options: ReportOptions, byGroup: GroupedEvents, asOf: Day) -> String {
+    static func groupYoYSection(options: ReportOptions, byGroup: GroupedEvents, asOf: Day) throws(AnalysisError) -> String {
         var md = "## Year over year by \(options.groupBy)\n\n"
-        let y = YearToDate(grouped: byGroup, asOf: asOf)
+        let y = try YearToDate(grouped: byGroup, asOf: asOf)
         guard let first = y.rows.first else { return md + "No events.\n\n" }
-        md += "Year to date \(first.start) to \(first.end) against \(first.previousStart) to \(first.previousEnd), largest first.\n\n"
-        var t = ReportTable(columns: [.init(options.groupBy.capitalizedFirst, key: "group"), .init("Events", key: "events"),
-                                      .init("Cut", key: "cut"), .init("Previous events", key: "prev_events"),
-                                      .init("Previous cut", key: "prev_cut"), .init("Change", key: "change"),
-                                      .init("Y/Y %", key: "pct_change")])
+        md += "Year to date \(first.start) to \(first.end) against \(first.previousStart) to \(first.previousEnd), largest first"
+        md += options.groupCoverage == .perGroup ? "; each \(options.groupBy) is judged over its own span of events, so a span outside it is n/a.\n\n" : ".\n\n"
+        var t = ReportTable(columns: [.init(options.groupBy.capitalizedFirst, key: "group"), .init("Events", key: "events", alignment: .right),
+                                      .init("Cut", key: "cut", alignment: .right), .init("Previous events", key: "prev_events", alignment: .right),
+                                      .init("Previous cut", key: "prev_cut", alignment: .right), .init("Change", key: "change", alignment: .right),
+                                      .init("Y/Y %", key: "pct_change", alignment: .right)])
         let rows = y.rows.filter { ($0.current?.events ?? 0) + ($0.previous?.events ?? 0) > 0 }
             .sorted { (a, b) in
-                let ca = a.current?.cut ?? 0, cb = b.current?.cut ?? 0
+                let ca = a.current?.knownCut ?? 0, cb = b.current?.knownCut ?? 0
                 if ca != cb { return ca > cb }
-                let pa = a.previous?.cut ?? 0, pb = b.previous?.cut ?? 0
+                let pa = a.previous?.knownCut ?? 0, pb = b.previous?.knownCut ?? 0
                 return pa != pb ? pa > pb : a.group < b.group
             }
         for r in rows {
-            t.append([.text(r.group), .integer(r.current?.events), .number(r.current?.cut, .count),
-                      .integer(r.previous?.events), .number(r.previous?.cut, .count), .number(r.change, .count),
+            t.append([.text(r.group), .integer(r.current?.events), .number(r.current?.knownCut, .count),
+                      .integer(r.previous?.events), .number(r.previous?.knownCut, .count), .number(r.change, .count),
                       .number(r.pctChange, .percentPoints(decimals: 1, alwaysSign: true))])
         }
         md += t.markdown() + "\n"
+        if options.groupCoverage == .shared, let note = GroupSpanNote.text(groups: y.rows.map(\.group), spans: y.groupSpans, coverage: y.coverage) {
+            md += MarkdownText.escape(note) + "\n\n"
+        }
+        md += missingNote(rows.contains { $0.current.map { $0.knownCut == nil } ?? true || $0.previous.map { $0.knownCut == nil } ?? true },
+                          options)
         // Last complete calendar year against the one before: the latest year that, with the
         // year before it, lies wholly inside the coverage (the rows of a yearly
         // `YearOverYear` that are neither partial nor without a previous year), known from
@@ -321,19 +385,34 @@ public enum ReportBuilder {
                 .first { !cov.isPartial($0.start, $0.end) && !cov.isPartial($0.previousYear.start, $0.previousYear.end) }
         }
         if let lastFull {
-            let yearly = YearOverYear(grouped: byGroup, unit: .year, from: lastFull)
+            let yearly = try YearOverYear(grouped: byGroup, unit: .year, from: lastFull)
             md += "Full year \(lastFull.label) against \(lastFull.previousYear.label):\n\n"
-            var f = ReportTable(columns: [.init(options.groupBy.capitalizedFirst, key: "group"), .init("Events", key: "events"),
-                                          .init("Cut", key: "cut"), .init("Previous cut", key: "prev_cut"),
-                                          .init("Y/Y %", key: "pct_change")])
-            for r in yearly.rows.filter({ $0.period == lastFull && ($0.events + ($0.previous?.events ?? 0)) > 0 })
-                .sorted(by: { $0.cut != $1.cut ? $0.cut > $1.cut : $0.group < $1.group }) {
-                f.append([.text(r.group), .integer(r.events), .number(r.cut, .count), .number(r.previousCut, .count),
-                          .number(r.pctChange, .percentPoints(decimals: 1, alwaysSign: true))])
+            var f = ReportTable(columns: [.init(options.groupBy.capitalizedFirst, key: "group"), .init("Events", key: "events", alignment: .right),
+                                          .init("Cut", key: "cut", alignment: .right), .init("Previous cut", key: "prev_cut", alignment: .right),
+                                          .init("Y/Y %", key: "pct_change", alignment: .right)])
+            let shown = yearly.rows.filter { $0.period == lastFull && (($0.events ?? 0) + ($0.previous?.events ?? 0)) > 0 }
+                .sorted { a, b in
+                    let ca = a.cut ?? 0, cb = b.cut ?? 0
+                    return ca != cb ? ca > cb : a.group < b.group
+                }
+            for r in shown {
+                f.append([.text(r.group + (r.partial || r.previousPartial ? "*" : "")), .integer(r.events), .number(r.cut, .count),
+                          .number(r.previousCut, .count), .number(r.pctChange, .percentPoints(decimals: 1, alwaysSign: true))])
             }
             md += f.markdown() + "\n"
+            if shown.contains(where: { $0.partial || $0.previousPartial }) {
+                md += "\\* the \(options.groupBy)'s own span of events starts or ends inside \(lastFull.previousYear.label)–\(lastFull.label).\n\n"
+            }
+            md += missingNote(shown.contains { $0.totals == nil || $0.cut == nil || $0.previous == nil || $0.previousCut == nil }, options)
         }
         return md
+    }
+
+    /// The line under a table that has n/a cuts, saying what they mean.
+    static func missingNote(_ any: Bool, _ options: ReportOptions) -> String {
+        guard any else { return "" }
+        let outside = options.groupCoverage == .perGroup ? "the \(options.groupBy)'s own span of events" : "the data's coverage"
+        return "n/a: outside \(outside), or no event of the span has a reported count (unknown, not zero).\n\n"
     }
 
     static func windowPhrase(_ w: TrailingWindow) -> String {

@@ -1,6 +1,6 @@
 /// Formula designs: the public description of a model matrix (``DesignMatrix``), the
 /// bookkeeping of listwise deletion, and patsy's rules for term order and coding, shared
-/// by ``ModelFrame``.
+/// by `ModelFrame`.
 
 /// How many rows listwise deletion excluded, and why.
 ///
@@ -86,7 +86,7 @@ public struct CategoricalLevels: Sendable, Equatable {
 ///   factor is coded by treatment contrasts `[T.level]` when the lower-order margin is
 ///   already in the model and by full dummies `[level]` otherwise (e.g. `0 + C(g)` or
 ///   `x:C(g)` without `C(g)`). In an interaction the left-most factor varies fastest.
-/// * **One builder.** The design is made by ``ModelFrame``, the builder every fit uses on
+/// * **One builder.** The design is made by `ModelFrame`, the builder every fit uses on
 ///   blocks of rows; a ``DesignMatrix`` is its result over a whole table at once.
 /// * **Names**: `(Intercept)`, `x1`, `log(x2)`, `I(x^2)` (as written, without whitespace),
 ///   `C(g)[T.b]`, `g[T.b]`, `a:b`, `C(g)[T.b]:x`.
@@ -149,7 +149,7 @@ public struct DesignMatrix: Sendable {
     }
 }
 
-/// patsy's rules and listwise deletion, used by ``ModelFrame``.
+/// patsy's rules and listwise deletion, used by `ModelFrame`.
 enum DesignRules {
     /// Listwise deletion: the rows (ascending, in `kept`, which is emptied first) where every
     /// `present` mask is `true` and every `values` column is finite. Each other row is

@@ -31,6 +31,8 @@ public struct FixedEffectsResult: Sendable {
     /// The most sweeps of alternating projections one demeaning needed (all columns are
     /// demeaned together; the Poisson model demeans once per IRLS step).
     public let demeaningSweeps: Int
+    /// The columns the standard errors are clustered by (empty when they are not).
+    public let clusterColumns: [String]
 
     let data: AbsorbedData
     let core: AbsorbedFit
@@ -64,10 +66,11 @@ public struct FixedEffectsResult: Sendable {
         rowsRead = exclusions.totalRows
         observationsDropped = Dropped(singletons: dropped.singletons, separated: dropped.separated, missing: exclusions.excludedCount)
         demeaningSweeps = core.sweeps
+        if case .columns(let names)? = covariance.clusters { clusterColumns = names } else { clusterColumns = [] }
         fit = try Self.core(data: data, core: core, formula: formula, responseName: responseName, weightsColumn: weightsColumn,
                             poisson: family != nil, covariance: covariance, level: level, options: options,
                             exclusions: RowExclusions(totalRows: exclusions.totalRows, reasons: exclusions.reasons + [
-                                .init(reason: "singleton", count: dropped.singletons),
+                                .init(reason: "in singleton groups", count: dropped.singletons),
                                 .init(reason: "separated by a fixed effect", count: dropped.separated)]))
         if let g = core.glm {
             deviance = g.deviance

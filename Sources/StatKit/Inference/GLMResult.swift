@@ -3,7 +3,9 @@
 /// statistics (R's `summary.glm`, statsmodels' `GLMResults`).
 public struct GLMResult: Sendable {
     /// The final IRLS step as a least-squares fit: coefficients, covariance, tests
-    /// (``RegressionResult/test(_:)``), kept and aliased terms.
+    /// (``RegressionResult/test(_:)``), kept and aliased terms. Its R², F and likelihood are
+    /// the working regression's; the model's are this result's ``logLikelihood``,
+    /// ``aic``, ``deviance`` and ``pseudoRSquared``.
     public private(set) var fit: RegressionResult
     /// The family and link.
     public let family: GLMFamily
@@ -34,6 +36,9 @@ public struct GLMResult: Sendable {
     public let iterations: Int
     /// Whether IRLS converged.
     public let converged: Bool
+    /// A negative binomial with θ estimated: the Pearson χ² of the Poisson fit it started
+    /// from (over `n − rank` it shows how overdispersed the counts are).
+    package var poissonPearsonChiSquared: Double? = nil
     /// Notes for a summary.
     public let notes: [String]
 

@@ -140,7 +140,7 @@ public struct RegressionResult: Sendable {
     public let level: Double
     /// Aliased terms (no estimate).
     public let droppedTerms: [String]
-    /// Notes for a summary (unnumbered; ``summary()`` numbers them).
+    /// Notes for a summary (unnumbered; ``summary(markdown:)`` numbers them).
     public let notes: [String]
     /// Whether the design's conditioning needed the double-double factorization.
     public let usedExtendedPrecision: Bool
@@ -282,7 +282,9 @@ extension RegressionResult {
         // (their squared mean plus their variance).
         let explained = max(0, (layout.hasIntercept ? tss : tss - Double(n) * o.meanResponse * o.meanResponse) - rss)
         let fittedSize = o.meanResponse * o.meanResponse + explained / Double(max(1, n - 1))
-        var notes = FitNotes.base(aliased: droppedTerms, kept: k, conditionNumber: conditionNumber,
+        // A GLM's working design is weighted by the last step: its condition number says
+        // nothing a reader of the model can act on, so only least squares notes it.
+        var notes = FitNotes.base(aliased: droppedTerms, kept: k, conditionNumber: state.dispersion == nil ? conditionNumber : 0,
                                   scaledCondition: sol.scaledCondition, extended: usedExtendedPrecision,
                                   tss: state.dispersion == nil ? tss : 1, rss: state.dispersion == nil ? rss : 1,
                                   hasIntercept: layout.hasIntercept,

@@ -2,7 +2,7 @@
 /// five-number summary, coefficient table with the covariance named, fit statistics and
 /// numbered notes (excluded rows, aliased terms, large condition number).
 ///
-/// ``RegressionResult/summary()`` gives the plain text; a program that adds notes of its
+/// ``RegressionResult/summary(markdown:)`` gives the plain text; a program that adds notes of its
 /// own (what the data were, how they were joined) builds one of these.
 public struct RegressionSummary: Sendable {
     /// The fit printed.
@@ -59,11 +59,11 @@ public struct RegressionSummary: Sendable {
     /// The cluster columns of a cluster-robust covariance fitted on a table.
     var clusterColumns: [String] {
         if case .columns(let c)? = r.covariance.clusters { return c }
-        return []
+        return absorbed?.clusterColumns ?? []
     }
 
     /// A sentence naming the covariance estimator.
-    public static func covarianceText(_ c: Covariance, counts: [Int]) -> String {
+    public static func covarianceText(_ c: Covariance, counts: [Int], clusterColumns: [String] = []) -> String {
         switch c.kind {
         case .classical: return "classical (homoskedastic)"
         case .hc0: return "HC0 (White heteroskedasticity-robust)"
@@ -71,7 +71,7 @@ public struct RegressionSummary: Sendable {
         case .hc2: return "HC2 (heteroskedasticity-robust, leverage-adjusted)"
         case .hc3: return "HC3 (heteroskedasticity-robust, jackknife-like)"
         case .cluster:
-            var names: [String] = []
+            var names = clusterColumns
             if case .columns(let cols)? = c.clusters { names = cols }
             if names.count > 1 {
                 return "multiway cluster-robust CR1 by \(names.joined(separator: " and ")) (\(counts.map(String.init).joined(separator: " and ")) clusters; Cameron–Gelbach–Miller)"
@@ -93,7 +93,7 @@ public struct RegressionSummary: Sendable {
                        + ex.reasons.map { "\($0.count) \($0.reason)" }.joined(separator: ", ") + ".")
         }
         out += extraNotes
-        if r.isUncentered {
+        if r.isUncentered && absorbed == nil {
             out.append("The model has no intercept: R² is uncentered (computed about 0, not about the mean).")
         }
         if let w = weightsColumn { out.append(glm == nil ? "Weighted least squares with weights from '\(w)'." : "Prior weights from '\(w)'.") }
@@ -175,7 +175,7 @@ public struct RegressionSummary: Sendable {
             return ["\(kind) regression with fixed effects: \(formula)",
                     "Fixed effects absorbed: \(effects); dropped: \(dropped)",
                     "Data: \(dataDescription.isEmpty ? "" : dataDescription + "; ")\(r.n) of \(max(exclusions.totalRows, r.n)) rows used",
-                    "Standard errors: \(Self.covarianceText(r.covariance, counts: r.clusterCounts)); \(r.state.normal ? "z tests" : "t tests"); confidence intervals at \(levelText)"]
+                    "Standard errors: \(Self.covarianceText(r.covariance, counts: r.clusterCounts, clusterColumns: clusterColumns)); \(r.state.normal ? "z tests" : "t tests"); confidence intervals at \(levelText)"]
         }
         if let g = glm {
             var family = "\(g.family.name), link: \(g.link.rawValue)"
@@ -183,11 +183,11 @@ public struct RegressionSummary: Sendable {
             return ["Generalized linear model: \(formula)",
                     "Family: \(family)",
                     "Data: \(dataDescription.isEmpty ? "" : dataDescription + "; ")\(r.n) of \(max(exclusions.totalRows, r.n)) rows used",
-                    "Standard errors: \(Self.covarianceText(r.covariance, counts: r.clusterCounts)); \(r.state.normal ? "z tests" : "t tests"); confidence intervals at \(levelText)"]
+                    "Standard errors: \(Self.covarianceText(r.covariance, counts: r.clusterCounts, clusterColumns: clusterColumns)); \(r.state.normal ? "z tests" : "t tests"); confidence intervals at \(levelText)"]
         }
         return [(weightsColumn == nil ? "OLS" : "WLS") + " regression: \(formula)",
          "Data: \(dataDescription.isEmpty ? "" : dataDescription + "; ")\(r.n) of \(max(exclusions.totalRows, r.n)) rows used",
-         "Standard errors: \(Self.covarianceText(r.covariance, counts: r.clusterCounts)); confidence intervals at \(levelText)"]
+         "Standard errors: \(Self.covarianceText(r.covariance, counts: r.clusterCounts, clusterColumns: clusterColumns)); confidence intervals at \(levelText)"]
     }
 
     /// Plain text for a terminal.

@@ -64,7 +64,7 @@ public enum FixedEffectsModel {
         let dropped = data.dropUninformative(zeroGroups: isPoisson)
         guard data.n > 0 else {
             throw .noRowsLeft(RowExclusions(totalRows: data.n + dropped.singletons + dropped.separated, reasons: [
-                .init(reason: "singleton", count: dropped.singletons), .init(reason: "separated by a fixed effect", count: dropped.separated)]))
+                .init(reason: "in singleton groups", count: dropped.singletons), .init(reason: "separated by a fixed effect", count: dropped.separated)]))
         }
         let fit = isPoisson ? try FixedEffectsPoisson(data, threads: options.threads).fit() : try data.leastSquares(threads: options.threads)
         return try FixedEffectsResult(data: data, core: fit, stream: stream, parsed: parsed, formula: formula,
@@ -284,14 +284,27 @@ struct FixedEffectsPoisson {
                 for (c, j) in o.solution.kept.enumerated() { beta[j] = o.beta[c].value }
             }
             // η = z − (z̃ − X̃β) + offset: the fixed effects' part is what the demeaning removed.
-            var deviance = 0.0
+            let start = eta
+            var next = eta
             for i in 0..<n {
                 var fitted = 0.0
                 for j in 0..<p { fitted += xd[i, j] * beta[j] }
-                eta[i] = z[i] - (zd[i] - fitted) + off[i]
-                mu[i] = model.mu(eta[i])
-                deviance += (prior?[i] ?? 1) * model.deviance(data.y[i], mu[i])
+                next[i] = z[i] - (zd[i] - fitted) + off[i]
             }
+            // A step that raises the deviance (or overflows a mean) is halved towards the
+            // linear predictor it started from, as in GeneralizedLinearModel's IRLS.
+            var deviance = Double.infinity
+            for halving in 0...GeneralizedLinearModel.maxHalvings {
+                if halving > 0 { for i in 0..<n { next[i] = (start[i] + next[i]) / 2 } }
+                deviance = 0
+                for i in 0..<n {
+                    mu[i] = model.mu(next[i])
+                    deviance += (prior?[i] ?? 1) * model.deviance(data.y[i], mu[i])
+                }
+                if previous == .infinity || deviance <= previous + GeneralizedLinearModel.tolerance * (Swift.abs(previous) + 0.1) { break }
+            }
+            guard deviance.isFinite else { throw .numerical("IRLS cannot reduce the Poisson deviance (the step was halved \(GeneralizedLinearModel.maxHalvings) times)") }
+            eta = next
             last = AbsorbedFit(x: xd, y: zd, weights: w, sweeps: sweeps, glm: nil)
             if Swift.abs(deviance - previous) <= GeneralizedLinearModel.tolerance * (Swift.abs(deviance) + 0.1) {
                 converged = true

@@ -6,9 +6,9 @@ public enum GLMFamily: Sendable, Hashable, CustomStringConvertible {
     case gaussian
     /// Counts, log link (rates with an exposure offset: `offset(log(workforce))`).
     case poisson
-    /// Overdispersed counts (NB2, variance `μ + μ²/θ`), log link; `theta` `nil` estimates
-    /// θ by maximum likelihood as R's `MASS::glm.nb`.
-    case negativeBinomial(theta: Double?)
+    /// Overdispersed counts (NB2, variance `μ + μ²/θ`), log link; `theta` `nil` (the
+    /// default, `.negativeBinomial()`) estimates θ by maximum likelihood as R's `MASS::glm.nb`.
+    case negativeBinomial(theta: Double? = nil)
     /// 0/1 outcomes (or proportions with the number of trials as weights).
     case binomial(link: GLMLink)
 
@@ -106,6 +106,18 @@ struct GLMModel: Sendable {
         case .logit: return LibM.log(mu / (1 - mu))
         case .probit: return qnorm5(mu, 0, 1, 1, 0)
         }
+    }
+
+    /// The Newton (observed-information) working weight and response of one observation,
+    /// where they differ from Fisher scoring's and stay positive: the negative binomial's log
+    /// link, which is not canonical, so that scoring converges only linearly (and can
+    /// oscillate), while with `w = θμ(θ + y)/(θ + μ)²` and `z = η + (y − μ)(θ + μ)/(μ(θ + y))`
+    /// the steps are Newton's. `nil` for the other families (canonical links, where the two
+    /// coincide, and probit, whose observed weights can be negative).
+    func newtonStep(y: Double, mu: Double, eta: Double) -> (w: Double, z: Double)? {
+        guard case .negativeBinomial = family else { return nil }
+        let t = theta, tm = t + mu
+        return (t * mu * (t + y) / (tm * tm), eta + (y - mu) * tm / (mu * (t + y)))
     }
 
     /// `V(μ)`.
@@ -255,7 +267,8 @@ struct GLMModel: Sendable {
             let r = y[i] / mu[i] - 1
             moment += w * r * r
         }
-        var t = start ?? sw / moment
+        var t = sw / moment
+        if let start, start.isFinite, start > 0 { t = start }
         var info = 1.0, it = 0
         while it < 100 {
             it += 1

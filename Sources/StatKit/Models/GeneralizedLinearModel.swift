@@ -6,7 +6,7 @@
 /// // Cuts out of a workforce: a rate model, coefficients read as rate ratios.
 /// let rates = try GeneralizedLinearModel.fit(
 ///     "total_laid_off ~ revenue_growth + C(industry) + offset(log(employees))",
-///     data: table, family: .negativeBinomial(theta: nil), covariance: .cluster("company"))
+///     data: table, family: .negativeBinomial(), covariance: .cluster("company"))
 /// print(rates.summary())
 /// let any = try GeneralizedLinearModel.fit("laid_off ~ log(employees)", data: firms, family: .logit)
 /// ```
@@ -26,6 +26,7 @@ public enum GeneralizedLinearModel {
     /// Most design entries kept in memory between IRLS steps (512 MiB of doubles: 10⁶ rows
     /// of 60 columns).
     static let retainedBudget = 1 << 26
+    static let maxHalvings = 60
 
     /// Fits `formula` on a table in memory.
     public static func fit(_ formula: String, data: DataTable, family: GLMFamily, weights: String? = nil,
@@ -65,6 +66,8 @@ public enum GeneralizedLinearModel {
                                hasIntercept: parsed.hasIntercept)
         let threads = max(1, options.threads)
         var (iterations, converged) = try irls(stream, threads: threads)
+        // The Poisson fit a negative binomial starts from: its Pearson χ² shows the overdispersion.
+        let poissonPearson = family == .negativeBinomial() ? stream.totals.pearson : nil
         var theta: (value: Double, se: Double)? = nil
         if case .negativeBinomial(let given) = family {
             if let given {
@@ -82,7 +85,10 @@ public enum GeneralizedLinearModel {
                     iterations += i; converged = c
                     let next = stream.thetaML(from: t.theta)
                     let ll = stream.logLikelihood()
-                    let settled = Swift.abs(next.theta - t.theta) <= 1e-10 * t.theta && Swift.abs(ll - previousLL) <= 1e-10 * Swift.abs(ll)
+                    // θ to 1e-8 relative: its standard error is orders of magnitude larger,
+                    // and past that the alternation only follows the last digits the inner
+                    // IRLS leaves.
+                    let settled = Swift.abs(next.theta - t.theta) <= 1e-8 * t.theta && Swift.abs(ll - previousLL) <= 1e-10 * Swift.abs(ll)
                     t = next
                     previousLL = ll
                     if settled { break }
@@ -94,6 +100,7 @@ public enum GeneralizedLinearModel {
             }
         }
         // The final step: a whole fit of the core at the converged weights, for inference.
+        stream.newton = false
         let dispersionFixed = family.fixedDispersion
         let working = try LinearModel.run(stream, formula: formula, responseName: parsed.response?.text ?? "", weightsColumn: weights,
                                           covariance: covariance, level: level,
@@ -109,24 +116,45 @@ public enum GeneralizedLinearModel {
         stream.nullModel = nullModel(stream, parsed: parsed)
         try stream.statisticsPass(threads: threads)
         let totals = stream.totals
-        return try GLMResult(fit: working, family: family, model: stream.model, totals: totals, theta: theta,
-                             iterations: iterations, converged: converged, hasIntercept: parsed.hasIntercept,
-                             hasOffset: !parsed.offsets.isEmpty)
+        var result = try GLMResult(fit: working, family: family, model: stream.model, totals: totals, theta: theta,
+                                   iterations: iterations, converged: converged, hasIntercept: parsed.hasIntercept,
+                                   hasOffset: !parsed.offsets.isEmpty)
+        result.poissonPearsonChiSquared = poissonPearson
+        return result
     }
 
     /// IRLS from the stream's current coefficients (or R's starting values) to convergence
-    /// of the deviance; returns the steps made and whether it converged.
+    /// of the deviance; returns the passes made and whether it converged.
+    ///
+    /// A step that raises the deviance, or sends a fitted mean out of range, is halved
+    /// towards the coefficients it started from until it does not (as the `glm2` package
+    /// does; R's `glm.fit` halves only non-finite steps). Plain IRLS can diverge on
+    /// heavy-tailed counts — a negative binomial of layoffs.fyi's cuts is one — where the
+    /// likelihood still has its maximum.
     static func irls(_ stream: GLMStream, threads: Int) throws(RegressionError) -> (Int, Bool) {
         var previous = Double.infinity
+        var accepted: [Double]? = nil      // the coefficients whose deviance is `previous`
+        var halvings = 0
         for step in 1...maxIterations {
+            let at = stream.beta
             let outcome = try LeastSquaresEngine.run(stream, .init(solveOnly: true, threads: threads))
             // The deviance of the pass is at the coefficients it started from.
             let deviance = stream.totals.deviance
+            if let accepted, let at, !(deviance <= previous + tolerance * (Swift.abs(previous) + 0.1)) {
+                guard halvings < maxHalvings else {
+                    throw .numerical("IRLS cannot reduce the deviance from \(previous) (the step was halved \(maxHalvings) times)")
+                }
+                halvings += 1
+                stream.beta = zip(accepted, at).map { ($0 + $1) / 2 }
+                continue
+            }
+            halvings = 0
+            if Swift.abs(deviance - previous) <= tolerance * (Swift.abs(deviance) + 0.1) { return (step, true) }
+            previous = deviance
+            accepted = at
             var beta = [Double](repeating: 0, count: outcome.layout.names.count)
             for (c, j) in outcome.solution.kept.enumerated() { beta[j] = outcome.beta[c].value }
             stream.beta = beta
-            if Swift.abs(deviance - previous) <= tolerance * (Swift.abs(deviance) + 0.1) { return (step, true) }
-            previous = deviance
         }
         return (maxIterations, false)
     }
@@ -202,6 +230,10 @@ final class GLMStream: DesignStream, @unchecked Sendable {
     let hasIntercept: Bool
     /// The coefficients over the design's columns (`nil`: R's starting means).
     var beta: [Double]? = nil
+    /// Whether the steps are Newton's where the family has them (``GLMModel/newtonStep(y:mu:eta:)``);
+    /// off for the final pass, whose weights are the expected information the standard
+    /// errors use (as R's `glm.nb` reports them).
+    var newton = true
     var nullModel: NullModel? = nil
     /// The mean response of the previous pass: the scale under which a fitted count is 0.
     private var boundaryScale = 1.0
@@ -326,7 +358,7 @@ final class GLMStream: DesignStream, @unchecked Sendable {
         }
         // Everything the rows read in locals (the stream is a class: no access checks per
         // row), the sums written into the totals once.
-        let model = model, likelihood = likelihood, nullModel = nullModel, started = beta != nil
+        let model = model, newton = newton, likelihood = likelihood, nullModel = nullModel, started = beta != nil
         let binomial = model.family.name == "binomial", gaussian = model.family == .gaussian
         let countScale = 1e-8 * max(1, boundaryScale)
         var t = totals
@@ -360,9 +392,22 @@ final class GLMStream: DesignStream, @unchecked Sendable {
                 d = model.muEta(eta[i])
             }
             let v = model.variance(mu)
-            z[i] = eta[i] - off + (y - mu) / d
-            w[i] = prior * d * d / v
+            if newton, let step = model.newtonStep(y: y, mu: mu, eta: eta[i]) {
+                z[i] = step.z - off
+                w[i] = prior * step.w
+            } else {
+                z[i] = eta[i] - off + (y - mu) / d
+                w[i] = prior * d * d / v
+            }
             mus[i] = mu
+            guard z[i].isFinite && w[i].isFinite && mu.isFinite else {
+                // A mean out of range: the pass's deviance is infinite (its step is halved)
+                // and the row weighs nothing in the pass's least squares.
+                z[i] = 0
+                w[i] = 0
+                t.deviance = .infinity
+                continue
+            }
             t.deviance += prior * model.deviance(y, mu, eta: eta[i], logY: logResponse[first + i])
             t.pearson += prior * (y - mu) * (y - mu) / v
             if likelihood { t.logLikelihood += model.likelihoodKernel(y, mu, weight: prior) }

@@ -81,6 +81,8 @@ public struct ReportTable: Sendable, Equatable {
         case number(Double, NumberStyle)
         /// A missing value: `n/a` in text and Markdown, an empty CSV cell, JSON `null`.
         case missing
+        /// A yes/no flag: `yes`/`no` in text and Markdown, `true`/`false` in CSV and JSON.
+        case flag(Bool)
 
         /// A number cell, or ``missing`` for `nil`.
         public static func number(_ x: Double?, _ style: NumberStyle) -> Cell {
@@ -98,6 +100,7 @@ public struct ReportTable: Sendable, Equatable {
             case .integer(let n): return NumberFormat.grouped(n)
             case let .number(x, style): return style.format(x)
             case .missing: return NumberFormat.missing
+            case .flag(let b): return b ? "yes" : "no"
             }
         }
 
@@ -105,7 +108,7 @@ public struct ReportTable: Sendable, Equatable {
         public var isNumeric: Bool {
             switch self {
             case .integer, .number: return true
-            case .text, .missing: return false
+            case .text, .missing, .flag: return false
             }
         }
 
@@ -116,6 +119,7 @@ public struct ReportTable: Sendable, Equatable {
             case .integer(let n): return .int(n)
             case .number(let x, _): return .number(x)
             case .missing: return .null
+            case .flag(let b): return .bool(b)
             }
         }
     }
@@ -153,7 +157,7 @@ public struct ReportTable: Sendable, Equatable {
             for r in rows.indices {
                 let cell = cell(r, c)
                 switch cell {
-                case .text: return .left
+                case .text, .flag: return .left
                 case .integer, .number: sawNumber = true
                 case .missing: break
                 }

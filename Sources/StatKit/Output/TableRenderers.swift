@@ -84,6 +84,7 @@ extension ReportTable {
                 case .integer(let n): return String(n)
                 case .number(let x, _): return NumberFormat.shortest(x) ?? ""
                 case .missing: return ""
+                case .flag(let b): return b ? "true" : "false"
                 }
             }.joined(separator: ",") + lineEnding
         }

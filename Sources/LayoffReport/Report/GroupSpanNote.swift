@@ -1,0 +1,39 @@
+import StatKit
+import LayoffKit
+
+/// The note under a grouped table whose groups share the data's coverage while some of
+/// them stop (or start) long inside it.
+///
+/// Under ``GroupCoverage/shared`` a period after a group's last event counts as zero for
+/// the group, which is right when one source covers every group (a tracker's industries)
+/// and wrong when the group's own source stopped (a state's notices): the numbers alone
+/// cannot tell which. The note names such groups so the reader can judge, and names the
+/// option that treats them as missing.
+public enum GroupSpanNote {
+    /// How far inside the data's span a group must stop or start to be named: a year.
+    public static let margin = 365
+
+    /// The note, or `nil` when no group stops more than ``margin`` days before the data's
+    /// last day or starts more than ``margin`` days after its first.
+    public static func text(groups: [String], spans: [Coverage?], coverage: Coverage?) -> String? {
+        guard let coverage else { return nil }
+        let pairs = zip(groups, spans).compactMap { g, s in s.map { (group: g, span: $0) } }
+        let stopped = pairs.filter { $0.span.last.distance(to: coverage.last) > margin }.sorted { $0.span.last < $1.span.last }
+        let started = pairs.filter { coverage.first.distance(to: $0.span.first) > margin }.sorted { $0.span.first > $1.span.first }
+        guard !stopped.isEmpty || !started.isEmpty else { return nil }
+        func list(_ items: [(group: String, span: Coverage)], _ day: (Coverage) -> Day) -> String {
+            let shown = items.prefix(5).map { "\($0.group) on \(day($0.span))" }.joined(separator: ", ")
+            return shown + (items.count > 5 ? " and \(items.count - 5) more" : "")
+        }
+        var parts: [String] = []
+        if !stopped.isEmpty {
+            parts.append("\(stopped.count) group\(stopped.count == 1 ? "'s" : "s'") events stop over a year before the data's last day "
+                         + "(\(list(stopped) { $0.last })): their later periods count as 0")
+        }
+        if !started.isEmpty {
+            parts.append("\(started.count) group\(started.count == 1 ? "'s" : "s'") events start over a year after the data's first day "
+                         + "(\(list(started) { $0.first })): their earlier periods count as 0")
+        }
+        return parts.joined(separator: "; ") + ". If a group's source stopped or started there, --coverage per-group shows those periods as missing."
+    }
+}
