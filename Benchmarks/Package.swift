@@ -7,6 +7,8 @@
 //   swift run -c release FundamentalsTiming               (fundamentals load, growth, join at N = 1e6)
 //   python3 peers/ols_numpy.py                            (numpy.linalg.lstsq on the same matrix)
 //   peers/run_wide.sh 1000000 2000000 5000000              (wide designs against numpy and statsmodels)
+//   peers/run_models.sh                                     (fixed effects, Poisson, negative binomial against
+//                                                             pyfixest and statsmodels)
 import PackageDescription
 
 let package = Package(
@@ -59,6 +61,10 @@ let package = Package(
         .executableTarget(
             name: "OLSTiming",
             dependencies: ["BenchmarkSupport", .product(name: "StatKit", package: "LayoffStats")]
+        ),
+        .executableTarget(
+            name: "ModelsTiming",
+            dependencies: [.product(name: "StatKit", package: "LayoffStats")]
         ),
         .executableTarget(
             name: "WideTiming",

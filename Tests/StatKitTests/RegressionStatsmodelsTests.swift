@@ -43,7 +43,8 @@ enum StatsmodelsReference {
     static func fit(_ d: [String: Any], weighted: Bool, _ kind: Covariance.Kind = .classical,
                     level: Double = 0.95) throws -> RegressionResult {
         let cols = (d["columns"] as! [Any]).map { doubles($0) }
-        return try LinearModel.fit(y: doubles(d["y"]), design: Matrix(columns: cols), names: d["terms"] as! [String],
+        let names = d["terms"] as! [String]
+        return try LinearModel.fit(y: doubles(d["y"]), design: Matrix(columns: cols), names: names,
                                    hasIntercept: d["has_intercept"] as! Bool, weights: weighted ? doubles(d["weights"]) : nil,
                                    covariance: covariance(kind, d), level: level)
     }

@@ -74,6 +74,8 @@ struct ModelFrame: Sendable {
     /// Cluster ids by column, in order of first appearance.
     private var clusterText: [String: [String: Int32]] = [:]
     private var clusterNumber: [String: [Double: Int32]] = [:]
+    /// Per numeric cluster column, the ids of the whole numbers 0..<65536 seen (-1: none yet).
+    private var clusterSmallNumber: [String: [Int32]] = [:]
     /// Per text cluster column: the levels of the last block and their ids (-1: not yet
     /// looked up). Blocks cut from one table share its levels array, so a block whose
     /// levels are that same array reuses the ids without hashing a label again.
@@ -423,6 +425,8 @@ struct ModelFrame: Sendable {
                 byCode = [Int32](repeating: -1, count: col.levels.count)
             }
             var ids = clusterText.removeValue(forKey: name) ?? [:]
+            // A table's blocks share its levels: room for all of them at once, no rehashing.
+            ids.reserveCapacity(ids.count + col.levels.count)
             for (r, i) in rows.enumerated() {
                 let code = Int(col.codes[i])
                 guard code >= 0 else {
@@ -431,9 +435,10 @@ struct ModelFrame: Sendable {
                 }
                 if byCode[code] < 0 {
                     let label = col.levels[code]
-                    let id = ids[label] ?? Int32(ids.count)
-                    ids[label] = id
-                    byCode[code] = id
+                    if let id = ids[label] { byCode[code] = id } else {
+                        byCode[code] = Int32(ids.count)
+                        ids[label] = byCode[code]
+                    }
                 }
                 out[r] = byCode[code]
             }
@@ -441,12 +446,23 @@ struct ModelFrame: Sendable {
             clusterCodeCache[name] = (col.levels, byCode)
         case .numeric(let col):
             var ids = clusterNumber.removeValue(forKey: name) ?? [:]
-            defer { clusterNumber[name] = ids }
+            // Whole numbers in 0..<65536 (years, small codes) are looked up in an array.
+            var small = clusterSmallNumber.removeValue(forKey: name) ?? []
+            defer { clusterNumber[name] = ids; clusterSmallNumber[name] = small }
             for (r, i) in rows.enumerated() {
                 guard col.isPresent[i] else { throw missing(i) }
                 let v = col.values[i]
-                let id = ids[v] ?? Int32(ids.count)
-                ids[v] = id
+                let whole = v >= 0 && v < 65536 && v.rounded(.towardZero) == v ? Int(v) : -1
+                if whole >= 0 && whole < small.count && small[whole] >= 0 { out[r] = small[whole]; continue }
+                let id: Int32
+                if let known = ids[v] { id = known } else {
+                    id = Int32(ids.count)
+                    ids[v] = id
+                }
+                if whole >= 0 {
+                    if small.count <= whole { small.append(contentsOf: repeatElement(-1, count: whole + 1 - small.count)) }
+                    small[whole] = id
+                }
                 out[r] = id
             }
         }

@@ -28,7 +28,8 @@ public struct FixedEffectsResult: Sendable {
     /// IRLS steps (Poisson; 1 for least squares) and convergence.
     public let iterations: Int
     public let converged: Bool
-    /// The most sweeps of alternating projections one demeaning needed.
+    /// The most sweeps of alternating projections one demeaning needed (all columns are
+    /// demeaned together; the Poisson model demeans once per IRLS step).
     public let demeaningSweeps: Int
     /// The columns the standard errors are clustered by (empty when they are not).
     public let clusterColumns: [String]

@@ -94,14 +94,17 @@ enum LeastSquaresEngine {
 
     static func run(_ stream: some DesignStream, _ request: Request,
                     observer: ResidualObserver? = nil) throws(RegressionError) -> Outcome {
-        // Pass 1: fold in double, with the response's moments.
+        // Pass 1: fold in double, with the response's moments (not for a step of IRLS, which
+        // uses the coefficients alone).
         var factor = TriangularFactor(designColumns: 0, precision: request.extended ? .extended : .double)
         var n = 0, sumW = DoubleDouble.zero, sumWY = DoubleDouble.zero, sumLogW = 0.0, weighted = false
         try stream.forEachBlock(layout: nil, clusters: [], threads: request.threads) { (b) throws(RegressionError) in
             if b.columns > factor.designColumns { factor.appendColumns(b.columns - factor.designColumns) }
             try factor.fold(b.x, low: b.low, y: b.y, weights: b.weights)
             n += b.rows
-            if let w = b.weights {
+            if request.solveOnly {
+                weighted = weighted || b.weights != nil
+            } else if let w = b.weights {
                 weighted = true
                 for i in 0..<b.rows { sumW += DoubleDouble(w[i]); sumWY += DoubleDouble(w[i]) * b.y[i]; sumLogW += LibM.log(w[i]) }
             } else {
@@ -128,7 +131,7 @@ enum LeastSquaresEngine {
         if layoutFactor.precision == .double && solution.scaledCondition > extendedThreshold { try refold() }
         if request.solveOnly {
             return Outcome(layout: layout, solution: solution, beta: solution.beta, passBeta: solution.beta,
-                           meanResponse: (sumWY / sumW).value, n: n, weighted: weighted, sumLogWeights: sumLogW,
+                           meanResponse: .nan, n: n, weighted: weighted, sumLogWeights: .nan,
                            rss: .nan, tss: .nan, durbinWatson: .nan, meats: [], singularValues: singularValues,
                            precision: solution.factor.precision, residualPasses: 0, lastCorrection: .nan)
         }
@@ -229,6 +232,29 @@ enum LeastSquaresEngine {
 }
 
 extension LeastSquaresEngine.Estimator {
+    /// Each id's code `0..<G` in order of first appearance. Ids that are already small
+    /// codes (a fixed-effects model's, a recoded column's) are mapped through an array,
+    /// others through a dictionary.
+    static func firstAppearanceCodes(_ set: [Int]) -> [Int32] {
+        var low = Int.max, high = Int.min
+        for id in set { low = min(low, id); high = max(high, id) }
+        if !set.isEmpty && low >= 0 && high < 2 * set.count + 1024 {
+            var map = [Int32](repeating: -1, count: high + 1)
+            var next: Int32 = 0
+            return set.map { id in
+                if map[id] < 0 { map[id] = next; next += 1 }
+                return map[id]
+            }
+        }
+        var index: [Int: Int32] = [:]
+        return set.map { id in
+            if let c = index[id] { return c }
+            let c = Int32(index.count)
+            index[id] = c
+            return c
+        }
+    }
+
     /// The estimator of `c` (ids recoded `0..<G` in order of first appearance; their count
     /// is checked against the observations by the pass that reads them).
     init(_ c: Covariance) throws(RegressionError) {
@@ -240,15 +266,7 @@ extension LeastSquaresEngine.Estimator {
             columns = names
         case .ids(let sets)?:
             guard !sets.isEmpty else { throw .clustersRequired("no cluster ids given") }
-            ids = sets.map { set in
-                var index: [Int: Int32] = [:]
-                return set.map { id in
-                    if let c = index[id] { return c }
-                    let c = Int32(index.count)
-                    index[id] = c
-                    return c
-                }
-            }
+            ids = sets.map(Self.firstAppearanceCodes)
         case nil:
             if c.kind == .cluster { throw .clustersRequired("no cluster ids given") }
             if c.kind == .driscollKraay && c.time == nil { throw .clustersRequired("Driscoll–Kraay needs a time column") }

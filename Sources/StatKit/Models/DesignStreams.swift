@@ -124,3 +124,58 @@ struct MappedStream: DesignStream {
 
     func codesInOrder(_ column: String) throws(RegressionError) -> [Int32] { try base.codesInOrder(column) }
 }
+
+/// Another stream's final blocks, kept in memory after their first read and handed out
+/// again from there: how IRLS reads a table in memory once per fit rather than evaluating
+/// its formula once per step. The first pass's blocks (accumulated columns) are the final
+/// ones when the final layout takes every accumulated column in its order and every block
+/// had them all: then they are kept from that pass. Passes that ask for cluster codes read
+/// the base; so does every pass once the blocks have outgrown `budget` entries, the base
+/// then being read as if there were no copy.
+final class RetainedStream: DesignStream, @unchecked Sendable {
+    let base: any DesignStream
+    /// Most entries (design, low parts, response, weights, offset, rows) kept.
+    let budget: Int
+    private var kept: (layout: DesignLayout, blocks: [DesignBlock])? = nil
+    private var firstPass: [DesignBlock]? = nil
+    private var outgrown = false
+
+    init(base: any DesignStream, budget: Int) {
+        self.base = base
+        self.budget = budget
+    }
+
+    func forEachBlock(layout: DesignLayout?, clusters: [String], threads: Int,
+                      _ body: (DesignBlock) throws(RegressionError) -> Void) throws(RegressionError) {
+        guard clusters.isEmpty, !outgrown else {
+            return try base.forEachBlock(layout: layout, clusters: clusters, threads: threads, body)
+        }
+        if let layout {
+            if let kept, kept.layout == layout {
+                for b in kept.blocks { try body(b) }
+                return
+            }
+            let width = layout.source.count
+            if let first = firstPass, layout.source == Array(0..<width), first.allSatisfy({ $0.columns == width }) {
+                kept = (layout, first)
+                firstPass = nil
+                for b in first { try body(b) }
+                return
+            }
+        }
+        var blocks: [DesignBlock] = [], size = 0
+        try base.forEachBlock(layout: layout, clusters: [], threads: threads) { (b) throws(RegressionError) in
+            if !outgrown {
+                size += b.rows * (b.columns * (b.low == nil ? 1 : 2) + 4)
+                if size <= budget { blocks.append(b) } else { outgrown = true; blocks = [] }
+            }
+            try body(b)
+        }
+        if outgrown { firstPass = nil; return }
+        if let layout { kept = (layout, blocks) } else { firstPass = blocks }
+    }
+
+    func layout() throws(RegressionError) -> DesignLayout { try base.layout() }
+
+    func codesInOrder(_ column: String) throws(RegressionError) -> [Int32] { try base.codesInOrder(column) }
+}

@@ -10,12 +10,14 @@
 ///
 /// The fixed effects are absorbed by alternating projections (Gaure 2013; the method of
 /// fixest, pyfixest and reghdfe): the response and every column are demeaned by each
-/// fixed effect in turn until the largest change is below 10⁻¹³ of the column's size,
-/// then the demeaned columns are fitted by the least-squares core. Singletons (a level
-/// with one observation) carry no information and are dropped first, repeatedly, as
-/// fixest does; for the Poisson model, so are observations whose fixed-effect group has
-/// only zero outcomes (their effect would be −∞). Both are counted. The Poisson model is
-/// IRLS with the weighted demeaning inside each step.
+/// fixed effect in turn, all columns together and accelerated as fixest does, until no
+/// sweep changes a column by more than 10⁻¹³ of its size (a small second fixed effect,
+/// such as years, is solved for directly); then the demeaned columns are fitted by the
+/// least-squares core. Singletons (a level with one observation) carry no information
+/// and are dropped first, repeatedly, as fixest does; for the Poisson model, so are
+/// observations whose fixed-effect group has only zero outcomes (their effect would be
+/// −∞). Both are counted. The Poisson model is IRLS with the weighted demeaning inside
+/// each step, each step's projection starting from the last one's coefficients.
 ///
 /// Degrees of freedom follow fixest's and pyfixest's defaults: the residual degrees of
 /// freedom subtract every fixed-effect level (less one per fixed effect beyond the
@@ -94,42 +96,47 @@ struct AbsorbedData: Sendable {
 
     static func read(_ stream: FormulaStream<some TableBlockSource>, fixedEffects: [String], extra: [String],
                      threads: Int) throws(RegressionError) -> AbsorbedData {
-        // The first pass finds the categorical levels; the second reads the final columns.
-        try stream.forEachBlock(layout: nil, clusters: [], threads: threads) { (_) throws(RegressionError) in }
-        let layout = try stream.layout()
-        let p = layout.names.count
-        var columns = [[Double]](repeating: [], count: p)
+        // One pass: the blocks carry the columns accumulated so far (a categorical level
+        // met later adds a column, 0 in the earlier rows); the final layout then picks and
+        // orders them.
+        var accumulated: [[Double]] = []
         var y: [Double] = [], w: [Double]? = nil, off: [Double]? = nil, rows: [Int] = []
         var codes = [[Int32]](repeating: [], count: fixedEffects.count + extra.count)
-        try stream.forEachBlock(layout: layout, clusters: fixedEffects + extra, threads: threads) { (b) throws(RegressionError) in
-            for j in 0..<p { for i in 0..<b.rows { columns[j].append(b.x[i, j]) } }
+        try stream.forEachBlock(layout: nil, clusters: fixedEffects + extra, threads: threads) { (b) throws(RegressionError) in
+            while accumulated.count < b.columns { accumulated.append([Double](repeating: 0, count: y.count)) }
+            b.x.storage.withUnsafeBufferPointer { s in
+                for j in 0..<b.columns {
+                    let start = j * b.x.leadingDimension
+                    accumulated[j].append(contentsOf: s[start..<(start + b.rows)])
+                }
+            }
             y += b.y
             if let bw = b.weights { w = (w ?? []) + bw }
             if let bo = b.offset { off = (off ?? []) + bo }
             rows += b.sourceRows
             for c in codes.indices { codes[c] += b.clusters[c] }
         }
+        let layout = try stream.layout()
+        let columns = layout.source.map { $0 >= 0 && $0 < accumulated.count ? accumulated[$0] : [Double](repeating: 0, count: y.count) }
         let f = fixedEffects.count
-        var data = AbsorbedData(x: Matrix(columns: columns.isEmpty ? [] : columns), y: y, weights: w, offset: off,
-                                fe: Array(codes[..<f]), feLevels: [], feOriginal: Array(codes[..<f]), extra: Array(codes[f...]),
-                                sourceRows: rows, names: layout.names, feNames: fixedEffects, extraNames: extra, layout: layout)
-        if columns.isEmpty { data.x = Matrix(rows: y.count, columns: 0) }
+        var data = AbsorbedData(x: columns.isEmpty ? Matrix(rows: y.count, columns: 0) : Matrix(columns: columns), y: y,
+                                weights: w, offset: off, fe: Array(codes[..<f]), feLevels: [], feOriginal: Array(codes[..<f]),
+                                extra: Array(codes[f...]), sourceRows: rows, names: layout.names, feNames: fixedEffects,
+                                extraNames: extra, layout: layout)
         data.recode()
         return data
     }
 
     /// Dense codes `0..<G` per fixed effect, in order of first appearance.
     mutating func recode() {
-        feLevels = []
-        for f in fe.indices {
-            var map: [Int32: Int32] = [:]
+        feLevels = fe.indices.map { f in
+            var next: Int32 = 0
+            var map = [Int32](repeating: -1, count: Int(fe[f].max() ?? -1) + 1)
             fe[f] = fe[f].map { c in
-                if let d = map[c] { return d }
-                let d = Int32(map.count)
-                map[c] = d
-                return d
+                if map[Int(c)] < 0 { map[Int(c)] = next; next += 1 }
+                return map[Int(c)]
             }
-            feLevels.append(map.count)
+            return Int(next)
         }
     }
 
@@ -167,59 +174,29 @@ struct AbsorbedData: Sendable {
         recode()
     }
 
-    /// `v` less its projection on the fixed effects (weighted by `w`), by alternating
-    /// projections; also returns the sweeps made.
-    func demean(_ v: [Double], weights w: [Double]?) -> ([Double], Int) {
-        var r = v
-        let scale = max(v.reduce(0) { max($0, Swift.abs($1)) }, .leastNormalMagnitude)
-        let sums = fe.indices.map { f -> [Double] in
-            var s = [Double](repeating: 0, count: feLevels[f])
-            for i in 0..<n { s[Int(fe[f][i])] += w?[i] ?? 1 }
-            return s
-        }
-        for sweep in 1...FixedEffectsModel.maxSweeps {
-            var largest = 0.0
-            for f in fe.indices {
-                var total = [Double](repeating: 0, count: feLevels[f])
-                let codes = fe[f]
-                if let w { for i in 0..<n { total[Int(codes[i])] += w[i] * r[i] } }
-                else { for i in 0..<n { total[Int(codes[i])] += r[i] } }
-                for g in total.indices { total[g] /= sums[f][g]; largest = max(largest, Swift.abs(total[g])) }
-                for i in 0..<n { r[i] -= total[Int(codes[i])] }
-            }
-            if fe.count == 1 || largest <= FixedEffectsModel.tolerance * scale { return (r, sweep) }
-        }
-        return (r, FixedEffectsModel.maxSweeps)
-    }
-
     /// The fixed effects' values that add up to `v` (per fixed effect, per level), by the
-    /// same alternating projections; each fixed effect after the first is normalised to 0 at
-    /// its first level, that level's value moved to the first fixed effect.
+    /// same projection as the demeaning; each fixed effect after the first is normalised to
+    /// 0 at its first level, that level's value moved to the first fixed effect.
     func effects(of v: [Double], weights w: [Double]?) -> [[Double]] {
-        var alpha = fe.indices.map { [Double](repeating: 0, count: feLevels[$0]) }
-        var r = v
-        let sums = fe.indices.map { f -> [Double] in
-            var s = [Double](repeating: 0, count: feLevels[f])
-            for i in 0..<n { s[Int(fe[f][i])] += w?[i] ?? 1 }
-            return s
-        }
-        let scale = max(v.reduce(0) { max($0, Swift.abs($1)) }, .leastNormalMagnitude)
-        for _ in 1...FixedEffectsModel.maxSweeps {
-            var largest = 0.0
-            for f in fe.indices {
-                var total = [Double](repeating: 0, count: feLevels[f])
-                for i in 0..<n { total[Int(fe[f][i])] += (w?[i] ?? 1) * r[i] }
-                for g in total.indices { total[g] /= sums[f][g]; alpha[f][g] += total[g]; largest = max(largest, Swift.abs(total[g])) }
-                for i in 0..<n { r[i] -= total[Int(fe[f][i])] }
-            }
-            if fe.count == 1 || largest <= FixedEffectsModel.tolerance * scale { break }
-        }
+        var alpha = FixedEffectsProjection(codes: fe, levels: feLevels, weights: w).coefficients(of: [v]).alpha
         for f in alpha.indices.dropFirst() where !alpha[f].isEmpty {
             let shift = alpha[f][0]
             for g in alpha[f].indices { alpha[f][g] -= shift }
             for g in alpha[0].indices { alpha[0][g] += shift }
         }
         return alpha
+    }
+
+    /// `[v | X]` less their projection on the fixed effects (weighted by `w`), all columns
+    /// together, from the coefficients `start` of an earlier projection (IRLS); with the
+    /// coefficients and the sweeps made.
+    func demean(_ v: [Double], weights w: [Double]?, start: [[Double]]? = nil) -> (v: [Double], x: Matrix, alpha: [[Double]], sweeps: Int) {
+        let projection = FixedEffectsProjection(codes: fe, levels: feLevels, weights: w)
+        let columns = [v] + (0..<x.columns).map { x.column($0) }
+        let (alpha, sweeps) = projection.coefficients(of: columns, start: start)
+        let r = projection.residuals(of: columns, alpha: alpha)
+        let xd = x.columns == 0 ? Matrix(rows: n, columns: 0) : Matrix(columns: Array(r.dropFirst()))
+        return (r[0], xd, alpha, sweeps)
     }
 
     /// The fixed effects' parameters counted in the degrees of freedom: every level, less
@@ -247,15 +224,8 @@ struct AbsorbedData: Sendable {
 
     /// Least squares on the demeaned columns.
     func leastSquares(threads: Int) throws(RegressionError) -> AbsorbedFit {
-        let (yd, _) = demean(y, weights: weights)
-        var xd = x
-        var sweeps = 0
-        for j in 0..<x.columns {
-            let (c, s) = demean(x.column(j), weights: weights)
-            for i in 0..<n { xd[i, j] = c[i] }
-            sweeps = max(sweeps, s)
-        }
-        return AbsorbedFit(x: xd, y: yd, weights: weights, sweeps: sweeps, glm: nil)
+        let d = demean(y, weights: weights)
+        return AbsorbedFit(x: d.x, y: d.v, weights: weights, sweeps: d.sweeps, glm: nil)
     }
 }
 
@@ -293,7 +263,8 @@ struct FixedEffectsPoisson {
         var eta = mu.map { LibM.log($0) }
         var previous = Double.infinity
         var last: AbsorbedFit? = nil
-        var converged = false, steps = 0
+        var converged = false, steps = 0, sweeps = 0
+        var alpha: [[Double]]? = nil
         for step in 1...GeneralizedLinearModel.maxIterations {
             steps = step
             var z = [Double](repeating: 0, count: n), w = [Double](repeating: 0, count: n)
@@ -301,14 +272,11 @@ struct FixedEffectsPoisson {
                 z[i] = eta[i] - off[i] + (data.y[i] - mu[i]) / mu[i]
                 w[i] = (prior?[i] ?? 1) * mu[i]
             }
-            let (zd, s0) = data.demean(z, weights: w)
-            var xd = data.x
-            var sweeps = s0
-            for j in 0..<p {
-                let (c, s) = data.demean(data.x.column(j), weights: w)
-                for i in 0..<n { xd[i, j] = c[i] }
-                sweeps = max(sweeps, s)
-            }
+            // The fixed effects' coefficients of the last step start this one's projection.
+            let d = data.demean(z, weights: w, start: alpha)
+            alpha = d.alpha
+            sweeps = max(sweeps, d.sweeps)
+            let zd = d.v, xd = d.x
             var beta = [Double](repeating: 0, count: p)
             if p > 0 {
                 let stream = MatrixStream(x: xd, low: nil, y: zd, weights: w, names: data.names, hasIntercept: false)

@@ -76,6 +76,15 @@ struct GLMModel: Sendable {
         }
     }
 
+    /// `μ` and `dμ/dη` at `η` (one exponential for the log link).
+    func meanAndSlope(_ eta: Double) -> (mu: Double, slope: Double) {
+        if family.link == .log {
+            let m = max(LibM.exp(eta), Self.epsilon)
+            return (m, m)
+        }
+        return (mu(eta), muEta(eta))
+    }
+
     /// `dμ/dη`.
     func muEta(_ eta: Double) -> Double {
         switch family.link {
@@ -152,59 +161,126 @@ struct GLMModel: Sendable {
         }
     }
 
-    /// The log-likelihood of one observation with prior weight `w` (gaussian: `nil`, it needs
+    /// The unit deviance with `η` and `log y` (0 for `y = 0`) given: for the log link `log μ`
+    /// is `η` (unless `μ` was held at ε), so a pass takes one logarithm per row for the
+    /// negative binomial and none for the Poisson model, with `log y` computed once per row
+    /// and fit; the other links take the plain form.
+    func deviance(_ y: Double, _ mu: Double, eta: Double, logY: Double) -> Double {
+        guard family.link == .log else { return deviance(y, mu) }
+        let logMu = mu == Self.epsilon ? LibM.log(mu) : eta
+        switch family {
+        case .poisson: return 2 * ((y == 0 ? 0 : y * (logY - logMu)) - (y - mu))
+        case .negativeBinomial:
+            return 2 * (y * ((y >= 1 ? logY : 0) - logMu) - (y + theta) * LibM.log((y + theta) / (mu + theta)))
+        default: return deviance(y, mu)
+        }
+    }
+
+    /// The log-likelihood of one observation with prior weight `w` (gaussian: NaN, it needs
     /// the dispersion and is computed from the deviance).
     func logLikelihood(_ y: Double, _ mu: Double, weight w: Double) -> Double {
+        likelihoodConstant(y, weight: w) + likelihoodKernel(y, mu, weight: w)
+    }
+
+    /// The part of an observation's log-likelihood that does not depend on `μ` (the
+    /// log-gamma terms): fitting changes it nowhere, so a fit sums it once per θ over the
+    /// distinct responses (``Responses``).
+    func likelihoodConstant(_ y: Double, weight w: Double) -> Double {
         switch family {
         case .gaussian: return .nan
-        case .poisson: return w * (y * LibM.log(mu) - mu - lgammafn(y + 1))
+        case .poisson: return -w * lgammafn(y + 1)
         case .negativeBinomial:
             let t = theta
-            return w * (lgammafn(t + y) - lgammafn(t) - lgammafn(y + 1) + t * LibM.log(t)
-                        + y * LibM.log(mu + (y == 0 ? 1 : 0)) - (t + y) * LibM.log(t + mu))
+            return w * (lgammafn(t + y) - lgammafn(t) - lgammafn(y + 1) + t * LibM.log(t))
         case .binomial:
             // 0/1 outcomes, or proportions of `w` trials (R's binomial aic).
             let m = w, k = (m * y).rounded()
             return lgammafn(m + 1) - lgammafn(k + 1) - lgammafn(m - k + 1)
-                + (k == 0 ? 0 : k * LibM.log(mu)) + (m - k == 0 ? 0 : (m - k) * LibM.log(1 - mu))
         }
     }
 
-    /// The negative binomial's θ by Newton's method on its profile score (R's
-    /// `MASS::theta.ml`), from R's starting value, to convergence; with the observed
-    /// information's `1/√i` as its standard error.
+    /// The part of an observation's log-likelihood that depends on `μ`.
+    func likelihoodKernel(_ y: Double, _ mu: Double, weight w: Double) -> Double {
+        switch family {
+        case .gaussian: return .nan
+        case .poisson: return w * (y * LibM.log(mu) - mu)
+        case .negativeBinomial:
+            return w * (y * LibM.log(mu + (y == 0 ? 1 : 0)) - (theta + y) * LibM.log(theta + mu))
+        case .binomial:
+            let m = w, k = (m * y).rounded()
+            return (k == 0 ? 0 : k * LibM.log(mu)) + (m - k == 0 ? 0 : (m - k) * LibM.log(1 - mu))
+        }
+    }
+
+    /// The distinct (response, prior weight) pairs of a fit's rows with their counts: the
+    /// sums over rows of terms that depend on the response alone (the log-gamma terms of the
+    /// likelihood, θ's digamma and trigamma terms) cost one evaluation per distinct pair —
+    /// a few hundred for counts — instead of one per row.
+    struct Responses: Sendable {
+        var y: [Double] = []
+        var weight: [Double] = []
+        var count: [Double] = []
+        /// Rows described.
+        var rows = 0
+
+        init(y: [Double], weights: [Double]?) {
+            rows = y.count
+            struct Key: Hashable { var y: UInt64, w: UInt64 }
+            var index: [Key: Int] = [:]
+            for i in y.indices {
+                let w = weights?[i] ?? 1
+                let key = Key(y: y[i].bitPattern, w: w.bitPattern)
+                if let g = index[key] { count[g] += 1; continue }
+                index[key] = self.y.count
+                self.y.append(y[i]); weight.append(w); count.append(1)
+            }
+        }
+
+        /// `Σ` over the rows of `f(y, w)`.
+        func sum(_ f: (Double, Double) -> Double) -> Double {
+            var s = 0.0
+            for g in y.indices { s += count[g] * f(y[g], weight[g]) }
+            return s
+        }
+
+        /// The rows' total ``GLMModel/likelihoodConstant(_:weight:)``.
+        func likelihoodConstant(_ model: GLMModel) -> Double { sum { model.likelihoodConstant($0, weight: $1) } }
+    }
+
     /// θ beyond which the counts show no overdispersion worth the name (the model is Poisson).
     static let thetaLimit = 1e8
 
-    static func thetaML(y: [Double], mu: [Double], weights: [Double]?, start: Double? = nil) -> (theta: Double, se: Double, iterations: Int) {
+    /// The negative binomial's θ by Newton's method on its profile score (R's
+    /// `MASS::theta.ml`), from R's starting value, to convergence; with the observed
+    /// information's `1/√i` as its standard error. `responses` (the distinct responses and
+    /// weights of `y`, ``Responses``) is computed from `y` when not given; `start` (the last
+    /// estimate, while IRLS and θ alternate) replaces R's moment estimate as the first
+    /// value: the same root, in fewer steps.
+    static func thetaML(y: [Double], mu: [Double], weights: [Double]?, responses: Responses? = nil,
+                        from start: Double? = nil) -> (theta: Double, se: Double, iterations: Int) {
         let n = y.count
-        var t: Double
-        if let start, start.isFinite, start > 0 {
-            // The previous estimate: between IRLS rounds θ moves little, so Newton needs a
-            // step or two from there rather than from the moment estimate.
-            t = start
-        } else {
-            var sw = 0.0, moment = 0.0
-            for i in 0..<n {
-                let w = weights?[i] ?? 1
-                sw += w
-                let r = y[i] / mu[i] - 1
-                moment += w * r * r
-            }
-            t = sw / moment
+        let table = responses ?? Responses(y: y, weights: weights)
+        var sw = 0.0, moment = 0.0
+        for i in 0..<n {
+            let w = weights?[i] ?? 1
+            sw += w
+            let r = y[i] / mu[i] - 1
+            moment += w * r * r
         }
+        var t = sw / moment
+        if let start, start.isFinite, start > 0 { t = start }
         var info = 1.0, it = 0
         while it < 100 {
             it += 1
             t = Swift.abs(t)
-            // The terms in θ alone, once per step rather than once per row.
-            let constantScore = -digamma(t) + LibM.log(t) + 1, constantInfo = trigamma(t) - 1 / t
-            var score = 0.0
-            info = 0
+            // The digamma and trigamma terms depend on the response alone: once per distinct one.
+            let tt = t
+            var score = table.sum { y, w in w * (digamma(tt + y) - digamma(tt)) } + sw * (LibM.log(t) + 1)
+            info = table.sum { y, w in w * (-trigamma(tt + y) + trigamma(tt)) } - sw / t
             for i in 0..<n {
-                let w = weights?[i] ?? 1, yi = y[i], m = mu[i], mt = m + t
-                score += w * (digamma(t + yi) + constantScore - LibM.log(mt) - (yi + t) / mt)
-                info += w * (-trigamma(t + yi) + constantInfo + 2 / mt - (yi + t) / (mt * mt))
+                let w = weights?[i] ?? 1, yi = y[i], m = mu[i]
+                score -= w * (LibM.log(t + m) + (yi + t) / (m + t))
+                info += w * (2 / (m + t) - (yi + t) / ((m + t) * (m + t)))
             }
             let delta = score / info
             let next = t + delta

@@ -23,6 +23,9 @@ public enum GeneralizedLinearModel {
     /// Iteration limits and tolerance.
     static let maxIterations = 100
     static let tolerance = 1e-10
+    /// Most design entries kept in memory between IRLS steps (512 MiB of doubles: 10⁶ rows
+    /// of 60 columns).
+    static let retainedBudget = 1 << 26
     static let maxHalvings = 60
 
     /// Fits `formula` on a table in memory.
@@ -53,11 +56,15 @@ public enum GeneralizedLinearModel {
         }
         var columns: [String] = []
         for c in [covariance] + options.alsoCompute { for name in c.columnsRead where !columns.contains(name) { columns.append(name) } }
-        let base = try FormulaStream(formula: parsed, source: source, weights: weights, clusters: columns)
-        let stream = GLMStream(base: base, model: GLMModel(family == .negativeBinomial() ? .poisson : family),
+        let formulaStream = try FormulaStream(formula: parsed, source: source, weights: weights, clusters: columns)
+        // A table in memory: its design is kept after the first full pass (memory of the
+        // table's order) instead of being evaluated again by every IRLS step. A file read
+        // in blocks keeps its promise of memory that does not grow with its length.
+        let base: any DesignStream = source is DataTableBlockSource
+            ? RetainedStream(base: formulaStream, budget: retainedBudget) : formulaStream
+        let stream = GLMStream(base: base, model: GLMModel(family == .negativeBinomial(theta: nil) ? .poisson : family),
                                hasIntercept: parsed.hasIntercept)
         let threads = max(1, options.threads)
-        stream.collectsPairs = family == .negativeBinomial()
         var (iterations, converged) = try irls(stream, threads: threads)
         // The Poisson fit a negative binomial starts from: its Pearson χ² shows the overdispersion.
         let poissonPearson = family == .negativeBinomial() ? stream.totals.pearson : nil
@@ -70,17 +77,17 @@ public enum GeneralizedLinearModel {
             } else {
                 // θ and β in turn, as MASS::glm.nb: θ by maximum likelihood at the current
                 // means, then IRLS at that θ, until both settle.
-                var t = GLMModel.thetaML(y: stream.pairs.y, mu: stream.pairs.mu, weights: stream.pairs.w)
+                var t = stream.thetaML()
                 var previousLL = Double.infinity
                 for _ in 0..<maxIterations where t.theta < GLMModel.thetaLimit {
                     stream.model = GLMModel(family, theta: t.theta)
                     let (i, c) = try irls(stream, threads: threads)
                     iterations += i; converged = c
-                    let next = GLMModel.thetaML(y: stream.pairs.y, mu: stream.pairs.mu, weights: stream.pairs.w, start: t.theta)
-                    let ll = stream.pairsLogLikelihood()
+                    let next = stream.thetaML(from: t.theta)
+                    let ll = stream.logLikelihood()
                     // θ to 1e-8 relative: its standard error is orders of magnitude larger,
                     // and past that the alternation only follows the last digits the inner
-                    // IRLS (Fisher scoring, linear for this non-canonical link) leaves.
+                    // IRLS leaves.
                     let settled = Swift.abs(next.theta - t.theta) <= 1e-8 * t.theta && Swift.abs(ll - previousLL) <= 1e-10 * Swift.abs(ll)
                     t = next
                     previousLL = ll
@@ -89,7 +96,7 @@ public enum GeneralizedLinearModel {
                 stream.model = GLMModel(family, theta: t.theta)
                 let (i, c) = try irls(stream, threads: threads)
                 iterations += i; converged = converged && c
-                theta = (t.theta, GLMModel.thetaML(y: stream.pairs.y, mu: stream.pairs.mu, weights: stream.pairs.w, start: t.theta).se)
+                theta = (t.theta, stream.thetaML(from: t.theta).se)
             }
         }
         // The final step: a whole fit of the core at the converged weights, for inference.
@@ -101,12 +108,12 @@ public enum GeneralizedLinearModel {
                                                          residualSummary: false, alsoCompute: options.alsoCompute,
                                                          rankTolerance: options.rankTolerance),
                                           observer: nil, dispersion: dispersionFixed ? 1 : nil, normal: dispersionFixed) {
-            base.exclusions
+            formulaStream.exclusions
         }
         iterations += 1
         // The statistics at the reported coefficients, and at the null model's.
         stream.beta = RegressionResult.fullBeta(working)
-        stream.nullModel = try nullModel(stream, base: base, parsed: parsed, threads: threads)
+        stream.nullModel = nullModel(stream, parsed: parsed)
         try stream.statisticsPass(threads: threads)
         let totals = stream.totals
         var result = try GLMResult(fit: working, family: family, model: stream.model, totals: totals, theta: theta,
@@ -154,27 +161,58 @@ public enum GeneralizedLinearModel {
 
     /// The null model's means: the weighted mean with an intercept and no offset; the
     /// offset alone without an intercept; an intercept-and-offset fit otherwise (as R's
-    /// `glm.fit` does for the null deviance).
-    static func nullModel(_ stream: GLMStream, base: any DesignStream, parsed: Formula,
-                          threads: Int) throws(RegressionError) -> GLMStream.NullModel {
+    /// `glm.fit` does for the null deviance), by IRLS on the rows of the stream's last pass.
+    static func nullModel(_ stream: GLMStream, parsed: Formula) -> GLMStream.NullModel {
         if !parsed.hasIntercept { return .offsetOnly }
-        if parsed.offsets.isEmpty { return .mean(stream.totals.sumWY / stream.totals.sumW) }
-        let layout = try stream.finalLayout()
-        let ones = MappedStream(base: base, baseLayout: layout, names: ["(Intercept)"]) { b in
-            var out = b
-            out.x = Matrix(rows: b.rows, columns: 1, repeating: 1)
-            out.low = nil
-            return out
+        guard let offset = stream.pairs.offset, !parsed.offsets.isEmpty else { return .mean(stream.totals.sumWY / stream.totals.sumW) }
+        return .intercept(interceptWithOffset(y: stream.pairs.y, offset: offset, weights: stream.pairs.w, logY: stream.logResponse,
+                                              model: stream.model))
+    }
+
+    /// The intercept of the model with an offset and nothing else: IRLS with the one
+    /// column of ones to the same convergence of the deviance, each step's weighted least
+    /// squares being the weighted mean of `z`. It starts from R's starting means, or, for
+    /// the log link, from the Poisson estimate `log(Σwy / Σw·e^offset)` (exact for the
+    /// Poisson model, close for the negative binomial): the same optimum in fewer steps.
+    static func interceptWithOffset(y: [Double], offset: [Double], weights: [Double]?, logY: [Double],
+                                    model: GLMModel) -> Double {
+        var b0: Double? = nil
+        if model.family.link == .log {
+            var swy = 0.0, swe = 0.0
+            for i in y.indices { swy += (weights?[i] ?? 1) * y[i]; swe += (weights?[i] ?? 1) * LibM.exp(offset[i]) }
+            if swy > 0 && swe > 0 && swe.isFinite { b0 = LibM.log(swy / swe) }
         }
-        let null = GLMStream(base: ones, model: stream.model, hasIntercept: true)
-        _ = try irls(null, threads: threads)
-        return .intercept(null.beta?.first ?? 0)
+        var previous = Double.infinity
+        for _ in 1...maxIterations {
+            var deviance = 0.0, swz = 0.0, sw = 0.0
+            for i in y.indices {
+                let prior = weights?[i] ?? 1
+                let eta: Double, mu: Double, d: Double
+                if let b0 {
+                    eta = offset[i] + b0
+                    (mu, d) = model.meanAndSlope(eta)
+                } else {
+                    mu = model.start(y[i], weight: prior)
+                    eta = model.link(mu)
+                    d = model.muEta(eta)
+                }
+                let w = prior * d * d / model.variance(mu)
+                swz += w * (eta - offset[i] + (y[i] - mu) / d)
+                sw += w
+                deviance += prior * model.deviance(y[i], mu, eta: eta, logY: logY[i])
+            }
+            b0 = swz / sw
+            if Swift.abs(deviance - previous) <= tolerance * (Swift.abs(deviance) + 0.1) { break }
+            previous = deviance
+        }
+        return b0 ?? 0
     }
 }
 
 /// The rows of a formula fit turned into one IRLS step's working problem: each block's
 /// response becomes `z` and its weights `W` at the current coefficients, and the pass's
-/// deviance, Pearson χ² and log-likelihood are summed on the way.
+/// deviance and Pearson χ² are summed on the way (the log-likelihood by the statistics
+/// pass).
 final class GLMStream: DesignStream, @unchecked Sendable {
     enum NullModel: Sendable { case mean(Double), offsetOnly, intercept(Double) }
     struct Totals: Sendable {
@@ -200,12 +238,19 @@ final class GLMStream: DesignStream, @unchecked Sendable {
     /// The mean response of the previous pass: the scale under which a fitted count is 0.
     private var boundaryScale = 1.0
     private(set) var totals = Totals()
-    /// Whether passes keep ``pairs`` (a negative binomial estimating θ).
-    var collectsPairs = false
-    /// Each row's response, mean and prior weight of the last pass (θ's estimation).
-    private(set) var pairs: (y: [Double], mu: [Double], w: [Double]?) = ([], [], nil)
+    /// Each row's response, mean, prior weight and offset in the last pass (θ's
+    /// estimation, the null model).
+    private(set) var pairs: (y: [Double], mu: [Double], w: [Double]?, offset: [Double]?) = ([], [], nil, nil)
+    /// `log y` (0 for `y = 0`) of each row, for the deviance of the log link.
+    private(set) var logResponse: [Double] = []
+    /// Whether a whole pass recorded the rows' responses, weights and offsets (they are the
+    /// same in every pass: later passes record the means only).
+    private var rowsRecorded = false
     private var baseLayout: DesignLayout? = nil
     private var invalid: RegressionError? = nil
+    /// Whether the pass sums the log-likelihoods (only the statistics pass needs them).
+    private var likelihood = false
+    private var responseTable: GLMModel.Responses? = nil
 
     init(base: any DesignStream, model: GLMModel, hasIntercept: Bool) {
         self.base = base
@@ -225,13 +270,26 @@ final class GLMStream: DesignStream, @unchecked Sendable {
                       _ body: (DesignBlock) throws(RegressionError) -> Void) throws(RegressionError) {
         if totals.sumW > 0 { boundaryScale = totals.sumWY / totals.sumW }
         totals = Totals()
-        pairs = ([], [], nil)
-        invalid = nil
-        try base.forEachBlock(layout: baseLayout, clusters: clusters, threads: threads) { (b) throws(RegressionError) in
-            let working = transform(b)
-            if let invalid { throw invalid }
-            try body(working)
+        pairs.mu.removeAll(keepingCapacity: true)
+        if !rowsRecorded {
+            pairs.y.removeAll(keepingCapacity: true)
+            pairs.w = nil
+            pairs.offset = nil
+            logResponse.removeAll(keepingCapacity: true)
         }
+        invalid = nil
+        // With two threads the working response and weights of a block are made (and the
+        // base read) on one thread while the other folds the block before: the same blocks
+        // in the same order, so the same bits as with one.
+        let layout = baseLayout
+        try StreamingPipeline.run(threads: threads, capacity: 2, produce: { [self] (emit: (DesignBlock) throws(RegressionError) -> Void) throws(RegressionError) in
+            try base.forEachBlock(layout: layout, clusters: clusters, threads: 1) { (b) throws(RegressionError) in
+                let working = transform(b)
+                if let invalid { throw invalid }
+                try emit(working)
+            }
+        }, consume: body)
+        rowsRecorded = true
     }
 
     /// The first time, the base's own layout (its accumulated columns); after that the
@@ -247,84 +305,138 @@ final class GLMStream: DesignStream, @unchecked Sendable {
 
     func codesInOrder(_ column: String) throws(RegressionError) -> [Int32] { try base.codesInOrder(column) }
 
-    /// The log-likelihood at the last pass's means (``pairs``), under the current model.
-    func pairsLogLikelihood() -> Double {
-        var ll = 0.0
-        for i in pairs.y.indices { ll += model.logLikelihood(pairs.y[i], pairs.mu[i], weight: pairs.w?[i] ?? 1) }
-        return ll
+    /// One pass that only sums the statistics (at ``beta`` and the ``nullModel``), the
+    /// log-likelihoods included.
+    func statisticsPass(threads: Int) throws(RegressionError) {
+        likelihood = true
+        defer { likelihood = false }
+        try forEachBlock(layout: baseLayout, clusters: [], threads: threads) { (_) throws(RegressionError) in }
+        // The part of each observation's log-likelihood that depends on its response and
+        // prior weight alone, the same for the model and the null model.
+        let constant = responses().likelihoodConstant(model)
+        totals.logLikelihood += constant
+        if nullModel != nil { totals.nullLogLikelihood += constant }
     }
 
-    /// One pass that only sums the statistics (at ``beta`` and the ``nullModel``).
-    func statisticsPass(threads: Int) throws(RegressionError) {
-        try forEachBlock(layout: baseLayout, clusters: [], threads: threads) { (_) throws(RegressionError) in }
+    /// The log-likelihood at the means of the last pass.
+    func logLikelihood() -> Double {
+        var kernel = 0.0
+        for i in pairs.y.indices { kernel += model.likelihoodKernel(pairs.y[i], pairs.mu[i], weight: pairs.w?[i] ?? 1) }
+        return responses().likelihoodConstant(model) + kernel
+    }
+
+    /// θ by maximum likelihood at the means of the last pass
+    /// (``GLMModel/thetaML(y:mu:weights:responses:from:)``).
+    func thetaML(from start: Double? = nil) -> (theta: Double, se: Double, iterations: Int) {
+        GLMModel.thetaML(y: pairs.y, mu: pairs.mu, weights: pairs.w, responses: responses(), from: start)
+    }
+
+    /// The distinct responses and prior weights of the rows (they are the same in every pass).
+    private func responses() -> GLMModel.Responses {
+        if let r = responseTable, r.rows == pairs.y.count { return r }
+        let r = GLMModel.Responses(y: pairs.y, weights: pairs.w)
+        responseTable = r
+        return r
     }
 
     private func transform(_ b: DesignBlock) -> DesignBlock {
         var out = b
         let m = b.rows
-        var z = [Double](repeating: 0, count: m), w = [Double](repeating: 0, count: m)
+        // η = offset + Xβ (+ the low-order parts), column by column.
+        var eta = b.offset ?? [Double](repeating: 0, count: m)
+        if let beta {
+            eta.withUnsafeMutableBufferPointer { e in
+                for part in [b.x] + (b.low.map { [$0] } ?? []) {
+                    part.storage.withUnsafeBufferPointer { x in
+                        for j in 0..<b.columns {
+                            let bj = beta[j], column = x.baseAddress! + j * part.leadingDimension
+                            for i in 0..<m { e[i] += column[i] * bj }
+                        }
+                    }
+                }
+            }
+        }
+        // Everything the rows read in locals (the stream is a class: no access checks per
+        // row), the sums written into the totals once.
+        let model = model, newton = newton, likelihood = likelihood, nullModel = nullModel, started = beta != nil
+        let binomial = model.family.name == "binomial", gaussian = model.family == .gaussian
+        let countScale = 1e-8 * max(1, boundaryScale)
+        var t = totals
+        let first = t.rows
+        if !rowsRecorded {
+            logResponse += b.y.map { $0 > 0 && $0.isFinite ? LibM.log($0) : 0 }
+            pairs.y += b.y
+            if let pw = b.weights {
+                if pairs.w == nil { pairs.w = [] }
+                pairs.w!.append(contentsOf: pw)
+            }
+            if let o = b.offset {
+                if pairs.offset == nil { pairs.offset = [] }
+                pairs.offset!.append(contentsOf: o)
+            }
+        }
+        var z = [Double](repeating: 0, count: m), w = [Double](repeating: 0, count: m), mus = [Double](repeating: 0, count: m)
+        var firstInvalid: Int? = nil
         for i in 0..<m {
             let y = b.y[i], prior = b.weights?[i] ?? 1, off = b.offset?[i] ?? 0
             guard model.valid(y) else {
-                if invalid == nil {
-                    invalid = .unusableColumn("row \(b.sourceRows[i] + 1): the response \(y) is not valid for a \(model.family.name) model (\(model.family.name == "binomial" ? "expected a value from 0 to 1" : "expected a count ≥ 0"))")
-                }
+                if firstInvalid == nil { firstInvalid = i }
                 continue
             }
-            var eta: Double, mu: Double
-            if let beta {
-                eta = off
-                for j in 0..<b.columns { eta += b.x[i, j] * beta[j] }
-                if let low = b.low { for j in 0..<b.columns { eta += low[i, j] * beta[j] } }
-                mu = model.mu(eta)
+            let mu: Double, d: Double
+            if started {
+                (mu, d) = model.meanAndSlope(eta[i])
             } else {
                 mu = model.start(y, weight: prior)
-                eta = model.link(mu)
+                eta[i] = model.link(mu)
+                d = model.muEta(eta[i])
             }
-            let d = model.muEta(eta), v = model.variance(mu)
-            if newton, let step = model.newtonStep(y: y, mu: mu, eta: eta) {
+            let v = model.variance(mu)
+            if newton, let step = model.newtonStep(y: y, mu: mu, eta: eta[i]) {
                 z[i] = step.z - off
                 w[i] = prior * step.w
             } else {
-                z[i] = eta - off + (y - mu) / d
+                z[i] = eta[i] - off + (y - mu) / d
                 w[i] = prior * d * d / v
             }
+            mus[i] = mu
             guard z[i].isFinite && w[i].isFinite && mu.isFinite else {
                 // A mean out of range: the pass's deviance is infinite (its step is halved)
                 // and the row weighs nothing in the pass's least squares.
                 z[i] = 0
                 w[i] = 0
-                totals.deviance = .infinity
+                t.deviance = .infinity
                 continue
             }
-            totals.deviance += prior * model.deviance(y, mu)
-            totals.pearson += prior * (y - mu) * (y - mu) / v
-            // The likelihood (three log-gammas a row) only in the statistics pass.
-            if nullModel != nil { totals.logLikelihood += model.logLikelihood(y, mu, weight: prior) }
-            totals.sumW += prior
-            totals.sumWY += prior * y
-            totals.rows += 1
-            if model.family.name == "binomial" {
-                if mu < 1e-8 || mu > 1 - 1e-8 { totals.atBoundary += 1 }
-                if Swift.abs(y - mu) < 1e-6 { totals.perfectlyPredicted += 1 }
-            } else if model.family.name != "gaussian" && mu < 1e-8 * max(1, boundaryScale) {
-                totals.atBoundary += 1
+            t.deviance += prior * model.deviance(y, mu, eta: eta[i], logY: logResponse[first + i])
+            t.pearson += prior * (y - mu) * (y - mu) / v
+            if likelihood { t.logLikelihood += model.likelihoodKernel(y, mu, weight: prior) }
+            t.sumW += prior
+            t.sumWY += prior * y
+            if binomial {
+                if mu < 1e-8 || mu > 1 - 1e-8 { t.atBoundary += 1 }
+                if Swift.abs(y - mu) < 1e-6 { t.perfectlyPredicted += 1 }
+            } else if !gaussian && mu < countScale {
+                t.atBoundary += 1
             }
-            if collectsPairs {
-                pairs.y.append(y); pairs.mu.append(mu)
-                if let pw = b.weights { if pairs.w == nil { pairs.w = [] }; pairs.w!.append(pw[i]) }
-            }
-            if let null = nullModel {
+            if let nullModel {
                 let mu0: Double
-                switch null {
+                switch nullModel {
                 case .mean(let m0): mu0 = m0
                 case .offsetOnly: mu0 = model.mu(off)
                 case .intercept(let b0): mu0 = model.mu(b0 + off)
                 }
-                totals.nullDeviance += prior * model.deviance(y, mu0)
-                totals.nullLogLikelihood += model.logLikelihood(y, mu0, weight: prior)
+                t.nullDeviance += prior * model.deviance(y, mu0)
+                if likelihood { t.nullLogLikelihood += model.likelihoodKernel(y, mu0, weight: prior) }
             }
         }
+        if let i = firstInvalid, invalid == nil {
+            let y = b.y[i]
+            invalid = .unusableColumn("row \(b.sourceRows[i] + 1): the response \(y) is not valid for a \(model.family.name) model (\(binomial ? "expected a value from 0 to 1" : "expected a count ≥ 0"))")
+        }
+        t.rows += m
+        totals = t
+        pairs.mu += mus
         out.y = z
         out.weights = w
         out.offset = nil
