@@ -70,6 +70,16 @@ extension ReportBuilder {
         return CountModelSectionModel(negbin: negbin, poissonDispersion: dispersion, referenceIndustry: industry, referenceYear: year)
     }
 
+    /// The count model's section when the data has more rows than the report fits it on:
+    /// what it would be and how to have it.
+    static func countModelSkipped(rows: Int, limit: Int, formula: String) -> String {
+        var md = "### Cut counts with the workforce as exposure\n\n"
+        md += "The count model (a negative binomial of the number cut with the company's headcount as exposure, θ by maximum likelihood, errors clustered by company) is fitted by the report on up to \(NumberFormat.grouped(limit)) rows; the fit above has \(NumberFormat.grouped(rows)), and the model's iterations would read them about twenty-five times. "
+        md += "`layoffs report --count-model on` includes it, or fit it alone:\n\n"
+        md += "```sh\nlayoffs regress --family negbin --formula '\(formula)' --cluster company\n```\n\n"
+        return md
+    }
+
     /// The count model in markdown: why a count model, why not Poisson, the model summary,
     /// rate ratios with one plain reading each, and why it and least squares can differ.
     static func countModelMarkdown(_ m: CountModelSectionModel, ols: RegressionResult, dataDescription: String) -> String {

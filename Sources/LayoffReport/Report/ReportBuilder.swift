@@ -45,6 +45,14 @@ public struct ReportOptions: Sendable {
 public struct RegressionSettings: Sendable {
     /// Model formula over the joined events (columns of ``FundamentalsJoin/regressionTable(events:fundamentals:)``).
     public var formula: String = "log(total_laid_off) ~ log(employees) + revenue_growth"
+    /// Largest number of rows of the cut-size fit for which the report also fits the count
+    /// model (a negative binomial with the workforce as exposure); `nil`: whatever the
+    /// number; 0: never (the section is left out). Its IRLS reads the rows about twenty-five times, so on large data it costs
+    /// several times the rest of the report; above the limit the section says so and gives
+    /// the `layoffs regress` command that fits it.
+    public var countModelRowLimit: Int? = RegressionSettings.defaultCountModelRowLimit
+    /// The default ``countModelRowLimit``: ten times the largest real layoff trackers.
+    public static let defaultCountModelRowLimit = 50_000
     public init() {}
 }
 
@@ -58,7 +66,7 @@ public struct ReportDocument: Sendable {
     public var terminalSummary: String
 }
 
-/// Builds the layoff report (DESIGN §5): headline, monthly trend with YoY, rolling rate
+/// Builds the layoff report: headline, monthly trend with YoY, rolling rate
 /// overall and by group, year over year by group, the cut-size regression, data quality
 /// and provenance. Same inputs and options give the same bytes: no clock is read.
 public enum ReportBuilder {
