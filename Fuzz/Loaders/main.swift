@@ -137,7 +137,7 @@ private func projected(_ bytes: [UInt8], _ options: EventLoadOptions) {
 /// Removes the segment file when the fuzzer exits (at the end of its time or on a crash
 /// it reports), so runs leave nothing in /tmp.
 /// Writes the scratch file the segmented loads read: plainly, without `AtomicFile`'s
-/// fsync, which on a busy disk stalled one input past libFuzzer's 1 s timeout (CI, session 5).
+/// fsync, which on a busy disk stalled one input past libFuzzer's 1 s timeout in CI.
 private func writeScratch(_ bytes: [UInt8], to path: String) {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     precondition(fd >= 0, "cannot open \(path)")

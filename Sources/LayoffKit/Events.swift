@@ -1,6 +1,6 @@
 import StatKit
 
-/// Layoff events in columnar form (DESIGN §2): one entry per announced cut.
+/// Layoff events in columnar form (docs/ARCHITECTURE.md §2, Data model): one entry per announced cut.
 ///
 /// Categories are dictionary-encoded ``TextColumn``s; the source and the columns beyond
 /// the layout's are ``StringColumn``s (stored as written when their values rarely repeat);
@@ -129,7 +129,7 @@ public struct Workforce: Sendable, Equatable {
     }
 }
 
-/// Company fundamentals, one row per company and fiscal year (DESIGN §2).
+/// Company fundamentals, one row per company and fiscal year (docs/ARCHITECTURE.md §2).
 public struct FundamentalsTable: Sendable, Equatable {
     /// Company name per row, as written (trimmed).
     public var company: [String] = [] { didSet { companyCodes = nil } }

@@ -89,7 +89,7 @@ public struct RollingRateRow: Sendable, Equatable {
     public var knownCut: Double? { !covered || (events > 0 && eventsWithCount == 0) ? nil : cut }
 }
 
-/// Rolling layoff rates over a trailing window (DESIGN §3).
+/// Rolling layoff rates over a trailing window (docs/ARCHITECTURE.md §3, Statistics).
 ///
 /// For each evaluation day `d` and group, the window holds the events with day in
 /// `(window.lowerBound(endingOn: d), d]` (see ``TrailingWindow``). Counts and cut cover

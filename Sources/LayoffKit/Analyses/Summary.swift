@@ -24,7 +24,7 @@ public struct LargestEvent: Sendable, Equatable {
     }
 }
 
-/// Headline figures of an event table as of a day (DESIGN §4 `summary`): every figure is
+/// Headline figures of an event table as of a day (what `layoffs summary` prints): every figure is
 /// over the events announced on or before the as-of day.
 public struct LayoffSummary: Sendable, Equatable {
     /// First and last event day on or before the as-of day, `nil` when there is none.

@@ -54,7 +54,7 @@ public struct YearOverYearRow: Sendable, Equatable {
 }
 
 /// Totals by calendar month, quarter or year, each against the same period a year earlier
-/// (DESIGN §3), overall or by group.
+/// (docs/ARCHITECTURE.md §3), overall or by group.
 ///
 /// Periods run from the one containing the first event day to the one containing the last
 /// (the data's ``Coverage``), every period listed even when it has no events (a zero). The
