@@ -44,14 +44,24 @@ public struct EventTable: Sendable, Equatable {
     /// ``validate()``) is returned empty.
     public func groupColumn(named name: String) -> TextColumn? {
         switch name {
-        case "company": return company
-        case "location": return location
-        case "industry": return industry
-        case "source": return source.dictionaryEncoded
-        case "stage": return stage
-        case "country": return country
-        default: return extra.first { $0.name == name }?.values.dictionaryEncoded
+        case "company": return filled(company)
+        case "location": return filled(location)
+        case "industry": return filled(industry)
+        case "source": return filled(source.dictionaryEncoded)
+        case "stage": return filled(stage)
+        case "country": return filled(country)
+        default: return extra.first { $0.name == name }.map { filled($0.values.dictionaryEncoded) }
         }
+    }
+
+    /// `column`, or every event missing when it was left empty (a load that did not keep it):
+    /// the analyses fill a column only when they read it, so that a table loaded with a few
+    /// columns does not grow by the others at every analysis.
+    func filled(_ column: TextColumn) -> TextColumn {
+        guard column.codes.isEmpty, count > 0 else { return column }
+        var missing = TextColumn()
+        missing.codes = [Int32](repeating: -1, count: count)
+        return missing
     }
 
     /// Names accepted by ``groupColumn(named:)``.

@@ -83,9 +83,10 @@ public struct LayoffSummary: Sendable, Equatable {
             if events.line[a] != events.line[b] { return events.line[a] < events.line[b] }
             return a < b
         }
+        let industry = events.filled(events.industry)
         largest = ranked.prefix(max(0, top)).map { i in
             LargestEvent(index: i, company: events.company[i], day: events.day[i], cut: events.cut.values[i],
-                         fraction: events.fraction[i], industry: events.industry[i], line: events.line[i])
+                         fraction: events.fraction[i], industry: industry[i], line: events.line[i])
         }
     }
 }

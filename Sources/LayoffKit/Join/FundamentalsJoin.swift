@@ -241,10 +241,10 @@ public struct FundamentalsJoin: Sendable, Equatable {
             return NumericColumn(values: values, isPresent: present)
         }
         let all: [(String, () -> Column)] = [
-            ("company", { .text(events.company) }),
-            ("industry", { .text(events.industry) }),
-            ("country", { .text(events.country) }),
-            ("stage", { .text(events.stage) }),
+            ("company", { .text(events.filled(events.company)) }),
+            ("industry", { .text(events.filled(events.industry)) }),
+            ("country", { .text(events.filled(events.country)) }),
+            ("stage", { .text(events.filled(events.stage)) }),
             ("total_laid_off", { .numeric(events.cut) }),
             ("percentage_laid_off", { .numeric(events.fraction) }),
             ("funds_raised", { .numeric(events.fundsRaised) }),

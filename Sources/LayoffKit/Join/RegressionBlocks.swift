@@ -81,10 +81,10 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
         for name in columns where table.column(named: name) == nil {
             let col: Column
             switch name {
-            case "company": col = text(events.company)
-            case "industry": col = text(events.industry)
-            case "country": col = text(events.country)
-            case "stage": col = text(events.stage)
+            case "company": col = text(events.filled(events.company))
+            case "industry": col = text(events.filled(events.industry))
+            case "country": col = text(events.filled(events.country))
+            case "stage": col = text(events.filled(events.stage))
             case "total_laid_off": col = numeric(events.cut)
             case "percentage_laid_off": col = numeric(events.fraction)
             case "funds_raised": col = numeric(events.fundsRaised)

@@ -25,10 +25,11 @@ extension ReportBuilder {
     /// reference level.
     static func countModelFormula(data: LayoffDataset, join: FundamentalsJoin) -> (formula: String, industry: String?, year: String?) {
         let events = data.events
-        var industryCounts = [Int](repeating: 0, count: events.industry.levels.count)
+        let industry = events.groupColumn(named: "industry")!
+        var industryCounts = [Int](repeating: 0, count: industry.levels.count)
         var years: Set<Int> = []
         for i in 0..<events.count where join.row[i] >= 0 {
-            let c = Int(events.industry.codes[i])
+            let c = Int(industry.codes[i])
             if c >= 0 { industryCounts[c] += 1 }
             years.insert(events.day[i].year)
         }
@@ -38,13 +39,13 @@ extension ReportBuilder {
         if present.count > 1 {
             // Most events first, then by name, a catch-all "Other" last: a deterministic
             // baseline a reader can picture.
-            func isOther(_ c: Int) -> Bool { ["other", "unknown"].contains(events.industry.levels[c].lowercased()) }
+            func isOther(_ c: Int) -> Bool { ["other", "unknown"].contains(industry.levels[c].lowercased()) }
             let top = present.min { a, b in
                 isOther(a) != isOther(b) ? !isOther(a)
                     : industryCounts[a] != industryCounts[b] ? industryCounts[a] > industryCounts[b]
-                    : events.industry.levels[a] < events.industry.levels[b]
+                    : industry.levels[a] < industry.levels[b]
             }!
-            let name = events.industry.levels[top]
+            let name = industry.levels[top]
             reference = name
             formula += " + C(industry, ref=\"\(name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\\\""))\")"
         }
