@@ -50,6 +50,7 @@ public struct LayoffSummary: Sendable, Equatable {
     /// Summarises the events of `events` announced on or before `asOf`.
     ///
     /// - Parameters:
+    ///   - table: the events.
     ///   - asOf: the as-of day: the summary and its year-to-date comparison cover the events
     ///     announced on or before it; default the last event day (every event).
     ///   - top: how many largest events to list (≥ 0).
