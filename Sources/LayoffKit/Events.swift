@@ -2,9 +2,9 @@ import StatKit
 
 /// Layoff events in columnar form (docs/ARCHITECTURE.md §2, Data model): one entry per announced cut.
 ///
-/// Categories are dictionary-encoded ``TextColumn``s; the source and the columns beyond
-/// the layout's are ``StringColumn``s (stored as written when their values rarely repeat);
-/// numbers are ``NumericColumn``s with explicit presence masks (missing is missing: never
+/// Categories are dictionary-encoded `TextColumn`s; the source and the columns beyond
+/// the layout's are `StringColumn`s (stored as written when their values rarely repeat);
+/// numbers are `NumericColumn`s with explicit presence masks (missing is missing: never
 /// 0). `line[i]` is the physical line in the source file where event `i`'s record starts
 /// (header = line 1), so every derived figure can be traced to its row. A column a load
 /// left out (``EventLoadOptions/columns``) holds no values: missing for every event, as
@@ -222,7 +222,7 @@ extension Workforce {
 }
 
 /// A column of optional days stored in 4 bytes per entry (`[Day?]` takes 8): a missing
-/// day is kept as `Int32.min`, which no ``Day`` the loaders accept can be (years 1–9999).
+/// day is kept as `Int32.min`, which no `Day` the loaders accept can be (years 1–9999).
 ///
 /// Reads like `[Day?]`: `column[i]` is `nil` where the value is missing.
 public struct OptionalDayColumn: RandomAccessCollection, MutableCollection, RangeReplaceableCollection,

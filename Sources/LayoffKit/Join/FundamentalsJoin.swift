@@ -222,7 +222,7 @@ public struct FundamentalsJoin: Sendable, Equatable {
     /// `workforce` (``workforce``, whatever its source), `year` (event year).
     ///
     /// `events` and `fundamentals` must be the tables this join was made from; other
-    /// tables make it throw ``DataTableError/lengthMismatch(name:expected:actual:)``.
+    /// tables make it throw `DataTableError.lengthMismatch(name:expected:actual:)`.
     ///
     /// `columns` limits the table to the named columns (in the order above; names not
     /// listed above are ignored), so a model over a few of them does not pay for the

@@ -2,7 +2,7 @@ import StatKit
 
 /// The regression table of a join (``FundamentalsJoin/regressionTable(events:fundamentals:columns:)``)
 /// handed out in blocks of rows, each built from the event and fundamentals columns when it
-/// is needed: a fit over the joined events (``LinearModel/fit(_:source:weights:covariance:level:options:observer:)``)
+/// is needed: a fit over the joined events (`LinearModel.fit(_:source:weights:covariance:level:options:observer:)`)
 /// never holds the `n`-row table, only one block at a time.
 ///
 /// Block `b` holds rows `b·blockRows ..< (b + 1)·blockRows` of the regression table, in

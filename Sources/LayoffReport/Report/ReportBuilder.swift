@@ -8,7 +8,7 @@ public struct ReportOptions: Sendable {
     /// Group column for the rolling-rate and year-over-year sections.
     public var groupBy: String = "industry"
     /// Whether each group of `groupBy` is observed over the whole data's span or its own
-    /// (see ``GroupCoverage``).
+    /// (see LayoffKit's `GroupCoverage`).
     public var groupCoverage: GroupCoverage = .shared
     /// Rolling window.
     public var window: TrailingWindow = .days(90)
@@ -43,7 +43,8 @@ public struct ReportOptions: Sendable {
 
 /// The cut-size model of a report.
 public struct RegressionSettings: Sendable {
-    /// Model formula over the joined events (columns of ``FundamentalsJoin/regressionTable(events:fundamentals:)``).
+    /// Model formula over the joined events (columns of
+    /// `FundamentalsJoin.regressionTable(events:fundamentals:columns:)`).
     public var formula: String = "log(total_laid_off) ~ log(employees) + revenue_growth"
     /// Largest number of rows of the cut-size fit for which the report also fits the count
     /// model (a negative binomial with the workforce as exposure); `nil`: whatever the
