@@ -20,7 +20,7 @@ struct ReportCommand: LayoffsSubcommand {
         """
     )
     @OptionGroup var input: InputOptions
-    @Option(name: .customLong("as-of"), help: "Headline and year-to-date date (default: the last date in the data).") var asOf: String?
+    @Option(name: .customLong("as-of"), help: "Headline and year-to-date date (default: the export date of WARN register files, else the last date in the data).") var asOf: String?
     @Option(help: "Group column for rolling rates and year over year.") var by: String = "industry"
     @Option(help: ArgumentHelp("Whether each --by group is observed over the whole data's span (shared) or its own first to last event (per-group: spans outside it are n/a, not 0).", valueName: "shared|per-group")) var coverage: GroupCoverage = .shared
     @Option(help: "Rolling window: Nd or Nm.") var window: String = "90d"
@@ -46,7 +46,10 @@ struct ReportCommand: LayoffsSubcommand {
             guard let value else { return }
             parts += [name, shellQuote(path ? env.displayName(value) : value)]
         }
-        add("--data", input.data, path: true)
+        if !input.data.isEmpty { parts += ["--data"] + input.data.map { shellQuote(env.displayName($0)) } }
+        if input.layout != .automatic { add("--layout", input.layout.rawValue) }
+        if input.date != .notice { add("--date", input.date.rawValue) }
+        if input.amendments != .drop { add("--amendments", input.amendments.rawValue) }
         add("--fundamentals", input.fundamentals, path: true)
         add("--aliases", input.aliases, path: true)
         add("--map", input.map)
@@ -71,7 +74,7 @@ struct ReportCommand: LayoffsSubcommand {
         options.threads = defaultThreadCount()
         if options.threads > 1 {
             // Hash the input files for provenance while they are parsed.
-            options.digests = PendingDigests(paths: [input.data, input.fundamentals, input.aliases].compactMap { $0 })
+            options.digests = PendingDigests(paths: input.data + [input.fundamentals, input.aliases].compactMap { $0 })
         }
         options.asOf = try parseDay(asOf, option: "--as-of")
         options.groupBy = by
@@ -82,6 +85,7 @@ struct ReportCommand: LayoffsSubcommand {
         settings.formula = formula
         options.regression = settings
         let data = try input.load(env, columns: options.eventColumns)
+        if options.asOf == nil { options.asOf = data.eventsLoad.exportDate }
         options.command = commandLine(env)
         options.toolVersion = LayoffsCommand.configuration.version
         guard data.events.groupColumn(named: by) != nil else {

@@ -20,7 +20,7 @@ struct SummaryCommand: LayoffsSubcommand {
     )
     @OptionGroup var input: InputOptions
     @OptionGroup var output: OutputOptions
-    @Option(name: .customLong("as-of"), help: "Summarise the data as of this date: later events are left out; the year to date ends on it (default: the last date in the data).") var asOf: String?
+    @Option(name: .customLong("as-of"), help: "Summarise the data as of this date: later events are left out; the year to date ends on it (default: the export date of WARN register files, else the last date in the data).") var asOf: String?
     @Option(help: "Number of largest events to list.") var top: Int = 10
 
     var outPath: String? { output.out }
@@ -33,7 +33,8 @@ struct SummaryCommand: LayoffsSubcommand {
 
     func execute(in env: ExecutionEnvironment) throws -> CommandOutput {
         var data = try input.load(env, wantFundamentals: false, columns: analysisColumns.union(["industry"]))
-        let day = try parseDay(asOf, option: "--as-of")
+        // WARN register files: as of their export date, not their latest (effective) date.
+        let day = try parseDay(asOf, option: "--as-of") ?? data.eventsLoad.exportDate
         let s: LayoffSummary
         do {
             if let day { data = try data.through(day) }
@@ -71,6 +72,10 @@ struct SummaryCommand: LayoffsSubcommand {
                 .object([("company", .string(e.company)), ("date", .string(e.day.description)), ("cut", .number(e.cut)),
                          ("fraction", .number(e.fraction)), ("industry", .string(e.industry)), ("line", .int(Int(e.line)))])
             })))
+            let e = data.eventsLoad
+            obj.append(("date_fallbacks", e.layout == .warn ? .int(e.dateFallbacks) : .null))
+            obj.append(("amendments_dropped", e.layout == .warn ? .int(e.amendmentsDropped) : .null))
+            obj.append(("export_date", .string(e.exportDate?.description)))
             obj.append(("notes", .array(notes.map { .string($0) })))
             out.write(JSONValue.object(obj).serialized(indent: 2) + "\n")
         case .table, .markdown, .csv:

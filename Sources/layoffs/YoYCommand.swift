@@ -31,7 +31,7 @@ struct YoYCommand: LayoffsSubcommand {
     @Option(help: "Period: month, quarter or year.") var period: PeriodOption = .month
     @OptionGroup var groups: GroupOptions
     @Flag(help: "Year to date instead of periods.") var ytd = false
-    @Option(name: .customLong("as-of"), help: "Use the data as of this date: later events are left out; with --ytd, the year-to-date date (default: the last date in the data).") var asOf: String?
+    @Option(name: .customLong("as-of"), help: "Use the data as of this date: later events are left out; with --ytd, the year-to-date date (default: the export date of WARN register files, else the last date in the data).") var asOf: String?
     @Option(help: "List the periods from the one containing this date (not with --ytd).") var from: String?
     @Option(help: "Last date of the data used, as --as-of (not with --ytd).") var to: String?
     @Flag(help: "Also draw monthly-cuts.svg: monthly cuts with the same month a year earlier (--period month, no --by).") var chart = false
@@ -63,7 +63,7 @@ struct YoYCommand: LayoffsSubcommand {
         var spanNote: String?
         do {
             if ytd {
-                guard let asOfDay = cutoff ?? data.events.day.max() else {
+                guard let asOfDay = cutoff ?? data.eventsLoad.exportDate ?? data.events.day.max() else {
                     throw CLIError(message: "layoffs yoy: no events", code: Exit.dataError)
                 }
                 let y = try YearToDate(events: data.events, asOf: asOfDay, grouping: grouping)
