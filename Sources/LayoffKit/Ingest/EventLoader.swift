@@ -93,6 +93,9 @@ public struct EventLoadResult: Sendable {
     /// WARN notices: the date column read first and the one read where it is empty
     /// (`notice_date`, `effective_date`); `nil` for layouts without a fallback.
     public var dateColumns: (chosen: String, fallback: String)?
+    /// The column whose repeated values make ``duplicates`` (`dedupe_key` of the WARN
+    /// register's export); `nil` when duplicates are events equal in every field.
+    public var duplicateKey: String?
     /// WARN notices: notices left out because they amend an earlier notice.
     public var amendmentsDropped = 0
     /// WARN register exports: the latest day the compiler first saw a notice (`first_seen`),
@@ -259,6 +262,7 @@ public enum EventLoader {
                 result.dateFallbacks = WARNSteps.fallbacks(t, fallback: plan.header[s.fallback])
             }
             result.amendmentsDropped = amendmentsDropped
+            result.duplicateKey = layout.duplicateKey.flatMap { WARNSteps.extra(t, $0) == nil ? nil : $0 }
             result.exportDate = plan.lane(of: "date_added") == nil ? nil : WARNSteps.latestAdded(t)
         }
         return result

@@ -180,3 +180,20 @@ enum WARNSteps {
         return out.sorted { ($0.line, $0.firstLine) < ($1.line, $1.firstLine) }
     }
 }
+
+extension EventTable {
+    /// Pairs of events that may report one layoff twice: the same company and location
+    /// (and the same `state`, when the table has that column) at most `days` days apart,
+    /// each event paired with the one before it, in order of the later event's line.
+    /// Events without a location are never paired. For WARN notices, where one layoff can
+    /// be filed twice (a revised notice not flagged as an amendment); the pairs are for a
+    /// person to look at, never merged.
+    ///
+    /// ```swift
+    /// let load = try EventLoader.load(path: "tx.csv")
+    /// for d in load.events.possibleDuplicates() { print(load.describe(line: d.line), d.company) }
+    /// ```
+    public func possibleDuplicates(withinDays days: Int = 30) -> [PossibleDuplicate] {
+        WARNSteps.possibleDuplicates(self, within: days)
+    }
+}
