@@ -16,6 +16,14 @@ struct SummaryCommand: LayoffsSubcommand {
           layoffs summary
           layoffs summary --as-of 2024-04-03 --format json
           layoffs summary --data layoffs.csv --skip-invalid
+          layoffs summary --data warn/*.csv --skip-invalid --format json
+
+        WARN notices (the WARN Notice Register's export or Big Local News' layout, \
+        recognised from the header) are dated by their notice date, else their effective \
+        date (--date effective reverses it); amendments are left out (--amendments keep); \
+        the notes count both, and JSON gives date_fallbacks, amendments_dropped and \
+        export_date. The default as-of date of a register export is its export date (the \
+        latest first_seen), not its latest effective date.
         """
     )
     @OptionGroup var input: InputOptions
@@ -68,9 +76,12 @@ struct SummaryCommand: LayoffsSubcommand {
                     ("change", .number(y.change)), ("pct_change", .number(y.pctChange)),
                 ])))
             } else { obj.append(("ytd", .null)) }
+            let load = data.eventsLoad
             obj.append(("largest", .array(s.largest.map { e in
-                .object([("company", .string(e.company)), ("date", .string(e.day.description)), ("cut", .number(e.cut)),
-                         ("fraction", .number(e.fraction)), ("industry", .string(e.industry)), ("line", .int(Int(e.line)))])
+                let place = load.place(ofLine: Int(e.line))
+                return .object([("company", .string(e.company)), ("date", .string(e.day.description)), ("cut", .number(e.cut)),
+                                ("fraction", .number(e.fraction)), ("industry", .string(e.industry))]
+                               + (load.files.count > 1 ? [("file", .string(env.scrubPaths(place.file)))] : []) + [("line", .int(place.line))])
             })))
             let e = data.eventsLoad
             obj.append(("date_fallbacks", e.layout == .warn ? .int(e.dateFallbacks) : .null))
@@ -79,7 +90,9 @@ struct SummaryCommand: LayoffsSubcommand {
             obj.append(("notes", .array(notes.map { .string($0) })))
             out.write(JSONValue.object(obj).serialized(indent: 2) + "\n")
         case .table, .markdown, .csv:
-            var t = ReportTable(title: "Summary of \(data.inputs[0].displayName)",
+            let files = data.inputs.filter { $0.role == "events" }.map(\.displayName)
+            let title = files.count > 1 ? "\(files[0]) and \(files.count - 1) more files" : data.inputs[0].displayName
+            var t = ReportTable(title: "Summary of \(title)",
                                 columns: [.init("Measure", key: "measure"), .init("Value", key: "value")])
             t.append([.text("rows"), .integer(s.rows)])
             t.append([.text("events with a count"), .integer(s.eventsWithCount)])

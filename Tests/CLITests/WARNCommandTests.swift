@@ -83,6 +83,16 @@ import Testing
         #expect(s.stdout.contains("2026-04-30"))
     }
 
+    @Test func eventsNameTheirFileAndLine() throws {
+        let r = try run(["events", "--data", "mn.csv", "tx.csv", "--skip-invalid", "--format", "csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("date,company,cut,fraction,workforce,workforce_source,industry,country,file,line,source\n"))
+        #expect(r.stdout.contains("\n2026-01-15,Globex,40,,,,,,mn.csv,5,https://mn.example\n2026-02-02,Initech,30,,,,,,tx.csv,4,"))
+        let s = try json(["summary", "--data", "mn.csv", "tx.csv", "--skip-invalid", "--top", "1"])
+        let largest = try #require((s["largest"] as? [[String: Any]])?.first)
+        #expect(largest["file"] as? String == "mn.csv" && largest["line"] as? Int == 2)
+    }
+
     @Test func forcedLayoutAndOneFileCommands() throws {
         let r = try run(["summary", "--data", "mn.csv", "--layout", "layoffs-fyi"])
         #expect(r.status == 65 && r.stderr.contains("no column 'company'"), "\(r.stderr)")

@@ -124,7 +124,9 @@ public struct EventLoadResult: Sendable {
 
 /// Loads layoff events from CSV into an ``EventTable``.
 ///
-/// The layout is the layoffs.fyi export: `company,location,total_laid_off,date,
+/// WARN notices (the WARN Notice Register's export, Big Local News' layout) are recognised
+/// from the header and read as <doc:WARNNotices> describes; ``EventLoadOptions/layout``
+/// forces a layout. Otherwise the layout is the layoffs.fyi export: `company,location,total_laid_off,date,
 /// percentage_laid_off,industry,source,stage,funds_raised,country,date_added`. Only
 /// `company` and `date` are required; any other canonical column may be absent (all its
 /// values are then missing). Header names match whatever their letter case, surrounding
