@@ -84,7 +84,9 @@ struct ReportCommand: LayoffsSubcommand {
         var settings = RegressionSettings()
         settings.formula = formula
         options.regression = settings
-        let data = try input.load(env, columns: options.eventColumns)
+        // WARN notices: the columns of the state, sector and employer tables and of the
+        // possible duplicates (names a file does not have are ignored).
+        let data = try input.load(env, columns: options.eventColumns.union(["location", "state", "naics_sector"]))
         if options.asOf == nil { options.asOf = data.eventsLoad.exportDate }
         options.command = commandLine(env)
         options.toolVersion = LayoffsCommand.configuration.version

@@ -91,7 +91,7 @@ struct SummaryCommand: LayoffsSubcommand {
             out.write(JSONValue.object(obj).serialized(indent: 2) + "\n")
         case .table, .markdown, .csv:
             let files = data.inputs.filter { $0.role == "events" }.map(\.displayName)
-            let title = files.count > 1 ? "\(files[0]) and \(files.count - 1) more files" : data.inputs[0].displayName
+            let title = files.count > 1 ? "\(files[0]) and \(files.count - 1) more file\(files.count > 2 ? "s" : "")" : data.inputs[0].displayName
             var t = ReportTable(title: "Summary of \(title)",
                                 columns: [.init("Measure", key: "measure"), .init("Value", key: "value")])
             t.append([.text("rows"), .integer(s.rows)])

@@ -93,6 +93,21 @@ import Testing
         #expect(largest["file"] as? String == "mn.csv" && largest["line"] as? Int == 2)
     }
 
+    @Test func reportOnNoticesHasTheirSectionAndTraps() throws {
+        let dir = try CLI.tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.mn.write(to: dir.appendingPathComponent("mn.csv"), atomically: true, encoding: .utf8)
+        try Self.tx.write(to: dir.appendingPathComponent("tx.csv"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["report", "--data", "mn.csv", "tx.csv", "--skip-invalid", "--by", "state", "--out", "r.md", "--quiet"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let md = try String(contentsOf: dir.appendingPathComponent("r.md"), encoding: .utf8)
+        #expect(md.contains("Data: mn.csv and 1 more file, 5 events from 2025-02-03 to 2026-02-02. Figures are as of 2026-04-30."))
+        #expect(md.contains("**By state**\n\n| State | Notices | Jobs | A year earlier | Y/Y % |\n| :--- | ---: | ---: | ---: | ---: |\n| MN | 1 | 40 | 200 | -80.0% |\n| TX | 1 | 30 | n/a | n/a |\n"))
+        #expect(md.contains("| Retail Trade | 1 | 40 | 0 | n/a |"))
+        #expect(md.contains("- 1 possible duplicate notice(s): the same employer and location within 30 days of another"))
+        #expect(md.contains("- 1 amended notice(s) (is_amendment = 1) left out"))
+        #expect(md.contains("1 date after first_seen"))
+    }
+
     @Test func forcedLayoutAndOneFileCommands() throws {
         let r = try run(["summary", "--data", "mn.csv", "--layout", "layoffs-fyi"])
         #expect(r.status == 65 && r.stderr.contains("no column 'company'"), "\(r.stderr)")
