@@ -108,6 +108,31 @@ import Testing
         #expect(md.contains("1 date after first_seen"))
     }
 
+    @Test func matchCountsTrackerEventsWithANotice() throws {
+        let dir = try CLI.tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.mn.write(to: dir.appendingPathComponent("mn.csv"), atomically: true, encoding: .utf8)
+        try Self.tx.write(to: dir.appendingPathComponent("tx.csv"), atomically: true, encoding: .utf8)
+        try """
+        company,date,total_laid_off,country
+        Acme,2025-01-20,100,United States
+        Hooli,2025-09-01,50,United States
+        Initech Inc.,2026-01-05,30,United States
+        Globex,2026-01-10,40,Canada
+
+        """.write(to: dir.appendingPathComponent("fyi.csv"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["match", "--data", "fyi.csv", "--warn", "mn.csv", "tx.csv", "--skip-invalid", "--format", "json"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let years = try #require(obj["by_year"] as? [[String: Any]])
+        #expect(years.map { $0["year"] as? String } == ["2025", "2026", "all"])
+        #expect(years.map { $0["matched"] as? Int } == [1, 1, 2] && years.map { $0["events"] as? Int } == [2, 1, 3])
+        let matched = try #require(obj["matched"] as? [[String: Any]])
+        #expect(matched.map { $0["company"] as? String } == ["Acme", "Initech Inc."])
+        #expect(matched.map { $0["days"] as? Int } == [14, 28] && matched.map { $0["state"] as? String } == ["MN", "TX"])
+        let unmatched = try #require(obj["unmatched"] as? [[String: Any]])
+        #expect(unmatched.map { $0["company"] as? String } == ["Hooli"])
+    }
+
     @Test func forcedLayoutAndOneFileCommands() throws {
         let r = try run(["summary", "--data", "mn.csv", "--layout", "layoffs-fyi"])
         #expect(r.status == 65 && r.stderr.contains("no column 'company'"), "\(r.stderr)")
