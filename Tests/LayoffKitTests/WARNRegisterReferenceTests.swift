@@ -17,10 +17,12 @@ struct WARNRegisterReference: Decodable {
         var partial: Bool, prevPartial: Bool
     }
     struct State: Decodable { var state: String, first: String, last: String, rows: [Row] }
+    struct MatchYear: Decodable { var year: Int, events: Int, matched: Int }
     var rowsRead: Int, excluded: Int, datesAfterFirstSeen: Int, amendmentsDropped: Int, events: Int, dateFallbacks: Int
     var exportDate: String, first: String, last: String
     var ytdByState: [Row]
     var yoyByState: [State]
+    var matchByYear: [MatchYear]?
 }
 
 @Suite(.enabled(if: FileManager.default.fileExists(atPath: sharedWARNFolder.path), "../shared/datasets/warn is absent"))
@@ -73,6 +75,20 @@ struct WARNRegisterReferenceTests {
                 && close(a.pctChange, b.pctChange, rel: 1e-12) && a.currentPartial == b.partial && a.previousPartial == b.prevPartial
             #expect(ok, "YTD \(a.group): got \(a), pandas \(b)")
         }
+    }
+
+    /// The layoffs.fyi export's US events with a notice of the same employer within 60 days,
+    /// by year (`layoffs match`).
+    @Test func matchSharesByYear() throws {
+        let ref = try loadReference("warn-register.json", as: WARNRegisterReference.self)
+        let fyi = sharedWARNFolder.deletingLastPathComponent().appendingPathComponent("layoffs-fyi-2020-2026.csv").path
+        guard let years = ref.matchByYear, FileManager.default.fileExists(atPath: fyi) else { return }
+        let events = try EventLoader.load(path: fyi).events
+        let r = try Self.load(threads: 2)
+        let m = SourceMatch(events: events, notices: r.events)
+        #expect(m.years.map(\.year) == years.map(\.year))
+        #expect(m.years.map(\.events) == years.map(\.events))
+        #expect(m.years.map(\.matched) == years.map(\.matched))
     }
 
     /// The files and their concatenation (header once): the same events.

@@ -8,6 +8,12 @@ Usage (from the repository root, with ../shared present):
     python3 -m venv /tmp/venv-warn && /tmp/venv-warn/bin/pip install numpy pandas
     /tmp/venv-warn/bin/python scripts/reference/warn_register_reference.py
 
+Also the share of the layoffs.fyi export's US events (../shared/datasets/layoffs-fyi-2020-2026.csv)
+with a notice of the same employer within 60 days before or after, by year, as `layoffs match`
+computes it: employers compared by LayoffKit's documented name normalisation and built-in
+aliases (CompanyNames), a notice's employer being its canonical_name (else employer_name) or its
+employer_name.
+
 Writes Tests/LayoffKitTests/Reference/warn-register.json. Only derived figures are written,
 never rows of the dataset.
 
@@ -26,6 +32,7 @@ follows, as documented for the layout:
   inside it a period without events is 0; a period whose events all lack a count has no cut
   (null); a zero base has no percentage.
 """
+import bisect
 import glob
 import json
 import os
@@ -38,7 +45,54 @@ import pandas as pd
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WARN = os.path.join(os.path.dirname(ROOT), "shared", "datasets", "warn")
 OUT = os.path.join(ROOT, "Tests", "LayoffKitTests", "Reference", "warn-register.json")
+FYI = os.path.join(os.path.dirname(ROOT), "shared", "datasets", "layoffs-fyi-2020-2026.csv")
 WHOLE = re.compile(r"^\d+(\.0*)?$")
+SUFFIXES = {"inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc",
+            "plc", "ag", "sa", "gmbh", "holding", "holdings", "group"}
+# CompanyNames.builtInAliases (alias, company), as documented there.
+ALIASES = [
+    ("Google", "Alphabet"), ("Meta", "Meta Platforms"), ("Facebook", "Meta Platforms"),
+    ("AWS", "Amazon"), ("Amazon Web Services", "Amazon"), ("Salesforce.com", "Salesforce"),
+    ("Twitter", "X"), ("X Corp", "X"),
+    ("Uber", "Uber Technologies"), ("Cisco", "Cisco Systems"), ("Dell", "Dell Technologies"),
+    ("Micron", "Micron Technology"), ("Peloton", "Peloton Interactive"),
+    ("Opendoor", "Opendoor Technologies"), ("Coinbase", "Coinbase Global"),
+    ("Akamai", "Akamai Technologies"), ("Zoom", "Zoom Video Communications"),
+    ("Zebra", "Zebra Technologies"), ("Take-Two", "Take-Two Interactive Software"),
+    ("Take-Two Interactive", "Take-Two Interactive Software"), ("Juniper", "Juniper Networks"),
+    ("Marvell", "Marvell Technology"), ("Rackspace", "Rackspace Technology"),
+    ("Offerpad", "Offerpad Solutions"), ("Capital One", "Capital One Financial"),
+    ("Square", "Block"), ("HPE", "Hewlett Packard Enterprise"),
+]
+
+
+def normalize(name):
+    """The documented normalisation: lowercase, a trailing .com dropped, apostrophes and periods
+    deleted, & as 'and', other non-alphanumerics as spaces, a leading 'the' and trailing legal
+    suffixes dropped while a word remains."""
+    s = name.lower().rstrip()
+    if s.endswith(".com"):
+        s = s[:-4]
+    out = []
+    for ch in s:
+        if ch in "'\u2019.":
+            continue
+        out.append(" and " if ch == "&" else (ch if ch.isalpha() or ch.isnumeric() else " "))
+    words = "".join(out).split(" ")
+    words = [w for w in words if w]
+    if len(words) > 1 and words[0] == "the":
+        words.pop(0)
+    while len(words) > 1 and words[-1] in SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+ALIAS_KEYS = {normalize(a): normalize(c) for a, c in ALIASES}
+
+
+def key(name):
+    n = normalize(name)
+    return ALIAS_KEYS.get(n, n)
 
 
 def day(text):
@@ -72,6 +126,7 @@ def kept(df):
     ok = (company != "") & days.notna() & count_ok & seen_ok & ~after
     out = pd.DataFrame({
         "state": df["state"], "company": company.map(lambda s: unicodedata.normalize("NFC", s)),
+        "employer_name": df["employer_name"],
         "day": pd.to_datetime(days.where(ok)), "fell_back": fell_back, "seen": pd.to_datetime(seen.where(ok)),
         "cut": pd.to_numeric(df["employees_affected"].str.replace(",", "").replace("", None), errors="coerce"),
         "amendment": df["is_amendment"].str.lower().isin(["1", "true"]),
@@ -128,6 +183,30 @@ def ytd_by_state(ev, state, as_of):
             "partial": partial(start, as_of, first, last), "prevPartial": partial(prev_start, prev_end, first, last)}
 
 
+def match_by_year(ev, window=60):
+    """Per year of the US events of the layoffs.fyi export: events, and those with a notice of
+    the same employer key within `window` days."""
+    notices = {}
+    for company, filed, d in zip(ev["company"], ev["employer_name"], ev["day"]):
+        for k in {key(company), key(filed) if filed else ""} - {""}:
+            notices.setdefault(k, []).append(d.toordinal())
+    for k in notices:
+        notices[k].sort()
+    fyi = pd.read_csv(FYI, dtype=str, keep_default_na=False)
+    years = {}
+    for company, date, country in zip(fyi["company"], fyi["date"], fyi["country"]):
+        if country.strip(" \t") != "United States":
+            continue
+        d = day(date).toordinal()
+        days = notices.get(key(company.strip(" \t")), [])
+        i = bisect.bisect_left(days, d - window)
+        hit = i < len(days) and days[i] <= d + window
+        y = day(date).year
+        e, m = years.get(y, (0, 0))
+        years[y] = (e + 1, m + (1 if hit else 0))
+    return [{"year": y, "events": e, "matched": m} for y, (e, m) in sorted(years.items())]
+
+
 def main():
     if not os.path.isdir(WARN):
         sys.exit(f"missing {WARN}")
@@ -146,6 +225,7 @@ def main():
         "first": str(ev["day"].min().date()), "last": str(ev["day"].max().date()),
         "ytdByState": [ytd_by_state(ev, s, export) for s in states],
         "yoyByState": [yoy_by_state(ev, s, years) for s in states],
+        "matchByYear": match_by_year(ev) if os.path.exists(FYI) else None,
     }
     with open(OUT, "w") as fh:
         json.dump(out, fh, separators=(",", ":"), allow_nan=False)
