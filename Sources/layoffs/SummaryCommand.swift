@@ -56,39 +56,7 @@ struct SummaryCommand: LayoffsSubcommand {
         let notes = data.qualityNotes
         switch output.format {
         case .json:
-            var obj: [(key: String, value: JSONValue)] = [
-                ("rows", .int(s.rows)), ("events_with_count", .int(s.eventsWithCount)),
-                ("cut_total", .number(s.totalCut)), ("companies", .int(s.companies)),
-                ("first_date", .string(s.coverage?.first.description)), ("last_date", .string(s.coverage?.last.description)),
-            ]
-            if let y = ytd {
-                obj.append(("ytd", .object([
-                    ("as_of", .string(y.end.description)), ("start", .string(y.start.description)),
-                    ("events", .int(y.current?.events)), ("events_with_count", .int(y.current?.eventsWithCount)),
-                    ("companies", .int(y.current?.companies)),
-                    ("cut", .number(y.current?.knownCut)), ("events_without_count", .int(y.current?.eventsWithoutCount)),
-                    ("partial", .bool(y.currentPartial)),
-                    ("prev_start", .string(y.previousStart.description)), ("prev_end", .string(y.previousEnd.description)),
-                    ("prev_events", .int(y.previous?.events)), ("prev_events_with_count", .int(y.previous?.eventsWithCount)),
-                    ("prev_companies", .int(y.previous?.companies)),
-                    ("prev_cut", .number(y.previous?.knownCut)), ("prev_events_without_count", .int(y.previous?.eventsWithoutCount)),
-                    ("prev_partial", .bool(y.previousPartial)),
-                    ("change", .number(y.change)), ("pct_change", .number(y.pctChange)),
-                ])))
-            } else { obj.append(("ytd", .null)) }
-            let load = data.eventsLoad
-            obj.append(("largest", .array(s.largest.map { e in
-                let place = load.place(ofLine: Int(e.line))
-                return .object([("company", .string(e.company)), ("date", .string(e.day.description)), ("cut", .number(e.cut)),
-                                ("fraction", .number(e.fraction)), ("industry", .string(e.industry))]
-                               + (load.files.count > 1 ? [("file", .string(env.scrubPaths(place.file)))] : []) + [("line", .int(place.line))])
-            })))
-            let e = data.eventsLoad
-            obj.append(("date_fallbacks", e.layout == .warn ? .int(e.dateFallbacks) : .null))
-            obj.append(("amendments_dropped", e.layout == .warn ? .int(e.amendmentsDropped) : .null))
-            obj.append(("export_date", .string(e.exportDate?.description)))
-            obj.append(("notes", .array(notes.map { .string($0) })))
-            out.write(JSONValue.object(obj).serialized(indent: 2) + "\n")
+            out.write(json(s, data: data, notes: notes, env: env).serialized(indent: 2) + "\n")
         case .table, .markdown, .csv:
             let files = data.inputs.filter { $0.role == "events" }.map(\.displayName)
             let title = files.count > 1 ? "\(files[0]) and \(files.count - 1) more file\(files.count > 2 ? "s" : "")" : data.inputs[0].displayName
@@ -137,5 +105,44 @@ struct SummaryCommand: LayoffsSubcommand {
             out.write("\n" + render(l, as: output.format, color: env.color))
         }
         return out
+    }
+
+    /// The summary as JSON: totals, the year to date, the largest events (with their file
+    /// when several were read), the WARN counts (null for other layouts) and the notes.
+    func json(_ s: LayoffSummary, data: LayoffDataset, notes: [String], env: ExecutionEnvironment) -> JSONValue {
+        let ytd = s.yearToDate?.rows.first
+        var obj: [(key: String, value: JSONValue)] = [
+            ("rows", .int(s.rows)), ("events_with_count", .int(s.eventsWithCount)),
+            ("cut_total", .number(s.totalCut)), ("companies", .int(s.companies)),
+            ("first_date", .string(s.coverage?.first.description)), ("last_date", .string(s.coverage?.last.description)),
+        ]
+        if let y = ytd {
+            obj.append(("ytd", .object([
+                ("as_of", .string(y.end.description)), ("start", .string(y.start.description)),
+                ("events", .int(y.current?.events)), ("events_with_count", .int(y.current?.eventsWithCount)),
+                ("companies", .int(y.current?.companies)),
+                ("cut", .number(y.current?.knownCut)), ("events_without_count", .int(y.current?.eventsWithoutCount)),
+                ("partial", .bool(y.currentPartial)),
+                ("prev_start", .string(y.previousStart.description)), ("prev_end", .string(y.previousEnd.description)),
+                ("prev_events", .int(y.previous?.events)), ("prev_events_with_count", .int(y.previous?.eventsWithCount)),
+                ("prev_companies", .int(y.previous?.companies)),
+                ("prev_cut", .number(y.previous?.knownCut)), ("prev_events_without_count", .int(y.previous?.eventsWithoutCount)),
+                ("prev_partial", .bool(y.previousPartial)),
+                ("change", .number(y.change)), ("pct_change", .number(y.pctChange)),
+            ])))
+        } else { obj.append(("ytd", .null)) }
+        let load = data.eventsLoad
+        obj.append(("largest", .array(s.largest.map { e in
+            let place = load.place(ofLine: Int(e.line))
+            return .object([("company", .string(e.company)), ("date", .string(e.day.description)), ("cut", .number(e.cut)),
+                            ("fraction", .number(e.fraction)), ("industry", .string(e.industry))]
+                           + (load.files.count > 1 ? [("file", .string(env.scrubPaths(place.file)))] : []) + [("line", .int(place.line))])
+        })))
+        let e = data.eventsLoad
+        obj.append(("date_fallbacks", e.layout == .warn ? .int(e.dateFallbacks) : .null))
+        obj.append(("amendments_dropped", e.layout == .warn ? .int(e.amendmentsDropped) : .null))
+        obj.append(("export_date", .string(e.exportDate?.description)))
+        obj.append(("notes", .array(notes.map { .string($0) })))
+        return JSONValue.object(obj)
     }
 }
