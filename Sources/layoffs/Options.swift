@@ -150,8 +150,8 @@ struct GroupOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Group column: industry, country, stage, company, location or any column of the file; repeat it to group by several (--by state --by county_name).", valueName: "column"))
     var by: [String] = []
 
-    @Option(help: ArgumentHelp("Whether each group is observed over the whole file's span (shared: a period without events is 0 for every group) or its own first to last event (per-group: periods outside a group's span are missing, not 0; for files whose groups end at different times, such as one state's notices).", valueName: "shared|per-group"))
-    var coverage: GroupCoverage = .shared
+    @Option(help: ArgumentHelp("Whether each group is observed over the whole file's span (shared: a period without events is 0 for every group) or its own first to last event (per-group: periods outside a group's span are missing, not 0; for files whose groups end at different times, such as one state's notices). Default: per-group for WARN notices, shared otherwise.", valueName: "shared|per-group"))
+    var coverage: GroupCoverage?
 
     func validate() throws {
         if let dup = by.first(where: { name in by.filter { $0 == name }.count > 1 }) {
@@ -162,8 +162,12 @@ struct GroupOptions: ParsableArguments {
         }
     }
 
-    /// The grouping asked for.
-    var grouping: Grouping { Grouping(columns: by, coverage: coverage) }
+    /// The grouping asked for, for events of `layout`: without `--coverage`, WARN notices
+    /// grouped by a column are each observed over their group's own span (each state's
+    /// portal has its own history), other events over the whole data's.
+    func grouping(for layout: EventFileLayout) -> Grouping {
+        Grouping(columns: by, coverage: coverage ?? (layout == .warn && !by.isEmpty ? .perGroup : .shared))
+    }
 
     /// ` by a and b` for titles, empty when ungrouped.
     var titleSuffix: String { by.isEmpty ? "" : " by " + by.joined(separator: " and ") }

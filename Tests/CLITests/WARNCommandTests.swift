@@ -83,6 +83,15 @@ import Testing
         #expect(s.stdout.contains("2026-04-30"))
     }
 
+    @Test func statesAreObservedOverTheirOwnSpanByDefault() throws {
+        let args = ["yoy", "--data", "mn.csv", "tx.csv", "--skip-invalid", "--period", "month", "--by", "state", "--format", "csv"]
+        let byDefault = try run(args), perGroup = try run(args + ["--coverage", "per-group"]), shared = try run(args + ["--coverage", "shared"])
+        #expect(byDefault.status == 0 && byDefault.stdout == perGroup.stdout, "\(byDefault.stderr)")
+        // Texas's notices start in June 2025: its March 2025 is missing, not a zero.
+        #expect(byDefault.stdout.contains("\n2025-03,TX,,,,,2024-03,,,,,,false,false\n"))
+        #expect(shared.stdout.contains("\n2025-03,TX,0,0,0,0,2024-03,,,,,,false,false\n"))
+    }
+
     @Test func eventsNameTheirFileAndLine() throws {
         let r = try run(["events", "--data", "mn.csv", "tx.csv", "--skip-invalid", "--format", "csv"])
         #expect(r.status == 0, "\(r.stderr)")

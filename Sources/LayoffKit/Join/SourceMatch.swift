@@ -21,9 +21,11 @@ public struct SourceMatch: Sendable {
     public struct Event: Sendable, Equatable {
         /// Row of the event in the events table.
         public var row: Int
-        /// The event's company, day and jobs.
+        /// The event's company as written.
         public var company: String
+        /// The event's day.
         public var day: Day
+        /// The event's jobs, `nil` when not reported.
         public var cut: Double?
         /// Row of the nearest matching notice (the earlier one on a tie), `nil` when none.
         public var notice: Int?
@@ -33,6 +35,7 @@ public struct SourceMatch: Sendable {
 
     /// Events and matches of one calendar year (of the events' days).
     public struct Year: Sendable, Equatable {
+        /// The calendar year.
         public var year: Int
         /// Events of the year considered.
         public var events: Int
