@@ -66,14 +66,14 @@ private func table(_ c: inout Choices) -> EventTable {
     t.cut = numbers()
     t.fraction = numbers()
     t.industry = text(["Retail", "AI", "Food", "(missing)"])
-    t.source = text(["s"])
+    t.source = StringColumn(text(["s"]))
     t.stage = text(["Seed", "Post-IPO"])
     t.fundsRaised = numbers()
     t.country = text(["US", "DE"])
     t.dateAdded = OptionalDayColumn((0..<length()).map { _ in c.chance(128) ? nil : base.advanced(by: c.wide(3650)) })
     if c.chance(220) { t.line = (0..<length()).map { Int32($0 + 2) } }
     for _ in 0..<c.below(3) {
-        t.extra.append((["state", "county", "industry", ""][c.below(4)], text(["MI", "OH", "TX"])))
+        t.extra.append((name: ["state", "county", "industry", ""][c.below(4)], values: StringColumn(text(["MI", "OH", "TX"]))))
     }
     return t
 }
@@ -201,7 +201,7 @@ public func fuzz(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
     // The checked initialiser, from the table's columns as optionals.
     do {
         _ = try EventTable(day: t.day, company: (0..<t.company.count).map { t.company.codes[$0] < 0 ? nil : "c\(t.company.codes[$0])" },
-                           cut: t.cut.values.map { Optional($0) }, extra: t.extra.map { ($0.name, $0.values.codes.map { "\($0)" }) })
+                           cut: t.cut.values.map { Optional($0) }, extra: t.extra.map { ($0.name, $0.values.dictionaryEncoded.codes.map { "\($0)" }) })
     } catch { _ = error.description }
     return 0
 }

@@ -112,8 +112,8 @@ private func segmented(_ bytes: [UInt8], _ options: EventLoadOptions) {
     }
 }
 
-/// A load keeping only `company`, `date` and `industry` against the whole load: the same
-/// outcome but for the columns left out.
+/// A load keeping only `industry` (and the columns every load keeps: company, date, count,
+/// fraction) against the whole load: the same outcome but for the columns left out.
 private func projected(_ bytes: [UInt8], _ options: EventLoadOptions) {
     var some = options
     some.columns = ["industry"]
@@ -125,7 +125,8 @@ private func projected(_ bytes: [UInt8], _ options: EventLoadOptions) {
         precondition(x.problems == y.problems && x.excludedByReason == y.excludedByReason && x.duplicates == y.duplicates
                      && x.duplicatesDropped == y.duplicatesDropped && x.rowsRead == y.rowsRead, "a projected load differs")
         precondition(x.events.company == y.events.company && x.events.day == y.events.day && x.events.industry == y.events.industry
-                     && x.events.line == y.events.line && y.events.cut.count == 0 && y.events.source.count == 0,
+                     && x.events.line == y.events.line && x.events.cut == y.events.cut && x.events.fraction == y.events.fraction
+                     && y.events.source.count == 0,
                      "a projected load keeps other values")
     case (.failure(let e), .failure(let f)):
         precondition(e == f, "a projected load fails differently: \(e) / \(f)")
