@@ -210,7 +210,7 @@ public struct LayoffDataset: Sendable {
             notes.append("\(e.amendmentsDropped) amended notice(s) (is_amendment = 1) left out: their jobs repeat an earlier notice's (--amendments keep keeps them).")
         }
         if e.dateFallbacks > 0, let d = e.dateColumns {
-            notes.append("\(e.dateFallbacks) of \(events.count) events dated by \(d.fallback) (\(d.chosen) empty; column date_source).")
+            notes.append("\(e.dateFallbacks) of the \(e.events.count) events loaded dated by \(d.fallback) (\(d.chosen) empty; column date_source).")
         }
         if let d = e.exportDate {
             notes.append("Export date (latest first_seen): \(d).")

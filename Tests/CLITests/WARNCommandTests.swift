@@ -50,7 +50,7 @@ import Testing
         #expect(ytd["cut"] as? Double == 70 && ytd["prev_cut"] as? Double == 200)
         let notes = try #require(s["notes"] as? [String])
         #expect(notes.contains("1 amended notice(s) (is_amendment = 1) left out: their jobs repeat an earlier notice's (--amendments keep keeps them)."))
-        #expect(notes.contains("1 of 5 events dated by effective_date (notice_date empty; column date_source)."))
+        #expect(notes.contains("1 of the 5 events loaded dated by effective_date (notice_date empty; column date_source)."))
         #expect(notes.contains { $0.contains("1 date after first_seen") })
     }
 
