@@ -73,7 +73,7 @@ private func table(_ c: inout Choices) -> EventTable {
     t.dateAdded = OptionalDayColumn((0..<length()).map { _ in c.chance(128) ? nil : base.advanced(by: c.wide(3650)) })
     if c.chance(220) { t.line = (0..<length()).map { Int32($0 + 2) } }
     for _ in 0..<c.below(3) {
-        t.extra.append((name: ["state", "county", "industry", ""][c.below(4)], values: StringColumn(text(["MI", "OH", "TX"]))))
+        t.extra.append((["state", "county", "industry", ""][c.below(4)], StringColumn(text(["MI", "OH", "TX"]))))
     }
     return t
 }

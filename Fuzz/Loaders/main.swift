@@ -112,8 +112,9 @@ private func segmented(_ bytes: [UInt8], _ options: EventLoadOptions) {
     }
 }
 
-/// A load keeping only `industry` (and the columns every load keeps: company, date, count,
-/// fraction) against the whole load: the same outcome but for the columns left out.
+/// A load keeping only `industry` (and the columns every load keeps: `company`, `date`,
+/// the count and the fraction) against the whole load: the same outcome but for the
+/// columns left out.
 private func projected(_ bytes: [UInt8], _ options: EventLoadOptions) {
     var some = options
     some.columns = ["industry"]
@@ -126,7 +127,7 @@ private func projected(_ bytes: [UInt8], _ options: EventLoadOptions) {
                      && x.duplicatesDropped == y.duplicatesDropped && x.rowsRead == y.rowsRead, "a projected load differs")
         precondition(x.events.company == y.events.company && x.events.day == y.events.day && x.events.industry == y.events.industry
                      && x.events.line == y.events.line && x.events.cut == y.events.cut && x.events.fraction == y.events.fraction
-                     && y.events.source.count == 0,
+                     && y.events.source.count == 0 && y.events.stage.count == 0,
                      "a projected load keeps other values")
     case (.failure(let e), .failure(let f)):
         precondition(e == f, "a projected load fails differently: \(e) / \(f)")
@@ -138,7 +139,7 @@ private func projected(_ bytes: [UInt8], _ options: EventLoadOptions) {
 /// Removes the segment file when the fuzzer exits (at the end of its time or on a crash
 /// it reports), so runs leave nothing in /tmp.
 /// Writes the scratch file the segmented loads read: plainly, without `AtomicFile`'s
-/// fsync, which on a busy disk stalled one input past libFuzzer's 1 s timeout (CI, session 5).
+/// fsync, which on a busy disk stalled one input past libFuzzer's 1 s timeout in CI.
 private func writeScratch(_ bytes: [UInt8], to path: String) {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     precondition(fd >= 0, "cannot open \(path)")

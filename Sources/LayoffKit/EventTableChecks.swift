@@ -74,7 +74,7 @@ extension EventTable {
         self.dateAdded = OptionalDayColumn(dateAdded ?? [])
         self.line = line ?? []
         self.extra = extra.map { (name: $0.name, values: StringColumn($0.values)) }
-        self = try checkedCovered().events
+        self = try checkedCovered(fillingEveryColumn: true).events
     }
 
     /// Checks that the table can be analysed: each column has one entry per event (``day``)
@@ -94,19 +94,23 @@ extension EventTable {
         _ = try checked()
     }
 
-    /// This table checked as ``validate()`` does, with each column left empty filled with
-    /// missing values (and `line` with `i + 2`), so the analyses read every column at every
-    /// event. The same table (no copy) when nothing was left empty.
+    /// This table checked as ``validate()`` does, with the columns the analyses read at
+    /// every event filled when left empty: `company` and the numeric columns with missing
+    /// values, `line` with `i + 2`. The other text columns and `dateAdded` stay empty (a
+    /// load that did not keep them would otherwise grow by them at every analysis) and are
+    /// filled where one is read (``groupColumn(named:)``). The same table (no copy) when
+    /// nothing was filled.
     func checked() throws(AnalysisError) -> EventTable { try checkedCovered().events }
 
-    /// ``checked()`` and the table's ``Coverage`` (found while checking the days).
-    func checkedCovered() throws(AnalysisError) -> (events: EventTable, coverage: Coverage?) {
+    /// ``checked()`` and the table's ``Coverage`` (found while checking the days);
+    /// `fillingEveryColumn` fills every column left empty, as the checked initialiser does.
+    func checkedCovered(fillingEveryColumn all: Bool = false) throws(AnalysisError) -> (events: EventTable, coverage: Coverage?) {
         let n = count
         guard n < Int(Int32.max) else { throw .invalidParameter("too many events (\(n)) for one table") }
         var t = self
-        func text(_ name: String, _ c: inout TextColumn) throws(AnalysisError) {
+        func text(_ name: String, _ c: inout TextColumn, fill: Bool = false) throws(AnalysisError) {
             if c.codes.isEmpty {
-                if n > 0 { c.codes = [Int32](repeating: -1, count: n) }
+                if n > 0 && (fill || all) { c.codes = [Int32](repeating: -1, count: n) }
                 return
             }
             guard c.codes.count == n else { throw .lengthMismatch(what: name, expected: n, actual: c.codes.count) }
@@ -125,7 +129,7 @@ extension EventTable {
         }
         func strings(_ name: String, _ c: inout StringColumn) throws(AnalysisError) {
             if c.count == 0 {
-                if n > 0 {
+                if n > 0 && all {
                     var missing = TextColumn()
                     missing.codes = [Int32](repeating: -1, count: n)
                     c = StringColumn(missing)
@@ -143,7 +147,7 @@ extension EventTable {
             guard c.values.count == n else { throw .lengthMismatch(what: name, expected: n, actual: c.values.count) }
             guard c.isPresent.count == n else { throw .lengthMismatch(what: name + " presence mask", expected: n, actual: c.isPresent.count) }
         }
-        try text("company", &t.company)
+        try text("company", &t.company, fill: true)
         try text("location", &t.location)
         try numeric("cut", &t.cut)
         try numeric("fraction", &t.fraction)
@@ -153,7 +157,7 @@ extension EventTable {
         try numeric("fundsRaised", &t.fundsRaised)
         try text("country", &t.country)
         if t.dateAdded.isEmpty {
-            if n > 0 { t.dateAdded = OptionalDayColumn(repeatElement(nil, count: n)) }
+            if n > 0 && all { t.dateAdded = OptionalDayColumn(repeatElement(nil, count: n)) }
         } else if t.dateAdded.count != n {
             throw .lengthMismatch(what: "dateAdded", expected: n, actual: t.dateAdded.count)
         }

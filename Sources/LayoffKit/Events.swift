@@ -1,10 +1,10 @@
 import StatKit
 
-/// Layoff events in columnar form (DESIGN §2): one entry per announced cut.
+/// Layoff events in columnar form (docs/ARCHITECTURE.md §2, Data model): one entry per announced cut.
 ///
-/// Categories are dictionary-encoded ``TextColumn``s; the source and the columns beyond
-/// the layout's are ``StringColumn``s (stored as written when their values rarely repeat);
-/// numbers are ``NumericColumn``s with explicit presence masks (missing is missing: never
+/// Categories are dictionary-encoded `TextColumn`s; the source and the columns beyond
+/// the layout's are `StringColumn`s (stored as written when their values rarely repeat);
+/// numbers are `NumericColumn`s with explicit presence masks (missing is missing: never
 /// 0). `line[i]` is the physical line in the source file where event `i`'s record starts
 /// (header = line 1), so every derived figure can be traced to its row. A column a load
 /// left out (``EventLoadOptions/columns``) holds no values: missing for every event, as
@@ -44,14 +44,24 @@ public struct EventTable: Sendable, Equatable {
     /// ``validate()``) is returned empty.
     public func groupColumn(named name: String) -> TextColumn? {
         switch name {
-        case "company": return company
-        case "location": return location
-        case "industry": return industry
-        case "source": return source.dictionaryEncoded
-        case "stage": return stage
-        case "country": return country
-        default: return extra.first { $0.name == name }?.values.dictionaryEncoded
+        case "company": return filled(company)
+        case "location": return filled(location)
+        case "industry": return filled(industry)
+        case "source": return filled(source.dictionaryEncoded)
+        case "stage": return filled(stage)
+        case "country": return filled(country)
+        default: return extra.first { $0.name == name }.map { filled($0.values.dictionaryEncoded) }
         }
+    }
+
+    /// `column`, or every event missing when it was left empty (a load that did not keep it):
+    /// the analyses fill a column only when they read it, so that a table loaded with a few
+    /// columns does not grow by the others at every analysis.
+    func filled(_ column: TextColumn) -> TextColumn {
+        guard column.codes.isEmpty, count > 0 else { return column }
+        var missing = TextColumn()
+        missing.codes = [Int32](repeating: -1, count: count)
+        return missing
     }
 
     /// Names accepted by ``groupColumn(named:)``.
@@ -129,7 +139,7 @@ public struct Workforce: Sendable, Equatable {
     }
 }
 
-/// Company fundamentals, one row per company and fiscal year (DESIGN §2).
+/// Company fundamentals, one row per company and fiscal year (docs/ARCHITECTURE.md §2).
 public struct FundamentalsTable: Sendable, Equatable {
     /// Company name per row, as written (trimmed).
     public var company: [String] = [] { didSet { companyCodes = nil } }
@@ -209,7 +219,7 @@ extension Workforce {
 }
 
 /// A column of optional days stored in 4 bytes per entry (`[Day?]` takes 8): a missing
-/// day is kept as `Int32.min`, which no ``Day`` the loaders accept can be (years 1–9999).
+/// day is kept as `Int32.min`, which no `Day` the loaders accept can be (years 1–9999).
 ///
 /// Reads like `[Day?]`: `column[i]` is `nil` where the value is missing.
 public struct OptionalDayColumn: RandomAccessCollection, MutableCollection, RangeReplaceableCollection,

@@ -26,6 +26,7 @@ struct ReportCommand: LayoffsSubcommand {
     @Option(help: "Rolling window: Nd or Nm.") var window: String = "90d"
     @Option(name: .customLong("min-events"), help: ArgumentHelp("Fewest events with both cut and workforce a rolling window needs for a rate (default \(ReportOptions.defaultMinimumRateEvents)); windows with fewer are n/a and listed.", valueName: "k")) var minEvents: Int = ReportOptions.defaultMinimumRateEvents
     @Option(help: "Cut-size model formula.") var formula: String = RegressionSettings().formula
+    @Option(name: .customLong("count-model"), help: ArgumentHelp("Whether to fit the count model (negative binomial with the workforce as exposure): auto fits it on up to \(RegressionSettings.defaultCountModelRowLimit) rows, on always, off never.", valueName: "auto|on|off")) var countModel: CountModelOption = .auto
     @Option(help: ArgumentHelp("Markdown output file.", valueName: "file")) var out: String = "layoffs-report.md"
     @Flag(help: "No summary on standard error.") var quiet = false
 
@@ -65,6 +66,7 @@ struct ReportCommand: LayoffsSubcommand {
         if window != "90d" { add("--window", window) }
         if minEvents != ReportOptions.defaultMinimumRateEvents { add("--min-events", String(minEvents)) }
         if formula != RegressionSettings().formula { add("--formula", formula) }
+        if countModel != .auto { add("--count-model", countModel.rawValue) }
         add("--out", out, path: true)
         return parts.joined(separator: " ")
     }
@@ -82,6 +84,11 @@ struct ReportCommand: LayoffsSubcommand {
         options.minimumRateEvents = minEvents
         var settings = RegressionSettings()
         settings.formula = formula
+        switch countModel {
+        case .auto: settings.countModelRowLimit = RegressionSettings.defaultCountModelRowLimit
+        case .on: settings.countModelRowLimit = nil
+        case .off: settings.countModelRowLimit = 0
+        }
         options.regression = settings
         // WARN notices: the columns of the state, sector and employer tables and of the
         // possible duplicates (names a file does not have are ignored).
@@ -122,3 +129,6 @@ func shellQuote(_ s: String) -> String {
     }
     return safe && !s.isEmpty ? s : "'" + s.replacingAll("'", with: "'\\''") + "'"
 }
+
+/// `--count-model`: when the report fits its count model.
+enum CountModelOption: String, ExpressibleByArgument, CaseIterable { case auto, on, off }

@@ -60,4 +60,16 @@ import Testing
         #expect(r.stderr.contains("no column 'nope' to group by"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
+
+    @Test func countModelOptionIsRecordedAndChecked() throws {
+        let dir = try CLI.tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
+        let off = try CLI.run(["report", "--count-model", "off", "--quiet"], in: dir)
+        #expect(off.status == 0, "\(off.stderr)")
+        let md = try String(contentsOf: dir.appendingPathComponent("layoffs-report.md"), encoding: .utf8)
+        #expect(!md.contains("Cut counts with the workforce as exposure"))
+        #expect(md.contains("layoffs report --count-model off --out layoffs-report.md"))
+        let bad = try CLI.run(["report", "--count-model", "sometimes"], in: dir)
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--count-model"))
+    }
 }

@@ -4,7 +4,7 @@
 // here stopped the program (or read invalid memory) before the tables were checked.
 import Foundation
 import Testing
-import LayoffKit
+@testable import LayoffKit
 import StatKit
 
 @Suite struct PublicAPIRobustnessTests {
@@ -99,6 +99,25 @@ import StatKit
         f.growthDerived = [false]; f.line = [2]
         let j = try FundamentalsJoin(events: t, fundamentals: f)
         #expect(j.matchedCount == 2)
+    }
+
+    /// Columns a table leaves empty (a load that kept a few columns) stay empty through the
+    /// checks the analyses run, and are read as missing where an analysis reads them.
+    @Test func columnsLeftEmptyStayEmptyAndReadAsMissing() throws {
+        var t = EventTable()
+        t.day = Self.days
+        t.company = TextColumn(["A", "B", "A"])
+        t.cut = NumericColumn([10, nil, 30])
+        let checked = try t.checked()
+        #expect(checked.location.codes.isEmpty && checked.industry.codes.isEmpty && checked.source.count == 0
+                && checked.dateAdded.isEmpty)
+        #expect(checked.fraction.values.count == 3 && checked.line == [2, 3, 4])
+        #expect(t.groupColumn(named: "industry")?.codes == [-1, -1, -1])
+        #expect(t.groupColumn(named: "source")?.codes == [-1, -1, -1])
+        let s = try LayoffSummary(events: t, top: 2)
+        #expect(s.largest.map(\.cut) == [30, 10] && s.largest.allSatisfy { $0.industry == nil })
+        let yoy = try YearOverYear(events: t, unit: .year, grouping: .by("industry"))
+        #expect(!yoy.rows.isEmpty)
     }
 
     @Test func theValidatingInitialiserChecksEveryColumn() throws {

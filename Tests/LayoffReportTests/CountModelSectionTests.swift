@@ -58,3 +58,36 @@ import StatKit
                 == "each percentage point more revenue growth: 0.04% fewer people cut per employee")
     }
 }
+
+/// The row limit of the report's count model: above it the section says why it is not
+/// fitted and gives the command that fits it; 0 leaves the section out; `nil` always fits.
+@Suite struct CountModelRowLimitTests {
+    static func report(limit: Int?) throws -> String {
+        var options = ReportOptions()
+        var settings = RegressionSettings()
+        settings.countModelRowLimit = limit
+        options.regression = settings
+        return try ReportBuilder.build(data: LayoffDataset.load(), options: options).markdown
+    }
+
+    @Test func aboveTheLimitTheSectionSaysSoAndGivesTheCommand() throws {
+        let md = try Self.report(limit: 10)
+        #expect(md.contains("### Cut counts with the workforce as exposure"))
+        #expect(md.contains("is fitted by the report on up to 10 rows; the fit above has 79,"))
+        #expect(md.contains("layoffs regress --family negbin --formula 'total_laid_off ~ revenue_growth + C(industry, ref="))
+        #expect(md.contains("`layoffs report --count-model on`"))
+        #expect(!md.contains("Family: negbin"))
+    }
+
+    @Test func withinTheLimitOrWithoutOneTheModelIsFitted() throws {
+        let byDefault = try Self.report(limit: RegressionSettings.defaultCountModelRowLimit)
+        #expect(byDefault.contains("Family: negbin"))
+        #expect(try Self.report(limit: nil) == byDefault)
+    }
+
+    @Test func zeroLeavesTheSectionOut() throws {
+        let md = try Self.report(limit: 0)
+        #expect(!md.contains("Cut counts with the workforce as exposure"))
+        #expect(md.contains("## Data quality") || md.contains("Data quality"))
+    }
+}

@@ -20,8 +20,8 @@ public struct AggregateRateRow: Sendable, Equatable {
     }
 }
 
-/// An aggregate layoff-rate series from rows `period,layoffs,employment` (DESIGN §3), with
-/// k-period trailing moving averages of the rate.
+/// An aggregate layoff-rate series from rows `period,layoffs,employment` (a period's rate is
+/// layoffs / employment × 100), with k-period trailing moving averages of the rate.
 ///
 /// Moving-average convention: the k-period average at period `t` is the arithmetic mean of
 /// the rates of the k consecutive calendar periods ending at `t`, and it is `nil` unless all

@@ -89,10 +89,10 @@ public struct RollingRateRow: Sendable, Equatable {
     public var knownCut: Double? { !covered || (events > 0 && eventsWithCount == 0) ? nil : cut }
 }
 
-/// Rolling layoff rates over a trailing window (DESIGN §3).
+/// Rolling layoff rates over a trailing window (docs/ARCHITECTURE.md §3, Statistics).
 ///
 /// For each evaluation day `d` and group, the window holds the events with day in
-/// `(window.lowerBound(endingOn: d), d]` (see ``TrailingWindow``). Counts and cut cover
+/// `(window.lowerBound(endingOn: d), d]` (see StatKit's `TrailingWindow`). Counts and cut cover
 /// every event in the window; the rate uses only events with both a known cut and a known
 /// workforce (rate events): `rate = Σcut / Σworkforce × 100` over those events, `nil` when that
 /// Σworkforce is 0 or when there are fewer than ``minimumRateEvents`` of them (one small
@@ -105,7 +105,7 @@ public struct RollingRateRow: Sendable, Equatable {
 /// sorts, O(n + groups × days)), then per group one two-pointer sweep, O(n_g + days), over
 /// the group's contiguous records,
 /// with a per-company counter (no hashing) for distinct companies. Window sums use
-/// ``SlidingSum`` so removing large events does not leave rounding residue behind.
+/// `SlidingSum` so removing large events does not leave rounding residue behind.
 public struct RollingRates: Sendable, Equatable {
     /// The trailing window.
     public var window: TrailingWindow
@@ -133,7 +133,7 @@ public struct RollingRates: Sendable, Equatable {
     ///   - events: the events.
     ///   - workforce: the workforce per event (e.g. ``Workforce/implied(by:)`` or a fundamentals join).
     ///   - window: the trailing window, e.g. `try TrailingWindow(parsing: "90d")`.
-    ///   - schedule: ``EvaluationSchedule/daily`` or ``EvaluationSchedule/monthEnd``.
+    ///   - schedule: `EvaluationSchedule.daily` or `EvaluationSchedule.monthEnd`.
     ///   - from: first day of the evaluation range; default the first event day of the table.
     ///   - to: last day of the evaluation range; default the last event day of the table.
     ///   - grouping: overall, or by group columns; missing group values form their own group.
@@ -150,16 +150,16 @@ public struct RollingRates: Sendable, Equatable {
     }
 
     /// Computes rolling rates of events already split by their grouping (the same rows as
-    /// ``init(events:workforce:window:schedule:from:to:grouping:)`` with that grouping and
-    /// workforce).
+    /// ``init(events:workforce:window:schedule:from:to:grouping:minimumRateEvents:)`` with
+    /// that grouping and workforce).
     ///
     /// - Parameters:
-    ///   - grouped: the events, their workforce and grouping.
+    ///   - source: the events, their workforce and grouping.
     ///   - window: the trailing window, e.g. `try TrailingWindow(parsing: "90d")`.
-    ///   - schedule: ``EvaluationSchedule/daily`` or ``EvaluationSchedule/monthEnd``.
+    ///   - schedule: `EvaluationSchedule.daily` or `EvaluationSchedule.monthEnd`.
     ///   - from: first day of the evaluation range; default the first event day of the table.
     ///   - to: last day of the evaluation range; default the last event day of the table.
-    ///   - only: when given, only the groups with these labels are computed (``groups``
+    ///   - selected: when given, only the groups with these labels are computed (``groups``
     ///     then lists them, in output order; labels of no group are ignored): their rows are
     ///     the rows those groups have in the full result, and ``workforceSources`` counts
     ///     their events only. A report charting a few groups skips the sweeps of the others.

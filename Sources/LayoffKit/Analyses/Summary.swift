@@ -24,7 +24,7 @@ public struct LargestEvent: Sendable, Equatable {
     }
 }
 
-/// Headline figures of an event table as of a day (DESIGN §4 `summary`): every figure is
+/// Headline figures of an event table as of a day (what `layoffs summary` prints): every figure is
 /// over the events announced on or before the as-of day.
 public struct LayoffSummary: Sendable, Equatable {
     /// First and last event day on or before the as-of day, `nil` when there is none.
@@ -50,6 +50,7 @@ public struct LayoffSummary: Sendable, Equatable {
     /// Summarises the events of `events` announced on or before `asOf`.
     ///
     /// - Parameters:
+    ///   - table: the events.
     ///   - asOf: the as-of day: the summary and its year-to-date comparison cover the events
     ///     announced on or before it; default the last event day (every event).
     ///   - top: how many largest events to list (≥ 0).
@@ -83,9 +84,10 @@ public struct LayoffSummary: Sendable, Equatable {
             if events.line[a] != events.line[b] { return events.line[a] < events.line[b] }
             return a < b
         }
+        let industry = events.filled(events.industry)
         largest = ranked.prefix(max(0, top)).map { i in
             LargestEvent(index: i, company: events.company[i], day: events.day[i], cut: events.cut.values[i],
-                         fraction: events.fraction[i], industry: events.industry[i], line: events.line[i])
+                         fraction: events.fraction[i], industry: industry[i], line: events.line[i])
         }
     }
 }

@@ -54,7 +54,7 @@ public struct YearOverYearRow: Sendable, Equatable {
 }
 
 /// Totals by calendar month, quarter or year, each against the same period a year earlier
-/// (DESIGN §3), overall or by group.
+/// (docs/ARCHITECTURE.md §3), overall or by group.
 ///
 /// Periods run from the one containing the first event day to the one containing the last
 /// (the data's ``Coverage``), every period listed even when it has no events (a zero). The
@@ -95,11 +95,14 @@ public struct YearOverYear: Sendable, Equatable {
     /// Computes the year-over-year table of events already split by their grouping
     /// (the same table as ``init(events:unit:grouping:)`` with that grouping).
     ///
-    /// - Parameter from: when given, only the periods of the coverage from this one on
-    ///   (of the same unit) are listed, in ``periods`` and ``rows``: the rows the full table
-    ///   has for them, each still against the period a year earlier. Only the events of
-    ///   those periods and of the year before them are summed (a report showing the last
-    ///   two years of a long series reads a third of it).
+    /// - Parameters:
+    ///   - grouped: the events, split by their grouping, with their coverage.
+    ///   - unit: the length of the periods compared (month, quarter, year).
+    ///   - from: when given, only the periods of the coverage from this one on (of the same
+    ///     unit) are listed, in ``periods`` and ``rows``: the rows the full table has for
+    ///     them, each still against the period a year earlier. Only the events of those
+    ///     periods and of the year before them are summed (a report showing the last two
+    ///     years of a long series reads a third of it).
     /// - Throws: ``AnalysisError/invalidParameter(_:)`` when `from` is not a period of `unit`
     ///   or lies outside the years 0001–9999.
     public init(grouped: GroupedEvents, unit: PeriodUnit, from: CalendarPeriod? = nil) throws(AnalysisError) {

@@ -38,7 +38,7 @@ public struct YearToDateRow: Sendable, Equatable {
     }
 }
 
-/// Year to date as of a day D (DESIGN §3): January 1..D against January 1..D.addingYears(−1)
+/// Year to date as of a day D (docs/ARCHITECTURE.md §3): January 1..D against January 1..D.addingYears(−1)
 /// of the previous year, overall or by group.
 ///
 /// Each span is covered when it intersects the data's ``Coverage`` (the group's own span,

@@ -136,7 +136,7 @@ public struct EventLoadResult: Sendable {
 ///
 /// Values (surrounding spaces ignored):
 /// - `company`: non-empty text.
-/// - `date`, `date_added`: `M/D/YYYY` or `YYYY-MM-DD` (``Day/parse(_:)``); `date_added`
+/// - `date`, `date_added`: `M/D/YYYY` or `YYYY-MM-DD` (`Day.parse(_:)`); `date_added`
 ///   may be empty or `Unknown`.
 /// - `total_laid_off`: a whole number ≥ 0, written `16000`, `16000.0` or `16,000`; empty
 ///   or `Unknown` (any case) is missing. Negative, fractional (`12.5`) or non-numeric
@@ -148,7 +148,7 @@ public struct EventLoadResult: Sendable {
 /// - text columns (`location`, `industry`, `source`, `stage`, `country`, extras): the text,
 ///   trimmed; empty is missing (`Unknown` is kept as a category). `source` and the extras
 ///   are stored as written when most of the file's first rows hold distinct values (URLs,
-///   notes; ``StringColumn``), else dictionary-encoded.
+///   notes; `StringColumn`), else dictionary-encoded.
 /// - a record with a field count different from the header's is a problem of the whole
 ///   record (`wrong field count`).
 ///
@@ -156,7 +156,7 @@ public struct EventLoadResult: Sendable {
 /// ``IngestError/csv(_:)``: the record boundaries after it cannot be trusted.
 ///
 /// With `threads` ≥ 2, a file of at least 8 MiB is parsed in segments on that many threads
-/// (``SegmentedCSVParse``); the events, problems and errors are those of one thread, byte
+/// (StatKit's `SegmentedCSVParse`); the events, problems and errors are those of one thread, byte
 /// for byte.
 public enum EventLoader {
     /// The canonical columns, in the layoffs.fyi order.

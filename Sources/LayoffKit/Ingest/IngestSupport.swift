@@ -13,8 +13,8 @@
 ///       ...
 ///
 /// Header names match canonical names whatever their letter case, surrounding spaces and
-/// word separators (`Company`, ` total_laid_off `, `Total Laid Off`); ``describe(mappingOption:)``
-/// words the hints for a command-line option.
+/// word separators (`Company`, ` total_laid_off `, `Total Laid Off`);
+/// ``describe(mappingOption:yearOption:)`` words the hints for a command-line option.
 public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file could not be opened or read, or is not well-formed CSV.
     case csv(CSVError)

@@ -222,7 +222,7 @@ public struct FundamentalsJoin: Sendable, Equatable {
     /// `workforce` (``workforce``, whatever its source), `year` (event year).
     ///
     /// `events` and `fundamentals` must be the tables this join was made from; other
-    /// tables make it throw ``DataTableError/lengthMismatch(name:expected:actual:)``.
+    /// tables make it throw `DataTableError.lengthMismatch(name:expected:actual:)`.
     ///
     /// `columns` limits the table to the named columns (in the order above; names not
     /// listed above are ignored), so a model over a few of them does not pay for the
@@ -241,10 +241,10 @@ public struct FundamentalsJoin: Sendable, Equatable {
             return NumericColumn(values: values, isPresent: present)
         }
         let all: [(String, () -> Column)] = [
-            ("company", { .text(events.company) }),
-            ("industry", { .text(events.industry) }),
-            ("country", { .text(events.country) }),
-            ("stage", { .text(events.stage) }),
+            ("company", { .text(events.filled(events.company)) }),
+            ("industry", { .text(events.filled(events.industry)) }),
+            ("country", { .text(events.filled(events.country)) }),
+            ("stage", { .text(events.filled(events.stage)) }),
             ("total_laid_off", { .numeric(events.cut) }),
             ("percentage_laid_off", { .numeric(events.fraction) }),
             ("funds_raised", { .numeric(events.fundsRaised) }),

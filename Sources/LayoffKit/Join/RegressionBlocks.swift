@@ -2,7 +2,7 @@ import StatKit
 
 /// The regression table of a join (``FundamentalsJoin/regressionTable(events:fundamentals:columns:)``)
 /// handed out in blocks of rows, each built from the event and fundamentals columns when it
-/// is needed: a fit over the joined events (``LinearModel/fit(_:source:weights:covariance:level:options:observer:)``)
+/// is needed: a fit over the joined events (`LinearModel.fit(_:source:weights:covariance:level:options:observer:)`)
 /// never holds the `n`-row table, only one block at a time.
 ///
 /// Block `b` holds rows `b·blockRows ..< (b + 1)·blockRows` of the regression table, in
@@ -81,10 +81,10 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
         for name in columns where table.column(named: name) == nil {
             let col: Column
             switch name {
-            case "company": col = text(events.company)
-            case "industry": col = text(events.industry)
-            case "country": col = text(events.country)
-            case "stage": col = text(events.stage)
+            case "company": col = text(events.filled(events.company))
+            case "industry": col = text(events.filled(events.industry))
+            case "country": col = text(events.filled(events.country))
+            case "stage": col = text(events.filled(events.stage))
             case "total_laid_off": col = numeric(events.cut)
             case "percentage_laid_off": col = numeric(events.fraction)
             case "funds_raised": col = numeric(events.fundsRaised)

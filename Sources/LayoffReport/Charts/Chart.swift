@@ -22,7 +22,7 @@ public struct Chart: Sendable, Equatable {
     public enum XScale: Sendable, Equatable {
         /// Plain numbers with nice ticks.
         case linear
-        /// Day numbers (``Day/number``) with month/year ticks.
+        /// Day numbers (`Day.number`) with month/year ticks.
         case date
     }
 

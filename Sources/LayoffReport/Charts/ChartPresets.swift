@@ -19,10 +19,16 @@ extension Chart {
     /// calendar months overlaid as a line with markers at the bar centres.
     ///
     /// - Parameters:
+    ///   - title: Chart title.
+    ///   - subtitle: Line under the title (e.g. what is measured and the period).
     ///   - months: Any day in each month (bars span the whole calendar month), ascending.
     ///   - values: One value per month (`nil`: no bar).
     ///   - previousYear: Values for the same months one year earlier, or `nil` for no overlay.
+    ///   - valueName: Legend entry of the bars.
+    ///   - previousName: Legend entry of the previous-year line.
     ///   - yTitle: What is counted; `yUnit` is shown after it in parentheses.
+    ///   - yUnit: Unit of the y axis (e.g. `people`).
+    ///   - note: Small grey note under the chart (source, definitions).
     public static func monthlyBars(title: String, subtitle: String? = nil, months: [Day], values: [Double?],
                                    previousYear: [Double?]? = nil, valueName: String = "This year",
                                    previousName: String = "Previous year", yTitle: String? = nil, yUnit: String? = nil,

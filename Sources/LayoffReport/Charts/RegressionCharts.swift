@@ -100,9 +100,9 @@ public enum RegressionCharts {
     }
 }
 
-/// Watches the rows of a fit's last pass (``ResidualObserver``) for the report: the
+/// Watches the rows of a fit's last pass (StatKit's `ResidualObserver`) for the report: the
 /// observations of high leverage (above `3k/n`; the five largest kept), the design's column
-/// sums, and the rows the charts draw (one in every ``RegressionCharts/stride(_:)`` rows).
+/// sums, and the rows the charts draw (one in every `RegressionCharts.stride(_:)` rows).
 public final class RegressionRowWatch: ResidualObserver, @unchecked Sendable {
     /// A label for a source row (the company), if the data have one.
     let label: (@Sendable (Int) -> String?)?

@@ -3,16 +3,16 @@
 ///
 /// - Words are separated by spaces and tabs.
 /// - `'single quotes'` keep everything literally.
-/// - `"double quotes"` keep everything but `\"`, `\\`, `\$` and `` \` ``, which stand for
-///   the escaped character.
+/// - `"double quotes"` keep everything but `\"`, `\\`, `\$` and a backslash before a
+///   backtick, which stand for the escaped character.
 /// - Outside quotes, `\c` stands for the character `c`.
 /// - A `\` at the end of a line continues the command on the next line.
 /// - A line whose first word starts with `#` is a comment; so is the rest of a line
 ///   from a word starting with an unquoted `#`. Blank lines are ignored.
 /// - A leading `layoffs` word is dropped.
-/// - Unquoted `|`, `;`, `&`, `>`, `<`, `` ` `` and `$(` are errors (pipes, lists,
-///   redirections, command substitution), and so are `` ` `` and `$(` inside double
-///   quotes, where a shell would run them. No process is ever spawned.
+/// - Unquoted `|`, `;`, `&`, `>`, `<`, the backtick and `$(` are errors (pipes, lists,
+///   redirections, command substitution), and so are the backtick and `$(` inside
+///   double quotes, where a shell would run them. No process is ever spawned.
 public enum NotebookCommandLine {
     /// An error splitting a command line, without location.
     public struct SyntaxError: Error, Sendable, Equatable {

@@ -25,10 +25,11 @@ extension ReportBuilder {
     /// reference level.
     static func countModelFormula(data: LayoffDataset, join: FundamentalsJoin) -> (formula: String, industry: String?, year: String?) {
         let events = data.events
-        var industryCounts = [Int](repeating: 0, count: events.industry.levels.count)
+        let industry = events.groupColumn(named: "industry")!
+        var industryCounts = [Int](repeating: 0, count: industry.levels.count)
         var years: Set<Int> = []
         for i in 0..<events.count where join.row[i] >= 0 {
-            let c = Int(events.industry.codes[i])
+            let c = Int(industry.codes[i])
             if c >= 0 { industryCounts[c] += 1 }
             years.insert(events.day[i].year)
         }
@@ -38,13 +39,13 @@ extension ReportBuilder {
         if present.count > 1 {
             // Most events first, then by name, a catch-all "Other" last: a deterministic
             // baseline a reader can picture.
-            func isOther(_ c: Int) -> Bool { ["other", "unknown"].contains(events.industry.levels[c].lowercased()) }
+            func isOther(_ c: Int) -> Bool { ["other", "unknown"].contains(industry.levels[c].lowercased()) }
             let top = present.min { a, b in
                 isOther(a) != isOther(b) ? !isOther(a)
                     : industryCounts[a] != industryCounts[b] ? industryCounts[a] > industryCounts[b]
-                    : events.industry.levels[a] < events.industry.levels[b]
+                    : industry.levels[a] < industry.levels[b]
             }!
-            let name = events.industry.levels[top]
+            let name = industry.levels[top]
             reference = name
             formula += " + C(industry, ref=\"\(name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\\\""))\")"
         }
@@ -68,6 +69,16 @@ extension ReportBuilder {
                                                     covariance: cluster, options: options)
         let dispersion = (negbin.poissonPearsonChiSquared ?? .nan) / Double(negbin.fit.n - negbin.fit.rank)
         return CountModelSectionModel(negbin: negbin, poissonDispersion: dispersion, referenceIndustry: industry, referenceYear: year)
+    }
+
+    /// The count model's section when the data has more rows than the report fits it on:
+    /// what it would be and how to have it.
+    static func countModelSkipped(rows: Int, limit: Int, formula: String) -> String {
+        var md = "### Cut counts with the workforce as exposure\n\n"
+        md += "The count model (a negative binomial of the number cut with the company's headcount as exposure, θ by maximum likelihood, errors clustered by company) is fitted by the report on up to \(NumberFormat.grouped(limit)) rows; the fit above has \(NumberFormat.grouped(rows)), and the model's iterations would read them about twenty-five times. "
+        md += "`layoffs report --count-model on` includes it, or fit it alone:\n\n"
+        md += "```sh\nlayoffs regress --family negbin --formula '\(formula)' --cluster company\n```\n\n"
+        return md
     }
 
     /// The count model in markdown: why a count model, why not Poisson, the model summary,

@@ -4,7 +4,7 @@ import LayoffKit
 /// The note under a grouped table whose groups share the data's coverage while some of
 /// them stop (or start) long inside it.
 ///
-/// Under ``GroupCoverage/shared`` a period after a group's last event counts as zero for
+/// Under `GroupCoverage.shared` a period after a group's last event counts as zero for
 /// the group, which is right when one source covers every group (a tracker's industries)
 /// and wrong when the group's own source stopped (a state's notices): the numbers alone
 /// cannot tell which. The note names such groups so the reader can judge, and names the

@@ -88,6 +88,11 @@ extension ReportBuilder {
             figures.append((c.name, c.svg))
             md += "![\(c.alt)](\(options.figuresLink)/\(c.name))\n\n"
         }
+        if let limit = options.regression?.countModelRowLimit, r.n > limit {
+            // 0: left out on request, with nothing to say.
+            if limit > 0 { md += countModelSkipped(rows: r.n, limit: limit, formula: countModelFormula(data: data, join: join).formula) }
+            return md
+        }
         do {
             let count = try countModel(data: data, join: join, fundamentals: f.fundamentals, threads: options.threads)
             md += countModelMarkdown(count, ols: r, dataDescription: regressionDataDescription(data))

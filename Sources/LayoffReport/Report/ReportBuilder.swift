@@ -8,7 +8,7 @@ public struct ReportOptions: Sendable {
     /// Group column for the rolling-rate and year-over-year sections.
     public var groupBy: String = "industry"
     /// Whether each group of `groupBy` is observed over the whole data's span or its own
-    /// (see ``GroupCoverage``).
+    /// (see LayoffKit's `GroupCoverage`).
     public var groupCoverage: GroupCoverage = .shared
     /// Rolling window.
     public var window: TrailingWindow = .days(90)
@@ -43,8 +43,17 @@ public struct ReportOptions: Sendable {
 
 /// The cut-size model of a report.
 public struct RegressionSettings: Sendable {
-    /// Model formula over the joined events (columns of ``FundamentalsJoin/regressionTable(events:fundamentals:)``).
+    /// Model formula over the joined events (columns of
+    /// `FundamentalsJoin.regressionTable(events:fundamentals:columns:)`).
     public var formula: String = "log(total_laid_off) ~ log(employees) + revenue_growth"
+    /// Largest number of rows of the cut-size fit for which the report also fits the count
+    /// model (a negative binomial with the workforce as exposure); `nil`: whatever the
+    /// number; 0: never (the section is left out). Its IRLS reads the rows about twenty-five times, so on large data it costs
+    /// several times the rest of the report; above the limit the section says so and gives
+    /// the `layoffs regress` command that fits it.
+    public var countModelRowLimit: Int? = RegressionSettings.defaultCountModelRowLimit
+    /// The default ``countModelRowLimit``: ten times the largest real layoff trackers.
+    public static let defaultCountModelRowLimit = 50_000
     public init() {}
 }
 
@@ -58,7 +67,7 @@ public struct ReportDocument: Sendable {
     public var terminalSummary: String
 }
 
-/// Builds the layoff report (DESIGN §5): headline, monthly trend with YoY, rolling rate
+/// Builds the layoff report: headline, monthly trend with YoY, rolling rate
 /// overall and by group, year over year by group, the cut-size regression, data quality
 /// and provenance. Same inputs and options give the same bytes: no clock is read.
 public enum ReportBuilder {

@@ -5,7 +5,7 @@ extension ReportOptions {
     /// The events' columns a report with these options reads, by canonical name: company,
     /// date, the count and percentage, the group column, and with the regression section
     /// the columns its formula names and the industry (the count model's industry
-    /// effects). Load the events with ``EventLoadOptions/columns`` set to it and the
+    /// effects). Load the events with `EventLoadOptions.columns` set to it and the
     /// others are checked but hold no values: `source` alone is most of an export's bytes.
     ///
     /// A formula that does not parse keeps every column a formula may name, so that the

@@ -2,10 +2,10 @@ extension DataTable {
     /// Loads any CSV file with a header line into a table, inferring column types.
     ///
     /// - A column is **numeric** when every non-missing cell parses as a finite decimal
-    ///   number (``CSVValue/double(_:)``: `12`, `-3.5`, `1e6`; no thousands separators);
+    ///   number (``CSVValue/double(_:)-(ArraySlice<UInt8>)``: `12`, `-3.5`, `1e6`; no thousands separators);
     ///   otherwise it is **text**, holding every cell verbatim.
     /// - **Missing** cells, in both kinds of column: empty, `NA`, `N/A`, `NaN`, `null`
-    ///   (any letter case, surrounding spaces ignored; ``CSVValue/isMissingToken(_:)``).
+    ///   (any letter case, surrounding spaces ignored; ``CSVValue/isMissingToken(_:)-(ArraySlice<UInt8>)``).
     ///   A column whose cells are all missing is numeric with every value missing.
     /// - Header names are used exactly as written; an empty or repeated name is an
     ///   error naming it (``CSVError/Kind/emptyHeader(_:)``,

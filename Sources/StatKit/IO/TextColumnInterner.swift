@@ -480,7 +480,7 @@ public struct TextColumnInterner: Sendable {
 private func internerPrefetch(_ address: UnsafeRawPointer, _ readWrite: Int32, _ locality: Int32, _ cacheType: Int32)
 
 extension TextColumnInterner {
-    /// ``code(_:in:)`` for any valid UTF-8 text, including text that is canonically
+    /// ``code(_:in:)-(ArraySlice<UInt8>,_)`` for any valid UTF-8 text, including text that is canonically
     /// equivalent to an earlier level but spelled with different bytes.
     ///
     /// `TextColumn` levels are `String`s, which compare by canonical equivalence, while
@@ -490,7 +490,7 @@ extension TextColumnInterner {
     /// program. Text with non-ASCII bytes is therefore first looked up as a `String`
     /// (the fast byte path is kept for ASCII text). The only characters whose canonical
     /// form is ASCII, U+212A KELVIN SIGN (`K`), U+037E GREEK QUESTION MARK (`;`) and
-    /// U+1FEF GREEK VARIA (`` ` ``), are interned under their ASCII form so that a later
+    /// U+1FEF GREEK VARIA (the backtick, U+0060), are interned under their ASCII form so that a later
     /// ASCII spelling finds them on the byte path.
     public mutating func canonicalCode(_ bytes: ArraySlice<UInt8>, in column: inout TextColumn) -> Int32 {
         bytes.withUnsafeBufferPointer { canonicalCode($0, in: &column) }

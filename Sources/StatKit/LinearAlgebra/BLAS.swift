@@ -51,6 +51,12 @@ extension Matrix {
     /// General matrix product `C ← α·op(A)·op(B) + β·C` (`dgemm`).
     ///
     /// - Parameters:
+    ///   - a: the matrix `A`.
+    ///   - transA: whether `op(A)` is `A` or `Aᵀ`; `op(A)` is `m × k`.
+    ///   - b: the matrix `B`.
+    ///   - transB: whether `op(B)` is `B` or `Bᵀ`; `op(B)` must be `k × n`.
+    ///   - alpha: the factor `α` of the product.
+    ///   - beta: the factor `β` of the previous contents of `c`.
     ///   - c: `m × n` output; with `beta == 0` its contents are ignored. If its shape is
     ///     wrong and `beta == 0` it is replaced by an `m × n` zero matrix.
     public static func gemm(_ a: Matrix, _ transA: Transpose = .none,

@@ -14,6 +14,8 @@ extension LAPACK {
     /// On return `a` holds `R` in its upper triangle (the strict lower triangle is not
     /// referenced) and `b` the Householder vectors; `Q` itself is not returned.
     /// - Parameters:
+    ///   - a: the upper triangular `n × n` matrix `A`; overwritten with `R`.
+    ///   - b: the `m × n` matrix `B`; overwritten with the Householder vectors.
     ///   - l: number of trapezoidal rows at the bottom of `b`, `0 ≤ l ≤ min(m, n)`.
     ///   - blockSize: LAPACK's `nb` (`1 ≤ nb ≤ n`); default `min(n, 32)`.
     public static func tpqrt(_ a: inout Matrix, _ b: inout Matrix, l: Int = 0, blockSize: Int? = nil) throws {

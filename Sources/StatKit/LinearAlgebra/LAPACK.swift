@@ -12,9 +12,11 @@ public enum LAPACK {
     ///
     /// On return `a` holds `R` in its upper triangle and the Householder vectors below
     /// it; `Q = H(1)···H(k)` with `H(i) = I − τᵢ vᵢvᵢᵀ`, `k = min(m, n)`.
-    /// - Parameter jpvt: on entry, `jpvt[j] ≠ 0` fixes column `j` in front (pass zeros
-    ///   for free pivoting); on exit, `jpvt[j]` is the one-based index of the original
-    ///   column that became column `j` of `A·P`.
+    /// - Parameters:
+    ///   - a: the `m × n` matrix `A`; overwritten with `R` and the Householder vectors.
+    ///   - jpvt: on entry, `jpvt[j] ≠ 0` fixes column `j` in front (pass zeros for free
+    ///     pivoting); on exit, `jpvt[j]` is the one-based index of the original column
+    ///     that became column `j` of `A·P`.
     /// - Returns: the scalar factors `τ` (length `min(m, n)`).
     public static func geqp3(_ a: inout Matrix, jpvt: inout [Int32]) throws -> [Double] {
         guard jpvt.count == a.columns else {
@@ -69,8 +71,11 @@ public enum LAPACK {
     /// Multiplies `C` by `Q` or `Qᵀ` from a QR factorization (`dormqr`):
     /// `C ← op(Q)·C` (`side == .left`) or `C ← C·op(Q)` (`side == .right`).
     /// - Parameters:
+    ///   - side: whether `Q` multiplies `C` from the left or from the right.
+    ///   - trans: whether `op(Q)` is `Q` or `Qᵀ`.
     ///   - qr: the factored matrix as returned by ``geqp3(_:jpvt:)`` or ``geqrf(_:)``.
     ///   - tau: its scalar factors; `k = tau.count` reflectors are applied.
+    ///   - c: the matrix `C`, overwritten with the product.
     public static func ormqr(_ side: Side, _ trans: Transpose, qr: Matrix, tau: [Double], c: inout Matrix) throws {
         let k = tau.count
         let order = side == .left ? c.rows : c.columns
@@ -166,8 +171,10 @@ public enum LAPACK {
 
     /// Singular value decomposition `A = U·diag(s)·Vᵀ` by divide and conquer (`dgesdd`).
     ///
-    /// - Parameter vectors: `false` computes the singular values only (`jobz = 'N'`);
-    ///   `true` the thin factors (`jobz = 'S'`): `U` is `m × k`, `Vᵀ` is `k × n`, `k = min(m, n)`.
+    /// - Parameters:
+    ///   - a: the `m × n` matrix `A`.
+    ///   - vectors: `false` computes the singular values only (`jobz = 'N'`); `true` the
+    ///     thin factors (`jobz = 'S'`): `U` is `m × k`, `Vᵀ` is `k × n`, `k = min(m, n)`.
     /// - Returns: singular values in decreasing order, and `U`, `Vᵀ` when requested.
     public static func gesdd(_ a: Matrix, vectors: Bool = false) throws -> (s: [Double], u: Matrix?, vt: Matrix?) {
         let (m, n) = (a.rows, a.columns)

@@ -55,9 +55,12 @@ public enum LinearModel {
     /// Fits `formula` on a table in memory (listwise deletion of rows missing a used
     /// column, the weights or the cluster column).
     /// - Parameters:
+    ///   - formula: the model in Wilkinson–Rogers notation (``Formula``), e.g. `"y ~ x1 + log(x2)"`.
+    ///   - data: the table whose columns the formula names.
     ///   - weights: a column of positive weights (WLS).
     ///   - covariance: the estimator of the coefficients' covariance.
     ///   - level: confidence level of the intervals.
+    ///   - options: how the rows are read and what the fit keeps.
     public static func fit(_ formula: String, data: DataTable, weights: String? = nil,
                            covariance: Covariance = .classical, level: Double = 0.95,
                            options: Options = Options()) throws(RegressionError) -> RegressionResult {
@@ -118,11 +121,17 @@ public enum LinearModel {
 
     /// Fits `y` on a design matrix as given (no column added).
     /// - Parameters:
+    ///   - y: the response, one value per row of `design`.
+    ///   - design: the `n × p` design matrix.
     ///   - names: one per column (default `x1, x2, …`).
     ///   - hasIntercept: whether a column is constant (centred `R²`, `F` without it).
     ///   - lowOrder: the design's low-order part, `design + lowOrder` being the exact design
     ///     (e.g. powers `x^k` formed in double-double); lets ill-conditioned polynomial
     ///     designs keep their digits.
+    ///   - weights: positive weights, one per row (WLS).
+    ///   - covariance: the estimator of the coefficients' covariance.
+    ///   - level: confidence level of the intervals.
+    ///   - options: how the rows are read and what the fit keeps.
     public static func fit(y: [Double], design: Matrix, names: [String]? = nil, hasIntercept: Bool,
                            lowOrder: Matrix? = nil, weights: [Double]? = nil, covariance: Covariance = .classical,
                            level: Double = 0.95, options: Options = Options()) throws(RegressionError) -> RegressionResult {

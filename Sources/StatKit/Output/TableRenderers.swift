@@ -143,7 +143,7 @@ public enum MarkdownText {
     }
 
     /// Escapes inline text outside tables: backslash and the emphasis/code characters
-    /// `*`, `_`, `` ` ``, plus `|`, `<` and `[`/`]`.
+    /// `*`, `_` and the backtick, plus `|`, `<` and `[`/`]`.
     public static func escape(_ s: String) -> String {
         var out = ""
         for ch in s.unicodeScalars {
