@@ -174,10 +174,7 @@ public struct FundamentalsTable: Sendable, Equatable {
 extension TextColumn {
     /// The values at `indices`, re-encoded (levels in order of first appearance).
     public func selecting(_ indices: [Int]) -> TextColumn {
-        var out = TextColumn()
-        out.codes.reserveCapacity(indices.count)
-        for i in indices { out.append(self[i]) }
-        return out
+        selectingRows(indices)
     }
 }
 

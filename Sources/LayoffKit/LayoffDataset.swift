@@ -64,6 +64,19 @@ public struct LayoffDataset: Sendable {
                             eventOptions: EventLoadOptions = .init(), fundamentalsOptions: FundamentalsLoadOptions = .init(),
                             lag: Int = 0, useEmbeddedFundamentals: Bool? = nil,
                             displayName: (String) -> String = { $0 }, threads: Int = 1) throws(IngestError) -> LayoffDataset {
+        try load(eventsFiles: eventsPath.map { [$0] } ?? [], fundamentalsPath: fundamentalsPath, aliasesPath: aliasesPath,
+                 eventOptions: eventOptions, fundamentalsOptions: fundamentalsOptions, lag: lag,
+                 useEmbeddedFundamentals: useEmbeddedFundamentals, displayName: displayName, threads: threads)
+    }
+
+    /// Loads events from one or more files (read as one table, in order, with the same
+    /// header: ``EventLoader/load(paths:options:threads:)``) and fundamentals, as
+    /// ``load(eventsPath:fundamentalsPath:aliasesPath:eventOptions:fundamentalsOptions:lag:useEmbeddedFundamentals:displayName:threads:)``
+    /// does for one; no file (`[]`) loads the embedded events.
+    public static func load(eventsFiles: [String], fundamentalsPath: String? = nil, aliasesPath: String? = nil,
+                            eventOptions: EventLoadOptions = .init(), fundamentalsOptions: FundamentalsLoadOptions = .init(),
+                            lag: Int = 0, useEmbeddedFundamentals: Bool? = nil,
+                            displayName: (String) -> String = { $0 }, threads: Int = 1) throws(IngestError) -> LayoffDataset {
         var inputs: [DatasetInput] = []
         let fOptions = fundamentalsOptions
         let pendingFundamentals = threads > 1 ? fundamentalsPath.map { path in
@@ -88,10 +101,16 @@ public struct LayoffDataset: Sendable {
                                              options: JoinOptions(lag: lag, names: names), threads: threads)
             }
         } : nil
-        let eventsLoad: EventLoadResult
-        if let eventsPath {
+        var eventsLoad: EventLoadResult
+        if eventsFiles.count > 1 {
+            eventsLoad = try EventLoader.load(paths: eventsFiles, options: eventOptions, threads: threads)
+            for f in eventsLoad.files {
+                inputs.append(DatasetInput(role: "events", displayName: displayName(f.name), path: f.name, embeddedBytes: nil, rows: f.rows))
+            }
+        } else if let eventsPath = eventsFiles.first {
             eventsLoad = try EventLoader.load(path: eventsPath, options: eventOptions, threads: threads,
                                               tuning: SegmentTuning(), alongside: joinAlongside)
+            eventsLoad.files = [EventSourceFile(name: eventsPath, firstLine: 1, lineOffset: 0, rows: eventsLoad.rowsRead)]
             inputs.append(DatasetInput(role: "events", displayName: displayName(eventsPath), path: eventsPath,
                                        embeddedBytes: nil, rows: eventsLoad.rowsRead))
         } else {
@@ -114,7 +133,7 @@ public struct LayoffDataset: Sendable {
             fundamentalsLoad = f
             inputs.append(DatasetInput(role: "fundamentals", displayName: displayName(fundamentalsPath),
                                        path: fundamentalsPath, embeddedBytes: nil, rows: f.rowsRead))
-        } else if useEmbeddedFundamentals ?? (eventsPath == nil) {
+        } else if useEmbeddedFundamentals ?? eventsFiles.isEmpty {
             let bytes = Array(EmbeddedDatasets.companyFundamentals.utf8)
             let f = try FundamentalsLoader.load(bytes: bytes, name: embeddedFundamentalsName,
                                                 options: FundamentalsLoadOptions(skipInvalid: fOptions.skipInvalid))
@@ -187,12 +206,21 @@ public struct LayoffDataset: Sendable {
         if eventsAfterCutoff > 0 {
             notes.append("\(eventsAfterCutoff) event(s) dated after the as-of date left out.")
         }
+        if e.amendmentsDropped > 0 {
+            notes.append("\(e.amendmentsDropped) amended notice(s) (is_amendment = 1) left out: their jobs repeat an earlier notice's (--amendments keep keeps them).")
+        }
+        if e.dateFallbacks > 0, let d = e.dateColumns {
+            notes.append("\(e.dateFallbacks) of the \(e.events.count) events loaded dated by \(d.fallback) (\(d.chosen) empty; column date_source).")
+        }
+        if let d = e.exportDate {
+            notes.append("Export date (latest first_seen): \(d).")
+        }
         if e.excludedCount > 0 {
             let reasons = e.excludedByReason.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
             notes.append("\(e.excludedCount) of \(e.rowsRead) event rows left out (--skip-invalid): \(reasons.joined(separator: ", ")).")
         }
         if !e.duplicates.isEmpty {
-            let lines = e.duplicates.prefix(5).map { "line \($0.line) repeats line \($0.firstLine)" }
+            let lines = e.duplicates.prefix(5).map { "\(e.describe(line: $0.line)) repeats \(e.describe(line: $0.firstLine))" }
             notes.append("\(e.duplicates.count) exact duplicate event(s)"
                          + (e.duplicatesDropped > 0 ? ", dropped (--dedupe)" : ", kept (use --dedupe to drop)")
                          + ": " + lines.joined(separator: "; ") + (e.duplicates.count > 5 ? "; ..." : "") + ".")

@@ -68,6 +68,31 @@ public struct TextColumn: Sendable, Equatable {
     }
 
     public var count: Int { codes.count }
+
+    /// The rows at `indices`, their levels in order of first appearance among them: codes
+    /// mapped through a table of the levels (no level's text hashed), each level kept as it
+    /// is (equal levels stay apart, as in this column).
+    package func selectingRows(_ indices: [Int]) -> TextColumn {
+        var remap = [Int32](repeating: -1, count: levels.count)
+        var out = TextColumn()
+        out.codes.reserveCapacity(indices.count)
+        for i in indices {
+            let c = codes[i]
+            if c < 0 {
+                out.codes.append(-1)
+                continue
+            }
+            var m = remap[Int(c)]
+            if m < 0 {
+                m = Int32(out.levels.count)
+                remap[Int(c)] = m
+                out.levels.append(levels[Int(c)])
+            }
+            out.codes.append(m)
+        }
+        return out
+    }
+
     /// Value at `i`, or `nil` when missing.
     @inlinable public subscript(i: Int) -> String? {
         let c = codes[i]

@@ -50,11 +50,14 @@ struct EventsCommand: LayoffsSubcommand {
             if !wanted.isEmpty && !wanted.contains(e.company[i] ?? "") { return false }
             return conditions.allSatisfy { $0.0[i] == $0.1 }
         }.sorted { (e.day[$0], e.company[$0] ?? "", e.line[$0]) < (e.day[$1], e.company[$1] ?? "", e.line[$1]) }
+        // Several files: each event's file, and its line in it.
+        let load = data.eventsLoad, several = load.files.count > 1
         var t = ReportTable(title: "Events" + (rows.count == e.count ? "" : " (\(rows.count) of \(e.count))"),
                             columns: [.init("Date", key: "date"), .init("Company", key: "company"), .init("Cut", key: "cut"),
                                       .init("Fraction", key: "fraction"), .init("Workforce", key: "workforce"),
                                       .init("Workforce from", key: "workforce_source"), .init("Industry", key: "industry"),
-                                      .init("Country", key: "country"), .init("Line", key: "line"), .init("Source", key: "source")])
+                                      .init("Country", key: "country")] + (several ? [.init("File", key: "file")] : [])
+                                + [.init("Line", key: "line"), .init("Source", key: "source")])
         for i in rows {
             let src: String
             switch data.workforce.source[i] {
@@ -65,7 +68,9 @@ struct EventsCommand: LayoffsSubcommand {
             t.append([.text(e.day[i].description), .text(e.company[i]), .number(e.cut[i], .count),
                       .number(e.fraction[i], .percent(decimals: 1, alwaysSign: false)),
                       .number(data.workforce.values[i], .count), .text(src.isEmpty ? nil : src),
-                      .text(e.industry[i]), .text(e.country[i]), .integer(Int(e.line[i])), .text(e.source[i])])
+                      .text(e.industry[i]), .text(e.country[i])]
+                     + (several ? [.text(env.scrubPaths(load.place(ofLine: Int(e.line[i])).file))] : [])
+                     + [.integer(load.place(ofLine: Int(e.line[i])).line), .text(e.source[i])])
         }
         let out = CommandOutput()
         out.format = output.format

@@ -6,6 +6,6 @@ struct LayoffsCommand: ParsableCommand {
         commandName: "layoffs",
         abstract: "Statistics for workforce-layoff data: rolling rates, year-over-year, cut-size regression.",
         version: "0.1.0",
-        subcommands: [ReportCommand.self, SummaryCommand.self, EventsCommand.self, RegressCommand.self, RollingCommand.self, YoYCommand.self, ValidateCommand.self, GenerateCommand.self, NotebookCommand.self]
+        subcommands: [ReportCommand.self, SummaryCommand.self, EventsCommand.self, RegressCommand.self, RollingCommand.self, YoYCommand.self, ValidateCommand.self, MatchCommand.self, GenerateCommand.self, NotebookCommand.self]
     )
 }

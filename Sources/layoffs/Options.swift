@@ -8,8 +8,17 @@ import Glibc
 
 /// Input options shared by the analysis commands.
 struct InputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Events CSV in the layoffs.fyi layout (default: the embedded Datasets/tech-layoffs.csv).", valueName: "file"))
-    var data: String?
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Events CSV file(s): the layoffs.fyi export or WARN notices (the WARN Notice Register's export or Big Local News' layout), recognised from the header; several files with the same header are read as one (--data warn/*.csv, or --data a.csv --data b.csv). Default: the embedded Datasets/tech-layoffs.csv.", valueName: "file"))
+    var data: [String] = []
+
+    @Option(help: ArgumentHelp("Layout of the events files: warn or layoffs-fyi (default: recognised from the header).", valueName: "warn|layoffs-fyi"))
+    var layout: EventFileLayout = .automatic
+
+    @Option(help: ArgumentHelp("WARN notices: the date that dates each notice, notice or effective; the other stands in where it is empty (counted in the notes).", valueName: "notice|effective"))
+    var date: NoticeDateChoice = .notice
+
+    @Option(help: ArgumentHelp("WARN notices: drop (default; counted in the notes) or keep the notices that amend an earlier notice (is_amendment = 1).", valueName: "drop|keep"))
+    var amendments: AmendmentPolicy = .drop
 
     @Option(help: ArgumentHelp("Company fundamentals CSV: company,fiscal_year,employees,revenue,revenue_growth (default: the embedded Datasets/company-fundamentals.csv when --data is not given).", valueName: "file"))
     var fundamentals: String?
@@ -40,7 +49,8 @@ struct InputOptions: ParsableArguments {
 
     /// The options set away from their defaults, as typed (for commands that read no events).
     var given: [String] {
-        [data.map { _ in "--data" }, fundamentals.map { _ in "--fundamentals" }, aliases.map { _ in "--aliases" },
+        [data.isEmpty ? nil : "--data", layout != .automatic ? "--layout" : nil, date != .notice ? "--date" : nil,
+         amendments != .drop ? "--amendments" : nil, fundamentals.map { _ in "--fundamentals" }, aliases.map { _ in "--aliases" },
          map.map { _ in "--map" }, percentScale != 1 ? "--percent-scale" : nil, skipInvalid ? "--skip-invalid" : nil,
          dedupe ? "--dedupe" : nil, lag != 0 ? "--lag" : nil].compactMap { $0 }
     }
@@ -92,18 +102,19 @@ struct InputOptions: ParsableArguments {
     /// must be listed by the command itself.
     func load(_ env: ExecutionEnvironment, wantFundamentals: Bool = true, columns: Set<String>? = nil) throws -> LayoffDataset {
         let options = EventLoadOptions(columnMapping: try parsedMapping(), percentScale: percentScale,
-                                       skipInvalid: skipInvalid, dedupe: dedupe, columns: columns)
+                                       skipInvalid: skipInvalid, dedupe: dedupe, columns: columns,
+                                       layout: layout, date: date, amendments: amendments)
         let fundamentalsOptions = FundamentalsLoadOptions(columnMapping: try parsedFundamentalsMapping(),
                                                           fiscalYear: fundamentalsYear, skipInvalid: skipInvalid)
         // Progress on stderr for inputs that take a while (a terminal only, never --quiet).
-        let big = env.progress ? [data, fundamentals].compactMap { $0 }.filter { fileSize($0) > 32 << 20 } : []
+        let big = env.progress ? (data + [fundamentals].compactMap { $0 }).filter { fileSize($0) > 32 << 20 } : []
         for path in big { printError("layoffs: reading \(path) (\(fileSize(path) >> 20) MiB)…") }
         defer { if !big.isEmpty { printError("layoffs: inputs read") } }
         do {
-            return try LayoffDataset.load(eventsPath: data, fundamentalsPath: fundamentals,
+            return try LayoffDataset.load(eventsFiles: data, fundamentalsPath: fundamentals,
                                           aliasesPath: aliases, eventOptions: options,
                                           fundamentalsOptions: fundamentalsOptions, lag: lag,
-                                          useEmbeddedFundamentals: wantFundamentals && data == nil && fundamentals == nil,
+                                          useEmbeddedFundamentals: wantFundamentals && data.isEmpty && fundamentals == nil,
                                           displayName: env.displayName, threads: defaultThreadCount())
         } catch {
             throw CLIError(message: "layoffs: " + env.scrubPaths(message(for: error)), code: error.category.exitCode)
@@ -139,8 +150,8 @@ struct GroupOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Group column: industry, country, stage, company, location or any column of the file; repeat it to group by several (--by state --by county_name).", valueName: "column"))
     var by: [String] = []
 
-    @Option(help: ArgumentHelp("Whether each group is observed over the whole file's span (shared: a period without events is 0 for every group) or its own first to last event (per-group: periods outside a group's span are missing, not 0; for files whose groups end at different times, such as one state's notices).", valueName: "shared|per-group"))
-    var coverage: GroupCoverage = .shared
+    @Option(help: ArgumentHelp("Whether each group is observed over the whole file's span (shared: a period without events is 0 for every group) or its own first to last event (per-group: periods outside a group's span are missing, not 0; for files whose groups end at different times, such as one state's notices). Default: per-group for WARN notices, shared otherwise.", valueName: "shared|per-group"))
+    var coverage: GroupCoverage?
 
     func validate() throws {
         if let dup = by.first(where: { name in by.filter { $0 == name }.count > 1 }) {
@@ -151,8 +162,12 @@ struct GroupOptions: ParsableArguments {
         }
     }
 
-    /// The grouping asked for.
-    var grouping: Grouping { Grouping(columns: by, coverage: coverage) }
+    /// The grouping asked for, for events of `layout`: without `--coverage`, WARN notices
+    /// grouped by a column are each observed over their group's own span (each state's
+    /// portal has its own history), other events over the whole data's.
+    func grouping(for layout: EventFileLayout) -> Grouping {
+        Grouping(columns: by, coverage: coverage ?? (layout == .warn && !by.isEmpty ? .perGroup : .shared))
+    }
 
     /// ` by a and b` for titles, empty when ungrouped.
     var titleSuffix: String { by.isEmpty ? "" : " by " + by.joined(separator: " and ") }
@@ -173,6 +188,9 @@ struct GroupOptions: ParsableArguments {
 }
 
 extension GroupCoverage: ExpressibleByArgument {}
+extension EventFileLayout: ExpressibleByArgument {}
+extension NoticeDateChoice: ExpressibleByArgument {}
+extension AmendmentPolicy: ExpressibleByArgument {}
 
 /// Output options shared by the commands that print tables.
 struct OutputOptions: ParsableArguments {

@@ -129,7 +129,10 @@ struct RegressCommand: LayoffsSubcommand {
             if chart { throw ValidationError("--chart draws a least-squares fit without fixed effects") }
         }
         if residualSummary && !stream { throw ValidationError("--residual-summary goes with --stream (without it the residual summary is always printed)") }
-        if stream && (input.data == nil || input.fundamentals != nil) {
+        if input.data.count > 1 && input.fundamentals == nil {
+            throw ValidationError("regress reads one CSV given with --data unless it joins events to --fundamentals")
+        }
+        if stream && (input.data.isEmpty || input.fundamentals != nil) {
             throw ValidationError("--stream reads one CSV given with --data whose columns the formula uses; joining events to fundamentals (--fundamentals, or the embedded data) needs the tables in memory")
         }
     }
@@ -138,7 +141,7 @@ struct RegressCommand: LayoffsSubcommand {
     var isFixedEffects: Bool { (try? Formula(formula ?? ""))?.fixedEffects.isEmpty == false }
 
     func execute(in env: ExecutionEnvironment) throws -> CommandOutput {
-        let layoffMode = input.data == nil || input.fundamentals != nil
+        let layoffMode = input.data.isEmpty || input.fundamentals != nil
         var formulaText = formula ?? (layoffMode ? Self.defaultFormula : "")
         if let offset, !formulaText.isEmpty { formulaText += " + offset(\(offset))" }
         let kind = covarianceKind
@@ -172,7 +175,7 @@ struct RegressCommand: LayoffsSubcommand {
             extraNotes.append("\(join.matchedCount) of \(data.events.count) events matched a fundamentals row; \(join.unmatchedCount) did not (their employees and revenue_growth are missing).")
             extraNotes += data.qualityNotes.filter { !$0.contains("matched a fundamentals row") }
         } else if stream {
-            let path = input.data!
+            let path = input.data[0]
             source = CSVBlockSource(path: path, name: env.displayName(path), blockRows: 1024)
             description = env.displayName(path)
             trailingNotes.append("Streaming fit: the file is read in blocks of 1,024 rows; one pass folds them into the R factor of [X | y] (LAPACK's blocked Householder QR), a second computes each residual in double-double, confirming the coefficients by a refinement step\(kind == .classical ? "" : ", and the \(kind.rawValue) covariance"); memory does not grow with the number of rows.")
@@ -182,7 +185,7 @@ struct RegressCommand: LayoffsSubcommand {
             let size = fileSize(path)
             if env.progress && size > 32 << 20 { printError("layoffs: streaming \(path) (\(size >> 20) MiB)…") }
         } else {
-            let path = input.data!
+            let path = input.data[0]
             let table: DataTable
             do { table = try DataTable(csvFile: path) } catch {
                 throw CLIError(message: "layoffs regress: \(env.scrubPaths(error.description))", code: error.category.exitCode)

@@ -20,9 +20,9 @@ struct ReportCommand: LayoffsSubcommand {
         """
     )
     @OptionGroup var input: InputOptions
-    @Option(name: .customLong("as-of"), help: "Headline and year-to-date date (default: the last date in the data).") var asOf: String?
+    @Option(name: .customLong("as-of"), help: "Headline and year-to-date date (default: the export date of WARN register files, else the last date in the data).") var asOf: String?
     @Option(help: "Group column for rolling rates and year over year.") var by: String = "industry"
-    @Option(help: ArgumentHelp("Whether each --by group is observed over the whole data's span (shared) or its own first to last event (per-group: spans outside it are n/a, not 0).", valueName: "shared|per-group")) var coverage: GroupCoverage = .shared
+    @Option(help: ArgumentHelp("Whether each --by group is observed over the whole data's span (shared) or its own first to last event (per-group: spans outside it are n/a, not 0). Default: per-group for WARN notices, shared otherwise.", valueName: "shared|per-group")) var coverage: GroupCoverage?
     @Option(help: "Rolling window: Nd or Nm.") var window: String = "90d"
     @Option(name: .customLong("min-events"), help: ArgumentHelp("Fewest events with both cut and workforce a rolling window needs for a rate (default \(ReportOptions.defaultMinimumRateEvents)); windows with fewer are n/a and listed.", valueName: "k")) var minEvents: Int = ReportOptions.defaultMinimumRateEvents
     @Option(help: "Cut-size model formula.") var formula: String = RegressionSettings().formula
@@ -47,7 +47,10 @@ struct ReportCommand: LayoffsSubcommand {
             guard let value else { return }
             parts += [name, shellQuote(path ? env.displayName(value) : value)]
         }
-        add("--data", input.data, path: true)
+        if !input.data.isEmpty { parts += ["--data"] + input.data.map { shellQuote(env.displayName($0)) } }
+        if input.layout != .automatic { add("--layout", input.layout.rawValue) }
+        if input.date != .notice { add("--date", input.date.rawValue) }
+        if input.amendments != .drop { add("--amendments", input.amendments.rawValue) }
         add("--fundamentals", input.fundamentals, path: true)
         add("--aliases", input.aliases, path: true)
         add("--map", input.map)
@@ -59,7 +62,7 @@ struct ReportCommand: LayoffsSubcommand {
         if input.lag != 0 { add("--lag", String(input.lag)) }
         add("--as-of", asOf)
         if by != "industry" { add("--by", by) }
-        if coverage != .shared { add("--coverage", coverage.rawValue) }
+        if let coverage { add("--coverage", coverage.rawValue) }
         if window != "90d" { add("--window", window) }
         if minEvents != ReportOptions.defaultMinimumRateEvents { add("--min-events", String(minEvents)) }
         if formula != RegressionSettings().formula { add("--formula", formula) }
@@ -73,11 +76,10 @@ struct ReportCommand: LayoffsSubcommand {
         options.threads = defaultThreadCount()
         if options.threads > 1 {
             // Hash the input files for provenance while they are parsed.
-            options.digests = PendingDigests(paths: [input.data, input.fundamentals, input.aliases].compactMap { $0 })
+            options.digests = PendingDigests(paths: input.data + [input.fundamentals, input.aliases].compactMap { $0 })
         }
         options.asOf = try parseDay(asOf, option: "--as-of")
         options.groupBy = by
-        options.groupCoverage = coverage
         options.window = try TrailingWindow(parsing: window)
         options.minimumRateEvents = minEvents
         var settings = RegressionSettings()
@@ -88,7 +90,12 @@ struct ReportCommand: LayoffsSubcommand {
         case .off: settings.countModelRowLimit = 0
         }
         options.regression = settings
-        let data = try input.load(env, columns: options.eventColumns)
+        // WARN notices: the columns of the state, sector and employer tables and of the
+        // possible duplicates (names a file does not have are ignored).
+        let data = try input.load(env, columns: options.eventColumns.union(["location", "state", "naics_sector"]))
+        if options.asOf == nil { options.asOf = data.eventsLoad.exportDate }
+        // WARN notices by state: each state's portal has its own history.
+        options.groupCoverage = coverage ?? (data.eventsLoad.layout == .warn ? .perGroup : .shared)
         options.command = commandLine(env)
         options.toolVersion = LayoffsCommand.configuration.version
         guard data.events.groupColumn(named: by) != nil else {

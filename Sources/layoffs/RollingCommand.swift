@@ -50,7 +50,7 @@ struct RollingCommand: LayoffsSubcommand {
             // The series file is all the input: options about events would be ignored.
             let unused = input.given + [window.map { _ in "--window" }, at.map { _ in "--at" }, from.map { _ in "--from" },
                                         to.map { _ in "--to" }, minEvents.map { _ in "--min-events" },
-                                        groups.by.isEmpty ? nil : "--by", groups.coverage != .shared ? "--coverage" : nil,
+                                        groups.by.isEmpty ? nil : "--by", groups.coverage.map { _ in "--coverage" },
                                         chart ? "--chart" : nil].compactMap { $0 }
             if let first = unused.first { throw ValidationError("\(first) does not apply to --series (the series file is the whole input)") }
         } else if !ma.isEmpty {
@@ -71,7 +71,7 @@ struct RollingCommand: LayoffsSubcommand {
             rr = try RollingRates(events: data.events, workforce: data.workforce, window: try parseWindow(),
                                   schedule: at == .monthEnd ? .monthEnd : .daily,
                                   from: try parseDay(from, option: "--from"), to: try parseDay(to, option: "--to"),
-                                  grouping: groups.grouping, minimumRateEvents: k)
+                                  grouping: groups.grouping(for: data.eventsLoad.layout), minimumRateEvents: k)
         } catch {
             throw CLIError(message: "layoffs rolling: \(error)", code: Exit.dataError)
         }
@@ -98,7 +98,7 @@ struct RollingCommand: LayoffsSubcommand {
         }
         var notes = [workforceNote(data)]
         if !machine {
-            let perGroup = groups.coverage == .perGroup
+            let perGroup = rr.grouping.coverage == .perGroup
             if rr.rows.contains(where: \.partial) {
                 let span = (data.events.day.min()?.description ?? "") + ".." + (data.events.day.max()?.description ?? "")
                 notes.append("* the window reaches outside " + (perGroup ? "the group's own span of events." : "the data's coverage (\(span)).") + " Its counts are what the observed days hold.")

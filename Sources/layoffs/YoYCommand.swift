@@ -31,7 +31,7 @@ struct YoYCommand: LayoffsSubcommand {
     @Option(help: "Period: month, quarter or year.") var period: PeriodOption = .month
     @OptionGroup var groups: GroupOptions
     @Flag(help: "Year to date instead of periods.") var ytd = false
-    @Option(name: .customLong("as-of"), help: "Use the data as of this date: later events are left out; with --ytd, the year-to-date date (default: the last date in the data).") var asOf: String?
+    @Option(name: .customLong("as-of"), help: "Use the data as of this date: later events are left out; with --ytd, the year-to-date date (default: the export date of WARN register files, else the last date in the data).") var asOf: String?
     @Option(help: "List the periods from the one containing this date (not with --ytd).") var from: String?
     @Option(help: "Last date of the data used, as --as-of (not with --ytd).") var to: String?
     @Flag(help: "Also draw monthly-cuts.svg: monthly cuts with the same month a year earlier (--period month, no --by).") var chart = false
@@ -55,7 +55,7 @@ struct YoYCommand: LayoffsSubcommand {
         if let cutoff {
             do { data = try data.through(cutoff) } catch { throw CLIError(message: "layoffs yoy: \(error)", code: Exit.dataError) }
         }
-        let grouping = groups.grouping
+        let grouping = groups.grouping(for: data.eventsLoad.layout)
         let out = CommandOutput()
         out.format = output.format
         let machine = output.format == .csv || output.format == .json
@@ -63,19 +63,19 @@ struct YoYCommand: LayoffsSubcommand {
         var spanNote: String?
         do {
             if ytd {
-                guard let asOfDay = cutoff ?? data.events.day.max() else {
+                guard let asOfDay = cutoff ?? data.eventsLoad.exportDate ?? data.events.day.max() else {
                     throw CLIError(message: "layoffs yoy: no events", code: Exit.dataError)
                 }
                 let y = try YearToDate(events: data.events, asOf: asOfDay, grouping: grouping)
                 t = ytdTable(y, asOf: asOfDay, machine: machine)
-                spanNote = spanNoteText(y.rows.map(\.group), y.groupSpans, y.coverage)
+                spanNote = spanNoteText(y.rows.map(\.group), y.groupSpans, y.coverage, grouping)
             } else {
                 let unit: PeriodUnit = period == .month ? .month : period == .quarter ? .quarter : .year
                 let y = try YearOverYear(events: data.events, unit: unit, grouping: grouping)
                 let first = try parseDay(from, option: "--from").map { CalendarPeriod(unit, containing: $0) }
                 let rows = y.rows.filter { r in first.map { r.period >= $0 } ?? true }
                 t = periodTable(y, rows: rows, machine: machine)
-                spanNote = spanNoteText(y.groups, y.groupSpans, y.coverage)
+                spanNote = spanNoteText(y.groups, y.groupSpans, y.coverage, grouping)
                 if chart {
                     let c = Chart.monthlyBars(title: "Announced job cuts by month", subtitle: "Events with a reported count; line: the same month a year earlier",
                                               months: rows.map { $0.period.start }, values: rows.map(\.cut),
@@ -98,8 +98,8 @@ struct YoYCommand: LayoffsSubcommand {
     }
 
     /// The note on groups that stop or start long inside a shared coverage.
-    func spanNoteText(_ groups: [String], _ spans: [Coverage?], _ coverage: Coverage?) -> String? {
-        guard !self.groups.by.isEmpty, self.groups.coverage == .shared else { return nil }
+    func spanNoteText(_ groups: [String], _ spans: [Coverage?], _ coverage: Coverage?, _ grouping: Grouping) -> String? {
+        guard !grouping.columns.isEmpty, grouping.coverage == .shared else { return nil }
         return GroupSpanNote.text(groups: groups, spans: spans, coverage: coverage)
     }
 
@@ -124,7 +124,7 @@ struct YoYCommand: LayoffsSubcommand {
             t.append(row)
         }
         if !machine {
-            let perGroup = groups.coverage == .perGroup
+            let perGroup = y.grouping.coverage == .perGroup
             if rows.contains(where: { $0.partial || ($0.previousPartial && $0.previous != nil) }) {
                 let span = y.coverage.map { "\($0.first)..\($0.last)" } ?? ""
                 t.notes.append("* the period is only partly inside " + (perGroup ? "the group's own span of events." : "the data's coverage (\(span))."))
@@ -158,7 +158,7 @@ struct YoYCommand: LayoffsSubcommand {
             t.append(row)
         }
         if !machine {
-            let perGroup = groups.coverage == .perGroup
+            let perGroup = y.grouping.coverage == .perGroup
             if y.rows.contains(where: { ($0.currentPartial && $0.current != nil) || ($0.previousPartial && $0.previous != nil) }) {
                 t.notes.append("* the span is only partly inside " + (perGroup ? "the group's own span of events." : "the data's coverage."))
             }

@@ -22,7 +22,7 @@ let sharedWARNFolder = repositoryRoot.deletingLastPathComponent().appendingPathC
 @Suite(.enabled(if: FileManager.default.fileExists(atPath: sharedWARNFolder.path), "../shared/datasets/warn is absent"))
 struct WARNReferenceTests {
     /// The state files concatenated (header once, file-name order) and loaded as a user does:
-    /// `--map company=canonical_name,date=notice_date,total_laid_off=employees_affected --skip-invalid`.
+    /// `--layout layoffs-fyi --map company=canonical_name,date=notice_date,total_laid_off=employees_affected --skip-invalid`.
     static func load() throws -> EventTable {
         let files = try FileManager.default.contentsOfDirectory(atPath: sharedWARNFolder.path)
             .filter { $0.hasSuffix(".csv") }.sorted()
@@ -34,7 +34,8 @@ struct WARNReferenceTests {
             if bytes.last != 0x0A { bytes.append(0x0A) }
         }
         let options = EventLoadOptions(columnMapping: ["company": "canonical_name", "date": "notice_date",
-                                                       "total_laid_off": "employees_affected"], skipInvalid: true)
+                                                       "total_laid_off": "employees_affected"], skipInvalid: true,
+                                        layout: .layoffsFyi)
         return try EventLoader.load(bytes: bytes, name: "warn.csv", options: options).events
     }
 

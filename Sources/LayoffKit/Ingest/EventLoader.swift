@@ -28,16 +28,27 @@ public struct EventLoadOptions: Sendable, Equatable {
     /// search for duplicates) but hold no values (`count` 0) in the loaded table; names the
     /// file does not have are ignored.
     public var columns: Set<String>?
+    /// The file's layout: recognised from its header (default), or the one named.
+    public var layout: EventFileLayout
+    /// WARN notices: the date that dates each event (the other stands in where it is empty).
+    public var date: NoticeDateChoice
+    /// WARN notices: whether notices that amend an earlier one are left out (default) or kept.
+    public var amendments: AmendmentPolicy
 
-    /// Options with the given values; the defaults load a layoffs.fyi export strictly,
-    /// keeping every column.
+    /// Options with the given values; the defaults load the layout the header shows
+    /// strictly, keeping every column (WARN notices dated by their notice date, amendments
+    /// left out).
     public init(columnMapping: [String: String] = [:], percentScale: Double = 1,
-                skipInvalid: Bool = false, dedupe: Bool = false, columns: Set<String>? = nil) {
+                skipInvalid: Bool = false, dedupe: Bool = false, columns: Set<String>? = nil,
+                layout: EventFileLayout = .automatic, date: NoticeDateChoice = .notice, amendments: AmendmentPolicy = .drop) {
         self.columnMapping = columnMapping
         self.percentScale = percentScale
         self.skipInvalid = skipInvalid
         self.dedupe = dedupe
         self.columns = columns
+        self.layout = layout
+        self.date = date
+        self.amendments = amendments
     }
 }
 
@@ -73,6 +84,39 @@ public struct EventLoadResult: Sendable {
     public var duplicatesDropped: Int
     /// Data records read (header and blank lines not counted).
     public var rowsRead: Int
+    /// The layout the file was read in: ``EventFileLayout/warn`` or ``EventFileLayout/layoffsFyi``.
+    public var layout: EventFileLayout = .layoffsFyi
+    /// WARN notices: events dated by their other date because the chosen one is empty
+    /// (the effective date for a notice without a notice date); the column `date_source`
+    /// says which date dated each event.
+    public var dateFallbacks = 0
+    /// WARN notices: the date column read first and the one read where it is empty
+    /// (`notice_date`, `effective_date`); `nil` for layouts without a fallback.
+    public var dateColumns: (chosen: String, fallback: String)?
+    /// The column whose repeated values make ``duplicates`` (`dedupe_key` of the WARN
+    /// register's export); `nil` when duplicates are events equal in every field.
+    public var duplicateKey: String?
+    /// WARN notices: notices left out because they amend an earlier notice.
+    public var amendmentsDropped = 0
+    /// WARN register exports: the latest day the compiler first saw a notice (`first_seen`),
+    /// the data's as-of date; `nil` for layouts without one.
+    public var exportDate: Day?
+    /// The files read, in order, with the lines of each (one entry for one file).
+    public var files: [EventSourceFile] = []
+
+    /// The file and the line in it of `line`, a line of ``EventTable/line``, a problem or a
+    /// duplicate (lines of several files are numbered on, file after file).
+    public func place(ofLine line: Int) -> (file: String, line: Int) {
+        guard let f = files.last(where: { $0.firstLine <= line }) else { return (file, line) }
+        return (f.name, line - f.lineOffset)
+    }
+
+    /// `line` as messages show it: `line 17` for one file, `tx.csv:17` for several.
+    public func describe(line: Int) -> String {
+        if files.count <= 1 { return "line \(line)" }
+        let p = place(ofLine: line)
+        return "\(p.file):\(p.line)"
+    }
 
     /// Total rows left out for problems.
     public var excludedCount: Int { excludedByReason.values.reduce(0, +) }
@@ -80,7 +124,9 @@ public struct EventLoadResult: Sendable {
 
 /// Loads layoff events from CSV into an ``EventTable``.
 ///
-/// The layout is the layoffs.fyi export: `company,location,total_laid_off,date,
+/// WARN notices (the WARN Notice Register's export, Big Local News' layout) are recognised
+/// from the header and read as <doc:WARNNotices> describes; ``EventLoadOptions/layout``
+/// forces a layout. Otherwise the layout is the layoffs.fyi export: `company,location,total_laid_off,date,
 /// percentage_laid_off,industry,source,stage,funds_raised,country,date_added`. Only
 /// `company` and `date` are required; any other canonical column may be absent (all its
 /// values are then missing). Header names match whatever their letter case, surrounding
@@ -125,7 +171,7 @@ public enum EventLoader {
     /// the display name used in problems and errors.
     public static func load(bytes: [UInt8], name: String, options: EventLoadOptions = .init()) throws(IngestError) -> EventLoadResult {
         try load(CSVReader(bytes: bytes, name: name), path: nil, size: bytes.count, sample: Array(bytes.prefix(sampleBytes)),
-                 options: options, threads: 1, tuning: SegmentTuning(), layout: .layoffsFyi, alongside: nil)
+                 options: options, threads: 1, tuning: SegmentTuning(), layout: nil, alongside: nil)
     }
 
     /// ``load(path:options:threads:)`` with the parse's `tuning` (tests split and share tiny
@@ -136,7 +182,7 @@ public enum EventLoader {
     /// changes the events: it is then called after the search), so work that needs the
     /// events but not their duplicates (the fundamentals join) overlaps the search.
     static func load(path: String, options: EventLoadOptions, threads: Int, tuning: SegmentTuning,
-                     layout: EventLayout = .layoffsFyi, alongside: ((EventTable) -> Void)? = nil) throws(IngestError) -> EventLoadResult {
+                     layout: EventLayout? = nil, alongside: ((EventTable) -> Void)? = nil) throws(IngestError) -> EventLoadResult {
         let reader: CSVReader
         do { reader = try CSVReader(path: path, chunkSize: tuning.chunkSize) } catch { throw .csv(error) }
         return try load(reader, path: path, size: fileSize(path: path), sample: fileStart(path), options: options,
@@ -158,14 +204,15 @@ public enum EventLoader {
     /// Loads events from `reader` (at the file's start) of the file at `path` (`nil`: one
     /// thread), `size` bytes, whose first bytes are `sample`.
     private static func load(_ reader: CSVReader, path: String?, size: Int, sample: [UInt8], options: EventLoadOptions,
-                             threads: Int, tuning: SegmentTuning, layout: EventLayout,
+                             threads: Int, tuning: SegmentTuning, layout given: EventLayout?,
                              alongside: ((EventTable) -> Void)?) throws(IngestError) -> EventLoadResult {
         guard options.percentScale == 1 || options.percentScale == 100 else {
             throw .invalidOptions("percent scale must be 1 (fractions) or 100 (percents), not \(options.percentScale)")
         }
         let header = try reader.checkedHeader()
+        let layout = given ?? EventLayout.detect(header: header, choice: options.layout, date: options.date)
         let columns = try ColumnLayout(file: reader.name, header: header, canonical: layout.order,
-                                       required: layout.required, mapping: layout.headers(mapping: options.columnMapping))
+                                       required: layout.required, mapping: layout.headers(mapping: options.columnMapping, in: header))
         let plan = EventPlan(layout: layout, columnLayout: columns, keep: options.columns,
                              asWritten: EventPlan.notesAsWritten(sample: sample, layout: layout, columnLayout: columns),
                              percentScale: options.percentScale)
@@ -181,23 +228,46 @@ public enum EventLoader {
             throw .invalidData(file: name, problems: parsed.problems)
         }
         var t = table(parsed, plan)
-        let others = plan.othersLane.map { parsed.lanes[$0].uint64 }
+        var others = plan.othersLane.map { parsed.lanes[$0].uint64 }
         let duplicates: [DuplicateEvent], dropped: Int
-        if let alongside, !options.dedupe, threads > 1 {
+        var amendmentsDropped = 0
+        if layout.isWARN {
+            if options.amendments == .drop, let keep = WARNSteps.dropAmendments(&t) {
+                amendmentsDropped = parsed.count - keep.count
+                others = others.map { o in keep.map { o[$0] } }
+            }
+            WARNSteps.addSectors(&t)
+        }
+        let kept = others
+        if let key = layout.duplicateKey, WARNSteps.extra(t, key) != nil {
+            (duplicates, dropped) = WARNSteps.keyDuplicates(&t, key: key, dedupe: options.dedupe)
+            alongside?(t)
+        } else if let alongside, !options.dedupe, threads > 1 {
             // The search reads the events and leaves them as they are.
             let events = t
             let search = BackgroundWork { () -> [DuplicateEvent] in
                 var copy = events
-                return DuplicateSearch.find(in: &copy, others: others, dedupe: false, threads: threads).0
+                return DuplicateSearch.find(in: &copy, others: kept, dedupe: false, threads: threads).0
             }
             alongside(t)
             (duplicates, dropped) = (search.wait(), 0)
         } else {
-            (duplicates, dropped) = DuplicateSearch.find(in: &t, others: others, dedupe: options.dedupe, threads: threads)
+            (duplicates, dropped) = DuplicateSearch.find(in: &t, others: kept, dedupe: options.dedupe, threads: threads)
             alongside?(t)
         }
-        return EventLoadResult(file: name, events: t, problems: parsed.problems, excludedByReason: parsed.excluded,
-                               duplicates: duplicates, duplicatesDropped: dropped, rowsRead: parsed.records)
+        var result = EventLoadResult(file: name, events: t, problems: parsed.problems, excludedByReason: parsed.excluded,
+                                     duplicates: duplicates, duplicatesDropped: dropped, rowsRead: parsed.records)
+        if layout.isWARN {
+            result.layout = .warn
+            if let s = plan.lane(of: "date"), s.fallback >= 0 {
+                result.dateColumns = (plan.header[s.field], plan.header[s.fallback])
+                result.dateFallbacks = WARNSteps.fallbacks(t, fallback: plan.header[s.fallback])
+            }
+            result.amendmentsDropped = amendmentsDropped
+            result.duplicateKey = layout.duplicateKey.flatMap { WARNSteps.extra(t, $0) == nil ? nil : $0 }
+            result.exportDate = plan.lane(of: "date_added") == nil ? nil : WARNSteps.latestAdded(t)
+        }
+        return result
     }
 
     /// The events of a parse made with `plan`: each column from its lanes, text with its
@@ -253,7 +323,14 @@ public enum EventLoader {
             t.dateAdded.numbers = [Int32](repeating: OptionalDayColumn.missing, count: n)
         }
         t.line = p.lanes[plan.lineLane].int32
-        t.extra = plan.extras.map { (name: plan.header[$0], values: strings(plan.lane(ofExtra: $0))) }
+        t.extra = zip(plan.extras, plan.extraNames).map { (name: $1, values: strings(plan.lane(ofExtra: $0))) }
+        // Which date dated each event, where the date falls back to another column.
+        if let (s, l) = lane("date"), s.flagsFallback {
+            var source = TextColumn()
+            source.levels = [plan.header[s.field]] + (s.fallback >= 0 ? [plan.header[s.fallback]] : [])
+            source.codes = p.lanes[l + 1].bool.map { $0 ? 1 : 0 }
+            t.extra.append((name: WARNSteps.dateSourceColumn, values: StringColumn(source)))
+        }
         return t
     }
 }

@@ -43,6 +43,10 @@ struct EventRecordParser: CSVRecordParser {
         let column: Int
         /// Field read where this one is empty, or -1.
         let fallback: Int
+        /// A required date: whether `present` holds its flags of a fallback taken.
+        let flagsFallback: Bool
+        /// An optional date that the event's own date may not be later than.
+        let capsDate: Bool
     }
 
     private func live(_ s: EventPlan.Step, column: Int, cache: inout Int, _ staging: [UnsafeMutableRawPointer]) -> Live {
@@ -64,7 +68,8 @@ struct EventRecordParser: CSVRecordParser {
             ordinal = cache
             cache += 1
         }
-        return Live(kind: kind, field: s.field, lane: lane, present: present, ordinal: ordinal, column: column, fallback: s.fallback)
+        return Live(kind: kind, field: s.field, lane: lane, present: present, ordinal: ordinal, column: column, fallback: s.fallback,
+                    flagsFallback: s.flagsFallback, capsDate: s.column.capsDate)
     }
 
     mutating func parse(_ reader: CSVReader, into segment: CSVSegment) throws(CSVError) {
@@ -125,7 +130,8 @@ struct EventRecordParser: CSVRecordParser {
                 // counting): valid until the next record.
                 let f = reader.fields
                 let before = checker.problems.count
-                let keyBytes = trimmedField(f[key.field])
+                var keyBytes = trimmedField(f[key.field])
+                if keyBytes.isEmpty && key.fallback >= 0 { keyBytes = trimmedField(f[key.fallback]) }
                 if keyBytes.isEmpty {
                     let c = columns[key.column]
                     checker.report(line: n, column: key.field, value: f[key.field], issue: "is missing",
@@ -136,12 +142,16 @@ struct EventRecordParser: CSVRecordParser {
                 let keyAhead = interners[key.ordinal].lookahead(keyBytes)
                 var hash: UInt64 = 0x243F_6A88_85A3_08D3
                 var dateBytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0), day: Day?
+                var dateField = 0, fellBack = false
                 for s in checks {
                     let cell = f[s.field]
                     switch s.kind {
                     case .day:
                         var b = trimmedField(cell)
-                        if b.isEmpty && s.fallback >= 0 { b = trimmedField(f[s.fallback]) }
+                        fellBack = b.isEmpty && s.fallback >= 0
+                        if fellBack { b = trimmedField(f[s.fallback]) }
+                        if s.flagsFallback { s.present!.assumingMemoryBound(to: Bool.self)[r] = fellBack }
+                        dateField = s.field
                         dateBytes = b
                         day = days.parse(b)
                         if let d = day {
@@ -168,6 +178,12 @@ struct EventRecordParser: CSVRecordParser {
                                 checker.report(line: n, column: s.field, value: cell, issue: "is not a date",
                                                expected: c.expected, reason: "invalid \(c.noun)")
                             }
+                        }
+                        if s.capsDate, !fellBack, number != OptionalDayColumn.missing, let d = day, d.number > number {
+                            checker.report(line: n, column: dateField, value: f[dateField],
+                                           issue: "is after \(plan.header[s.field]) (\(Day(number: number)))",
+                                           expected: "a date on or before the day the notice was first seen",
+                                           reason: "date after \(plan.header[s.field])")
                         }
                         if let lane = s.lane { lane.assumingMemoryBound(to: Int32.self)[r] = number } else { EventRecordParser.mix(&hash, UInt64(UInt32(bitPattern: number))) }
                     case .count, .fraction, .amount:

@@ -44,15 +44,19 @@ struct EventColumn: Sendable {
     /// The header of the column whose value stands in where this one's is empty (a WARN
     /// notice without a notice date has its effective date).
     let fallback: String?
+    /// For an optional date: the event's date (when not a fallback) may not be later than
+    /// this one (a notice is not filed after the day the compiler first saw it).
+    let capsDate: Bool
 
     init(_ name: String, _ value: Value, expected: String = "", noun: String = "", header: String? = nil,
-         fallback: String? = nil) {
+         fallback: String? = nil, capsDate: Bool = false) {
         self.name = name
         self.value = value
         self.expected = expected
         self.noun = noun.isEmpty ? name : noun
         self.header = header
         self.fallback = fallback
+        self.capsDate = capsDate
     }
 }
 
@@ -71,11 +75,15 @@ struct EventLayout: Sendable {
         order.firstIndex(of: column.name).flatMap { layout.index[$0] }
     }
 
-    /// The headers of this layout's files (canonical name → header), with `mapping`'s
-    /// entries replacing them.
-    func headers(mapping: [String: String]) -> [String: String] {
+    /// The headers of this layout's files that `header` has (canonical name → header; a
+    /// column whose header is absent is missing, or an error when required), with
+    /// `mapping`'s entries replacing them.
+    func headers(mapping: [String: String], in header: [String]) -> [String: String] {
+        let present = Set(header.map(ColumnLayout.normalized))
         var out: [String: String] = [:]
-        for c in columns { if let h = c.header { out[c.name] = h } }
+        for c in columns {
+            if let h = c.header, present.contains(ColumnLayout.normalized(h)) || required.contains(c.name) { out[c.name] = h }
+        }
         return out.merging(mapping) { $1 }
     }
 
@@ -100,24 +108,94 @@ struct EventLayout: Sendable {
                 "funds_raised", "country", "date_added"],
         required: ["company", "date"])
 
+    /// Extra columns shown under another name than their header (`postal_code` → `state`),
+    /// so that one name groups every WARN layout's notices.
+    var extraNames: [String: String] = [:]
+    /// Columns (canonical names, extras by their shown name) every load keeps because the
+    /// load itself reads them (the amendment flag, the duplicate key, the NAICS code, the
+    /// day a notice was first seen).
+    var keptExtras: Set<String> = []
+    /// The extra column whose value identifies a notice (`dedupe_key`): rows that share it
+    /// are exact duplicates, whatever their other fields. `nil`: duplicates are rows equal
+    /// in every field.
+    var duplicateKey: String?
+    /// Whether this is a WARN notices layout (amendments, NAICS sectors, date fallbacks).
+    var isWARN = false
+
     /// WARN Act notices as the WARN Notice Register exports them (45 columns; see
-    /// `../shared/datasets/warn/README.md`): the resolved employer, the notice date or,
-    /// where a state gives none, the effective date, the jobs affected, the state, the
-    /// industry, the portal the notice came from. The other columns (the amendment flag
-    /// `is_amendment` among them) are kept as notes under their names.
-    static let warnNotices = EventLayout(
-        columns: [
-            EventColumn("company", .text(.key), expected: "an employer name", header: "canonical_name"),
-            EventColumn("date", .date(required: true), expected: "M/D/YYYY or YYYY-MM-DD", header: "notice_date",
-                        fallback: "effective_date"),
-            EventColumn("total_laid_off", .count, expected: "a whole number of jobs ≥ 0 such as 16000 or 16,000", noun: "count",
-                        header: "employees_affected"),
-            EventColumn("location", .text(.category), header: "state"),
-            EventColumn("industry", .text(.category)),
-            EventColumn("source", .text(.note), header: "source_url"),
-        ],
-        order: ["company", "location", "total_laid_off", "date", "industry", "source"],
-        required: ["company", "date"])
+    /// `../shared/datasets/warn/README.md`): the resolved employer (`canonical_name`, else
+    /// `employer_name`), the notice date or, where a state gives none, the effective date
+    /// (`date` chooses which is read first), the jobs affected, the site, the industry, the
+    /// portal the notice came from, the day the compiler first saw the notice (the
+    /// export's as-of date; a notice date after it is a problem). The other columns
+    /// (`state`, `county_name`, `naics`, `layoff_type`, `is_temporary`, `is_amendment`,
+    /// `dedupe_key`, ...) are kept as notes under their names.
+    static func warnRegister(date: NoticeDateChoice = .notice) -> EventLayout {
+        let (first, other) = date == .notice ? ("notice_date", "effective_date") : ("effective_date", "notice_date")
+        var layout = EventLayout(
+            columns: [
+                EventColumn("company", .text(.key), expected: "an employer name", header: "canonical_name",
+                            fallback: "employer_name"),
+                EventColumn("date", .date(required: true), expected: "M/D/YYYY or YYYY-MM-DD", header: first, fallback: other),
+                EventColumn("total_laid_off", .count, expected: "a whole number of jobs ≥ 0 such as 16000 or 16,000", noun: "count",
+                            header: "employees_affected"),
+                EventColumn("date_added", .date(required: false), expected: "M/D/YYYY or YYYY-MM-DD", header: "first_seen",
+                            capsDate: date == .notice),
+                EventColumn("location", .text(.category)),
+                EventColumn("industry", .text(.category)),
+                EventColumn("source", .text(.note), header: "source_url"),
+            ],
+            order: ["company", "location", "total_laid_off", "date", "industry", "source", "date_added"],
+            required: ["company", "date"])
+        layout.keptExtras = ["is_amendment", "dedupe_key", "naics", "date_added"]
+        layout.duplicateKey = "dedupe_key"
+        layout.isWARN = true
+        return layout
+    }
+
+    /// WARN Act notices in Big Local News' consolidated layout, `hash_id, postal_code,
+    /// company, location, notice_date, effective_date, jobs, is_temporary, is_closure,
+    /// is_amendment`: the employer as filed, the notice date or else the effective date,
+    /// the jobs, the site; `postal_code` is shown as `state`.
+    static func warnBigLocalNews(date: NoticeDateChoice = .notice) -> EventLayout {
+        let (first, other) = date == .notice ? ("notice_date", "effective_date") : ("effective_date", "notice_date")
+        var layout = EventLayout(
+            columns: [
+                EventColumn("company", .text(.key), expected: "an employer name"),
+                EventColumn("date", .date(required: true), expected: "M/D/YYYY or YYYY-MM-DD", header: first, fallback: other),
+                EventColumn("total_laid_off", .count, expected: "a whole number of jobs ≥ 0 such as 16000 or 16,000", noun: "count",
+                            header: "jobs"),
+                EventColumn("location", .text(.category)),
+            ],
+            order: ["company", "location", "total_laid_off", "date"],
+            required: ["company", "date"])
+        layout.extraNames = ["postal_code": "state"]
+        layout.keptExtras = ["is_amendment"]
+        layout.isWARN = true
+        return layout
+    }
+
+    /// The headers (normalised) that make a file the register's export.
+    static let registerSignature: Set<String> = ["canonical_name", "notice_date", "employees_affected", "is_amendment", "first_seen"]
+    /// The headers (normalised) that make a file Big Local News' consolidated layout.
+    static let bigLocalNewsSignature: Set<String> = ["hash_id", "postal_code", "company", "notice_date", "jobs", "is_amendment"]
+
+    /// The layout of a file with `header`: `choice` when it names one (a WARN file is the
+    /// register's export when it has its employer columns, else Big Local News'), else the
+    /// one the header's columns show (layoffs.fyi when neither WARN layout's are all there).
+    static func detect(header: [String], choice: EventFileLayout, date: NoticeDateChoice) -> EventLayout {
+        let names = Set(header.map(ColumnLayout.normalized))
+        switch choice {
+        case .layoffsFyi:
+            return .layoffsFyi
+        case .warn:
+            return names.contains("canonical_name") || names.contains("employer_name") ? warnRegister(date: date) : warnBigLocalNews(date: date)
+        case .automatic:
+            if registerSignature.isSubset(of: names) { return warnRegister(date: date) }
+            if bigLocalNewsSignature.isSubset(of: names) { return warnBigLocalNews(date: date) }
+            return .layoffsFyi
+        }
+    }
 }
 
 /// The plan of a load: for each column of the file, where its values go (a lane of the
@@ -145,6 +223,10 @@ struct EventPlan: Sendable {
         let ordinal: Int
         /// Field index of the column read where this one is empty, or -1.
         var fallback = -1
+
+        /// Whether the step is a required date read from another column where empty, whose
+        /// lane is followed by a lane of flags: the other column's date was taken.
+        var flagsFallback: Bool { column.value == .date(required: true) && column.fallback != nil && store != .hashed }
     }
 
     let kinds: [LaneKind]
@@ -166,6 +248,8 @@ struct EventPlan: Sendable {
     let percentScale: Double
     /// Columns of the layout kept but absent from the file: every value missing.
     let absent: Set<String>
+    /// The name each extra column is shown under (its header, or the layout's name for it).
+    let extraNames: [String]
 
     /// The columns every load keeps: the key and the day, and the count and fraction the
     /// workforce and the join read.
@@ -175,7 +259,7 @@ struct EventPlan: Sendable {
     /// checked; those in `keep` (canonical names, extras by header; `nil`: all) kept, notes
     /// dictionary-encoded unless `asWritten` names them (canonical name or header).
     init(layout: EventLayout, columnLayout: ColumnLayout, keep: Set<String>?, asWritten: Set<String>, percentScale: Double) {
-        let keep = keep?.union(EventPlan.alwaysKept)
+        let keep = keep?.union(EventPlan.alwaysKept).union(layout.keptExtras)
         let header = columnLayout.header
         var kinds: [LaneKind] = [], checks: [Step] = [], texts: [Step] = []
         var key: Step?
@@ -202,6 +286,7 @@ struct EventPlan: Sendable {
                 kinds += [.double, .bool]
             case .date(let required):
                 kinds.append(required ? .day : .int32)
+                if required && column.fallback != nil { kinds.append(.bool) }
             }
             return Step(column: column, field: field, store: .lane(lane), dictionary: false, ordinal: 0)
         }
@@ -220,8 +305,12 @@ struct EventPlan: Sendable {
             default: checks.append(s)
             }
         }
-        for field in columnLayout.extras {
-            let name = header[field]
+        // The table's columns the layout has none of (a WARN notice has no fraction): missing.
+        for name in EventLayout.layoffsFyi.order where !layout.order.contains(name) && keep?.contains(name) ?? true {
+            absent.insert(name)
+        }
+        let extraNames = columnLayout.extras.map { layout.extraNames[header[$0]] ?? header[$0] }
+        for (field, name) in zip(columnLayout.extras, extraNames) {
             texts.append(step(EventColumn(name, .text(.note)), field: field, keep: keep?.contains(name) ?? true,
                               asWritten: asWritten.contains(name)))
         }
@@ -237,6 +326,7 @@ struct EventPlan: Sendable {
         self.extras = columnLayout.extras
         self.percentScale = percentScale
         self.absent = absent
+        self.extraNames = extraNames
     }
 
     /// The column of the layout called `name`, when kept in a lane.

@@ -111,7 +111,9 @@ public enum ReportBuilder {
         var terminal = ""
 
         md += "# Layoff report\n\n"
-        md += "Data: \(data.inputs[0].displayName), \(NumberFormat.grouped(events.count)) events from \(coverage.first) to \(coverage.last)"
+        let eventFiles = data.inputs.filter { $0.role == "events" }
+        let source = eventFiles.count > 1 ? "\(eventFiles[0].displayName) and \(eventFiles.count - 1) more file\(eventFiles.count > 2 ? "s" : "")" : data.inputs[0].displayName
+        md += "Data: \(source), \(NumberFormat.grouped(events.count)) events from \(coverage.first) to \(coverage.last)"
         if let f = data.inputs.first(where: { $0.role == "fundamentals" }) { md += "; fundamentals: \(f.displayName)" }
         md += ". Figures are as of \(asOf).\n\n"
 
@@ -158,7 +160,7 @@ public enum ReportBuilder {
         let chart = Chart.monthlyBars(
             title: "Announced job cuts by month", subtitle: "\(months.first.map { monthName(CalendarPeriod(.month, containing: $0)) } ?? "") to \(monthName(asOfMonth)); events with a reported count",
             months: months, values: trendRows.map { $0.cut }, previousYear: trendRows.map { $0.previousCut },
-            valueName: "Cuts", previousName: "Same month a year earlier", yTitle: "Jobs cut", note: "Source: \(data.inputs[0].displayName)")
+            valueName: "Cuts", previousName: "Same month a year earlier", yTitle: "Jobs cut", note: "Source: \(source)")
         figures.append(("monthly-cuts.svg", chart.svg()))
         md += "\n![Monthly job cuts with the same month a year earlier](\(options.figuresLink)/monthly-cuts.svg)\n\n"
         terminal += "Monthly cuts, last \(trendRows.count) months: " + TextGraphics.sparkline(trendRows.map { $0.cut }) + "\n"
@@ -174,6 +176,7 @@ public enum ReportBuilder {
 
         // Year over year by group.
             md += try groupYoYSection(options: options, byGroup: byGroup, asOf: asOf)
+            if data.eventsLoad.layout == .warn { md += try warnSection(events: events, asOf: asOf) }
         }
 
         // Regression.
@@ -184,7 +187,7 @@ public enum ReportBuilder {
 
         // Data quality.
         md += "## Data quality\n\n"
-        let notes = data.qualityNotes
+        let notes = data.qualityNotes + (data.eventsLoad.layout == .warn ? warnQualityNotes(events: events) : [])
         if notes.isEmpty { md += "Nothing was left out.\n\n" } else { md += notes.map { "- " + $0 }.joined(separator: "\n") + "\n\n" }
         if let j = data.join, !j.unmatchedCompanies.isEmpty {
             md += "Companies without a fundamentals row for the event's fiscal year (events): "

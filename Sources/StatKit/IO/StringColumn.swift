@@ -123,10 +123,7 @@ public struct StringColumn: Sendable, Equatable {
     public func selecting(_ indices: [Int]) -> StringColumn {
         switch storage {
         case .dictionary(let c):
-            var out = TextColumn()
-            out.codes.reserveCapacity(indices.count)
-            for i in indices { out.append(c[i]) }
-            return StringColumn(out)
+            return StringColumn(c.selectingRows(indices))
         case .plain(let bytes, let spans):
             var out: [UInt8] = [], kept: [UInt64] = []
             kept.reserveCapacity(indices.count)
