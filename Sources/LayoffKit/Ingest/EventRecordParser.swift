@@ -297,18 +297,10 @@ struct EventRecordParser: CSVRecordParser {
         let (h, ascii) = bytesHash(base, b.count)
         if ascii { return h }
         let text = String(decoding: b, as: UTF8.self)
-        var folded: [UInt8] = []
-        for s in text.unicodeScalars {
-            switch s.value {
-            case 0..<0x80: folded.append(UInt8(s.value))
-            case 0x212A: folded.append(UInt8(ascii: "K"))
-            case 0x037E: folded.append(UInt8(ascii: ";"))
-            case 0x1FEF: folded.append(UInt8(ascii: "`"))
-            default:
-                var hasher = Hasher()
-                hasher.combine(text)
-                return UInt64(bitPattern: Int64(hasher.finalize()))
-            }
+        guard let folded = TextColumnInterner.asciiFolded(text) else {
+            var hasher = Hasher()
+            hasher.combine(text)
+            return UInt64(bitPattern: Int64(hasher.finalize()))
         }
         return folded.withUnsafeBufferPointer { bytesHash($0.baseAddress!, $0.count).hash }
     }

@@ -502,18 +502,26 @@ extension TextColumnInterner {
         if isASCII { return code(bytes, hash: h, in: &column) }
         let text = String(decoding: bytes, as: UTF8.self)
         if let c = nonASCII[text] { return c }
+        guard let ascii = TextColumnInterner.asciiFolded(text) else { return code(bytes, in: &column) }
+        return ascii.withUnsafeBufferPointer { code($0, in: &column) }
+    }
+
+    /// The ASCII bytes `text` is canonically equivalent to when its only non-ASCII
+    /// characters are the three whose canonical decomposition is one ASCII character
+    /// (KELVIN SIGN → K, GREEK QUESTION MARK → ;, GREEK VARIA → `); `nil` for other text.
+    package static func asciiFolded(_ text: String) -> [UInt8]? {
         var ascii: [UInt8] = []
-        ascii.reserveCapacity(bytes.count)
+        ascii.reserveCapacity(text.utf8.count)
         for s in text.unicodeScalars {
             switch s.value {
             case 0..<0x80: ascii.append(UInt8(s.value))
             case 0x212A: ascii.append(UInt8(ascii: "K"))
             case 0x037E: ascii.append(UInt8(ascii: ";"))
             case 0x1FEF: ascii.append(UInt8(ascii: "`"))
-            default: return code(bytes, in: &column)
+            default: return nil
             }
         }
-        return ascii.withUnsafeBufferPointer { code($0, in: &column) }
+        return ascii
     }
 
     /// The bytes of level `code` (the spelling it was added with).
@@ -571,16 +579,7 @@ extension TextColumnInterner {
             // Text whose canonical form is ASCII was interned folded (see
             // ``canonicalCode(_:in:)-(UnsafeBufferPointer<UInt8>,_)``): a level here never
             // has such bytes, but look the folded form up all the same.
-            var ascii: [UInt8] = []
-            for s in text.unicodeScalars {
-                switch s.value {
-                case 0..<0x80: ascii.append(UInt8(s.value))
-                case 0x212A: ascii.append(UInt8(ascii: "K"))
-                case 0x037E: ascii.append(UInt8(ascii: ";"))
-                case 0x1FEF: ascii.append(UInt8(ascii: "`"))
-                default: return nil
-                }
-            }
+            guard let ascii = TextColumnInterner.asciiFolded(text) else { return nil }
             return ascii.withUnsafeBufferPointer { b in
                 let c = probe(b, hash: TextColumnInterner.hash(b).hash).code
                 return c >= 0 ? c : nil
