@@ -28,6 +28,12 @@ enum FamilyOption: String, ExpressibleByArgument, CaseIterable {
 /// `layoffs regress`: linear, generalized linear and fixed-effects models with the
 /// inference a statistician expects.
 struct RegressCommand: LayoffsSubcommand {
+    /// Rows per block of every fit. 1,024 keep a block's design below the allocator's 1 MiB
+    /// mmap threshold up to about 120 columns, so its buffers are reused from the heap
+    /// rather than mapped and faulted in for every block (a 53-column design at 10⁶ rows
+    /// streamed: 823,000 page faults with 8,192-row blocks, 2,700 with these).
+    static let blockRows = 1024
+
     static let configuration = CommandConfiguration(
         commandName: "regress",
         abstract: "Fit a linear, count, binary or fixed-effects model and print its summary.",
@@ -176,9 +182,9 @@ struct RegressCommand: LayoffsSubcommand {
             extraNotes += data.qualityNotes.filter { !$0.contains("matched a fundamentals row") }
         } else if stream {
             let path = input.data[0]
-            source = CSVBlockSource(path: path, name: env.displayName(path), blockRows: 1024)
+            source = CSVBlockSource(path: path, name: env.displayName(path), blockRows: Self.blockRows)
             description = env.displayName(path)
-            trailingNotes.append("Streaming fit: the file is read in blocks of 1,024 rows; one pass folds them into the R factor of [X | y] (LAPACK's blocked Householder QR), a second computes each residual in double-double, confirming the coefficients by a refinement step\(kind == .classical ? "" : ", and the \(kind.rawValue) covariance"); memory does not grow with the number of rows.")
+            trailingNotes.append("Streaming fit: the file is read in blocks of \(NumberFormat.grouped(Self.blockRows)) rows; one pass folds them into the R factor of [X | y] (LAPACK's blocked Householder QR), a second computes each residual in double-double, confirming the coefficients by a refinement step\(kind == .classical ? "" : ", and the \(kind.rawValue) covariance"); memory does not grow with the number of rows.")
             if !residualSummary && family == nil && !isFixedEffects {
                 trailingNotes.append("Residual quantiles are not computed in streaming mode (they need every residual); --residual-summary keeps them for the second pass (8 bytes per row).")
             }
@@ -190,7 +196,7 @@ struct RegressCommand: LayoffsSubcommand {
             do { table = try DataTable(csvFile: path) } catch {
                 throw CLIError(message: "layoffs regress: \(env.scrubPaths(error.description))", code: error.category.exitCode)
             }
-            source = DataTableBlockSource(table, blockRows: 1024, name: env.displayName(path))
+            source = DataTableBlockSource(table, blockRows: Self.blockRows, name: env.displayName(path))
             if case .text(let company)? = table.column(named: "company") { label = { company[$0] } }
             description = env.displayName(path)
         }
@@ -198,11 +204,7 @@ struct RegressCommand: LayoffsSubcommand {
             let names = (try? source.columnNames()) ?? []
             throw CLIError(message: "layoffs regress: --formula is required with a generic --data file; the columns are: \(names.joined(separator: ", "))", code: Exit.usage)
         }
-        // Blocks of 1,024 rows keep a block's design below the allocator's 1 MiB mmap
-        // threshold up to about 120 columns, so its buffers are reused from the heap
-        // rather than mapped and faulted in for every block (a 53-column design at 10⁶
-        // rows streamed: 823,000 page faults with 8,192-row blocks, 2,700 with these).
-        let options = LinearModel.Options(threads: defaultThreadCount(), blockRows: 1024, keepRows: false,
+        let options = LinearModel.Options(threads: defaultThreadCount(), blockRows: Self.blockRows, keepRows: false,
                                           residualSummary: !stream || residualSummary)
         let output = CommandOutput()
         var summary: RegressionSummary
