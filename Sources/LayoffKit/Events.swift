@@ -41,7 +41,7 @@ public struct EventTable: Sendable, Equatable {
     /// The grouping column called `name`: `company`, `location`, `industry`, `source`,
     /// `stage`, `country`, or any extra column of the input (dictionary-encoded now when it
     /// is stored as written); `nil` for another name. A column left empty (see
-    /// ``validate()``) is returned empty.
+    /// ``validate()``) is returned with every event missing.
     public func groupColumn(named name: String) -> TextColumn? {
         switch name {
         case "company": return filled(company)
