@@ -47,7 +47,7 @@ extension ReportBuilder {
             }!
             let name = industry.levels[top]
             reference = name
-            formula += " + C(industry, ref=\"\(name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\\\""))\")"
+            formula += " + C(industry, ref=\"\(name.replacingAll("\"", with: "\\\""))\")"
         }
         var firstYear: String? = nil
         if years.count > 1 {
@@ -136,12 +136,9 @@ extension ReportBuilder {
     /// `C(industry, ref="x")[T.level]` or `C(industry)[T.level]` → `level`.
     static func levelName(_ term: String, factor: String) -> String? {
         guard term.hasPrefix("C(\(factor)"), term.hasSuffix("]") else { return nil }
-        // The level follows the first ")[T." (a reference level given in quotes may hold
-        // anything, so search from the factor's closing parenthesis onwards).
-        let chars = Array(term)
-        let marker = Array(")[T.")
-        guard let at = (0...(chars.count - marker.count)).first(where: { Array(chars[$0..<$0 + marker.count]) == marker }) else { return nil }
-        return String(chars[(at + marker.count)..<(chars.count - 1)])
+        // The level follows the first ")[T." (the factor's closing parenthesis).
+        guard let r = Substring(term).range(of: ")[T.") else { return nil }
+        return String(term[r.upperBound..<term.index(before: term.endIndex)])
     }
 
     /// Why least squares on log cuts and the count model can disagree, with this data's numbers.
@@ -161,22 +158,15 @@ extension ReportBuilder {
             md += "- **Controls.** The count model holds industry\(m.referenceYear == nil ? "" : " and year") fixed; the least-squares model does not.\n"
         }
         if let g0 = ols["revenue_growth"]?.estimate, let g1 = m.negbin.fit["revenue_growth"]?.estimate {
-            md += "- **Revenue growth**, side by side: least squares, \(signedPercent(g0)) per percentage point (on the geometric mean cut); the count model, \(signedPercent(g1)) (on cuts per employee).\n"
+            md += "- **Revenue growth**, side by side: least squares, \(rateChangePercent(logCoefficient: g0)) per percentage point (on the geometric mean cut); the count model, \(rateChangePercent(logCoefficient: g1)) (on cuts per employee).\n"
         }
         md += "- **Rows.** Least squares used \(NumberFormat.grouped(ols.n)) events, the count model \(NumberFormat.grouped(m.negbin.n)): a log needs a positive cut, the exposure a positive headcount.\n\n"
         return md
     }
 
     /// `b` on a log scale as a signed percentage, e.g. `−0.04%`.
-    static func signedPercent(_ b: Double) -> String {
+    static func rateChangePercent(logCoefficient b: Double) -> String {
         let pct = (exp(b) - 1) * 100
         return (pct < 0 ? "−" : "+") + NumberFormat.fixed(abs(pct), decimals: abs(pct) < 1 ? 3 : 1) + "%"
-    }
-}
-
-extension String {
-    /// The string with `suffix` replaced, or unchanged when it does not end with it.
-    func replacingSuffix(_ suffix: String, with replacement: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) + replacement : self
     }
 }

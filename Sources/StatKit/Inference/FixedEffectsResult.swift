@@ -41,7 +41,6 @@ public struct FixedEffectsResult: Sendable {
     let formula: String
     let responseName: String
     let weightsColumn: String?
-    let rowsRead: Int
 
     /// The coefficients, one per regressor.
     public var coefficients: [Coefficient] { fit.coefficients }
@@ -63,7 +62,6 @@ public struct FixedEffectsResult: Sendable {
         labels = data.feNames.map { stream.codeLabels($0) }
         fixedEffects = zip(data.feNames, data.feLevels).map { ($0, $1) }
         let exclusions = stream.exclusions
-        rowsRead = exclusions.totalRows
         observationsDropped = Dropped(singletons: dropped.singletons, separated: dropped.separated, missing: exclusions.excludedCount)
         demeaningSweeps = core.sweeps
         if case .columns(let names)? = covariance.clusters { clusterColumns = names } else { clusterColumns = [] }

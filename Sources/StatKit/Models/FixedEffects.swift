@@ -90,7 +90,6 @@ struct AbsorbedData: Sendable {
     let names: [String]
     let feNames: [String]
     let extraNames: [String]
-    let layout: DesignLayout
 
     var n: Int { y.count }
 
@@ -122,7 +121,7 @@ struct AbsorbedData: Sendable {
         var data = AbsorbedData(x: columns.isEmpty ? Matrix(rows: y.count, columns: 0) : Matrix(columns: columns), y: y,
                                 weights: w, offset: off, fe: Array(codes[..<f]), feLevels: [], feOriginal: Array(codes[..<f]),
                                 extra: Array(codes[f...]), sourceRows: rows, names: layout.names, feNames: fixedEffects,
-                                extraNames: extra, layout: layout)
+                                extraNames: extra)
         data.recode()
         return data
     }
@@ -237,8 +236,7 @@ struct AbsorbedFit: Sendable {
     var weights: [Double]?
     var sweeps: Int
     /// The Poisson model's state: means, deviance, log-likelihood, IRLS steps, convergence.
-    var glm: (mu: [Double], eta: [Double], deviance: Double, nullDeviance: Double, logLikelihood: Double,
-              nullLogLikelihood: Double, pearson: Double, iterations: Int, converged: Bool)?
+    var glm: (eta: [Double], deviance: Double, logLikelihood: Double, pearson: Double, iterations: Int, converged: Bool)?
 }
 
 /// IRLS for the Poisson model with absorbed fixed effects (pyfixest's `fepois`).
@@ -321,7 +319,7 @@ struct FixedEffectsPoisson {
             ll += model.logLikelihood(data.y[i], mu[i], weight: pw)
             pearson += pw * (data.y[i] - mu[i]) * (data.y[i] - mu[i]) / mu[i]
         }
-        out.glm = (mu, eta, dev, .nan, ll, .nan, pearson, steps, converged)
+        out.glm = (eta, dev, ll, pearson, steps, converged)
         return out
     }
 }

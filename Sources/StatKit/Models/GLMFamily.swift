@@ -260,15 +260,19 @@ struct GLMModel: Sendable {
                         from start: Double? = nil) -> (theta: Double, se: Double, iterations: Int) {
         let n = y.count
         let table = responses ?? Responses(y: y, weights: weights)
-        var sw = 0.0, moment = 0.0
-        for i in 0..<n {
-            let w = weights?[i] ?? 1
-            sw += w
-            let r = y[i] / mu[i] - 1
-            moment += w * r * r
+        var sw = 0.0
+        for i in 0..<n { sw += weights?[i] ?? 1 }
+        var t: Double
+        if let start, start.isFinite, start > 0 {
+            t = start
+        } else {
+            var moment = 0.0
+            for i in 0..<n {
+                let r = y[i] / mu[i] - 1
+                moment += (weights?[i] ?? 1) * r * r
+            }
+            t = sw / moment
         }
-        var t = sw / moment
-        if let start, start.isFinite, start > 0 { t = start }
         var info = 1.0, it = 0
         while it < 100 {
             it += 1

@@ -62,8 +62,7 @@ public enum GeneralizedLinearModel {
         // in blocks keeps its promise of memory that does not grow with its length.
         let base: any DesignStream = source is DataTableBlockSource
             ? RetainedStream(base: formulaStream, budget: retainedBudget) : formulaStream
-        let stream = GLMStream(base: base, model: GLMModel(family == .negativeBinomial(theta: nil) ? .poisson : family),
-                               hasIntercept: parsed.hasIntercept)
+        let stream = GLMStream(base: base, model: GLMModel(family == .negativeBinomial(theta: nil) ? .poisson : family))
         let threads = max(1, options.threads)
         var (iterations, converged) = try irls(stream, threads: threads)
         // The Poisson fit a negative binomial starts from: its Pearson χ² shows the overdispersion.
@@ -227,7 +226,6 @@ final class GLMStream: DesignStream, @unchecked Sendable {
 
     let base: any DesignStream
     var model: GLMModel
-    let hasIntercept: Bool
     /// The coefficients over the design's columns (`nil`: R's starting means).
     var beta: [Double]? = nil
     /// Whether the steps are Newton's where the family has them (``GLMModel/newtonStep(y:mu:eta:)``);
@@ -252,10 +250,9 @@ final class GLMStream: DesignStream, @unchecked Sendable {
     private var likelihood = false
     private var responseTable: GLMModel.Responses? = nil
 
-    init(base: any DesignStream, model: GLMModel, hasIntercept: Bool) {
+    init(base: any DesignStream, model: GLMModel) {
         self.base = base
         self.model = model
-        self.hasIntercept = hasIntercept
     }
 
     /// The base's final layout (after its first pass).
