@@ -65,12 +65,13 @@ struct EventsCommand: LayoffsSubcommand {
             case .implied: src = "cut ÷ fraction"
             case .unknown: src = ""
             }
+            let place = load.place(ofLine: Int(e.line[i]))
             t.append([.text(e.day[i].description), .text(e.company[i]), .number(e.cut[i], .count),
                       .number(e.fraction[i], .percent(decimals: 1, alwaysSign: false)),
                       .number(data.workforce.values[i], .count), .text(src.isEmpty ? nil : src),
                       .text(e.industry[i]), .text(e.country[i])]
-                     + (several ? [.text(env.scrubPaths(load.place(ofLine: Int(e.line[i])).file))] : [])
-                     + [.integer(load.place(ofLine: Int(e.line[i])).line), .text(e.source[i])])
+                     + (several ? [.text(env.scrubPaths(place.file))] : [])
+                     + [.integer(place.line), .text(e.source[i])])
         }
         let out = CommandOutput()
         out.format = output.format

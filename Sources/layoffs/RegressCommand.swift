@@ -272,7 +272,7 @@ struct RegressCommand: LayoffsSubcommand {
     /// distance, studentised residual, one DFBETAS column per estimated term.
     static func influenceCSV(_ fit: RegressionResult) throws(RegressionError) -> String {
         let terms = fit.keptTerms
-        var text = "row,leverage,cooks_distance,studentized_residual," + terms.map { "dfbetas_\(csvField($0))" }.joined(separator: ",") + "\r\n"
+        var text = "row,leverage,cooks_distance,studentized_residual," + terms.map { "dfbetas_\(CSV.field($0))" }.joined(separator: ",") + "\r\n"
         try fit.forEachInfluence { rows in
             let k = terms.count
             for i in rows.leverage.indices {
@@ -284,11 +284,6 @@ struct RegressCommand: LayoffsSubcommand {
             }
         }
         return text
-    }
-
-    static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 }
 

@@ -83,8 +83,8 @@ struct RollingCommand: LayoffsSubcommand {
                  .init("Rate cut", key: "rate_cut"), .init("Rate workforce", key: "rate_workforce"), .init("Rate %", key: "rate")]
         if machine { cols += [.init("Partial", key: "partial"), .init("Too few events", key: "too_few_events")] }
         var t = ReportTable(title: "Rolling \(windowText) layoff rate" + groups.titleSuffix, columns: cols)
-        for (g, values) in zip(rr.groups, rr.groupValues) {
-            for r in rr.rows(forGroup: g) {
+        for (g, values) in rr.groupValues.enumerated() {
+            for r in rr.rows(ofGroupAt: g) {
                 var row: [ReportTable.Cell] = [.text(r.day.description + (r.partial && !machine ? "*" : ""))]
                 row += groups.cells(r.group, values, machine: machine)
                 // A window outside the coverage observed nothing: its counts are missing, not 0.
@@ -114,12 +114,12 @@ struct RollingCommand: LayoffsSubcommand {
         let out = CommandOutput()
         out.format = output.format
         if chart {
-            let shown = Array(rr.groups.sorted { a, b in
-                let ea = rr.rows(forGroup: a).reduce(0) { $0 + $1.events }, eb = rr.rows(forGroup: b).reduce(0) { $0 + $1.events }
-                return ea != eb ? ea > eb : a < b
+            let events = rr.groups.indices.map { g in rr.rows(ofGroupAt: g).reduce(0) { $0 + $1.events } }
+            let shown = Array(rr.groups.indices.sorted { a, b in
+                events[a] != events[b] ? events[a] > events[b] : rr.groups[a] < rr.groups[b]
             }.prefix(6))
             let days = rr.days
-            let series = shown.map { g in Chart.Series(name: g, values: rr.rows(forGroup: g).map(\.rate)) }
+            let series = shown.map { g in Chart.Series(name: rr.groups[g], values: rr.rows(ofGroupAt: g).map(\.rate)) }
             let c = Chart.lines(title: "Rolling \(windowText) layoff rate" + groups.titleSuffix,
                                 subtitle: "Cuts as % of the workforce of the companies cutting" + (rr.groups.count > shown.count ? "; largest groups by events" : ""),
                                 dates: days, series: series, yAxis: Chart.Axis(title: "Layoff rate", unit: "%", includeZero: true),

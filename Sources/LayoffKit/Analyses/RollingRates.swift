@@ -276,7 +276,13 @@ public struct RollingRates: Sendable, Equatable {
     /// The rows of group `group`, in day order (empty for an unknown group).
     public func rows(forGroup group: String) -> ArraySlice<RollingRateRow> {
         guard let g = groups.firstIndex(of: group) else { return [] }
-        return rows[(g * days.count)..<((g + 1) * days.count)]
+        return rows(ofGroupAt: g)
+    }
+
+    /// The rows of the group at `index` in ``groups``, in day order (`index` in
+    /// `groups.indices`): no search, for going through every group.
+    public func rows(ofGroupAt index: Int) -> ArraySlice<RollingRateRow> {
+        rows[(index * days.count)..<((index + 1) * days.count)]
     }
 }
 

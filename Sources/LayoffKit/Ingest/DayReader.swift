@@ -16,16 +16,15 @@ struct DayReader {
     static let firstYear = 1900
     /// Day number of the 1st of each month, `(year - firstYear) * 12 + month - 1`, for 256
     /// years, with the month's length in the low 5 bits (`number << 5 | length`).
-    private let months: [Int32]
-
-    init() {
-        months = (0..<(256 * 12)).map { k in
-            let y = DayReader.firstYear + k / 12, m = k % 12 + 1
-            return Day(year: y, month: m, day: 1)!.number << 5 | Int32(Day.daysInMonth(year: y, month: m))
-        }
+    /// Built once for the process; each reader keeps a reference (no lazy-global check per
+    /// date).
+    private static let table: [Int32] = (0..<(256 * 12)).map { k in
+        let y = DayReader.firstYear + k / 12, m = k % 12 + 1
+        return Day(year: y, month: m, day: 1)!.number << 5 | Int32(Day.daysInMonth(year: y, month: m))
     }
+    private let months = DayReader.table
 
-    @inline(__always) mutating func parse(_ b: UnsafeBufferPointer<UInt8>) -> Day? {
+    @inline(__always) func parse(_ b: UnsafeBufferPointer<UInt8>) -> Day? {
         let n = b.count
         guard n >= 8 && n <= 10, let p = b.baseAddress else { return Day.parse(b) }
         @inline(__always) func digit(_ i: Int) -> Int { Int(p[i] &- 48) }

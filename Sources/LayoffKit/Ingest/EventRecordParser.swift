@@ -16,7 +16,7 @@ struct EventRecordParser: CSVRecordParser {
     let columns: [EventColumn]
     /// Fractions' `expected`, for the plan's percent scale.
     let fractionExpected: String
-    var days = DayReader()
+    let days = DayReader()
     var checker: RowChecker
 
     init(plan: EventPlan, file: String) {

@@ -81,10 +81,11 @@ public struct SourceMatch: Sendable {
         for k in byKey.keys { byKey[k]!.sort { ($0.day, $0.row) < ($1.day, $1.row) } }
         let countries = events.country
         let useCountry = countries.count == events.count && countries.codes.contains { $0 >= 0 }
+        let isCountry = countries.levels.map { $0 == country }
         let eventKeys = events.company.levels.map { names.key($0) }
         var considered: [Event] = [], other = 0
         for i in 0..<events.count {
-            if useCountry && countries[i] != country { other += 1; continue }
+            if useCountry, countries.codes[i] < 0 || !isCountry[Int(countries.codes[i])] { other += 1; continue }
             let d = events.day[i].number
             var best: (row: Int, days: Int)?
             let c = events.company.codes[i]

@@ -145,7 +145,7 @@ public struct StringColumn: Sendable, Equatable {
                     guard let x, let y else { return x == nil && y == nil }
                     if x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) { return true }
                     // Different bytes: still equal when both are canonically equivalent text.
-                    return !(TextColumnInterner.hash(x).ascii && TextColumnInterner.hash(y).ascii)
+                    return !(TextColumnInterner.isASCII(x) && TextColumnInterner.isASCII(y))
                         && String(decoding: x, as: UTF8.self) == String(decoding: y, as: UTF8.self)
                 }
             }

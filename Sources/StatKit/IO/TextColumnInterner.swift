@@ -402,7 +402,7 @@ public struct TextColumnInterner: Sendable {
     }
 
     /// Whether every byte of `b` is ASCII.
-    private static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var high: UInt8 = 0
         for x in b { high |= x }
         return high < 0x80
@@ -502,7 +502,7 @@ extension TextColumnInterner {
         if isASCII { return code(bytes, hash: h, in: &column) }
         let text = String(decoding: bytes, as: UTF8.self)
         if let c = nonASCII[text] { return c }
-        guard let ascii = TextColumnInterner.asciiFolded(text) else { return code(bytes, in: &column) }
+        guard let ascii = TextColumnInterner.asciiFolded(text) else { return code(bytes, hash: h, in: &column) }
         return ascii.withUnsafeBufferPointer { code($0, in: &column) }
     }
 
