@@ -170,7 +170,7 @@ import Synchronization
     /// text of the lengths it reads itself (8–10 bytes) and others.
     @Test func cacheEqualsParse() {
         var g = SeededGenerator(seed: 7)
-        var cache = DayReader()
+        let cache = DayReader()
         let alphabet = Array("0123456789/-/-x 1".utf8)
         var inputs: [[UInt8]] = []
         for _ in 0..<20_000 {

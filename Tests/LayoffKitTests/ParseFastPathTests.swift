@@ -11,7 +11,7 @@ import Synchronization
     /// month table (1900–2155), in every pattern (padded or not), plus near misses: the
     /// fast reader must answer exactly what `Day.parse` answers.
     @Test func datesMatchDayParseExhaustively() {
-        var cache = DayReader()
+        let cache = DayReader()
         var inputs: [String] = []
         for y in [0, 1, 999, 1000, 1899, 1900, 1901, 1999, 2000, 2023, 2024, 2100, 2154, 2155, 2156, 2400, 9999] {
             let yyyy = String(repeating: "0", count: 4 - String(y).count) + String(y)
