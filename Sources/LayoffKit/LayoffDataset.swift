@@ -37,23 +37,28 @@ public struct LayoffDataset: Sendable {
 
     /// Display name of the embedded events file.
     public static let embeddedEventsName = "Datasets/" + EmbeddedDatasets.techLayoffsFileName + " (embedded)"
+    /// Display name of the embedded WARN notices (``EventFileLayout/warn`` with no file).
+    public static let embeddedWARNName = "Datasets/" + EmbeddedDatasets.warnNoticesFileName + " (embedded)"
     /// Display name of the embedded fundamentals file.
     public static let embeddedFundamentalsName = "Datasets/" + EmbeddedDatasets.companyFundamentalsFileName + " (embedded)"
 
     /// Loads events and fundamentals.
     ///
     /// - Parameters:
-    ///   - eventsPath: Events CSV; `nil` uses the embedded `Datasets/tech-layoffs.csv`.
+    ///   - eventsPath: Events CSV; `nil` uses the embedded `Datasets/tech-layoffs.csv`, or
+    ///     the embedded `Datasets/warn-notices.csv` when `eventOptions.layout` is
+    ///     ``EventFileLayout/warn``.
     ///   - fundamentalsPath: Fundamentals CSV; `nil` uses the embedded
-    ///     `Datasets/company-fundamentals.csv` when `eventsPath` is also `nil`
-    ///     (`useEmbeddedFundamentals`), and no fundamentals otherwise.
+    ///     `Datasets/company-fundamentals.csv` when `eventsPath` is also `nil` and the
+    ///     events are not WARN notices (`useEmbeddedFundamentals`), and no fundamentals
+    ///     otherwise.
     ///   - aliasesPath: Extra company aliases (`alias,company`).
     ///   - eventOptions: Mapping, percent scale, skip-invalid and dedupe.
     ///   - fundamentalsOptions: Column mapping, fiscal year and skip-invalid of the
     ///     fundamentals file (the embedded one takes only skip-invalid).
     ///   - lag: Fiscal year joined = event year − lag.
     ///   - useEmbeddedFundamentals: Whether to load the embedded fundamentals when
-    ///     `fundamentalsPath` is `nil` (default: only when `eventsPath` is `nil` too).
+    ///     `fundamentalsPath` is `nil` (default: only with the embedded layoffs.fyi events).
     ///   - displayName: Maps a path to the name shown in outputs.
     ///   - threads: With 2 or more, a fundamentals file loads on a second thread while the
     ///     events load, and a large events file is parsed in `threads` segments at once
@@ -72,7 +77,8 @@ public struct LayoffDataset: Sendable {
     /// Loads events from one or more files (read as one table, in order, with the same
     /// header: ``EventLoader/load(paths:options:threads:)``) and fundamentals, as
     /// ``load(eventsPath:fundamentalsPath:aliasesPath:eventOptions:fundamentalsOptions:lag:useEmbeddedFundamentals:displayName:threads:)``
-    /// does for one; no file (`[]`) loads the embedded events.
+    /// does for one; no file (`[]`) loads the embedded events (the embedded WARN notices
+    /// with ``EventFileLayout/warn``).
     public static func load(eventsFiles: [String], fundamentalsPath: String? = nil, aliasesPath: String? = nil,
                             eventOptions: EventLoadOptions = .init(), fundamentalsOptions: FundamentalsLoadOptions = .init(),
                             lag: Int = 0, useEmbeddedFundamentals: Bool? = nil,
@@ -114,9 +120,12 @@ public struct LayoffDataset: Sendable {
             inputs.append(DatasetInput(role: "events", displayName: displayName(eventsPath), path: eventsPath,
                                        embeddedBytes: nil, rows: eventsLoad.rowsRead))
         } else {
-            let bytes = Array(EmbeddedDatasets.techLayoffs.utf8)
-            eventsLoad = try EventLoader.load(bytes: bytes, name: embeddedEventsName, options: eventOptions)
-            inputs.append(DatasetInput(role: "events", displayName: embeddedEventsName, path: nil,
+            let warn = eventOptions.layout == .warn
+            let bytes = Array((warn ? EmbeddedDatasets.warnNotices : EmbeddedDatasets.techLayoffs).utf8)
+            let name = warn ? embeddedWARNName : embeddedEventsName
+            eventsLoad = try EventLoader.load(bytes: bytes, name: name, options: eventOptions)
+            eventsLoad.files = [EventSourceFile(name: name, firstLine: 1, lineOffset: 0, rows: eventsLoad.rowsRead)]
+            inputs.append(DatasetInput(role: "events", displayName: name, path: nil,
                                        embeddedBytes: bytes, rows: eventsLoad.rowsRead))
         }
         var fundamentalsLoad: FundamentalsLoadResult?
@@ -133,7 +142,7 @@ public struct LayoffDataset: Sendable {
             fundamentalsLoad = f
             inputs.append(DatasetInput(role: "fundamentals", displayName: displayName(fundamentalsPath),
                                        path: fundamentalsPath, embeddedBytes: nil, rows: f.rowsRead))
-        } else if useEmbeddedFundamentals ?? eventsFiles.isEmpty {
+        } else if useEmbeddedFundamentals ?? (eventsFiles.isEmpty && eventOptions.layout != .warn) {
             let bytes = Array(EmbeddedDatasets.companyFundamentals.utf8)
             let f = try FundamentalsLoader.load(bytes: bytes, name: embeddedFundamentalsName,
                                                 options: FundamentalsLoadOptions(skipInvalid: fOptions.skipInvalid))

@@ -8,7 +8,7 @@ import Glibc
 
 /// Input options shared by the analysis commands.
 struct InputOptions: ParsableArguments {
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Events CSV file(s): the layoffs.fyi export or WARN notices (the WARN Notice Register's export or Big Local News' layout), recognised from the header; several files with the same header are read as one (--data warn/*.csv, or --data a.csv --data b.csv). Default: the embedded Datasets/tech-layoffs.csv.", valueName: "file"))
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Events CSV file(s): the layoffs.fyi export or WARN notices (the WARN Notice Register's export or Big Local News' layout), recognised from the header; several files with the same header are read as one (--data warn/*.csv, or --data a.csv --data b.csv). Default: the embedded Datasets/tech-layoffs.csv (with --layout warn, the embedded Datasets/warn-notices.csv: WARN notices of 40 states since 2018).", valueName: "file"))
     var data: [String] = []
 
     @Option(help: ArgumentHelp("Layout of the events files: warn or layoffs-fyi (default: recognised from the header).", valueName: "warn|layoffs-fyi"))
@@ -114,7 +114,7 @@ struct InputOptions: ParsableArguments {
             return try LayoffDataset.load(eventsFiles: data, fundamentalsPath: fundamentals,
                                           aliasesPath: aliases, eventOptions: options,
                                           fundamentalsOptions: fundamentalsOptions, lag: lag,
-                                          useEmbeddedFundamentals: wantFundamentals && data.isEmpty && fundamentals == nil,
+                                          useEmbeddedFundamentals: wantFundamentals && data.isEmpty && fundamentals == nil && layout != .warn,
                                           displayName: env.displayName, threads: defaultThreadCount())
         } catch {
             throw CLIError(message: "layoffs: " + env.scrubPaths(message(for: error)), code: error.category.exitCode)

@@ -21,7 +21,7 @@ struct ReportCommand: LayoffsSubcommand {
     )
     @OptionGroup var input: InputOptions
     @Option(name: .customLong("as-of"), help: "Headline and year-to-date date (default: the export date of WARN register files, else the last date in the data).") var asOf: String?
-    @Option(help: "Group column for rolling rates and year over year.") var by: String = "industry"
+    @Option(help: "Group column for rolling rates and year over year (default: state for WARN notices, industry otherwise).") var by: String?
     @Option(help: ArgumentHelp("Whether each --by group is observed over the whole data's span (shared) or its own first to last event (per-group: spans outside it are n/a, not 0). Default: per-group for WARN notices, shared otherwise.", valueName: "shared|per-group")) var coverage: GroupCoverage?
     @Option(help: "Rolling window: Nd or Nm.") var window: String = "90d"
     @Option(name: .customLong("min-events"), help: ArgumentHelp("Fewest events with both cut and workforce a rolling window needs for a rate (default \(ReportOptions.defaultMinimumRateEvents)); windows with fewer are n/a and listed.", valueName: "k")) var minEvents: Int = ReportOptions.defaultMinimumRateEvents
@@ -61,7 +61,7 @@ struct ReportCommand: LayoffsSubcommand {
         if input.dedupe { parts.append("--dedupe") }
         if input.lag != 0 { add("--lag", String(input.lag)) }
         add("--as-of", asOf)
-        if by != "industry" { add("--by", by) }
+        add("--by", by)
         if let coverage { add("--coverage", coverage.rawValue) }
         if window != "90d" { add("--window", window) }
         if minEvents != ReportOptions.defaultMinimumRateEvents { add("--min-events", String(minEvents)) }
@@ -79,7 +79,6 @@ struct ReportCommand: LayoffsSubcommand {
             options.digests = PendingDigests(paths: input.data + [input.fundamentals, input.aliases].compactMap { $0 })
         }
         options.asOf = try parseDay(asOf, option: "--as-of")
-        options.groupBy = by
         options.window = try TrailingWindow(parsing: window)
         options.minimumRateEvents = minEvents
         var settings = RegressionSettings()
@@ -92,7 +91,9 @@ struct ReportCommand: LayoffsSubcommand {
         options.regression = settings
         // WARN notices: the columns of the state, sector and employer tables and of the
         // possible duplicates (names a file does not have are ignored).
-        let data = try input.load(env, columns: options.eventColumns.union(["location", "state", "naics_sector"]))
+        let data = try input.load(env, columns: options.eventColumns.union(["location", "state", "naics_sector", by ?? "industry"]))
+        let by = self.by ?? (data.eventsLoad.layout == .warn ? "state" : "industry")
+        options.groupBy = by
         if options.asOf == nil { options.asOf = data.eventsLoad.exportDate }
         // WARN notices by state: each state's portal has its own history.
         options.groupCoverage = coverage ?? (data.eventsLoad.layout == .warn ? .perGroup : .shared)

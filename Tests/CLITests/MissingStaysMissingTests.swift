@@ -160,7 +160,9 @@ import Testing
         #expect(md.contains("| MI | n/a | n/a | 1 | 300 | n/a | n/a |"), "\(md)")
         #expect(md.contains("| OK | 1 | 10 | 1 | n/a | n/a | n/a |"), "\(md)")
         #expect(md.contains("n/a: outside the state's own span of events, or no event of the span has a reported count (unknown, not zero)."))
-        #expect(md.contains("A window needs at least 3 such events for a rate (the report's default is 3)"))
+        // Notices carry no workforce: no rate, said in one line rather than a table of n/a.
+        #expect(md.contains("No event has a workforce: the data gives neither the company's employees"))
+        #expect(!md.contains("rolling-rate.svg"))
         #expect(md.contains("--coverage per-group"))
     }
 }

@@ -50,6 +50,9 @@ import Testing
         #expect(r.stderr.isEmpty)
         let md = try String(contentsOfFile: out, encoding: .utf8)
         #expect(md.contains("](april-figures/monthly-cuts.svg)"))
+        // Events with a workforce: the rolling rates, their minimum stated, grouped by industry.
+        #expect(md.contains("A window needs at least 3 such events for a rate (the report's default is 3)"))
+        #expect(md.contains("## Year over year by industry\n") && md.contains("](april-figures/rolling-rate.svg)"))
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("reports/april-figures/monthly-cuts.svg").path))
     }
 

@@ -106,15 +106,40 @@ import Testing
         let dir = try CLI.tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
         try Self.mn.write(to: dir.appendingPathComponent("mn.csv"), atomically: true, encoding: .utf8)
         try Self.tx.write(to: dir.appendingPathComponent("tx.csv"), atomically: true, encoding: .utf8)
-        let r = try CLI.run(["report", "--data", "mn.csv", "tx.csv", "--skip-invalid", "--by", "state", "--out", "r.md", "--quiet"], in: dir)
+        let r = try CLI.run(["report", "--data", "mn.csv", "tx.csv", "--skip-invalid", "--by", "industry", "--out", "r.md", "--quiet"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         let md = try String(contentsOf: dir.appendingPathComponent("r.md"), encoding: .utf8)
         #expect(md.contains("Data: mn.csv and 1 more file, 5 events from 2025-02-03 to 2026-02-02. Figures are as of 2026-04-30."))
         #expect(md.contains("**By state**\n\n| State | Notices | Jobs | A year earlier | Y/Y % |\n| :--- | ---: | ---: | ---: | ---: |\n| MN | 1 | 40 | 200 | -80.0% |\n| TX | 1 | 30 | n/a | n/a |\n"))
+        // Grouped by state (the default for notices), the year-over-year section is the
+        // states' and the WARN section does not repeat it.
+        let byState = try CLI.run(["report", "--data", "mn.csv", "tx.csv", "--skip-invalid", "--out", "s.md", "--quiet"], in: dir)
+        #expect(byState.status == 0, "\(byState.stderr)")
+        let s = try String(contentsOf: dir.appendingPathComponent("s.md"), encoding: .utf8)
+        #expect(s.contains("## Year over year by state\n") && !s.contains("**By state**") && s.contains("**By sector**"))
+        #expect(s.contains("| MN | 1 | 40 | 2 | 200 | -160 | -80.0% |"), "\(s)")
+        #expect(s.contains("No event has a workforce: the data gives neither"))
         #expect(md.contains("| Retail Trade | 1 | 40 | 0 | n/a |"))
         #expect(md.contains("- 1 possible duplicate notice(s): the same employer and location within 30 days of another"))
         #expect(md.contains("- 1 amended notice(s) (is_amendment = 1) left out"))
         #expect(md.contains("1 date after first_seen"))
+    }
+
+    /// `--layout warn` without files reads the embedded notices (40 states since 2018) from
+    /// any folder: the report has the notices' sections and its figures.
+    @Test func embeddedNoticesReportFromAnyFolder() throws {
+        let dir = try CLI.tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["report", "--layout", "warn", "--out", "w.md", "--quiet"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let md = try String(contentsOf: dir.appendingPathComponent("w.md"), encoding: .utf8)
+        #expect(md.contains("Data: Datasets/warn-notices.csv (embedded), 23,094 events from 2018-01-01 to 2026-08-06. Figures are as of 2026-08-08."))
+        #expect(md.contains("## Year over year by state\n") && md.contains("**By year since 2018**"))
+        #expect(md.contains("| 2020 | 8,250 | 7,803 | 1,076,425 | 39 |"))
+        #expect(!md.contains("company-fundamentals"))
+        let figures = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("w-figures").path).sorted()
+        #expect(figures == ["monthly-cuts.svg", "warn-monthly-jobs.svg"])
+        let s = try json(["summary", "--layout", "warn"])
+        #expect(s["export_date"] as? String == "2026-08-08")
     }
 
     @Test func matchCountsTrackerEventsWithANotice() throws {

@@ -10,6 +10,7 @@ import LayoffKit
     @Test(arguments: [
         (EmbeddedDatasets.techLayoffsFileName, EmbeddedDatasets.techLayoffs),
         (EmbeddedDatasets.companyFundamentalsFileName, EmbeddedDatasets.companyFundamentals),
+        (EmbeddedDatasets.warnNoticesFileName, EmbeddedDatasets.warnNotices),
     ])
     func embeddedMatchesDatasetsFolder(name: String, embedded: String) throws {
         let onDisk = try Data(contentsOf: Self.root.appendingPathComponent("Datasets").appendingPathComponent(name))

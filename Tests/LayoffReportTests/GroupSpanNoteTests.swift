@@ -34,3 +34,22 @@ import LayoffKit
         #expect(text.hasPrefix("8 groups' events stop over a year before the data's last day (g0 on 2010-06-30, g1 on 2011-06-30, g2 on 2012-06-30, g3 on 2013-06-30, g4 on 2014-06-30 and 3 more)"))
     }
 }
+
+/// The note naming the spans that have events but none with a count.
+@Suite struct UncountedNoteTests {
+    @Test func namesTheSpansWithoutACountMostEventsFirst() throws {
+        let spans = [UncountedNote.Span(name: "HI 2024", events: 29, withCount: 0),
+                     UncountedNote.Span(name: "TX 2024", events: 290, withCount: 281),
+                     UncountedNote.Span(name: "HI 2025", events: 31, withCount: 0),
+                     UncountedNote.Span(name: "OK 2025", events: 1, withCount: 0),
+                     UncountedNote.Span(name: "NY 2023", events: 0, withCount: 0)]
+        #expect(UncountedNote.text(spans) == "No event has a reported count in HI 2025 (31 events), HI 2024 (29 events), OK 2025 (1 event): the cut is unknown there, not 0.")
+    }
+
+    @Test func saysNothingWhenEverySpanHasACountAndCountsTheRest() throws {
+        #expect(UncountedNote.text([UncountedNote.Span(name: "a", events: 3, withCount: 1)]) == nil)
+        let many = (0..<13).map { UncountedNote.Span(name: "g\($0 + 10)", events: 2, withCount: 0) }
+        let text = try #require(UncountedNote.text(many))
+        #expect(text.hasSuffix("g19 (2 events), and 3 more: the cut is unknown there, not 0."))
+    }
+}

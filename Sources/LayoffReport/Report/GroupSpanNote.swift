@@ -37,3 +37,40 @@ public enum GroupSpanNote {
         return parts.joined(separator: "; ") + ". If a group's source stopped or started there, --coverage per-group shows those periods as missing."
     }
 }
+
+/// The note under a table naming the spans (a group's year, say) that have events but none
+/// with a reported count: a state that gives no job counts for a whole year shows an
+/// unknown cut there, and the note says where, so that the gap is not read as a lull.
+public enum UncountedNote {
+    /// Most spans named; the rest are counted.
+    public static let listed = 10
+
+    /// A span of a table: its name (`"HI 2025"`), its events and how many have a count.
+    public struct Span: Sendable {
+        public var name: String
+        public var events: Int
+        public var withCount: Int
+        public init(name: String, events: Int, withCount: Int) {
+            self.name = name; self.events = events; self.withCount = withCount
+        }
+    }
+
+    /// The note, or `nil` when every span with events has a count.
+    public static func text(_ spans: [Span]) -> String? {
+        let uncounted = spans.filter { $0.events > 0 && $0.withCount == 0 }
+            .sorted { ($0.events, $1.name) > ($1.events, $0.name) }
+        guard !uncounted.isEmpty else { return nil }
+        let named = uncounted.prefix(listed).map { "\($0.name) (\($0.events) event\($0.events == 1 ? "" : "s"))" }
+        let rest = uncounted.count - named.count
+        return "No event has a reported count in " + named.joined(separator: ", ")
+            + (rest > 0 ? ", and \(rest) more" : "") + ": the cut is unknown there, not 0."
+    }
+
+    /// The note for the rows of a year-over-year table (the periods shown, not their
+    /// previous ones).
+    public static func text(_ rows: [YearOverYearRow]) -> String? {
+        text(rows.map { r in
+            Span(name: (r.group.isEmpty ? "" : r.group + " ") + r.label, events: r.events ?? 0, withCount: r.eventsWithCount ?? 0)
+        })
+    }
+}

@@ -176,7 +176,9 @@ public enum ReportBuilder {
 
         // Year over year by group.
             md += try groupYoYSection(options: options, byGroup: byGroup, asOf: asOf)
-            if data.eventsLoad.layout == .warn { md += try warnSection(events: events, asOf: asOf) }
+            if data.eventsLoad.layout == .warn {
+                md += try warnSection(events: events, asOf: asOf, options: options, figures: &figures, source: source)
+            }
         }
 
         // Regression.
@@ -297,6 +299,11 @@ public enum ReportBuilder {
         var bySource = [Int](repeating: 0, count: WorkforceSource.allCases.count)
         for s in data.workforce.source { bySource[Int(s.rawValue)] += 1 }
         func count(_ s: WorkforceSource) -> Int { bySource[Int(s.rawValue)] }
+        guard count(.unknown) < data.workforce.source.count else {
+            // No workforce at all (WARN notices give the jobs affected, not the employer's
+            // headcount): a table of n/a rates would say nothing.
+            return md + "No event has a workforce: the data gives neither the company's employees (a fundamentals file, `--fundamentals`) nor the fraction of the workforce cut, so there is no layoff rate to compute.\n\n"
+        }
         md += "Workforce is the company's employees from the fundamentals file for the event's fiscal year (\(count(.fundamentals)) events) or, failing that, implied by cut ÷ reported fraction (\(count(.implied)) events); \(count(.unknown)) events have neither and stay out of the rate. "
         let k = options.minimumRateEvents
         md += k > 1 ? "A window needs at least \(k) such events for a rate (the report's default is \(ReportOptions.defaultMinimumRateEvents)); with fewer it is n/a.\n\n"
@@ -387,6 +394,11 @@ public enum ReportBuilder {
         }
         md += missingNote(rows.contains { $0.current.map { $0.knownCut == nil } ?? true || $0.previous.map { $0.knownCut == nil } ?? true },
                           options)
+        if let note = UncountedNote.text(rows.flatMap { r -> [UncountedNote.Span] in
+            [UncountedNote.Span(name: r.group + " this year", events: r.current?.events ?? 0, withCount: r.current?.eventsWithCount ?? 0),
+             UncountedNote.Span(name: r.group + " a year earlier", events: r.previous?.events ?? 0,
+                                withCount: r.previous?.eventsWithCount ?? 0)]
+        }) { md += MarkdownText.escape(note) + "\n\n" }
         // Last complete calendar year against the one before: the latest year that, with the
         // year before it, lies wholly inside the coverage (the rows of a yearly
         // `YearOverYear` that are neither partial nor without a previous year), known from
@@ -416,6 +428,11 @@ public enum ReportBuilder {
                 md += "\\* the \(options.groupBy)'s own span of events starts or ends inside \(lastFull.previousYear.label)–\(lastFull.label).\n\n"
             }
             md += missingNote(shown.contains { $0.totals == nil || $0.cut == nil || $0.previous == nil || $0.previousCut == nil }, options)
+            if let note = UncountedNote.text(shown.flatMap { r -> [UncountedNote.Span] in
+                [UncountedNote.Span(name: r.group + " " + r.label, events: r.events ?? 0, withCount: r.eventsWithCount ?? 0),
+                 UncountedNote.Span(name: r.group + " " + r.previousLabel, events: r.previous?.events ?? 0,
+                                    withCount: r.previous?.eventsWithCount ?? 0)]
+            }) { md += MarkdownText.escape(note) + "\n\n" }
         }
         return md
     }

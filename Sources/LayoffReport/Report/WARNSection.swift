@@ -5,11 +5,19 @@ extension ReportBuilder {
     /// Rows of the state, sector and employer tables.
     static let warnRowsShown = 10
 
-    /// The section of a report on WARN notices: the year to date by state (each state over
-    /// its own span of notices) and by NAICS sector, and the employers with the most jobs in
+    /// The first year of the long-run table and chart: most state portals' online history
+    /// starts between 1999 and 2015, and the years before hold a handful of states.
+    static let warnFirstYear = 1999
+
+    /// The section of a report on WARN notices: notices and jobs by year and month since
+    /// 1999 (the recessions of 2001 and 2008–09 and 2020's spike), then the year to date by
+    /// state (each state over its own span of notices; left out when the report already
+    /// groups by state) and by NAICS sector, and the employers with the most jobs in
     /// notices of the year to date, each against the same span a year earlier.
-    static func warnSection(events: EventTable, asOf: Day) throws(AnalysisError) -> String {
-        var md = "## WARN notices by state, sector and employer\n\n"
+    static func warnSection(events: EventTable, asOf: Day, options: ReportOptions,
+                            figures: inout [(name: String, svg: String)], source: String) throws(AnalysisError) -> String {
+        var md = "## WARN notices by year, state, sector and employer\n\n"
+        md += try warnLongRun(events: events, asOf: asOf, options: options, figures: &figures, source: source)
         md += "Year to date (\(Day(year: asOf.year, month: 1, day: 1)!) to \(asOf)) against the same days a year earlier, "
             + "the \(warnRowsShown) largest by jobs in notices this year.\n\n"
         let sections: [(title: String, heading: String, column: String, grouping: Grouping)] = [
@@ -17,7 +25,7 @@ extension ReportBuilder {
             ("Sector (NAICS)", "sector", "naics_sector", .by("naics_sector")),
             ("Employer", "employer", "company", .by("company")),
         ]
-        for s in sections where events.groupColumn(named: s.column).map({ $0.count == events.count }) ?? false {
+        for s in sections where s.column != options.groupBy && (events.groupColumn(named: s.column).map({ $0.count == events.count }) ?? false) {
             let ytd = try YearToDate(events: events, asOf: asOf, grouping: s.grouping)
             let rows = ytd.rows.filter { ($0.current?.events ?? 0) > 0 }
                 .sorted { ($0.current?.knownCut ?? -1, $1.group) > ($1.current?.knownCut ?? -1, $0.group) }
@@ -37,11 +45,91 @@ extension ReportBuilder {
         return md
     }
 
+    /// Notices, jobs and reporting states by year since ``warnFirstYear`` (or the data's
+    /// first year), and the chart of jobs by month over the same years.
+    static func warnLongRun(events: EventTable, asOf: Day, options: ReportOptions,
+                            figures: inout [(name: String, svg: String)], source: String) throws(AnalysisError) -> String {
+        guard let firstDay = events.day.min() else { return "" }
+        let first = CalendarPeriod(.year, containing: Day(year: max(firstDay.year, warnFirstYear), month: 1, day: 1)!)
+        let (yearly, byState) = try warnYears(events: events, from: first)
+        guard !yearly.isEmpty else { return "" }
+        var md = "**By year since \(first.label)**\n\n"
+        var t = ReportTable(columns: [.init("Year", key: "year"), .init("Notices", key: "events"), .init("With a job count", key: "events_with_count"),
+                                      .init("Jobs", key: "cut"), .init("States with notices", key: "states"),
+                                      .init(byState ? "Y/Y %, same states" : "Y/Y %", key: "pct_change")])
+        for y in yearly {
+            let r = y.overall
+            t.append([.text(r.label + (r.partial ? "*" : "")), .integer(r.events), .integer(r.eventsWithCount), .number(r.cut, .count),
+                      .integer(y.states), .number(y.change, .percentPoints(decimals: 1, alwaysSign: true))])
+        }
+        md += t.markdown() + "\n"
+        if yearly.contains(where: \.overall.partial) {
+            md += "\\* a year only partly inside the data (notices from \(firstDay) to \(events.day.max()!)); its change is left out "
+                + "(the year to date below compares like with like).\n\n"
+        }
+        md += "The states in the data change over the years (each state's portal has its own history), so a year's total "
+            + "is the total of the states then reporting, not a national count"
+            + (byState ? "; the change compares the jobs of the states observed over the whole of both years, with job counts in both "
+               + "(none against the data's first year: which states reported through all of it is unknown).\n\n" : ".\n\n")
+        let monthly = try YearOverYear(events: events, unit: .month).rows
+            .filter { $0.period >= CalendarPeriod(.month, containing: first.start) && $0.period.start <= asOf }
+        let chart = Chart.monthlyBars(
+            title: "Jobs in WARN notices by month", subtitle: "\(monthName(monthly.first!.period)) to \(monthName(monthly.last!.period)); notices with a job count, states as reported each year",
+            months: monthly.map { $0.period.start }, values: monthly.map(\.cut), valueName: "Jobs in notices",
+            yTitle: "Jobs", note: "Source: \(source)")
+        figures.append(("warn-monthly-jobs.svg", chart.svg()))
+        md += "![Jobs in WARN notices by month since \(first.label)](\(options.figuresLink)/warn-monthly-jobs.svg)\n\n"
+        return md
+    }
+
     /// The data-quality lines only WARN notices have: notices that may repeat another.
     static func warnQualityNotes(events: EventTable) -> [String] {
         guard events.location.count == events.count, events.count > 0 else { return [] }
         let pairs = events.possibleDuplicates()
         return ["\(NumberFormat.grouped(pairs.count)) possible duplicate notice(s): the same employer and location within 30 days of "
                 + "another (kept; `layoffs validate` lists them)."]
+    }
+
+    /// One year of the long-run table.
+    struct WARNYear: Equatable {
+        /// The year's notices against the year before, all states together.
+        var overall: YearOverYearRow
+        /// States with at least one notice in the year.
+        var states: Int
+        /// Percent change of the jobs against the year before: with a state column, over
+        /// the states observed over the whole of both years with a job count in both (the
+        /// states in the data change over the years); else over all notices. `nil` for a
+        /// year only partly inside the data, the year after the data's first (with a state
+        /// column), or a zero or unknown base.
+        var change: Double?
+    }
+
+    /// The years from `first` on, and whether the events have a state for every notice.
+    static func warnYears(events: EventTable, from first: CalendarPeriod) throws(AnalysisError) -> (years: [WARNYear], byState: Bool) {
+        let yearly = try YearOverYear(events: events, unit: .year).rows.filter { $0.period >= first }
+        var states: [CalendarPeriod: Int] = [:]
+        var sameStates: [CalendarPeriod: (cut: Double, previous: Double)] = [:]
+        let byState = events.groupColumn(named: "state").map { $0.count == events.count } ?? false
+        if byState {
+            for r in try YearOverYear(events: events, unit: .year, grouping: .by("state", coverage: .perGroup)).rows {
+                if (r.events ?? 0) > 0 { states[r.period, default: 0] += 1 }
+                if !r.partial, !r.previousPartial, let cut = r.cut, let previous = r.previousCut {
+                    let sum = sameStates[r.period] ?? (0, 0)
+                    sameStates[r.period] = (sum.cut + cut, sum.previous + previous)
+                }
+            }
+        }
+        // Which states reported through the whole of the data's first year is unknown (their
+        // notices may start with the data, not with their portal): no like-for-like change
+        // against it.
+        let firstYear = events.day.min().map { CalendarPeriod(.year, containing: $0) }
+        let years = yearly.map { r in
+            var change: Double? = nil
+            if !r.partial && !r.previousPartial && !(byState && r.previousPeriod == firstYear) {
+                change = byState ? sameStates[r.period].flatMap { $0.previous > 0 ? ($0.cut / $0.previous - 1) * 100 : nil } : r.pctChange
+            }
+            return WARNYear(overall: r, states: states[r.period] ?? 0, change: change)
+        }
+        return (years, byState)
     }
 }
