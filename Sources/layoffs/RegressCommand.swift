@@ -272,7 +272,7 @@ struct RegressCommand: LayoffsSubcommand {
     /// distance, studentised residual, one DFBETAS column per estimated term.
     static func influenceCSV(_ fit: RegressionResult) throws(RegressionError) -> String {
         let terms = fit.keptTerms
-        var text = "row,leverage,cooks_distance,studentized_residual," + terms.map { "dfbetas_\(CSV.field($0))" }.joined(separator: ",") + "\r\n"
+        var text = "row,leverage,cooks_distance,studentized_residual," + terms.map { CSV.field("dfbetas_" + $0) }.joined(separator: ",") + "\r\n"
         try fit.forEachInfluence { rows in
             let k = terms.count
             for i in rows.leverage.indices {

@@ -160,6 +160,16 @@ import Testing
 
         let lines = try String(contentsOf: influence, encoding: .utf8).split(separator: "\r\n")
         #expect(lines.first == "row,leverage,cooks_distance,studentized_residual,dfbetas_(Intercept),dfbetas_x1,dfbetas_x2,dfbetas_I(x2^2)")
+        // A term whose level has a comma and quotes is one CSV cell, quoted whole.
+        var csv = "g,x,y\n"
+        for i in 0..<12 { csv += (i % 2 == 0 ? "a" : "\"b, \"\"q\"\"\"") + ",\(i),\(Double(i * i % 7) + 0.5 * Double(i))\n" }
+        try csv.write(to: dir.appendingPathComponent("levels.csv"), atomically: true, encoding: .utf8)
+        let quoted = dir.appendingPathComponent("quoted.csv")
+        let q = try CLI.run(["regress", "--data", dir.appendingPathComponent("levels.csv").path, "--formula", "y ~ x + C(g)",
+                             "--influence", quoted.path, "--format", "json"])
+        #expect(q.status == 0, "\(q.stderr)")
+        let header = try #require(try String(contentsOf: quoted, encoding: .utf8).split(separator: "\r\n").first)
+        #expect(header == "row,leverage,cooks_distance,studentized_residual,dfbetas_(Intercept),\"dfbetas_C(g)[T.b, \"\"q\"\"]\",dfbetas_x")
         let rows = ref["rows"] as! [String: Any]
         let (lev, cook, stud) = (Self.doubles(rows["leverage"]), Self.doubles(rows["cooks_distance"]), Self.doubles(rows["studentized"]))
         let dfbetas = (rows["dfbetas"] as! [Any]).map(Self.doubles)
