@@ -52,26 +52,47 @@ struct EventsCommand: LayoffsSubcommand {
         }.sorted { (e.day[$0], e.company[$0] ?? "", e.line[$0]) < (e.day[$1], e.company[$1] ?? "", e.line[$1]) }
         // Several files: each event's file, and its line in it.
         let load = data.eventsLoad, several = load.files.count > 1
-        var t = ReportTable(title: "Events" + (rows.count == e.count ? "" : " (\(rows.count) of \(e.count))"),
+        let title = "Events" + (rows.count == e.count ? "" : " (\(rows.count) of \(e.count))")
+        let fileColumn: [ReportTable.Column] = several ? [.init("File", key: "file")] : []
+        func placeCells(_ i: Int) -> [ReportTable.Cell] {
+            let place = load.place(ofLine: Int(e.line[i]))
+            return (several ? [.text(env.scrubPaths(place.file))] : []) + [.integer(place.line)]
+        }
+        var t: ReportTable
+        if load.layout == .warn {
+            // Notices: the employer's site and the notice's kind; no workforce, fraction or
+            // country to show.
+            let extras = ["state", "location", "naics_sector", "layoff_type"].map { e.groupColumn(named: $0) }
+            t = ReportTable(title: title,
+                            columns: [.init("Date", key: "date"), .init("Employer", key: "company"), .init("Jobs", key: "cut"),
+                                      .init("State", key: "state"), .init("Location", key: "location"),
+                                      .init("Sector (NAICS)", key: "naics_sector"), .init("Type", key: "layoff_type")]
+                                + fileColumn + [.init("Line", key: "line")])
+            for i in rows {
+                t.append([.text(e.day[i].description), .text(e.company[i]), .number(e.cut[i], .count)]
+                         + extras.map { column -> ReportTable.Cell in .text(column.flatMap { $0.count == e.count ? $0[i] : nil }) }
+                         + placeCells(i))
+            }
+        } else {
+            t = ReportTable(title: title,
                             columns: [.init("Date", key: "date"), .init("Company", key: "company"), .init("Cut", key: "cut"),
                                       .init("Fraction", key: "fraction"), .init("Workforce", key: "workforce"),
                                       .init("Workforce from", key: "workforce_source"), .init("Industry", key: "industry"),
-                                      .init("Country", key: "country")] + (several ? [.init("File", key: "file")] : [])
+                                      .init("Country", key: "country")] + fileColumn
                                 + [.init("Line", key: "line"), .init("Source", key: "source")])
-        for i in rows {
-            let src: String
-            switch data.workforce.source[i] {
-            case .fundamentals: src = "fundamentals"
-            case .implied: src = "cut ÷ fraction"
-            case .unknown: src = ""
+            for i in rows {
+                let src: String
+                switch data.workforce.source[i] {
+                case .fundamentals: src = "fundamentals"
+                case .implied: src = "cut ÷ fraction"
+                case .unknown: src = ""
+                }
+                t.append([.text(e.day[i].description), .text(e.company[i]), .number(e.cut[i], .count),
+                          .number(e.fraction[i], .percent(decimals: 1, alwaysSign: false)),
+                          .number(data.workforce.values[i], .count), .text(src.isEmpty ? nil : src),
+                          .text(e.industry[i]), .text(e.country[i])]
+                         + placeCells(i) + [.text(e.source[i])])
             }
-            let place = load.place(ofLine: Int(e.line[i]))
-            t.append([.text(e.day[i].description), .text(e.company[i]), .number(e.cut[i], .count),
-                      .number(e.fraction[i], .percent(decimals: 1, alwaysSign: false)),
-                      .number(data.workforce.values[i], .count), .text(src.isEmpty ? nil : src),
-                      .text(e.industry[i]), .text(e.country[i])]
-                     + (several ? [.text(env.scrubPaths(place.file))] : [])
-                     + [.integer(place.line), .text(e.source[i])])
         }
         let out = CommandOutput()
         out.format = output.format

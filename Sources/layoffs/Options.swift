@@ -150,7 +150,7 @@ struct GroupOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Group column: industry, country, stage, company, location or any column of the file; repeat it to group by several (--by state --by county_name).", valueName: "column"))
     var by: [String] = []
 
-    @Option(help: ArgumentHelp("Whether each group is observed over the whole file's span (shared: a period without events is 0 for every group) or its own first to last event (per-group: periods outside a group's span are missing, not 0; for files whose groups end at different times, such as one state's notices). Default: per-group for WARN notices, shared otherwise.", valueName: "shared|per-group"))
+    @Option(help: ArgumentHelp("Whether each group is observed over the whole file's span (shared: a period without events is 0 for every group) or its own first to last event (per-group: periods outside a group's span are missing, not 0; for files whose groups end at different times, such as one state's notices). Default: per-group for WARN notices grouped by state (each state's portal has its own history), shared otherwise.", valueName: "shared|per-group"))
     var coverage: GroupCoverage?
 
     func validate() throws {
@@ -163,10 +163,11 @@ struct GroupOptions: ParsableArguments {
     }
 
     /// The grouping asked for, for events of `layout`: without `--coverage`, WARN notices
-    /// grouped by a column are each observed over their group's own span (each state's
-    /// portal has its own history), other events over the whole data's.
+    /// grouped by state are each observed over their state's own span (each state's portal
+    /// has its own history); other groupings (a sector is not a source) and other events
+    /// over the whole data's.
     func grouping(for layout: EventFileLayout) -> Grouping {
-        Grouping(columns: by, coverage: coverage ?? (layout == .warn && !by.isEmpty ? .perGroup : .shared))
+        Grouping(columns: by, coverage: coverage ?? (layout == .warn && by.contains("state") ? .perGroup : .shared))
     }
 
     /// ` by a and b` for titles, empty when ungrouped.

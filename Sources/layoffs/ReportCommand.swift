@@ -22,7 +22,7 @@ struct ReportCommand: LayoffsSubcommand {
     @OptionGroup var input: InputOptions
     @Option(name: .customLong("as-of"), help: "Headline and year-to-date date (default: the export date of WARN register files, else the last date in the data).") var asOf: String?
     @Option(help: "Group column for rolling rates and year over year (default: state for WARN notices, industry otherwise).") var by: String?
-    @Option(help: ArgumentHelp("Whether each --by group is observed over the whole data's span (shared) or its own first to last event (per-group: spans outside it are n/a, not 0). Default: per-group for WARN notices, shared otherwise.", valueName: "shared|per-group")) var coverage: GroupCoverage?
+    @Option(help: ArgumentHelp("Whether each --by group is observed over the whole data's span (shared) or its own first to last event (per-group: spans outside it are n/a, not 0). Default: per-group for WARN notices by state, shared otherwise.", valueName: "shared|per-group")) var coverage: GroupCoverage?
     @Option(help: "Rolling window: Nd or Nm.") var window: String = "90d"
     @Option(name: .customLong("min-events"), help: ArgumentHelp("Fewest events with both cut and workforce a rolling window needs for a rate (default \(ReportOptions.defaultMinimumRateEvents)); windows with fewer are n/a and listed.", valueName: "k")) var minEvents: Int = ReportOptions.defaultMinimumRateEvents
     @Option(help: "Cut-size model formula.") var formula: String = RegressionSettings().formula
@@ -96,7 +96,7 @@ struct ReportCommand: LayoffsSubcommand {
         options.groupBy = by
         if options.asOf == nil { options.asOf = data.eventsLoad.exportDate }
         // WARN notices by state: each state's portal has its own history.
-        options.groupCoverage = coverage ?? (data.eventsLoad.layout == .warn ? .perGroup : .shared)
+        options.groupCoverage = coverage ?? (data.eventsLoad.layout == .warn && by == "state" ? .perGroup : .shared)
         options.command = commandLine(env)
         options.toolVersion = LayoffsCommand.configuration.version
         guard data.events.groupColumn(named: by) != nil else {

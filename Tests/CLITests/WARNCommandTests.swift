@@ -95,8 +95,9 @@ import Testing
     @Test func eventsNameTheirFileAndLine() throws {
         let r = try run(["events", "--data", "mn.csv", "tx.csv", "--skip-invalid", "--format", "csv"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.hasPrefix("date,company,cut,fraction,workforce,workforce_source,industry,country,file,line,source\n"))
-        #expect(r.stdout.contains("\n2026-01-15,Globex,40,,,,,,mn.csv,5,https://mn.example\n2026-02-02,Initech,30,,,,,,tx.csv,4,"))
+        // Notices: the site and kind of each notice (no workforce, fraction or country).
+        #expect(r.stdout.hasPrefix("date,company,cut,state,location,naics_sector,layoff_type,file,line\n"))
+        #expect(r.stdout.contains("\n2026-01-15,Globex,40,MN,Duluth,Retail Trade,mass_layoff,mn.csv,5\n2026-02-02,Initech,30,TX,Dallas,Finance and Insurance,closure,tx.csv,4\n"))
         let s = try json(["summary", "--data", "mn.csv", "tx.csv", "--skip-invalid", "--top", "1"])
         let largest = try #require((s["largest"] as? [[String: Any]])?.first)
         #expect(largest["file"] as? String == "mn.csv" && largest["line"] as? Int == 2)
