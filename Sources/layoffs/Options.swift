@@ -162,12 +162,10 @@ struct GroupOptions: ParsableArguments {
         }
     }
 
-    /// The grouping asked for, for events of `layout`: without `--coverage`, WARN notices
-    /// grouped by state are each observed over their state's own span (each state's portal
-    /// has its own history); other groupings (a sector is not a source) and other events
-    /// over the whole data's.
+    /// The grouping asked for, for events of `layout` (without `--coverage`, the layout's
+    /// default: ``GroupCoverage/default(for:by:)``).
     func grouping(for layout: EventFileLayout) -> Grouping {
-        Grouping(columns: by, coverage: coverage ?? (layout == .warn && by.contains("state") ? .perGroup : .shared))
+        Grouping(columns: by, coverage: coverage ?? .default(for: layout, by: by))
     }
 
     /// ` by a and b` for titles, empty when ungrouped.

@@ -95,8 +95,7 @@ struct ReportCommand: LayoffsSubcommand {
         let by = self.by ?? (data.eventsLoad.layout == .warn ? "state" : "industry")
         options.groupBy = by
         if options.asOf == nil { options.asOf = data.eventsLoad.exportDate }
-        // WARN notices by state: each state's portal has its own history.
-        options.groupCoverage = coverage ?? (data.eventsLoad.layout == .warn && by == "state" ? .perGroup : .shared)
+        options.groupCoverage = coverage ?? .default(for: data.eventsLoad.layout, by: [by])
         options.command = commandLine(env)
         options.toolVersion = LayoffsCommand.configuration.version
         guard data.events.groupColumn(named: by) != nil else {

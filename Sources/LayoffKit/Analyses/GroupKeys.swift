@@ -12,6 +12,14 @@ public enum GroupCoverage: String, Sendable, Hashable, CaseIterable {
     /// partial. Right when groups have their own spans (one file per state, each ending when
     /// its portal stopped; a company's notices).
     case perGroup = "per-group"
+
+    /// The coverage to use when none is asked for: WARN notices grouped by state are each
+    /// observed over their state's own span (each state's portal has its own history);
+    /// every other grouping (a sector or an employer is not a source), and other events,
+    /// over the table's.
+    public static func `default`(for layout: EventFileLayout, by columns: [String]) -> GroupCoverage {
+        layout == .warn && columns.contains("state") ? .perGroup : .shared
+    }
 }
 
 /// How events are split into groups for an analysis.

@@ -259,7 +259,7 @@ struct FixedEffectsPoisson {
         let mean = swy / sw
         var mu = data.y.map { ($0 + mean) / 2 }
         var eta = mu.map { LibM.log($0) }
-        var previous = Double.infinity
+        var previous = Double.infinity, finalDeviance = Double.infinity
         var last: AbsorbedFit? = nil
         var converged = false, steps = 0, sweeps = 0
         var alpha: [[Double]]? = nil
@@ -303,6 +303,7 @@ struct FixedEffectsPoisson {
             }
             guard deviance.isFinite else { throw .numerical("IRLS cannot reduce the Poisson deviance (the step was halved \(GeneralizedLinearModel.maxHalvings) times)") }
             eta = next
+            finalDeviance = deviance
             last = AbsorbedFit(x: xd, y: zd, weights: w, sweeps: sweeps, glm: nil)
             if Swift.abs(deviance - previous) <= GeneralizedLinearModel.tolerance * (Swift.abs(deviance) + 0.1) {
                 converged = true
@@ -311,15 +312,15 @@ struct FixedEffectsPoisson {
             previous = deviance
         }
         var out = last!
-        // Statistics at the final means; the null model is the fixed effects (and offset) alone.
-        var dev = 0.0, ll = 0.0, pearson = 0.0
+        // Statistics at the final means (their deviance is the last step's); the null model
+        // is the fixed effects (and offset) alone.
+        var ll = 0.0, pearson = 0.0
         for i in 0..<n {
             let pw = prior?[i] ?? 1
-            dev += pw * model.deviance(data.y[i], mu[i])
             ll += model.logLikelihood(data.y[i], mu[i], weight: pw)
             pearson += pw * (data.y[i] - mu[i]) * (data.y[i] - mu[i]) / mu[i]
         }
-        out.glm = (eta, dev, ll, pearson, steps, converged)
+        out.glm = (eta, finalDeviance, ll, pearson, steps, converged)
         return out
     }
 }
