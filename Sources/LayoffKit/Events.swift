@@ -10,6 +10,9 @@ import StatKit
 /// left out (``EventLoadOptions/columns``) holds no values: missing for every event, as
 /// ``validate()`` describes.
 public struct EventTable: Sendable, Equatable {
+    /// When the table was cut at a day (``through(_:)``): the day and the events after it,
+    /// through which the analyses observe the table; `nil` for a table of every event.
+    public var cutoff: EventCutoff?
     public var company = TextColumn()
     public var location = TextColumn()
     /// Announcement day.
@@ -75,7 +78,7 @@ public struct EventTable: Sendable, Equatable {
             && a.stage == b.stage && a.fundsRaised == b.fundsRaised && a.country == b.country
             && a.dateAdded == b.dateAdded && a.line == b.line
             && a.extra.map(\.name) == b.extra.map(\.name)
-            && zip(a.extra, b.extra).allSatisfy { $0.values == $1.values }
+            && zip(a.extra, b.extra).allSatisfy { $0.values == $1.values } && a.cutoff == b.cutoff
     }
 }
 

@@ -191,7 +191,7 @@ public struct LayoffDataset: Sendable {
         if !events.day.contains(where: { $0 > day }) { return self }
         let keep = events.day.indices.filter { events.day[$0] <= day }
         var d = self
-        d.events = events.selecting(keep)
+        d.events = events.through(day)
         d.workforce = workforce.selecting(keep)
         if let j = join {
             var jj = j

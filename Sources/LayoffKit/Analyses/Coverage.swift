@@ -25,7 +25,9 @@ public struct Coverage: Sendable, Hashable {
         self.first = first; self.last = last
     }
 
-    /// The coverage of `events`, `nil` when there are no events (one pass over the days).
+    /// The coverage of `events`, `nil` when there are no events (one pass over the days):
+    /// its first to its last event day, or to the day it was cut at when later events were
+    /// left out (``EventTable/cutoff``: the data went on past that day).
     public init?(_ events: EventTable) {
         let range: (Int32, Int32)? = events.day.withUnsafeBufferPointer { days in
             guard var lo = days.first?.number else { return nil }
@@ -37,7 +39,7 @@ public struct Coverage: Sendable, Hashable {
             return (lo, hi)
         }
         guard let (lo, hi) = range else { return nil }
-        self.init(ordered: Day(number: lo), Day(number: hi))
+        self.init(ordered: Day(number: lo), Day(number: max(hi, events.cutoff?.day.number ?? hi)))
     }
 
     /// Whether `start...end` intersects the coverage.

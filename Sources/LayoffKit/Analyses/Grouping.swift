@@ -232,10 +232,17 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
     /// The records of group `g`.
     func members(_ g: Int) -> ArraySlice<Record> { records[start[g]..<start[g + 1]] }
 
-    /// Group `g`'s own span: its first to its last event day (its records are in day order).
+    /// Per group, the day it is observed through when the table was cut before its later
+    /// events (``EventCutoff``), else `nil`; empty when no group has one.
+    var observedThrough: [Day?] = []
+
+    /// Group `g`'s own span: its first to its last event day (its records are in day order),
+    /// or to the cut-off day when the group has events after it.
     func span(ofGroup g: Int) -> Coverage? {
         guard start[g] < start[g + 1] else { return nil }
-        return Coverage(ordered: Day(number: records[start[g]].day), Day(number: records[start[g + 1] - 1].day))
+        let last = Day(number: records[start[g + 1] - 1].day)
+        let through = g < observedThrough.count ? observedThrough[g].map { max($0, last) } ?? last : last
+        return Coverage(ordered: Day(number: records[start[g]].day), through)
     }
 
     /// Each group's own span, in group order.
@@ -290,6 +297,9 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
         names = keys.names
         values = keys.values
         start = keys.start
+        if grouping.coverage == .perGroup, let cutoff = events.cutoff {
+            observedThrough = try cutoff.observedThrough(keys.names, by: grouping)
+        }
         let groups = names.count
         guard let cov = coverage else {
             records = []

@@ -59,9 +59,7 @@ public struct LayoffSummary: Sendable, Equatable {
     public init(events table: EventTable, asOf: Day? = nil, top: Int = 10) throws(AnalysisError) {
         try SupportedDays.check(asOf, "the as-of day")
         var events = try table.checked()
-        if let asOf, events.day.contains(where: { $0 > asOf }) {
-            events = events.selecting(events.day.indices.filter { events.day[$0] <= asOf })
-        }
+        if let asOf { events = events.through(asOf) }
         eventsAfterAsOf = table.count - events.count
         let cov = Coverage(events)
         coverage = cov

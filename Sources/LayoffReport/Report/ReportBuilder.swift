@@ -113,7 +113,8 @@ public enum ReportBuilder {
         md += "# Layoff report\n\n"
         let eventFiles = data.inputs.filter { $0.role == "events" }
         let source = eventFiles.count > 1 ? "\(eventFiles[0].displayName) and \(eventFiles.count - 1) more file\(eventFiles.count > 2 ? "s" : "")" : data.inputs[0].displayName
-        md += "Data: \(source), \(NumberFormat.grouped(events.count)) events from \(coverage.first) to \(coverage.last)"
+        // The events' own days (the coverage runs on to the as-of day when later events were cut).
+        md += "Data: \(source), \(NumberFormat.grouped(events.count)) events from \(coverage.first) to \(events.day.max() ?? coverage.last)"
         if let f = data.inputs.first(where: { $0.role == "fundamentals" }) { md += "; fundamentals: \(f.displayName)" }
         md += ". Figures are as of \(asOf).\n\n"
 
