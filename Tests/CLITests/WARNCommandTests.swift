@@ -136,6 +136,11 @@ import Testing
         #expect(md.contains("Data: Datasets/warn-notices.csv (embedded), 23,094 events from 2018-01-01 to 2026-08-06. Figures are as of 2026-08-08."))
         #expect(md.contains("## Year over year by state\n") && md.contains("**By year since 2018**"))
         #expect(md.contains("| 2020 | 8,250 | 7,803 | 1,076,425 | 39 |"))
+        // The leaders of the year to date, as the state and sector tables below have them.
+        #expect(md.contains("Most jobs in notices this year, by state: WA (19,242, +13.5%), TX (14,237, -18.9%), IL (13,756, +24.9%); "
+                            + "by sector (notices with a NAICS code): Manufacturing (18,526, -15.8%), Retail Trade (14,565, +64.7%), "
+                            + "Transportation and Warehousing (14,415, +126.1%)"))
+        #expect(md.contains("| WA | 131 | 19,242 | 90 | 16,959 | 2,283 | +13.5% |") && md.contains("| Manufacturing | 137 | 18,526 | 21,995 | -15.8% |"))
         #expect(!md.contains("company-fundamentals"))
         let figures = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("w-figures").path).sorted()
         #expect(figures == ["monthly-cuts.svg", "warn-monthly-jobs.svg"])

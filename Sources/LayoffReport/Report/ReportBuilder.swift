@@ -134,8 +134,10 @@ public enum ReportBuilder {
                     try headlineText(monthly: monthly, ytd: ytd, asOf: asOf) { f, t throws(AnalysisError) in try overall.totals(from: f, to: t) },
                     overall.releaseStorage())
         }()
-        md += "## Headline\n\n" + headline.joined(separator: "\n\n") + "\n\n"
-        terminal += headline.map { $0.replacingAll("**", with: "") }.joined(separator: "\n") + "\n"
+        let leaders = data.eventsLoad.layout == .warn ? try warnLeaders(events: events, asOf: asOf) : nil
+        let sentences = headline + (leaders.map { [$0] } ?? [])
+        md += "## Headline\n\n" + sentences.joined(separator: "\n\n") + "\n\n"
+        terminal += sentences.map { $0.replacingAll("**", with: "") }.joined(separator: "\n") + "\n"
 
         // Monthly trend.
         let asOfMonth = CalendarPeriod(.month, containing: asOf)

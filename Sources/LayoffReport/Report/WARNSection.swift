@@ -26,10 +26,7 @@ extension ReportBuilder {
             ("Employer", "employer", "company", .by("company")),
         ]
         for s in sections where s.column != options.groupBy && (events.groupColumn(named: s.column).map({ $0.count == events.count }) ?? false) {
-            let ytd = try YearToDate(events: events, asOf: asOf, grouping: s.grouping)
-            let rows = ytd.rows.filter { ($0.current?.events ?? 0) > 0 }
-                .sorted { ($0.current?.knownCut ?? -1, $1.group) > ($1.current?.knownCut ?? -1, $0.group) }
-                .prefix(warnRowsShown)
+            let rows = try warnLargest(events: events, asOf: asOf, grouping: s.grouping).prefix(warnRowsShown)
             var t = ReportTable(columns: [.init(s.title, key: "group"), .init("Notices", key: "events"),
                                           .init("Jobs", key: "cut"), .init("A year earlier", key: "prev_cut"),
                                           .init("Y/Y %", key: "pct_change")])
@@ -43,6 +40,38 @@ extension ReportBuilder {
             + "the year began has no figure (n/a), not zero. Sectors are the two-digit NAICS sectors of the notices' codes "
             + "(most notices have none: \(Grouping.defaultMissingLabel)).\n\n"
         return md
+    }
+
+    /// The year to date of each group with notices this year, most jobs first (ties by name).
+    static func warnLargest(events: EventTable, asOf: Day, grouping: Grouping) throws(AnalysisError) -> [YearToDateRow] {
+        try YearToDate(events: events, asOf: asOf, grouping: grouping).rows.filter { ($0.current?.events ?? 0) > 0 }
+            .sorted { ($0.current?.knownCut ?? -1, $1.group) > ($1.current?.knownCut ?? -1, $0.group) }
+    }
+
+    /// Rows of the headline's leaders.
+    static let warnLeadersShown = 3
+
+    /// The headline sentence on notices: the states and the NAICS sectors whose notices of
+    /// the year to date hold the most jobs, each with its change on the same days a year
+    /// earlier; `nil` when the notices have neither column.
+    static func warnLeaders(events: EventTable, asOf: Day) throws(AnalysisError) -> String? {
+        func leaders(_ column: String, _ grouping: Grouping) throws(AnalysisError) -> String? {
+            guard events.groupColumn(named: column).map({ $0.count == events.count }) ?? false else { return nil }
+            let rows = try warnLargest(events: events, asOf: asOf, grouping: grouping)
+                .filter { $0.group != Grouping.defaultMissingLabel && $0.current?.knownCut != nil }.prefix(warnLeadersShown)
+            guard !rows.isEmpty else { return nil }
+            return rows.map { r in
+                let change = r.pctChange.map { ", " + NumberFormat.percent($0 / 100, decimals: 1, alwaysSign: true) } ?? ""
+                return "\(r.group) (\(NumberFormat.grouped(Int(r.current!.knownCut!)))\(change))"
+            }.joined(separator: ", ")
+        }
+        let states = try leaders("state", .by("state", coverage: .perGroup))
+        let sectors = try leaders("naics_sector", .by("naics_sector"))
+        guard states != nil || sectors != nil else { return nil }
+        var s = "Most jobs in notices this year"
+        if let states { s += ", by state: " + states }
+        if let sectors { s += (states == nil ? ", by sector: " : "; by sector (notices with a NAICS code): ") + sectors }
+        return s + " (jobs, change on the same days a year earlier)."
     }
 
     /// Notices, jobs and reporting states by year since ``warnFirstYear`` (or the data's
