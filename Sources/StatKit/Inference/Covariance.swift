@@ -185,19 +185,29 @@ struct SandwichMeat: Sendable {
 
     private mutating func addHeteroskedastic(z: Matrix, e: [Double], h: [Double], firstRow: Int) {
         let m = z.rows
-        var w = Matrix(rows: m, columns: k)
+        var f = [Double](repeating: 0, count: m)
         for i in 0..<m {
-            var f = abs(e[i])
+            f[i] = abs(e[i])
             if kind == .hc2 || kind == .hc3 {
                 let oneMinus = 1 - h[i]
                 if oneMinus <= 1e-10 {
                     if leverageOne.count < 10 { leverageOne.append(firstRow + i) }
-                    f = 0
+                    f[i] = 0
                 } else {
-                    f /= kind == .hc2 ? oneMinus.squareRoot() : oneMinus
+                    f[i] /= kind == .hc2 ? oneMinus.squareRoot() : oneMinus
                 }
             }
-            for c in 0..<k { w[i, c] = z[i, c] * f }
+        }
+        var w = Matrix(rows: m, columns: k)
+        z.storage.withUnsafeBufferPointer { pz in
+            w.storage.withUnsafeMutableBufferPointer { pw in
+                f.withUnsafeBufferPointer { pf in
+                    for c in 0..<k {
+                        let src = pz.baseAddress! + c * z.leadingDimension, dst = pw.baseAddress! + c * m
+                        for i in 0..<m { dst[i] = src[i] * pf[i] }
+                    }
+                }
+            }
         }
         let g = w.syrk(.transpose)
         for i in sum.storage.indices { sum.storage[i] += g.storage[i] }

@@ -1,0 +1,68 @@
+import Testing
+@testable import StatKit
+
+/// The least-squares fit's inner kernels against exact values.
+///
+/// Compensated sums: data built so that the exact result is a known double and plain
+/// double accumulation loses it entirely (each pair of terms cancels to `c·2⁻⁶⁰`); the
+/// kernels must return it exactly. 1,003 elements, so both the four-lane loop and the
+/// scalar tail are used.
+@Suite("Least-squares kernels")
+struct LeastSquaresKernelTests {
+    static let n = 1_003
+
+    /// `Σ aᵢbᵢ = 2⁻⁶⁰·Σ cⱼ` exactly: pairs `cⱼ(1 + 2⁻³⁰)·(1 + 2⁻³⁰)` and `−cⱼ·(1 + 2⁻²⁹)`,
+    /// `cⱼ` powers of two up to 2⁷ (so the result is within double-double reach exactly).
+    static func cancellingPairs() -> (a: [Double], b: [Double], exact: Double) {
+        var a: [Double] = [], b: [Double] = []
+        var sumC = 0.0
+        let e = 1 + 0x1p-30
+        for j in 0..<(n / 2) {
+            let c = Double(sign: .plus, exponent: j % 8, significand: 1)
+            a += [c * e, -c]
+            b += [e, 1 + 0x1p-29]
+            sumC += c
+        }
+        a.append(0); b.append(3)
+        return (a, b, sumC * 0x1p-60)
+    }
+
+    @Test func dotOfCancellingProductsIsExact() {
+        let (a, b, exact) = Self.cancellingPairs()
+        var plain = 0.0
+        for i in a.indices { plain += a[i] * b[i] }
+        #expect(plain != exact, "the data must defeat plain double accumulation")
+        let r = CompensatedSums.dot(a, nil, b, nil, count: a.count)
+        #expect(r.value == exact)
+    }
+
+    @Test func dotUsesTrailingParts() {
+        // The same sum with (1 + 2⁻³⁰)² given as the double-double 1 + 2⁻²⁹ + 2⁻⁶⁰ in one
+        // operand, the other operand cⱼ: Σ cⱼ·2⁻⁶⁰ comes only from the trailing parts.
+        var a: [Double] = [], hi: [Double] = [], lo: [Double] = []
+        var sumC = 0.0
+        for j in 0..<(Self.n / 2) {
+            let c = Double(sign: .plus, exponent: j % 8, significand: 1)
+            a += [c, -c]
+            hi += [1 + 0x1p-29, 1 + 0x1p-29]
+            lo += [0x1p-60, 0]
+            sumC += c
+        }
+        a.append(1); hi.append(0); lo.append(0)
+        let exact = sumC * 0x1p-60
+        #expect(CompensatedSums.dot(a, nil, hi, lo, count: a.count).value == exact)
+        #expect(CompensatedSums.dot(hi, lo, a, nil, count: a.count).value == exact)
+        #expect(CompensatedSums.dot(a, nil, hi, nil, count: a.count).value == 0)
+    }
+
+    @Test func sumKeepsWhatDoubleLoses() {
+        // 2⁵³ + 1001 ones − 2⁵³: every one is lost to plain accumulation.
+        var a = [0x1p53] + [Double](repeating: 1, count: Self.n - 2) + [-0x1p53]
+        var plain = 0.0
+        for v in a { plain += v }
+        #expect(plain != 1_001)
+        #expect(CompensatedSums.sum(a, count: a.count).value == 1_001)
+        a.swapAt(1, Self.n - 1)
+        #expect(CompensatedSums.sum(a, count: a.count).value == 1_001)
+    }
+}
