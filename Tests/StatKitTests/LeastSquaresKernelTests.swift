@@ -1,7 +1,7 @@
 import Testing
 @testable import StatKit
 
-/// The least-squares fit's inner kernels against exact values.
+/// The least-squares fit's inner kernels against exact values and an independent QR.
 ///
 /// Compensated sums: data built so that the exact result is a known double and plain
 /// double accumulation loses it entirely (each pair of terms cancels to `c·2⁻⁶⁰`); the
@@ -64,5 +64,41 @@ struct LeastSquaresKernelTests {
         #expect(CompensatedSums.sum(a, count: a.count).value == 1_001)
         a.swapAt(1, Self.n - 1)
         #expect(CompensatedSums.sum(a, count: a.count).value == 1_001)
+    }
+
+    /// A narrow factor folded from one block of 10,000 weighted rows (taken in several
+    /// LAPACK calls) has the `R` of LAPACK's QR of all the whitened rows at once, up to the
+    /// sign of each row: within 1e-12 of each column's norm.
+    @Test func narrowFoldMatchesOneQR() throws {
+        let m = 10_000, p = 5
+        #expect(TriangularFactor.foldRows(width: p + 1)! < m)
+        var g = SeededGenerator(seed: 17)
+        var x = Matrix(rows: m, columns: p)
+        var y = [Double](repeating: 0, count: m), w = y
+        for i in 0..<m {
+            x[i, 0] = 1
+            for j in 1..<p { x[i, j] = Double.random(in: -3...3, using: &g) * Double(j) }
+            y[i] = 2 + x[i, 1] - 0.5 * x[i, 3] + Double.random(in: -1...1, using: &g)
+            w[i] = Double.random(in: 0.5...4, using: &g)
+        }
+        var f = TriangularFactor(designColumns: p, precision: .double)
+        try f.fold(x, low: nil, y: y, weights: w)
+
+        var a = Matrix(rows: m, columns: p + 1)
+        for i in 0..<m {
+            let s = w[i].squareRoot()
+            for j in 0..<p { a[i, j] = x[i, j] * s }
+            a[i, p] = y[i] * s
+        }
+        var norms = [Double](repeating: 0, count: p + 1)
+        for j in 0...p { for i in 0..<m { norms[j] += a[i, j] * a[i, j] }; norms[j] = norms[j].squareRoot() }
+        _ = try LAPACK.geqrf(&a)
+        for i in 0...p {
+            let sign: Double = (a[i, i] < 0) == (f.element(i, i) < 0) ? 1 : -1
+            for j in i...p {
+                #expect(abs(f.element(i, j) - sign * a[i, j]) <= 1e-12 * norms[j], "R[\(i), \(j)]")
+            }
+        }
+        #expect(f.rows == m)
     }
 }
