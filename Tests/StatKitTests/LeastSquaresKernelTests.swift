@@ -55,6 +55,37 @@ struct LeastSquaresKernelTests {
         #expect(CompensatedSums.dot(a, nil, hi, nil, count: a.count).value == 0)
     }
 
+    @Test func dotsAgainstOneOperandAreExact() {
+        // Several columns against the same operand (split once for all of them): the
+        // cancelling pairs, the same doubled (exactly) and negated.
+        let (a, b, exact) = Self.cancellingPairs()
+        let zero = [Double](repeating: 0, count: a.count)
+        let r = Self.withPointers([a, a.map { 2 * $0 }, a.map { -$0 }]) {
+            CompensatedSums.dots($0, b, zero, count: a.count)
+        }
+        #expect(r.map(\.value) == [exact, 2 * exact, -exact])
+        // The operand's trailing parts: Σ aᵢ(1 + βᵢ) with aᵢ = 2⁻²⁰ and βᵢ = 2⁻⁸⁰ on even
+        // rows, 1 and 0 on odd ones, is 501 + 502·2⁻⁴⁰ + 502·2⁻¹⁰⁰ exactly.
+        var x = [Double](repeating: 1, count: a.count), tiny = zero
+        for i in stride(from: 0, to: a.count, by: 2) { x[i] = 0x1p-20; tiny[i] = 0x1p-80 }
+        let s = Self.withPointers([x, x]) { CompensatedSums.dots($0, x, tiny, count: a.count) }
+        for d in s {
+            #expect(d.hi == 501 + 502 * 0x1p-40)
+            #expect(d.lo == 502 * 0x1p-100)
+        }
+    }
+
+    /// Copies of `arrays` as pointers for the length of `body`.
+    static func withPointers<R>(_ arrays: [[Double]], _ body: ([UnsafePointer<Double>]) -> R) -> R {
+        let copies = arrays.map { a in
+            let p = UnsafeMutablePointer<Double>.allocate(capacity: a.count)
+            p.initialize(from: a, count: a.count)
+            return p
+        }
+        defer { for p in copies { p.deallocate() } }
+        return body(copies.map { UnsafePointer($0) })
+    }
+
     @Test func sumKeepsWhatDoubleLoses() {
         // 2⁵³ + 1001 ones − 2⁵³: every one is lost to plain accumulation.
         var a = [0x1p53] + [Double](repeating: 1, count: Self.n - 2) + [-0x1p53]

@@ -81,28 +81,30 @@ struct ResidualPass: Sendable {
         // Weighted residuals t = w·r (gradient, RSS), whitened ẽ = √w·r (Durbin–Watson,
         // sandwich).
         var th = rh, tl = rl
-        var e = Self.zeros(m)
+        var e: [Double]
         if let w = b.weights {
+            e = Self.zeros(m)
             for i in 0..<m {
                 let t = DoubleDouble(hi: rh[i], lo: rl[i]) * w[i]
                 th[i] = t.hi; tl[i] = t.lo
                 e[i] = (rh[i] + rl[i]) * w[i].squareRoot()
             }
         } else {
-            for i in 0..<m { e[i] = rh[i] + rl[i] }
+            e = Self.sum(rh, rl)
         }
         addSums(b, rh: rh, rl: rl, th: th, tl: tl, e: e)
 
         var h: [Double] = []
         if wantsLeverage {
             let z = scaledRows(b)
-            h = Self.zeros(m)
-            z.storage.withUnsafeBufferPointer { pz in
-                h.withUnsafeMutableBufferPointer { ph in
+            h = z.storage.withUnsafeBufferPointer { pz in
+                [Double](unsafeUninitializedCapacity: m) { ph, count in
+                    for i in 0..<m { ph[i] = 0 }
                     for c in 0..<z.columns {
                         let col = pz.baseAddress! + c * z.leadingDimension
                         for i in 0..<m { ph[i] += col[i] * col[i] }
                     }
+                    count = m
                 }
             }
             for s in meats.indices {
@@ -111,9 +113,7 @@ struct ResidualPass: Sendable {
         }
         rows += m
         guard perRow else { return ([], [], []) }
-        var residuals = Self.zeros(m)
-        for i in 0..<m { residuals[i] = rh[i] + rl[i] }
-        return (residuals, e, h)
+        return (Self.sum(rh, rl), e, h)
     }
 
     /// Each row's `y − Σ xⱼβⱼ` in double-double, normalised (leading, trailing parts).
@@ -158,12 +158,17 @@ struct ResidualPass: Sendable {
         th.withUnsafeBufferPointer { pth in
             tl.withUnsafeBufferPointer { ptl in
                 b.x.storage.withUnsafeBufferPointer { px in
-                    Self.withBase(b.low) { plow in
-                        for (c, j) in kept.enumerated() {
-                            let col = px.baseAddress! + j * b.x.leadingDimension
-                            let low = plow.map { $0 + j * b.low!.leadingDimension }
-                            gradient[c] += CompensatedSums.dot(col, low, pth.baseAddress!, ptl.baseAddress!, count: m)
+                    let columns = kept.map { px.baseAddress! + $0 * b.x.leadingDimension }
+                    if let low = b.low {
+                        low.storage.withUnsafeBufferPointer { plow in
+                            for (c, j) in kept.enumerated() {
+                                gradient[c] += CompensatedSums.dot(columns[c], plow.baseAddress! + j * low.leadingDimension,
+                                                                   pth.baseAddress!, ptl.baseAddress!, count: m)
+                            }
                         }
+                    } else {
+                        let g = CompensatedSums.dots(columns, pth.baseAddress!, ptl.baseAddress!, count: m)
+                        for c in kept.indices { gradient[c] += g[c] }
                     }
                 }
                 rh.withUnsafeBufferPointer { prh in
@@ -239,10 +244,17 @@ struct ResidualPass: Sendable {
         }
     }
 
-    private static func withBase<R>(_ m: Matrix?, _ body: (UnsafePointer<Double>?) -> R) -> R {
-        guard let m else { return body(nil) }
-        return m.storage.withUnsafeBufferPointer { body($0.baseAddress) }
-    }
-
     private static func zeros(_ m: Int) -> [Double] { [Double](repeating: 0, count: m) }
+
+    /// `hᵢ + lᵢ`, rounded.
+    private static func sum(_ h: [Double], _ l: [Double]) -> [Double] {
+        h.withUnsafeBufferPointer { ph in
+            l.withUnsafeBufferPointer { pl in
+                [Double](unsafeUninitializedCapacity: ph.count) { out, count in
+                    for i in 0..<ph.count { out[i] = ph[i] + pl[i] }
+                    count = ph.count
+                }
+            }
+        }
+    }
 }

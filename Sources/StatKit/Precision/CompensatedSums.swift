@@ -80,6 +80,49 @@ enum CompensatedSums {
         return DoubleDouble(normalising: DoubleDouble.twoSum(h, l))
     }
 
+    /// `dot(aⱼ, nil, b, bLow)` for each of several `aⱼ` against the same `b`: with Dekker's
+    /// products (x86-64), `b` is split into halves once for all of them.
+    static func dots(_ a: [UnsafePointer<Double>], _ b: UnsafePointer<Double>, _ bLow: UnsafePointer<Double>,
+                     count n: Int) -> [DoubleDouble] {
+        #if arch(x86_64) && !STATKIT_PORTABLE
+        if a.count < 2 { return a.map { dot($0, nil, b, bLow, count: n) } }
+        var halves = [Double](repeating: 0, count: 2 * n)
+        return halves.withUnsafeMutableBufferPointer { ph in
+            let bh = ph.baseAddress!, bl = bh + n
+            for i in 0..<n { (bh[i], bl[i]) = DoubleDouble.split(b[i]) }
+            return a.map { dotSplit($0, b, bh, bl, bLow, count: n) }
+        }
+        #else
+        return a.map { dot($0, nil, b, bLow, count: n) }
+        #endif
+    }
+
+    /// ``dot(_:_:_:_:count:)`` with `b` given with its halves (`b = bh + bl`, Dekker's split).
+    private static func dotSplit(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ bh: UnsafePointer<Double>,
+                                 _ bl: UnsafePointer<Double>, _ bLow: UnsafePointer<Double>, count n: Int) -> DoubleDouble {
+        var sh = Lanes(repeating: 0), sl = Lanes(repeating: 0)
+        var i = 0
+        while i + width <= n {
+            let x = load(a, i), y = load(b, i)
+            let (xh, xl) = split(x), yh = load(bh, i), yl = load(bl, i)
+            let p = x * y
+            let e = ((xh * yh - p) + xh * yl + xl * yh) + xl * yl
+            let (s, q) = twoSum(sh, p)
+            sh = s
+            sl += q + (e + x * load(bLow, i))
+            i += width
+        }
+        var (h, l) = combine(sh, sl)
+        while i < n {
+            let (p, e) = DoubleDouble.twoProduct(a[i], b[i])
+            let (s, q) = DoubleDouble.twoSum(h, p)
+            h = s
+            l += q + (e + a[i] * bLow[i])
+            i += 1
+        }
+        return DoubleDouble(normalising: DoubleDouble.twoSum(h, l))
+    }
+
     /// The lanes added in order, leading parts by error-free sums.
     @inline(__always)
     private static func combine(_ sh: Lanes, _ sl: Lanes) -> (Double, Double) {
