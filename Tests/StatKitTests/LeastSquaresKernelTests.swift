@@ -86,6 +86,19 @@ struct LeastSquaresKernelTests {
         return body(copies.map { UnsafePointer($0) })
     }
 
+    @Test func sumOfSquaresIsExact() {
+        // (1 + 2⁻³⁰ + 2⁻⁷⁰)², 1,003 times, without the 2⁻¹⁴⁰ term: 1,003·(1 + 2⁻²⁹) leading,
+        // 1,003·(2⁻⁶⁰ + 2⁻⁶⁹ + 2⁻⁹⁹) trailing, every digit of both kept.
+        let n = Double(Self.n)
+        let a = [Double](repeating: 1 + 0x1p-30, count: Self.n), low = [Double](repeating: 0x1p-70, count: Self.n)
+        let r = CompensatedSums.sumOfSquares(a, low, count: Self.n)
+        #expect(r.hi == n + n * 0x1p-29)
+        #expect(r.lo == n * (0x1p-60 + 0x1p-69 + 0x1p-99))
+        let plain = CompensatedSums.sumOfSquares(a, nil, count: Self.n)
+        #expect(plain.hi == n + n * 0x1p-29)
+        #expect(plain.lo == n * 0x1p-60)
+    }
+
     @Test func sumKeepsWhatDoubleLoses() {
         // 2⁵³ + 1001 ones − 2⁵³: every one is lost to plain accumulation.
         var a = [0x1p53] + [Double](repeating: 1, count: Self.n - 2) + [-0x1p53]

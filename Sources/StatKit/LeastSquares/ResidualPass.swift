@@ -173,7 +173,9 @@ struct ResidualPass: Sendable {
                 }
                 rh.withUnsafeBufferPointer { prh in
                     rl.withUnsafeBufferPointer { prl in
-                        rss += CompensatedSums.dot(pth.baseAddress!, ptl.baseAddress!, prh.baseAddress!, prl.baseAddress!, count: m)
+                        rss += b.weights == nil
+                            ? CompensatedSums.sumOfSquares(prh.baseAddress!, prl.baseAddress!, count: m)
+                            : CompensatedSums.dot(pth.baseAddress!, ptl.baseAddress!, prh.baseAddress!, prl.baseAddress!, count: m)
                     }
                 }
             }
@@ -185,7 +187,7 @@ struct ResidualPass: Sendable {
         if let prev = previous { (dh[0], dl[0]) = DoubleDouble.twoSum(e[0], -prev); count = 1 }
         for i in 1..<m { (dh[count], dl[count]) = DoubleDouble.twoSum(e[i], -e[i - 1]); count += 1 }
         previous = e[m - 1]
-        dwNumerator += Self.dot(dh, dl, dh, dl, count: count)
+        dwNumerator += Self.sumOfSquares(dh, dl, count: count)
         guard wantsTotal else { return }
         // Deviations from the centre, exactly; weighted: w·(y − c) in double-double.
         var vh = b.y, vl = [Double](repeating: 0, count: m)
@@ -200,7 +202,7 @@ struct ResidualPass: Sendable {
             }
             tss += Self.dot(uh, ul, vh, vl, count: m)
         } else {
-            tss += Self.dot(vh, vl, vh, vl, count: m)
+            tss += Self.sumOfSquares(vh, vl, count: m)
         }
     }
 
@@ -241,6 +243,12 @@ struct ResidualPass: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    private static func sumOfSquares(_ h: [Double], _ l: [Double], count: Int) -> DoubleDouble {
+        h.withUnsafeBufferPointer { ph in
+            l.withUnsafeBufferPointer { CompensatedSums.sumOfSquares(ph.baseAddress!, $0.baseAddress!, count: count) }
         }
     }
 

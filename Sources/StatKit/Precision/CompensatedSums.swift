@@ -80,6 +80,40 @@ enum CompensatedSums {
         return DoubleDouble(normalising: DoubleDouble.twoSum(h, l))
     }
 
+    /// `Σ (aᵢ + αᵢ)²` over `count` elements, `α = aLow` (`nil`: zero); `α²` is left out.
+    static func sumOfSquares(_ a: UnsafePointer<Double>, _ aLow: UnsafePointer<Double>?, count n: Int) -> DoubleDouble {
+        if let al = aLow { return sumOfSquares(a, al, count: n, aLow: true) }
+        return sumOfSquares(a, a, count: n, aLow: false)
+    }
+
+    @inline(__always)
+    private static func sumOfSquares(_ a: UnsafePointer<Double>, _ al: UnsafePointer<Double>, count n: Int,
+                                     aLow: Bool) -> DoubleDouble {
+        var sh = Lanes(repeating: 0), sl = Lanes(repeating: 0)
+        var i = 0
+        while i + width <= n {
+            let x = load(a, i)
+            let (p, e) = square(x)
+            let (s, q) = twoSum(sh, p)
+            sh = s
+            var low = e
+            if aLow { low += 2 * x * load(al, i) }
+            sl += q + low
+            i += width
+        }
+        var (h, l) = combine(sh, sl)
+        while i < n {
+            let (p, e) = DoubleDouble.twoProduct(a[i], a[i])
+            let (s, q) = DoubleDouble.twoSum(h, p)
+            h = s
+            var low = e
+            if aLow { low += 2 * a[i] * al[i] }
+            l += q + low
+            i += 1
+        }
+        return DoubleDouble(normalising: DoubleDouble.twoSum(h, l))
+    }
+
     /// `dot(aⱼ, nil, b, bLow)` for each of several `aⱼ` against the same `b`: with Dekker's
     /// products (x86-64), `b` is split into halves once for all of them.
     static func dots(_ a: [UnsafePointer<Double>], _ b: UnsafePointer<Double>, _ bLow: UnsafePointer<Double>,
@@ -157,6 +191,18 @@ enum CompensatedSums {
         return (p, ((ah * bh - p) + ah * bl + al * bh) + al * bl)
         #else
         return (p, (-p).addingProduct(a, b))
+        #endif
+    }
+
+    /// `twoProduct(a, a)`: one split, the two cross products as one (`2·ah·al` is exact).
+    @inline(__always)
+    private static func square(_ a: Lanes) -> (Lanes, Lanes) {
+        let p = a * a
+        #if arch(x86_64) && !STATKIT_PORTABLE
+        let (ah, al) = split(a)
+        return (p, ((ah * ah - p) + 2 * (ah * al)) + al * al)
+        #else
+        return (p, (-p).addingProduct(a, a))
         #endif
     }
 
