@@ -185,22 +185,77 @@ struct SandwichMeat: Sendable {
 
     private mutating func addHeteroskedastic(z: Matrix, e: [Double], h: [Double], firstRow: Int) {
         let m = z.rows
-        var w = Matrix(rows: m, columns: k)
-        for i in 0..<m {
-            var f = abs(e[i])
-            if kind == .hc2 || kind == .hc3 {
-                let oneMinus = 1 - h[i]
-                if oneMinus <= 1e-10 {
-                    if leverageOne.count < 10 { leverageOne.append(firstRow + i) }
-                    f = 0
-                } else {
-                    f /= kind == .hc2 ? oneMinus.squareRoot() : oneMinus
+        guard m > 0 else { return }
+        // Each row's factor |ẽᵢ|/(1 − hᵢᵢ)^a (a = 0, ½, 1) in a loop without branches; rows of
+        // leverage 1 (to 1e-10) are then set to 0 and listed.
+        var f = e.withUnsafeBufferPointer { pe in
+            h.withUnsafeBufferPointer { ph in
+                [Double](unsafeUninitializedCapacity: m) { pf, count in
+                    switch kind {
+                    case .hc2: for i in 0..<m { pf[i] = abs(pe[i]) / (1 - ph[i]).squareRoot() }
+                    case .hc3: for i in 0..<m { pf[i] = abs(pe[i]) / (1 - ph[i]) }
+                    default: for i in 0..<m { pf[i] = abs(pe[i]) }
+                    }
+                    count = m
                 }
             }
-            for c in 0..<k { w[i, c] = z[i, c] * f }
         }
-        let g = w.syrk(.transpose)
-        for i in sum.storage.indices { sum.storage[i] += g.storage[i] }
+        if kind == .hc2 || kind == .hc3 {
+            for i in 0..<m where 1 - h[i] <= 1e-10 {
+                if leverageOne.count < 10 { leverageOne.append(firstRow + i) }
+                f[i] = 0
+            }
+        }
+        let w = z.storage.withUnsafeBufferPointer { pz in
+            f.withUnsafeBufferPointer { pf in
+                Matrix(rows: m, columns: k, columnMajor: [Double](unsafeUninitializedCapacity: max(1, m) * k) { pw, count in
+                    for c in 0..<k {
+                        let src = pz.baseAddress! + c * z.leadingDimension, dst = pw.baseAddress! + c * m
+                        for i in 0..<m { dst[i] = src[i] * pf[i] }
+                    }
+                    count = max(1, m) * k
+                })
+            }
+        }
+        if k > Self.smallGram {
+            let g = w.syrk(.transpose)
+            for i in sum.storage.indices { sum.storage[i] += g.storage[i] }
+            return
+        }
+        w.storage.withUnsafeBufferPointer { pw in
+            for c in 0..<k {
+                for d in c..<k {
+                    let g = Self.dot(pw.baseAddress! + c * m, pw.baseAddress! + d * m, count: m)
+                    sum[c, d] += g
+                    if d != c { sum[d, c] += g }
+                }
+            }
+        }
+    }
+
+    /// Widest `wᵀw` summed by ``dot(_:_:count:)`` rather than `dsyrk`: OpenBLAS packs and
+    /// pads a few columns to its kernel's tile on every block, which took longer than the
+    /// `k(k+1)/2` dot products themselves.
+    static let smallGram = 8
+
+    /// `Σ aᵢbᵢ` in eight independent lanes (vectorized, and no addition waits for the one
+    /// before; the lanes added in a fixed order).
+    private static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count n: Int) -> Double {
+        func load(_ p: UnsafePointer<Double>, _ i: Int) -> SIMD4<Double> {
+            UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self)
+        }
+        var s0 = SIMD4<Double>(repeating: 0), s1 = s0
+        var i = 0
+        while i + 8 <= n {
+            s0 += load(a, i) * load(b, i)
+            s1 += load(a, i + 4) * load(b, i + 4)
+            i += 8
+        }
+        if i + 4 <= n { s0 += load(a, i) * load(b, i); i += 4 }
+        let s = s0 + s1
+        var t = (s[0] + s[1]) + (s[2] + s[3])
+        while i < n { t += a[i] * b[i]; i += 1 }
+        return t
     }
 
     /// Scores `zᵢẽᵢ` summed into rows `ids[i]` of `table` (`groups × k`, grown as ids appear).

@@ -139,7 +139,8 @@ extension RegressionResult {
     public func forEachInfluence(_ body: (InfluenceRows) throws -> Void) throws(RegressionError) {
         let o = state.outcome, sol = o.solution
         let watch = InfluenceWatch(kept: sol.kept, rInverse: sol.rInverse, rss: o.rss, observations: o.n)
-        _ = try LeastSquaresEngine.residualPass(state.stream, layout: o.layout, solution: sol, beta: o.passBeta, center: nil,
+        _ = try LeastSquaresEngine.residualPass(state.stream, layout: o.layout, solution: sol, beta: o.passBeta,
+                                                center: nil, total: false,
                                                 request: .init(leverage: true, threads: state.threads),
                                                 observations: o.n, observer: watch)
         do {

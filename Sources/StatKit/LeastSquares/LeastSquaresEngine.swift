@@ -106,10 +106,16 @@ enum LeastSquaresEngine {
                 weighted = weighted || b.weights != nil
             } else if let w = b.weights {
                 weighted = true
-                for i in 0..<b.rows { sumW += DoubleDouble(w[i]); sumWY += DoubleDouble(w[i]) * b.y[i]; sumLogW += LibM.log(w[i]) }
+                w.withUnsafeBufferPointer { pw in
+                    b.y.withUnsafeBufferPointer { py in
+                        sumW += CompensatedSums.sum(pw.baseAddress!, count: b.rows)
+                        sumWY += CompensatedSums.dot(pw.baseAddress!, nil, py.baseAddress!, nil, count: b.rows)
+                    }
+                }
+                for i in 0..<b.rows { sumLogW += LibM.log(w[i]) }
             } else {
                 sumW += DoubleDouble(Double(b.rows))
-                for i in 0..<b.rows { sumWY += DoubleDouble(b.y[i]) }
+                sumWY += b.y.withUnsafeBufferPointer { CompensatedSums.sum($0.baseAddress!, count: b.rows) }
             }
         }
         let layout = try stream.layout()
@@ -139,12 +145,14 @@ enum LeastSquaresEngine {
         let center: Double? = layout.hasIntercept ? (sumWY / sumW).value : nil
         var beta = solution.beta
         var passes = 0
+        var tss: DoubleDouble? = nil
         while true {
             let k = solution.kept.count
             guard n > k else { throw .noResidualDegreesOfFreedom(observations: n, rank: k) }
             let pass = try residualPass(stream, layout: layout, solution: solution, beta: beta, center: center,
-                                        request: request, observations: n, observer: observer)
+                                        total: tss == nil, request: request, observations: n, observer: observer)
             passes += 1
+            if tss == nil { tss = pass.tss }
             // δ = R⁻¹R⁻ᵀg, and each coefficient's scale max(|β̂ⱼ|, seⱼ).
             let g = pass.gradient.map(\.value)
             let inv = solution.rInverse
@@ -177,7 +185,7 @@ enum LeastSquaresEngine {
                 let rss = max(0, (pass.rss - rd - rd + DoubleDouble(quad)).value)
                 return Outcome(layout: layout, solution: solution, beta: beta, passBeta: passBeta,
                                meanResponse: (sumWY / sumW).value, n: n, weighted: weighted,
-                               sumLogWeights: sumLogW, rss: rss, tss: pass.tss.value,
+                               sumLogWeights: sumLogW, rss: rss, tss: (tss ?? pass.tss).value,
                                durbinWatson: pass.dwNumerator.value / pass.rss.value, meats: pass.meats,
                                singularValues: singularValues, precision: solution.factor.precision,
                                residualPasses: passes, lastCorrection: worst)
@@ -194,10 +202,10 @@ enum LeastSquaresEngine {
 
     /// One residual pass with `beta` (see ``ResidualPass``), observed by `observer`.
     static func residualPass(_ stream: some DesignStream, layout: DesignLayout, solution: TriangularSolution,
-                             beta: [DoubleDouble], center: Double?, request: Request, observations n: Int,
+                             beta: [DoubleDouble], center: Double?, total: Bool, request: Request, observations n: Int,
                              observer: ResidualObserver?) throws(RegressionError) -> ResidualPass {
         observer?.restart(observations: n, rank: solution.kept.count)
-        var pass = ResidualPass(solution: solution, beta: beta, center: center, estimators: request.estimators,
+        var pass = ResidualPass(solution: solution, beta: beta, center: center, total: total, estimators: request.estimators,
                                 leverage: request.leverage || observer != nil)
         var firstRow = 0
         let columns = request.clusterColumns
@@ -209,7 +217,7 @@ enum LeastSquaresEngine {
                 if !e.ids.isEmpty { return e.ids.map { Array($0[firstRow..<(firstRow + b.rows)]) } }
                 return e.columns.map { b.clusters[columns.firstIndex(of: $0)!] }
             }
-            let r = pass.add(b, codes: codes)
+            let r = pass.add(b, codes: codes, perRow: observer != nil)
             if let observer, b.rows > 0 {
                 observer.observe(ResidualRows(firstRow: firstRow, sourceRows: b.sourceRows, x: b.x, y: b.y,
                                               residuals: r.residuals, whitened: r.whitened, weights: b.weights,
@@ -226,7 +234,7 @@ enum LeastSquaresEngine {
     /// The middles of `estimators` at the fit's final coefficients: one more pass.
     static func sandwich(_ stream: any DesignStream, _ o: Outcome, _ estimators: [Estimator],
                          threads: Int) throws(RegressionError) -> [SandwichMeat] {
-        try residualPass(stream, layout: o.layout, solution: o.solution, beta: o.passBeta, center: nil,
+        try residualPass(stream, layout: o.layout, solution: o.solution, beta: o.passBeta, center: nil, total: false,
                          request: Request(estimators: estimators, threads: threads), observations: o.n, observer: nil).meats
     }
 }

@@ -33,15 +33,19 @@ public protocol ResidualObserver: AnyObject {
 
 /// The second pass of a least-squares fit: with `β̂` and `R⁻¹` known, each row's residual
 /// (in double-double: `y − Σ xⱼβⱼ` by error-free products and sums, the design's
-/// low-order part included), the refinement's gradient `X̃ᵀẽ` in double-double, the sums
-/// of squares, Durbin–Watson's differences, leverages `hᵢᵢ = ‖zᵢ‖²` with `Z = X̃R⁻¹`, and
-/// the sandwich estimators' middles.
+/// low-order part included), the refinement's gradient `X̃ᵀẽ`, the sums of squares and
+/// Durbin–Watson's differences (compensated dot products, ``CompensatedSums``: as accurate
+/// as double-double), leverages `hᵢᵢ = ‖zᵢ‖²` with `Z = X̃R⁻¹`, and the sandwich
+/// estimators' middles.
 struct ResidualPass: Sendable {
     let kept: [Int]
     let beta: [DoubleDouble]
     let rInverse: Matrix
     /// Weighted mean of the response (centred total sum of squares), or nil (uncentred).
     let center: Double?
+    /// Whether to sum the total sum of squares (it does not depend on `β̂`: one pass of a
+    /// fit is enough).
+    let wantsTotal: Bool
     let wantsLeverage: Bool
 
     private(set) var rows = 0
@@ -54,23 +58,67 @@ struct ResidualPass: Sendable {
     /// One per requested estimator.
     private(set) var meats: [SandwichMeat]
 
-    init(solution s: TriangularSolution, beta: [DoubleDouble], center: Double?,
+    init(solution s: TriangularSolution, beta: [DoubleDouble], center: Double?, total: Bool = true,
          estimators: [LeastSquaresEngine.Estimator], leverage: Bool) {
         kept = s.kept
         self.beta = beta
         rInverse = s.rInverse
         self.center = center
+        wantsTotal = total
         meats = estimators.map { SandwichMeat(kind: $0.kind, columns: s.kept.count, dimensions: $0.dimensions, lags: $0.lags) }
         wantsLeverage = leverage || !estimators.isEmpty
         gradient = [DoubleDouble](repeating: .zero, count: s.kept.count)
     }
 
     /// Adds one block, with each estimator's codes for its rows (per clustering, or the
-    /// time periods); returns the residuals, unweighted and whitened, and (when computed)
-    /// leverages.
-    mutating func add(_ b: DesignBlock, codes: [[[Int32]]]) -> (residuals: [Double], whitened: [Double], leverages: [Double]) {
-        let m = b.rows, k = kept.count
+    /// time periods); returns, when `perRow`, the residuals, unweighted and whitened, and
+    /// (when computed) leverages.
+    mutating func add(_ b: DesignBlock, codes: [[[Int32]]], perRow: Bool = true)
+        -> (residuals: [Double], whitened: [Double], leverages: [Double]) {
+        let m = b.rows
         if m == 0 { return ([], [], []) }
+        let (rh, rl) = residuals(b)
+        // Weighted residuals t = w·r (gradient, RSS), whitened ẽ = √w·r (Durbin–Watson,
+        // sandwich).
+        var th = rh, tl = rl
+        var e: [Double]
+        if let w = b.weights {
+            e = Self.zeros(m)
+            for i in 0..<m {
+                let t = DoubleDouble(hi: rh[i], lo: rl[i]) * w[i]
+                th[i] = t.hi; tl[i] = t.lo
+                e[i] = (rh[i] + rl[i]) * w[i].squareRoot()
+            }
+        } else {
+            e = Self.sum(rh, rl)
+        }
+        addSums(b, rh: rh, rl: rl, th: th, tl: tl, e: e)
+
+        var h: [Double] = []
+        if wantsLeverage {
+            let z = scaledRows(b)
+            h = z.storage.withUnsafeBufferPointer { pz in
+                [Double](unsafeUninitializedCapacity: m) { ph, count in
+                    for i in 0..<m { ph[i] = 0 }
+                    for c in 0..<z.columns {
+                        let col = pz.baseAddress! + c * z.leadingDimension
+                        for i in 0..<m { ph[i] += col[i] * col[i] }
+                    }
+                    count = m
+                }
+            }
+            for s in meats.indices {
+                meats[s].add(z: z, e: e, h: h, codes: codes[s], firstRow: rows)
+            }
+        }
+        rows += m
+        guard perRow else { return ([], [], []) }
+        return (Self.sum(rh, rl), e, h)
+    }
+
+    /// Each row's `y − Σ xⱼβⱼ` in double-double, normalised (leading, trailing parts).
+    private func residuals(_ b: DesignBlock) -> ([Double], [Double]) {
+        let m = b.rows
         var rh = b.y
         var rl = [Double](repeating: 0, count: m)
         rh.withUnsafeMutableBufferPointer { ph in
@@ -99,69 +147,122 @@ struct ResidualPass: Sendable {
                 }
             }
         }
-        // Weighted residuals t = w·r (gradient), whitened ẽ = √w·r (sums of squares, sandwich).
-        var th = rh, tl = rl
-        var e = [Double](repeating: 0, count: m)
-        if let w = b.weights {
-            for i in 0..<m {
-                let t = DoubleDouble(hi: rh[i], lo: rl[i]) * w[i]
-                th[i] = t.hi; tl[i] = t.lo
-                e[i] = (rh[i] + rl[i]) * w[i].squareRoot()
-            }
-        } else {
-            for i in 0..<m { e[i] = rh[i] + rl[i] }
-        }
-        // Gradient: Σ xᵢⱼ·tᵢ per kept column, by error-free products and sums (Dot2).
-        b.x.storage.withUnsafeBufferPointer { px in
-            for (c, j) in kept.enumerated() {
-                let col = px.baseAddress! + j * b.x.leadingDimension
-                var sh = 0.0, sl = 0.0
-                for i in 0..<m {
-                    let (p, pe) = DoubleDouble.twoProduct(col[i], th[i])
-                    let (s, q) = DoubleDouble.twoSum(sh, p)
-                    sh = s
-                    sl += q + (pe + col[i] * tl[i])
-                }
-                if let low = b.low { for i in 0..<m { sl += low[i, j] * th[i] } }
-                gradient[c] += DoubleDouble(normalising: DoubleDouble.twoSum(sh, sl))
-            }
-        }
-        // Sums of squares and Durbin–Watson's differences of the whitened residuals.
-        var ss = DoubleDouble.zero, dd = DoubleDouble.zero, ts = DoubleDouble.zero
-        for i in 0..<m {
-            let r = DoubleDouble(hi: rh[i], lo: rl[i])
-            ss += (r * r) * (b.weights?[i] ?? 1)
-            if let prev = i == 0 ? previous : e[i - 1] {
-                let d = DoubleDouble(normalising: DoubleDouble.twoSum(e[i], -prev))
-                dd += d * d
-            }
-            let yv = DoubleDouble(b.y[i])
-            let dev = center.map { yv - DoubleDouble($0) } ?? yv
-            ts += (dev * dev) * (b.weights?[i] ?? 1)
-        }
-        previous = e[m - 1]
-        rss += ss; dwNumerator += dd; tss += ts
+        return (rh, rl)
+    }
 
-        var h: [Double] = []
-        if wantsLeverage {
-            // Z = X̃_kept·R⁻¹ (BLAS 3), hᵢᵢ = ‖zᵢ‖².
-            var xk = Matrix(rows: m, columns: k)
-            let sw = b.weights?.map { $0.squareRoot() }
-            for (c, j) in kept.enumerated() {
-                for i in 0..<m { xk[i, c] = b.x[i, j] * (sw?[i] ?? 1) }
-            }
-            var z = Matrix(rows: 0, columns: 0)
-            try! Matrix.gemm(xk, .none, rInverse, .none, into: &z)
-            h = [Double](repeating: 0, count: m)
-            for c in 0..<k { for i in 0..<m { h[i] += z[i, c] * z[i, c] } }
-            for s in meats.indices {
-                meats[s].add(z: z, e: e, h: h, codes: codes[s], firstRow: rows)
+    /// The gradient `Σ xᵢⱼ·tᵢ` per kept column, `Σ tᵢrᵢ` (RSS), Durbin–Watson's
+    /// `Σ (ẽᵢ − ẽᵢ₋₁)²` and (when wanted) the total sum of squares, all by compensated dot
+    /// products of double-double operands.
+    private mutating func addSums(_ b: DesignBlock, rh: [Double], rl: [Double], th: [Double], tl: [Double], e: [Double]) {
+        let m = b.rows
+        th.withUnsafeBufferPointer { pth in
+            tl.withUnsafeBufferPointer { ptl in
+                b.x.storage.withUnsafeBufferPointer { px in
+                    let columns = kept.map { px.baseAddress! + $0 * b.x.leadingDimension }
+                    if let low = b.low {
+                        low.storage.withUnsafeBufferPointer { plow in
+                            for (c, j) in kept.enumerated() {
+                                gradient[c] += CompensatedSums.dot(columns[c], plow.baseAddress! + j * low.leadingDimension,
+                                                                   pth.baseAddress!, ptl.baseAddress!, count: m)
+                            }
+                        }
+                    } else {
+                        let g = CompensatedSums.dots(columns, pth.baseAddress!, ptl.baseAddress!, count: m)
+                        for c in kept.indices { gradient[c] += g[c] }
+                    }
+                }
+                rh.withUnsafeBufferPointer { prh in
+                    rl.withUnsafeBufferPointer { prl in
+                        rss += b.weights == nil
+                            ? CompensatedSums.sumOfSquares(prh.baseAddress!, prl.baseAddress!, count: m)
+                            : CompensatedSums.dot(pth.baseAddress!, ptl.baseAddress!, prh.baseAddress!, prl.baseAddress!, count: m)
+                    }
+                }
             }
         }
-        rows += m
-        var residuals = [Double](repeating: 0, count: m)
-        for i in 0..<m { residuals[i] = rh[i] + rl[i] }
-        return (residuals, e, h)
+        // Differences of the whitened residuals, exactly (leading, trailing parts); the
+        // first against the previous block's last row.
+        var dh = Self.zeros(m), dl = Self.zeros(m)
+        var count = 0
+        if let prev = previous { (dh[0], dl[0]) = DoubleDouble.twoSum(e[0], -prev); count = 1 }
+        for i in 1..<m { (dh[count], dl[count]) = DoubleDouble.twoSum(e[i], -e[i - 1]); count += 1 }
+        previous = e[m - 1]
+        dwNumerator += Self.sumOfSquares(dh, dl, count: count)
+        guard wantsTotal else { return }
+        // Deviations from the centre, exactly; weighted: w·(y − c) in double-double.
+        var vh = b.y, vl = [Double](repeating: 0, count: m)
+        if let c = center {
+            for i in 0..<m { (vh[i], vl[i]) = DoubleDouble.twoSum(b.y[i], -c) }
+        }
+        if let w = b.weights {
+            var uh = Self.zeros(m), ul = Self.zeros(m)
+            for i in 0..<m {
+                let u = DoubleDouble(hi: vh[i], lo: vl[i]) * w[i]
+                uh[i] = u.hi; ul[i] = u.lo
+            }
+            tss += Self.dot(uh, ul, vh, vl, count: m)
+        } else {
+            tss += Self.sumOfSquares(vh, vl, count: m)
+        }
+    }
+
+    /// `Z = X̃_kept·R⁻¹` (BLAS 3): the rows scaled so that `hᵢᵢ = ‖zᵢ‖²`.
+    private func scaledRows(_ b: DesignBlock) -> Matrix {
+        let m = b.rows, k = kept.count
+        var xk: Matrix
+        if b.weights == nil && kept.count == b.columns && b.x.leadingDimension == m {
+            // Every column kept, in order (`kept` ascends): the block's design itself.
+            xk = b.x
+        } else {
+            xk = Matrix(rows: m, columns: k)
+            let sw = b.weights?.map { $0.squareRoot() }
+            b.x.storage.withUnsafeBufferPointer { px in
+                xk.storage.withUnsafeMutableBufferPointer { pk in
+                    for (c, j) in kept.enumerated() {
+                        let src = px.baseAddress! + j * b.x.leadingDimension, dst = pk.baseAddress! + c * m
+                        if let sw {
+                            for i in 0..<m { dst[i] = src[i] * sw[i] }
+                        } else {
+                            dst.update(from: src, count: m)
+                        }
+                    }
+                }
+            }
+        }
+        var z = Matrix(rows: 0, columns: 0)
+        try! Matrix.gemm(xk, .none, rInverse, .none, into: &z)
+        return z
+    }
+
+    private static func dot(_ ah: [Double], _ al: [Double], _ bh: [Double], _ bl: [Double], count: Int) -> DoubleDouble {
+        ah.withUnsafeBufferPointer { pah in
+            al.withUnsafeBufferPointer { pal in
+                bh.withUnsafeBufferPointer { pbh in
+                    bl.withUnsafeBufferPointer { pbl in
+                        CompensatedSums.dot(pah.baseAddress!, pal.baseAddress!, pbh.baseAddress!, pbl.baseAddress!, count: count)
+                    }
+                }
+            }
+        }
+    }
+
+    private static func sumOfSquares(_ h: [Double], _ l: [Double], count: Int) -> DoubleDouble {
+        h.withUnsafeBufferPointer { ph in
+            l.withUnsafeBufferPointer { CompensatedSums.sumOfSquares(ph.baseAddress!, $0.baseAddress!, count: count) }
+        }
+    }
+
+    private static func zeros(_ m: Int) -> [Double] { [Double](repeating: 0, count: m) }
+
+    /// `hᵢ + lᵢ`, rounded.
+    private static func sum(_ h: [Double], _ l: [Double]) -> [Double] {
+        h.withUnsafeBufferPointer { ph in
+            l.withUnsafeBufferPointer { pl in
+                [Double](unsafeUninitializedCapacity: ph.count) { out, count in
+                    for i in 0..<ph.count { out[i] = ph[i] + pl[i] }
+                    count = ph.count
+                }
+            }
+        }
     }
 }
-

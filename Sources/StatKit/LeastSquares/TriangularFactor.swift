@@ -125,27 +125,42 @@ struct TriangularFactor: Sendable {
 
     // MARK: Double precision (LAPACK)
 
+    /// Rows per LAPACK call when the factor is narrow (see ``foldDouble(_:y:weights:)``).
+    static func foldRows(width: Int) -> Int? { width <= 32 ? max(256, 8192 / width) : nil }
+
+    /// Folds the rows in by `dtpqrt`. Up to 32 columns its work is matrix–vector products
+    /// and rank-1 updates (one panel); OpenBLAS hands those to its worker threads from
+    /// about 8,192 matrix elements, and at these sizes the hand-over costs more than it
+    /// saves — on a busy machine a worker not yet scheduled stalls every call. So a narrow
+    /// factor takes the rows in parts of at most 8,192 elements (``foldRows(width:)``):
+    /// the same reflections, one part after the other, each call on the calling thread.
     private mutating func foldDouble(_ x: Matrix, y: [Double], weights: [Double]?) throws(RegressionError) {
         let m = x.rows, p = width - 1
-        var b = Matrix(rows: m, columns: width)
+        let step = Self.foldRows(width: width) ?? m
         let sw = weights?.map { $0.squareRoot() }
-        x.storage.withUnsafeBufferPointer { px in
-            b.storage.withUnsafeMutableBufferPointer { pb in
-                let ldx = x.leadingDimension
-                for j in 0..<p {
-                    let src = px.baseAddress! + j * ldx, dst = pb.baseAddress! + j * m
-                    if let sw {
-                        for i in 0..<m { dst[i] = src[i] * sw[i] }
-                    } else {
-                        dst.update(from: src, count: m)
+        var start = 0
+        while start < m {
+            let rows = min(step, m - start)
+            var b = Matrix(rows: rows, columns: width)
+            x.storage.withUnsafeBufferPointer { px in
+                b.storage.withUnsafeMutableBufferPointer { pb in
+                    let ldx = x.leadingDimension
+                    for j in 0..<p {
+                        let src = px.baseAddress! + j * ldx + start, dst = pb.baseAddress! + j * rows
+                        if let sw {
+                            for i in 0..<rows { dst[i] = src[i] * sw[start + i] }
+                        } else {
+                            dst.update(from: src, count: rows)
+                        }
                     }
+                    let dst = pb.baseAddress! + p * rows
+                    for i in 0..<rows { dst[i] = sw.map { y[start + i] * $0[start + i] } ?? y[start + i] }
                 }
-                let dst = pb.baseAddress! + p * m
-                for i in 0..<m { dst[i] = sw.map { y[i] * $0[i] } ?? y[i] }
             }
-        }
-        do { try LAPACK.tpqrt(&r, &b, blockSize: min(width, 32)) } catch {
-            throw .numerical("\(error)")
+            do { try LAPACK.tpqrt(&r, &b, blockSize: min(width, 32)) } catch {
+                throw .numerical("\(error)")
+            }
+            start += rows
         }
     }
 
