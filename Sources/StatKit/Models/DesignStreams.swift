@@ -71,10 +71,16 @@ struct MatrixStream: DesignStream {
         var start = 0
         while start < n {
             let r = start..<min(n, start + blockRows)
+            // The block's rows of each column, copied as one run per column (column-major).
             func rows(_ m: Matrix) -> Matrix {
                 if r.count == n && m.leadingDimension == n { return m }
                 var out = Matrix(rows: r.count, columns: p)
-                for j in 0..<p { for i in r { out[i - start, j] = m[i, j] } }
+                let ld = m.leadingDimension, k = r.count
+                m.storage.withUnsafeBufferPointer { src in
+                    out.storage.withUnsafeMutableBufferPointer { dst in
+                        for j in 0..<p { (dst.baseAddress! + j * k).update(from: src.baseAddress! + j * ld + start, count: k) }
+                    }
+                }
                 return out
             }
             var b = DesignBlock(x: rows(x), low: low.map(rows), y: Array(y[r]), weights: weights.map { Array($0[r]) })
