@@ -101,8 +101,10 @@ struct RegressCommand: LayoffsSubcommand {
     @Flag(help: "Also draw regression-scatter.svg and regression-residuals.svg (beside --out, or in the notebook's figures; least squares).") var chart = false
     @Flag(help: "Read --data from the file in each pass instead of loading it: memory independent of the file's length.") var stream = false
     @Flag(name: .customLong("residual-summary"), help: "With --stream: keep the residuals of the second pass for their five-number summary.") var residualSummary = false
+    @Flag(help: "No progress or notes on standard error.") var quiet = false
 
     var outPath: String? { out }
+    var isQuiet: Bool { quiet }
 
     static let defaultFormula = RegressionSettings().formula
 

@@ -142,6 +142,11 @@ import Testing
                                    "--out", dir.appendingPathComponent("fit.md").path])
         #expect(charted.status == 0, "\(charted.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("regression-residuals.svg").path))
+        #expect(charted.stderr.contains("regression-residuals.svg"))
+        // --quiet: the same files, nothing on standard error.
+        let quiet = try CLI.run(["regress", "--stream", "--chart", "--quiet", "--data", Self.fixture, "--formula", "cut ~ growth",
+                                 "--out", dir.appendingPathComponent("fit.md").path])
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
         let help = try CLI.run(["regress", "--help"])
         #expect(help.stdout.contains("--stream") && help.stdout.contains("second") && help.stdout.contains("--residual-summary"))
     }
