@@ -40,8 +40,14 @@ extension EventTable {
     /// (``cutoff``) so that the analyses observe the table, and each group with a later
     /// event, through `day`. The table itself when no event is later.
     public func through(_ day: Day) -> EventTable {
-        guard self.day.contains(where: { $0 > day }) else { return self }
-        var t = selecting(self.day.indices.filter { self.day[$0] <= day })
+        let keep = self.day.indices.filter { self.day[$0] <= day }
+        return keep.count == count ? self : through(day, keeping: keep)
+    }
+
+    /// ``through(_:)`` given the events it keeps (`keep`: the indices of the events on or
+    /// before `day`, in order; fewer than all).
+    func through(_ day: Day, keeping keep: [Int]) -> EventTable {
+        var t = selecting(keep)
         t.cutoff = EventCutoff(day: day, later: selecting(self.day.indices.filter { self.day[$0] > day }), previous: cutoff)
         return t
     }

@@ -129,11 +129,7 @@ extension EventTable {
         }
         func strings(_ name: String, _ c: inout StringColumn) throws(AnalysisError) {
             if c.count == 0 {
-                if n > 0 && all {
-                    var missing = TextColumn()
-                    missing.codes = [Int32](repeating: -1, count: n)
-                    c = StringColumn(missing)
-                }
+                if n > 0 && all { c = StringColumn(filled(TextColumn())) }
                 return
             }
             guard c.count == n else { throw .lengthMismatch(what: name, expected: n, actual: c.count) }

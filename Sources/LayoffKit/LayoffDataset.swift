@@ -34,6 +34,9 @@ public struct LayoffDataset: Sendable {
     public var workforce: Workforce
     /// Input files, for provenance.
     public var inputs: [DatasetInput]
+    /// The company-name normaliser the join used: the built-in aliases and those of the
+    /// aliases file, when one was given.
+    public var companyNames = CompanyNames()
 
     /// Display name of the embedded events file.
     public static let embeddedEventsName = "Datasets/" + EmbeddedDatasets.techLayoffsFileName + " (embedded)"
@@ -107,7 +110,7 @@ public struct LayoffDataset: Sendable {
                                              options: JoinOptions(lag: lag, names: names), threads: threads)
             }
         } : nil
-        var eventsLoad: EventLoadResult
+        let eventsLoad: EventLoadResult
         if eventsFiles.count > 1 {
             eventsLoad = try EventLoader.load(paths: eventsFiles, options: eventOptions, threads: threads)
             for f in eventsLoad.files {
@@ -116,7 +119,6 @@ public struct LayoffDataset: Sendable {
         } else if let eventsPath = eventsFiles.first {
             eventsLoad = try EventLoader.load(path: eventsPath, options: eventOptions, threads: threads,
                                               tuning: SegmentTuning(), alongside: joinAlongside)
-            eventsLoad.files = [EventSourceFile(name: eventsPath, firstLine: 1, lineOffset: 0, rows: eventsLoad.rowsRead)]
             inputs.append(DatasetInput(role: "events", displayName: displayName(eventsPath), path: eventsPath,
                                        embeddedBytes: nil, rows: eventsLoad.rowsRead))
         } else {
@@ -124,7 +126,6 @@ public struct LayoffDataset: Sendable {
             let bytes = Array((warn ? EmbeddedDatasets.warnNotices : EmbeddedDatasets.techLayoffs).utf8)
             let name = warn ? embeddedWARNName : embeddedEventsName
             eventsLoad = try EventLoader.load(bytes: bytes, name: name, options: eventOptions)
-            eventsLoad.files = [EventSourceFile(name: name, firstLine: 1, lineOffset: 0, rows: eventsLoad.rowsRead)]
             inputs.append(DatasetInput(role: "events", displayName: name, path: nil,
                                        embeddedBytes: bytes, rows: eventsLoad.rowsRead))
         }
@@ -169,7 +170,7 @@ public struct LayoffDataset: Sendable {
             workforce = Workforce.implied(checked: events)
         }
         return LayoffDataset(events: events, eventsLoad: eventsLoad, fundamentalsLoad: fundamentalsLoad,
-                             join: join, workforce: workforce, inputs: inputs)
+                             join: join, workforce: workforce, inputs: inputs, companyNames: names)
     }
 
     /// The dataset restricted to events announced on or before `day` (a report "as of"
@@ -188,10 +189,10 @@ public struct LayoffDataset: Sendable {
                 throw .lengthMismatch(what: name, expected: events.count, actual: count)
             }
         }
-        if !events.day.contains(where: { $0 > day }) { return self }
         let keep = events.day.indices.filter { events.day[$0] <= day }
+        if keep.count == events.count { return self }
         var d = self
-        d.events = events.through(day)
+        d.events = events.through(day, keeping: keep)
         d.workforce = workforce.selecting(keep)
         if let j = join {
             var jj = j

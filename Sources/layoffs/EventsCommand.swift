@@ -70,7 +70,7 @@ struct EventsCommand: LayoffsSubcommand {
                                 + fileColumn + [.init("Line", key: "line")])
             for i in rows {
                 t.append([.text(e.day[i].description), .text(e.company[i]), .number(e.cut[i], .count)]
-                         + extras.map { column -> ReportTable.Cell in .text(column.flatMap { $0.count == e.count ? $0[i] : nil }) }
+                         + extras.map { column -> ReportTable.Cell in .text(column?[i]) }
                          + placeCells(i))
             }
         } else {

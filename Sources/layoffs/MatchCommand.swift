@@ -42,10 +42,6 @@ struct MatchCommand: LayoffsSubcommand {
 
     func execute(in env: ExecutionEnvironment) throws -> CommandOutput {
         let data = try input.load(env, wantFundamentals: false, columns: analysisColumns.union(["country"]))
-        var names = CompanyNames()
-        if let a = input.aliases {
-            do { try names.addAliases(csvFile: a) } catch { throw CLIError(message: "layoffs: " + env.scrubPaths(input.message(for: error)), code: error.category.exitCode) }
-        }
         let notices: EventLoadResult
         do {
             notices = try EventLoader.load(paths: warn, options: EventLoadOptions(skipInvalid: input.skipInvalid, columns: ["employer_name", "state"],
@@ -54,7 +50,7 @@ struct MatchCommand: LayoffsSubcommand {
         } catch {
             throw CLIError(message: "layoffs: " + env.scrubPaths(input.message(for: error)), code: error.category.exitCode)
         }
-        let m = SourceMatch(events: data.events, notices: notices.events, names: names, window: window, country: country)
+        let m = SourceMatch(events: data.events, notices: notices.events, names: data.companyNames, window: window, country: country)
         let out = CommandOutput()
         out.format = output.format
         var byYear = ReportTable(title: "Events with a WARN notice from the same employer within ±\(window) days",

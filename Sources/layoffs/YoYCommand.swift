@@ -166,19 +166,8 @@ struct YoYCommand: LayoffsSubcommand {
             if y.rows.contains(where: { $0.current?.knownCut == nil || $0.previous?.knownCut == nil }) {
                 t.notes.append("n/a: outside " + (perGroup ? "the group's own span of events" : "the data's coverage") + ", or no event of the span has a reported count (unknown, not 0).")
             }
-            if let note = UncountedNote.text(ytdSpans(y.rows)) { t.notes.append(note) }
+            if let note = UncountedNote.text(y.rows, current: "year to date") { t.notes.append(note) }
         }
         return t
-    }
-
-    /// Each row's two spans (this year's and a year earlier), named for ``UncountedNote``.
-    func ytdSpans(_ rows: [YearToDateRow]) -> [UncountedNote.Span] {
-        rows.flatMap { r -> [UncountedNote.Span] in
-            let group = r.group.isEmpty ? "" : r.group + " "
-            return [UncountedNote.Span(name: group + "year to date", events: r.current?.events ?? 0,
-                                       withCount: r.current?.eventsWithCount ?? 0),
-                    UncountedNote.Span(name: group + "a year earlier", events: r.previous?.events ?? 0,
-                                       withCount: r.previous?.eventsWithCount ?? 0)]
-        }
     }
 }

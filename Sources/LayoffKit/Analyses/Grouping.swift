@@ -241,8 +241,8 @@ struct GroupedRecords<Record: PackedEvent & Sendable>: Sendable {
     func span(ofGroup g: Int) -> Coverage? {
         guard start[g] < start[g + 1] else { return nil }
         let last = Day(number: records[start[g + 1] - 1].day)
-        let through = g < observedThrough.count ? observedThrough[g].map { max($0, last) } ?? last : last
-        return Coverage(ordered: Day(number: records[start[g]].day), through)
+        let through = g < observedThrough.count ? observedThrough[g] : nil
+        return Coverage(ordered: Day(number: records[start[g]].day), max(last, through ?? last))
     }
 
     /// Each group's own span, in group order.

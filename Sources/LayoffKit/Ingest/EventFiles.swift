@@ -30,9 +30,7 @@ extension EventLoader {
     public static func load(paths: [String], options: EventLoadOptions = .init(), threads: Int = 1) throws(IngestError) -> EventLoadResult {
         guard paths.count > 1 else {
             guard let path = paths.first else { throw .invalidOptions("no events file given") }
-            var r = try load(path: path, options: options, threads: threads)
-            r.files = [EventSourceFile(name: path, firstLine: 1, lineOffset: 0, rows: r.rowsRead)]
-            return r
+            return try load(path: path, options: options, threads: threads)
         }
         // The files are written one after the other (the header once) to a temporary file,
         // which the segmented parse reads on `threads` threads as it reads any file; the

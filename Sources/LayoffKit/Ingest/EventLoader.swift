@@ -257,6 +257,7 @@ public enum EventLoader {
         }
         var result = EventLoadResult(file: name, events: t, problems: parsed.problems, excludedByReason: parsed.excluded,
                                      duplicates: duplicates, duplicatesDropped: dropped, rowsRead: parsed.records)
+        result.files = [EventSourceFile(name: name, firstLine: 1, lineOffset: 0, rows: parsed.records)]
         if layout.isWARN {
             result.layout = .warn
             if let s = plan.lane(of: "date"), s.fallback >= 0 {

@@ -66,11 +66,26 @@ public enum UncountedNote {
             + (rest > 0 ? ", and \(rest) more" : "") + ": the cut is unknown there, not 0."
     }
 
-    /// The note for the rows of a year-over-year table (the periods shown, not their
-    /// previous ones).
-    public static func text(_ rows: [YearOverYearRow]) -> String? {
-        text(rows.map { r in
-            Span(name: (r.group.isEmpty ? "" : r.group + " ") + r.label, events: r.events ?? 0, withCount: r.eventsWithCount ?? 0)
+    /// The note for the rows of a year-over-year table: the periods shown, and with
+    /// `includingPrevious` the periods a year earlier too (a table of one period).
+    public static func text(_ rows: [YearOverYearRow], includingPrevious: Bool = false) -> String? {
+        text(rows.flatMap { r -> [Span] in
+            let current = Span(name: prefix(r.group) + r.label, events: r.events ?? 0, withCount: r.eventsWithCount ?? 0)
+            guard includingPrevious else { return [current] }
+            return [current, Span(name: prefix(r.group) + r.previousLabel, events: r.previous?.events ?? 0,
+                                  withCount: r.previous?.eventsWithCount ?? 0)]
         })
     }
+
+    /// The note for the rows of a year-to-date table: each row's span this year, called
+    /// `current` after the group's name, and the same span a year earlier.
+    public static func text(_ rows: [YearToDateRow], current: String) -> String? {
+        text(rows.flatMap { r -> [Span] in
+            [Span(name: prefix(r.group) + current, events: r.current?.events ?? 0, withCount: r.current?.eventsWithCount ?? 0),
+             Span(name: prefix(r.group) + "a year earlier", events: r.previous?.events ?? 0,
+                  withCount: r.previous?.eventsWithCount ?? 0)]
+        })
+    }
+
+    private static func prefix(_ group: String) -> String { group.isEmpty ? "" : group + " " }
 }

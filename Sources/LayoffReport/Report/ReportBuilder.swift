@@ -134,8 +134,10 @@ public enum ReportBuilder {
                     try headlineText(monthly: monthly, ytd: ytd, asOf: asOf) { f, t throws(AnalysisError) in try overall.totals(from: f, to: t) },
                     overall.releaseStorage())
         }()
-        let leaders = data.eventsLoad.layout == .warn ? try warnLeaders(events: events, asOf: asOf) : nil
-        let sentences = headline + (leaders.map { [$0] } ?? [])
+        // WARN notices: the year to date by state, sector and employer, for the headline's
+        // leaders and the notices' section.
+        let warnLargest = data.eventsLoad.layout == .warn ? try warnLargest(events: events, asOf: asOf) : nil
+        let sentences = headline + (warnLargest.flatMap(warnLeaders).map { [$0] } ?? [])
         md += "## Headline\n\n" + sentences.joined(separator: "\n\n") + "\n\n"
         terminal += sentences.map { $0.replacingAll("**", with: "") }.joined(separator: "\n") + "\n"
 
@@ -179,8 +181,8 @@ public enum ReportBuilder {
 
         // Year over year by group.
             md += try groupYoYSection(options: options, byGroup: byGroup, asOf: asOf)
-            if data.eventsLoad.layout == .warn {
-                md += try warnSection(events: events, asOf: asOf, options: options, figures: &figures, source: source)
+            if let warnLargest {
+                md += try warnSection(events: events, asOf: asOf, largest: warnLargest, options: options, figures: &figures, source: source)
             }
         }
 
@@ -397,11 +399,7 @@ public enum ReportBuilder {
         }
         md += missingNote(rows.contains { $0.current.map { $0.knownCut == nil } ?? true || $0.previous.map { $0.knownCut == nil } ?? true },
                           options)
-        if let note = UncountedNote.text(rows.flatMap { r -> [UncountedNote.Span] in
-            [UncountedNote.Span(name: r.group + " this year", events: r.current?.events ?? 0, withCount: r.current?.eventsWithCount ?? 0),
-             UncountedNote.Span(name: r.group + " a year earlier", events: r.previous?.events ?? 0,
-                                withCount: r.previous?.eventsWithCount ?? 0)]
-        }) { md += MarkdownText.escape(note) + "\n\n" }
+        if let note = UncountedNote.text(rows, current: "this year") { md += MarkdownText.escape(note) + "\n\n" }
         // Last complete calendar year against the one before: the latest year that, with the
         // year before it, lies wholly inside the coverage (the rows of a yearly
         // `YearOverYear` that are neither partial nor without a previous year), known from
@@ -431,11 +429,7 @@ public enum ReportBuilder {
                 md += "\\* the \(options.groupBy)'s own span of events starts or ends inside \(lastFull.previousYear.label)–\(lastFull.label).\n\n"
             }
             md += missingNote(shown.contains { $0.totals == nil || $0.cut == nil || $0.previous == nil || $0.previousCut == nil }, options)
-            if let note = UncountedNote.text(shown.flatMap { r -> [UncountedNote.Span] in
-                [UncountedNote.Span(name: r.group + " " + r.label, events: r.events ?? 0, withCount: r.eventsWithCount ?? 0),
-                 UncountedNote.Span(name: r.group + " " + r.previousLabel, events: r.previous?.events ?? 0,
-                                    withCount: r.previous?.eventsWithCount ?? 0)]
-            }) { md += MarkdownText.escape(note) + "\n\n" }
+            if let note = UncountedNote.text(shown, includingPrevious: true) { md += MarkdownText.escape(note) + "\n\n" }
         }
         return md
     }

@@ -9,24 +9,41 @@ extension ReportBuilder {
     /// starts between 1999 and 2015, and the years before hold a handful of states.
     static let warnFirstYear = 1999
 
+    /// The groupings of the notices' year-to-date tables, by column: state (each state over
+    /// its own span of notices), NAICS sector, employer.
+    static let warnGroupings: [(column: String, grouping: Grouping)] = [
+        ("state", .by("state", coverage: .perGroup)), ("naics_sector", .by("naics_sector")), ("company", .by("company")),
+    ]
+
+    /// For each of ``warnGroupings`` whose column the notices have, the year to date of each
+    /// group with notices this year, most jobs first (ties by name): the rows of the
+    /// section's tables and of the headline's leaders.
+    static func warnLargest(events: EventTable, asOf: Day) throws(AnalysisError) -> [String: [YearToDateRow]] {
+        var out: [String: [YearToDateRow]] = [:]
+        for (column, grouping) in warnGroupings where events.groupColumnNames.contains(column) {
+            out[column] = try YearToDate(events: events, asOf: asOf, grouping: grouping).rows.filter { ($0.current?.events ?? 0) > 0 }
+                .sorted { ($0.current?.knownCut ?? -1, $1.group) > ($1.current?.knownCut ?? -1, $0.group) }
+        }
+        return out
+    }
+
     /// The section of a report on WARN notices: notices and jobs by year and month since
     /// 1999 (the recessions of 2001 and 2008–09 and 2020's spike), then the year to date by
     /// state (each state over its own span of notices; left out when the report already
     /// groups by state) and by NAICS sector, and the employers with the most jobs in
-    /// notices of the year to date, each against the same span a year earlier.
-    static func warnSection(events: EventTable, asOf: Day, options: ReportOptions,
+    /// notices of the year to date, each against the same span a year earlier (`largest`:
+    /// ``warnLargest(events:asOf:)``).
+    static func warnSection(events: EventTable, asOf: Day, largest: [String: [YearToDateRow]], options: ReportOptions,
                             figures: inout [(name: String, svg: String)], source: String) throws(AnalysisError) -> String {
         var md = "## WARN notices by year, state, sector and employer\n\n"
         md += try warnLongRun(events: events, asOf: asOf, options: options, figures: &figures, source: source)
         md += "Year to date (\(Day(year: asOf.year, month: 1, day: 1)!) to \(asOf)) against the same days a year earlier, "
             + "the \(warnRowsShown) largest by jobs in notices this year.\n\n"
-        let sections: [(title: String, heading: String, column: String, grouping: Grouping)] = [
-            ("State", "state", "state", .by("state", coverage: .perGroup)),
-            ("Sector (NAICS)", "sector", "naics_sector", .by("naics_sector")),
-            ("Employer", "employer", "company", .by("company")),
+        let sections: [(title: String, heading: String, column: String)] = [
+            ("State", "state", "state"), ("Sector (NAICS)", "sector", "naics_sector"), ("Employer", "employer", "company"),
         ]
-        for s in sections where s.column != options.groupBy && (events.groupColumn(named: s.column).map({ $0.count == events.count }) ?? false) {
-            let rows = try warnLargest(events: events, asOf: asOf, grouping: s.grouping).prefix(warnRowsShown)
+        for s in sections where s.column != options.groupBy {
+            guard let rows = largest[s.column]?.prefix(warnRowsShown) else { continue }
             var t = ReportTable(columns: [.init(s.title, key: "group"), .init("Notices", key: "events"),
                                           .init("Jobs", key: "cut"), .init("A year earlier", key: "prev_cut"),
                                           .init("Y/Y %", key: "pct_change")])
@@ -42,22 +59,16 @@ extension ReportBuilder {
         return md
     }
 
-    /// The year to date of each group with notices this year, most jobs first (ties by name).
-    static func warnLargest(events: EventTable, asOf: Day, grouping: Grouping) throws(AnalysisError) -> [YearToDateRow] {
-        try YearToDate(events: events, asOf: asOf, grouping: grouping).rows.filter { ($0.current?.events ?? 0) > 0 }
-            .sorted { ($0.current?.knownCut ?? -1, $1.group) > ($1.current?.knownCut ?? -1, $0.group) }
-    }
-
     /// Rows of the headline's leaders.
     static let warnLeadersShown = 3
 
     /// The headline sentence on notices: the states and the NAICS sectors whose notices of
     /// the year to date hold the most jobs, each with its change on the same days a year
-    /// earlier; `nil` when the notices have neither column.
-    static func warnLeaders(events: EventTable, asOf: Day) throws(AnalysisError) -> String? {
-        func leaders(_ column: String, _ grouping: Grouping) throws(AnalysisError) -> String? {
-            guard events.groupColumn(named: column).map({ $0.count == events.count }) ?? false else { return nil }
-            let rows = try warnLargest(events: events, asOf: asOf, grouping: grouping)
+    /// earlier (`largest`: ``warnLargest(events:asOf:)``); `nil` when the notices have
+    /// neither column.
+    static func warnLeaders(_ largest: [String: [YearToDateRow]]) -> String? {
+        func leaders(_ column: String) -> String? {
+            let rows = (largest[column] ?? [])
                 .filter { $0.group != Grouping.defaultMissingLabel && $0.current?.knownCut != nil }.prefix(warnLeadersShown)
             guard !rows.isEmpty else { return nil }
             return rows.map { r in
@@ -65,8 +76,7 @@ extension ReportBuilder {
                 return "\(r.group) (\(NumberFormat.grouped(Int(r.current!.knownCut!)))\(change))"
             }.joined(separator: ", ")
         }
-        let states = try leaders("state", .by("state", coverage: .perGroup))
-        let sectors = try leaders("naics_sector", .by("naics_sector"))
+        let states = leaders("state"), sectors = leaders("naics_sector")
         guard states != nil || sectors != nil else { return nil }
         var s = "Most jobs in notices this year"
         if let states { s += ", by state: " + states }
@@ -138,7 +148,7 @@ extension ReportBuilder {
         let yearly = try YearOverYear(events: events, unit: .year).rows.filter { $0.period >= first }
         var states: [CalendarPeriod: Int] = [:]
         var sameStates: [CalendarPeriod: (cut: Double, previous: Double)] = [:]
-        let byState = events.groupColumn(named: "state").map { $0.count == events.count } ?? false
+        let byState = events.groupColumnNames.contains("state")
         if byState {
             for r in try YearOverYear(events: events, unit: .year, grouping: .by("state", coverage: .perGroup)).rows {
                 if (r.events ?? 0) > 0 { states[r.period, default: 0] += 1 }
