@@ -142,4 +142,37 @@ private func fundamentals(_ text: String) throws -> FundamentalsTable {
         #expect(got.map(\.events) == want.map(\.events))
         #expect(zip(got, want).allSatisfy { $0.company == $1.company })
     }
+
+    /// The first k unmatched companies found by the heap against the first k of the full
+    /// sort, for k below, at and above the count, with many ties in events and in names
+    /// (canonically equal spellings among them).
+    @Test func firstUnmatchedAreThoseOfTheFullSort() {
+        var g = SeededGenerator(seed: 23)
+        let stems = ["Acme", "acme", "Acme Corporation International", "Caf\u{E9}", "Cafe\u{301}", "Zeta", "", "b2b", "B2B"]
+        for trial in 0..<40 {
+            let count = Int.random(in: 0...300, using: &g)
+            let companies = (0..<count).map { _ in
+                (company: stems[Int.random(in: 0..<stems.count, using: &g)] + (Bool.random(using: &g) ? "" : " \(Int.random(in: 0..<9, using: &g))"),
+                 events: trial % 2 == 0 ? Int.random(in: 1...3, using: &g) : Int.random(in: 1...200, using: &g))
+            }
+            let full = FundamentalsJoin.byEventsThenName(companies)
+            for k in [0, 1, 5, 100, count, count + 3] {
+                let first = FundamentalsJoin.firstByEventsThenName(k, count: count, events: { companies[$0].events },
+                                                                   name: { companies[$0].company })
+                let got = FundamentalsJoin.byEventsThenName(first.map { companies[$0] })
+                let want = full.prefix(k)
+                #expect(got.count == want.count, "trial \(trial), k \(k)")
+                #expect(zip(got, want).allSatisfy { $0.company == $1.company && $0.events == $1.events }, "trial \(trial), k \(k)")
+            }
+        }
+    }
+
+    @Test func unmatchedTopAndCounts() throws {
+        let j = try FundamentalsJoin(events: events(Self.eventsCSV), fundamentals: fundamentals(Self.fundamentalsCSV))
+        #expect(j.unmatchedCompanyCount == 3)
+        #expect(j.unmatchedEventCount == 4)
+        #expect(j.unmatchedCompanies(top: 2).map(\.company) == ["Nobody", "Meta"])
+        #expect(j.unmatchedCompanies(top: 10).map(\.company) == ["Nobody", "Meta", "Solo"])
+        #expect(j.unmatchedCompanies(top: 0).isEmpty)
+    }
 }

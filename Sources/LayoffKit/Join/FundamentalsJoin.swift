@@ -26,7 +26,35 @@ public struct FundamentalsJoin: Sendable, Equatable {
     public var workforce: Workforce
     /// Companies (as written in the events) with no match, with their number of
     /// unmatched events; most events first, then by name.
-    public var unmatchedCompanies: [(company: String, events: Int)]
+    ///
+    /// Sorted on each access, which for a few hundred thousand companies takes tens of
+    /// milliseconds: ``unmatchedCompanies(top:)`` gives the first few in one pass.
+    public var unmatchedCompanies: [(company: String, events: Int)] {
+        FundamentalsJoin.byEventsThenName(unmatched.map(named))
+    }
+
+    /// The first `k` of ``unmatchedCompanies`` (all of them when there are fewer), found
+    /// without sorting the rest.
+    public func unmatchedCompanies(top k: Int) -> [(company: String, events: Int)] {
+        let first = FundamentalsJoin.firstByEventsThenName(k, count: unmatched.count, events: { Int(unmatched[$0].events) },
+                                                           name: { named(unmatched[$0]).company })
+        return FundamentalsJoin.byEventsThenName(first.map { named(unmatched[$0]) })
+    }
+
+    /// Number of companies in ``unmatchedCompanies``.
+    public var unmatchedCompanyCount: Int { unmatched.count }
+    /// Number of events of the companies in ``unmatchedCompanies``: the sum of their `events`.
+    public var unmatchedEventCount: Int { unmatched.reduce(0) { $0 + Int($1.events) } }
+
+    /// The companies without a match: the event column's level (``unmatchedLevels``'s
+    /// count for events with no company) and its number of unmatched events, in level order.
+    private var unmatched: [(level: Int32, events: Int32)]
+    /// The events' company levels, which ``unmatched`` indexes.
+    private var unmatchedLevels: [String]
+
+    private func named(_ u: (level: Int32, events: Int32)) -> (company: String, events: Int) {
+        (company: Int(u.level) == unmatchedLevels.count ? "" : unmatchedLevels[Int(u.level)], events: Int(u.events))
+    }
     /// Fundamentals rows whose key (normalised name, year) repeats an earlier row's; the
     /// join uses the first. Lines of the later rows.
     public var ambiguousFundamentalsLines: [Int]
@@ -157,12 +185,11 @@ public struct FundamentalsJoin: Sendable, Equatable {
                 }
             }
         }
-        let missing = levels.count
         row = rows
         fiscalYear = fiscal
         workforce = Workforce(checked: NumericColumn(values: wfValue, isPresent: wfKnown), source: source)
-        unmatchedCompanies = FundamentalsJoin.byEventsThenName(unmatched.indices.filter { unmatched[$0] > 0 }
-            .map { (company: $0 == missing ? "" : levels[$0], events: unmatched[$0]) })
+        self.unmatched = unmatched.indices.filter { unmatched[$0] > 0 }.map { (level: Int32($0), events: Int32(unmatched[$0])) }
+        unmatchedLevels = levels
         ambiguousFundamentalsLines = ambiguous
     }
 
@@ -189,6 +216,42 @@ public struct FundamentalsJoin: Sendable, Equatable {
             return companies[p.index].company < companies[q.index].company
         }
         return keys.map { companies[$0.index] }
+    }
+
+    /// The indices of the first `k` of `count` companies in ``byEventsThenName(_:)``'s
+    /// order (ties between equal names by index, as its stable sort), in index order;
+    /// all of them when there are at most `k`. They are kept in a heap of `k` while the
+    /// rest pass by: most companies have fewer events than the `k`-th kept so far and
+    /// cost one comparison of counts.
+    static func firstByEventsThenName(_ k: Int, count: Int, events: (Int) -> Int, name: (Int) -> String) -> [Int] {
+        if count <= k { return Array(0..<count) }
+        guard k > 0 else { return [] }
+        func before(_ a: Int, _ b: Int) -> Bool {
+            let x = events(a), y = events(b)
+            if x != y { return x > y }
+            let p = name(a), q = name(b)
+            return p != q ? p < q : a < b
+        }
+        // A max-heap in that order: its root is the last of those kept.
+        var heap = Array(0..<k)
+        func siftDown(_ start: Int) {
+            var i = start
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < k && before(heap[m], heap[l]) { m = l }
+                if r < k && before(heap[m], heap[r]) { m = r }
+                if m == i { return }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        for i in stride(from: k / 2 - 1, through: 0, by: -1) { siftDown(i) }
+        for c in k..<count where events(c) >= events(heap[0]) && before(c, heap[0]) {
+            heap[0] = c
+            siftDown(0)
+        }
+        return heap.sorted()
     }
 
     /// The first and last day numbers of `days` (0, 0 when empty), in one pass.
@@ -247,7 +310,7 @@ public struct FundamentalsJoin: Sendable, Equatable {
             ("stage", { .text(events.filled(events.stage)) }),
             ("total_laid_off", { .numeric(events.cut) }),
             ("percentage_laid_off", { .numeric(events.fraction) }),
-            ("funds_raised", { .numeric(events.fundsRaised) }),
+            ("funds_raised", { .numeric(events.filled(events.fundsRaised)) }),
             ("employees", { .numeric(fromRow(fundamentals.employees)) }),
             ("revenue", { .numeric(fromRow(fundamentals.revenue)) }),
             ("revenue_growth", { .numeric(fromRow(fundamentals.revenueGrowth)) }),

@@ -196,13 +196,13 @@ public enum ReportBuilder {
         md += "## Data quality\n\n"
         let notes = data.qualityNotes + (data.eventsLoad.layout == .warn ? warnQualityNotes(events: events) : [])
         if notes.isEmpty { md += "Nothing was left out.\n\n" } else { md += notes.map { "- " + $0 }.joined(separator: "\n") + "\n\n" }
-        if let j = data.join, !j.unmatchedCompanies.isEmpty {
+        if let j = data.join, j.unmatchedCompanyCount > 0 {
             md += "Companies without a fundamentals row for the event's fiscal year (events): "
-            let shown = j.unmatchedCompanies.prefix(maxUnmatchedListed)
+            let shown = j.unmatchedCompanies(top: maxUnmatchedListed)
             md += shown.map { "\(MarkdownText.escape($0.company)) (\($0.events))" }.joined(separator: ", ")
-            let rest = j.unmatchedCompanies.dropFirst(maxUnmatchedListed)
-            if !rest.isEmpty {
-                md += "; and \(NumberFormat.grouped(rest.count)) more companies with \(NumberFormat.grouped(rest.reduce(0) { $0 + $1.events })) events"
+            if j.unmatchedCompanyCount > shown.count {
+                let restEvents = j.unmatchedEventCount - shown.reduce(0) { $0 + $1.events }
+                md += "; and \(NumberFormat.grouped(j.unmatchedCompanyCount - shown.count)) more companies with \(NumberFormat.grouped(restEvents)) events"
             }
             md += ".\n\n"
         }
