@@ -189,8 +189,8 @@ public struct LayoffDataset: Sendable {
                 throw .lengthMismatch(what: name, expected: events.count, actual: count)
             }
         }
+        guard events.day.contains(where: { $0 > day }) else { return self }
         let keep = events.day.indices.filter { events.day[$0] <= day }
-        if keep.count == events.count { return self }
         var d = self
         d.events = events.through(day, keeping: keep)
         d.workforce = workforce.selecting(keep)
@@ -243,8 +243,8 @@ public struct LayoffDataset: Sendable {
         if missingCut > 0 { notes.append("\(missingCut) of \(events.count) events have no reported count (counted as events, not in cut totals).") }
         if let j = join {
             notes.append("\(j.matchedCount) of \(events.count) events matched a fundamentals row; \(j.unmatchedCount) did not"
-                         + (j.unmatchedCompanies.isEmpty ? "." : " (\(j.unmatchedCompanies.count) companies, e.g. "
-                            + j.unmatchedCompanies.prefix(5).map { "\($0.company) (\($0.events))" }.joined(separator: ", ") + ")."))
+                         + (j.unmatchedCompanyCount == 0 ? "." : " (\(j.unmatchedCompanyCount) companies, e.g. "
+                            + j.unmatchedCompanies(top: 5).map { "\($0.company) (\($0.events))" }.joined(separator: ", ") + ")."))
         }
         return notes
     }
