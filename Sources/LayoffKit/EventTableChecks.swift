@@ -95,11 +95,11 @@ extension EventTable {
     }
 
     /// This table checked as ``validate()`` does, with the columns the analyses read at
-    /// every event filled when left empty: `company` and the numeric columns with missing
-    /// values, `line` with `i + 2`. The other text columns and `dateAdded` stay empty (a
-    /// load that did not keep them would otherwise grow by them at every analysis) and are
-    /// filled where one is read (``groupColumn(named:)``). The same table (no copy) when
-    /// nothing was filled.
+    /// every event filled when left empty: `company`, and `cut` and `fraction` with missing
+    /// values, `line` with `i + 2`. The other columns stay empty (a load that did not keep
+    /// them would otherwise grow by them at every analysis) and are filled where one is
+    /// read (``groupColumn(named:)``, the regression's tables). The same table (no copy)
+    /// when nothing was filled.
     func checked() throws(AnalysisError) -> EventTable { try checkedCovered().events }
 
     /// ``checked()`` and the table's ``Coverage`` (found while checking the days);
@@ -135,9 +135,9 @@ extension EventTable {
             guard c.count == n else { throw .lengthMismatch(what: name, expected: n, actual: c.count) }
             if var codes = c.dictionary { try text(name, &codes) }
         }
-        func numeric(_ name: String, _ c: inout NumericColumn) throws(AnalysisError) {
+        func numeric(_ name: String, _ c: inout NumericColumn, fill: Bool = false) throws(AnalysisError) {
             if c.values.isEmpty && c.isPresent.isEmpty {
-                if n > 0 { c = NumericColumn(values: [Double](repeating: 0, count: n), isPresent: [Bool](repeating: false, count: n)) }
+                if n > 0 && (fill || all) { c = NumericColumn(values: [Double](repeating: 0, count: n), isPresent: [Bool](repeating: false, count: n)) }
                 return
             }
             guard c.values.count == n else { throw .lengthMismatch(what: name, expected: n, actual: c.values.count) }
@@ -145,8 +145,8 @@ extension EventTable {
         }
         try text("company", &t.company, fill: true)
         try text("location", &t.location)
-        try numeric("cut", &t.cut)
-        try numeric("fraction", &t.fraction)
+        try numeric("cut", &t.cut, fill: true)
+        try numeric("fraction", &t.fraction, fill: true)
         try text("industry", &t.industry)
         try strings("source", &t.source)
         try text("stage", &t.stage)

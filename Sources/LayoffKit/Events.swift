@@ -67,6 +67,12 @@ public struct EventTable: Sendable, Equatable {
         return missing
     }
 
+    /// `column`, or every event missing when it was left empty, as for a text column.
+    func filled(_ column: NumericColumn) -> NumericColumn {
+        guard column.values.isEmpty, count > 0 else { return column }
+        return NumericColumn(values: [Double](repeating: 0, count: count), isPresent: [Bool](repeating: false, count: count))
+    }
+
     /// Names accepted by ``groupColumn(named:)``.
     public var groupColumnNames: [String] {
         ["company", "location", "industry", "source", "stage", "country"] + extra.map(\.name)

@@ -87,7 +87,7 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
             case "stage": col = text(events.filled(events.stage))
             case "total_laid_off": col = numeric(events.cut)
             case "percentage_laid_off": col = numeric(events.fraction)
-            case "funds_raised": col = numeric(events.fundsRaised)
+            case "funds_raised": col = numeric(events.filled(events.fundsRaised))
             case "employees": col = fromRow(fundamentals.employees)
             case "revenue": col = fromRow(fundamentals.revenue)
             case "revenue_growth": col = fromRow(fundamentals.revenueGrowth)
