@@ -111,11 +111,13 @@ struct InputOptions: ParsableArguments {
         for path in big { printError("layoffs: reading \(path) (\(fileSize(path) >> 20) MiB)…") }
         defer { if !big.isEmpty { printError("layoffs: inputs read") } }
         do {
-            return try LayoffDataset.load(eventsFiles: data, fundamentalsPath: fundamentals,
-                                          aliasesPath: aliases, eventOptions: options,
-                                          fundamentalsOptions: fundamentalsOptions, lag: lag,
-                                          useEmbeddedFundamentals: wantFundamentals && data.isEmpty && fundamentals == nil && layout != .warn,
-                                          displayName: env.displayName, threads: defaultThreadCount())
+            let dataset = try LayoffDataset.load(eventsFiles: data, fundamentalsPath: fundamentals,
+                                                 aliasesPath: aliases, eventOptions: options,
+                                                 fundamentalsOptions: fundamentalsOptions, lag: lag,
+                                                 useEmbeddedFundamentals: wantFundamentals && data.isEmpty && fundamentals == nil && layout != .warn,
+                                                 displayName: env.displayName, threads: defaultThreadCount())
+            if env.notebook == nil { ReclaimedAtExit.keep(dataset) }
+            return dataset
         } catch {
             throw CLIError(message: "layoffs: " + env.scrubPaths(message(for: error)), code: error.category.exitCode)
         }
