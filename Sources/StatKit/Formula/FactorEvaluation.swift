@@ -21,6 +21,12 @@ struct BlockEvaluator {
     let data: DataTable
     private(set) var numeric: [String: NumericColumn] = [:]
     private(set) var text: [String: TextColumn] = [:]
+    /// The rows at which every column the model uses is present, when some are not: a
+    /// function (`log`, `sqrt`, …) or a non-integer power is evaluated at those rows
+    /// only and is 0 at the others, which are dropped for their missing value before
+    /// their factors' values are looked at. (Joined events miss most fundamentals: the
+    /// logarithms of their placeholders were most of the evaluation's time.)
+    var complete: [Bool]?
 
     init(data: DataTable) {
         self.data = data
@@ -56,14 +62,30 @@ struct BlockEvaluator {
         return text[column]!.codes.map { $0 >= 0 }
     }
 
-    /// An expression at every row, in double.
+    /// `f` of each value of `x`, at the ``complete`` rows only when set (0 elsewhere).
+    private func apply(_ x: [Double], _ f: (Double) -> Double) -> [Double] {
+        guard let complete else { return x.map(f) }
+        var out = [Double](repeating: 0, count: x.count)
+        for i in x.indices where complete[i] { out[i] = f(x[i]) }
+        return out
+    }
+
+    /// `f` of each pair of values of `x` and `y`, at the ``complete`` rows only when set.
+    private func apply(_ x: [Double], _ y: [Double], _ f: (Double, Double) -> Double) -> [Double] {
+        guard let complete else { return zip(x, y).map(f) }
+        var out = [Double](repeating: 0, count: x.count)
+        for i in x.indices where complete[i] { out[i] = f(x[i], y[i]) }
+        return out
+    }
+
+    /// An expression at every row, in double (see ``complete``).
     func evaluate(_ e: FormulaExpression) -> [Double] {
         switch e {
         case .number(let v): return [Double](repeating: v, count: data.rowCount)
         case .column(let n): return numeric[n]!.values
         case .negate(let a): return evaluate(a).map { -$0 }
         case .identity(let a): return evaluate(a)
-        case .call(let f, let a): return evaluate(a).map(f.apply)
+        case .call(let f, let a): return apply(evaluate(a), f.apply)
         case .binary(let op, let a, let b):
             let x = evaluate(a), y = evaluate(b)
             switch op {
@@ -71,7 +93,7 @@ struct BlockEvaluator {
             case .subtract: return zip(x, y).map { $0 - $1 }
             case .multiply: return zip(x, y).map { $0 * $1 }
             case .divide: return zip(x, y).map { $0 / $1 }
-            case .power: return zip(x, y).map { LibM.pow($0, $1) }
+            case .power: return apply(x, y) { LibM.pow($0, $1) }
             }
         }
     }
@@ -79,7 +101,7 @@ struct BlockEvaluator {
     /// An expression at every row, arithmetic carried in double-double: `+ − × ÷` and
     /// integer powers (up to 64, by repeated products) keep their rounding errors in `lo`;
     /// a function's value (`log`, `sqrt`, …) is its double result of the rounded argument,
-    /// as is a non-integer power.
+    /// as is a non-integer power (see ``complete``).
     func evaluateExtended(_ e: FormulaExpression) -> FactorValues {
         let n = data.rowCount
         func dd(_ v: FactorValues) -> [DoubleDouble] {
@@ -106,12 +128,12 @@ struct BlockEvaluator {
         case .identity(let a): return evaluateExtended(a)
         case .call(let f, let a):
             let v = evaluateExtended(a)
-            return FactorValues(hi: v.lo.map { lo in zip(v.hi, lo).map { f.apply($0 + $1) } } ?? v.hi.map(f.apply))
+            return FactorValues(hi: v.lo.map { lo in apply(v.hi, lo) { f.apply($0 + $1) } } ?? apply(v.hi, f.apply))
         case .binary(.power, let a, .number(let k)) where k == k.rounded() && Swift.abs(k) <= 64:
             return values(dd(evaluateExtended(a)).map { Self.integerPower($0, Int(k)) })
         case .binary(.power, let a, let b):
             let x = evaluateExtended(a), y = evaluateExtended(b)
-            return FactorValues(hi: zip(dd(x), dd(y)).map { LibM.pow($0.value, $1.value) })
+            return FactorValues(hi: apply(dd(x).map(\.value), dd(y).map(\.value)) { LibM.pow($0, $1) })
         case .binary(let op, let a, let b):
             let x = dd(evaluateExtended(a)), y = dd(evaluateExtended(b))
             switch op {

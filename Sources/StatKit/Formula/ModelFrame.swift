@@ -209,8 +209,13 @@ struct ModelFrame: Sendable {
         try noteTypes(block)
         let n = block.rowCount
         totalRows += n
-        let evaluator = BlockEvaluator(data: block)
+        var evaluator = BlockEvaluator(data: block)
         let present = used.map { evaluator.presence($0) }
+        if present.count > 1 || present.first?.contains(false) == true {
+            var complete = present.first!
+            for mask in present.dropFirst() { for i in 0..<n where !mask[i] { complete[i] = false } }
+            if complete.contains(false) { evaluator.complete = complete }
+        }
         if resolved == nil && used.allSatisfy({ kinds[$0] != nil }) { try resolve() }
         guard let resolved else {
             // Some used column has no value yet, so every row of this block misses one.
@@ -425,8 +430,9 @@ struct ModelFrame: Sendable {
                 byCode = [Int32](repeating: -1, count: col.levels.count)
             }
             var ids = clusterText.removeValue(forKey: name) ?? [:]
-            // A table's blocks share its levels: room for all of them at once, no rehashing.
-            ids.reserveCapacity(ids.count + col.levels.count)
+            // A table's blocks share its levels: room for all of them at the first block, no
+            // rehashing (reserving more at each block would copy the table at every few).
+            if ids.isEmpty { ids.reserveCapacity(col.levels.count) }
             for (r, i) in rows.enumerated() {
                 let code = Int(col.codes[i])
                 guard code >= 0 else {
