@@ -62,8 +62,12 @@ struct ValidateCommand: LayoffsSubcommand {
                            }.joined(separator: "; ") + (possible.count > 10 ? "; ..." : "")))
         }
         if let j = data.join {
+            // The companies with the most such events by name, the rest counted (a file of
+            // many companies without fundamentals would otherwise print all of them on one line).
+            let shown = j.unmatchedCompanies(top: 20), rest = j.unmatchedCompanyCount - shown.count
             summary.append("\(j.unmatchedCount) event(s) without fundamentals for their fiscal year"
-                           + (j.unmatchedCompanies.isEmpty ? "" : ": " + j.unmatchedCompanies.map { "\($0.company) (\($0.events))" }.joined(separator: ", ")))
+                           + (shown.isEmpty ? "" : ": " + shown.map { "\($0.company) (\($0.events))" }.joined(separator: ", "))
+                           + (rest > 0 ? "; and \(rest) more companies with \(j.unmatchedEventCount - shown.reduce(0) { $0 + $1.events }) events" : ""))
         }
         switch format {
         case .json:
