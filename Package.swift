@@ -9,7 +9,7 @@ import PackageDescription
 
 let package = Package(
     name: "LayoffStats",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "StatKit", targets: ["StatKit"]),
         .library(name: "LayoffKit", targets: ["LayoffKit"]),

@@ -13,7 +13,7 @@ import PackageDescription
 
 let package = Package(
     name: "LayoffStatsBenchmarks",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "LayoffStats", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
