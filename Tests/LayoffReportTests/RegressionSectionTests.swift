@@ -124,6 +124,21 @@ import StatKit
         #expect(figures.count == 2)
     }
 
+    /// With many rows the leverage cut-off 3k/n and the leverages are small: they are
+    /// shown to two significant digits (never as 0.000), the rest of the list counted; a
+    /// p-value that underflowed reads "p < 1e-300".
+    @Test func smallLeveragesAndTinyPValuesAreReadable() throws {
+        let data = try Self.dataset(events: 20_000, companies: 400, seed: 7)
+        var figures: [(name: String, svg: String)] = []
+        let md = ReportBuilder.regressionSection(data: data, settings: RegressionSettings(), options: ReportOptions(), figures: &figures)
+        let line = try #require(md.split(separator: "\n").first { $0.contains("high leverage") })
+        #expect(!line.contains("= 0.000)") && !line.contains("leverage 0.00)"), "\(line)")
+        #expect(line.contains(try Regex(#"above 3k/n = 0\.000?[1-9][0-9]?\)"#)), "\(line)")
+        #expect(line.contains(try Regex(#"\(leverage 0\.0*[1-9][0-9]?\)"#)), "\(line)")
+        #expect(line.contains(try Regex(#"\) and [0-9,]+ more\. Such points"#)), "\(line)")
+        #expect(!md.contains("p = <"))
+    }
+
     @Test func aFormulaThatCannotBeFittedIsSaid() throws {
         let data = try LayoffDataset.load()
         var settings = RegressionSettings()

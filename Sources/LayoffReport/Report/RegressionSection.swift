@@ -44,7 +44,7 @@ extension ReportBuilder {
         } catch {
             return md + "The model `\(settings.formula)` could not be fitted: \(MarkdownText.escape(error.description)).\n\n"
         }
-        md += "Events joined to company fundamentals for the event's fiscal year; \(join.matchedCount) of \(data.events.count) events matched. "
+        md += "Events joined to company fundamentals for the event's fiscal year; \(NumberFormat.grouped(join.matchedCount)) of \(NumberFormat.grouped(data.events.count)) events matched. "
         md += "The model is fitted by least squares (Householder QR through LAPACK, confirmed by a refinement step with residuals in double-double precision).\n\n"
         md += model.summary.markdown() + "\n"
 
@@ -74,8 +74,9 @@ extension ReportBuilder {
         // Influence: observations that carry a large share of the fit.
         if model.highLeverageCount > 0 {
             let count = model.highLeverageCount
-            let names = model.topLeverage.map { "\($0.name) (leverage \(NumberFormat.fixed($0.leverage, decimals: 2)))" }
-            md += "\(count) observation\(count == 1 ? " has" : "s have") high leverage (above 3k/n = \(NumberFormat.fixed(model.leverageCutoff, decimals: 3))): \(names.joined(separator: ", "))\(count > 5 ? ", ..." : ""). Such points pull the fit towards themselves; where the classical, HC3 and clustered standard errors disagree sharply, they are usually why.\n\n"
+            // Significant digits: with many observations the cut-off and the leverages are small.
+            let names = model.topLeverage.map { "\($0.name) (leverage \(NumberFormat.significant($0.leverage, digits: 2)))" }
+            md += "\(NumberFormat.grouped(count)) observation\(count == 1 ? " has" : "s have") high leverage (above 3k/n = \(NumberFormat.significant(model.leverageCutoff, digits: 2))): \(names.joined(separator: ", "))\(count > names.count ? " and \(NumberFormat.grouped(count - names.count)) more" : ""). Such points pull the fit towards themselves; where the classical, HC3 and clustered standard errors disagree sharply, they are usually why.\n\n"
         }
 
         // Plain sentences.
@@ -146,8 +147,10 @@ extension ReportBuilder {
             }
             let sig: String
             if let p = c.pValue {
-                sig = p < 0.05 ? "distinguishable from zero at the 5% level (p = \(NumberFormat.pValue(p)), \(label) errors)"
-                    : "not distinguishable from zero at the 5% level (p = \(NumberFormat.pValue(p)), \(label) errors)"
+                // "p < 1e-300" when it underflowed, not "p = <1e-300".
+                let shown = NumberFormat.pValue(p)
+                let clause = shown.hasPrefix("<") ? "p < " + shown.dropFirst() : "p = " + shown
+                sig = (p < 0.05 ? "" : "not ") + "distinguishable from zero at the 5% level (\(clause), \(label) errors)"
             } else { sig = "without a p-value" }
             if logResponse && c.term.hasPrefix("log(") {
                 let pct = (pow(1.1, b) - 1) * 100
