@@ -1,6 +1,9 @@
+/// Text helpers for the report and the CLI, without Foundation. `package`: public
+/// extensions of `String` would change what `range(of:)` means in a program that imports
+/// the library beside Foundation.
 extension String {
     /// The string with every occurrence of `target` replaced (byte-wise, no Foundation).
-    public func replacingAll(_ target: String, with replacement: String) -> String {
+    package func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
         var out = ""
         var rest = Substring(self)
@@ -15,7 +18,7 @@ extension String {
 
 extension Substring {
     /// The first range of `target` in the substring, compared as UTF-8 bytes.
-    public func range(of target: String) -> Range<Substring.Index>? {
+    package func range(of target: String) -> Range<Substring.Index>? {
         let t = Array(target.utf8)
         let u = self.utf8
         var i = u.startIndex
