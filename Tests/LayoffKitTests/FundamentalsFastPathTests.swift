@@ -455,8 +455,8 @@ private func expectJoin(_ got: FundamentalsJoin, equals want: (row: [Int32], yea
             var row: Int32 = 0
             for code in stride(from: Int32(0), to: 600, by: Int.random(in: 1...3, using: &g)) {
                 let first = Int.random(in: 1990...2020, using: &g)
-                let span = [1, 4, 8, 9, 16, 40].randomElement(using: &g)!
-                var years = (0..<Int.random(in: 1...12, using: &g)).map { _ in first + Int.random(in: 0..<span, using: &g) }
+                let span = [1, 4, 8, 9, 16, 17, 40].randomElement(using: &g)!
+                var years = (0..<Int.random(in: 1...20, using: &g)).map { _ in first + Int.random(in: 0..<span, using: &g) }
                 switch Int.random(in: 0..<3, using: &g) {
                 case 0: years.sort()
                 case 1: years.sort(by: >)
