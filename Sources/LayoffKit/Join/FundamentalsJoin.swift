@@ -254,6 +254,33 @@ public struct FundamentalsJoin: Sendable, Equatable {
         return heap.sorted()
     }
 
+    /// Per event of `range`, the value of `column` (a fundamentals column) at its matched
+    /// row; missing where no row matched or the row has none.
+    func matched(_ column: NumericColumn, events range: Range<Int>) -> NumericColumn {
+        let n = range.count
+        var values = [Double](repeating: 0, count: n), present = [Bool](repeating: false, count: n)
+        // In place through buffers: a write to a captured array checked its uniqueness at
+        // every event (most of the regression's reading of the joined events).
+        row.withUnsafeBufferPointer { rows in
+            column.values.withUnsafeBufferPointer { cv in
+                column.isPresent.withUnsafeBufferPointer { cp in
+                    values.withUnsafeMutableBufferPointer { v in
+                        present.withUnsafeMutableBufferPointer { p in
+                            for k in 0..<n {
+                                let r = Int(rows[range.lowerBound + k])
+                                if r >= 0 && r < cv.count && cp[r] {
+                                    v[k] = cv[r]
+                                    p[k] = true
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return NumericColumn(values: values, isPresent: present)
+    }
+
     /// The first and last day numbers of `days` (0, 0 when empty), in one pass.
     private static func dayRange(_ days: [Day]) -> (Int32, Int32) {
         guard let first = days.first?.number else { return (0, 0) }
@@ -294,15 +321,7 @@ public struct FundamentalsJoin: Sendable, Equatable {
                                 columns wanted: Set<String>? = nil) throws(DataTableError) -> DataTable {
         // Values of the matched fundamentals row per event, filled in place (no
         // per-event optionals); a missing entry is kept as 0, as NumericColumn does.
-        func fromRow(_ column: NumericColumn) -> NumericColumn {
-            var values = [Double](repeating: 0, count: row.count)
-            var present = [Bool](repeating: false, count: row.count)
-            for (i, r32) in row.enumerated() {
-                let r = Int(r32)
-                if r >= 0, r < column.count, column.isPresent[r] { values[i] = column.values[r]; present[i] = true }
-            }
-            return NumericColumn(values: values, isPresent: present)
-        }
+        func fromRow(_ column: NumericColumn) -> NumericColumn { matched(column, events: 0..<row.count) }
         let all: [(String, () -> Column)] = [
             ("company", { .text(events.filled(events.company)) }),
             ("industry", { .text(events.filled(events.industry)) }),

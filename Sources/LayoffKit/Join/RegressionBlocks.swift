@@ -58,25 +58,7 @@ public struct RegressionBlockSource: TableBlockSource, Sendable {
         func numeric(_ c: NumericColumn) -> Column {
             .numeric(NumericColumn(values: Array(c.values[range]), isPresent: Array(c.isPresent[range])))
         }
-        // The matched fundamentals row's value per event (missing where there is none).
-        func fromRow(_ c: NumericColumn) -> Column {
-            var values = [Double](repeating: 0, count: range.count)
-            var present = [Bool](repeating: false, count: range.count)
-            join.row.withUnsafeBufferPointer { rows in
-                c.values.withUnsafeBufferPointer { cv in
-                    c.isPresent.withUnsafeBufferPointer { cp in
-                        for i in range {
-                            let r = Int(rows[i])
-                            if r >= 0, r < cv.count, cp[r] {
-                                values[i - range.lowerBound] = cv[r]
-                                present[i - range.lowerBound] = true
-                            }
-                        }
-                    }
-                }
-            }
-            return .numeric(NumericColumn(values: values, isPresent: present))
-        }
+        func fromRow(_ c: NumericColumn) -> Column { .numeric(join.matched(c, events: range)) }
         var table = DataTable()
         for name in columns where table.column(named: name) == nil {
             let col: Column
