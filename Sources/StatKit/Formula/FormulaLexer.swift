@@ -62,8 +62,25 @@ struct FormulaToken: Sendable, Equatable {
 }
 
 enum FormulaLexer {
-    static func isIdentifierStart(_ c: Character) -> Bool { c.isLetter || c == "_" || c == "." }
+    /// A name cannot begin with a combining mark (`c` is then a lone mark, as after a line
+    /// break): a formula's description puts a space before each name, and a mark after a
+    /// space is one character with it, which would read back as whitespace.
+    static func isIdentifierStart(_ c: Character) -> Bool {
+        (c.isLetter || c == "_" || c == ".") && !startsWithMark(c)
+    }
     static func isIdentifierPart(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "." }
+
+    /// Whether `c` begins with a combining mark (general category Mn, Mc or Me).
+    static func startsWithMark(_ c: Character) -> Bool {
+        switch c.unicodeScalars.first!.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+
+    /// Whitespace: every scalar of `c` is (a space with a combining mark after it is not:
+    /// skipping it would drop the mark from the formula unseen).
+    static func isWhitespace(_ c: Character) -> Bool { c.unicodeScalars.allSatisfy(\.properties.isWhitespace) }
 
     static func tokenize(_ source: String) throws(FormulaError) -> [FormulaToken] {
         let chars = Array(source)
@@ -74,7 +91,7 @@ enum FormulaLexer {
         }
         while i < chars.count {
             let c = chars[i]
-            if c.isWhitespace { i += 1; continue }
+            if isWhitespace(c) { i += 1; continue }
             let start = i
             if c.isASCII && c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isASCII && chars[i + 1].isNumber) {
                 // number: digits [. digits] [e [+-] digits]
