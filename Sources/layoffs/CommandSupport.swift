@@ -19,8 +19,8 @@ func workforceNote(_ data: LayoffDataset) -> String {
 
 /// Data a shell run of a command keeps until the process exits, for the system to reclaim
 /// at once. A dataset of 10⁶ events freed piece by piece at the end of a command (its
-/// 200,000 level strings released one by one, a score of arrays unmapped) kept one core
-/// busy for ≈ 40 ms after the output was written. The notebook runner, which runs many
+/// 200,000 level strings released one by one, a score of arrays unmapped) keeps one core
+/// busy for ≈ 40 ms after the output is written. The notebook runner, which runs many
 /// commands in one process, does not keep their data: each is freed when its command ends.
 enum ReclaimedAtExit {
     private static let kept = Mutex<[any Sendable]>([])

@@ -126,9 +126,9 @@ extension FundamentalsTable {
 /// all keys hashed by code plus year filled runs of neighbouring slots, so each insert
 /// walked clusters several slots long, 16 bytes a slot.)
 struct CodeYearIndex {
-    /// Years per code in the window: 16, so that a company with fundamentals for every
-    /// year since 2011 fits (with 8, such a company's later years all went to the hash
-    /// table, a third of the fundamentals load's time), in one cache line.
+    /// Years per code in the window: 16, in one cache line, so that a company with
+    /// fundamentals for every year since 2011 fits (with 8, such a company's later years
+    /// would all go to the hash table, a third of the fundamentals load's time).
     static let window = 16
     /// Per code, the first year of its window; ``noYear`` when it has none.
     private var base: [Int] = []

@@ -259,8 +259,8 @@ public struct FundamentalsJoin: Sendable, Equatable {
     func matched(_ column: NumericColumn, events range: Range<Int>) -> NumericColumn {
         let n = range.count
         var values = [Double](repeating: 0, count: n), present = [Bool](repeating: false, count: n)
-        // In place through buffers: a write to a captured array checked its uniqueness at
-        // every event (most of the regression's reading of the joined events).
+        // In place through buffers: a write to a captured array would check its uniqueness
+        // at every event.
         row.withUnsafeBufferPointer { rows in
             column.values.withUnsafeBufferPointer { cv in
                 column.isPresent.withUnsafeBufferPointer { cp in

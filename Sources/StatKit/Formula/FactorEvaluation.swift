@@ -25,7 +25,7 @@ struct BlockEvaluator {
     /// function (`log`, `sqrt`, …) or a non-integer power is evaluated at those rows
     /// only and is 0 at the others, which are dropped for their missing value before
     /// their factors' values are looked at. (Joined events miss most fundamentals: the
-    /// logarithms of their placeholders were most of the evaluation's time.)
+    /// logarithms of their placeholders would be most of the evaluation's time.)
     var complete: [Bool]?
 
     init(data: DataTable) {
