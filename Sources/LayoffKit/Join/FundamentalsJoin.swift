@@ -299,10 +299,11 @@ public struct FundamentalsJoin: Sendable, Equatable {
     }
 
     public static func == (a: FundamentalsJoin, b: FundamentalsJoin) -> Bool {
-        a.row == b.row && a.fiscalYear == b.fiscalYear && a.workforce == b.workforce
-            && a.unmatchedCompanies.map(\.company) == b.unmatchedCompanies.map(\.company)
-            && a.unmatchedCompanies.map(\.events) == b.unmatchedCompanies.map(\.events)
-            && a.ambiguousFundamentalsLines == b.ambiguousFundamentalsLines
+        guard a.row == b.row && a.fiscalYear == b.fiscalYear && a.workforce == b.workforce
+                && a.ambiguousFundamentalsLines == b.ambiguousFundamentalsLines else { return false }
+        // Each side's list sorted once.
+        let (x, y) = (a.unmatchedCompanies, b.unmatchedCompanies)
+        return x.map(\.company) == y.map(\.company) && x.map(\.events) == y.map(\.events)
     }
 
     /// The table for regression, one row per event, in event order:
@@ -319,9 +320,6 @@ public struct FundamentalsJoin: Sendable, Equatable {
     /// rest on large tables; `nil` (default) builds every column.
     public func regressionTable(events: EventTable, fundamentals: FundamentalsTable,
                                 columns wanted: Set<String>? = nil) throws(DataTableError) -> DataTable {
-        // Values of the matched fundamentals row per event, filled in place (no
-        // per-event optionals); a missing entry is kept as 0, as NumericColumn does.
-        func fromRow(_ column: NumericColumn) -> NumericColumn { matched(column, events: 0..<row.count) }
         let all: [(String, () -> Column)] = [
             ("company", { .text(events.filled(events.company)) }),
             ("industry", { .text(events.filled(events.industry)) }),
@@ -330,9 +328,9 @@ public struct FundamentalsJoin: Sendable, Equatable {
             ("total_laid_off", { .numeric(events.cut) }),
             ("percentage_laid_off", { .numeric(events.fraction) }),
             ("funds_raised", { .numeric(events.filled(events.fundsRaised)) }),
-            ("employees", { .numeric(fromRow(fundamentals.employees)) }),
-            ("revenue", { .numeric(fromRow(fundamentals.revenue)) }),
-            ("revenue_growth", { .numeric(fromRow(fundamentals.revenueGrowth)) }),
+            ("employees", { .numeric(matched(fundamentals.employees, events: row.indices)) }),
+            ("revenue", { .numeric(matched(fundamentals.revenue, events: row.indices)) }),
+            ("revenue_growth", { .numeric(matched(fundamentals.revenueGrowth, events: row.indices)) }),
             ("workforce", { .numeric(workforce.values) }),
             ("year", { .numeric(NumericColumn(values: events.day.map { Double($0.year) },
                                               isPresent: [Bool](repeating: true, count: events.count))) }),
